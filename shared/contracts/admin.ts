@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { pageQuerySchema, paginationSchema } from '../errors';
+import { roleSchema } from './auth';
+
+export const memberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: roleSchema,
+  joinedAt: z.string(),
+});
+export type Member = z.infer<typeof memberSchema>;
+export const memberListResponse = paginationSchema(memberSchema);
+
+export const memberParam = z.object({ userId: z.uuid() });
+export const changeRoleRequest = z.strictObject({ role: roleSchema });
+
+export const inviteSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  invitedBy: z.string().nullable(),
+  acceptedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Invite = z.infer<typeof inviteSchema>;
+export const inviteListResponse = paginationSchema(inviteSchema);
+
+export const createInviteRequest = z.strictObject({
+  email: z.email().max(320).transform((e) => e.trim().toLowerCase()),
+  role: roleSchema.default('member'),
+});
+export const inviteParam = z.object({ id: z.uuid() });
+
+export const auditEventSchema = z.object({
+  id: z.string(),
+  actorId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export const auditListResponse = paginationSchema(auditEventSchema);
+export const auditQuery = pageQuerySchema.extend({ action: z.string().trim().min(1).max(100).optional() });
+
+export const queueCountsSchema = z.object({
+  waiting: z.number(),
+  active: z.number(),
+  delayed: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+});
+export const queuesResponse = z.object({
+  driver: z.enum(['bullmq', 'inline']),
+  queues: z.array(z.object({ name: z.string(), counts: queueCountsSchema.nullable(), error: z.string().optional() })),
+});
+export type QueuesResponse = z.infer<typeof queuesResponse>;

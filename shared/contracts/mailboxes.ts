@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm, 24-hour');
+
+/** IANA zone check without a dependency in shared code: Intl throws on an unknown zone. */
+const timeZone = z.string().min(1).max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Paris');
+
+/** Sending hours in the mailbox's own time zone; days are ISO weekdays (1 = Monday … 7 = Sunday). */
+export const sendWindowSchema = z
+  .strictObject({
+    tz: timeZone,
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    start: hhmm,
+    end: hhmm,
+  })
+  .refine((w) => w.start < w.end, { message: 'start must be before end (windows do not cross midnight)', path: ['end'] })
+  .refine((w) => new Set(w.days).size === w.days.length, { message: 'days must not repeat', path: ['days'] });
+export type SendWindow = z.infer<typeof sendWindowSchema>;
+
+/** A new mailbox's cap grows from startCap by increment every everyDays, up to dailyCap. */
+export const rampUpSchema = z.strictObject({
+  startCap: z.number().int().min(1).max(2000),
+  increment: z.number().int().min(0).max(2000),
+  everyDays: z.number().int().min(1).max(90),
+  /** ISO date-time the ramp started; defaults to now. */
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type RampUp = z.infer<typeof rampUpSchema>;
+
+export const patchMailboxRequest = z
+  .strictObject({
+    dailyCap: z.number().int().min(1).max(2000).optional(),
+    sendWindow: sendWindowSchema.nullable().optional(),
+    rampUp: rampUpSchema.nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type PatchMailboxRequest = z.infer<typeof patchMailboxRequest>;
+
+export const mailboxSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  provider: z.enum(['gmail', 'sandbox']),
+  status: z.enum(['active', 'needs_reauth', 'disabled']),
+  userId: z.string().nullable(),
+  scopes: z.array(z.string()),
+  dailyCap: z.number(),
+  /** The cap in force today: dailyCap, or less while ramping up. */
+  effectiveCap: z.number(),
+  sendWindow: z.object({ tz: z.string(), days: z.array(z.number()), start: z.string(), end: z.string() }).nullable(),
+  rampUp: z.object({ startCap: z.number(), increment: z.number(), everyDays: z.number(), startedAt: z.string() }).nullable(),
+  /** Sends in the rolling last 24 hours (in-flight ones included). */
+  used: z.number(),
+  remaining: z.number(),
+  createdAt: z.string(),
+});
+export type Mailbox = z.infer<typeof mailboxSchema>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const suppressionReasonSchema = z.enum(['manual', 'unsubscribe', 'hard_bounce', 'complaint']);
+
+export const createSuppressionRequest = z.strictObject({
+  email: z.email().max(320),
+  reason: suppressionReasonSchema.default('manual'),
+});
+
+export const listSuppressionsQuery = z.object({
+  /** Part of an address to look for. */
+  q: z.string().max(320).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const suppressionSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  reason: suppressionReasonSchema,
+  sourceEmailId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Suppression = z.infer<typeof suppressionSchema>;

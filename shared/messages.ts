@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { sendEmailRequest, idempotencyKeySchema } from './contracts/emails';
+import { observedReplyRequest } from './contracts/tracking';
+
+/**
+ * Runtime messages between the extension's contexts (content script, popup, options →
+ * service worker). One discriminated union on `type`, parsed on arrival: a message that
+ * does not parse is not ours (InboxSDK speaks on the same channel) and is left alone.
+ */
+export const runtimeMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('session.get') }),
+  z.object({ type: z.literal('session.sandboxLogin'), email: z.email().max(320), name: z.string().trim().min(1).max(200).optional() }),
+  z.object({ type: z.literal('session.googleLogin') }),
+  z.object({ type: z.literal('session.logout') }),
+  z.object({ type: z.literal('settings.setApiUrl'), apiUrl: z.url() }),
+  /** The content script tells which Gmail host runs in this tab (the popup shows "degraded"). */
+  z.object({ type: z.literal('host.report'), host: z.enum(['inboxsdk', 'dom']), reason: z.string().max(500).optional() }),
+  /** A local draft changed: sync it soon. The draft itself is already in chrome.storage. */
+  z.object({ type: z.literal('draft.changed'), id: z.string().min(1).max(100) }),
+  z.object({ type: z.literal('sync.now') }),
+  z.object({ type: z.literal('dashboard.get'), days: z.union([z.literal(7), z.literal(30)]) }),
+  z.object({ type: z.literal('templates.list') }),
+  z.object({ type: z.literal('prospect.lookup'), email: z.string().max(320) }),
+  z.object({
+    type: z.literal('ai.run'),
+    action: z.enum(['personalize', 'rewrite', 'subject-lines', 'generate']),
+    input: z.record(z.string(), z.unknown()),
+  }),
+  z.object({ type: z.literal('email.send'), idempotencyKey: idempotencyKeySchema, payload: sendEmailRequest }),
+  z.object({ type: z.literal('thread.emails'), threadId: z.string().min(1).max(200) }),
+  z.object({ type: z.literal('email.events'), emailId: z.string().min(1).max(100) }),
+  z.object({ type: z.literal('tracking.selfView'), threadId: z.string().min(1).max(200) }),
+  /** Light mode: an inbound message the content script saw in a tracked thread. */
+  z.object({ type: z.literal('replies.observed'), report: observedReplyRequest }),
+]);
+export type RuntimeMessage = z.infer<typeof runtimeMessageSchema>;
+export type RuntimeMessageType = RuntimeMessage['type'];
+
+/**
+ * Every answer from the service worker. `NOT_AVAILABLE` means the API has no such route
+ * yet (a 404 "No route"): panels say so instead of inventing numbers.
+ */
+export const runtimeErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  status: z.number().optional(),
+  details: z.unknown().optional(),
+});
+export type RuntimeError = z.infer<typeof runtimeErrorSchema>;
+
+export type RuntimeResult<T = unknown> = { ok: true; data: T } | { ok: false; error: RuntimeError };
+
+export const runtimeResultSchema = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: runtimeErrorSchema }),
+]);
+
+/**
+ * A streamed AI generate travels on its own port (content script ↔ service worker): the
+ * content script sends one start message, the worker answers with tokens as the API
+ * streams them, then the suggestion (or an error), and closes the port.
+ */
+export const AI_STREAM_PORT = 'lumina.ai.generate';
+export const aiStreamStartSchema = z.object({ type: z.literal('ai.generate.start'), input: z.record(z.string(), z.unknown()) });
+export const aiStreamEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('token'), delta: z.string() }),
+  z.object({ type: z.literal('suggestion'), data: z.unknown() }),
+  z.object({ type: z.literal('error'), error: runtimeErrorSchema }),
+]);
+export type AiStreamEvent = z.infer<typeof aiStreamEventSchema>;
+
+/** Parses a message from another context; undefined when it is not one of ours. */
+export function parseRuntimeMessage(raw: unknown): RuntimeMessage | undefined {
+  const parsed = runtimeMessageSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
