@@ -1,0 +1,83 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv, Deps } from './context';
+import { onError, onNotFound, errorResponse } from './middleware/errors';
+import { requestLog } from './middleware/logging';
+import { requireAuth, viewersReadOnly } from './middleware/auth';
+import { healthRoutes } from './modules/health/routes';
+import { authRoutes } from './modules/auth/routes';
+import { draftRoutes } from './modules/drafts/routes';
+import { emailRoutes } from './modules/emails/routes';
+import { mailboxRoutes } from './modules/mailboxes/routes';
+import { suppressionRoutes } from './modules/suppressions/routes';
+import { trackingRoutes } from './modules/tracking/routes';
+import { selfViewRoutes } from './modules/tracking/self-view-routes';
+import { observedRoutes } from './modules/replies/observed-routes';
+import { eventRoutes } from './modules/events/routes';
+import { dashboardRoutes } from './modules/dashboard/routes';
+import { analyticsRoutes } from './modules/analytics/routes';
+import { webhookRoutes } from './modules/webhooks/routes';
+import { prospectRoutes } from './modules/prospects/routes';
+import { templateRoutes } from './modules/templates/routes';
+import { aiRoutes } from './modules/ai/routes';
+import { adminRoutes } from './modules/admin/routes';
+import { campaignRoutes } from './modules/campaigns/routes';
+import { classifyRoutes } from './modules/replies/classify-routes';
+import { sandboxRoutes } from './modules/sandbox/routes';
+import { googleAuthRoutes } from './modules/google-auth/routes';
+import { consoleRoutes } from '../console/routes';
+
+/** Paths under /api that answer without a session. */
+const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback))$/];
+
+/** Composes the Hono app from one router per domain. Deps come from the caller (server or test). */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId(), async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', requestLog());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 413, `Body over the ${deps.config.bodyLimitBytes}-byte limit`),
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
+    return requireAuth()(c, next);
+  });
+  app.use('/api/*', viewersReadOnly());
+
+  app.route('/', healthRoutes);
+  app.route('/api', authRoutes);
+  app.route('/api', draftRoutes);
+  app.route('/api', emailRoutes);
+  app.route('/api', mailboxRoutes);
+  app.route('/api', suppressionRoutes);
+  app.route('/', trackingRoutes);
+  app.route('/api', selfViewRoutes);
+  app.route('/api', observedRoutes);
+  app.route('/api', eventRoutes);
+  app.route('/api', dashboardRoutes);
+  app.route('/api', analyticsRoutes);
+  app.route('/api', webhookRoutes);
+  app.route('/api', prospectRoutes);
+  app.route('/api', templateRoutes);
+  app.route('/api', aiRoutes);
+  app.route('/api', adminRoutes);
+  app.route('/api', campaignRoutes);
+  app.route('/api', classifyRoutes);
+  app.route('/api', sandboxRoutes);
+  app.route('/api', googleAuthRoutes);
+  app.route('/console', consoleRoutes);
+
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+const optionalText = z.string().min(1).optional();
+const key32 = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+  .optional();
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl,
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  ENCRYPTION_KEY: key32,
+  TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  GOOGLE_CLIENT_ID: optionalText,
+  GOOGLE_CLIENT_SECRET: optionalText,
+  /** Where googleapis and the OAuth client go; set to the Gmail emulator in tests and sandbox mode. */
+  GOOGLE_API_ROOT: optionalUrl,
+  GOOGLE_OAUTH_REDIRECT_ALLOW: z.string().optional(),
+  AI_BASE_URL: optionalUrl,
+  AI_API_KEY: optionalText,
+  AI_MODEL: optionalText,
+  AI_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  /** Per-task models, e.g. `subject-lines=gpt-4o-mini,classify=gpt-4o-mini`; other tasks use AI_MODEL. */
+  AI_MODEL_OVERRIDES: z
+    .string()
+    .regex(/^\s*[\w-]+=[^,=\s]+(\s*,\s*[\w-]+=[^,=\s]+)*\s*$/, 'must be task=model pairs separated by commas')
+    .optional(),
+  AI_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
+  AI_MAX_INPUT_CHARS: z.coerce.number().int().positive().default(20_000),
+  AI_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
+  AI_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
+  AI_CACHE_TTL_S: z.coerce.number().int().positive().default(24 * 3600),
+  INBOXSDK_APP_ID: optionalText,
+  SANDBOX_LOGIN: flag,
+  LUMINA_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  SESSION_TTL_DAYS: z.coerce.number().int().positive().default(30),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** true when running on the embedded defaults (PGlite, no Google): secrets are generated, sandbox login is on. */
+  embedded: boolean;
+  encryptionKey: Buffer;
+  trackingSecret: string;
+  google: { clientId?: string; clientSecret?: string; apiRoot?: string; redirectAllow: string[] };
+  ai: {
+    baseUrl?: string;
+    apiKey?: string;
+    model?: string;
+    timeoutMs: number;
+    modelOverrides: Record<string, string>;
+    rateLimitPerMin: number;
+    maxInputChars: number;
+    breakerThreshold: number;
+    breakerCooldownMs: number;
+    cacheTtlS: number;
+  };
+  inboxsdkAppId?: string;
+  sandboxLogin: boolean;
+  role: 'api' | 'worker' | 'all';
+  logLevel: RawEnv['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  sessionTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment once. A bad or missing value throws a ConfigError naming the
+ * variable; in embedded mode the secrets are generated and kept in DATA_DIR.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const embedded = !env.DATABASE_URL;
+  const production = !embedded;
+  if (production) {
+    const missing = (['ENCRYPTION_KEY', 'TRACKING_SECRET'] as const).filter((k) => !env[k]);
+    if (missing.length) throw new ConfigError(`Missing configuration: ${missing.join(', ')} (required when DATABASE_URL is set)`);
+  }
+  if (embedded && env.LUMINA_ROLE !== 'all') {
+    throw new ConfigError(
+      `LUMINA_ROLE=${env.LUMINA_ROLE} needs DATABASE_URL: the embedded PGlite database lives inside one process, so split roles must share Postgres.`,
+    );
+  }
+  const secrets = embedded ? embeddedSecrets(env.DATA_DIR) : undefined;
+  const aiParts = [env.AI_BASE_URL, env.AI_MODEL];
+  if (aiParts.some(Boolean) && !aiParts.every(Boolean)) {
+    throw new ConfigError('AI_BASE_URL and AI_MODEL must be set together (AI_API_KEY too unless the provider needs none)');
+  }
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+    dataDir: resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    embedded,
+    encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'hex'),
+    trackingSecret: env.TRACKING_SECRET ?? secrets!.trackingSecret,
+    google: {
+      clientId: env.GOOGLE_CLIENT_ID,
+      clientSecret: env.GOOGLE_CLIENT_SECRET,
+      apiRoot: env.GOOGLE_API_ROOT,
+      redirectAllow: (env.GOOGLE_OAUTH_REDIRECT_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    ai: {
+      baseUrl: env.AI_BASE_URL,
+      apiKey: env.AI_API_KEY,
+      model: env.AI_MODEL,
+      timeoutMs: env.AI_TIMEOUT_MS,
+      modelOverrides: Object.fromEntries((env.AI_MODEL_OVERRIDES ?? '').split(',').filter((p) => p.includes('=')).map((p) => p.split('=').map((x) => x.trim()) as [string, string])),
+      rateLimitPerMin: env.AI_RATE_LIMIT_PER_MIN,
+      maxInputChars: env.AI_MAX_INPUT_CHARS,
+      breakerThreshold: env.AI_BREAKER_THRESHOLD,
+      breakerCooldownMs: env.AI_BREAKER_COOLDOWN_MS,
+      cacheTtlS: env.AI_CACHE_TTL_S,
+    },
+    inboxsdkAppId: env.INBOXSDK_APP_ID,
+    sandboxLogin: env.SANDBOX_LOGIN ?? (embedded || !env.GOOGLE_CLIENT_ID),
+    role: env.LUMINA_ROLE,
+    logLevel: env.LOG_LEVEL,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+  };
+}
+
+/** Secrets for the embedded mode, generated on first start so `npm start` needs no configuration. */
+function embeddedSecrets(dataDir: string) {
+  const file = join(resolve(dataDir), 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { encryptionKey: string; trackingSecret: string };
+  const secrets = { encryptionKey: randomBytes(32).toString('hex'), trackingSecret: randomBytes(32).toString('base64url') };
+  mkdirSync(resolve(dataDir), { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}

@@ -1,0 +1,67 @@
+import { eq } from 'drizzle-orm';
+import { google, type gmail_v1 } from 'googleapis';
+import type { Deps } from '../context';
+import { mailboxes } from '../../../db/schema';
+import { createOAuthClient, googleEndpoints, openTokens, sealTokens } from './oauth';
+import { isInvalidGrantError, MailboxUnavailableError } from './errors';
+
+export type MailboxRow = typeof mailboxes.$inferSelect;
+
+export interface GmailClientOptions {
+  /** Per-request timeout (Gmail API and token endpoint). A hung call becomes a TimeoutError. Default 30 s. */
+  timeoutMs?: number;
+  /** googleapis' own retries (GET only). Off by default: the send worker owns retries and backoff. */
+  retry?: boolean;
+}
+
+export type GmailDeps = Pick<Deps, 'config' | 'db' | 'logger'>;
+
+/**
+ * A googleapis Gmail client for one mailbox: tokens decrypted from the row, the OAuth2
+ * client pointed at our endpoints (Google, or the emulator via GOOGLE_API_ROOT), refreshed
+ * tokens sealed and saved back. A refused grant marks the mailbox `needs_reauth` and the
+ * call rejects with MailboxUnavailableError; a mailbox already in that state is refused
+ * before any network call.
+ */
+export async function gmailForMailbox(deps: GmailDeps, mailbox: string | MailboxRow, options: GmailClientOptions = {}): Promise<gmail_v1.Gmail> {
+  const row = typeof mailbox === 'string' ? await loadMailbox(deps, mailbox) : mailbox;
+  if (row.status !== 'active') throw new MailboxUnavailableError(row.id, row.status);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const auth = createOAuthClient(deps.config, { timeoutMs });
+  auth.setCredentials(openTokens(deps.config, row));
+
+  auth.on('tokens', (tokens) => {
+    void saveRefreshedTokens(deps, row.id, sealTokens(deps.config, tokens));
+  });
+  // Every request of this client (API calls and token refreshes) passes here on failure.
+  auth.transporter.interceptors.response.add({
+    rejected: async (err) => {
+      if (!isInvalidGrantError(err)) throw err;
+      await markNeedsReauth(deps, row.id);
+      throw new MailboxUnavailableError(row.id, 'needs_reauth', { cause: err });
+    },
+  });
+
+  return google.gmail({ version: 'v1', auth, rootUrl: googleEndpoints(deps.config).apiRoot, timeout: timeoutMs, retry: options.retry ?? false });
+}
+
+/** Marks the mailbox as needing a new sign-in; `GET /api/mailboxes` shows it. */
+export async function markNeedsReauth(deps: Pick<Deps, 'db' | 'logger'>, mailboxId: string) {
+  await deps.db.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId));
+  deps.logger.warn({ mailboxId }, 'mailbox needs reauth: Google refused its grant');
+}
+
+async function loadMailbox(deps: GmailDeps, id: string): Promise<MailboxRow> {
+  const [row] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, id));
+  if (!row) throw new Error(`mailbox ${id} not found`);
+  return row;
+}
+
+async function saveRefreshedTokens(deps: GmailDeps, mailboxId: string, sealed: ReturnType<typeof sealTokens>) {
+  try {
+    await deps.db.update(mailboxes).set(sealed).where(eq(mailboxes.id, mailboxId));
+  } catch (err) {
+    // The refreshed token still works in memory; the next client refreshes again.
+    deps.logger.error({ err, mailboxId }, 'could not save refreshed Gmail tokens');
+  }
+}

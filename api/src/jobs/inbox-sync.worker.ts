@@ -1,0 +1,160 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { gmail_v1 } from 'googleapis';
+import type { Deps } from '../context';
+import { mailboxes } from '../../../db/schema';
+import { gmailForMailbox } from '../gmail/client';
+import { ingestInbound, type IngestResult } from '../modules/replies/ingest';
+
+export const INBOX_SYNC_QUEUE = 'inbox-sync';
+const SYNC_EVERY_MS = 60_000;
+/** An expired history id falls back to re-reading at most this many recent inbox messages… */
+const RESCAN_MAX_MESSAGES = 500;
+/** …none older than this. Replays are harmless (events are deduplicated by Message-ID). */
+const RESCAN_MAX_AGE_MS = 14 * 86_400_000;
+const READ_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify', 'https://mail.google.com/'];
+
+export interface SyncReport {
+  mode: 'history' | 'rescan';
+  seen: number;
+  results: IngestResult[];
+  historyId: string;
+}
+
+/**
+ * Full mode: every minute each mailbox that may read mail (gmail.readonly, or the sandbox
+ * mailbox) gets a sync job; the job id is the mailbox, so a slow sync is never doubled.
+ */
+export function registerInboxSync(deps: Deps, { everyMs = SYNC_EVERY_MS } = {}) {
+  deps.queue.process<{ mailboxId: string }>(INBOX_SYNC_QUEUE, async (job) => void (await syncMailbox(deps, job.data.mailboxId)), { concurrency: 2 });
+  const tick = () => void enqueueSyncs(deps).catch((err) => deps.logger.error({ err }, 'inbox sync scheduling failed'));
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  tick();
+  return async () => clearInterval(timer);
+}
+
+export async function enqueueSyncs(deps: Pick<Deps, 'db' | 'queue' | 'config'>) {
+  const rows = await deps.db.select().from(mailboxes).where(and(eq(mailboxes.status, 'active'), inArray(mailboxes.provider, ['gmail', 'sandbox'])));
+  for (const m of rows.filter((row) => canRead(row, deps.config))) {
+    await deps.queue.enqueue(INBOX_SYNC_QUEUE, 'sync', { mailboxId: m.id }, { jobId: `sync-${m.id}` });
+  }
+}
+
+/**
+ * Reads what arrived since the stored history id and ingests it (classify, match, effect).
+ * No stored id, or one Gmail no longer keeps (404), means a bounded re-scan of the inbox.
+ */
+export async function syncMailbox(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, mailboxId: string): Promise<SyncReport | undefined> {
+  const [mailbox] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId));
+  if (!mailbox || mailbox.status !== 'active' || !canRead(mailbox, deps.config)) return undefined;
+  const gmail = await gmailForMailbox(deps, mailbox, { timeoutMs: 20_000 });
+
+  let mode: SyncReport['mode'] = 'history';
+  let found: { ids: string[]; historyId: string } | undefined;
+  if (mailbox.historyId) found = await readHistory(gmail, mailbox.historyId);
+  if (!found) {
+    mode = 'rescan';
+    found = await rescanInbox(gmail);
+  }
+
+  const results: IngestResult[] = [];
+  for (const id of found.ids) {
+    const result = await ingestGmailMessage(deps, gmail, mailbox.workspaceId, id, mode === 'rescan' ? Date.now() - RESCAN_MAX_AGE_MS : 0);
+    if (result) results.push(result);
+  }
+  await deps.db.update(mailboxes).set({ historyId: found.historyId, lastSyncedAt: new Date() }).where(eq(mailboxes.id, mailbox.id));
+  deps.logger.info({ mailboxId, mode, seen: found.ids.length, recorded: results.filter((r) => r.status === 'recorded').length }, 'inbox synced');
+  return { mode, seen: found.ids.length, results, historyId: found.historyId };
+}
+
+/** Connected (tokens stored) and allowed to read: gmail.readonly, or a sandbox mailbox on the emulator. */
+function canRead(m: typeof mailboxes.$inferSelect, config: Deps['config']) {
+  if (!m.accessTokenEnc && !m.refreshTokenEnc) return false;
+  if (m.provider === 'sandbox') return Boolean(config.google.apiRoot);
+  return m.scopes.some((s) => READ_SCOPES.includes(s));
+}
+
+/** Message ids added since `startHistoryId` (never our own sent copies), or undefined when Gmail forgot that id. */
+async function readHistory(gmail: gmail_v1.Gmail, startHistoryId: string) {
+  const ids = new Set<string>();
+  let pageToken: string | undefined;
+  let historyId = startHistoryId;
+  try {
+    do {
+      const res = await gmail.users.history.list({ userId: 'me', startHistoryId, historyTypes: ['messageAdded'], maxResults: 500, pageToken });
+      for (const h of res.data.history ?? []) {
+        for (const added of h.messagesAdded ?? []) {
+          const labels = added.message?.labelIds ?? [];
+          if (added.message?.id && !labels.includes('SENT') && !labels.includes('DRAFT')) ids.add(added.message.id);
+        }
+      }
+      historyId = res.data.historyId ?? historyId;
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw err;
+  }
+  return { ids: [...ids], historyId };
+}
+
+async function rescanInbox(gmail: gmail_v1.Gmail) {
+  // The cursor is taken before listing, so anything arriving meanwhile is read next time.
+  const profile = await gmail.users.getProfile({ userId: 'me' });
+  const ids: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const res = await gmail.users.messages.list({ userId: 'me', q: 'in:inbox', maxResults: 100, pageToken });
+    ids.push(...(res.data.messages ?? []).map((m) => m.id!).filter(Boolean));
+    pageToken = res.data.nextPageToken ?? undefined;
+  } while (pageToken && ids.length < RESCAN_MAX_MESSAGES);
+  return { ids: ids.slice(0, RESCAN_MAX_MESSAGES).reverse(), historyId: String(profile.data.historyId) };
+}
+
+async function ingestGmailMessage(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, gmail: gmail_v1.Gmail, workspaceId: string, id: string, notBefore: number) {
+  let message: gmail_v1.Schema$Message;
+  try {
+    message = (await gmail.users.messages.get({ userId: 'me', id, format: 'raw' })).data;
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined; // deleted since it was listed
+    throw err;
+  }
+  const labels = message.labelIds ?? [];
+  if (!message.raw || labels.includes('SENT') || labels.includes('DRAFT')) return undefined;
+  if (Number(message.internalDate ?? Date.now()) < notBefore) return undefined;
+  const raw = Buffer.from(message.raw, 'base64url');
+  const head = headerBlock(raw);
+  const date = head.get('date');
+  return ingestInbound(deps, workspaceId, {
+    raw: new Uint8Array(raw),
+    threadId: message.threadId,
+    providerMessageId: message.id,
+    messageId: head.get('message-id') ?? null,
+    inReplyTo: head.get('in-reply-to') ?? null,
+    references: head.get('references') ?? null,
+    from: head.get('from') ?? null,
+    subject: head.get('subject') ?? null,
+    snippet: message.snippet ?? null,
+    date: date && !Number.isNaN(Date.parse(date)) ? new Date(date) : new Date(Number(message.internalDate ?? Date.now())),
+  });
+}
+
+/** The top-level headers (unfolded, first value wins): enough to match before the classifier parses the rest. */
+function headerBlock(raw: Buffer): Map<string, string> {
+  const text = raw.subarray(0, 64 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const map = new Map<string, string>();
+  for (const line of block.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    if (!map.has(name)) map.set(name, line.slice(i + 1).trim());
+  }
+  return map;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { status?: number; code?: number | string; response?: { status?: number } };
+  return e?.response?.status ?? e?.status ?? (typeof e?.code === 'number' ? e.code : undefined);
+}

@@ -1,0 +1,353 @@
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { gmail_v1 } from 'googleapis';
+import type { Db } from '../../../db/client';
+import { emailEvents, emails, mailboxes, sendJobs, users } from '../../../db/schema';
+import type { Deps } from '../context';
+import { buildMime } from '../gmail/mime';
+import { gmailForMailbox } from '../gmail/client';
+import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
+import { isSuppressed } from '../modules/suppressions/service';
+import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
+import { rowsOf } from './inline';
+import { classifyGmailError, type GmailFailure } from './send-errors';
+import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
+
+export const SEND_QUEUE = 'send';
+const DAY_MS = 24 * 3600 * 1000;
+
+// The worker decides every retry itself (RetryLaterError with its own delay) and counts Gmail
+// tries in emails.attempts, so waiting for a window or for budget never uses up a send try.
+const QUEUE_ATTEMPTS = 100_000;
+
+export interface SendSettings {
+  /** Gmail tries before an email is FAILED. */
+  maxAttempts: number;
+  /** Exponential backoff base and ceiling between tries. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** Per Gmail request; a request that takes longer has an unknown outcome. */
+  requestTimeoutMs: number;
+  /** A SENDING claim older than this belongs to a dead worker and may be retaken (> requestTimeoutMs). */
+  leaseMs: number;
+  /**
+   * After an unknown outcome, the least wait before searching the mailbox: a request we gave up
+   * on may still be finishing at Google, and a search that runs before it lands would miss it.
+   */
+  settleMs: number;
+  concurrency: number;
+}
+
+export const defaultSendSettings: SendSettings = {
+  maxAttempts: 6,
+  backoffMs: 15_000,
+  maxBackoffMs: 30 * 60_000,
+  requestTimeoutMs: 30_000,
+  leaseMs: 3 * 60_000,
+  settleMs: 60_000,
+  concurrency: 8,
+};
+
+export type GmailFor = (mailbox: MailboxRow) => gmail_v1.Gmail | Promise<gmail_v1.Gmail>;
+type MailboxRow = typeof mailboxes.$inferSelect;
+type EmailRow = typeof emails.$inferSelect;
+
+export interface SendJobData {
+  emailId: string;
+}
+
+/** Enqueues the send of an accepted email; the job id is the email id, so a live job is never doubled. */
+export function enqueueSend(queue: QueuePort, emailId: string, dueAt: Date = new Date()) {
+  return queue.enqueue<SendJobData>(SEND_QUEUE, 'send', { emailId }, {
+    jobId: emailId,
+    delayMs: Math.max(0, dueAt.getTime() - Date.now()),
+    attempts: QUEUE_ATTEMPTS,
+    backoffMs: 1000,
+  });
+}
+
+/**
+ * Starts the send worker on the queue port (the queue's close stops it). Gmail clients come
+ * from gmailForMailbox: Google, or the emulator under GOOGLE_API_ROOT.
+ */
+export function registerSendWorker(deps: Deps, settings: Partial<SendSettings> = {}, gmailFor?: GmailFor) {
+  const s = { ...defaultSendSettings, ...settings };
+  const clientFor: GmailFor = gmailFor ?? cachedClients((mailbox) => gmailForMailbox(deps, mailbox, { timeoutMs: s.requestTimeoutMs }));
+  deps.queue.process<SendJobData>(SEND_QUEUE, (job) => runSend(deps, clientFor, s, job), { concurrency: s.concurrency });
+}
+
+/**
+ * One look at one email. Exactly-once lives in Postgres: every step is a guarded status
+ * transition, and a try whose earlier attempt may have reached Gmail first searches the
+ * mailbox for our Message-ID.
+ */
+export async function runSend(deps: Deps, gmailFor: GmailFor, s: SendSettings, job: JobContext<SendJobData>): Promise<void> {
+  try {
+    await sendOnce(deps, gmailFor, s, job.data.emailId);
+  } catch (err) {
+    if (err instanceof RetryLaterError || err instanceof PermanentJobError) throw err;
+    // Our own failure (database down…): look again later without spending a Gmail try.
+    deps.logger.error({ err, emailId: job.data.emailId }, 'send worker error');
+    throw new RetryLaterError(err instanceof Error ? err.message : String(err), backoff(s, Math.min(job.attempt, 8)));
+  }
+}
+
+async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId: string) {
+  const { db } = deps;
+  const loaded = await load(db, emailId);
+  if (!loaded || !['PENDING_SEND', 'SENDING'].includes(loaded.email.status)) return; // cancelled, done, or gone
+  const { email, mailbox, fromName } = loaded;
+
+  if (!mailbox) return failPermanently(db, email, 'The sending mailbox was removed');
+  if (mailbox.status !== 'active') {
+    return failPermanently(db, email, mailbox.status === 'needs_reauth' ? `Gmail access was revoked (invalid_grant): reconnect ${mailbox.email}` : `Mailbox ${mailbox.email} is disabled`);
+  }
+  if (await isSuppressed(db, email.workspaceId, email.to)) return failPermanently(db, email, 'RECIPIENT_SUPPRESSED: the address is on the suppression list');
+
+  const gmail = await gmailFor(mailbox);
+  const mayHaveSent = email.status === 'SENDING';
+  const claimed = mayHaveSent ? await reclaimAfterUnknownOutcome(db, s, email) : await claimFresh(db, email, mailbox);
+  if (!claimed) return; // cancelled between the read and the claim: the guarded update settled it
+
+  if (mayHaveSent) {
+    const found = await findOwnMessage(gmail, s, claimed).catch((err: unknown) => handleFailure(deps, s, claimed, mailbox, classifyGmailError(err), true));
+    if (found) return markSent(db, claimed.id, found);
+  }
+
+  const mime = await buildMime({
+    from: { name: fromName, address: mailbox.email },
+    to: claimed.to,
+    subject: claimed.subject,
+    html: claimed.bodyHtml,
+    text: claimed.bodyText,
+    messageId: claimed.messageId,
+    inReplyTo: claimed.inReplyTo,
+    references: claimed.references,
+    unsubscribeUrl: unsubscribeUrl(deps.config.publicUrl, deps.config.trackingSecret, claimed.id),
+    tracking: {
+      openPixelUrl: claimed.trackOpens ? openPixelUrl(deps.config.publicUrl, deps.config.trackingSecret, claimed.id) : undefined,
+      clickUrl: claimed.trackClicks ? (i, url) => clickUrl(deps.config.publicUrl, deps.config.trackingSecret, claimed.id, i, url) : undefined,
+    },
+  });
+  if (mime.warnings.length) deps.logger.warn({ emailId, warnings: mime.warnings, bytes: mime.bytes }, 'large email');
+
+  let sent: gmail_v1.Schema$Message;
+  try {
+    const res = await gmail.users.messages.send(
+      { userId: 'me', requestBody: { raw: mime.raw, ...(claimed.threadId ? { threadId: claimed.threadId } : {}) } },
+      { timeout: s.requestTimeoutMs, retry: false },
+    );
+    sent = res.data;
+  } catch (err) {
+    return handleFailure(deps, s, claimed, mailbox, classifyGmailError(err), false);
+  }
+  await markSent(db, claimed.id, { id: sent.id ?? null, threadId: sent.threadId ?? null });
+}
+
+/**
+ * PENDING_SEND → SENDING, under the mailbox's row lock so concurrent workers cannot
+ * overspend its budget. Outside the send window, over the rolling 24-hour cap, or before
+ * its scheduled time, the email stays PENDING_SEND (still cancellable) and the job waits.
+ */
+async function claimFresh(db: Db, email: EmailRow, mailbox: MailboxRow): Promise<EmailRow | undefined> {
+  const now = new Date();
+  if (email.scheduledAt && email.scheduledAt > now) return waitUntil(db, email.id, email.scheduledAt, 'scheduled');
+  const opening = nextWindowOpening(mailbox.sendWindow ?? null, now);
+  if (opening > now) return waitUntil(db, email.id, opening, `outside the send window (${mailbox.sendWindow!.start}–${mailbox.sendWindow!.end} ${mailbox.sendWindow!.tz})`);
+
+  const cap = effectiveCap(mailbox, now);
+  const outcome = await db.transaction(async (tx) => {
+    await tx.execute(sql`select id from ${mailboxes} where id = ${mailbox.id} for update`);
+    // After the lock, one statement counts the budget and claims: a fresh snapshot, so it sees
+    // every claim committed by whoever held the lock before us.
+    const [row] = rowsOf<{ used: number; claimed: number }>(await tx.execute(sql`
+      with used as (
+        select (select count(*)::int from (select 1 from ${emails} where mailbox_id = ${mailbox.id}
+                  and sent_at > ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz limit ${cap}) s)
+             + (select count(*)::int from ${emails} where status = 'SENDING' and mailbox_id = ${mailbox.id}) as n),
+      claimed as (
+        update ${emails} set status = 'SENDING', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
+        where id = ${email.id} and status = 'PENDING_SEND' and (select n from used) < ${cap}
+        returning id),
+      job as (
+        update ${sendJobs} set state = 'claimed', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz, last_error = null
+        where email_id in (select id from claimed) returning email_id)
+      select (select n from used) as used, (select count(*)::int from job) as claimed`));
+    const used = Number(row?.used ?? 0);
+    if (used >= cap) return { wait: await budgetFreesAt(tx as unknown as Db, mailbox.id, cap, used, now) };
+    return { claimed: Number(row?.claimed ?? 0) > 0 };
+  });
+  if (outcome.wait) return waitUntil(db, email.id, outcome.wait, `daily cap of ${cap} reached`);
+  return outcome.claimed ? { ...email, status: 'SENDING', attempts: email.attempts + 1, updatedAt: now } : undefined;
+}
+
+/**
+ * An email left SENDING: a try that ended without knowing whether Gmail took the message,
+ * or a worker that died mid-send. Taken back only once its lease is released or expired,
+ * so two live workers never hold it at once.
+ */
+async function reclaimAfterUnknownOutcome(db: Db, s: SendSettings, email: EmailRow): Promise<EmailRow> {
+  const now = new Date();
+  const claimed = await db.transaction(async (tx) => {
+    const [job] = await tx
+      .update(sendJobs)
+      .set({ state: 'claimed', attempts: sql`${sendJobs.attempts} + 1`, updatedAt: now })
+      .where(and(
+        eq(sendJobs.emailId, email.id),
+        or(eq(sendJobs.state, 'queued'), and(eq(sendJobs.state, 'claimed'), lt(sendJobs.updatedAt, new Date(now.getTime() - s.leaseMs)))),
+      ))
+      .returning({ updatedAt: sendJobs.updatedAt });
+    if (!job) return undefined;
+    const [row] = await tx
+      .update(emails)
+      .set({ attempts: sql`${emails.attempts} + 1`, updatedAt: now })
+      .where(and(eq(emails.id, email.id), eq(emails.status, 'SENDING')))
+      .returning();
+    return row;
+  });
+  if (claimed) return claimed;
+  const [job] = await db.select({ updatedAt: sendJobs.updatedAt }).from(sendJobs).where(eq(sendJobs.emailId, email.id));
+  const leaseLeft = job ? job.updatedAt.getTime() + s.leaseMs - now.getTime() : s.leaseMs;
+  throw new RetryLaterError('another worker holds the send lease', Math.max(100, leaseLeft + 50));
+}
+
+/** Our Message-ID in the mailbox means an earlier try did send: never send it again. */
+async function findOwnMessage(gmail: gmail_v1.Gmail, s: SendSettings, email: EmailRow) {
+  const res = await gmail.users.messages.list(
+    { userId: 'me', q: `rfc822msgid:${email.messageId.replace(/^<|>$/g, '')}`, includeSpamTrash: true, maxResults: 1 },
+    { timeout: s.requestTimeoutMs, retry: false },
+  );
+  const hit = res.data.messages?.[0];
+  return hit ? { id: hit.id ?? null, threadId: hit.threadId ?? null } : undefined;
+}
+
+/** SENT, provider ids and the `sent` event in one statement (atomic); a no-op unless the email is still ours. */
+async function markSent(db: Db, emailId: string, provider: { id: string | null; threadId: string | null }) {
+  const now = new Date().toISOString();
+  await db.execute(sql`
+    with sent as (
+      update ${emails} set status = 'SENT', provider_message_id = ${provider.id}, thread_id = ${provider.threadId},
+        sent_at = ${now}::timestamptz, failure_reason = null, updated_at = ${now}::timestamptz
+      where id = ${emailId} and status = 'SENDING'
+      returning workspace_id),
+    job as (
+      update ${sendJobs} set state = 'done', last_error = null, updated_at = ${now}::timestamptz
+      where email_id = ${emailId} and exists (select 1 from sent))
+    insert into ${emailEvents} (workspace_id, email_id, type, occurred_at, dedupe_key, data)
+      select workspace_id, ${emailId}, 'sent', ${now}::timestamptz, ${`sent:${emailId}`},
+        ${JSON.stringify({ providerMessageId: provider.id, threadId: provider.threadId })}::jsonb
+      from sent
+    on conflict do nothing`);
+}
+
+/**
+ * What a failed Gmail call leads to. Rate limits say the message was not taken: back to
+ * PENDING_SEND. 5xx, timeouts and network errors leave the outcome unknown: the email stays
+ * SENDING with its lease released, and the next try searches before sending.
+ */
+async function handleFailure(deps: Deps, s: SendSettings, email: EmailRow, mailbox: MailboxRow, f: GmailFailure, duringSearch: boolean): Promise<never> {
+  const { db } = deps;
+  deps.logger.warn({ emailId: email.id, attempt: email.attempts, kind: f.kind, message: f.message }, 'gmail call failed');
+  if (f.kind === 'invalid_grant') {
+    await revokeMailbox(db, mailbox.id, `Gmail access was revoked (invalid_grant): reconnect ${mailbox.email}`);
+    throw new PermanentJobError(f.message);
+  }
+  if (f.kind === 'permanent') {
+    const reason = duringSearch
+      ? `Could not check whether an earlier try was delivered (${f.message}); not sent again, to avoid a duplicate`
+      : `Gmail refused the message: ${f.message}`;
+    return failPermanently(db, email, reason);
+  }
+  const lastTry = email.attempts >= s.maxAttempts;
+  if (f.kind === 'rate_limited' && !duringSearch) {
+    if (lastTry) return failPermanently(db, email, `Gmail kept rate-limiting after ${email.attempts} tries: ${f.message}`);
+    await release(db, email.id, 'PENDING_SEND', f.message);
+  } else {
+    if (lastTry) {
+      const outcome = duringSearch ? 'whether an earlier try was delivered is unknown' : 'delivery is unknown';
+      return failPermanently(db, email, `Gmail did not answer after ${email.attempts} tries (${f.message}); ${outcome}`);
+    }
+    await release(db, email.id, 'SENDING', f.message);
+  }
+  const unknownOutcome = !(f.kind === 'rate_limited' && !duringSearch);
+  const delay = Math.max(f.retryAfterMs ?? backoff(s, email.attempts), unknownOutcome ? s.settleMs : 0);
+  await db.update(sendJobs).set({ dueAt: new Date(Date.now() + delay) }).where(eq(sendJobs.emailId, email.id));
+  throw new RetryLaterError(f.message, delay);
+}
+
+async function release(db: Db, emailId: string, status: 'PENDING_SEND' | 'SENDING', error: string) {
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    if (status === 'PENDING_SEND') {
+      await tx.update(emails).set({ status, updatedAt: now }).where(and(eq(emails.id, emailId), eq(emails.status, 'SENDING')));
+    }
+    await tx.update(sendJobs).set({ state: 'queued', lastError: error, updatedAt: now }).where(eq(sendJobs.emailId, emailId));
+  });
+}
+
+/** FAILED with a reason people can read, then a permanent job failure (no retry). */
+async function failPermanently(db: Db, email: EmailRow, reason: string): Promise<never> {
+  await failEmails(db, [email.id], reason);
+  throw new PermanentJobError(reason);
+}
+
+async function failEmails(db: Db, ids: string[], reason: string) {
+  if (ids.length === 0) return;
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    const failed = await tx
+      .update(emails)
+      .set({ status: 'FAILED', failureReason: reason, updatedAt: now })
+      .where(and(inArray(emails.id, ids), inArray(emails.status, ['PENDING_SEND', 'SENDING'])))
+      .returning({ id: emails.id });
+    if (failed.length) await tx.update(sendJobs).set({ state: 'failed', lastError: reason, updatedAt: now }).where(inArray(sendJobs.emailId, failed.map((f) => f.id)));
+  });
+}
+
+/** A revoked grant: the mailbox needs reauth and everything waiting on it fails with that reason. */
+async function revokeMailbox(db: Db, mailboxId: string, reason: string) {
+  await db.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId));
+  const pending = await db
+    .select({ id: emails.id })
+    .from(emails)
+    .where(and(eq(emails.mailboxId, mailboxId), inArray(emails.status, ['PENDING_SEND', 'SENDING'])));
+  await failEmails(db, pending.map((p) => p.id), reason);
+}
+
+async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promise<never> {
+  await db.update(sendJobs).set({ dueAt: at, lastError: `waiting: ${why}`, updatedAt: new Date() }).where(eq(sendJobs.emailId, emailId));
+  throw new RetryLaterError(`waiting: ${why}`, Math.max(0, at.getTime() - Date.now()));
+}
+
+async function load(db: Db, emailId: string) {
+  const [row] = await db
+    .select({ email: emails, mailbox: mailboxes, fromName: users.name })
+    .from(emails)
+    .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))
+    .leftJoin(users, eq(users.id, emails.userId))
+    .where(eq(emails.id, emailId));
+  return row;
+}
+
+/**
+ * One googleapis client per mailbox while its sealed tokens and status stay the same (the
+ * client refreshes its own access token); a refresh saved by another process, a reconnect
+ * or a revoked grant changes the row and so builds a new client.
+ */
+function cachedClients(build: GmailFor, max = 500): GmailFor {
+  const cache = new Map<string, { key: string; client: Promise<gmail_v1.Gmail> }>();
+  return (mailbox) => {
+    const key = `${mailbox.status}|${mailbox.accessTokenEnc}|${mailbox.refreshTokenEnc}`;
+    const hit = cache.get(mailbox.id);
+    if (hit?.key === key) return hit.client;
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    const client = Promise.resolve(build(mailbox));
+    client.catch(() => cache.delete(mailbox.id));
+    cache.set(mailbox.id, { key, client });
+    return client;
+  };
+}
+
+function backoff(s: SendSettings, attempt: number) {
+  const base = Math.min(s.maxBackoffMs, s.backoffMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4)); // jitter: a storm's retries do not arrive together
+}

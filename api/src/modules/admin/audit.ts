@@ -1,0 +1,43 @@
+import { and, count, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../../../db/client';
+import { auditEvents, users } from '../../../../db/schema';
+import type { AuditEvent } from '../../../../shared/contracts/admin';
+
+export interface AuditEntry {
+  workspaceId: string;
+  actorId: string | null;
+  /** `<object>.<verb>`, e.g. `member.role_changed`. */
+  action: string;
+  target?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Appends one row to the audit log; pass the transaction so the entry commits with the change. */
+export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry) {
+  await db.insert(auditEvents).values({ ...entry, target: entry.target ?? null, data: entry.data ?? {} });
+}
+
+export async function listAudit(db: Db, workspaceId: string, query: { page: number; limit: number; action?: string }) {
+  const where = and(eq(auditEvents.workspaceId, workspaceId), query.action ? eq(auditEvents.action, query.action) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ event: auditEvents, actorEmail: users.email })
+      .from(auditEvents)
+      .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .where(where)
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+    db.select({ n: count() }).from(auditEvents).where(where),
+  ]);
+  const data: AuditEvent[] = rows.map(({ event, actorEmail }) => ({
+    id: event.id,
+    actorId: event.actorId,
+    actorEmail: actorEmail ?? null,
+    action: event.action,
+    target: event.target,
+    data: event.data,
+    createdAt: event.createdAt.toISOString(),
+  }));
+  return { rows: data, total: total?.n ?? 0 };
+}

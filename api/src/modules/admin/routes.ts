@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../../context';
+import { validate } from '../../middleware/validate';
+import { requireRole } from '../../middleware/auth';
+import { paginated } from '../../lib/pagination';
+import { pageQuerySchema } from '../../../../shared/errors';
+import { auditQuery, changeRoleRequest, createInviteRequest, inviteParam, memberParam } from '../../../../shared/contracts/admin';
+import { changeRole, createInvite, listInvites, listMembers, removeMember, revokeInvite } from './service';
+import { listAudit } from './audit';
+import { queueHealth } from './queues';
+
+/** Workspace administration: every route takes the admin role. */
+export const adminRoutes = new Hono<AppEnv>()
+  .use('/admin/*', requireRole('admin'))
+  .get('/admin/members', validate('query', pageQuerySchema), async (c) => {
+    const page = c.req.valid('query');
+    const { rows, total } = await listMembers(c.get('deps').db, c.get('session').workspaceId, page);
+    return c.json(paginated(rows, total, page.page, page.limit));
+  })
+  .patch('/admin/members/:userId', validate('param', memberParam), validate('json', changeRoleRequest), async (c) => {
+    return c.json(await changeRole(c.get('deps').db, c.get('session'), c.req.valid('param').userId, c.req.valid('json').role));
+  })
+  .delete('/admin/members/:userId', validate('param', memberParam), async (c) => {
+    await removeMember(c.get('deps').db, c.get('session'), c.req.valid('param').userId);
+    return c.body(null, 204);
+  })
+  .get('/admin/invites', validate('query', pageQuerySchema), async (c) => {
+    const page = c.req.valid('query');
+    const { rows, total } = await listInvites(c.get('deps').db, c.get('session').workspaceId, page);
+    return c.json(paginated(rows, total, page.page, page.limit));
+  })
+  .post('/admin/invites', validate('json', createInviteRequest), async (c) => {
+    return c.json(await createInvite(c.get('deps').db, c.get('session'), c.req.valid('json')), 201);
+  })
+  .delete('/admin/invites/:id', validate('param', inviteParam), async (c) => {
+    await revokeInvite(c.get('deps').db, c.get('session'), c.req.valid('param').id);
+    return c.body(null, 204);
+  })
+  .get('/admin/audit', validate('query', auditQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { rows, total } = await listAudit(c.get('deps').db, c.get('session').workspaceId, query);
+    return c.json(paginated(rows, total, query.page, query.limit));
+  })
+  .get('/admin/queues', async (c) => c.json(await queueHealth(c.get('deps'))));

@@ -1,0 +1,127 @@
+import { and, asc, count, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../../../db/client';
+import { invites, memberships, sessions, users } from '../../../../db/schema';
+import { ApiError, notFound } from '../../lib/api-error';
+import type { SessionInfo } from '../../context';
+import type { Role } from '../../../../shared/contracts/auth';
+import type { Invite, Member } from '../../../../shared/contracts/admin';
+import { recordAudit } from './audit';
+
+export async function listMembers(db: Db, workspaceId: string, page: { page: number; limit: number }) {
+  const where = eq(memberships.workspaceId, workspaceId);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(where)
+      .orderBy(asc(memberships.createdAt), asc(users.email))
+      .limit(page.limit)
+      .offset((page.page - 1) * page.limit),
+    db.select({ n: count() }).from(memberships).where(where),
+  ]);
+  const data: Member[] = rows.map((r) => ({ ...r, joinedAt: r.joinedAt.toISOString() }));
+  return { rows: data, total: total?.n ?? 0 };
+}
+
+/** Changes a member's role. A workspace always keeps at least one admin. */
+export async function changeRole(db: Db, actor: SessionInfo, userId: string, role: Role): Promise<Member> {
+  return db.transaction(async (tx) => {
+    const member = await lockMember(tx, actor.workspaceId, userId);
+    if (member.role === 'admin' && role !== 'admin') await ensureAnotherAdmin(tx, actor.workspaceId);
+    if (member.role !== role) {
+      await tx.update(memberships).set({ role }).where(eq(memberships.id, member.id));
+      await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'member.role_changed', target: member.email, data: { userId, from: member.role, to: role } });
+    }
+    return { userId, email: member.email, name: member.name, role, joinedAt: member.createdAt.toISOString() };
+  });
+}
+
+/** Removes a member and signs them out of this workspace. The last admin cannot be removed. */
+export async function removeMember(db: Db, actor: SessionInfo, userId: string) {
+  await db.transaction(async (tx) => {
+    const member = await lockMember(tx, actor.workspaceId, userId);
+    if (member.role === 'admin') await ensureAnotherAdmin(tx, actor.workspaceId);
+    await tx.delete(memberships).where(eq(memberships.id, member.id));
+    await tx.delete(sessions).where(and(eq(sessions.workspaceId, actor.workspaceId), eq(sessions.userId, userId)));
+    await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'member.removed', target: member.email, data: { userId, role: member.role } });
+  });
+}
+
+export async function listInvites(db: Db, workspaceId: string, page: { page: number; limit: number }) {
+  const where = eq(invites.workspaceId, workspaceId);
+  const [rows, [total]] = await Promise.all([
+    db.select().from(invites).where(where).orderBy(desc(invites.createdAt), desc(invites.id)).limit(page.limit).offset((page.page - 1) * page.limit),
+    db.select({ n: count() }).from(invites).where(where),
+  ]);
+  return { rows: rows.map(toInvite), total: total?.n ?? 0 };
+}
+
+/**
+ * Invites an address with a role: it joins this workspace on first sign-in. A pending
+ * invite to the same address is replaced; a current member or an accepted invite is a conflict.
+ */
+export async function createInvite(db: Db, actor: SessionInfo, input: { email: string; role: Role }): Promise<Invite> {
+  return db.transaction(async (tx) => {
+    const [already] = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(users.email, input.email)));
+    if (already) throw new ApiError('CONFLICT', `${input.email} is already a member of this workspace`);
+    const [row] = await tx
+      .insert(invites)
+      .values({ workspaceId: actor.workspaceId, email: input.email, role: input.role, invitedBy: actor.userId })
+      .onConflictDoUpdate({
+        target: [invites.workspaceId, invites.email],
+        set: { role: input.role, invitedBy: actor.userId, createdAt: new Date() },
+        setWhere: and(eq(invites.workspaceId, actor.workspaceId), eq(invites.email, input.email)),
+      })
+      .returning();
+    if (row!.acceptedAt) throw new ApiError('CONFLICT', `${input.email} already accepted an invite`);
+    await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'invite.created', target: input.email, data: { role: input.role } });
+    return toInvite(row!);
+  });
+}
+
+export async function revokeInvite(db: Db, actor: SessionInfo, id: string) {
+  await db.transaction(async (tx) => {
+    const [gone] = await tx.delete(invites).where(and(eq(invites.workspaceId, actor.workspaceId), eq(invites.id, id))).returning();
+    if (!gone) throw notFound('Invite');
+    await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'invite.revoked', target: gone.email, data: { role: gone.role } });
+  });
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+async function lockMember(tx: Tx, workspaceId: string, userId: string) {
+  const [member] = await tx
+    .select({ id: memberships.id, role: memberships.role, createdAt: memberships.createdAt, email: users.email, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
+    .for('update', { of: memberships });
+  if (!member) throw notFound('Member');
+  return member;
+}
+
+/** Locks the workspace's admin rows so two concurrent demotions cannot both pass the check. */
+async function ensureAnotherAdmin(tx: Tx, workspaceId: string) {
+  const admins = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'admin')))
+    .for('update');
+  if (admins.length <= 1) throw new ApiError('CONFLICT', 'A workspace needs at least one admin: promote someone else first');
+}
+
+function toInvite(row: typeof invites.$inferSelect): Invite {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    invitedBy: row.invitedBy,
+    acceptedAt: row.acceptedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { eq } from 'drizzle-orm';
+import type { AppEnv } from '../../context';
+import { validate } from '../../middleware/validate';
+import { requireAuth } from '../../middleware/auth';
+import { ApiError } from '../../lib/api-error';
+import { sandboxLoginRequest } from '../../../../shared/contracts/auth';
+import { createSession, deleteSession, findOrCreateMember } from './service';
+import { ensureSandboxMailbox, sandboxMailEnabled } from '../sandbox/service';
+import { users, workspaces } from '../../../../db/schema';
+
+export const authRoutes = new Hono<AppEnv>()
+  .post('/auth/sandbox-login', validate('json', sandboxLoginRequest), async (c) => {
+    const { config, db } = c.get('deps');
+    if (!config.sandboxLogin) {
+      throw new ApiError('FORBIDDEN', 'Sandbox login is off on this server (SANDBOX_LOGIN=false); sign in with Google.');
+    }
+    const member = await findOrCreateMember(db, c.req.valid('json'));
+    if (sandboxMailEnabled(config)) await ensureSandboxMailbox({ config, db }, { workspaceId: member.workspace.id, userId: member.user.id, email: member.user.email });
+    return c.json(await createSession(db, member, config.sessionTtlMs), 200);
+  })
+  .post('/auth/logout', requireAuth(), async (c) => {
+    await deleteSession(c.get('deps').db, c.get('session').sessionId);
+    return c.json({ ok: true });
+  })
+  .get('/me', requireAuth(), async (c) => {
+    const { db } = c.get('deps');
+    const s = c.get('session');
+    const [user] = await db.select().from(users).where(eq(users.id, s.userId));
+    const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, s.workspaceId));
+    return c.json({
+      user: { id: user!.id, email: user!.email, name: user!.name },
+      workspace: { id: ws!.id, name: ws!.name, role: s.role, gmailMode: ws!.gmailMode },
+    });
+  });

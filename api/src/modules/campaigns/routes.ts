@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../../context';
+import { validate } from '../../middleware/validate';
+import { paginated } from '../../lib/pagination';
+import {
+  addLeadsRequest, campaignIdParam, createCampaignRequest, listCampaignsQuery, listLeadsQuery, updateCampaignRequest,
+} from '../../../../shared/contracts/campaigns';
+import {
+  addLeads, createCampaign, deleteCampaign, getCampaign, launchCampaign, listCampaigns, listLeads, setRunning, updateCampaign,
+} from './service';
+import { campaignStats } from './stats';
+
+export const campaignRoutes = new Hono<AppEnv>()
+  .get('/campaigns', validate('query', listCampaignsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { rows, total } = await listCampaigns(c.get('deps').db, c.get('session').workspaceId, query);
+    return c.json(paginated(rows, total, query.page, query.limit));
+  })
+  .post('/campaigns', validate('json', createCampaignRequest), async (c) => {
+    return c.json(await createCampaign(c.get('deps').db, c.get('session'), c.req.valid('json')), 201);
+  })
+  .get('/campaigns/:id', validate('param', campaignIdParam), async (c) => {
+    return c.json(await getCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
+  })
+  .patch('/campaigns/:id', validate('param', campaignIdParam), validate('json', updateCampaignRequest), async (c) => {
+    return c.json(await updateCampaign(c.get('deps').db, c.get('session'), c.req.valid('param').id, c.req.valid('json')));
+  })
+  .delete('/campaigns/:id', validate('param', campaignIdParam), async (c) => {
+    await deleteCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
+    return c.body(null, 204);
+  })
+  .get('/campaigns/:id/leads', validate('param', campaignIdParam), validate('query', listLeadsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const { rows, total } = await listLeads(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, query);
+    return c.json(paginated(rows, total, query.page, query.limit));
+  })
+  .post('/campaigns/:id/leads', validate('param', campaignIdParam), validate('json', addLeadsRequest), async (c) => {
+    const { db } = c.get('deps');
+    return c.json(await addLeads(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json').prospectIds));
+  })
+  .post('/campaigns/:id/launch', validate('param', campaignIdParam), async (c) => {
+    return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
+  })
+  .post('/campaigns/:id/pause', validate('param', campaignIdParam), async (c) => {
+    return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, false));
+  })
+  .post('/campaigns/:id/resume', validate('param', campaignIdParam), async (c) => {
+    return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, true));
+  })
+  .get('/campaigns/:id/stats', validate('param', campaignIdParam), async (c) => {
+    return c.json(await campaignStats(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
+  });

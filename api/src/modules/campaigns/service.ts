@@ -1,0 +1,237 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../../../db/client';
+import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, suppressions, templates } from '../../../../db/schema';
+import { ApiError, notFound } from '../../lib/api-error';
+import type { SessionInfo } from '../../context';
+import { sanitizeEmailHtml } from '../templates/sanitize';
+import {
+  orderSteps, type AddLeadsResponse, type Campaign, type CreateCampaignRequest, type StepInput, type UpdateCampaignRequest,
+} from '../../../../shared/contracts/campaigns';
+
+type CampaignRow = typeof campaigns.$inferSelect;
+type StepRow = typeof sequenceSteps.$inferSelect;
+type Actor = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+const DAY_MS = 86_400_000;
+
+export async function listCampaigns(db: Db, workspaceId: string, query: { page: number; limit: number; status?: CampaignRow['status'] }) {
+  const where = and(eq(campaigns.workspaceId, workspaceId), query.status ? eq(campaigns.status, query.status) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db.select().from(campaigns).where(where).orderBy(desc(campaigns.createdAt), desc(campaigns.id)).limit(query.limit).offset((query.page - 1) * query.limit),
+    db.select({ n: count() }).from(campaigns).where(where),
+  ]);
+  const steps = rows.length ? await db.select().from(sequenceSteps).where(inArray(sequenceSteps.campaignId, rows.map((r) => r.id))).orderBy(asc(sequenceSteps.position)) : [];
+  return { rows: rows.map((r) => toCampaign(r, steps.filter((s) => s.campaignId === r.id))), total: total?.n ?? 0 };
+}
+
+export async function getCampaignRow(db: Db | Tx, workspaceId: string, id: string): Promise<CampaignRow> {
+  const [row] = await db.select().from(campaigns).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, id)));
+  if (!row) throw notFound('Campaign');
+  return row;
+}
+
+export async function getCampaign(db: Db, workspaceId: string, id: string): Promise<Campaign> {
+  const row = await getCampaignRow(db, workspaceId, id);
+  return toCampaign(row, await stepsOf(db, id));
+}
+
+export async function stepsOf(db: Db | Tx, campaignId: string): Promise<StepRow[]> {
+  return db.select().from(sequenceSteps).where(eq(sequenceSteps.campaignId, campaignId)).orderBy(asc(sequenceSteps.position));
+}
+
+export async function createCampaign(db: Db, actor: Actor, input: CreateCampaignRequest): Promise<Campaign> {
+  const { workspaceId, userId: ownerId } = actor;
+  await checkReferences(db, actor, input);
+  const id = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(campaigns)
+      .values({ workspaceId, ownerId, name: input.name, mailboxId: input.mailboxId ?? null, settings: input.settings ?? {} })
+      .returning({ id: campaigns.id });
+    await writeSteps(tx, row!.id, input.steps);
+    return row!.id;
+  });
+  return getCampaign(db, workspaceId, id);
+}
+
+export async function updateCampaign(db: Db, actor: Actor, id: string, input: UpdateCampaignRequest): Promise<Campaign> {
+  const { workspaceId } = actor;
+  await checkReferences(db, actor, input);
+  await db.transaction(async (tx) => {
+    const current = await getCampaignRow(tx, workspaceId, id);
+    if (input.steps && current.status === 'active') {
+      throw new ApiError('CONFLICT', 'Pause the campaign before changing its steps');
+    }
+    await tx
+      .update(campaigns)
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.mailboxId !== undefined ? { mailboxId: input.mailboxId } : {}),
+        ...(input.settings !== undefined ? { settings: input.settings } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(campaigns.id, id));
+    if (input.steps) {
+      await tx.delete(sequenceSteps).where(eq(sequenceSteps.campaignId, id));
+      await writeSteps(tx, id, input.steps);
+    }
+  });
+  return getCampaign(db, workspaceId, id);
+}
+
+export async function deleteCampaign(db: Db, workspaceId: string, id: string) {
+  const gone = await db.delete(campaigns).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, id))).returning({ id: campaigns.id });
+  if (gone.length === 0) throw notFound('Campaign');
+}
+
+/**
+ * Adds prospects as leads, at most once per campaign. Suppressed addresses are reported
+ * and left out. In a running campaign a new lead is due after the first step's delay.
+ */
+export async function addLeads(db: Db, workspaceId: string, campaignId: string, prospectIds: string[]): Promise<AddLeadsResponse> {
+  const campaign = await getCampaignRow(db, workspaceId, campaignId);
+  const ids = [...new Set(prospectIds)];
+  const found = await db
+    .select({ id: prospects.id, email: prospects.email, suppressed: sql<boolean>`${suppressions.id} is not null` })
+    .from(prospects)
+    .leftJoin(suppressions, and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, prospects.email)))
+    .where(and(eq(prospects.workspaceId, workspaceId), inArray(prospects.id, ids)));
+  const known = new Set(found.map((p) => p.id));
+  const eligible = found.filter((p) => !p.suppressed);
+  const running = campaign.status === 'active';
+  const [first] = await stepsOf(db, campaignId);
+  const inserted = eligible.length
+    ? await db
+        .insert(campaignLeads)
+        .values(
+          eligible.map((p) => ({
+            workspaceId,
+            campaignId,
+            prospectId: p.id,
+            status: running ? ('active' as const) : ('pending' as const),
+            nextDueAt: running ? new Date(Date.now() + (first?.delayDays ?? 0) * DAY_MS) : null,
+          })),
+        )
+        .onConflictDoNothing({ target: [campaignLeads.campaignId, campaignLeads.prospectId] })
+        .returning({ prospectId: campaignLeads.prospectId })
+    : [];
+  const added = new Set(inserted.map((r) => r.prospectId));
+  return {
+    added: added.size,
+    duplicates: eligible.filter((p) => !added.has(p.id)).map((p) => p.id),
+    suppressed: found.filter((p) => p.suppressed).map((p) => ({ prospectId: p.id, email: p.email })),
+    notFound: ids.filter((id) => !known.has(id)),
+  };
+}
+
+export async function listLeads(db: Db, workspaceId: string, campaignId: string, query: { page: number; limit: number; status?: (typeof campaignLeads.$inferSelect)['status'] }) {
+  await getCampaignRow(db, workspaceId, campaignId);
+  const where = and(eq(campaignLeads.workspaceId, workspaceId), eq(campaignLeads.campaignId, campaignId), query.status ? eq(campaignLeads.status, query.status) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ lead: campaignLeads, email: prospects.email })
+      .from(campaignLeads)
+      .innerJoin(prospects, eq(prospects.id, campaignLeads.prospectId))
+      .where(where)
+      .orderBy(asc(campaignLeads.createdAt), asc(prospects.email))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+    db.select({ n: count() }).from(campaignLeads).where(where),
+  ]);
+  const data = rows.map(({ lead, email }) => ({
+    id: lead.id,
+    prospectId: lead.prospectId,
+    email,
+    status: lead.status,
+    currentStep: lead.currentStep,
+    nextDueAt: lead.nextDueAt?.toISOString() ?? null,
+    createdAt: lead.createdAt.toISOString(),
+  }));
+  return { rows: data, total: total?.n ?? 0 };
+}
+
+/** draft|paused → active. Launching needs a step; waiting leads become due after the first step's delay. */
+export async function launchCampaign(db: Db, workspaceId: string, id: string): Promise<Campaign> {
+  await db.transaction(async (tx) => {
+    const campaign = await getCampaignRow(tx, workspaceId, id);
+    if (campaign.status !== 'draft') throw new ApiError('CONFLICT', `A ${campaign.status} campaign cannot be launched${campaign.status === 'paused' ? ': resume it' : ''}`);
+    const [first] = await stepsOf(tx, id);
+    if (!first) throw new ApiError('UNPROCESSABLE', 'Add at least one step before launching');
+    await tx.update(campaigns).set({ status: 'active', updatedAt: new Date() }).where(eq(campaigns.id, id));
+    await tx
+      .update(campaignLeads)
+      .set({ status: 'active', nextDueAt: new Date(Date.now() + first.delayDays * DAY_MS), updatedAt: new Date() })
+      .where(and(eq(campaignLeads.campaignId, id), eq(campaignLeads.status, 'pending')));
+  });
+  return getCampaign(db, workspaceId, id);
+}
+
+/** Pausing stops the scheduler from picking the campaign's leads; their due dates are kept. */
+export async function setRunning(db: Db, workspaceId: string, id: string, run: boolean): Promise<Campaign> {
+  const from = run ? 'paused' : 'active';
+  const [row] = await db
+    .update(campaigns)
+    .set({ status: run ? 'active' : 'paused', updatedAt: new Date() })
+    .where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, id), eq(campaigns.status, from)))
+    .returning({ id: campaigns.id });
+  if (!row) {
+    const current = await getCampaignRow(db, workspaceId, id);
+    throw new ApiError('CONFLICT', `Only a ${from} campaign can be ${run ? 'resumed' : 'paused'} (this one is ${current.status})`);
+  }
+  return getCampaign(db, workspaceId, id);
+}
+
+export function toCampaign(row: CampaignRow, steps: StepRow[]): Campaign {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    mailboxId: row.mailboxId,
+    ownerId: row.ownerId,
+    settings: row.settings,
+    steps: steps.map((s) => ({
+      id: s.id,
+      position: s.position,
+      delayDays: s.delayDays,
+      subject: s.subject,
+      bodyHtml: s.bodyHtml,
+      templateId: s.templateId,
+      sameThread: s.sameThread === 1,
+    })),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Steps are stored at positions 0..n-1 in sending order. */
+async function writeSteps(tx: Tx, campaignId: string, steps: StepInput[]) {
+  if (steps.length === 0) return;
+  await tx.insert(sequenceSteps).values(
+    orderSteps(steps).map((s, position) => ({
+      campaignId,
+      position,
+      delayDays: s.delayDays,
+      subject: s.subject,
+      bodyHtml: sanitizeEmailHtml(s.bodyHtml),
+      templateId: s.templateId ?? null,
+      sameThread: s.sameThread ? 1 : 0,
+    })),
+  );
+}
+
+/**
+ * A mailbox or template named by id must be this workspace's (anything else is 404), and a
+ * campaign sends from someone else's mailbox only when an admin says so.
+ */
+async function checkReferences(db: Db, actor: Actor, input: { mailboxId?: string | null; steps?: StepInput[] }) {
+  const { workspaceId } = actor;
+  if (input.mailboxId) {
+    const [box] = await db.select({ userId: mailboxes.userId }).from(mailboxes).where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, input.mailboxId)));
+    if (!box) throw notFound('Mailbox');
+    if (actor.role !== 'admin' && box.userId !== actor.userId) throw new ApiError('FORBIDDEN', "Only an admin can send a campaign from someone else's mailbox");
+  }
+  const templateIds = [...new Set((input.steps ?? []).map((s) => s.templateId).filter((t): t is string => !!t))];
+  if (templateIds.length) {
+    const found = await db.select({ id: templates.id }).from(templates).where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, templateIds)));
+    if (found.length !== templateIds.length) throw notFound('Template');
+  }
+}

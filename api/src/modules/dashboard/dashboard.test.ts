@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { campaigns, emailEvents, sequenceSteps, templates } from '../../../../db/schema';
+import { seedSentEmail } from '../tracking/fixtures';
+import { closeEventRecorder, recorderFor } from '../tracking/recorder';
+import { openPixelUrl } from '../tracking/tokens';
+import { errorEnvelopeSchema } from '../../../../shared/errors';
+import { emailTimelineResponse } from '../../../../shared/contracts/events';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../jobs/inline';
+import { figureColumns, figuresBetween, toFigures } from './queries';
+import { momentumResponse, sendTimesResponse, statsResponse, timelineResponse } from '../../../../shared/contracts/dashboard';
+
+let rt: TestRuntime;
+let rep: Awaited<ReturnType<typeof signIn>>;
+let other: Awaited<ReturnType<typeof signIn>>;
+const HOUR = 3_600_000;
+const ago = (h: number) => new Date(Date.now() - h * HOUR);
+type EventRow = typeof emailEvents.$inferInsert;
+
+/**
+ * One workspace's story: three emails sent in a campaign from a template, Tuesday 09:00
+ * UTC-ish; the first opened by a person twice (after a Gmail proxy prefetch), clicked and
+ * answered; the second only prefetched by Apple MPP; the third hard-bounced.
+ */
+let story: { a: string; b: string; c: string; campaignId: string; templateId: string };
+
+beforeAll(async () => {
+  rt = await createTestRuntime();
+  rep = await signIn(rt.app, 'rep@dash.test');
+  other = await signIn(rt.app, 'rep@other-dash.test');
+  const db = rt.deps.db;
+  const ws = rep.workspace.id;
+  const [campaign] = await db.insert(campaigns).values({ workspaceId: ws, name: 'Spring outreach', status: 'active' }).returning();
+  const [template] = await db.insert(templates).values({ workspaceId: ws, name: 'Intro v2', subject: 'Hi', bodyHtml: 'Hi' }).returning();
+  const [step] = await db.insert(sequenceSteps).values({ campaignId: campaign!.id, position: 0, templateId: template!.id }).returning();
+  const sent = ago(48);
+  const common = { campaignId: campaign!.id, stepId: step!.id, sentAt: sent };
+  const a = await seedSentEmail(db, ws, { ...common, to: 'ada@acme.test', subject: 'Intro A' });
+  const b = await seedSentEmail(db, ws, { ...common, to: 'bob@acme.test', subject: 'Intro B' });
+  const c = await seedSentEmail(db, ws, { ...common, to: 'cy@acme.test', subject: 'Intro C' });
+  const ev = (emailId: string, type: EventRow['type'], at: Date, extra: Partial<EventRow> = {}): EventRow => ({ workspaceId: ws, emailId, type, occurredAt: at, ...extra });
+  await db.insert(emailEvents).values([
+    ...[a, b, c].map((e) => ev(e.id, 'sent', sent)),
+    ev(a.id, 'open', new Date(sent.getTime() + 2000), { machine: true, reason: 'gmail_proxy_prefetch' }),
+    ev(a.id, 'open', ago(30), { reason: 'human' }),
+    ev(a.id, 'open', ago(20), { reason: 'human' }),
+    ev(a.id, 'click', ago(20), { reason: 'human', linkIndex: 0, url: 'https://acme.test/x' }),
+    ev(a.id, 'reply', ago(10), { dedupeKey: 'inbound:r-a' }),
+    ev(b.id, 'open', new Date(sent.getTime() + 5000), { machine: true, reason: 'apple_mpp' }),
+    ev(c.id, 'bounce', new Date(sent.getTime() + 60_000), { machine: true, reason: 'hard' }),
+  ]);
+  // Another workspace's activity must never show up in ours.
+  const foreign = await seedSentEmail(db, other.workspace.id, { sentAt: ago(5) });
+  await db.insert(emailEvents).values([ev(foreign.id, 'sent', ago(5)), ev(foreign.id, 'open', ago(4))].map((e) => ({ ...e, workspaceId: other.workspace.id })));
+  story = { a: a.id, b: b.id, c: c.id, campaignId: campaign!.id, templateId: template!.id };
+});
+afterAll(async () => {
+  await closeEventRecorder(rt.deps);
+  await rt?.close();
+});
+
+const get = async (path: string, who = rep) => {
+  const res = await who.call(path);
+  return { status: res.status, body: (await (res.headers.get('content-type')?.includes('json') ? res.json() : res.text())) as any };
+};
+
+describe('GET /api/emails/:id/events', () => {
+  it('returns the timeline with raw and human figures and the first human open', async () => {
+    const { status, body } = await get(`/api/emails/${story.a}/events`);
+    expect(status).toBe(200);
+    const parsed = emailTimelineResponse.parse(body);
+    expect(parsed.data.map((e) => e.type)).toEqual(['sent', 'open', 'open', 'open', 'click', 'reply']);
+    expect(parsed.figures).toMatchObject({ opens: 3, humanOpens: 2, clicks: 1, humanClicks: 1, replied: true, bounced: false });
+    expect(parsed.figures.firstHumanOpenAt).toBe(parsed.data[2]!.occurredAt);
+    const human = emailTimelineResponse.parse((await get(`/api/emails/${story.a}/events?humanOnly=true`)).body);
+    expect(human.data.some((e) => e.machine)).toBe(false);
+  });
+
+  it('is 404 for another workspace’s email and 400 for a malformed id', async () => {
+    expect((await get(`/api/emails/${story.a}/events`, other)).status).toBe(404);
+    const bad = await get('/api/emails/not-a-uuid/events');
+    expect(bad.status).toBe(400);
+    expect(errorEnvelopeSchema.parse(bad.body).error.code).toBe('VALIDATION_ERROR');
+  });
+});
+
+describe('dashboard', () => {
+  it('stats: raw and human figures, reply and bounce rates, scoped to the workspace', async () => {
+    const { body } = await get('/api/dashboard/stats?days=7');
+    const { figures } = statsResponse.parse(body);
+    expect(figures).toMatchObject({ sent: 3, opens: 4, humanOpens: 2, openedEmails: 1, clicks: 1, humanClicks: 1, replies: 1, repliedEmails: 1, bounces: 1 });
+    expect(figures.replyRate).toBeCloseTo(1 / 3, 3);
+    expect(figures.bounceRate).toBeCloseTo(1 / 3, 3);
+    expect(figures.openRate).toBeCloseTo(1 / 3, 3);
+    const theirs = statsResponse.parse((await get('/api/dashboard/stats', other)).body).figures;
+    expect(theirs).toMatchObject({ sent: 1, opens: 1, humanOpens: 1 });
+    expect(statsResponse.parse((await get(`/api/dashboard/stats?campaignId=${story.campaignId}`)).body).figures.sent).toBe(3);
+  });
+
+  it('the trigger-kept rollups agree with an aggregate over the raw events', async () => {
+    const since = new Date(Date.now() - 30 * 86_400_000);
+    const until = new Date();
+    for (const ws of [rep.workspace.id, other.workspace.id]) {
+      const raw = await rt.deps.db.execute(sql`
+        select ${figureColumns('ev')} from email_events ev
+        where ev.workspace_id = ${ws} and ev.occurred_at >= ${since.toISOString()} and ev.occurred_at < ${until.toISOString()}`);
+      expect(await figuresBetween(rt.deps.db, ws, since, until)).toEqual(toFigures(rowsOf<Parameters<typeof toFigures>[0]>(raw)[0]!));
+    }
+  });
+
+  it('timeline: one point per day, zeros included, in the asked time zone', async () => {
+    const { body } = await get('/api/dashboard/timeline?days=5&tz=Europe/Paris');
+    const t = timelineResponse.parse(body);
+    expect(t.days).toHaveLength(5);
+    expect(t.days.reduce((s, d) => s + d.sent, 0)).toBe(3);
+    expect(t.days.reduce((s, d) => s + d.humanOpens, 0)).toBe(2);
+    expect((await get('/api/dashboard/timeline?days=0')).status).toBe(400);
+    expect((await get('/api/dashboard/timeline?tz=Mars/Olympus')).status).toBe(400);
+  });
+
+  it('momentum: this week against last, and who to follow up with (not those who replied)', async () => {
+    const extra = await seedSentEmail(rt.deps.db, rep.workspace.id, { to: 'dee@acme.test', subject: 'Intro D', sentAt: ago(40) });
+    await rt.deps.db.insert(emailEvents).values([
+      { workspaceId: rep.workspace.id, emailId: extra.id, type: 'open', occurredAt: ago(5), reason: 'human' },
+      { workspaceId: rep.workspace.id, emailId: extra.id, type: 'open', occurredAt: ago(3), reason: 'human' },
+    ]);
+    const m = momentumResponse.parse((await get('/api/dashboard/momentum')).body);
+    expect(m.current.sent).toBe(3);
+    expect(m.previous.sent).toBe(0);
+    expect(m.change.sent).toBeNull();
+    expect(m.hotLeads.map((l) => l.emailId)).toEqual([extra.id]);
+  });
+
+  it('campaigns and templates carry the same derived figures', async () => {
+    const camp = (await get('/api/dashboard/campaigns')).body;
+    expect(camp.pagination).toMatchObject({ page: 1, total: 1 });
+    expect(camp.data[0]).toMatchObject({ id: story.campaignId, name: 'Spring outreach', figures: { sent: 3, humanOpens: 2, replies: 1, bounces: 1 } });
+    const tpl = (await get('/api/dashboard/templates')).body;
+    expect(tpl.data).toMatchObject([{ id: story.templateId, name: 'Intro v2', figures: { sent: 3, repliedEmails: 1 } }]);
+  });
+
+  it('send times: sends per hour of the week with open and reply rates', async () => {
+    const t = sendTimesResponse.parse((await get('/api/dashboard/send-times?tz=UTC')).body);
+    const sentAt = ago(48);
+    const slot = t.slots.find((s) => s.hour === sentAt.getUTCHours() && s.weekday === (sentAt.getUTCDay() || 7));
+    expect(slot).toMatchObject({ sent: 3, opened: 1, replied: 1 });
+    expect(t.best).toEqual([]); // three sends are too few to call a best time
+  });
+});
+
+describe('GET /api/analytics/export.csv', () => {
+  it('exports the workspace’s events as CSV, with filters', async () => {
+    const res = await rep.call('/api/analytics/export.csv?type=open,click&machine=false');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const rows = parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.every((r) => (r.type === 'open' || r.type === 'click') && r.machine === 'false')).toBe(true);
+    expect(rows.filter((r) => r.email_id === story.a)).toHaveLength(3);
+    expect(rows.some((r) => r.to === 'ada@acme.test' && r.url === '' && r.type === 'open')).toBe(true);
+    const all = parse(await (await rep.call(`/api/analytics/export.csv?emailId=${story.c}`)).text(), { columns: true }) as Array<Record<string, string>>;
+    expect(all.map((r) => [r.type, r.reason])).toEqual([['sent', ''], ['bounce', 'hard']]);
+    const theirs = await (await other.call(`/api/analytics/export.csv?emailId=${story.c}`)).text();
+    expect(theirs.trim().split('\n')).toHaveLength(1); // the header only
+    expect((await rep.call('/api/analytics/export.csv?type=nope')).status).toBe(400);
+  });
+});
+
+describe('end to end: a pixel hit shows up in the figures', () => {
+  it('counts an open recorded through the public pixel', async () => {
+    const email = await seedSentEmail(rt.deps.db, other.workspace.id, { sentAt: ago(2) });
+    const before = statsResponse.parse((await get('/api/dashboard/stats', other)).body).figures;
+    await rt.app.request(new URL(openPixelUrl('http://x', rt.config.trackingSecret, email.id)).pathname, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' } });
+    await recorderFor(rt.deps).flush(true);
+    const after = statsResponse.parse((await get('/api/dashboard/stats', other)).body).figures;
+    expect(after.opens - before.opens).toBe(1);
+    expect(after.humanOpens - before.humanOpens).toBe(1);
+  });
+});

@@ -1,0 +1,231 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../../../../db/client';
+import { rowsOf } from '../../jobs/inline';
+import type { Figures } from '../../../../shared/contracts/dashboard';
+
+/**
+ * Dashboard figures, all derived from `email_events` (append-only) and always scoped to
+ * one workspace: workspace-wide figures from the rollups a trigger keeps beside the events
+ * (migration 0003), per-campaign and per-template ones from the events themselves (range
+ * scans on `events_ws_occurred_cover_idx`, which holds every column they read).
+ */
+type FigureRow = Record<'sent' | 'opens' | 'human_opens' | 'opened_emails' | 'clicks' | 'human_clicks' | 'clicked_emails' | 'replies' | 'replied_emails' | 'auto_replies' | 'bounces' | 'bounced_emails' | 'unsubscribes' | 'complaints', number>;
+
+/** The aggregate columns over an events relation named `alias`. */
+export function figureColumns(alias: string): SQL {
+  const a = sql.raw(alias);
+  return sql`
+    count(*) filter (where ${a}.type = 'sent')::int as sent,
+    count(*) filter (where ${a}.type = 'open')::int as opens,
+    count(*) filter (where ${a}.type = 'open' and not ${a}.machine)::int as human_opens,
+    count(distinct ${a}.email_id) filter (where ${a}.type = 'open' and not ${a}.machine)::int as opened_emails,
+    count(*) filter (where ${a}.type = 'click')::int as clicks,
+    count(*) filter (where ${a}.type = 'click' and not ${a}.machine)::int as human_clicks,
+    count(distinct ${a}.email_id) filter (where ${a}.type = 'click' and not ${a}.machine)::int as clicked_emails,
+    count(*) filter (where ${a}.type = 'reply')::int as replies,
+    count(distinct ${a}.email_id) filter (where ${a}.type = 'reply')::int as replied_emails,
+    count(*) filter (where ${a}.type = 'auto_reply')::int as auto_replies,
+    count(*) filter (where ${a}.type = 'bounce')::int as bounces,
+    count(distinct ${a}.email_id) filter (where ${a}.type = 'bounce')::int as bounced_emails,
+    count(*) filter (where ${a}.type = 'unsubscribe')::int as unsubscribes,
+    count(*) filter (where ${a}.type = 'complaint')::int as complaints`;
+}
+
+export function toFigures(r: FigureRow): Figures {
+  const n = (v: unknown) => Number(v ?? 0);
+  const sent = n(r.sent);
+  const rate = (x: number) => (sent ? Math.round((x / sent) * 10_000) / 10_000 : 0);
+  return {
+    sent,
+    opens: n(r.opens),
+    humanOpens: n(r.human_opens),
+    openedEmails: n(r.opened_emails),
+    clicks: n(r.clicks),
+    humanClicks: n(r.human_clicks),
+    clickedEmails: n(r.clicked_emails),
+    replies: n(r.replies),
+    repliedEmails: n(r.replied_emails),
+    autoReplies: n(r.auto_replies),
+    bounces: n(r.bounces),
+    unsubscribes: n(r.unsubscribes),
+    complaints: n(r.complaints),
+    openRate: rate(n(r.opened_emails)),
+    replyRate: rate(n(r.replied_emails)),
+    bounceRate: rate(n(r.bounced_emails)),
+  };
+}
+
+/**
+ * Figures of a time range. The whole workspace reads the trigger-kept rollups (hourly
+ * counts, and each email's first human open / click / reply / bounce), so the cost does
+ * not grow with the number of events; a campaign's figures aggregate its events directly.
+ */
+export async function figuresBetween(db: Db, workspaceId: string, since: Date, until: Date, campaignId?: string): Promise<Figures> {
+  if (campaignId) return campaignFiguresBetween(db, workspaceId, since, until, campaignId);
+  const s = since.toISOString();
+  const u = until.toISOString();
+  const firsts = (column: string) =>
+    sql`(select count(*) from email_engagement where workspace_id = ${workspaceId} and ${sql.raw(column)} >= ${s} and ${sql.raw(column)} < ${u})::int`;
+  const rows = await db.execute(sql`
+    select
+      coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
+      coalesce(sum(n) filter (where type = 'open'), 0)::int as opens,
+      coalesce(sum(n) filter (where type = 'open' and not machine), 0)::int as human_opens,
+      coalesce(sum(n) filter (where type = 'click'), 0)::int as clicks,
+      coalesce(sum(n) filter (where type = 'click' and not machine), 0)::int as human_clicks,
+      coalesce(sum(n) filter (where type = 'reply'), 0)::int as replies,
+      coalesce(sum(n) filter (where type = 'auto_reply'), 0)::int as auto_replies,
+      coalesce(sum(n) filter (where type = 'bounce'), 0)::int as bounces,
+      coalesce(sum(n) filter (where type = 'unsubscribe'), 0)::int as unsubscribes,
+      coalesce(sum(n) filter (where type = 'complaint'), 0)::int as complaints,
+      ${firsts('first_human_open_at')} as opened_emails,
+      ${firsts('first_human_click_at')} as clicked_emails,
+      ${firsts('replied_at')} as replied_emails,
+      ${firsts('bounced_at')} as bounced_emails
+    from event_rollups
+    where workspace_id = ${workspaceId} and hour >= date_trunc('hour', ${s}::timestamptz) and hour < ${u}`);
+  return toFigures(rowsOf<FigureRow>(rows)[0]!);
+}
+
+async function campaignFiguresBetween(db: Db, workspaceId: string, since: Date, until: Date, campaignId: string): Promise<Figures> {
+  const rows = await db.execute(sql`
+    select ${figureColumns('ev')} from email_events ev
+    where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${since.toISOString()} and ev.occurred_at < ${until.toISOString()}
+      and ev.email_id in (select id from emails where workspace_id = ${workspaceId} and campaign_id = ${campaignId})`);
+  return toFigures(rowsOf<FigureRow>(rows)[0]!);
+}
+
+/** One point per local day, from the hourly rollups (exact for whole-hour time zones). */
+export async function dailyTimeline(db: Db, workspaceId: string, days: number, tz: string) {
+  const start = DateTime.now().setZone(tz).startOf('day').minus({ days: days - 1 });
+  const rows = rowsOf<{ day: string } & Record<string, number>>(
+    await db.execute(sql`
+      select to_char(hour at time zone ${tz}, 'YYYY-MM-DD') as day,
+        coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
+        coalesce(sum(n) filter (where type = 'open'), 0)::int as opens,
+        coalesce(sum(n) filter (where type = 'open' and not machine), 0)::int as "humanOpens",
+        coalesce(sum(n) filter (where type = 'click'), 0)::int as clicks,
+        coalesce(sum(n) filter (where type = 'click' and not machine), 0)::int as "humanClicks",
+        coalesce(sum(n) filter (where type = 'reply'), 0)::int as replies,
+        coalesce(sum(n) filter (where type = 'bounce'), 0)::int as bounces
+      from event_rollups
+      where workspace_id = ${workspaceId} and hour >= ${start.toUTC().toISO()}
+      group by 1`),
+  );
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  return Array.from({ length: days }, (_, i) => {
+    const day = start.plus({ days: i }).toISODate()!;
+    const r = byDay.get(day);
+    const v = (k: string) => Number(r?.[k] ?? 0);
+    return { day, sent: v('sent'), opens: v('opens'), humanOpens: v('humanOpens'), clicks: v('clicks'), humanClicks: v('humanClicks'), replies: v('replies'), bounces: v('bounces') };
+  });
+}
+
+/** People opening or clicking in the last week who have not answered: who to follow up with first. */
+export async function hotLeads(db: Db, workspaceId: string, since: Date, limit = 10) {
+  // Aggregate the week's human opens and clicks per email first (an index-only range scan),
+  // then look up only those emails: answered, bounced or unsubscribed ones are not leads.
+  const rows = rowsOf<{ email_id: string; to: string; subject: string; human_opens: number; human_clicks: number; last_at: string | Date }>(
+    await db.execute(sql`
+      with engaged as (
+        select email_id,
+          count(*) filter (where type = 'open')::int as human_opens,
+          count(*) filter (where type = 'click')::int as human_clicks,
+          max(occurred_at) as last_at
+        from email_events
+        where workspace_id = ${workspaceId} and occurred_at >= ${since.toISOString()} and type in ('open', 'click') and not machine
+        group by email_id
+        having count(*) filter (where type = 'open') >= 2 or count(*) filter (where type = 'click') >= 1
+      )
+      select e.id as email_id, e."to", e.subject, g.human_opens, g.human_clicks, g.last_at
+      from engaged g
+      join emails e on e.id = g.email_id
+      left join email_engagement x on x.email_id = g.email_id
+      where x.replied_at is null and x.bounced_at is null
+        and not exists (select 1 from suppressions s where s.workspace_id = ${workspaceId} and s.email = lower(trim(coalesce(substring(e."to" from '<([^>]+)>'), e."to"))))
+      order by g.human_clicks desc, g.human_opens desc, g.last_at desc
+      limit ${limit}`),
+  );
+  return rows.map((r) => ({ emailId: r.email_id, to: r.to, subject: r.subject, humanOpens: Number(r.human_opens), humanClicks: Number(r.human_clicks), lastActivityAt: new Date(r.last_at).toISOString() }));
+}
+
+export async function campaignFigures(db: Db, workspaceId: string, since: Date, page: number, limit: number) {
+  const rows = rowsOf<FigureRow & { id: string; name: string; status: string; total: number }>(
+    await db.execute(sql`
+      select c.id, c.name, c.status, count(*) over ()::int as total, f.*
+      from campaigns c
+      cross join lateral (
+        select ${figureColumns('ev')} from emails e join email_events ev on ev.email_id = e.id
+        where e.workspace_id = ${workspaceId} and e.campaign_id = c.id and ev.occurred_at >= ${since.toISOString()}
+      ) f
+      where c.workspace_id = ${workspaceId}
+      order by c.created_at desc
+      limit ${limit} offset ${(page - 1) * limit}`),
+  );
+  const ids = rows.map((r) => r.id);
+  const leads = ids.length
+    ? rowsOf<{ campaign_id: string; status: string; n: number }>(
+        await db.execute(sql`
+          select campaign_id, status, count(*)::int as n from campaign_leads
+          where workspace_id = ${workspaceId} and campaign_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+          group by 1, 2`),
+      )
+    : [];
+  const [totalRow] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from campaigns where workspace_id = ${workspaceId}`));
+  return {
+    total: Number(totalRow?.n ?? 0),
+    data: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      leads: Object.fromEntries(leads.filter((l) => l.campaign_id === r.id).map((l) => [l.status, Number(l.n)])),
+      figures: toFigures(r),
+    })),
+  };
+}
+
+/** Performance per template, through the sequence steps that used it. */
+export async function templateFigures(db: Db, workspaceId: string, since: Date) {
+  const rows = rowsOf<FigureRow & { id: string; name: string }>(
+    await db.execute(sql`
+      select t.id, t.name, ${figureColumns('ev')}
+      from templates t
+      join sequence_steps s on s.template_id = t.id
+      join emails e on e.step_id = s.id and e.workspace_id = ${workspaceId}
+      join email_events ev on ev.email_id = e.id and ev.occurred_at >= ${since.toISOString()}
+      where t.workspace_id = ${workspaceId}
+      group by t.id, t.name
+      order by t.name`),
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, figures: toFigures(r) }));
+}
+
+/** Sends by hour of the week (in `tz`) and how many of them were opened by a person or answered. */
+export async function sendTimes(db: Db, workspaceId: string, since: Date, tz: string, minSample = 5) {
+  const rows = rowsOf<{ weekday: number; hour: number; sent: number; opened: number; replied: number }>(
+    await db.execute(sql`
+      with sent as (
+        select e.id, e.sent_at at time zone ${tz} as local from emails e
+        where e.workspace_id = ${workspaceId} and e.sent_at >= ${since.toISOString()}
+      ), ev as (
+        select email_id, bool_or(type = 'open' and not machine) as opened, bool_or(type = 'reply') as replied
+        from email_events where workspace_id = ${workspaceId} and occurred_at >= ${since.toISOString()} and type in ('open', 'reply')
+        group by email_id
+      )
+      select extract(isodow from local)::int as weekday, extract(hour from local)::int as hour, count(*)::int as sent,
+        count(*) filter (where ev.opened)::int as opened, count(*) filter (where ev.replied)::int as replied
+      from sent left join ev on ev.email_id = sent.id
+      group by 1, 2 order by 1, 2`),
+  );
+  const slots = rows.map((r) => {
+    const sent = Number(r.sent);
+    const rate = (x: number) => Math.round((x / sent) * 10_000) / 10_000;
+    return { weekday: Number(r.weekday), hour: Number(r.hour), sent, opened: Number(r.opened), replied: Number(r.replied), openRate: rate(Number(r.opened)), replyRate: rate(Number(r.replied)) };
+  });
+  const best = slots
+    .filter((s) => s.sent >= minSample)
+    .sort((a, b) => b.replyRate - a.replyRate || b.openRate - a.openRate || b.sent - a.sent)
+    .slice(0, 3);
+  return { slots, best };
+}

@@ -1,0 +1,70 @@
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Db } from '../../../../db/client';
+import { emails, mailboxes } from '../../../../db/schema';
+
+type MailboxRow = typeof mailboxes.$inferSelect;
+export type SendWindowValue = NonNullable<MailboxRow['sendWindow']>;
+export type RampUpValue = NonNullable<MailboxRow['rampUp']>;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Today's cap: dailyCap, or while ramping up startCap + increment per completed period, whichever is lower. */
+export function effectiveCap(mailbox: Pick<MailboxRow, 'dailyCap' | 'rampUp'>, now = new Date()): number {
+  const ramp = mailbox.rampUp;
+  if (!ramp) return mailbox.dailyCap;
+  const days = Math.max(0, Math.floor((now.getTime() - new Date(ramp.startedAt).getTime()) / DAY_MS));
+  return Math.min(mailbox.dailyCap, ramp.startCap + ramp.increment * Math.floor(days / ramp.everyDays));
+}
+
+/**
+ * The first instant at or after `now` inside the send window (now itself when inside).
+ * Days and hours are read in the window's own zone, so DST shifts move the wall clock, not the rule.
+ */
+export function nextWindowOpening(window: SendWindowValue | null, now = new Date()): Date {
+  if (!window) return now;
+  const local = DateTime.fromJSDate(now, { zone: window.tz });
+  const [sh, sm] = window.start.split(':').map(Number) as [number, number];
+  const [eh, em] = window.end.split(':').map(Number) as [number, number];
+  for (let d = 0; d <= 7; d++) {
+    const day = local.plus({ days: d }).startOf('day');
+    if (!window.days.includes(day.weekday)) continue;
+    const open = day.set({ hour: sh, minute: sm });
+    const close = day.set({ hour: eh, minute: em });
+    if (d === 0 && local >= open && local < close) return now;
+    if (open > local) return open.toJSDate();
+  }
+  return now; // unreachable with a validated window (at least one day)
+}
+
+/** Sends counted against the cap: sent in the rolling last 24 hours, plus those in flight. */
+export async function budgetUsed(db: Db, mailboxIds: string[], now = new Date()): Promise<Map<string, number>> {
+  if (mailboxIds.length === 0) return new Map();
+  const rows = await db
+    .select({ mailboxId: emails.mailboxId, n: sql<number>`count(*)::int` })
+    .from(emails)
+    .where(and(inArray(emails.mailboxId, mailboxIds), usedFilter(now)))
+    .groupBy(emails.mailboxId);
+  return new Map(rows.map((r) => [r.mailboxId!, Number(r.n)]));
+}
+
+/**
+ * When over the cap, the instant enough of the last 24 hours' sends age out to make room
+ * for one more: the (used - cap + 1)-th oldest send plus 24 hours.
+ */
+export async function budgetFreesAt(db: Db, mailboxId: string, cap: number, used: number, now = new Date()): Promise<Date> {
+  const rank = used - cap; // 0-based index of the send whose expiry frees a slot
+  const [row] = await db
+    .select({ sentAt: emails.sentAt })
+    .from(emails)
+    .where(and(eq(emails.mailboxId, mailboxId), eq(emails.status, 'SENT'), gt(emails.sentAt, new Date(now.getTime() - DAY_MS))))
+    .orderBy(asc(emails.sentAt))
+    .offset(Math.max(0, rank))
+    .limit(1);
+  // In-flight sends hold the rest of the budget; they settle within a lease, so look again soon.
+  return row?.sentAt ? new Date(row.sentAt.getTime() + DAY_MS + 1000) : new Date(now.getTime() + 60_000);
+}
+
+function usedFilter(now: Date) {
+  return or(and(eq(emails.status, 'SENT'), gt(emails.sentAt, new Date(now.getTime() - DAY_MS))), eq(emails.status, 'SENDING'));
+}

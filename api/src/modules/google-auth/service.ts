@@ -1,0 +1,77 @@
+import { google } from 'googleapis';
+import type { Deps } from '../../context';
+import { mailboxes } from '../../../../db/schema';
+import { ApiError } from '../../lib/api-error';
+import { createOAuthClient, GMAIL_SCOPES, googleEndpoints, sealTokens } from '../../gmail/oauth';
+import { isInvalidGrantError } from '../../gmail/errors';
+import { createSession, findOrCreateMember } from '../auth/service';
+import type { SessionResponse } from '../../../../shared/contracts/auth';
+import { signState, verifyState, type OAuthState } from './state';
+
+type GoogleDeps = Pick<Deps, 'config' | 'db' | 'logger'>;
+
+const callbackUrl = (deps: GoogleDeps) => `${deps.config.publicUrl}/api/auth/google/callback`;
+
+/** Google's consent URL: offline access (a refresh token) and a fresh consent, so Google always hands one over. */
+export function consentUrl(deps: GoogleDeps, mode: OAuthState['mode'], redirect?: string): string {
+  requireGoogle(deps);
+  return createOAuthClient(deps.config, { redirectUri: callbackUrl(deps) }).generateAuthUrl({
+    access_type: 'offline',
+    prompt: 'consent',
+    include_granted_scopes: true,
+    scope: [...GMAIL_SCOPES[mode]],
+    state: signState(deps.config, { mode, ...(redirect ? { redirect } : {}) }),
+  });
+}
+
+/** Reads and checks the signed state; forged, altered or stale → 400. */
+export function readState(deps: GoogleDeps, raw: string): OAuthState {
+  const state = verifyState(deps.config, raw);
+  if (!state) throw new ApiError('VALIDATION_ERROR', 'Invalid or expired sign-in state; start the Google sign-in again.');
+  return state;
+}
+
+/**
+ * Exchanges the code, reads who signed in, and leaves a user, a workspace membership, a
+ * mailbox with sealed tokens and a session behind.
+ */
+export async function completeGoogleSignIn(deps: GoogleDeps, code: string): Promise<SessionResponse> {
+  requireGoogle(deps);
+  const oauth = createOAuthClient(deps.config, { redirectUri: callbackUrl(deps), timeoutMs: 15_000 });
+  const tokens = await oauth.getToken({ code }).then(
+    (r) => r.tokens,
+    (err: unknown) => {
+      if (isInvalidGrantError(err)) throw new ApiError('VALIDATION_ERROR', 'This sign-in code is invalid or was already used; start the Google sign-in again.');
+      deps.logger.error({ err }, 'Google token exchange failed');
+      throw new ApiError('SERVICE_UNAVAILABLE', 'Google did not complete the sign-in; try again.');
+    },
+  );
+  oauth.setCredentials(tokens);
+  const { data: me } = await google
+    .oauth2({ version: 'v2', auth: oauth, rootUrl: googleEndpoints(deps.config).userinfoRoot, timeout: 15_000 })
+    .userinfo.get()
+    .catch((err: unknown) => {
+      deps.logger.error({ err }, 'Google userinfo failed');
+      throw new ApiError('SERVICE_UNAVAILABLE', 'Google did not say who signed in; try again.');
+    });
+  if (!me.email || !me.verified_email || !me.id) throw new ApiError('FORBIDDEN', 'Google did not confirm a verified email address for this account.');
+
+  const member = await findOrCreateMember(deps.db, { email: me.email, name: me.name ?? undefined, googleSub: me.id });
+  const sealed = sealTokens(deps.config, tokens);
+  const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
+  await deps.db
+    .insert(mailboxes)
+    .values({ workspaceId: member.workspace.id, userId: member.user.id, provider: 'gmail', email: member.user.email, scopes, ...sealed })
+    .onConflictDoUpdate({
+      target: [mailboxes.workspaceId, mailboxes.email],
+      // A new sign-in reconnects a mailbox that needed reauth; Google may omit the refresh token, then the old one stays.
+      set: { provider: 'gmail', userId: member.user.id, scopes, status: 'active', ...sealed },
+    });
+  return createSession(deps.db, member, deps.config.sessionTtlMs);
+}
+
+function requireGoogle(deps: GoogleDeps) {
+  if (!deps.config.google.clientId || !deps.config.google.clientSecret) {
+    throw new ApiError('FORBIDDEN', 'Google sign-in is not configured on this server (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET); use sandbox login.');
+  }
+}

@@ -1,0 +1,22 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../context';
+import { validate } from '../../middleware/validate';
+import { requireRole } from '../../middleware/auth';
+import { paginated } from '../../lib/pagination';
+import { pageQuerySchema } from '../../../../shared/errors';
+import { patchMailboxRequest } from '../../../../shared/contracts/mailboxes';
+import { listMailboxes, updateMailbox } from './service';
+
+const idParam = z.object({ id: z.uuid() });
+
+export const mailboxRoutes = new Hono<AppEnv>()
+  .get('/mailboxes', validate('query', pageQuerySchema), async (c) => {
+    const q = c.req.valid('query');
+    const { rows, total } = await listMailboxes(c.get('deps').db, c.get('session').workspaceId, q);
+    return c.json(paginated(rows, total, q.page, q.limit));
+  })
+  .patch('/mailboxes/:id', requireRole('admin'), validate('param', idParam), validate('json', patchMailboxRequest), async (c) => {
+    const mailbox = await updateMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json'));
+    return c.json(mailbox);
+  });

@@ -1,0 +1,202 @@
+import type { BounceDetail } from '../../../../../shared/contracts/replies';
+import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
+import { bounceReason, checkAgainstStatus, isHardBounce, type BounceReason } from './bounce-reason';
+import { header, type ParsedInbound } from './parse';
+
+/**
+ * A delivery failure or delay notice: an RFC 3464 report, or the free-text notice of an MTA
+ * that never learnt the standard (qmail, old Exim, Exchange 2003, carriers...).
+ */
+export function isBounce(p: ParsedInbound): boolean {
+  if (p.deliveryStatus.length > 0 || /report-type\s*=\s*"?delivery-status/.test(p.contentType)) return true;
+  if (p.headers.has('x-failed-recipients')) return true;
+  if (sesNotification(p)?.notificationType === 'Bounce') return true;
+  const fromDaemon = DAEMON_SENDER.test(p.from) || (p.from === '' && header(p, 'return-path').trim() === '<>');
+  if (BOUNCE_SUBJECT.test(p.subject)) return fromDaemon || header(p, 'return-path').trim() === '<>' || BOUNCE_BODY.test(p.text);
+  return fromDaemon && BOUNCE_BODY.test(p.text);
+}
+
+/** Recipient, status, hard/soft and reason of a bounce. */
+export function readBounce(p: ParsedInbound): BounceDetail {
+  const ses = sesNotification(p);
+  if (ses?.bounce) return fromSes(ses.bounce);
+
+  const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
+  const notice = noticeText(p.text);
+  const recipient = dsn?.recipient ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
+  const diagnostic = dsn?.diagnostic || diagnosticNear(notice, recipient);
+  // Links are dropped: some reporters link to pages whose names would read as reasons.
+  const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
+  const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
+  const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
+  const delayed = dsn?.action.startsWith('delay') ?? false;
+  const reason = checkAgainstStatus(afterData(`${diagnostic}\n${notice}`, bounceReason(words, status, smtpCode, notice)), status);
+  return {
+    hard: !delayed && isHardBounce(reason, status, smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
+    status,
+    recipient,
+    reason,
+    diagnostic: diagnostic ? diagnostic.replace(/\s+/g, ' ').trim().slice(0, 500) : null,
+  };
+}
+
+/**
+ * A server that accepted the recipient and refused the message after DATA is filtering
+ * content, whatever it says: the address itself was not the problem. Only the MTA's own
+ * words count ("in reply to end of DATA command"): Sendmail transcripts show `>>> DATA`
+ * before per-recipient answers when the session was pipelined.
+ */
+function afterData(text: string, reason: BounceReason): BounceReason {
+  if (reason !== 'user_unknown') return reason;
+  return /(end of data|after data|smtp command:?\s*data\b)/i.test(text) ? 'filtered' : reason;
+}
+
+const DAEMON_SENDER = /^(mailer-daemon|mail-daemon|mailerdaemon|postmaster|post_master|poostmaster|mail\.delivery\.system|mail-delivery|mdaemon|mailer|bounces?|mail-?notification|microsoftexchange[\w.-]*|no-?reply)@|^$/i;
+
+const BOUNCE_SUBJECT =
+  /undeliver|undelivered|not (been )?delivered|delivery (status|failure|failed|notification|problem|has failed)|failed delivery|failure (notice|delivery)|returned mail|mail delivery (failed|system)|returning message|could not be delivered|delivery error|mail system error|error sending|mail failure|non[- ]?remis|unzustellbar|nicht zustellbar|no entregado|non recapitato|onbestelbaar|не доставлено|未送達|配信でき|エラー通知|退信|loop alert/i;
+
+const BOUNCE_BODY =
+  /could not be delivered|did not reach the following|invalid (user|recipient) address|couldn't be delivered|wasn't able to deliver|was not delivered|delivery (to the following|has failed|failed)|undeliver|permanent (fatal )?error|following address(es)? failed|returned to sender|message (was|has been) (rejected|refused|returned)|unable to deliver|not be delivered|failed (permanently|to deliver)|recipient(s)? (address )?(rejected|failed)|smtp error|remote (host|server) (said|replied|returned)|user unknown|no such user|host unknown|mailbox (is )?(full|unavailable)|over quota|transcript of session|error sending your mail|delivery status notification|ne peut être remis|konnte nicht zugestellt|не (может быть )?доставлено|配信でき|届きませんでした/i;
+
+/** Words that mark a free-text notice as a temporary delay, not a failure. */
+const NOTICE_TEMPORARY = /\b(temporary|temporarily|delayed|will (keep|continue) (trying|to try|retrying)|still trying|warning: message)\b/i;
+
+/** Lines at which the returned original message starts in a free-text notice. */
+const ORIGINAL_MARKER =
+  /^[ \t>]*(-{2,}.*(original message|copy of (the|your) message|below this line|returned message|message follows|headers? follow|unsent message|rfc822)|.*(original message (follows|headers)|copy of the message|message (headers|text) follow)|return-path:|received: from)/im;
+
+/** The notice part of a body, without the returned message that often follows it. */
+function noticeText(text: string): string {
+  const m = ORIGINAL_MARKER.exec(text);
+  return (m && m.index > 0 ? text.slice(0, m.index) : text).slice(0, 20_000);
+}
+
+function failedHeaderRecipient(p: ParsedInbound): string | null {
+  const value = header(p, 'x-failed-recipients');
+  return value ? addressOf(value) : null;
+}
+
+const ADDRESS = /[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
+
+/**
+ * The failed address in a free-text notice: the first address that is not the notice's own
+ * sender or addressee, nor a postmaster-style mailbox. Addresses that sit on their own
+ * line or in `<...>:` (the Exim, qmail and Postfix layouts) come first.
+ */
+function recipientInNotice(notice: string, p: ParsedInbound): string | null {
+  const own = new Set([p.from, ...p.to, ...attachedSenders(p)]);
+  const candidates: Array<{ address: string; score: number; at: number }> = [];
+  for (const m of notice.matchAll(ADDRESS)) {
+    const address = m[0].toLowerCase().replace(/\.$/, '');
+    if (/^(mailer-daemon|postmaster|post_master|root|abuse|noreply|no-reply)@/i.test(address)) continue;
+    const line = lineAround(notice, m.index);
+    let score = 0;
+    if (/^\s*<?[^\s<>]+>?\s*:?\s*$/.test(line)) score += 3;
+    if (/rcpt to|recipient|addressee|failed|delivered to|deliver to|destinataire|unknown|error/i.test(line)) score += 2;
+    // A summary of the original message ("To: ...") or a help-desk address is not the failure.
+    if (/^\s*(to|cc|subject|sent)\s*:|contact|assistance|support|help/i.test(line)) score -= 3;
+    if (/^\s*from:|sender|mail from|return-path|reply-to|message-id|references|envelope-from|received from|^\s*from\s/i.test(line)) score -= 6;
+    // Someone who sent to themselves bounces to their own address; it only wins when nothing else fits.
+    if (own.has(address)) score -= 4;
+    candidates.push({ address, score, at: m.index });
+  }
+  candidates.sort((a, b) => b.score - a.score || a.at - b.at);
+  return candidates[0] && candidates[0].score > -5 ? candidates[0].address : null;
+}
+
+/** Last resort: the To: of the returned message. */
+function originalRecipient(p: ParsedInbound): string | null {
+  for (const block of p.attachedHeaders) {
+    const to = /^to:\s*(.+(?:\r?\n[ \t].+)*)/im.exec(block);
+    if (to) return addressOf(to[1]!);
+  }
+  const inline = /^to:\s*(.+)$/im.exec(p.text.slice(ORIGINAL_MARKER.exec(p.text)?.index ?? p.text.length));
+  return inline ? addressOf(inline[1]!) : null;
+}
+
+function attachedSenders(p: ParsedInbound): string[] {
+  return p.attachedHeaders.flatMap((block) => {
+    const from = /^(from|sender|return-path):\s*(.+)$/gim;
+    return [...block.matchAll(from)].map((m) => addressOf(m[2]!)).filter((a): a is string => a !== null);
+  });
+}
+
+/** The lines of a free-text notice that explain the failure: around the recipient, or all of it. */
+function diagnosticNear(notice: string, recipient: string | null): string {
+  const at = recipient ? recipientLineAt(notice, recipient) : -1;
+  if (at === -1) return notice.slice(0, 1200).trim();
+  const lines = notice.slice(notice.lastIndexOf('\n', at) + 1).split(/\r?\n/);
+  const block: string[] = [];
+  for (const line of lines) {
+    const other = /^\s*<?([^\s<>@]+@[^\s<>:]+)>?:?\s*$/.exec(line)?.[1];
+    // The next recipient's block, or a blank line after some explanation, ends this one.
+    if (block.length > 0 && other && other.toLowerCase() !== recipient) break;
+    const said = block.filter((l) => l.trim() !== '');
+    if (line.trim() === '' && said.length >= 2 && !/:\s*$/.test(said.at(-1)!)) break;
+    block.push(line);
+  }
+  return block.join('\n').slice(0, 1200).trim();
+}
+
+/** Where the recipient is named as the failed one, not as the To: of a quoted summary. */
+function recipientLineAt(notice: string, recipient: string): number {
+  const lower = notice.toLowerCase();
+  let first = -1;
+  for (let at = lower.indexOf(recipient); at !== -1; at = lower.indexOf(recipient, at + 1)) {
+    if (first === -1) first = at;
+    if (!/^\s*(to|cc|from|subject|sent|date)\s*:/i.test(lineAround(notice, at))) return at;
+  }
+  return first;
+}
+
+function bestStatus(dsnStatus: string | null, diagnostic: string, notice: string): string | null {
+  const fromText = enhancedStatus(diagnostic) ?? enhancedStatus(notice);
+  // A generic DSN status (X.0.0) hides the precise code the remote server gave.
+  if (dsnStatus && !/\.0\.0$/.test(dsnStatus)) return dsnStatus;
+  return fromText ?? dsnStatus;
+}
+
+function lineAround(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index) + 1;
+  const end = text.indexOf('\n', index);
+  return text.slice(start, end === -1 ? undefined : end);
+}
+
+interface SesBounce {
+  bounceType?: string;
+  bounceSubType?: string;
+  bouncedRecipients?: Array<{ emailAddress?: string; status?: string; diagnosticCode?: string; action?: string }>;
+}
+interface SesNotification {
+  notificationType?: string;
+  bounce?: SesBounce;
+  complaint?: unknown;
+}
+
+/** Amazon SES delivers bounces and complaints as JSON inside an SNS notification mail. */
+export function sesNotification(p: ParsedInbound): SesNotification | null {
+  const start = p.text.indexOf('{"notificationType"');
+  if (start === -1) return null;
+  const end = p.text.lastIndexOf('}');
+  try {
+    return JSON.parse(p.text.slice(start, end + 1)) as SesNotification;
+  } catch {
+    return null;
+  }
+}
+
+function fromSes(b: SesBounce): BounceDetail {
+  const r = b.bouncedRecipients?.[0];
+  const status = enhancedStatus(r?.status ?? '') ?? enhancedStatus(r?.diagnosticCode ?? '');
+  const diagnostic = r?.diagnosticCode ?? '';
+  const smtpCode = /\b([245]\d\d)\b/.exec(diagnostic)?.[1] ?? null;
+  const reason = bounceReason(`${diagnostic} ${b.bounceSubType ?? ''}`, status, smtpCode);
+  return {
+    hard: b.bounceType === 'Permanent' && isHardBounce(reason, status, smtpCode),
+    status,
+    recipient: r?.emailAddress ? addressOf(r.emailAddress) : null,
+    reason,
+    diagnostic: diagnostic || null,
+  };
+}

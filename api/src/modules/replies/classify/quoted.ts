@@ -1,0 +1,30 @@
+/**
+ * What the person wrote in this message, without the history their mail client quoted:
+ * `>` lines (Gmail, Apple Mail, bottom-posting), attribution lines ("On … wrote:" in
+ * several languages), Outlook's "-----Original Message-----" / "From: … Sent: …" block
+ * and everything after it, and the signature after "-- ".
+ */
+export function ownWords(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '-- ' || line === '--') break;
+    if (OUTLOOK_BLOCK.test(line) || (FROM_LINE.test(line) && SENT_LINE.test(lines.slice(i + 1, i + 4).join('\n')))) break;
+    if (/^\s*>/.test(line)) continue;
+    // Gmail wraps long attribution lines, so a "wrote:" on the next line still closes one.
+    if (ATTRIBUTION.test(line) || (ATTRIBUTION_START.test(line) && ATTRIBUTION_END.test(lines[i + 1] ?? ''))) {
+      if (!ATTRIBUTION.test(line)) i++;
+      continue;
+    }
+    kept.push(line);
+  }
+  return kept.join('\n').trim();
+}
+
+const OUTLOOK_BLOCK = /^\s*(-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}|_{10,}\s*$|begin forwarded message:|-{5,} ?forwarded message ?-{5,})/i;
+const FROM_LINE = /^\s*\**(from|von|de|da|van|från|od)\s*:\**\s/i;
+const SENT_LINE = /^\s*\**(sent|date|gesendet|datum|envoyé|date|enviado|fecha|inviato|data|verzonden|skickat)\s*:/im;
+const ATTRIBUTION = /^\s*(on\b.{4,200}\bwrote|am\b.{4,200}\bschrieb|le\b.{4,200}\ba écrit|el\b.{4,200}\bescribió|il\b.{4,200}\bha scritto|op\b.{4,200}\bschreef|em\b.{4,200}\bescreveu|den\b.{4,200}\bskrev)\s*:\s*$/i;
+const ATTRIBUTION_START = /^\s*(on|am|le|el|il|op|em|den)\s.{4,200}$/i;
+const ATTRIBUTION_END = /\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\s*:\s*$/i;

@@ -1,0 +1,48 @@
+/**
+ * Whether a person's own words (quoted history already removed) ask to stop receiving
+ * mail. A reply that only mentions an unsubscribe link, or asks not to be removed, is not
+ * a request. `mentionsOptOut` marks replies worth a second opinion from the AI classifier.
+ */
+export function isUnsubscribeRequest(ownText: string): boolean {
+  const text = ownText.replace(/\s+/g, ' ').trim();
+  if (text === '') return false;
+  if (BARE_REQUEST.test(text)) return true;
+  for (const re of REQUESTS) {
+    for (const m of text.matchAll(re)) {
+      const before = text.slice(Math.max(0, m.index - 25), m.index);
+      if (!NEGATION.test(before)) return true;
+    }
+  }
+  return false;
+}
+
+/** Words around opting out that did not make a clear request. */
+export function mentionsOptOut(ownText: string): boolean {
+  return /unsubscrib|opt[ -]?out|remove|mailing list|stop|abmelden|désabonn|baja/i.test(ownText);
+}
+
+/** The whole message is the request ("Unsubscribe", "STOP", "remove me."). */
+const BARE_REQUEST = /^(please[ ,]*)?(unsubscribe|remove|stop|opt[ -]?out|abmelden|austragen|désabonner|désinscription|baja|darse de baja|cancelar|uitschrijven|disiscrivi|cancella)( me| us)?( please)?[.!]*( thanks?( you)?[.!]*)?$/i;
+
+const g = (source: string) => new RegExp(source, 'gi');
+
+const REQUESTS = [
+  g(String.raw`\b(unsubscribe|remove|delete|drop|take) (me|us|my (e-?mail|address|name|details|contact)|this (e-?mail|address))\b`),
+  g(String.raw`\b(take|get) (me|us|my \w+) off\b`),
+  g(String.raw`\b(off|from) (your|this|the) (mailing |e-?mail |contact |distribution )?(list|database|list)s?\b(?! (of|for|includes))`),
+  g(String.raw`\b(stop|quit|cease) (e-?mailing|emailing|contacting|sending|writing|messaging|spamming|bothering)( me| us)?\b`),
+  g(String.raw`\b(don'?t|do not|never) (e-?mail|contact|write to|message|send me|send us)\b`),
+  g(String.raw`\bno (more|further) (e-?mails?|messages|contact|mail)\b`),
+  g(String.raw`\b(i|we) (want|would like|wish|need|'d like) to (unsubscribe|be removed|opt[ -]?out|stop receiving)\b`),
+  g(String.raw`\bunsubscribe\b(?! (link|button|page|option|footer|url|at the bottom|process))(?=[ .!,]*(me|us|please|from|now|thanks?|$))`),
+  g(String.raw`\bopt(ing)?[ -]?out\b(?! (link|button|page))`),
+  // German, French, Spanish, Italian, Dutch, Portuguese
+  g(String.raw`\b(bitte )?(entfernen|löschen|streichen) sie (mich|meine)|\bmelden sie mich ab\b|\bkeine (weiteren )?(e-?mails|nachrichten|mails)\b|\bnicht mehr (kontaktieren|anschreiben|schreiben)\b|\babmelden\b`),
+  g(String.raw`\b(désinscri|désabonn|retirez[- ]moi|me retirer de|ne (plus|pas) me (contacter|écrire|envoyer)|ne plus recevoir|supprimez[- ]moi)`),
+  g(String.raw`\b(darme de baja|dar de baja|no me (envíen|envíes|escriban|contacten)|elimín(e|a)me|bórrenme|quitarme de)`),
+  g(String.raw`\b(cancellami|rimuovimi|non (contattarmi|scrivermi|inviatemi)|disiscriv)`),
+  g(String.raw`\b(uitschrijven|verwijder (mij|me)|geen (e-?mails|mails|berichten) meer)\b`),
+  g(String.raw`\b(descadastr|me remova|remover-me|não (me )?(envie|contate))`),
+];
+
+const NEGATION = /\b(don'?t|do not|never|not|no need to|why did you|please don't|no)\s*(\w+\s*){0,3}$/i;

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../../db/schema';
+import { seedSentEmail } from '../tracking/fixtures';
+import { closeEventRecorder } from '../tracking/recorder';
+import { ingestInbound } from './ingest';
+import { LEAD_RESUME_QUEUE, resumePausedLead } from './effects';
+
+let rt: TestRuntime;
+let rep: Awaited<ReturnType<typeof signIn>>;
+beforeAll(async () => {
+  rt = await createTestRuntime();
+  rep = await signIn(rt.app, 'rita@observed.test');
+  await rt.deps.db.insert(mailboxes).values({ workspaceId: rep.workspace.id, provider: 'sandbox', email: 'rita@observed.test' });
+});
+afterAll(async () => {
+  await closeEventRecorder(rt.deps);
+  await rt?.close();
+});
+
+let n = 0;
+/** A prospect in an active campaign and the first email we sent them. */
+async function leadWithEmail(sentHoursAgo = 48) {
+  const db = rt.deps.db;
+  const address = `dana${++n}@acme.test`;
+  const [prospect] = await db.insert(prospects).values({ workspaceId: rep.workspace.id, email: address }).returning();
+  const [campaign] = await db.insert(campaigns).values({ workspaceId: rep.workspace.id, name: `C${n}`, status: 'active' }).returning();
+  const [lead] = await db.insert(campaignLeads).values({ workspaceId: rep.workspace.id, campaignId: campaign!.id, prospectId: prospect!.id, status: 'active', nextDueAt: new Date(Date.now() + 86_400_000) }).returning();
+  const email = await seedSentEmail(db, rep.workspace.id, {
+    to: `Dana <${address}>`,
+    fromAddress: 'rita@observed.test',
+    prospectId: prospect!.id,
+    campaignId: campaign!.id,
+    campaignLeadId: lead!.id,
+    sentAt: new Date(Date.now() - sentHoursAgo * 3_600_000),
+  });
+  return { address, lead: lead!, email };
+}
+
+const observe = (body: Record<string, unknown>) => rep.call('/api/replies/observed', { method: 'POST', json: body });
+const leadOf = async (id: string) => (await rt.deps.db.select().from(campaignLeads).where(eq(campaignLeads.id, id)))[0]!;
+const eventsOf = (emailId: string) => rt.deps.db.select().from(emailEvents).where(eq(emailEvents.emailId, emailId)).orderBy(emailEvents.id);
+
+describe('light mode: POST /api/replies/observed', () => {
+  it('records a human reply, stops the sequence, and ignores a replay of the same message', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const body = { threadId: email.threadId, messageId: 'gm-r1', rfc822MessageId: '<r1@acme.test>', from: `Dana <${address}>`, subject: 'Re: Quick question', date: new Date().toISOString(), inReplyTo: email.messageId, snippet: 'Sounds good, Thursday works.' };
+    const res = await observe(body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'recorded', kind: 'reply', emailId: email.id });
+    expect((await leadOf(lead.id)).status).toBe('replied');
+    expect(await (await observe(body)).json()).toMatchObject({ status: 'duplicate' });
+    const events = await eventsOf(email.id);
+    expect(events.map((e) => e.type)).toEqual(['reply']);
+    expect(events[0]!.data).toMatchObject({ providerMessageId: 'gm-r1', snippet: 'Sounds good, Thursday works.' });
+  });
+
+  it('counts a reply once when the inbox sync (by Message-ID) and the extension (by Gmail id) both see it', async () => {
+    const { address, email } = await leadWithEmail();
+    const raw = [`From: Dana <${address}>`, 'Subject: Re: Quick question', 'Message-ID: <both@acme.test>', `In-Reply-To: ${email.messageId}`, '', 'Thursday works.'].join('\r\n');
+    const synced = await ingestInbound(rt.deps, rep.workspace.id, { raw, threadId: email.threadId, messageId: '<both@acme.test>', providerMessageId: 'gm-both', from: address, date: new Date() });
+    expect(synced).toMatchObject({ status: 'recorded', kind: 'reply' });
+    const seen = await observe({ threadId: email.threadId, messageId: 'gm-both', from: `Dana <${address}>`, date: new Date().toISOString(), snippet: 'Thursday works.' });
+    expect(await seen.json()).toMatchObject({ status: 'duplicate', kind: 'reply', emailId: email.id });
+    expect((await eventsOf(email.id)).map((e) => e.type)).toEqual(['reply']);
+  });
+
+  it('never counts our own sent copies as replies', async () => {
+    const { lead, email } = await leadWithEmail();
+    const mine = await observe({ threadId: email.threadId, messageId: 'gm-own', from: 'Rita <rita@observed.test>', date: new Date().toISOString(), snippet: 'Just bumping this up' });
+    expect(await mine.json()).toEqual({ status: 'own_message', kind: 'reply' });
+    const copy = await observe({ threadId: email.threadId, messageId: 'gm-copy', rfc822MessageId: email.messageId, from: 'someone@else.test', date: new Date().toISOString() });
+    expect(await copy.json()).toMatchObject({ status: 'own_message' });
+    expect((await leadOf(lead.id)).status).toBe('active');
+    expect(await eventsOf(email.id)).toHaveLength(0);
+  });
+
+  it('matches a reply to a follow-up in the same thread to the follow-up (or to what it cites)', async () => {
+    const { address, email: first } = await leadWithEmail(72);
+    const followUp = await seedSentEmail(rt.deps.db, rep.workspace.id, {
+      to: first.to, fromAddress: 'rita@observed.test', prospectId: first.prospectId, campaignId: first.campaignId, campaignLeadId: first.campaignLeadId,
+      threadId: first.threadId, inReplyTo: first.messageId, references: first.messageId, sentAt: new Date(Date.now() - 24 * 3_600_000),
+    });
+    const inThread = await observe({ threadId: first.threadId, messageId: 'gm-f1', from: address, date: new Date().toISOString(), snippet: 'Yes, let us talk.' });
+    expect(await inThread.json()).toMatchObject({ status: 'recorded', emailId: followUp.id });
+    const citing = await observe({ threadId: first.threadId, messageId: 'gm-f2', from: address, date: new Date().toISOString(), inReplyTo: first.messageId, snippet: 'Replying to your first note.' });
+    expect(await citing.json()).toMatchObject({ status: 'recorded', emailId: first.id });
+  });
+
+  it('pauses the sequence on an out-of-office and resumes the day after the return date', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const res = await observe({
+      threadId: email.threadId, messageId: 'gm-ooo1', from: address, subject: 'Automatic reply: Quick question', date: new Date().toISOString(),
+      headers: { 'Auto-Submitted': 'auto-replied', 'X-Autoreply': 'yes' },
+      snippet: 'I am out of the office with limited access to email. I will be back on 10 March 2031.',
+    });
+    const body = (await res.json()) as { kind: string; resumeAt: string };
+    expect(body.kind).toBe('auto_reply');
+    expect(body.resumeAt).toBe('2031-03-11T00:00:00.000Z');
+    const paused = await leadOf(lead.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.pausedUntil?.toISOString()).toBe('2031-03-11T00:00:00.000Z');
+    expect(await rt.deps.queue.has(LEAD_RESUME_QUEUE, `resume-${lead.id}`)).toBe(true);
+    // the event is an auto-reply, not a reply
+    expect((await eventsOf(email.id)).map((e) => [e.type, e.machine])).toEqual([['auto_reply', true]]);
+
+    await rt.deps.db.update(campaignLeads).set({ pausedUntil: new Date(Date.now() - 1000) }).where(eq(campaignLeads.id, lead.id));
+    await resumePausedLead(rt.deps, lead.id);
+    expect((await leadOf(lead.id)).status).toBe('active');
+  });
+
+  it('pauses for the workspace default when the out-of-office names no date', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const res = await observe({
+      threadId: email.threadId, messageId: 'gm-ooo2', from: address, subject: 'Out of Office', date: new Date().toISOString(),
+      headers: { 'Auto-Submitted': 'auto-replied' }, snippet: 'Thank you for your message. I am currently out of the office.',
+    });
+    const body = (await res.json()) as { kind: string; resumeAt: string };
+    expect(body.kind).toBe('auto_reply');
+    const days = (new Date(body.resumeAt).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(4.9);
+    expect(days).toBeLessThan(5.1);
+    expect((await leadOf(lead.id)).status).toBe('paused');
+  });
+
+  it('turns a "remove me" reply into a suppression and an unsubscribe', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const res = await observe({ threadId: email.threadId, messageId: 'gm-u1', from: address, subject: 'Re: Quick question', date: new Date().toISOString(), snippet: 'Please remove me from your mailing list.' });
+    expect(await res.json()).toMatchObject({ status: 'recorded', kind: 'unsubscribe_request' });
+    expect((await leadOf(lead.id)).status).toBe('unsubscribed');
+    const [s] = await rt.deps.db.select().from(suppressions).where(and(eq(suppressions.workspaceId, rep.workspace.id), eq(suppressions.email, address)));
+    expect(s?.reason).toBe('unsubscribe');
+  });
+
+  it('rejects a bad body with 400 and does not match another workspace’s thread', async () => {
+    expect((await observe({ threadId: 't' })).status).toBe(400);
+    const { address, email } = await leadWithEmail();
+    const stranger = await signIn(rt.app, 'mallory@elsewhere.test');
+    const res = await stranger.call('/api/replies/observed', { method: 'POST', json: { threadId: email.threadId, messageId: 'gm-x', from: address, date: new Date().toISOString(), snippet: 'hi' } });
+    expect(await res.json()).toMatchObject({ status: 'unmatched' });
+  });
+});
+
+/** An RFC 3464 delivery status notification for one of our messages. */
+function dsn(email: { messageId: string; to: string }, recipient: string, status: string, diagnostic: string) {
+  return [
+    'From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>',
+    'To: rita@observed.test',
+    'Subject: Delivery Status Notification (Failure)',
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <dsn-${Math.random().toString(36).slice(2)}@mx.google.com>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Your message to ${recipient} could not be delivered.`,
+    '',
+    '--b1',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.google.com',
+    '',
+    `Final-Recipient: rfc822; ${recipient}`,
+    `Action: ${status.startsWith('5') ? 'failed' : 'delayed'}`,
+    `Status: ${status}`,
+    `Diagnostic-Code: smtp; ${diagnostic}`,
+    '',
+    '--b1',
+    'Content-Type: text/rfc822-headers',
+    '',
+    'From: rita@observed.test',
+    `To: ${email.to}`,
+    'Subject: Quick question',
+    `Message-ID: ${email.messageId}`,
+    '',
+    '--b1--',
+    '',
+  ].join('\r\n');
+}
+
+describe('bounces (the raw message, as the sync worker hands it in)', () => {
+  it('a hard bounce suppresses the address and marks the lead bounced', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const raw = dsn(email, address, '5.1.1', "550 5.1.1 The email account that you tried to reach does not exist.");
+    const result = await ingestInbound(rt.deps, rep.workspace.id, { raw, threadId: 'some-other-thread', messageId: 'dsn-1', providerMessageId: 'gm-b1', from: 'mailer-daemon@googlemail.com' });
+    expect(result).toMatchObject({ status: 'recorded', kind: 'bounce', emailId: email.id });
+    expect((await leadOf(lead.id)).status).toBe('bounced');
+    const [s] = await rt.deps.db.select().from(suppressions).where(and(eq(suppressions.workspaceId, rep.workspace.id), eq(suppressions.email, address)));
+    expect(s?.reason).toBe('hard_bounce');
+    expect((await eventsOf(email.id)).map((e) => [e.type, e.reason])).toEqual([['bounce', 'hard']]);
+  });
+
+  it('a soft bounce is recorded but suppresses nothing and leaves the sequence running', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const raw = dsn(email, address, '4.2.2', '452 4.2.2 The email account that you tried to reach is over quota.');
+    const result = await ingestInbound(rt.deps, rep.workspace.id, { raw, messageId: 'dsn-2', providerMessageId: 'gm-b2' });
+    expect(result).toMatchObject({ status: 'recorded', kind: 'bounce', emailId: email.id });
+    expect((await leadOf(lead.id)).status).toBe('active');
+    expect(await rt.deps.db.select().from(suppressions).where(and(eq(suppressions.workspaceId, rep.workspace.id), eq(suppressions.email, address)))).toHaveLength(0);
+    expect((await eventsOf(email.id)).map((e) => [e.type, e.reason])).toEqual([['bounce', 'soft']]);
+  });
+});

@@ -1,0 +1,82 @@
+import { and, eq } from 'drizzle-orm';
+import type { Config } from '../../env';
+import type { Deps } from '../../context';
+import { mailboxes } from '../../../../db/schema';
+import { GMAIL_SCOPES, sealTokens } from '../../gmail/oauth';
+import { ApiError } from '../../lib/api-error';
+import type { SandboxMessage } from '../../../../shared/contracts/sandbox';
+
+/**
+ * Sandbox mail: with sandbox login on, no Google credentials and GOOGLE_API_ROOT pointing at
+ * a Gmail emulator (the runtime starts one in embedded mode), every sandbox-login user gets a
+ * `provider: 'sandbox'` mailbox for their own address on the emulator. Sending goes through
+ * googleapis exactly as with Google; only these helpers know the emulator's control API.
+ */
+export function sandboxMailEnabled(config: Pick<Config, 'sandboxLogin' | 'google'>): boolean {
+  return config.sandboxLogin && !config.google.clientId && Boolean(config.google.apiRoot);
+}
+
+/** Gives the member a working sandbox mailbox (tokens issued by the emulator, sealed at rest). */
+export async function ensureSandboxMailbox(deps: Pick<Deps, 'config' | 'db'>, member: { workspaceId: string; userId: string; email: string }) {
+  const { config, db } = deps;
+  const email = member.email.toLowerCase();
+  const [existing] = await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, member.workspaceId), eq(mailboxes.email, email)));
+  if (existing && (existing.status === 'active' || existing.provider !== 'sandbox')) return existing;
+  const scope = GMAIL_SCOPES.full.join(' ');
+  const tokens = await control<{ access_token: string; refresh_token: string; expiry_date: number }>(config, '/__control/tokens', { method: 'POST', body: { email, scope } });
+  const sealed = sealTokens(config, tokens);
+  if (existing) {
+    // Signing in again reconnects a sandbox mailbox a test (or a fault) left needing reauth.
+    const [row] = await db.update(mailboxes).set({ ...sealed, status: 'active' }).where(eq(mailboxes.id, existing.id)).returning();
+    return row!;
+  }
+  const [row] = await db
+    .insert(mailboxes)
+    .values({ workspaceId: member.workspaceId, userId: member.userId, provider: 'sandbox', email, scopes: scope.split(' '), ...sealed })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? (await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, member.workspaceId), eq(mailboxes.email, email))))[0]!;
+}
+
+/** What the workspace's sandbox mailboxes sent, newest first. */
+export async function listSandboxMessages(deps: Pick<Deps, 'config' | 'db'>, workspaceId: string): Promise<SandboxMessage[]> {
+  const boxes = await deps.db
+    .select({ email: mailboxes.email })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.provider, 'sandbox')));
+  const lists = await Promise.all(
+    boxes.map((b) => control<{ data: Array<Omit<SandboxMessage, 'sentAt'> & { internalDate: number }> }>(deps.config, `/__control/sent?mailbox=${encodeURIComponent(b.email)}`)),
+  );
+  return lists
+    .flatMap((l) => l.data)
+    .sort((a, b) => b.internalDate - a.internalDate)
+    .map(({ internalDate, ...m }) => ({ ...m, sentAt: new Date(internalDate).toISOString() }));
+}
+
+export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
+
+/** Injects inbound mail answering one of the workspace's sandbox messages; another workspace's id is 404. */
+export async function injectInbound(deps: Pick<Deps, 'config' | 'db'>, workspaceId: string, messageId: string, kind: InboundKind, body: object) {
+  const own = await listSandboxMessages(deps, workspaceId);
+  if (!own.some((m) => m.id === messageId)) throw new ApiError('NOT_FOUND', 'Sandbox message not found');
+  const injected = await control<{ id: string; threadId: string }>(deps.config, `/__control/messages/${messageId}/${kind}`, { method: 'POST', body });
+  return { id: injected.id, threadId: injected.threadId, kind: kind === 'auto-reply' ? ('auto_reply' as const) : kind };
+}
+
+async function control<T>(config: Pick<Config, 'google'>, path: string, init: { method?: string; body?: object } = {}): Promise<T> {
+  const url = `${config.google.apiRoot!.replace(/\/+$/, '')}${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers: init.body ? { 'content-type': 'application/json' } : undefined,
+      body: init.body ? JSON.stringify(init.body) : undefined,
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    throw new ApiError('SERVICE_UNAVAILABLE', 'The sandbox mail server (Gmail emulator) is not reachable');
+  }
+  if (res.status === 404) throw new ApiError('NOT_FOUND', 'Sandbox message not found');
+  if (!res.ok) throw new ApiError('SERVICE_UNAVAILABLE', `The sandbox mail server answered ${res.status}`);
+  return (await res.json()) as T;
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import type { Suppression } from '../../../../shared/contracts/suppressions';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await createTestRuntime();
+});
+afterAll(() => rt?.close());
+
+type Envelope = { data: Suppression[]; pagination: { total: number } };
+
+describe('suppressions', () => {
+  it('adds an address once (normalised), lists and searches it', async () => {
+    const admin = await signIn(rt.app, 'ada@supp.test');
+    const first = await admin.call('/api/suppressions', { method: 'POST', json: { email: 'Bob@Prospect.TEST' } });
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as Suppression;
+    expect(created).toMatchObject({ email: 'bob@prospect.test', reason: 'manual' });
+    const again = await admin.call('/api/suppressions', { method: 'POST', json: { email: 'bob@prospect.test', reason: 'complaint' } });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as Suppression).id).toBe(created.id);
+    await admin.call('/api/suppressions', { method: 'POST', json: { email: 'carol@other.test' } });
+
+    const all = (await (await admin.call('/api/suppressions')).json()) as Envelope;
+    expect(all.pagination.total).toBe(2);
+    const found = (await (await admin.call('/api/suppressions?q=prospect')).json()) as Envelope;
+    expect(found.data.map((s) => s.email)).toEqual(['bob@prospect.test']);
+    const wild = (await (await admin.call('/api/suppressions?q=%25')).json()) as Envelope;
+    expect(wild.data).toEqual([]);
+  });
+
+  it('lets members add but only admins lift a suppression', async () => {
+    const admin = await signIn(rt.app, 'ada@supp.test');
+    const member = await signIn(rt.app, 'max@supp.test');
+    const res = await member.call('/api/suppressions', { method: 'POST', json: { email: 'dan@x.test' } });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as Suppression;
+    expect((await member.call(`/api/suppressions/${id}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await admin.call(`/api/suppressions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await admin.call(`/api/suppressions/${id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('keeps each workspace to its own list', async () => {
+    const admin = await signIn(rt.app, 'ada@supp.test');
+    const outsider = await signIn(rt.app, 'oz@elsewhere.test');
+    const mine = (await (await admin.call('/api/suppressions', { method: 'POST', json: { email: 'eve@x.test' } })).json()) as Suppression;
+    const theirs = (await (await outsider.call('/api/suppressions')).json()) as Envelope;
+    expect(theirs.data).toEqual([]);
+    expect((await outsider.call(`/api/suppressions/${mine.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('rejects bad input with 400', async () => {
+    const admin = await signIn(rt.app, 'ada@supp.test');
+    for (const json of [{}, { email: 'nope' }, { email: 'a@b.test', reason: 'whim' }, { email: 'a@b.test', workspaceId: 'x' }]) {
+      expect((await admin.call('/api/suppressions', { method: 'POST', json })).status).toBe(400);
+    }
+    expect((await admin.call('/api/suppressions/not-a-uuid', { method: 'DELETE' })).status).toBe(400);
+  });
+});

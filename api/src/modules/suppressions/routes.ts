@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../context';
+import { validate } from '../../middleware/validate';
+import { requireRole } from '../../middleware/auth';
+import { notFound } from '../../lib/api-error';
+import { paginated } from '../../lib/pagination';
+import { createSuppressionRequest, listSuppressionsQuery } from '../../../../shared/contracts/suppressions';
+import { addSuppression, listSuppressions, removeSuppression } from './service';
+
+const idParam = z.object({ id: z.uuid() });
+
+/**
+ * Any member may suppress an address (it only ever stops mail); lifting a suppression
+ * means mailing someone who asked not to be mailed, so it takes an admin.
+ */
+export const suppressionRoutes = new Hono<AppEnv>()
+  .get('/suppressions', validate('query', listSuppressionsQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { rows, total } = await listSuppressions(c.get('deps').db, c.get('session').workspaceId, q);
+    return c.json(paginated(rows, total, q.page, q.limit));
+  })
+  .post('/suppressions', validate('json', createSuppressionRequest), async (c) => {
+    const { created, suppression } = await addSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('json'));
+    return c.json(suppression, created ? 201 : 200);
+  })
+  .delete('/suppressions/:id', requireRole('admin'), validate('param', idParam), async (c) => {
+    if (!(await removeSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id))) throw notFound('Suppression');
+    return c.body(null, 204);
+  });

@@ -1,0 +1,56 @@
+import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
+import type { Db } from '../../../../db/client';
+import { suppressions } from '../../../../db/schema';
+import type { Suppression } from '../../../../shared/contracts/suppressions';
+
+type Row = typeof suppressions.$inferSelect;
+
+/** Addresses are compared lower-cased and trimmed everywhere. */
+export const normalizeAddress = (email: string) => email.trim().toLowerCase();
+
+/** Is this address suppressed in the workspace? (Accept and the send worker both ask.) */
+export async function isSuppressed(db: Db, workspaceId: string, email: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: suppressions.id })
+    .from(suppressions)
+    .where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, normalizeAddress(email))))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Adds an address; an address already on the list keeps its first entry (created=false). */
+export async function addSuppression(db: Db, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string }) {
+  const email = normalizeAddress(input.email);
+  const [created] = await db
+    .insert(suppressions)
+    .values({ workspaceId, email, reason: input.reason, sourceEmailId: input.sourceEmailId ?? null })
+    .onConflictDoNothing({ target: [suppressions.workspaceId, suppressions.email] })
+    .returning();
+  if (created) return { created: true, suppression: toSuppression(created) };
+  const [existing] = await db.select().from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, email)));
+  return { created: false, suppression: toSuppression(existing!) };
+}
+
+export async function listSuppressions(db: Db, workspaceId: string, query: { q?: string; page: number; limit: number }) {
+  const where = and(
+    eq(suppressions.workspaceId, workspaceId),
+    query.q ? ilike(suppressions.email, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`) : sql`true`,
+  );
+  const [rows, [total]] = await Promise.all([
+    db.select().from(suppressions).where(where).orderBy(desc(suppressions.createdAt), desc(suppressions.id)).limit(query.limit).offset((query.page - 1) * query.limit),
+    db.select({ n: count() }).from(suppressions).where(where),
+  ]);
+  return { rows: rows.map(toSuppression), total: total?.n ?? 0 };
+}
+
+export async function removeSuppression(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(suppressions)
+    .where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.id, id)))
+    .returning({ id: suppressions.id });
+  return rows.length > 0;
+}
+
+function toSuppression(row: Row): Suppression {
+  return { id: row.id, email: row.email, reason: row.reason, sourceEmailId: row.sourceEmailId, createdAt: row.createdAt.toISOString() };
+}

@@ -1,0 +1,107 @@
+import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { and, eq } from 'drizzle-orm';
+import type { AppEnv } from '../../context';
+import { ApiError } from '../../lib/api-error';
+import { emails, workspaces } from '../../../../db/schema';
+import { verifyToken } from './tokens';
+import { recorderFor } from './recorder';
+import { addressOf, applyEffect } from '../replies/effects';
+
+/** The 43-byte transparent 1×1 GIF. */
+export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+export const PIXEL_HEADERS = {
+  'content-type': 'image/gif',
+  'content-length': String(PIXEL_GIF.length),
+  'cache-control': 'no-store, no-cache, must-revalidate, private',
+  pragma: 'no-cache',
+  expires: '0',
+} as const;
+
+/**
+ * Public tracking doors (no session: they are reached from the recipient's mail client).
+ * The pixel and the redirect answer before any database work: hits are buffered and
+ * written by the recorder.
+ */
+export const trackingRoutes = new Hono<AppEnv>()
+  .get('/t/o/:token', (c) => {
+    const deps = c.get('deps');
+    const token = verifyToken(deps.config.trackingSecret, c.req.param('token').replace(/\.gif$/, ''));
+    if (token?.kind === 'o') recorderFor(deps).record({ kind: 'open', emailId: token.emailId, ...hitOf(c) });
+    return c.body(new Uint8Array(PIXEL_GIF), 200, PIXEL_HEADERS);
+  })
+  .get('/t/c/:token', (c) => {
+    const deps = c.get('deps');
+    const token = verifyToken(deps.config.trackingSecret, c.req.param('token'));
+    if (token?.kind !== 'c' || !/^https?:\/\//i.test(token.url)) throw new ApiError('NOT_FOUND', 'Unknown link');
+    recorderFor(deps).record({ kind: 'click', emailId: token.emailId, linkIndex: token.linkIndex, url: token.url, ...hitOf(c) });
+    c.header('cache-control', 'no-store, private');
+    c.header('referrer-policy', 'no-referrer');
+    return c.redirect(token.url, 302);
+  })
+  .get('/u/:token', async (c) => {
+    const email = await unsubscribeTarget(c);
+    if (!email) return c.html(page('Link not recognised', html`<p>This unsubscribe link is not valid.</p>`), 404);
+    return c.html(
+      page(
+        'Unsubscribe',
+        html`<p>Stop emails from <strong>${email.workspaceName}</strong> to <strong>${addressOf(email.to)}</strong>?</p>
+          <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click" /><button type="submit">Unsubscribe</button></form>`,
+      ),
+    );
+  })
+  // RFC 8058: mail clients POST `List-Unsubscribe=One-Click`; our own page's button posts the same.
+  .post('/u/:token', async (c) => {
+    const email = await unsubscribeTarget(c);
+    if (!email) return c.html(page('Link not recognised', html`<p>This unsubscribe link is not valid.</p>`), 404);
+    const deps = c.get('deps');
+    await applyEffect(deps, { kind: 'unsubscribe', email, dedupeKey: `unsubscribe:${email.id}`, data: { via: 'one_click' } });
+    return c.html(page('Unsubscribed', html`<p><strong>${addressOf(email.to)}</strong> will get no more emails from <strong>${email.workspaceName}</strong>.</p>`));
+  });
+
+async function unsubscribeTarget(c: Context<AppEnv>) {
+  const { config, db } = c.get('deps');
+  const token = verifyToken(config.trackingSecret, c.req.param('token') ?? '');
+  if (token?.kind !== 'u') return undefined;
+  const [row] = await db
+    .select({ id: emails.id, workspaceId: emails.workspaceId, to: emails.to, prospectId: emails.prospectId, campaignLeadId: emails.campaignLeadId, workspaceName: workspaces.name })
+    .from(emails)
+    .innerJoin(workspaces, eq(workspaces.id, emails.workspaceId))
+    .where(and(eq(emails.id, token.emailId)));
+  return row;
+}
+
+function hitOf(c: Context<AppEnv>) {
+  return { at: new Date(), userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c), method: c.req.raw.method };
+}
+
+function clientIp(c: Context<AppEnv>): string | null {
+  const forwarded = c.req.header('x-forwarded-for');
+  if (forwarded) return forwarded.split(',')[0]!.trim();
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null; // not behind @hono/node-server (app.request in tests)
+  }
+}
+
+function page(title: string, body: ReturnType<typeof html>) {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>${title}</title>
+        <style>
+          body { font: 16px/1.5 system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem; color: #222 }
+          button { font: inherit; padding: .5rem 1.25rem; border: 0; border-radius: .375rem; background: #4f46e5; color: #fff; cursor: pointer }
+        </style>
+      </head>
+      <body>
+        <h1>${title}</h1>
+        ${body}
+      </body>
+    </html>`;
+}

@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { and, count, desc, eq } from 'drizzle-orm';
+import type { AppEnv } from '../../context';
+import { validate } from '../../middleware/validate';
+import { requireRole } from '../../middleware/auth';
+import { notFound } from '../../lib/api-error';
+import { randomToken } from '../../lib/crypto';
+import { paginated } from '../../lib/pagination';
+import { webhookDeliveries, webhooks } from '../../../../db/schema';
+import { pageQuerySchema } from '../../../../shared/errors';
+import { createWebhookRequest, updateWebhookRequest, webhookIdParam } from '../../../../shared/contracts/webhooks';
+
+/** Outgoing webhooks: workspace admins only. The signing secret is shown once, at creation. */
+export const webhookRoutes = new Hono<AppEnv>()
+  .use('/webhooks', requireRole('admin'))
+  .use('/webhooks/*', requireRole('admin'))
+  .get('/webhooks', validate('query', pageQuerySchema), async (c) => {
+    const { db } = c.get('deps');
+    const { page, limit } = c.req.valid('query');
+    const where = eq(webhooks.workspaceId, c.get('session').workspaceId);
+    const [rows, [total]] = await Promise.all([
+      db.select().from(webhooks).where(where).orderBy(desc(webhooks.createdAt)).limit(limit).offset((page - 1) * limit),
+      db.select({ n: count() }).from(webhooks).where(where),
+    ]);
+    return c.json(paginated(rows.map(toJson), total!.n, page, limit));
+  })
+  .post('/webhooks', validate('json', createWebhookRequest), async (c) => {
+    const body = c.req.valid('json');
+    const secret = `whsec_${randomToken()}`;
+    const [row] = await c
+      .get('deps')
+      .db.insert(webhooks)
+      .values({ workspaceId: c.get('session').workspaceId, url: body.url, events: [...new Set(body.events)], secret, active: body.active ?? true })
+      .returning();
+    return c.json({ ...toJson(row!), secret }, 201);
+  })
+  .get('/webhooks/:id', validate('param', webhookIdParam), async (c) => {
+    return c.json(toJson(await findHook(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id)));
+  })
+  .patch('/webhooks/:id', validate('param', webhookIdParam), validate('json', updateWebhookRequest), async (c) => {
+    const { db } = c.get('deps');
+    const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    const [row] = await db
+      .update(webhooks)
+      .set({ ...(body.url ? { url: body.url } : {}), ...(body.events ? { events: [...new Set(body.events)] } : {}), ...(body.active !== undefined ? { active: body.active } : {}) })
+      .where(eq(webhooks.id, hook.id))
+      .returning();
+    return c.json(toJson(row!));
+  })
+  .delete('/webhooks/:id', validate('param', webhookIdParam), async (c) => {
+    const { db } = c.get('deps');
+    const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
+    await db.delete(webhooks).where(eq(webhooks.id, hook.id));
+    return c.body(null, 204);
+  })
+  .get('/webhooks/:id/deliveries', validate('param', webhookIdParam), validate('query', pageQuerySchema), async (c) => {
+    const { db } = c.get('deps');
+    const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
+    const { page, limit } = c.req.valid('query');
+    const where = eq(webhookDeliveries.webhookId, hook.id);
+    const [rows, [total]] = await Promise.all([
+      db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt)).limit(limit).offset((page - 1) * limit),
+      db.select({ n: count() }).from(webhookDeliveries).where(where),
+    ]);
+    return c.json(
+      paginated(
+        rows.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(), webhookId: undefined })),
+        total!.n,
+        page,
+        limit,
+      ),
+    );
+  });
+
+async function findHook(db: AppEnv['Variables']['deps']['db'], workspaceId: string, id: string) {
+  const [hook] = await db.select().from(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.workspaceId, workspaceId)));
+  if (!hook) throw notFound('Webhook');
+  return hook;
+}
+
+function toJson(h: typeof webhooks.$inferSelect) {
+  return { id: h.id, url: h.url, events: h.events, active: h.active, createdAt: h.createdAt.toISOString() };
+}

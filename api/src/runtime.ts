@@ -1,0 +1,41 @@
+import pino, { type Logger } from 'pino';
+import { openDb } from '../../db/client';
+import type { Config } from './env';
+import type { Deps } from './context';
+import { createApp } from './app';
+import { openQueue, startWorkers } from './jobs';
+import { startSandboxMailServer } from './modules/sandbox/mail-server';
+import { closeAi } from './ai/ai-runtime';
+import { closeEventRecorder } from './modules/tracking/recorder';
+
+export interface Runtime {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (applying migrations), the queue, and — by role — the workers.
+ * The HTTP server is the caller's business (server.ts, or tests with app.request()).
+ */
+export async function startRuntime(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<Runtime> {
+  const sandboxMail = await startSandboxMailServer(config, logger);
+  config = sandboxMail.config;
+  const dbHandle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const queue = openQueue(config, dbHandle.db, (err) => logger.error({ err }, 'queue error'));
+  const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger, pingDb: dbHandle.ping };
+  const stopWorkers = config.role === 'api' ? async () => {} : startWorkers(deps);
+  const app = createApp(deps);
+  return {
+    deps,
+    app,
+    async close() {
+      await closeEventRecorder(deps);
+      await stopWorkers();
+      await closeAi(deps);
+      await queue.close();
+      await sandboxMail.close();
+      await dbHandle.close();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { openDb, type DbHandle } from '../../db/client';
+import { loadConfig, type Config } from '../src/env';
+import { createApp } from '../src/app';
+import type { Deps } from '../src/context';
+import { createInlineQueue } from '../src/jobs/inline';
+import { createBullQueue } from '../src/jobs/bullmq';
+import type { QueuePort } from '../src/jobs/queue';
+import { startWorkers } from '../src/jobs';
+import { withDatabase } from './pg-global-setup';
+
+/** Which database this test project runs on: set per vitest project (pglite | postgres). */
+export const testDbKind = (process.env.LUMINA_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+
+/** A fresh, migrated database for one test file: in-memory PGlite or a clone of the Postgres template. */
+export async function openTestDb(): Promise<DbHandle> {
+  if (testDbKind === 'pglite') {
+    const snapshot = inject('pgliteSnapshot');
+    return openDb({ dataDir: 'memory://', pgliteSnapshot: snapshot ? new Blob([readFileSync(snapshot)]) : undefined });
+  }
+  const url = process.env.TEST_DATABASE_URL;
+  const template = inject('pgTemplate');
+  if (!url || !template) throw new Error('the postgres test project needs TEST_DATABASE_URL');
+  const name = `lumina_t_${template.replace('lumina_tpl_', '')}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await retry(() => admin.unsafe(`create database ${name} template ${template}`));
+  } finally {
+    await admin.end();
+  }
+  const handle = await openDb({ databaseUrl: withDatabase(url, name), max: 5 });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const a = postgres(url, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+      await a.end();
+    },
+  };
+}
+
+export interface TestRuntimeOptions {
+  env?: Record<string, string>;
+  queue?: 'inline' | 'bullmq';
+  /** Start the registered workers too (default false: tests drive workers themselves). */
+  workers?: boolean;
+}
+
+export interface TestRuntime {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  dbHandle: DbHandle;
+  close(): Promise<void>;
+}
+
+/** Real app on a real database: what the server builds, with test-sized settings. */
+export async function createTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lumina-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', ...options.env });
+  const dbHandle = await openTestDb();
+  const queue: QueuePort =
+    options.queue === 'bullmq'
+      ? createBullQueue(process.env.REDIS_URL!, { prefix: `lumina-test-${crypto.randomUUID()}` })
+      : createInlineQueue(dbHandle.db, { pollMs: 10 });
+  const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger: pino({ level: 'silent' }), pingDb: dbHandle.ping };
+  const stopWorkers = options.workers ? startWorkers(deps) : async () => {};
+  const app = createApp(deps);
+  return {
+    deps,
+    app,
+    config,
+    dbHandle,
+    async close() {
+      await stopWorkers();
+      await queue.close();
+      await dbHandle.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs a user in through the public door and returns a fetch helper carrying the token. */
+export async function signIn(app: TestRuntime['app'], email: string, name?: string) {
+  const res = await app.request('/api/auth/sandbox-login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, ...(name ? { name } : {}) }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const session = (await res.json()) as { token: string; user: { id: string }; workspace: { id: string; role: string } };
+  const call = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${session.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return app.request(path, { ...init, headers, body });
+  };
+  return { ...session, call };
+}
+
+async function retry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= tries) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
+}
