@@ -1,0 +1,358 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import PostalMime from 'postal-mime';
+import { startFakeOpenAI, type FakeOpenAI } from '../api/test/fake-openai';
+import type { SandboxMessage } from '../shared/contracts/sandbox';
+import type { Email } from '../shared/contracts/emails';
+import type { EmailTimelineResponse } from '../shared/contracts/events';
+import type { Figures } from '../shared/contracts/dashboard';
+import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
+import { launchWithExtension, serveGmail, type LoadedExtension } from './helpers/browser';
+import { FIXTURE_THREAD_ID } from './helpers/gmail-fixture';
+
+/**
+ * The extension as a rep meets it: built, loaded unpacked in Chromium, on the fixture
+ * Gmail page where the real InboxSDK loads, against a real embedded API.
+ */
+const SHOTS = 'test-results';
+const GMAIL = `https://mail.google.com/mail/u/0/#inbox/${FIXTURE_THREAD_ID}`;
+
+/** A person's browser, not a proxy or a scanner: what a prospect opening the email sends. */
+const PERSON_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const AI_BODY = 'Hi Ada, Acme is hiring three SDRs this quarter; Lumina halves their ramp time. Would Thursday at 10 work for 15 minutes?';
+
+let api: RunningApi;
+let ai: FakeOpenAI;
+let ext: LoadedExtension;
+let gmail: Page;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ai = await startFakeOpenAI();
+  [api, ext] = await Promise.all([
+    // LUMINA_E2E_LOG=error shows the API's own log when a flow fails.
+    startEmbeddedApi({ AI_BASE_URL: ai.baseUrl, AI_MODEL: 'fake-model', AI_API_KEY: 'sk-fake', ...(process.env.LUMINA_E2E_LOG ? { LOG_LEVEL: process.env.LUMINA_E2E_LOG } : {}) }),
+    launchWithExtension(),
+  ]);
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await api?.close();
+  await ai?.close();
+});
+
+const extensionPage = async (path: string) => {
+  const page = await ext.context.newPage();
+  await page.goto(`chrome-extension://${ext.extensionId}/${path}`);
+  return page;
+};
+
+/**
+ * What the extension keeps in chrome.storage.local, read from one of its pages (not from
+ * the service worker: a test stops that one, and a stopped worker's handle never answers).
+ */
+let storagePage: Page | undefined;
+const storage = async <T>(key: string): Promise<T | undefined> => {
+  storagePage ??= await extensionPage('extension/options/index.html');
+  return storagePage.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key) as Promise<T | undefined>;
+};
+
+const until = async <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+};
+
+const glow = (page: Page) => page.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]');
+const glowIn = (page: Page, state: string) => page.locator(`lumina-root[data-lumina="glow"] [data-testid="glow-panel"][data-glow="${state}"]`);
+const composeBody = (page: Page) => page.locator('[role="dialog"] [g_editable="true"]');
+/** The rep's session token, as the options page stored it at sign-in. */
+let repToken = '';
+const token = async () => repToken;
+
+/** Waits for a Glow state; on time-out says which state the panel is in and what it shows. */
+async function glowState(page: Page, state: string, timeoutMs = 20_000) {
+  try {
+    await glowIn(page, state).waitFor({ timeout: timeoutMs });
+  } catch {
+    const panel = glow(page);
+    throw new Error(`Glow never reached "${state}": it is "${await panel.getAttribute('data-glow')}" showing ${JSON.stringify(await panel.textContent())}`);
+  }
+}
+
+/** What the send flow and the tracking flow share. */
+const sent: { emailId?: string; subject?: string; message?: SandboxMessage; pixelPath?: string; replyId?: string } = {};
+
+/** "Send with Lumina", through the pre-send check when it has warnings; answers the email id the panel shows. */
+async function sendWithLumina(page: Page, clicks: 1 | 2 = 1): Promise<string> {
+  const panel = glow(page);
+  await panel.getByTestId('send-with-lumina').click();
+  await panel.getByTestId('presend').or(panel.getByTestId('send-status')).first().waitFor();
+  const anyway = panel.getByRole('button', { name: 'Send anyway' });
+  if (await anyway.isVisible()) await (clicks === 2 ? anyway.dblclick() : anyway.click());
+  const status = panel.getByTestId('send-status').filter({ hasText: 'Queued to send' });
+  await status.waitFor({ timeout: 20_000 });
+  return (await status.getAttribute('data-email-id'))!;
+}
+
+const pixelHit = (path: string) => fetch(`${api.url}${path}`, { headers: { 'user-agent': PERSON_UA } });
+const eventsOf = async (emailId: string) => {
+  const res = await apiJson<EmailTimelineResponse>(api, `/api/emails/${emailId}/events`, { token: await token() });
+  if (res.status !== 200) throw new Error(`GET /api/emails/${emailId}/events answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+};
+
+describe('Lumina in Chromium', () => {
+  it('signs in from the options page (sandbox login against the real API)', async () => {
+    const options = await extensionPage('extension/options/index.html');
+    await options.getByTestId('api-url').fill(api.url);
+    await options.getByRole('button', { name: 'Save' }).click();
+    await options.getByTestId('note').filter({ hasText: 'API URL saved.' }).waitFor();
+    await options.getByTestId('email').fill('rep@lumina.test');
+    await options.getByTestId('name').fill('Rita Rep');
+    await options.getByRole('button', { name: 'Sign in (sandbox)' }).click();
+    await options.getByTestId('signed-in').waitFor();
+    expect(await options.getByTestId('signed-in').textContent()).toContain('rep@lumina.test');
+    await options.screenshot({ path: `${SHOTS}/options.png` });
+    const session = await storage<{ token: string }>('session');
+    repToken = session!.token;
+    expect((await apiJson(api, '/api/me', { token: repToken })).status).toBe(200);
+    await options.close();
+  });
+
+  it('loads the real InboxSDK on the fixture Gmail and mounts the Glow panel in the compose', async () => {
+    gmail = await ext.context.newPage();
+    await gmail.goto(GMAIL);
+    await gmail.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
+    await glow(gmail).waitFor({ timeout: 20_000 });
+    expect(await gmail.locator('lumina-root[data-host="inboxsdk"]').count()).toBeGreaterThan(0);
+    // InboxSDK's own compose button (addButton) is in Gmail's toolbar.
+    await gmail.locator('[role="dialog"] [aria-label="Lumina"], [role="dialog"] [data-tooltip="Lumina"]').first().waitFor({ state: 'attached' });
+  });
+
+  it('updates the score as the rep types, and keeps the draft locally', async () => {
+    const score = glow(gmail).getByTestId('score');
+    const before = Number(await score.textContent());
+    const body = gmail.locator('[role="dialog"] [g_editable="true"]');
+    await body.click();
+    await gmail.keyboard.press('End');
+    // A few real keystrokes, then the rest of the sentence at once (as a paste): one input event each.
+    await gmail.keyboard.type(' I noticed');
+    await gmail.keyboard.insertText(
+      ' Acme is hiring three SDRs this quarter. Teams like yours use Lumina to cut ramp time in half. Would a 15-minute call on Thursday work to see if it fits?',
+    );
+    await until(async () => Number(await score.textContent()) !== before && true, 'the score to change');
+    await glow(gmail).getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
+    await gmail.screenshot({ path: `${SHOTS}/compose-glow.png` });
+  });
+
+  it('restores the draft after a reload of Gmail', async () => {
+    await gmail.reload();
+    await glow(gmail).waitFor({ timeout: 20_000 });
+    const body = gmail.locator('[role="dialog"] [g_editable="true"]');
+    await until(async () => (await body.textContent())?.includes('15-minute call on Thursday'), 'the restored body');
+    expect(await glow(gmail).getByTestId('saved').textContent()).toMatch(/Restored draft|Saved/);
+  });
+
+  it('syncs the draft to the API with its id and version', async () => {
+    const found = await until(async () => {
+      const res = await apiJson<{ data: Array<{ id: string; version: number; bodyText: string | null; subject: string }> }>(api, '/api/drafts', { token: repToken });
+      return res.body?.data?.find((d) => d.bodyText?.includes('15-minute call on Thursday'));
+    }, 'the draft on the API');
+    expect(found.subject).toBe('Onboarding at Acme');
+    expect(found.version).toBeGreaterThanOrEqual(1);
+  });
+
+  it('loses nothing when the service worker is killed mid-sync', async () => {
+    const body = gmail.locator('[role="dialog"] [g_editable="true"]');
+    await body.click();
+    await gmail.keyboard.press('End');
+    const cdp = await ext.context.newCDPSession(gmail);
+    await cdp.send('ServiceWorker.enable');
+    await gmail.keyboard.insertText(' PS: survived a dead worker.');
+    // Stop every service worker right as the debounced save asks for a sync.
+    await gmail.waitForTimeout(320);
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await gmail.keyboard.type('!'); // a new change: its message wakes a new worker, which finds the outbox dirty
+    const found = await until(async () => {
+      const res = await apiJson<{ data: Array<{ bodyText: string | null }> }>(api, '/api/drafts', { token: repToken });
+      return res.body?.data?.find((d) => d.bodyText?.includes('survived a dead worker.!'));
+    }, 'the post-kill text on the API', 30_000);
+    expect(found.bodyText).toContain('15-minute call on Thursday');
+  });
+
+  it('mounts the tracking sidebar in a thread through InboxSDK (the fixture’s own thread holds no Lumina email)', async () => {
+    const sidebar = gmail.locator('lumina-root[data-lumina="sidebar"] [data-testid="tracking-sidebar"]');
+    await sidebar.and(gmail.locator('[data-phase="ready"]')).waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await sidebar.textContent()).toContain('No Lumina email in this thread.');
+  });
+
+  it('takes an AI suggestion from the OpenAI-compatible fake: thinking → ready with a diff → applied; an edit makes the next one stale', async () => {
+    const panel = glow(gmail);
+    // A provider that takes its time, so the rep sees the Glow think.
+    ai.script({ fault: 'slow', ms: 1_500, then: { json: { subject: 'Onboarding at Acme', body: AI_BODY, confidence: 0.9 } } });
+    await panel.getByRole('button', { name: 'Rewrite' }).click();
+    await glowState(gmail, 'thinking');
+    await glowState(gmail, 'ready');
+    expect(await panel.getByTestId('diff').textContent()).toContain('halves their ramp time');
+    expect(await panel.getByTestId('suggestion').textContent()).toContain('Confidence 90%');
+    expect(await composeBody(gmail).textContent()).not.toContain('halves their ramp time'); // nothing applied without an accept
+    await gmail.screenshot({ path: `${SHOTS}/compose-glow-suggestion.png` });
+    await panel.getByRole('button', { name: 'Accept' }).click();
+    await glowState(gmail, 'applied');
+    await until(async () => (await composeBody(gmail).textContent())?.trim() === AI_BODY, 'the suggestion in the compose');
+    await panel.getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
+
+    ai.script({ json: { options: ['Ramp time at Acme', 'Halving SDR ramp at Acme', 'Thursday?'], confidence: 0.7 } });
+    await panel.getByRole('button', { name: 'Subject lines' }).click();
+    await glowState(gmail, 'ready');
+    expect(await panel.getByTestId('suggestion').textContent()).toContain('Halving SDR ramp at Acme');
+    await composeBody(gmail).click();
+    await gmail.keyboard.press('End');
+    await gmail.keyboard.type(' Best, Rita');
+    await glowState(gmail, 'stale');
+    expect(await panel.getByTestId('suggestion').textContent()).toContain('Stale: the draft changed');
+    await panel.getByRole('button', { name: 'Reject' }).click();
+    await glowState(gmail, 'idle');
+    expect(ai.requests.length).toBe(2);
+  });
+
+  it('streams a generated email into the Glow while the provider writes, then applies it', async () => {
+    const panel = glow(gmail);
+    const generated = 'Subject: Ramp time at Acme\n\nHi Ada,\n\nAcme is hiring three SDRs; Lumina halves their ramp. Thursday at 10 for 15 minutes?\n\nBest,\nRita';
+    ai.script({ content: generated, chunkDelayMs: 60 });
+    await panel.getByTestId('goal').fill('book a 15-minute call about SDR ramp time');
+    await panel.getByRole('button', { name: 'Generate' }).click();
+    // Part of the text is on screen while the provider is still writing.
+    await until(async () => {
+      const shown = (await panel.getByTestId('stream').textContent().catch(() => '')) ?? '';
+      return shown.startsWith('Subject: Ramp') && shown.length < generated.length && (await panel.getAttribute('data-glow')) === 'thinking';
+    }, 'streamed tokens while thinking');
+    await glowState(gmail, 'ready');
+    expect(ai.requests.at(-1)?.stream).toBe(true);
+    expect(await panel.getByTestId('suggestion').textContent()).toContain('Ramp time at Acme');
+    await panel.getByRole('button', { name: 'Accept' }).click();
+    await glowState(gmail, 'applied');
+    await until(async () => (await composeBody(gmail).textContent())?.includes('Lumina halves their ramp'), 'the generated body in the compose');
+    expect(await gmail.locator('[role="dialog"] input[name="subjectbox"]').inputValue()).toBe('Ramp time at Acme');
+  });
+
+  it('sends with Lumina: exactly one message in the sandbox mailbox, even after a double click and a retry', async () => {
+    sent.subject = await gmail.locator('[role="dialog"] input[name="subjectbox"]').inputValue();
+    const text = (await composeBody(gmail).textContent())!;
+    const first = await sendWithLumina(gmail, 2);
+    // The rep retries after a reload: the same draft, the same idempotency key, the first answer.
+    await gmail.reload();
+    await glow(gmail).waitFor({ timeout: 20_000 });
+    await until(async () => (await composeBody(gmail).textContent()) === text, 'the restored draft');
+    expect(await sendWithLumina(gmail)).toBe(first);
+    sent.emailId = first;
+
+    const email = await until(async () => {
+      const res = await apiJson<Email>(api, `/api/emails/${first}`, { token: await token() });
+      return res.body.status === 'SENT' && res.body;
+    }, 'the send worker to deliver', 30_000);
+    const box = await apiJson<{ data: SandboxMessage[] }>(api, '/api/sandbox/messages?limit=100', { token: await token() });
+    const delivered = box.body.data.filter((m) => m.subject === sent.subject);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({ to: 'ada@prospect.test', threadId: email.threadId });
+    const parsed = await PostalMime.parse(delivered[0]!.raw);
+    expect(parsed.text).toContain(text.slice(0, 40));
+    sent.message = delivered[0];
+    sent.pixelPath = parsed.html?.match(/\/t\/o\/[A-Za-z0-9._-]+/)?.[0];
+    expect(sent.pixelPath).toBeTruthy();
+  });
+
+  it('shows the send, a human open and the reply in the tracking sidebar (DOM host: InboxSDK message views need real Gmail); the rep’s own view is no open', async () => {
+    const { emailId, message } = sent;
+    expect(emailId && message).toBeTruthy();
+    // The prospect opens the email, then answers it.
+    expect((await pixelHit(sent.pixelPath!)).status).toBe(200);
+    await until(async () => (await eventsOf(emailId!)).figures.humanOpens === 1, 'the human open');
+    const reply = await apiJson<{ id: string }>(api, `/api/sandbox/messages/${message!.id}/reply`, { method: 'POST', token: await token(), body: { text: 'Sounds good, Thursday works.' } });
+    expect(reply.status).toBe(201);
+    sent.replyId = reply.body.id;
+
+    // The rep opens that thread in Gmail: our message and the reply, as Gmail shows them.
+    const page = await ext.context.newPage();
+    await serveGmail(page, {
+      inboxSdk: false,
+      composeId: false,
+      threadId: message!.threadId,
+      subject: message!.subject,
+      messages: [
+        { id: message!.id, from: 'rep@lumina.test', fromName: 'Rita Rep', date: new Date(message!.sentAt), text: AI_BODY },
+        { id: reply.body.id, from: 'ada@prospect.test', fromName: 'Ada Prospect', date: new Date(), text: 'Sounds good, Thursday works.' },
+      ],
+    });
+    await page.goto(`https://mail.google.com/mail/u/9/#inbox/${message!.threadId}`);
+    const sidebar = page.locator('lumina-root[data-host="dom"] [data-testid="tracking-sidebar"]');
+    await sidebar.and(page.locator('[data-phase="ready"]')).waitFor({ timeout: 30_000 });
+    const card = sidebar.getByTestId('tracked-email');
+    expect(await card.getAttribute('data-email-id')).toBe(emailId);
+    expect(await card.getByTestId('email-status').textContent()).toBe('SENT');
+    expect(await card.getByTestId('human-opens').textContent()).toBe('1');
+    expect(await card.getByTestId('replies').textContent()).toBe('1');
+    // Light mode: the content script reported the reply it saw (or found it already recorded by the inbox sync).
+    expect(await sidebar.getAttribute('data-reported')).toMatch(/^(recorded|duplicate):1$/);
+    const replies = (await eventsOf(emailId!)).data.filter((e) => e.type === 'reply');
+    expect(replies.map((e) => e.data.providerMessageId)).toEqual([reply.body.id]);
+
+    // Gmail loads the pixel for the rep looking at their own thread: never an open.
+    expect((await pixelHit(sent.pixelPath!)).status).toBe(200);
+    await until(async () => (await eventsOf(emailId!)).figures.opens === 2, 'the self-view fetch to be recorded');
+    expect((await eventsOf(emailId!)).data.filter((e) => e.type === 'open').map((e) => e.reason)).toEqual(['human', 'self_view']);
+    await sidebar.getByRole('button', { name: 'Refresh' }).click();
+    await until(async () => (await card.getByTestId('machine-opens').textContent()) === '1', 'the machine open in the sidebar');
+    expect(await card.getByTestId('human-opens').textContent()).toBe('1');
+    await sidebar.screenshot({ path: `${SHOTS}/sidebar.png` });
+    await page.close();
+  });
+
+  it('shows the same numbers in the popup as the dashboard API: sent, human opens, replies', async () => {
+    const popup = await extensionPage('extension/popup/index.html');
+    await popup.getByTestId('who').waitFor();
+    expect(await popup.getByTestId('who').textContent()).toContain('rep@lumina.test');
+    await popup.locator('[data-stat="sent"] dd').waitFor();
+    const stats = await apiJson<{ figures: Figures }>(api, '/api/dashboard/stats?days=7', { token: await token() });
+    expect(stats.body.figures).toMatchObject({ sent: 1, humanOpens: 1, replies: 1 });
+    const shown = async (key: string) => popup.locator(`[data-stat="${key}"] dd`).textContent();
+    expect(await shown('sent')).toBe('1');
+    expect(await shown('humanOpens')).toBe('1');
+    expect(await shown('replies')).toBe('1');
+    expect(await shown('replyRate')).toBe('100%');
+    expect(await popup.getByTestId('timeline').locator('svg polyline').count()).toBe(3);
+    await popup.screenshot({ path: `${SHOTS}/popup.png` });
+    await popup.close();
+  });
+
+  it('falls back to the DOM host when InboxSDK cannot load (DOM host only), and the popup says degraded', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`https://mail.google.com/mail/u/9/?compose=cmp9#inbox/${FIXTURE_THREAD_ID}`);
+    await page.waitForFunction(() => document.documentElement.dataset.lumina === 'dom', null, { timeout: 20_000 });
+    const panel = page.locator('lumina-root[data-host="dom"] [data-testid="glow-panel"]');
+    await panel.waitFor();
+    const before = await panel.getByTestId('score').textContent();
+    await page.locator('[role="dialog"] [g_editable="true"]').click();
+    await page.keyboard.insertText(' FREE!!! ACT NOW, CLICK HERE');
+    await until(async () => (await panel.getByTestId('score').textContent()) !== before, 'the score to change on the DOM host');
+    const popup = await extensionPage('extension/popup/index.html');
+    await popup.getByTestId('degraded').waitFor();
+    await popup.close();
+    await page.close();
+  });
+
+  it('signs out from the options page', async () => {
+    const options = await extensionPage('extension/options/index.html');
+    await options.getByRole('button', { name: 'Sign out' }).click();
+    await options.getByTestId('signed-out').waitFor();
+    expect(await storage('session')).toBeUndefined();
+    await options.close();
+  });
+});

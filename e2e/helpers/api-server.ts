@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../../api/src/env';
+import { startRuntime } from '../../api/src/runtime';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real Lumina API in embedded mode (PGlite in a temp DATA_DIR, inline queue, sandbox
+ * mailbox), served on a free port of 127.0.0.1 — the extension's host permission covers any port there.
+ */
+export async function startEmbeddedApi(env: Record<string, string> = {}): Promise<RunningApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lumina-e2e-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
+  const runtime = await startRuntime(config);
+  const server = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls the API as a test (not as the extension): arrange and assert through the public door. */
+export async function apiJson<T = unknown>(api: RunningApi, path: string, init: { token?: string; method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${api.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as T };
+}

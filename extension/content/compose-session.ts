@@ -1,0 +1,61 @@
+import { scoreEmail } from '../../shared/score/score-email';
+import type { KeyValueStore } from '../state/kv';
+import { composeKey, draftKey, saveLocalDraft, type LocalDraft } from '../state/drafts';
+import { createComposeStore, draftFingerprint, glowAfterEdit, type ComposeStore } from '../state/compose-store';
+import { ask } from '../state/runtime';
+import type { ComposeHandle } from './host';
+
+export const SAVE_DEBOUNCE_MS = 300;
+
+/**
+ * One compose window's life: find or create its local draft (restoring it after a
+ * reload), score every keystroke synchronously, save ~300 ms after the rep stops, and
+ * tell the service worker to sync. Typing never waits on the network.
+ */
+export interface ComposeSession {
+  store: ComposeStore;
+  /** Lumina itself wrote into the compose (accepted suggestion, template): re-read, score and save. */
+  edited(): void;
+}
+
+export async function startComposeSession(compose: ComposeHandle, store: KeyValueStore): Promise<ComposeSession> {
+  const draftId = (await store.get<string>(composeKey(compose.key))) ?? crypto.randomUUID();
+  await store.set({ [composeKey(compose.key)]: draftId });
+  const local = await store.get<LocalDraft>(draftKey(draftId));
+  const restored = local && (local.subject !== compose.getSubject() || local.bodyText !== compose.getBodyText());
+  if (local && restored) {
+    compose.setSubject(local.subject);
+    compose.setBodyText(local.bodyText);
+  }
+  const read = () => ({ subject: compose.getSubject(), bodyText: compose.getBodyText(), bodyHtml: compose.getBodyHtml(), to: compose.getRecipients() });
+  const now = read();
+  const session = createComposeStore({ draftId, ...now, score: scoreEmail({ subject: now.subject, body: now.bodyText }) });
+  if (local) session.setState({ saved: restored ? 'restored' : 'saved', version: local.version });
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const save = async () => {
+    timer = undefined;
+    const s = session.getState();
+    const draft = await saveLocalDraft(store, draftId, { to: s.to, cc: [], subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, threadId: compose.threadId() });
+    session.setState({ saved: 'saved', version: draft.version });
+    void ask({ type: 'draft.changed', id: draftId });
+  };
+  const edited = () => {
+    const next = read();
+    session.setState((s) => ({
+      ...next,
+      score: scoreEmail({ subject: next.subject, body: next.bodyText }),
+      saved: 'unsaved',
+      glow: glowAfterEdit(s.glow, draftFingerprint(next)),
+    }));
+    clearTimeout(timer);
+    timer = setTimeout(save, SAVE_DEBOUNCE_MS);
+  };
+  const stop = compose.onChange(edited);
+  compose.onClosed(() => {
+    stop();
+    // Closing the window must not drop the last keystrokes.
+    if (timer) void save();
+  });
+  return { store: session, edited };
+}

@@ -1,0 +1,147 @@
+import type { ComposeHandle, GmailHost, ThreadHandle, ThreadMessage } from './host';
+import { createShadowContainer } from './shadow-mount';
+
+/**
+ * The fallback when InboxSDK cannot load (Gmail changed, no app id): a few of Gmail's
+ * stable hooks read straight from the DOM, and ONE floating Glow panel that follows the
+ * compose the rep is typing in. No toolbar button, no sidebar slot: the popup says
+ * Lumina is running degraded.
+ */
+export function createDomHost(root: Document = document): GmailHost {
+  const seen = new WeakSet<Element>();
+  const floating = lazyFloatingPanel(root);
+  return {
+    kind: 'dom',
+    onComposeOpened(handler) {
+      const scan = () => {
+        for (const dialog of root.querySelectorAll<HTMLElement>('[role="dialog"]')) {
+          if (seen.has(dialog) || !dialog.querySelector('[g_editable="true"], [contenteditable="true"]')) continue;
+          seen.add(dialog);
+          handler(domCompose(dialog, floating));
+        }
+      };
+      new MutationObserver(scan).observe(root.body, { childList: true, subtree: true });
+      scan();
+    },
+    onThreadOpened(handler) {
+      let current = '';
+      const check = () => {
+        const el = root.querySelector<HTMLElement>('[data-legacy-thread-id]');
+        const id = el?.dataset.legacyThreadId ?? '';
+        if (!el || id === current) return;
+        current = id;
+        handler(domThread(root, el, id, floating));
+      };
+      root.defaultView?.addEventListener('hashchange', check);
+      new MutationObserver(check).observe(root.body, { childList: true, subtree: true });
+      check();
+    },
+  };
+}
+
+type FloatingPanel = ReturnType<typeof lazyFloatingPanel>;
+
+function lazyFloatingPanel(root: Document) {
+  let shell: { host: HTMLElement; container: HTMLElement } | undefined;
+  const panes = new Map<string, HTMLElement>();
+  const get = () => {
+    if (!shell) {
+      shell = createShadowContainer({ 'data-lumina': 'glow', 'data-host': 'dom' });
+      shell.container.classList.add('floating');
+      root.body.append(shell.host);
+    }
+    return shell;
+  };
+  return {
+    pane(id: string) {
+      const pane = root.createElement('div');
+      pane.dataset.pane = id;
+      get().container.append(pane);
+      panes.set(id, pane);
+      this.focus(id);
+      return pane;
+    },
+    focus(id: string) {
+      for (const [key, pane] of panes) pane.hidden = key !== id;
+    },
+    drop(id: string) {
+      panes.get(id)?.remove();
+      panes.delete(id);
+    },
+  };
+}
+
+let composeCounter = 0;
+
+function domCompose(dialog: HTMLElement, floating: FloatingPanel): ComposeHandle {
+  const body = () => dialog.querySelector<HTMLElement>('[g_editable="true"], [contenteditable="true"]')!;
+  const subject = () => dialog.querySelector<HTMLInputElement>('input[name="subjectbox"]');
+  const paneId = `c${++composeCounter}`;
+  const composeId = dialog.querySelector<HTMLInputElement>('input[name="composeid"]')?.value;
+  const closed: Array<() => void> = [];
+  const gone = new MutationObserver(() => {
+    if (dialog.isConnected) return;
+    gone.disconnect();
+    floating.drop(paneId);
+    for (const h of closed) h();
+  });
+  gone.observe(dialog.ownerDocument.body, { childList: true, subtree: true });
+  dialog.addEventListener('focusin', () => floating.focus(paneId));
+  return {
+    key: composeId ? `compose:${composeId}` : `dom:${paneId}`,
+    getSubject: () => subject()?.value ?? '',
+    setSubject(s) {
+      const input = subject();
+      if (input) input.value = s;
+    },
+    getBodyText: () => body().innerText ?? body().textContent ?? '',
+    getBodyHtml: () => body().innerHTML,
+    setBodyText(text) {
+      body().textContent = text;
+    },
+    getRecipients: () =>
+      [...dialog.querySelectorAll<HTMLElement>('[data-hovercard-id]')].map((el) => el.dataset.hovercardId!).filter((e) => e.includes('@')),
+    threadId: () => undefined,
+    onChange(handler) {
+      dialog.addEventListener('input', handler);
+      return () => dialog.removeEventListener('input', handler);
+    },
+    onClosed: (handler) => void closed.push(handler),
+    addToolbarButton() {
+      // No safe slot in Gmail's toolbar without InboxSDK: the floating panel carries the actions.
+    },
+    mountPanel: () => floating.pane(paneId),
+    onPresend(handler) {
+      const send = [...dialog.querySelectorAll<HTMLElement>('[role="button"]')].find((b) => b.textContent?.trim() === 'Send');
+      send?.addEventListener('click', handler, { capture: true });
+    },
+  };
+}
+
+function domThread(root: Document, el: HTMLElement, threadId: string, floating: FloatingPanel): ThreadHandle {
+  return {
+    threadId,
+    subject: el.querySelector('h2')?.textContent?.trim() ?? '',
+    messages: async () => [...root.querySelectorAll<HTMLElement>('[data-legacy-message-id], [data-message-id]')].map(domMessage),
+    mountSidebar: () => floating.pane(`thread:${threadId}`),
+  };
+}
+
+/**
+ * One message of Gmail's thread view: its legacy id (16 hex digits), the sender chip
+ * (`span.gD[email]`), the date with its full form in `title` (`span.g3`), the body (`div.a3s`).
+ */
+function domMessage(el: HTMLElement): ThreadMessage {
+  // `#msg-f:<decimal>` is the same id as the legacy hex one.
+  const decimal = el.dataset.messageId?.match(/msg-f:(\d+)/)?.[1];
+  const legacy = el.dataset.legacyMessageId ?? (decimal ? BigInt(decimal).toString(16) : undefined);
+  const shown = el.querySelector<HTMLElement>('.g3[title]')?.title;
+  const when = shown ? Date.parse(shown) : NaN;
+  const from = el.querySelector('.gD[email]')?.getAttribute('email');
+  return {
+    ...(legacy ? { id: legacy } : {}),
+    ...(from ? { from } : {}),
+    ...(Number.isNaN(when) ? {} : { date: new Date(when).toISOString() }),
+    text: (el.querySelector<HTMLElement>('.a3s') ?? el).innerText ?? '',
+  };
+}

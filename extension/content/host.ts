@@ -1,0 +1,50 @@
+/**
+ * The one door between Lumina and Gmail. Two implementations: InboxSDK (the real one)
+ * and a minimal DOM host used when InboxSDK cannot load. Nothing else in the content
+ * script touches Gmail's DOM.
+ */
+export interface GmailHost {
+  kind: 'inboxsdk' | 'dom';
+  onComposeOpened(handler: (compose: ComposeHandle) => void): void;
+  onThreadOpened(handler: (thread: ThreadHandle) => void): void;
+}
+
+export interface ComposeHandle {
+  /** Stable across reloads where Gmail allows it (draft id, compose id, thread id). */
+  key: string;
+  getSubject(): string;
+  setSubject(subject: string): void;
+  getBodyText(): string;
+  getBodyHtml(): string;
+  setBodyText(text: string): void;
+  getRecipients(): string[];
+  threadId(): string | undefined;
+  /** Any edit of subject or body. Returns an unsubscribe. */
+  onChange(handler: () => void): () => void;
+  onClosed(handler: () => void): void;
+  addToolbarButton(button: { title: string; onClick: () => void }): void;
+  /** A shadow-root container for Lumina's panel, bound to this compose. */
+  mountPanel(): HTMLElement;
+  /** Gmail's own Send was pressed: a chance to warn (never to block silently). */
+  onPresend(handler: () => void): void;
+}
+
+export interface ThreadHandle {
+  threadId: string;
+  subject: string;
+  /** Messages visible in the thread, as far as the host can read them. */
+  messages(): Promise<ThreadMessage[]>;
+  /** A shadow-root container in the thread's sidebar. */
+  mountSidebar(title: string): HTMLElement;
+}
+
+/** One message of an open thread, as Gmail shows it. */
+export interface ThreadMessage {
+  /** Gmail's message id (16 hex digits), when the host can read it. */
+  id?: string;
+  /** The sender's address. */
+  from?: string;
+  /** ISO date-time the message was received, when shown. */
+  date?: string;
+  text: string;
+}

@@ -1,0 +1,105 @@
+import * as InboxSDK from '@inboxsdk/core';
+import type { ComposeHandle, GmailHost, ThreadHandle } from './host';
+import { createShadowContainer } from './shadow-mount';
+
+type Sdk = Awaited<ReturnType<typeof InboxSDK.load>>;
+type ComposeView = Parameters<Parameters<Sdk['Compose']['registerComposeViewHandler']>[0]>[0];
+type ThreadView = Parameters<Parameters<Sdk['Conversations']['registerThreadViewHandler']>[0]>[0];
+
+const ICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20"><circle cx="10" cy="10" r="7" fill="#f5b301"/></svg>')}`;
+
+/**
+ * Loads InboxSDK with our own deadline: off a real Gmail, `load()` never settles. No
+ * event tracking and no global error logging — our users' mail is nobody else's business.
+ */
+export async function loadInboxSdkHost(appId: string, timeoutMs: number): Promise<GmailHost> {
+  if (!appId) throw new Error('no InboxSDK app id configured (INBOXSDK_APP_ID at build time)');
+  const sdk = await Promise.race([
+    InboxSDK.load(2, appId, { eventTracking: false, globalErrorLogging: false }),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`InboxSDK did not load within ${timeoutMs} ms`)), timeoutMs)),
+  ]);
+  return {
+    kind: 'inboxsdk',
+    onComposeOpened(handler) {
+      sdk.Compose.registerComposeViewHandler((view) => handler(composeHandle(view)));
+    },
+    onThreadOpened(handler) {
+      sdk.Conversations.registerThreadViewHandler((view) => {
+        void view.getThreadIDAsync().then((id) => handler(threadHandle(view, id)));
+      });
+    },
+  };
+}
+
+function composeHandle(view: ComposeView): ComposeHandle {
+  const el = view.getElement();
+  return {
+    key: composeKeyOf(view, el),
+    getSubject: () => view.getSubject(),
+    setSubject: (s) => view.setSubject(s),
+    getBodyText: () => view.getTextContent(),
+    getBodyHtml: () => view.getHTMLContent(),
+    setBodyText: (t) => view.setBodyText(t),
+    getRecipients: () => view.getToRecipients().map((c) => c.emailAddress),
+    threadId: () => safe(() => view.getThreadID()) || undefined,
+    onChange(handler) {
+      // InboxSDK has no body-change event; edits bubble as input events from the dialog.
+      el.addEventListener('input', handler);
+      return () => el.removeEventListener('input', handler);
+    },
+    onClosed: (handler) => view.on('destroy', handler),
+    addToolbarButton: ({ title, onClick }) => void view.addButton({ title, iconUrl: ICON, onClick, type: 'MODIFIER' }),
+    mountPanel() {
+      const { host, container } = createShadowContainer({ 'data-lumina': 'glow', 'data-host': 'inboxsdk' });
+      document.body.append(host);
+      view.on('destroy', () => host.remove());
+      return container;
+    },
+    onPresend: (handler) => view.on('presending', handler),
+  };
+}
+
+function threadHandle(view: ThreadView, threadId: string): ThreadHandle {
+  return {
+    threadId,
+    subject: view.getSubject(),
+    messages: () =>
+      Promise.all(
+        view
+          .getMessageViewsAll()
+          .filter((m) => m.isLoaded())
+          .map(async (m) => ({
+            id: await m.getMessageIDAsync().catch(() => undefined),
+            from: safe(() => m.getSender().emailAddress),
+            date: isoDate(safe(() => m.getDateString())),
+            text: m.getBodyElement()?.innerText ?? '',
+          })),
+      ),
+    mountSidebar(title) {
+      const { host, container } = createShadowContainer({ 'data-lumina': 'sidebar', 'data-host': 'inboxsdk' });
+      view.addSidebarContentPanel({ title, iconUrl: ICON, el: host });
+      return container;
+    },
+  };
+}
+
+/** Gmail's draft id when it has one, else the compose form's id: both survive a reload of the draft. */
+function composeKeyOf(view: ComposeView, el: HTMLElement): string {
+  const composeId = el.querySelector<HTMLInputElement>('input[name="composeid"]')?.value;
+  const thread = safe(() => view.getThreadID());
+  return thread ? `thread:${thread}` : composeId ? `compose:${composeId}` : `subject:${view.getSubject()}`;
+}
+
+/** Gmail shows dates for people ("Nov 3, 2026, 9:14 AM"); undefined when it does not parse. */
+function isoDate(shown: string | undefined): string | undefined {
+  const t = shown ? Date.parse(shown) : NaN;
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import { createStore } from 'zustand/vanilla';
+import type { z } from 'zod';
+import type { Email } from '../../shared/contracts/emails';
+import type { emailEventSchema, emailFiguresSchema } from '../../shared/contracts/events';
+import type { ObservedReplyRequest } from '../../shared/contracts/tracking';
+import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
+import type { StoredSession } from '../state/session';
+import { describeError } from '../state/runtime';
+import type { ThreadHandle, ThreadMessage } from './host';
+
+export interface TrackedEmail extends Email {
+  events: Array<z.infer<typeof emailEventSchema>>;
+  figures?: z.infer<typeof emailFiguresSchema>;
+}
+
+export interface ThreadState {
+  phase: 'loading' | 'ready' | 'error';
+  emails: TrackedEmail[];
+  /** Inbound messages of this thread reported to the API (light mode), by outcome. */
+  reported: Record<string, number>;
+  note?: string;
+}
+
+export type Ask = <T = unknown>(msg: RuntimeMessage) => Promise<RuntimeResult<T>>;
+export type ThreadSession = ReturnType<typeof startThreadSession>;
+
+/**
+ * One open thread: tell the API the rep is looking (their own views never count as
+ * opens), report the inbound messages Gmail shows in a tracked thread (light mode reads
+ * replies from the page, not from the mailbox), then load every Lumina email of the
+ * thread with its events. `refresh()` does it again.
+ */
+export function startThreadSession(thread: ThreadHandle, ask: Ask) {
+  const store = createStore<ThreadState>(() => ({ phase: 'loading', emails: [], reported: {} }));
+  const refresh = async () => {
+    store.setState({ phase: 'loading', note: undefined });
+    const [, list] = await Promise.all([
+      ask({ type: 'tracking.selfView', threadId: thread.threadId }),
+      ask<{ data: Email[] }>({ type: 'thread.emails', threadId: thread.threadId }),
+    ]);
+    if (!list.ok) return store.setState({ phase: 'error', note: describeError(list.error) });
+    const reported = list.data.data.length ? await reportInbound(thread, ask) : {};
+    const emails = await Promise.all(list.data.data.map((e) => withEvents(e, ask)));
+    store.setState({ phase: 'ready', emails, reported });
+  };
+  void refresh();
+  return { store, refresh };
+}
+
+/**
+ * What light mode reports of a thread: every message with a Gmail id that someone other
+ * than the rep sent. Messages the host cannot identify are left out (the API dedupes by id).
+ */
+export function observedRepliesOf(thread: { threadId: string; subject: string }, messages: ThreadMessage[], me: string, now = new Date()): ObservedReplyRequest[] {
+  const mine = me.trim().toLowerCase();
+  return messages
+    .filter((m): m is ThreadMessage & { id: string; from: string } => Boolean(m.id && m.from?.includes('@') && m.from.trim().toLowerCase() !== mine))
+    .map((m) => ({
+      threadId: thread.threadId,
+      messageId: m.id,
+      from: m.from.trim(),
+      date: m.date ?? now.toISOString(),
+      ...(thread.subject ? { subject: thread.subject.slice(0, 998) } : {}),
+      snippet: m.text.slice(0, 20_000),
+    }));
+}
+
+async function reportInbound(thread: ThreadHandle, ask: Ask): Promise<Record<string, number>> {
+  const session = await ask<{ session: StoredSession | null }>({ type: 'session.get' });
+  const signedIn = session.ok ? session.data.session : null;
+  // Full mode reads replies from the mailbox itself; only light mode needs the page's eyes.
+  if (!signedIn || signedIn.workspace.gmailMode !== 'light') return {};
+  const me = signedIn.user.email;
+  const outcomes: Record<string, number> = {};
+  for (const report of observedRepliesOf(thread, await thread.messages(), me)) {
+    const res = await ask<{ status: string }>({ type: 'replies.observed', report });
+    const key = res.ok ? res.data.status : res.error.code;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  }
+  return outcomes;
+}
+
+async function withEvents(email: Email, ask: Ask): Promise<TrackedEmail> {
+  const res = await ask<{ data: TrackedEmail['events']; figures: TrackedEmail['figures'] }>({ type: 'email.events', emailId: email.id });
+  return res.ok ? { ...email, events: res.data.data, figures: res.data.figures } : { ...email, events: [] };
+}

@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { StoredSession } from '../state/session';
+import { ask, describeError } from '../state/runtime';
+import '../ui/page.css';
+
+interface SessionInfo { apiUrl: string; session: StoredSession | null }
+
+/** Options: where the API is, and who is signed in (sandbox login in embedded mode, Google otherwise). */
+function Options() {
+  const [info, setInfo] = useState<SessionInfo>();
+  const [apiUrl, setApiUrl] = useState('');
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [note, setNote] = useState<string>();
+  const refresh = () =>
+    ask<SessionInfo>({ type: 'session.get' }).then((r) => {
+      if (!r.ok) return;
+      setInfo(r.data);
+      setApiUrl(r.data.apiUrl);
+    });
+  useEffect(() => void refresh(), []);
+  const act = async (p: ReturnType<typeof ask>, done: string) => {
+    setNote(undefined);
+    const r = await p;
+    setNote(r.ok ? done : describeError(r.error));
+    await refresh();
+  };
+  if (!info) return <main><p>Loading…</p></main>;
+  return (
+    <main>
+      <h1>Lumina options</h1>
+      <fieldset>
+        <legend>API</legend>
+        <label>API URL <input data-testid="api-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} /></label>
+        <button onClick={() => void act(ask({ type: 'settings.setApiUrl', apiUrl }), 'API URL saved.')}>Save</button>
+      </fieldset>
+      {info.session ? (
+        <fieldset data-testid="signed-in">
+          <legend>Signed in</legend>
+          <p>{info.session.user.email} — workspace {info.session.workspace.name} ({info.session.workspace.role})</p>
+          <p>Gmail mode: {info.session.workspace.gmailMode}</p>
+          <button onClick={() => void act(ask({ type: 'session.logout' }), 'Signed out.')}>Sign out</button>
+        </fieldset>
+      ) : (
+        <fieldset data-testid="signed-out">
+          <legend>Sign in</legend>
+          <label>Email <input data-testid="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} /></label>
+          <label>Name <input data-testid="name" value={name} onChange={(e) => setName(e.target.value)} /></label>
+          <button className="primary" onClick={() => void act(ask({ type: 'session.sandboxLogin', email, ...(name ? { name } : {}) }), 'Signed in.')}>Sign in (sandbox)</button>
+          <button onClick={() => void act(ask({ type: 'session.googleLogin' }), 'Signed in with Google.')}>Sign in with Google</button>
+        </fieldset>
+      )}
+      {note && <p className="note" data-testid="note">{note}</p>}
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<Options />);

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { z } from 'zod';
+import type { RuntimeResult } from '../../shared/messages';
+import type { Figures, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import type { StoredSession, HostStatus } from '../state/session';
+import { ask, describeError } from '../state/runtime';
+import { TimelineChart } from './timeline-chart';
+import '../ui/page.css';
+
+interface SessionInfo { apiUrl: string; session: StoredSession | null; host: HostStatus | null }
+interface Dashboard {
+  stats: RuntimeResult<z.infer<typeof statsResponse>>;
+  timeline: RuntimeResult<z.infer<typeof timelineResponse>>;
+}
+
+/** The headline figures, in the order a rep reads them. */
+const HEADLINE: Array<[keyof Figures, string]> = [
+  ['sent', 'Sent'],
+  ['humanOpens', 'Human opens'],
+  ['replies', 'Replies'],
+  ['replyRate', 'Reply rate'],
+  ['openRate', 'Open rate'],
+  ['humanClicks', 'Human clicks'],
+  ['opens', 'All opens (incl. machines)'],
+  ['bounces', 'Bounces'],
+];
+
+/** The popup dashboard: the API's own figures, or plainly why there are none. */
+function Popup() {
+  const [info, setInfo] = useState<SessionInfo>();
+  const [days, setDays] = useState<7 | 30>(7);
+  const [dash, setDash] = useState<Dashboard | { error: string }>();
+  useEffect(() => void ask<SessionInfo>({ type: 'session.get' }).then((r) => r.ok && setInfo(r.data)), []);
+  useEffect(() => {
+    if (!info?.session) return;
+    setDash(undefined);
+    void ask<Dashboard>({ type: 'dashboard.get', days }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
+  }, [info, days]);
+
+  if (!info) return <main><p>Loading…</p></main>;
+  return (
+    <main className="popup">
+      <h1>Lumina</h1>
+      {info.host?.host === 'dom' && <p className="degraded" data-testid="degraded">Running degraded: InboxSDK did not load in Gmail ({info.host.reason}). The floating Glow panel still works.</p>}
+      {!info.session ? (
+        <p data-testid="signed-out">Sign in from the <a href="options.html" onClick={(e) => { e.preventDefault(); void chrome.runtime.openOptionsPage(); }}>options page</a> to see your dashboard.</p>
+      ) : (
+        <>
+          <p className="meta" data-testid="who">{info.session.user.email} · {info.session.workspace.name}</p>
+          <div className="tabs">
+            {([7, 30] as const).map((d) => <button key={d} className={d === days ? 'on' : ''} onClick={() => setDays(d)}>{d} days</button>)}
+          </div>
+          {!dash && <p data-testid="loading">Loading…</p>}
+          {dash && 'error' in dash && <p className="error">{dash.error}</p>}
+          {dash && 'stats' in dash && <Figures dash={dash} />}
+        </>
+      )}
+    </main>
+  );
+}
+
+function Figures({ dash }: { dash: Dashboard }) {
+  const stats = dash.stats;
+  const timeline = dash.timeline;
+  return (
+    <>
+      <section data-testid="stats">
+        {stats.ok ? (
+          <dl>{HEADLINE.map(([k, name]) => <div key={k} data-stat={k}><dt>{name}</dt><dd>{formatValue(k, stats.data.figures[k])}</dd></div>)}</dl>
+        ) : (
+          <p className="note" data-testid="stats-unavailable">Figures: {describeError(stats.error)}</p>
+        )}
+      </section>
+      <section data-testid="timeline">
+        {timeline.ok ? <TimelineChart points={timeline.data.days} /> : <p className="note">Timeline: {describeError(timeline.error)}</p>}
+      </section>
+    </>
+  );
+}
+
+function formatValue(key: keyof Figures, v: number) {
+  return key.endsWith('Rate') ? `${Math.round(v * 1000) / 10}%` : String(v);
+}
+
+createRoot(document.getElementById('root')!).render(<Popup />);

@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { useStore } from 'zustand';
+import type { Template } from '../../shared/contracts/templates';
+import type { Prospect } from '../../shared/contracts/prospects';
+import { prospectVars, renderTemplate } from '../../shared/template-vars';
+import type { ComposeHandle } from '../content/host';
+import type { ComposeStore } from '../state/compose-store';
+import { ask, describeError } from '../state/runtime';
+
+/** Templates, filled from the recipient's prospect record; unfilled variables stay visible and marked. */
+export function TemplatePicker({ session, compose, onInserted }: { session: ComposeStore; compose: ComposeHandle; onInserted(): void }) {
+  const to = useStore(session, (s) => s.to);
+  const [templates, setTemplates] = useState<Template[] | undefined>();
+  const [note, setNote] = useState<string>();
+  const [missing, setMissing] = useState<string[]>([]);
+
+  const open = async () => {
+    const res = await ask<{ data: Template[] }>({ type: 'templates.list' });
+    if (!res.ok) return setNote(describeError(res.error));
+    setTemplates(res.data.data);
+    if (!res.data.data.length) setNote('No templates yet.');
+  };
+  const insert = async (t: Template) => {
+    let prospect: Prospect | null = null;
+    if (to[0]) {
+      const found = await ask<{ prospect: Prospect | null }>({ type: 'prospect.lookup', email: to[0] });
+      if (found.ok) prospect = found.data.prospect;
+    }
+    const vars = prospectVars(prospect ?? { email: to[0] ?? '' });
+    const subject = renderTemplate(t.subject, vars);
+    const body = renderTemplate(htmlToText(t.bodyHtml), vars);
+    compose.setSubject(subject.text);
+    compose.setBodyText(body.text);
+    onInserted();
+    setMissing([...new Set([...subject.missing, ...body.missing])]);
+    setTemplates(undefined);
+  };
+  return (
+    <div className="templates">
+      {!templates && <button onClick={open}>Templates</button>}
+      {templates && (
+        <select aria-label="Template" defaultValue="" onChange={(e) => { const t = templates.find((x) => x.id === e.target.value); if (t) void insert(t); }}>
+          <option value="" disabled>Pick a template…</option>
+          {templates.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+        </select>
+      )}
+      {missing.length > 0 && <p className="missing" data-testid="missing-vars">Fill in: {missing.map((m) => <mark key={m}>{`{{${m}}}`}</mark>)}</p>}
+      {note && <p className="note">{note}</p>}
+    </div>
+  );
+}
+
+function htmlToText(html: string): string {
+  return html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div)>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').trim();
+}

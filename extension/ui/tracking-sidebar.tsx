@@ -1,0 +1,44 @@
+import { useStore } from 'zustand';
+import type { ThreadHandle } from '../content/host';
+import type { ThreadSession, TrackedEmail } from '../content/thread-session';
+
+/** Every Lumina email in the open thread with its opens (human vs machine), clicks and replies. */
+export function TrackingSidebar({ thread, session }: { thread: ThreadHandle; session: ThreadSession }) {
+  const s = useStore(session.store);
+  return (
+    <section className="panel sidebar" data-testid="tracking-sidebar" data-phase={s.phase} data-reported={Object.entries(s.reported).map(([k, n]) => `${k}:${n}`).join(',')}>
+      <h3>Lumina tracking</h3>
+      <p className="meta">{thread.subject}</p>
+      {s.note && <p className="note">{s.note}</p>}
+      {s.phase === 'loading' && <p>Loading…</p>}
+      {s.phase === 'ready' && s.emails.length === 0 && <p>No Lumina email in this thread.</p>}
+      {s.emails.map((e) => <TrackedEmailCard key={e.id} email={e} />)}
+      <button onClick={() => void session.refresh()} disabled={s.phase === 'loading'}>Refresh</button>
+    </section>
+  );
+}
+
+function TrackedEmailCard({ email: e }: { email: TrackedEmail }) {
+  const count = (type: string, machine?: boolean) => e.events.filter((x) => x.type === type && (machine === undefined || x.machine === machine)).length;
+  const when = (iso: string) => new Date(iso).toLocaleString();
+  const activity = e.events.filter((x) => x.type !== 'sent');
+  return (
+    <article data-testid="tracked-email" data-email-id={e.id}>
+      <p><b>{e.subject}</b> → {e.to}</p>
+      <p>Status: <span data-testid="email-status">{e.status}</span>{e.sentAt && <> · sent {when(e.sentAt)}</>}</p>
+      <p data-testid="email-counts">
+        Opens: <span data-testid="human-opens">{count('open', false)}</span> human, <span data-testid="machine-opens">{count('open', true)}</span> machine · Clicks:{' '}
+        {count('click', false)} · Replies: <span data-testid="replies">{count('reply')}</span>
+      </p>
+      {activity.length > 0 && (
+        <ol className="events" data-testid="events">
+          {activity.map((x) => (
+            <li key={x.id} className={x.machine ? 'machine' : 'human'}>
+              {x.type}{x.machine ? ` (machine: ${x.reason})` : ''} · {when(x.occurredAt)}
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}
