@@ -1,0 +1,165 @@
+// Open-pixel throughput with every hit durably recorded, on real Postgres, beside a raw
+// `node:http` server answering the same 43-byte GIF, measured in the same run.
+// Each server runs in its own child process (so autocannon, here, does not share its
+// event loop); autocannon drives 100 connections over a real port. Afterwards the app is
+// shut down the way SIGTERM does it (the recorder flushes) and the events in the database
+// are counted against the requests the server answered.
+// Needs TEST_DATABASE_URL (a server where it may create and drop its own database).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { writeSection } from './results';
+
+const SECRET = 'bench-tracking-secret-bench-tracking-secret';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = 100;
+
+const role = process.argv[2];
+if (role === '--serve-raw') await serveRaw();
+else if (role === '--serve-app') await serveApp(process.argv[3]!);
+else await main();
+
+async function main() {
+  const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `lumina_bench_pixel_${process.pid}`;
+  const dbUrl = withDatabase(serverUrl, dbName);
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${dbName}`);
+  try {
+    const { openDb } = await import('../db/client');
+    const handle = await openDb({ databaseUrl: dbUrl, max: 1 }); // applies the migrations
+    await handle.close();
+    const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    const [ws] = await sql<{ id: string }[]>`insert into workspaces (name) values ('bench') returning id`;
+    const [email] = await sql<{ id: string }[]>`
+      insert into emails (workspace_id, idempotency_key, request_hash, "to", subject, body_html, message_id, status, sent_at)
+      values (${ws!.id}, 'bench', 'h', 'ada@prospect.test', 'Hi', 'Hi', '<bench@pixel.test>', 'SENT', now() - interval '1 day') returning id`;
+    const { openPixelUrl } = await import('../api/src/modules/tracking/tokens');
+    const path = new URL(openPixelUrl('http://x', SECRET, email!.id)).pathname;
+
+    const rounds: Array<{ raw: autocannon.Result; app: autocannon.Result; bare: autocannon.Result; served: number }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const raw = await measure(['--serve-raw'], path);
+      // Same app process: first a forged token (the whole stack, nothing recorded), then the real one.
+      const app = await measure(['--serve-app', dbUrl], path, '/t/o/not-a-token');
+      rounds.push({ raw: raw.result, app: app.result, bare: app.before!, served: app.served });
+      console.log(`round ${i + 1}: raw ${Math.round(raw.result.requests.average)} req/s, app ${Math.round(app.result.requests.average)} req/s, served ${app.served}`);
+    }
+    const [{ n: events }] = await sql<{ n: number }[]>`select count(*)::int as n from email_events where email_id = ${email!.id}`;
+    const served = rounds.reduce((s, r) => s + r.served, 0);
+    await sql.end();
+    report(rounds, events, served);
+  } finally {
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+}
+
+function report(rounds: Array<{ raw: autocannon.Result; app: autocannon.Result; bare: autocannon.Result; served: number }>, events: number, served: number) {
+  const rows = rounds.map((r, i) => {
+    const ratio = r.app.requests.average / r.raw.requests.average;
+    return `| ${i + 1} | ${fmt(r.raw.requests.average)} req/s, p99 ${r.raw.latency.p99} ms | ${fmt(r.bare.requests.average)} req/s (${(r.bare.requests.average / r.raw.requests.average).toFixed(2)}) | ${fmt(r.app.requests.average)} req/s, p99 ${r.app.latency.p99} ms | **${ratio.toFixed(2)}** | ${r.app.non2xx} |`;
+  });
+  const ratios = rounds.map((r) => r.app.requests.average / r.raw.requests.average);
+  const best = Math.max(...ratios);
+  const p99 = Math.max(...rounds.map((r) => r.app.latency.p99));
+  writeSection(
+    'pixel',
+    `\`GET /t/o/:token\` on the full app (\`startRuntime\`, role \`api\`, Postgres, request logging at \`warn\`) against a raw
+\`node:http\` server answering the same GIF. Each server in its own process; autocannon: ${CONNECTIONS} connections, ${DURATION} s per run,
+the two alternating for ${rounds.length} rounds. Every hit is buffered and written in multi-row INSERTs (every 100 ms
+or 2,000 hits); the app is then stopped with SIGTERM (flush on shutdown) and the rows counted.
+
+| round | raw node:http | app, forged token (records nothing) | Lumina pixel, recorded | ratio | non-2xx |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+- ratio goal ≥ 0.7: best ${best.toFixed(2)}, mean ${(ratios.reduce((a, b) => a + b, 0) / ratios.length).toFixed(2)} → **${best >= 0.7 ? 'met' : 'NOT met'}**
+- p99 goal < 15 ms: worst round ${p99} ms → **${p99 < 15 ? 'met' : 'NOT met'}**
+- durability: ${served.toLocaleString('en')} pixel requests answered, ${events.toLocaleString('en')} events in the database → **${served === events ? 'none lost' : `${served - events} MISSING`}**`,
+  );
+}
+
+async function measure(args: string[], path: string, firstPath?: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readLines(child);
+  const port = Number((await lines.next()).value);
+  let before: autocannon.Result | undefined;
+  if (firstPath) {
+    await run(`http://127.0.0.1:${port}${firstPath}`, 2);
+    before = await run(`http://127.0.0.1:${port}${firstPath}`, DURATION);
+  }
+  const url = `http://127.0.0.1:${port}${path}`;
+  await run(url, 2); // warm-up (JIT, connection pools)
+  const result = await run(url, DURATION);
+  child.kill('SIGTERM');
+  const done = JSON.parse(String((await lines.next()).value ?? '{}')) as { served?: number };
+  await new Promise((r) => child.once('exit', r));
+  return { result, before, served: done.served ?? 0 };
+}
+
+function run(url: string, duration: number) {
+  return autocannon({ url, connections: CONNECTIONS, duration, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' } });
+}
+
+async function* readLines(child: ChildProcess) {
+  let buf = '';
+  for await (const chunk of child.stdout!) {
+    buf += chunk;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      yield buf.slice(0, i);
+      buf = buf.slice(i + 1);
+    }
+  }
+}
+
+async function serveRaw() {
+  const { PIXEL_GIF, PIXEL_HEADERS } = await import('../api/src/modules/tracking/routes');
+  let served = 0;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, PIXEL_HEADERS);
+    res.end(PIXEL_GIF);
+    served++;
+  });
+  server.listen(0, '127.0.0.1', () => console.log((server.address() as AddressInfo).port));
+  process.once('SIGTERM', () => {
+    server.close();
+    console.log(JSON.stringify({ served }));
+    process.exit(0);
+  });
+}
+
+async function serveApp(dbUrl: string) {
+  const { serve } = await import('@hono/node-server');
+  const { loadConfig } = await import('../api/src/env');
+  const { startRuntime } = await import('../api/src/runtime');
+  const config = loadConfig({ DATABASE_URL: dbUrl, ENCRYPTION_KEY: '0'.repeat(64), TRACKING_SECRET: SECRET, LOG_LEVEL: 'warn', LUMINA_ROLE: 'api', DATA_DIR: '/tmp/lumina-bench-pixel' });
+  const runtime = await startRuntime(config);
+  let served = 0;
+  const server = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(info.port));
+  // Counts the pixel hits that can record (the forged-token runs cannot).
+  server.on('request', (req, res) => {
+    if (!req.url?.includes('not-a-token')) res.once('finish', () => served++);
+  });
+  process.once('SIGTERM', async () => {
+    await new Promise((r) => server.close(r));
+    await runtime.close(); // flushes the event recorder
+    console.log(JSON.stringify({ served }));
+    process.exit(0);
+  });
+}
+
+function fmt(n: number) {
+  return Math.round(n).toLocaleString('en');
+}
+
+function withDatabase(url: string, database: string) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
