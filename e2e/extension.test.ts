@@ -250,7 +250,10 @@ describe('Lumina in Chromium', () => {
     // The rep retries after a reload: the same draft, the same idempotency key, the first answer.
     await gmail.reload();
     await glow(gmail).waitFor({ timeout: 20_000 });
-    await until(async () => (await composeBody(gmail).textContent()) === text, 'the restored draft');
+    let shown: string | null = null;
+    await until(async () => (shown = await composeBody(gmail).textContent()) === text, 'the restored draft').catch((e: Error) => {
+      throw new Error(`${e.message}: expected ${JSON.stringify(text)}, the compose shows ${JSON.stringify(shown)}`);
+    });
     expect(await sendWithLumina(gmail)).toBe(first);
     sent.emailId = first;
 
