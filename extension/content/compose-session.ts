@@ -16,6 +16,8 @@ export interface ComposeSession {
   store: ComposeStore;
   /** Lumina itself wrote into the compose (accepted suggestion, template): re-read, score and save. */
   edited(): void;
+  /** Writes a change still waiting for its debounce now (before a send, or as the page goes away). */
+  flush(): Promise<void>;
 }
 
 export async function startComposeSession(compose: ComposeHandle, store: KeyValueStore): Promise<ComposeSession> {
@@ -34,6 +36,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const save = async () => {
+    clearTimeout(timer);
     timer = undefined;
     const s = session.getState();
     const draft = await saveLocalDraft(store, draftId, { to: s.to, cc: [], subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, threadId: compose.threadId() });
@@ -51,11 +54,16 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DEBOUNCE_MS);
   };
+  const flush = () => (timer ? save() : Promise.resolve());
+  // A reload or a closed tab inside the debounce must not drop the last keystrokes either.
+  const onPageHide = () => void flush();
+  window.addEventListener('pagehide', onPageHide);
   const stop = compose.onChange(edited);
   compose.onClosed(() => {
     stop();
+    window.removeEventListener('pagehide', onPageHide);
     // Closing the window must not drop the last keystrokes.
-    if (timer) void save();
+    void flush();
   });
-  return { store: session, edited };
+  return { store: session, edited, flush };
 }

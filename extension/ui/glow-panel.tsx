@@ -67,6 +67,8 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
     if (sending.current) return;
     sending.current = true;
     session.setState({ send: { state: 'sending' } });
+    // What is sent is what the local draft holds: a reload after the send restores exactly it.
+    await composeSession.flush();
     const res = await ask<SendEmailResponse>({
       type: 'email.send',
       // One key per draft, derived rather than stored: a retry (after a reload, a crash, a

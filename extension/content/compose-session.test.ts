@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryStore } from '../state/kv';
+import { composeKey, draftKey, type LocalDraft } from '../state/drafts';
+import type { ComposeHandle } from './host';
+import { startComposeSession } from './compose-session';
+
+/** A compose window as the host hands it over: subject, body and the change/close events. */
+function fakeCompose(key = 'compose:cmp1') {
+  const state = { subject: 'Onboarding at Acme', body: 'Hi Ada,' };
+  let changed = () => {};
+  let closed = () => {};
+  const handle: ComposeHandle = {
+    key,
+    getSubject: () => state.subject,
+    setSubject: (s) => void (state.subject = s),
+    getBodyText: () => state.body,
+    getBodyHtml: () => `<div>${state.body}</div>`,
+    setBodyText: (t) => void (state.body = t),
+    getRecipients: () => ['ada@prospect.test'],
+    threadId: () => undefined,
+    onChange: (h) => ((changed = h), () => (changed = () => {})),
+    onClosed: (h) => void (closed = h),
+    addToolbarButton: () => {},
+    mountPanel: () => {
+      throw new Error('not used here');
+    },
+    onPresend: () => {},
+  };
+  return { handle, type: (text: string) => ((state.body += text), changed()), close: () => closed() };
+}
+
+describe('compose session', () => {
+  const messages: unknown[] = [];
+  beforeEach(() => {
+    vi.useFakeTimers();
+    messages.length = 0;
+    vi.stubGlobal('window', new EventTarget());
+    vi.stubGlobal('chrome', { runtime: { sendMessage: async (m: unknown) => (messages.push(m), { ok: true, data: {} }) } });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  const saved = async (store: ReturnType<typeof memoryStore>, compose: string) => {
+    const id = await store.get<string>(composeKey(compose));
+    return store.get<LocalDraft>(draftKey(id!));
+  };
+
+  it('saves ~300 ms after the rep stops typing, and asks the worker to sync', async () => {
+    const store = memoryStore();
+    const c = fakeCompose();
+    await startComposeSession(c.handle, store);
+    c.type(' would Thursday work?');
+    expect(await saved(store, c.handle.key)).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(300);
+    expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, would Thursday work?');
+    expect(messages).toEqual([expect.objectContaining({ type: 'draft.changed' })]);
+  });
+
+  it('flushes a change still in its debounce at once, so a send right after typing sends what is saved', async () => {
+    const store = memoryStore();
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, store);
+    c.type(' Best, Rita');
+    await session.flush();
+    expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, Best, Rita');
+    expect(session.store.getState().saved).toBe('saved');
+    // The debounce is spent: no second save of the same text.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await saved(store, c.handle.key))?.version).toBe(1);
+  });
+
+  it('keeps the last keystrokes when the page goes away inside the debounce, and restores them after the reload', async () => {
+    const store = memoryStore();
+    const c = fakeCompose();
+    await startComposeSession(c.handle, store);
+    c.type(' PS: see you Thursday.');
+    window.dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, PS: see you Thursday.');
+
+    const reloaded = fakeCompose();
+    const again = await startComposeSession(reloaded.handle, store);
+    expect(reloaded.handle.getBodyText()).toBe('Hi Ada, PS: see you Thursday.');
+    expect(again.store.getState().saved).toBe('restored');
+  });
+});
