@@ -9,10 +9,14 @@ export interface BullQueueOptions {
   /** Prefix of every Redis key, so tests can run side by side on one Redis. */
   prefix?: string;
   onError?: (err: Error) => void;
+  /** How long a worker's lock on a running job lasts before another worker may take it over. */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose worker died (stalled). */
+  stalledIntervalMs?: number;
 }
 
 /** The production driver: BullMQ on Redis. Exactly-once lives in Postgres; job ids only save work. */
-export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError = () => {} }: BullQueueOptions = {}): QueuePort {
+export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError = () => {}, lockDurationMs, stalledIntervalMs }: BullQueueOptions = {}): QueuePort {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   connection.on('error', onError);
   const queues = new Map<string, Queue>();
@@ -60,6 +64,8 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
           connection: connection.duplicate(),
           prefix,
           concurrency,
+          ...(lockDurationMs ? { lockDuration: lockDurationMs } : {}),
+          ...(stalledIntervalMs ? { stalledInterval: stalledIntervalMs } : {}),
           settings: {
             // A RetryLaterError carries the provider's own delay (Retry-After); otherwise exponential.
             backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) =>

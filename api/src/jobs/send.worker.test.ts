@@ -11,6 +11,10 @@ import type { Mailbox } from '../../../shared/contracts/mailboxes';
 import { SEND_QUEUE } from './send.worker';
 import { sweepSends } from './sweeper';
 import { connectMailbox, openSendRuntime, settle, until, type SendRuntime } from '../../test/send-kit';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createdWebhookSchema } from '../../../shared/contracts/webhooks';
+import { registerWebhookWorker, signDelivery } from '../modules/webhooks/deliver';
 
 const drivers = [
   { name: 'inline' as const, enabled: true },
@@ -248,6 +252,34 @@ for (const driver of drivers) {
       const rows = await settle(rt, ids);
       expect(rows.map((r) => r.status)).toEqual(['SENT', 'SENT']);
       expect(emu.control.sent(box.email)).toHaveLength(2);
+    });
+
+    it('announces each send once to the workspace’s email.sent webhooks, signed', async () => {
+      registerWebhookWorker(rt.deps);
+      const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => (received.push({ headers: req.headers, body }), res.writeHead(200).end('ok')));
+      });
+      await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const hook = createdWebhookSchema.parse(await (await rep.call('/api/webhooks', { method: 'POST', json: { url, events: ['email.sent'] } })).json());
+      try {
+        const box = await mailbox();
+        const id = await accept(box.id);
+        expect((await settle(rt, [id]))[0]!.status).toBe('SENT');
+        await until(async () => received.length >= 1);
+        await new Promise((r) => setTimeout(r, 300)); // a duplicate would have come by now
+        expect(received).toHaveLength(1);
+        const [delivery] = received;
+        expect(delivery!.headers['x-lumina-event']).toBe('email.sent');
+        expect(delivery!.headers['x-lumina-signature']).toBe(signDelivery(hook.secret, String(delivery!.headers['x-lumina-timestamp']), delivery!.body));
+        expect(JSON.parse(delivery!.body)).toMatchObject({ event: 'email.sent', emailId: id });
+      } finally {
+        await rep.call(`/api/webhooks/${hook.id}`, { method: 'DELETE' });
+        receiver.close();
+      }
     });
   });
 }

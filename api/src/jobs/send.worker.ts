@@ -9,6 +9,7 @@ import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/toke
 import { isSuppressed } from '../modules/suppressions/service';
 import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
 import { rowsOf } from './inline';
+import { publishEvents } from '../modules/webhooks/publish';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
 
@@ -110,7 +111,7 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
 
   if (mayHaveSent) {
     const found = await findOwnMessage(gmail, s, claimed).catch((err: unknown) => handleFailure(deps, s, claimed, mailbox, classifyGmailError(err), true));
-    if (found) return markSent(db, claimed.id, found);
+    if (found) return markSent(deps, claimed.id, found);
   }
 
   const mime = await buildMime({
@@ -140,7 +141,7 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   } catch (err) {
     return handleFailure(deps, s, claimed, mailbox, classifyGmailError(err), false);
   }
-  await markSent(db, claimed.id, { id: sent.id ?? null, threadId: sent.threadId ?? null });
+  await markSent(deps, claimed.id, { id: sent.id ?? null, threadId: sent.threadId ?? null });
 }
 
 /**
@@ -220,10 +221,13 @@ async function findOwnMessage(gmail: gmail_v1.Gmail, s: SendSettings, email: Ema
   return hit ? { id: hit.id ?? null, threadId: hit.threadId ?? null } : undefined;
 }
 
-/** SENT, provider ids and the `sent` event in one statement (atomic); a no-op unless the email is still ours. */
-async function markSent(db: Db, emailId: string, provider: { id: string | null; threadId: string | null }) {
+/**
+ * SENT, provider ids and the `sent` event in one statement (atomic); a no-op unless the
+ * email is still ours. The workspace's `email.sent` webhooks hear of it once, with the event.
+ */
+async function markSent(deps: Deps, emailId: string, provider: { id: string | null; threadId: string | null }) {
   const now = new Date().toISOString();
-  await db.execute(sql`
+  const rows = await deps.db.execute(sql`
     with sent as (
       update ${emails} set status = 'SENT', provider_message_id = ${provider.id}, thread_id = ${provider.threadId},
         sent_at = ${now}::timestamptz, failure_reason = null, updated_at = ${now}::timestamptz
@@ -236,7 +240,10 @@ async function markSent(db: Db, emailId: string, provider: { id: string | null; 
       select workspace_id, ${emailId}, 'sent', ${now}::timestamptz, ${`sent:${emailId}`},
         ${JSON.stringify({ providerMessageId: provider.id, threadId: provider.threadId })}::jsonb
       from sent
-    on conflict do nothing`);
+    on conflict do nothing
+    returning id, workspace_id`);
+  const [event] = rowsOf<{ id: number; workspace_id: string }>(rows);
+  if (event) publishEvents(deps, [{ id: Number(event.id), workspaceId: event.workspace_id, emailId, type: 'sent', occurredAt: new Date(now), data: { providerMessageId: provider.id, threadId: provider.threadId } }]);
 }
 
 /**
