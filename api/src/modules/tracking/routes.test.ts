@@ -39,6 +39,7 @@ describe('open pixel', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/gif');
       expect(res.headers.get('cache-control')).toBe('no-store, no-cache, must-revalidate, private');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       bodies.push(Buffer.from(await res.arrayBuffer()));
     }
     expect(bodies[0]!.length).toBe(43);
@@ -48,6 +49,12 @@ describe('open pixel', () => {
     const events = await eventsOf(email.id);
     expect(events).toHaveLength(1); // only the genuine token recorded anything
     expect(events[0]).toMatchObject({ type: 'open', machine: false, reason: 'human', userAgent: CHROME });
+  });
+
+  it('carries a request id like every answer, honouring a well-formed incoming one', async () => {
+    const ask = (id: string) => rt.app.request('/t/o/not-a-token', { headers: { 'x-request-id': id } });
+    expect((await ask('edge-7f3a')).headers.get('x-request-id')).toBe('edge-7f3a');
+    expect((await ask('bad id <script>')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers before anything is written: the hit waits in the buffer until the flush', async () => {

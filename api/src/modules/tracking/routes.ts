@@ -1,8 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { and, eq } from 'drizzle-orm';
-import type { AppEnv } from '../../context';
+import type { AppEnv, Deps } from '../../context';
 import { ApiError } from '../../lib/api-error';
 import { emails, workspaces } from '../../../../db/schema';
 import { verifyToken } from './tokens';
@@ -19,18 +20,31 @@ export const PIXEL_HEADERS = {
   expires: '0',
 } as const;
 
+// As hono/request-id accepts an incoming id.
+const REQUEST_ID = /^[\w\-=]{1,255}$/;
+
+/**
+ * `GET /t/o/:token`: the hottest path (every recipient's mail client, image proxies,
+ * prefetchers). It needs none of the app's middleware — no body, no session, and the hit
+ * itself is the record, so no per-request log line — so `createApp` mounts it ahead of them
+ * and it sets its own request id. Always the same GIF, whatever the token.
+ */
+export function openPixel(deps: Deps) {
+  const { trackingSecret } = deps.config;
+  return (c: Context) => {
+    const incoming = headerOf(c, 'x-request-id');
+    const token = verifyToken(trackingSecret, c.req.param('token')!.replace(/\.gif$/, ''));
+    if (token?.kind === 'o') recorderFor(deps).record({ kind: 'open', emailId: token.emailId, ...hitOf(c) });
+    return c.body(new Uint8Array(PIXEL_GIF), 200, { ...PIXEL_HEADERS, 'x-request-id': incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID() });
+  };
+}
+
 /**
  * Public tracking doors (no session: they are reached from the recipient's mail client).
  * The pixel and the redirect answer before any database work: hits are buffered and
  * written by the recorder.
  */
 export const trackingRoutes = new Hono<AppEnv>()
-  .get('/t/o/:token', (c) => {
-    const deps = c.get('deps');
-    const token = verifyToken(deps.config.trackingSecret, c.req.param('token').replace(/\.gif$/, ''));
-    if (token?.kind === 'o') recorderFor(deps).record({ kind: 'open', emailId: token.emailId, ...hitOf(c) });
-    return c.body(new Uint8Array(PIXEL_GIF), 200, PIXEL_HEADERS);
-  })
   .get('/t/c/:token', (c) => {
     const deps = c.get('deps');
     const token = verifyToken(deps.config.trackingSecret, c.req.param('token'));
@@ -72,12 +86,22 @@ async function unsubscribeTarget(c: Context<AppEnv>) {
   return row;
 }
 
-function hitOf(c: Context<AppEnv>) {
-  return { at: new Date(), userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c), method: c.req.raw.method };
+function hitOf(c: Context) {
+  return { at: new Date(), userAgent: headerOf(c, 'user-agent') ?? null, ip: clientIp(c), method: c.req.method };
 }
 
-function clientIp(c: Context<AppEnv>): string | null {
-  const forwarded = c.req.header('x-forwarded-for');
+/**
+ * A request header, read from Node's own parsed headers when served by @hono/node-server:
+ * `c.req.header` would build a whole `Headers` object, a real cost on the pixel's path.
+ */
+function headerOf(c: Context, name: string): string | undefined {
+  const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.headers[name];
+  if (node !== undefined) return Array.isArray(node) ? node.join(', ') : node;
+  return c.req.header(name);
+}
+
+function clientIp(c: Context): string | null {
+  const forwarded = headerOf(c, 'x-forwarded-for');
   if (forwarded) return forwarded.split(',')[0]!.trim();
   try {
     return getConnInfo(c).remote.address ?? null;
