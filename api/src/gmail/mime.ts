@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import sanitizeHtml from 'sanitize-html';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 
 /** Gmail clips a message body past ~102 KB behind "View entire message" (and the pixel with it). */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -62,9 +62,12 @@ export function clipWarnings(htmlBytes: number): string[] {
     : [];
 }
 
+// Compiled once: `convert` would rebuild its selector tree for every message sent.
+const toText = compile({ wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+
 /** The text part: what html-to-text reads, without images (the pixel) and with the real link targets. */
 export function htmlToText(html: string): string {
-  return convert(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+  return toText(html);
 }
 
 // A parser walks the HTML (sanitize-html with every tag and attribute allowed), so only
