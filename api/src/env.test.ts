@@ -35,22 +35,35 @@ describe('configuration', () => {
     expect(ok.embedded).toBe(false);
   });
 
-  it('refuses split roles on the embedded database', () => {
-    expect(() => loadConfig({ DATA_DIR: dataDir(), LUMINA_ROLE: 'worker' })).toThrow(/DATABASE_URL/);
+  it('refuses split roles on the embedded database, saying why', () => {
+    for (const role of ['api', 'worker']) {
+      expect(() => loadConfig({ DATA_DIR: dataDir(), LUMINA_ROLE: role })).toThrow(/LUMINA_ROLE=.*needs DATABASE_URL.*one process/);
+    }
+    const split = { DATABASE_URL: 'postgres://u@h/db', ENCRYPTION_KEY: 'ab'.repeat(32), TRACKING_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ ...split, LUMINA_ROLE: 'worker' }).role).toBe('worker');
+  });
+
+  it('gives the AI provider 20 s by default and reads per-task models', () => {
+    const ai = loadConfig({ DATA_DIR: dataDir(), AI_BASE_URL: 'http://127.0.0.1:1/v1', AI_MODEL: 'm', AI_MODEL_OVERRIDES: 'subject-lines=small, classify=tiny' }).ai;
+    expect(ai.timeoutMs).toBe(20_000);
+    expect(ai.modelOverrides).toEqual({ 'subject-lines': 'small', classify: 'tiny' });
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AI_MODEL_OVERRIDES: 'just-a-model' })).toThrow(/AI_MODEL_OVERRIDES/);
   });
 
   it('is the only module that reads process.env', () => {
+    const root = join(import.meta.dirname, '../..');
     const offenders: string[] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
-        else if (/\.tsx?$/.test(name) && !name.endsWith('.test.ts') && path !== join(import.meta.dirname, 'env.ts')) {
+        else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && path !== join(import.meta.dirname, 'env.ts')) {
           if (readFileSync(path, 'utf8').includes('process.env')) offenders.push(path);
         }
       }
     };
-    walk(import.meta.dirname);
+    // The server, the console, the database layer and the shared code all take config from env.ts.
+    for (const dir of ['api/src', 'api/console', 'db', 'shared']) walk(join(root, dir));
     expect(offenders).toEqual([]);
   });
 });
