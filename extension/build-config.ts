@@ -3,11 +3,17 @@
  * manifest.config.ts (never at run time: the extension has no process.env).
  */
 
-/** Chrome wants 1–4 dot-separated integers: "0.1.0-beta.2" → "0.1.0.2". */
+/**
+ * Chrome wants 1–4 dot-separated integers (0–65535, no leading zeros): "0.1.0-beta.2" →
+ * "0.1.0.2". Build metadata ("+sha.5") is dropped; `version_name` keeps the full string.
+ */
 export function chromeVersion(semver: string): string {
-  const [core, pre] = semver.split('-');
-  const build = pre?.match(/\d+/)?.[0];
-  return [core, build].filter(Boolean).join('.');
+  const match = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(semver.trim());
+  if (!match) throw new Error(`package.json version "${semver}" is not semver`);
+  const build = match[4]?.match(/\d+/)?.[0];
+  const parts = [match[1], match[2], match[3], build].filter((p): p is string => p !== undefined).map(Number);
+  if (parts.some((n) => n > 65535)) throw new Error(`version "${semver}": Chrome allows at most 65535 in each part`);
+  return parts.join('.');
 }
 
 /** The API the extension talks to until the rep changes it on the options page. */
