@@ -28,7 +28,9 @@ export async function aiRewrite(deps: Deps, input: { draft: Draft; instruction?:
 
 export async function aiSubjectLines(deps: Deps, input: { draft: Draft; count: number }): Promise<SuggestionResponse> {
   const ai = aiFor(deps);
-  const schema = z.object({ options: z.array(z.string().min(1).max(200)).min(1).max(input.count), confidence: z.number() });
+  // At least three different lines (the contract's floor) or the answer counts as malformed and is asked for again.
+  const options = z.array(z.string().min(1).max(200)).min(3).max(input.count).refine((o) => rankSubjects(o).length >= 3, 'needs 3 different subject lines');
+  const schema = z.object({ options, confidence: z.number() });
   return cachedSuggestion(ai, 'subject-lines', input, async () => {
     const { data, model } = await completeStructured(ai, { task: 'subject-lines', schema, messages: subjectLinesPrompt(input.draft, input.count) });
     const options = rankSubjects(data.options);
@@ -69,9 +71,11 @@ export async function aiCritique(deps: Deps, input: { draft: Draft; prospect?: P
   return review;
 }
 
-/** Short subjects first (3–7 words is the sweet spot), otherwise the model's order; duplicates dropped. */
+/** Short subjects first (3–7 words is the sweet spot), otherwise the model's order; duplicates (ignoring case and spacing) dropped. */
 export function rankSubjects(options: string[]): string[] {
-  const unique = [...new Set(options.map((o) => o.trim().replace(/\s+/g, ' ')).filter(Boolean))];
+  const byKey = new Map<string, string>();
+  for (const o of options.map((x) => x.trim().replace(/\s+/g, ' ')).filter(Boolean)) if (!byKey.has(o.toLowerCase())) byKey.set(o.toLowerCase(), o);
+  const unique = [...byKey.values()];
   const words = (s: string) => s.split(' ').length;
   const band = (s: string) => (words(s) >= 3 && words(s) <= 7 ? 0 : words(s) < 3 ? 1 : 2);
   return unique.map((s, i) => ({ s, i })).sort((a, b) => band(a.s) - band(b.s) || a.i - b.i).map((x) => x.s);

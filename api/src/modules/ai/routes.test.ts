@@ -12,7 +12,7 @@ import { aiFor, closeAi } from '../../ai/ai-runtime';
 import { aiClassifyReply } from '../../ai/classify-reply';
 import { schema } from '../../../../db/client';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
-import { scoreResponse, suggestionResponse } from '../../../../shared/contracts/ai';
+import { scoreResponse, suggestionResponse, tonePresets } from '../../../../shared/contracts/ai';
 
 const redisEnv: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
 /** Each run writes new text, so a Redis cache left by an earlier run never answers for this one. */
@@ -120,6 +120,33 @@ describe('writing endpoints against an OpenAI-compatible provider', () => {
     expect(body.suggestion.subject).toBe('Faster onboarding for Globex');
     expect(fake.requests[0]!.model).toBe('fake-small');
     await expectEnvelope(await post(rep, '/api/ai/subject-lines', { draft: draft('subj'), count: 2 }), 400, 'VALIDATION_ERROR');
+    await expectEnvelope(await post(rep, '/api/ai/subject-lines', { draft: draft('subj'), count: 11 }), 400, 'VALIDATION_ERROR');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('subject-lines asks again when the model gives fewer than three different lines', async () => {
+    fake.script({ json: { options: ['Idea for Globex', 'idea  for GLOBEX', 'A note for Ada'], confidence: 0.7 } }, { json: { options: ['Idea for Globex', 'Faster onboarding at Globex', 'A note for Ada'], confidence: 0.6 } });
+    const res = await post(rep, '/api/ai/subject-lines', { draft: draft('subj-few'), count: 3 });
+    expect(suggestionResponse.parse(await res.json()).options).toEqual(['Idea for Globex', 'Faster onboarding at Globex', 'A note for Ada']);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]!.response_format?.json_schema?.schema).toMatchObject({ properties: { options: { minItems: 3, maxItems: 3 } } });
+  });
+
+  it('each tone preset (friendly, formal, concise, confident) asks the model for its own tone', async () => {
+    expect(tonePresets).toEqual(['friendly', 'formal', 'concise', 'confident']);
+    const instructions = new Set<string>();
+    for (const tone of tonePresets) {
+      const res = await post(rep, '/api/ai/rewrite', { draft: draft('tones'), tone });
+      expect(res.status, tone).toBe(200);
+      instructions.add(fake.requests.at(-1)!.messages[0]!.content);
+    }
+    expect(fake.requests).toHaveLength(tonePresets.length);
+    expect(instructions.size).toBe(tonePresets.length);
+  });
+
+  it('an unknown tone is a 400', async () => {
+    await expectEnvelope(await post(rep, '/api/ai/rewrite', { draft: draft('tone-x'), tone: 'sarcastic' }), 400, 'VALIDATION_ERROR');
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('generate answers a whole email for a goal', async () => {
@@ -384,12 +411,14 @@ describe('without a provider', () => {
   });
 
   it('every writing endpoint answers 503 AI_NOT_CONFIGURED naming the variables; score still works', async () => {
-    const s = await signIn(bare.app, `solo-${run}@gmail.com`);
     for (const [path, body] of [
       ['/api/ai/personalize', { draft: draft('off') }],
       ['/api/ai/rewrite', { draft: draft('off'), tone: 'friendly' }],
       ['/api/ai/subject-lines', { draft: draft('off') }],
+      ['/api/ai/generate', { goal: 'Book a demo' }],
     ] as const) {
+      // One rep per endpoint: this runtime's rate limit (3 a minute) is not what is tested here.
+      const s = await signIn(bare.app, `solo-${path.split('/').at(-1)}-${run}@gmail.com`);
       const env = await expectEnvelope(await post(s, path, body), 503, 'AI_NOT_CONFIGURED');
       expect(env.error.message).toContain('AI_BASE_URL');
       expect(env.error.message).toContain('AI_MODEL');
