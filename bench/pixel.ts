@@ -124,7 +124,7 @@ async function* readLines(child: ChildProcess) {
 }
 
 async function serveRaw() {
-  const { PIXEL_GIF, PIXEL_HEADERS } = await import('../api/src/modules/tracking/routes');
+  const { PIXEL_GIF, PIXEL_HEADERS } = await import('../api/src/modules/tracking/pixel');
   let served = 0;
   const server = createServer((_req, res) => {
     res.writeHead(200, PIXEL_HEADERS);
@@ -140,13 +140,13 @@ async function serveRaw() {
 }
 
 async function serveApp(dbUrl: string) {
-  const { serve } = await import('@hono/node-server');
+  const { serveRuntime } = await import('../api/src/http-server');
   const { loadConfig } = await import('../api/src/env');
   const { startRuntime } = await import('../api/src/runtime');
   const config = loadConfig({ DATABASE_URL: dbUrl, ENCRYPTION_KEY: '0'.repeat(64), TRACKING_SECRET: SECRET, LOG_LEVEL: 'warn', LUMINA_ROLE: 'api', DATA_DIR: '/tmp/lumina-bench-pixel' });
   const runtime = await startRuntime(config);
   let served = 0;
-  const server = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(info.port));
+  const server = serveRuntime(runtime, { port: 0, hostname: '127.0.0.1' }, (info) => console.log(info.port));
   // Counts the pixel hits that can record (the forged-token runs cannot).
   server.on('request', (req, res) => {
     if (!req.url?.includes('not-a-token')) res.once('finish', () => served++);

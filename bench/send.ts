@@ -7,8 +7,6 @@
  * Run: npx tsx bench/send.ts
  */
 import autocannon from 'autocannon';
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +17,7 @@ import { openDb } from '../db/client';
 import { emails, mailboxes } from '../db/schema';
 import { loadConfig } from '../api/src/env';
 import { createApp } from '../api/src/app';
+import { serveOnFreePort } from '../api/src/http-server';
 import type { Deps } from '../api/src/context';
 import { createBullQueue } from '../api/src/jobs/bullmq';
 import { createInlineQueue } from '../api/src/jobs/inline';
@@ -44,9 +43,7 @@ const prefix = `lumina-bench-${process.pid}`;
 const queue = redisUrl ? createBullQueue(redisUrl, { prefix }) : createInlineQueue(handle.db, { pollMs: 5 });
 const deps: Deps = { config, db: handle.db, dbKind: handle.kind, queue, logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }), pingDb: handle.ping };
 const app = createApp(deps);
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-await new Promise((r) => server.once('listening', r));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { server, url: base } = await serveOnFreePort({ app, deps });
 
 // A rep with a Gmail mailbox on the emulator whose cap never binds here.
 const session = (await (await fetch(`${base}/api/auth/sandbox-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@bench-send.test', name: 'Bench' }) })).json()) as { token: string; user: { id: string }; workspace: { id: string } };

@@ -11,7 +11,7 @@ import { draftRoutes } from './modules/drafts/routes';
 import { emailRoutes } from './modules/emails/routes';
 import { mailboxRoutes } from './modules/mailboxes/routes';
 import { suppressionRoutes } from './modules/suppressions/routes';
-import { openPixel, trackingRoutes } from './modules/tracking/routes';
+import { trackingRoutes } from './modules/tracking/routes';
 import { selfViewRoutes } from './modules/tracking/self-view-routes';
 import { observedRoutes } from './modules/replies/observed-routes';
 import { eventRoutes } from './modules/events/routes';
@@ -78,18 +78,7 @@ export function createApp(deps: Deps) {
   app.onError(onError);
   app.notFound(onNotFound);
 
-  // The open pixel is the hottest path (every mail client, proxy and prefetcher). It needs
-  // none of the middleware above, so a one-route app answers it ahead of the main router.
-  const pixel = new Hono<AppEnv>().get('/t/o/:token', openPixel(deps));
-  pixel.onError(onError);
-  const main = app.fetch;
-  app.fetch = (req, env, ctx) => (isPixelUrl(req.url) ? pixel.fetch(req, env, ctx) : main(req, env, ctx));
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
-
-/** Is the path of this absolute URL `/t/o/…`? (Cheaper than parsing it.) */
-function isPixelUrl(url: string): boolean {
-  return url.startsWith('/t/o/', url.indexOf('/', url.indexOf('//') + 2));
-}

@@ -1,6 +1,6 @@
-import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './env';
 import { startRuntime } from './runtime';
+import { serveRuntime } from './http-server';
 
 let config;
 try {
@@ -17,9 +17,9 @@ const runtime = await startRuntime(config);
 const { logger } = runtime.deps;
 const mode = `${runtime.deps.dbKind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'}, ${runtime.deps.queue.driver} queue`;
 
-let server: ReturnType<typeof serve> | undefined;
+let server: ReturnType<typeof serveRuntime> | undefined;
 if (config.role !== 'worker') {
-  server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host }, (info) => {
+  server = serveRuntime(runtime, { port: config.port, hostname: config.host }, (info) => {
     const url = `http://${config.host}:${info.port}`;
     logger.info({ url, role: config.role, mode }, 'Lumina is up');
     console.log(`\n  Lumina API     ${url}\n  Admin console  ${url}/console\n  Extension      load ./dist unpacked in chrome://extensions\n  Running        role=${config.role}; ${mode}\n`);

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { loadConfig } from '../../api/src/env';
 import { startRuntime } from '../../api/src/runtime';
+import { serveOnFreePort } from '../../api/src/http-server';
 
 export interface RunningApi {
   url: string;
@@ -19,13 +18,11 @@ export async function startEmbeddedApi(env: Record<string, string> = {}): Promis
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-e2e-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
   const runtime = await startRuntime(config);
-  const server = serve({ fetch: runtime.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const server = await serveOnFreePort(runtime);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     async close() {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await runtime.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import { and, count, eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
@@ -8,6 +6,7 @@ import { campaignLeads, campaigns, emailEvents, prospects, suppressions } from '
 import { clickUrl, openPixelUrl, signToken, unsubscribeUrl } from './tokens';
 import { closeEventRecorder, recorderFor } from './recorder';
 import { seedSentEmail } from './fixtures';
+import { serveOnFreePort } from '../../http-server';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const GMAIL_PROXY = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
@@ -190,12 +189,47 @@ describe('one-click unsubscribe', () => {
   });
 });
 
+describe('the open pixel over a real port (answered ahead of Hono)', () => {
+  it('answers the same GIF and headers as the app, records good tokens only, and HEAD without a body', async () => {
+    const email = await seedSentEmail(rt.deps.db, rep.workspace.id);
+    const server = await serveOnFreePort(rt);
+    try {
+      const good = `${server.url}${path(openPixelUrl('http://x', secret(), email.id))}`;
+      const forged = signToken('someone-elses-secret-someone-elses-secret', { kind: 'o', emailId: email.id });
+      const viaApp = Buffer.from(await (await pixel(email.id)).arrayBuffer());
+      for (const url of [good, `${good}?utm=x`, `${server.url}/t/o/${forged}`, `${server.url}/t/o/%zz`]) {
+        const res = await fetch(url, { headers: { 'user-agent': CHROME, 'x-request-id': 'edge-1' } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('image/gif');
+        expect(res.headers.get('cache-control')).toBe('no-store, no-cache, must-revalidate, private');
+        expect(res.headers.get('x-request-id')).toBe('edge-1');
+        expect(Buffer.from(await res.arrayBuffer()).equals(viaApp)).toBe(true);
+      }
+      const head = await fetch(good, { method: 'HEAD', headers: { 'user-agent': CHROME } });
+      expect(head.status).toBe(200);
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+      // Everything else still reaches the app behind it.
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      expect((await fetch(good, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    await flush();
+    const events = await eventsOf(email.id);
+    expect(events.map((e) => [e.type, e.ip, (e.data as { method?: string }).method ?? 'GET'])).toEqual([
+      ['open', null, 'GET'], // the app.request() one: no socket
+      ['open', '127.0.0.1', 'GET'],
+      ['open', '127.0.0.1', 'GET'],
+      ['open', '127.0.0.1', 'HEAD'],
+    ]);
+  });
+});
+
 describe('a burst of pixel hits over a real port', () => {
   it('loses no event: 10,000 hits, 10,000 rows', async () => {
     const email = await seedSentEmail(rt.deps.db, rep.workspace.id);
-    const server = serve({ fetch: rt.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((r) => server.once('listening', r));
-    const { port } = server.address() as AddressInfo;
+    const server = await serveOnFreePort(rt);
+    const { port } = server;
     const pixelPath = path(openPixelUrl('http://x', secret(), email.id));
     // node:http with keep-alive: several times the throughput of fetch() on these cores.
     const agent = new Agent({ keepAlive: true, maxSockets: 50 });
@@ -220,7 +254,7 @@ describe('a burst of pixel hits over a real port', () => {
       }),
     );
     agent.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
     await flush();
     const [n] = await rt.deps.db.select({ n: count() }).from(emailEvents).where(eq(emailEvents.emailId, email.id));
     expect(ok).toBe(total);

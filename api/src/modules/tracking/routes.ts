@@ -3,41 +3,13 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { and, eq } from 'drizzle-orm';
-import type { AppEnv, Deps } from '../../context';
+import type { AppEnv } from '../../context';
 import { ApiError } from '../../lib/api-error';
 import { emails, workspaces } from '../../../../db/schema';
 import { verifyToken } from './tokens';
 import { recorderFor } from './recorder';
+import { openPixelHandler } from './pixel';
 import { addressOf, applyEffect } from '../replies/effects';
-
-/** The 43-byte transparent 1×1 GIF. */
-export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
-export const PIXEL_HEADERS = {
-  'content-type': 'image/gif',
-  'content-length': String(PIXEL_GIF.length),
-  'cache-control': 'no-store, no-cache, must-revalidate, private',
-  pragma: 'no-cache',
-  expires: '0',
-} as const;
-
-// As hono/request-id accepts an incoming id.
-const REQUEST_ID = /^[\w\-=]{1,255}$/;
-
-/**
- * `GET /t/o/:token`: the hottest path (every recipient's mail client, image proxies,
- * prefetchers). It needs none of the app's middleware — no body, no session, and the hit
- * itself is the record, so no per-request log line — so `createApp` mounts it ahead of them
- * and it sets its own request id. Always the same GIF, whatever the token.
- */
-export function openPixel(deps: Deps) {
-  const { trackingSecret } = deps.config;
-  return (c: Context) => {
-    const incoming = headerOf(c, 'x-request-id');
-    const token = verifyToken(trackingSecret, c.req.param('token')!.replace(/\.gif$/, ''));
-    if (token?.kind === 'o') recorderFor(deps).record({ kind: 'open', emailId: token.emailId, ...hitOf(c) });
-    return c.body(new Uint8Array(PIXEL_GIF), 200, { ...PIXEL_HEADERS, 'x-request-id': incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID() });
-  };
-}
 
 /**
  * Public tracking doors (no session: they are reached from the recipient's mail client).
@@ -45,6 +17,7 @@ export function openPixel(deps: Deps) {
  * written by the recorder.
  */
 export const trackingRoutes = new Hono<AppEnv>()
+  .get('/t/o/:token', openPixelHandler)
   .get('/t/c/:token', (c) => {
     const deps = c.get('deps');
     const token = verifyToken(deps.config.trackingSecret, c.req.param('token'));

@@ -1,0 +1,71 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import type { AppEnv, Deps } from '../../context';
+import { verifyToken } from './tokens';
+import { recorderFor, type RawHit } from './recorder';
+
+/** The 43-byte transparent 1×1 GIF. */
+export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+export const PIXEL_HEADERS = {
+  'content-type': 'image/gif',
+  'content-length': String(PIXEL_GIF.length),
+  'cache-control': 'no-store, no-cache, must-revalidate, private',
+  pragma: 'no-cache',
+  expires: '0',
+} as const;
+
+// As hono/request-id accepts an incoming id.
+const REQUEST_ID = /^[\w\-=]{1,255}$/;
+const PREFIX = '/t/o/';
+
+/** What one pixel request says about itself, whichever server carried it. */
+interface PixelRequest {
+  path: string;
+  method: string;
+  header(name: string): string | undefined;
+  remoteAddress: string | null;
+}
+
+/**
+ * `GET /t/o/:token`: records the hit in the recorder's buffer (no database on the way).
+ * The answer is always the same GIF whatever the token: a forged or unknown one records nothing.
+ */
+function recordOpen(deps: Deps, req: PixelRequest): void {
+  // Tokens are base64url: nothing in them is percent-encoded, so the path is taken as is.
+  const token = verifyToken(deps.config.trackingSecret, req.path.slice(PREFIX.length).replace(/\.gif$/, ''));
+  if (token?.kind === 'o') recorderFor(deps).record({ kind: 'open', emailId: token.emailId, ...hitOf(req) });
+}
+
+function hitOf(req: PixelRequest): Omit<RawHit, 'kind' | 'emailId'> {
+  const forwarded = req.header('x-forwarded-for');
+  return { at: new Date(), userAgent: req.header('user-agent') ?? null, ip: forwarded ? forwarded.split(',')[0]!.trim() : req.remoteAddress, method: req.method };
+}
+
+/** The pixel as a Hono handler: what `app.request()` (tests, in-process callers) reaches. */
+export function openPixelHandler(c: Context<AppEnv>) {
+  recordOpen(c.get('deps'), { path: c.req.path, method: c.req.method, header: (n) => c.req.header(n), remoteAddress: null });
+  return c.body(new Uint8Array(PIXEL_GIF), 200, PIXEL_HEADERS);
+}
+
+/**
+ * The pixel is the hottest path there is (every recipient's mail client, image proxies,
+ * prefetchers) and needs nothing of the web stack: no body, no session, no log line (the
+ * hit itself is the record). So a real server answers it straight from Node's request,
+ * ahead of Hono; everything else goes on to `next`.
+ */
+export function withOpenPixel(deps: Deps, next: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '';
+    if (!url.startsWith(PREFIX) || (req.method !== 'GET' && req.method !== 'HEAD')) return next(req, res);
+    const query = url.indexOf('?');
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    };
+    recordOpen(deps, { path: query < 0 ? url : url.slice(0, query), method: req.method, header, remoteAddress: req.socket.remoteAddress ?? null });
+    // The request id every answer carries (as hono/request-id does for the rest).
+    const incoming = header('x-request-id');
+    res.writeHead(200, { ...PIXEL_HEADERS, 'x-request-id': incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID() });
+    res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
+  };
+}
