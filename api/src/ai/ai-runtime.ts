@@ -19,13 +19,16 @@ export interface AiRuntime {
   close(): Promise<void>;
 }
 
-const runtimes = new WeakMap<Deps, AiRuntime>();
+/** What the AI needs from the app's deps: its configuration and somewhere to log. */
+export type AiDeps = Pick<Deps, 'config' | 'logger'>;
+
+const runtimes = new WeakMap<AiDeps, AiRuntime>();
 
 /**
  * The AI runtime of these deps, created on first use. Kept beside the deps rather than in
  * them so the AI stays an optional part of the app: nothing is opened until a route needs it.
  */
-export function aiFor(deps: Deps): AiRuntime {
+export function aiFor(deps: AiDeps): AiRuntime {
   let rt = runtimes.get(deps);
   if (!rt) {
     rt = createAiRuntime(deps);
@@ -35,13 +38,13 @@ export function aiFor(deps: Deps): AiRuntime {
 }
 
 /** Closes what `aiFor` opened (the Redis connection), if anything. */
-export async function closeAi(deps: Deps): Promise<void> {
+export async function closeAi(deps: AiDeps): Promise<void> {
   const rt = runtimes.get(deps);
   runtimes.delete(deps);
   await rt?.close();
 }
 
-function createAiRuntime(deps: Deps): AiRuntime {
+function createAiRuntime(deps: AiDeps): AiRuntime {
   const { ai, redisUrl } = deps.config;
   const client =
     ai.baseUrl && ai.model

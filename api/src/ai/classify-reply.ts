@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Deps } from '../context';
 import { replyLabels, type ReplyClassification } from '../../../shared/contracts/ai';
-import { aiFor } from './ai-runtime';
+import { aiFor, type AiDeps } from './ai-runtime';
 import { completeStructured } from './complete';
 import { classifyReplyPrompt } from './prompts';
 import { clamp01, inputHash } from './suggest';
@@ -19,7 +18,7 @@ const answer = z.object({
  * every AI call; throws ApiError AI_NOT_CONFIGURED (503) when no provider is set, so
  * callers fall back to their rule-based classifier.
  */
-export async function aiClassifyReply(deps: Deps, text: string): Promise<ReplyClassification> {
+export async function aiClassifyReply(deps: AiDeps, text: string): Promise<ReplyClassification> {
   const ai = aiFor(deps);
   const input = text.slice(0, ai.maxInputChars);
   const hash = inputHash(ai, 'classify', input);

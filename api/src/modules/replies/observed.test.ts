@@ -193,6 +193,17 @@ describe('bounces (the raw message, as the sync worker hands it in)', () => {
     expect((await eventsOf(email.id)).map((e) => [e.type, e.reason])).toEqual([['bounce', 'hard']]);
   });
 
+  it('a DSN for a message that was not ours records nothing and suppresses nobody', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    // Someone else's mail to the same address bounced: it cites their Message-ID, not ours.
+    const raw = dsn({ messageId: '<theirs-1@other-sender.example>', to: address }, address, '5.1.1', '550 5.1.1 No such user');
+    const result = await ingestInbound(rt.deps, rep.workspace.id, { raw, messageId: 'dsn-stranger', providerMessageId: 'gm-b-stranger', from: 'mailer-daemon@googlemail.com' });
+    expect(result).toEqual({ status: 'unmatched', kind: 'bounce' });
+    expect((await leadOf(lead.id)).status).toBe('active');
+    expect(await rt.deps.db.select().from(suppressions).where(and(eq(suppressions.workspaceId, rep.workspace.id), eq(suppressions.email, address)))).toHaveLength(0);
+    expect(await eventsOf(email.id)).toHaveLength(0);
+  });
+
   it('a soft bounce is recorded but suppresses nothing and leaves the sequence running', async () => {
     const { address, lead, email } = await leadWithEmail();
     const raw = dsn(email, address, '4.2.2', '452 4.2.2 The email account that you tried to reach is over quota.');
