@@ -59,6 +59,9 @@ export async function* streamCompletion(ai: AiRuntime, call: { task: string; mes
       const delta = chunk.choices[0]?.delta?.content;
       if (delta) yield delta;
     }
+    // The SDK's stream ends quietly when its signal aborts: without this check a timed-out,
+    // half-written answer would pass for a complete one (and be cached).
+    if (deadline.aborted) throw new ApiError('AI_TIMEOUT', 'The AI provider took too long to answer; try again.');
   } catch (err) {
     ai.breaker.recordFailure();
     throw toApiError(err, deadline.aborted);

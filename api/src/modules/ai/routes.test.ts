@@ -12,7 +12,7 @@ import { aiFor, closeAi } from '../../ai/ai-runtime';
 import { aiClassifyReply } from '../../ai/classify-reply';
 import { schema } from '../../../../db/client';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
-import { scoreResponse, suggestionResponse, tonePresets } from '../../../../shared/contracts/ai';
+import { scoreResponse, suggestionResponse, tonePresets, type ReplyClassification } from '../../../../shared/contracts/ai';
 
 const redisEnv: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {};
 /** Each run writes new text, so a Redis cache left by an earlier run never answers for this one. */
@@ -239,6 +239,21 @@ describe('streaming generate', () => {
     }
   });
 
+  it('a provider that stalls mid-answer times out: the tokens so far, then an AI_TIMEOUT error event', async () => {
+    // 25 chunks 100 ms apart outlast this runtime's 1.5 s deadline for the whole stream.
+    fake.script({ content: `Subject: Slow\n\n${'word '.repeat(39)}`, chunkDelayMs: 100 });
+    const started = Date.now();
+    const events = await readEvents(await post(rep, '/api/ai/generate', { goal: `stall ${run}`, stream: true }));
+    expect(Date.now() - started).toBeLessThan(2_400);
+    expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(0);
+    expect(events.at(-1)!.event).toBe('error');
+    expect(errorEnvelopeSchema.parse(events.at(-1)!.data).error.code).toBe('AI_TIMEOUT');
+    // The half-written answer was not cached: asking again goes back to the provider.
+    const again = await readEvents(await post(rep, '/api/ai/generate', { goal: `stall ${run}`, stream: true }));
+    expect(again.at(-1)!.event).toBe('suggestion');
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it('a provider failure mid-stream ends with an error event in the envelope shape', async () => {
     fake.script({ fault: '500' });
     const events = await readEvents(await post(rep, '/api/ai/generate', { goal: `fail ${run}`, stream: true }));
@@ -373,10 +388,16 @@ describe('purity and feedback', () => {
 });
 
 describe('aiClassifyReply', () => {
-  it.each([
+  it.each<[Record<string, unknown>, ReplyClassification]>([
     [{ label: 'out_of_office', returnDate: '2026-03-02', referralName: null, referralEmail: null, confidence: 0.95 }, { label: 'out_of_office', returnDate: '2026-03-02', confidence: 0.95 }],
     [{ label: 'referral', returnDate: null, referralName: 'Jo Park', referralEmail: 'JO@acme.test', confidence: 0.8 }, { label: 'referral', referral: { name: 'Jo Park', email: 'jo@acme.test' }, confidence: 0.8 }],
     [{ label: 'interested', returnDate: '2026-01-01', referralName: 'x', referralEmail: null, confidence: 1.4 }, { label: 'interested', confidence: 1 }],
+    [{ label: 'out_of_office', returnDate: 'next week', referralName: null, referralEmail: null, confidence: 0.9 }, { label: 'out_of_office', confidence: 0.9 }],
+    [{ label: 'referral', returnDate: null, referralName: 'Kim', referralEmail: 'not an address', confidence: 0.7 }, { label: 'referral', referral: { name: 'Kim' }, confidence: 0.7 }],
+    ...(['not_interested', 'unsubscribe', 'bounce', 'other'] as const).map((label): [Record<string, unknown>, ReplyClassification] => [
+      { label, returnDate: null, referralName: null, referralEmail: null, confidence: 0.5 },
+      { label, confidence: 0.5 },
+    ]),
   ])('maps the model answer to the reply contract (%#)', async (json, expected) => {
     fake.script({ json });
     expect(await aiClassifyReply(rt.deps, `a reply ${run} ${expected.label} ${Math.random()}`)).toEqual(expected);
