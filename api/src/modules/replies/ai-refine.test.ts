@@ -73,6 +73,14 @@ describe('the AI second opinion on inbound replies', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('POST /api/replies/classify gives the answer the sync reaches', async () => {
+    fake.script(classifyAnswer('unsubscribe', 0.9));
+    const raw = ['From: lee@client.test', 'Subject: Re: Quick question', '', `I really should stop opening these ${run}.`].join('\r\n');
+    const res = await rep.call('/api/replies/classify', { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
+    expect(await res.json()).toEqual({ kind: 'unsubscribe_request' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it.each([
     ['the model reads it as a normal reply', classifyAnswer('interested', 0.95)],
     ['the model is unsure', classifyAnswer('unsubscribe', 0.3)],

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../context';
 import { ApiError } from '../../lib/api-error';
 import { classifyInbound } from './classify/classify';
 import { UnparseableMessageError } from './classify/parse';
+import { aiReplyRefiner } from './ai-refine';
 
 /** One raw message per request; larger mail is not something a person answered us with. */
 export const CLASSIFY_MAX_BYTES = 1024 * 1024;
@@ -28,7 +29,8 @@ export const classifyRoutes = new Hono<AppEnv>().post(
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength === 0) throw new ApiError('VALIDATION_ERROR', 'The body is empty; send one raw RFC 822 message');
     try {
-      return c.json(await classifyInbound(raw), 200);
+      // The AI second opinion too, when configured: the answer is the one the sync would reach.
+      return c.json(await classifyInbound(raw, { refine: aiReplyRefiner(c.get('deps')) }), 200);
     } catch (err) {
       if (err instanceof UnparseableMessageError) throw new ApiError('VALIDATION_ERROR', 'The body is not an RFC 822 message');
       throw err;
