@@ -61,6 +61,18 @@ describe('draft sync engine', () => {
     expect(await serverDraft('d-offline')).toMatchObject({ bodyText: 'typed on a plane' });
   });
 
+  it('goes at once when the network comes back, backoff or not', async () => {
+    const store = memoryStore();
+    const now = 2_000_000;
+    await saveLocalDraft(store, 'd-online', change('written in a tunnel'));
+    const offline = createApiClient({ baseUrl: 'http://127.0.0.1:9', token });
+    expect(await syncDirtyDrafts({ store, api: offline, now: () => now })).toEqual({ 'd-online': 'retry-later' });
+    const online = createApiClient({ baseUrl, token });
+    expect(await syncDirtyDrafts({ store, api: online, now: () => now })).toEqual({ 'd-online': 'waiting' });
+    expect(await syncDirtyDrafts({ store, api: online, now: () => now, retryNow: true })).toEqual({ 'd-online': 'synced' });
+    expect(await serverDraft('d-online')).toMatchObject({ bodyText: 'written in a tunnel' });
+  });
+
   it('resolves a 409 without losing either side: ours wins, the server copy is kept', async () => {
     // Another device wrote version 5 of the same draft.
     const other = await fetch(`${baseUrl}/api/drafts/d-conflict`, {

@@ -28,6 +28,8 @@ export interface SyncOptions {
   now?: () => number;
   /** Backoff after the n-th failed attempt, in ms. */
   backoffMs?: (attempts: number) => number;
+  /** The network just came back: what the backoff was waiting for is over, so go now. */
+  retryNow?: boolean;
 }
 
 export type DraftOutcome = 'synced' | 'resolved-conflict' | 'retry-later' | 'failed' | 'waiting';
@@ -56,7 +58,7 @@ async function syncPass(options: SyncOptions): Promise<Record<string, DraftOutco
   for (const draft of Object.values(drafts)) {
     const sync = (await store.get<SyncState>(syncKey(draft.id))) ?? initialSync();
     if (!isDirty(draft, sync)) continue;
-    if (sync.nextAttemptAt > now()) {
+    if (sync.nextAttemptAt > now() && !options.retryNow) {
       outcomes[draft.id] = 'waiting';
       continue;
     }

@@ -22,10 +22,10 @@ const deps: RouterDeps = {
 chrome.runtime.onInstalled.addListener(ensureAlarm);
 chrome.runtime.onStartup.addListener(ensureAlarm);
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === SYNC_ALARM) void syncNow();
+  if (alarm.name === SYNC_ALARM) void syncNow(false);
 });
-// The network coming back wakes the outbox at once instead of at the next alarm.
-self.addEventListener('online', () => void syncNow());
+// The network coming back wakes the outbox at once, backoff or not, instead of at the next alarm.
+self.addEventListener('online', () => void syncNow(true));
 
 chrome.runtime.onMessage.addListener((raw, _sender, sendResponse) => {
   const msg = parseRuntimeMessage(raw);
@@ -50,9 +50,9 @@ function ensureAlarm() {
   void chrome.alarms.create(SYNC_ALARM, { periodInMinutes: 0.5 });
 }
 
-async function syncNow() {
-  if (!(await readSession(deps.store))) return;
-  const { apiUrl } = await readSettings(deps.store, deps.defaultApiUrl);
+async function syncNow(retryNow: boolean) {
   const session = await readSession(deps.store);
-  await syncDirtyDrafts({ store: deps.store, api: createApiClient({ baseUrl: apiUrl, token: session?.token }) });
+  if (!session) return;
+  const { apiUrl } = await readSettings(deps.store, deps.defaultApiUrl);
+  await syncDirtyDrafts({ store: deps.store, api: createApiClient({ baseUrl: apiUrl, token: session.token }), retryNow });
 }
