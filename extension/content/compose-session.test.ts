@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../state/kv';
-import { composeKey, draftKey, type LocalDraft } from '../state/drafts';
+import { composeKey, conflictsKey, draftKey, type ConflictCopy, type LocalDraft } from '../state/drafts';
 import type { ComposeHandle } from './host';
 import { startComposeSession } from './compose-session';
 
@@ -84,5 +84,22 @@ describe('compose session', () => {
     const again = await startComposeSession(reloaded.handle, store);
     expect(reloaded.handle.getBodyText()).toBe('Hi Ada, PS: see you Thursday.');
     expect(again.store.getState().saved).toBe('restored');
+  });
+
+  it('brings back a copy kept from a sync conflict, and keeps the text it replaces', async () => {
+    const store = memoryStore();
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, store);
+    const draftId = session.store.getState().draftId;
+    // What the service worker keeps when the API held another device's text.
+    await store.set({ [conflictsKey(draftId)]: [{ version: 5, subject: 'From the laptop', bodyHtml: '<div>Laptop text</div>', bodyText: 'Laptop text', keptAt: 1 }] });
+    expect((await session.keptCopies()).map((k) => k.subject)).toEqual(['From the laptop']);
+
+    await session.restoreKept(5);
+    expect(c.handle.getSubject()).toBe('From the laptop');
+    expect(c.handle.getBodyText()).toBe('Laptop text');
+    expect((await saved(store, c.handle.key))?.bodyText).toBe('Laptop text');
+    const kept = await store.get<ConflictCopy[]>(conflictsKey(draftId));
+    expect(kept?.map((k) => [k.subject, k.bodyText])).toEqual([['Onboarding at Acme', 'Hi Ada,']]);
   });
 });

@@ -1,6 +1,6 @@
 import { scoreEmail } from '../../shared/score/score-email';
 import type { KeyValueStore } from '../state/kv';
-import { composeKey, draftKey, saveLocalDraft, type LocalDraft } from '../state/drafts';
+import { composeKey, conflictsKey, draftKey, saveLocalDraft, type ConflictCopy, type LocalDraft } from '../state/drafts';
 import { createComposeStore, draftFingerprint, glowAfterEdit, type ComposeStore } from '../state/compose-store';
 import { ask } from '../state/runtime';
 import type { ComposeHandle } from './host';
@@ -18,6 +18,13 @@ export interface ComposeSession {
   edited(): void;
   /** Writes a change still waiting for its debounce now (before a send, or as the page goes away). */
   flush(): Promise<void>;
+  /** Copies of this draft that lost a sync conflict (written elsewhere), newest last. */
+  keptCopies(): Promise<ConflictCopy[]>;
+  /**
+   * Puts a kept copy back into the compose. The text it replaces becomes a kept copy in
+   * turn, so a swap never loses either side.
+   */
+  restoreKept(version: number): Promise<void>;
 }
 
 export async function startComposeSession(compose: ComposeHandle, store: KeyValueStore): Promise<ComposeSession> {
@@ -65,5 +72,19 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     // Closing the window must not drop the last keystrokes.
     void flush();
   });
-  return { store: session, edited, flush };
+  const keptCopies = async () => (await store.get<ConflictCopy[]>(conflictsKey(draftId))) ?? [];
+  const restoreKept = async (version: number) => {
+    const kept = await keptCopies();
+    const copy = kept.find((c) => c.version === version);
+    if (!copy) return;
+    const s = session.getState();
+    // The text on screen has no server version: a negative one never collides with the server's.
+    const replaced: ConflictCopy = { version: -Date.now(), subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, keptAt: Date.now() };
+    await store.set({ [conflictsKey(draftId)]: [...kept.filter((c) => c !== copy), replaced] });
+    compose.setSubject(copy.subject);
+    compose.setBodyText(copy.bodyText ?? copy.bodyHtml.replace(/<[^>]+>/g, ''));
+    edited();
+    await flush();
+  };
+  return { store: session, edited, flush, keptCopies, restoreKept };
 }
