@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import PostalMime from 'postal-mime';
@@ -8,7 +9,7 @@ import type { Email } from '../shared/contracts/emails';
 import type { EmailTimelineResponse } from '../shared/contracts/events';
 import type { Figures } from '../shared/contracts/dashboard';
 import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
-import { launchWithExtension, serveGmail, type LoadedExtension } from './helpers/browser';
+import { DIST, launchWithExtension, serveGmail, type LoadedExtension } from './helpers/browser';
 import { FIXTURE_THREAD_ID } from './helpers/gmail-fixture';
 
 /**
@@ -109,6 +110,14 @@ const eventsOf = async (emailId: string) => {
 };
 
 describe('Lumina in Chromium', () => {
+  it('is built with the least it needs: four permissions, Gmail and the API host, a Chrome version, InboxSDK’s page world', () => {
+    const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest).toMatchObject({ manifest_version: 3, name: 'Lumina', version: '0.1.0', version_name: '0.1.0' });
+    expect(manifest.permissions).toEqual(['storage', 'alarms', 'identity', 'scripting']);
+    expect(manifest.host_permissions).toEqual(['https://mail.google.com/*', 'http://127.0.0.1/*']);
+    expect(existsSync(join(DIST, 'pageWorld.js'))).toBe(true);
+  });
+
   it('signs in from the options page (sandbox login against the real API)', async () => {
     const options = await extensionPage('extension/options/index.html');
     await options.getByTestId('api-url').fill(api.url);
@@ -119,6 +128,10 @@ describe('Lumina in Chromium', () => {
     await options.getByRole('button', { name: 'Sign in (sandbox)' }).click();
     await options.getByTestId('signed-in').waitFor();
     expect(await options.getByTestId('signed-in').textContent()).toContain('rep@lumina.test');
+    // The connected mailbox and the workspace's Gmail mode, as the API knows them.
+    await options.getByTestId('mailbox').waitFor();
+    expect(await options.getByTestId('mailbox').textContent()).toMatch(/rep@lumina\.test — sandbox mailbox, active/);
+    expect(await options.getByTestId('gmail-mode').textContent()).toMatch(/Gmail mode: (light|full)/);
     await options.screenshot({ path: `${SHOTS}/options.png` });
     const session = await storage<{ token: string }>('session');
     repToken = session!.token;
@@ -134,6 +147,8 @@ describe('Lumina in Chromium', () => {
     expect(await gmail.locator('lumina-root[data-host="inboxsdk"]').count()).toBeGreaterThan(0);
     // InboxSDK's own compose button (addButton) is in Gmail's toolbar.
     await gmail.locator('[role="dialog"] [aria-label="Lumina"], [role="dialog"] [data-tooltip="Lumina"]').first().waitFor({ state: 'attached' });
+    // Loaded with eventTracking: false — InboxSDK only elects an event logger when tracking is on.
+    expect(await gmail.evaluate(() => document.documentElement.hasAttribute('data-inboxsdk-app-logger-master-chosen'))).toBe(false);
   });
 
   it('updates the score as the rep types, and keeps the draft locally', async () => {
@@ -302,6 +317,7 @@ describe('Lumina in Chromium', () => {
     expect(await card.getByTestId('email-status').textContent()).toBe('SENT');
     expect(await card.getByTestId('human-opens').textContent()).toBe('1');
     expect(await card.getByTestId('replies').textContent()).toBe('1');
+    expect(await sidebar.getByTestId('prospect-card').textContent()).toContain('ada@prospect.test');
     // Light mode: the content script reported the reply it saw (or found it already recorded by the inbox sync).
     expect(await sidebar.getAttribute('data-reported')).toMatch(/^(recorded|duplicate):1$/);
     const replies = (await eventsOf(emailId!)).data.filter((e) => e.type === 'reply');
@@ -331,8 +347,82 @@ describe('Lumina in Chromium', () => {
     expect(await shown('replies')).toBe('1');
     expect(await shown('replyRate')).toBe('100%');
     expect(await popup.getByTestId('timeline').locator('svg polyline').count()).toBe(3);
+    expect(await popup.getByTestId('sent-today-count').textContent()).toBe('1');
+    const mailboxes = await apiJson<{ data: Array<{ email: string; remaining: number }> }>(api, '/api/mailboxes', { token: await token() });
+    const budget = popup.getByTestId('mailbox-budget').first();
+    expect(await budget.getAttribute('data-remaining')).toBe(String(mailboxes.body.data[0]!.remaining));
+    expect(await budget.textContent()).toContain('rep@lumina.test');
+    expect(await popup.getByTestId('recent-email').first().textContent()).toContain('ada@prospect.test');
+    expect(await popup.getByTestId('campaigns').textContent()).toContain('No campaign running.');
     await popup.screenshot({ path: `${SHOTS}/popup.png` });
     await popup.close();
+  });
+
+  it('fills a template from the prospect record, adds the recipient to a sequence, warns before the send, then schedules it', async () => {
+    const t = await token();
+    await apiJson(api, '/api/prospects', { method: 'POST', token: t, body: { email: 'ada@prospect.test', firstName: 'Ada', company: 'Acme' } });
+    await apiJson(api, '/api/templates', { method: 'POST', token: t, body: { name: 'Ramp intro', subject: 'Ramp time at {{company}}', bodyHtml: '<p>Hi {{firstName}},</p><p>Is {{custom.deal_size}} still the plan?</p>' } });
+    const campaign = await apiJson<{ id: string }>(api, '/api/campaigns', { method: 'POST', token: t, body: { name: 'Q4 SDR', steps: [{ subject: 'Ramp time', bodyHtml: '<p>Hi {{firstName}}</p>' }] } });
+    expect(campaign.status).toBe(201);
+
+    // A second compose on the real InboxSDK: a new draft of its own.
+    const page = await ext.context.newPage();
+    await page.goto(`https://mail.google.com/mail/u/0/?compose=cmp7#inbox/${FIXTURE_THREAD_ID}`);
+    const panel = glow(page);
+    await panel.waitFor({ timeout: 20_000 });
+    await panel.getByRole('button', { name: 'Templates' }).click();
+    await panel.getByLabel('Template').selectOption({ label: 'Ramp intro' });
+    // The fixture's compose already says "Hi Ada,": wait for the template's own words.
+    await until(async () => (await composeBody(page).textContent())?.includes('still the plan?'), 'the template in the compose');
+    expect(await composeBody(page).textContent()).toMatch(/^Hi Ada,\s*Is \{\{custom\.deal_size\}\} still the plan\?$/);
+    expect(await page.locator('[role="dialog"] input[name="subjectbox"]').inputValue()).toBe('Ramp time at Acme');
+    expect(await panel.getByTestId('missing-vars').locator('mark').allTextContents()).toEqual(['{{custom.deal_size}}']);
+
+    await panel.getByRole('button', { name: 'Add to sequence' }).click();
+    await panel.getByLabel('Sequence').selectOption({ label: 'Q4 SDR (draft)' });
+    await panel.getByTestId('sequence-note').filter({ hasText: 'added to “Q4 SDR”' }).waitFor();
+    const leads = await apiJson<{ data: Array<{ email: string }> }>(api, `/api/campaigns/${campaign.body.id}/leads`, { token: t });
+    expect(leads.body.data.map((l) => l.email)).toEqual(['ada@prospect.test']);
+
+    // Suppressed meanwhile: the check says so, with the sequence and variable warnings — and sends nothing.
+    const suppression = await apiJson<{ id: string }>(api, '/api/suppressions', { method: 'POST', token: t, body: { email: 'ada@prospect.test' } });
+    await panel.getByTestId('send-with-lumina').click();
+    const presend = panel.getByTestId('presend');
+    await presend.waitFor();
+    const warnings = await presend.locator('li').allTextContents();
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'ada@prospect.test is suppressed (manual): Lumina will not send to this address.',
+        'Sequence mail (“Q4 SDR”) without an unsubscribe line: add a way to opt out.',
+        'Unfilled variables: {{custom.deal_size}}.',
+      ]),
+    );
+    await page.screenshot({ path: `${SHOTS}/compose-presend.png` });
+    await panel.getByRole('button', { name: 'Back to editing' }).click();
+    expect((await apiJson(api, `/api/suppressions/${suppression.body.id}`, { method: 'DELETE', token: t })).status).toBeLessThan(300);
+
+    // The rep fills the gap and adds an opt-out; then tomorrow at 9, clicks untracked: the API holds it under the sequence.
+    await composeBody(page).fill('Hi Ada, is a three-seat pilot still the plan? Reply "unsubscribe" and I will not write again.');
+    await panel.getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
+    await panel.getByLabel('clicks').uncheck();
+    const tomorrow = new Date(Date.now() + 864e5);
+    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T09:00`;
+    await panel.getByLabel('Send later').fill(local);
+    await panel.getByRole('button', { name: 'Schedule with Lumina' }).click();
+    const status = panel.getByTestId('send-status');
+    await presend.or(status).first().waitFor();
+    if (await presend.isVisible()) {
+      // What is left to say is the score, nothing of what was fixed.
+      expect((await presend.locator('li').allTextContents()).filter((w) => !w.startsWith('The score'))).toEqual([]);
+      await panel.getByRole('button', { name: 'Send anyway' }).click();
+    }
+    await status.waitFor({ timeout: 20_000 });
+    expect(await status.textContent()).toMatch(/^Scheduled/);
+    const email = await apiJson<Email>(api, `/api/emails/${await status.getAttribute('data-email-id')}`, { token: t });
+    expect(email.body).toMatchObject({ to: 'ada@prospect.test', subject: 'Ramp time at Acme', campaignId: campaign.body.id, track: { opens: true, clicks: false } });
+    expect(new Date(email.body.scheduledAt!).getTime()).toBe(new Date(local).getTime());
+    expect(email.body.sentAt).toBeNull();
+    await page.close();
   });
 
   it('falls back to the DOM host when InboxSDK cannot load (DOM host only), and the popup says degraded', async () => {

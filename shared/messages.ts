@@ -18,7 +18,15 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   /** A local draft changed: sync it soon. The draft itself is already in chrome.storage. */
   z.object({ type: z.literal('draft.changed'), id: z.string().min(1).max(100) }),
   z.object({ type: z.literal('sync.now') }),
-  z.object({ type: z.literal('dashboard.get'), days: z.union([z.literal(7), z.literal(30)]) }),
+  /** `tz`: the rep's IANA zone, so "today" on the timeline is the rep's today. */
+  z.object({ type: z.literal('dashboard.get'), days: z.union([z.literal(7), z.literal(30)]), tz: z.string().min(1).max(64).optional() }),
+  z.object({ type: z.literal('mailboxes.list') }),
+  z.object({ type: z.literal('campaigns.list') }),
+  /** Adds the recipient to a sequence, creating the prospect record when there is none yet. */
+  z.object({ type: z.literal('campaign.addLead'), campaignId: z.string().min(1).max(100), email: z.email().max(320) }),
+  z.object({ type: z.literal('campaign.setRunning'), campaignId: z.string().min(1).max(100), running: z.boolean() }),
+  /** Whether an address is on the workspace's suppression list (the pre-send check warns). */
+  z.object({ type: z.literal('suppression.check'), email: z.string().min(1).max(320) }),
   z.object({ type: z.literal('templates.list') }),
   z.object({ type: z.literal('prospect.lookup'), email: z.string().max(320) }),
   z.object({

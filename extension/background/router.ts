@@ -5,7 +5,11 @@ import { lookupProspectResponse } from '../../shared/contracts/prospects';
 import { emailSchema, sendEmailResponse } from '../../shared/contracts/emails';
 import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
-import { statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import { campaignFiguresSchema, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import { mailboxSchema } from '../../shared/contracts/mailboxes';
+import { addLeadsResponse, campaignListResponse, campaignSchema } from '../../shared/contracts/campaigns';
+import { prospectSchema } from '../../shared/contracts/prospects';
+import { suppressionSchema } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
 import { suggestionResponse } from '../../shared/contracts/ai';
 import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
@@ -62,15 +66,34 @@ export async function handleMessage(msg: RuntimeMessage, deps: RouterDeps): Prom
     case 'sync.now': {
       const session = await readSession(store);
       if (!session) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to sync drafts; they stay saved on this computer.' } };
-      return ok(await syncDirtyDrafts({ store, api: await client(deps) }));
+      // `sync.now` is the network coming back (the content script's `online`): skip the backoff.
+      return ok(await syncDirtyDrafts({ store, api: await client(deps), retryNow: msg.type === 'sync.now' }));
     }
     case 'dashboard.get': {
       const api = await client(deps);
-      const [stats, timeline] = await Promise.all([
+      // Each section answers on its own: one missing endpoint leaves the others on screen.
+      const [stats, timeline, mailboxes, campaigns, recent] = await Promise.all([
         api.request({ path: `/api/dashboard/stats?days=${msg.days}`, schema: statsResponse }),
-        api.request({ path: `/api/dashboard/timeline?days=${msg.days}`, schema: timelineResponse }),
+        api.request({ path: `/api/dashboard/timeline?days=${msg.days}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
+        api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
+        api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
+        api.request({ path: '/api/emails?limit=5', schema: paginationSchema(emailSchema) }),
       ]);
-      return ok({ stats, timeline });
+      return ok({ stats, timeline, mailboxes, campaigns, recent });
+    }
+    case 'mailboxes.list':
+      return (await client(deps)).request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) });
+    case 'campaigns.list':
+      return (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse });
+    case 'campaign.addLead':
+      return addLead(await client(deps), msg.campaignId, msg.email);
+    case 'campaign.setRunning':
+      return (await client(deps)).request({ method: 'POST', path: `/api/campaigns/${encodeURIComponent(msg.campaignId)}/${msg.running ? 'resume' : 'pause'}`, schema: campaignSchema });
+    case 'suppression.check': {
+      const email = msg.email.trim().toLowerCase();
+      const res = await (await client(deps)).request({ path: `/api/suppressions?q=${encodeURIComponent(email)}&limit=200`, schema: paginationSchema(suppressionSchema) });
+      // `q` matches part of an address: only the exact one counts.
+      return res.ok ? ok({ suppression: res.data.data.find((s) => s.email.toLowerCase() === email) ?? null }) : res;
     }
     case 'templates.list':
       return (await client(deps)).request({ path: '/api/templates?limit=100', schema: templateListResponse });
@@ -95,6 +118,19 @@ export async function handleMessage(msg: RuntimeMessage, deps: RouterDeps): Prom
     case 'replies.observed':
       return (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse });
   }
+}
+
+/** A sequence takes prospects, not addresses: find the recipient's record, or create it. */
+async function addLead(api: ApiClient, campaignId: string, email: string): Promise<RuntimeResult> {
+  const found = await api.request({ path: `/api/prospects/lookup?email=${encodeURIComponent(email)}`, schema: lookupProspectResponse });
+  if (!found.ok) return found;
+  let prospect = found.data.prospect;
+  if (!prospect) {
+    const created = await api.request({ method: 'POST', path: '/api/prospects', body: { email }, schema: prospectSchema });
+    if (!created.ok) return created;
+    prospect = created.data;
+  }
+  return api.request({ method: 'POST', path: `/api/campaigns/${encodeURIComponent(campaignId)}/leads`, body: { prospectIds: [prospect.id] }, schema: addLeadsResponse });
 }
 
 async function client(deps: RouterDeps, withToken = true): Promise<ApiClient> {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { observedReplyRequest } from '../../shared/contracts/tracking';
 import { parseRuntimeMessage } from '../../shared/messages';
-import { observedRepliesOf } from './thread-session';
+import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
+import { observedRepliesOf, startThreadSession, type Ask } from './thread-session';
 
 const thread = { threadId: '18f00000000000aa', subject: 'Onboarding at Acme' };
 const at = new Date('2026-11-20T10:00:00Z');
@@ -32,5 +33,45 @@ describe('light mode: what the content script reports of a thread', () => {
     expect(reports[0]!.date).toBe(at.toISOString());
     expect(reports[0]!.snippet).toHaveLength(20_000);
     expect(observedReplyRequest.safeParse(reports[0]).success).toBe(true);
+  });
+});
+
+describe('tracking sidebar session', () => {
+  const campaign = { id: 'c-1', name: 'Q4 SDR', status: 'active', steps: [{}, {}] };
+  const email = { id: 'e-1', to: 'ada@prospect.test', subject: 'Ramp', status: 'SENT', campaignId: 'c-1' };
+  /** The service worker as the content script sees it: answers by message type, and remembers what was asked. */
+  function worker() {
+    const asked: RuntimeMessage[] = [];
+    const answers: Partial<Record<RuntimeMessage['type'], (m: RuntimeMessage) => unknown>> = {
+      'tracking.selfView': () => ({ recorded: true }),
+      'thread.emails': () => ({ data: [email] }),
+      'session.get': () => ({ session: null }),
+      'email.events': () => ({ data: [], figures: undefined }),
+      'prospect.lookup': () => ({ prospect: { id: 'p-1', email: 'ada@prospect.test', firstName: 'Ada', lastName: null, company: 'Acme', title: null } }),
+      'campaigns.list': () => ({ data: [campaign, { ...campaign, id: 'c-2', name: 'Other' }] }),
+      'campaign.setRunning': (m) => ({ ...campaign, status: m.type === 'campaign.setRunning' && m.running ? 'active' : 'paused' }),
+    };
+    const ask = (async (m: RuntimeMessage): Promise<RuntimeResult> => {
+      asked.push(m);
+      const answer = answers[m.type];
+      return answer ? { ok: true, data: answer(m) } : { ok: false, error: { code: 'NOT_AVAILABLE', message: 'no' } };
+    }) as Ask;
+    return { ask, asked };
+  }
+
+  it('shows the prospect and the sequence behind the thread, and pauses and resumes it', async () => {
+    const w = worker();
+    const session = startThreadSession({ threadId: 't-1', subject: 'Ramp', messages: async () => [], mountSidebar: () => document.body }, w.ask);
+    await vi.waitFor(() => expect(session.store.getState().phase).toBe('ready'));
+    const state = session.store.getState();
+    expect(state.prospect).toMatchObject({ firstName: 'Ada', company: 'Acme' });
+    expect(Object.keys(state.campaigns)).toEqual(['c-1']);
+    expect(w.asked).toContainEqual({ type: 'tracking.selfView', threadId: 't-1' });
+
+    await session.setRunning('c-1', false);
+    expect(w.asked.at(-1)).toEqual({ type: 'campaign.setRunning', campaignId: 'c-1', running: false });
+    expect(session.store.getState().campaigns['c-1']?.status).toBe('paused');
+    await session.setRunning('c-1', true);
+    expect(session.store.getState().campaigns['c-1']?.status).toBe('active');
   });
 });

@@ -1,6 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { z } from 'zod';
 import type { Email } from '../../shared/contracts/emails';
+import type { Campaign } from '../../shared/contracts/campaigns';
+import type { Prospect } from '../../shared/contracts/prospects';
 import type { emailEventSchema, emailFiguresSchema } from '../../shared/contracts/events';
 import type { ObservedReplyRequest } from '../../shared/contracts/tracking';
 import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
@@ -18,6 +20,10 @@ export interface ThreadState {
   emails: TrackedEmail[];
   /** Inbound messages of this thread reported to the API (light mode), by outcome. */
   reported: Record<string, number>;
+  /** Who the thread's Lumina emails went to (null: no prospect record). */
+  prospect?: Prospect | null;
+  /** The sequences those emails belong to, by id. */
+  campaigns: Record<string, Campaign>;
   note?: string;
 }
 
@@ -31,7 +37,7 @@ export type ThreadSession = ReturnType<typeof startThreadSession>;
  * thread with its events. `refresh()` does it again.
  */
 export function startThreadSession(thread: ThreadHandle, ask: Ask) {
-  const store = createStore<ThreadState>(() => ({ phase: 'loading', emails: [], reported: {} }));
+  const store = createStore<ThreadState>(() => ({ phase: 'loading', emails: [], reported: {}, campaigns: {} }));
   const refresh = async () => {
     store.setState({ phase: 'loading', note: undefined });
     const [, list] = await Promise.all([
@@ -40,11 +46,21 @@ export function startThreadSession(thread: ThreadHandle, ask: Ask) {
     ]);
     if (!list.ok) return store.setState({ phase: 'error', note: describeError(list.error) });
     const reported = list.data.data.length ? await reportInbound(thread, ask) : {};
-    const emails = await Promise.all(list.data.data.map((e) => withEvents(e, ask)));
-    store.setState({ phase: 'ready', emails, reported });
+    const [emails, prospect, campaigns] = await Promise.all([
+      Promise.all(list.data.data.map((e) => withEvents(e, ask))),
+      prospectOf(list.data.data[0], ask),
+      campaignsOf(list.data.data, ask),
+    ]);
+    store.setState({ phase: 'ready', emails, reported, prospect, campaigns });
+  };
+  /** Pause or resume the sequence behind this thread; the sidebar shows the API's answer. */
+  const setRunning = async (campaignId: string, running: boolean) => {
+    const res = await ask<Campaign>({ type: 'campaign.setRunning', campaignId, running });
+    if (!res.ok) return store.setState({ note: describeError(res.error) });
+    store.setState((s) => ({ note: undefined, campaigns: { ...s.campaigns, [campaignId]: res.data } }));
   };
   void refresh();
-  return { store, refresh };
+  return { store, refresh, setRunning };
 }
 
 /**
@@ -78,6 +94,19 @@ async function reportInbound(thread: ThreadHandle, ask: Ask): Promise<Record<str
     outcomes[key] = (outcomes[key] ?? 0) + 1;
   }
   return outcomes;
+}
+
+async function prospectOf(email: Email | undefined, ask: Ask): Promise<Prospect | null | undefined> {
+  if (!email) return undefined;
+  const res = await ask<{ prospect: Prospect | null }>({ type: 'prospect.lookup', email: email.to });
+  return res.ok ? res.data.prospect : undefined;
+}
+
+async function campaignsOf(emails: Email[], ask: Ask): Promise<Record<string, Campaign>> {
+  const ids = new Set(emails.map((e) => e.campaignId).filter((id): id is string => Boolean(id)));
+  if (!ids.size) return {};
+  const res = await ask<{ data: Campaign[] }>({ type: 'campaigns.list' });
+  return res.ok ? Object.fromEntries(res.data.data.filter((c) => ids.has(c.id)).map((c) => [c.id, c])) : {};
 }
 
 async function withEvents(email: Email, ask: Ask): Promise<TrackedEmail> {

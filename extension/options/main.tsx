@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Mailbox } from '../../shared/contracts/mailboxes';
+import type { RuntimeResult } from '../../shared/messages';
 import type { StoredSession } from '../state/session';
 import { ask, describeError } from '../state/runtime';
 import '../ui/page.css';
@@ -13,11 +15,13 @@ function Options() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [note, setNote] = useState<string>();
+  const [mailboxes, setMailboxes] = useState<RuntimeResult<{ data: Mailbox[] }>>();
   const refresh = () =>
-    ask<SessionInfo>({ type: 'session.get' }).then((r) => {
+    ask<SessionInfo>({ type: 'session.get' }).then(async (r) => {
       if (!r.ok) return;
       setInfo(r.data);
       setApiUrl(r.data.apiUrl);
+      setMailboxes(r.data.session ? await ask<{ data: Mailbox[] }>({ type: 'mailboxes.list' }) : undefined);
     });
   useEffect(() => void refresh(), []);
   const act = async (p: ReturnType<typeof ask>, done: string) => {
@@ -39,7 +43,8 @@ function Options() {
         <fieldset data-testid="signed-in">
           <legend>Signed in</legend>
           <p>{info.session.user.email} — workspace {info.session.workspace.name} ({info.session.workspace.role})</p>
-          <p>Gmail mode: {info.session.workspace.gmailMode}</p>
+          <p data-testid="gmail-mode">Gmail mode: {info.session.workspace.gmailMode === 'light' ? 'light (replies read from what Gmail shows you)' : 'full (replies read from the mailbox)'}</p>
+          <ConnectedMailboxes mailboxes={mailboxes} />
           <button onClick={() => void act(ask({ type: 'session.logout' }), 'Signed out.')}>Sign out</button>
         </fieldset>
       ) : (
@@ -53,6 +58,22 @@ function Options() {
       )}
       {note && <p className="note" data-testid="note">{note}</p>}
     </main>
+  );
+}
+
+/** The mailboxes Lumina sends from in this workspace, and whether each still works. */
+function ConnectedMailboxes({ mailboxes }: { mailboxes: RuntimeResult<{ data: Mailbox[] }> | undefined }) {
+  if (!mailboxes) return <p>Mailbox: loading…</p>;
+  if (!mailboxes.ok) return <p className="note">Mailbox: {describeError(mailboxes.error)}</p>;
+  if (mailboxes.data.data.length === 0) return <p className="note" data-testid="mailbox">No mailbox connected: sign in with Google to send from Gmail.</p>;
+  return (
+    <ul data-testid="mailbox">
+      {mailboxes.data.data.map((m) => (
+        <li key={m.id}>
+          {m.email} — {m.provider === 'sandbox' ? 'sandbox mailbox' : 'Gmail'}, {m.status}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -2,16 +2,22 @@ import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { z } from 'zod';
 import type { RuntimeResult } from '../../shared/messages';
-import type { Figures, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import type { Figures, campaignFiguresSchema, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import type { Email } from '../../shared/contracts/emails';
+import type { Mailbox } from '../../shared/contracts/mailboxes';
 import type { StoredSession, HostStatus } from '../state/session';
 import { ask, describeError } from '../state/runtime';
 import { TimelineChart } from './timeline-chart';
+import { ActiveCampaigns, Budget, RecentActivity, SentToday } from './sections';
 import '../ui/page.css';
 
 interface SessionInfo { apiUrl: string; session: StoredSession | null; host: HostStatus | null }
 interface Dashboard {
   stats: RuntimeResult<z.infer<typeof statsResponse>>;
   timeline: RuntimeResult<z.infer<typeof timelineResponse>>;
+  mailboxes: RuntimeResult<{ data: Mailbox[] }>;
+  campaigns: RuntimeResult<{ data: Array<z.infer<typeof campaignFiguresSchema>> }>;
+  recent: RuntimeResult<{ data: Email[] }>;
 }
 
 /** The headline figures, in the order a rep reads them. */
@@ -35,7 +41,8 @@ function Popup() {
   useEffect(() => {
     if (!info?.session) return;
     setDash(undefined);
-    void ask<Dashboard>({ type: 'dashboard.get', days }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    void ask<Dashboard>({ type: 'dashboard.get', days, ...(tz ? { tz } : {}) }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
   }, [info, days]);
 
   if (!info) return <main><p>Loading…</p></main>;
@@ -52,7 +59,7 @@ function Popup() {
             {([7, 30] as const).map((d) => <button key={d} className={d === days ? 'on' : ''} onClick={() => setDays(d)}>{d} days</button>)}
           </div>
           {!dash && <p data-testid="loading">Loading…</p>}
-          {dash && 'error' in dash && <p className="error">{dash.error}</p>}
+          {dash && 'error' in dash && <p className="error" data-testid="dashboard-error">{dash.error}</p>}
           {dash && 'stats' in dash && <Figures dash={dash} />}
         </>
       )}
@@ -65,6 +72,7 @@ function Figures({ dash }: { dash: Dashboard }) {
   const timeline = dash.timeline;
   return (
     <>
+      <SentToday timeline={timeline} />
       <section data-testid="stats">
         {stats.ok ? (
           <dl>{HEADLINE.map(([k, name]) => <div key={k} data-stat={k}><dt>{name}</dt><dd>{formatValue(k, stats.data.figures[k])}</dd></div>)}</dl>
@@ -75,6 +83,9 @@ function Figures({ dash }: { dash: Dashboard }) {
       <section data-testid="timeline">
         {timeline.ok ? <TimelineChart points={timeline.data.days} /> : <p className="note">Timeline: {describeError(timeline.error)}</p>}
       </section>
+      <Budget mailboxes={dash.mailboxes} />
+      <RecentActivity recent={dash.recent} />
+      <ActiveCampaigns campaigns={dash.campaigns} />
     </>
   );
 }

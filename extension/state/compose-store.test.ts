@@ -28,4 +28,25 @@ describe('compose store', () => {
     const score = scoreEmail({ subject: 'Ramp time at Acme', body: clean });
     expect(presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp time at Acme', bodyText: clean, score }).filter((w) => !w.startsWith('The score'))).toEqual([]);
   });
+
+  it('warns about sequence mail without an unsubscribe line, and about a suppressed recipient', () => {
+    const body = 'Hi Ada,\n\nI saw Acme is hiring three SDRs this quarter. Teams like yours use Lumina to halve ramp time.\n\nWould a 15-minute call on Thursday work?\n\nRita';
+    const base = { to: ['ada@prospect.test'], subject: 'Ramp time at Acme', bodyText: body, score: scoreEmail({ subject: 'Ramp time at Acme', body }) };
+    const relevant = (w: string[]) => w.filter((x) => !x.startsWith('The score'));
+    expect(relevant(presendWarnings({ ...base, sequence: { name: 'Q4 SDR' } }))).toEqual([expect.stringContaining('without an unsubscribe line')]);
+    const withOptOut = `${body}\n\nNot for you? Reply "unsubscribe" and I will stop.`;
+    expect(relevant(presendWarnings({ ...base, bodyText: withOptOut, sequence: { name: 'Q4 SDR' } }))).toEqual([]);
+    expect(relevant(presendWarnings({ ...base, suppression: { reason: 'hard_bounce' } }))).toEqual(['ada@prospect.test is suppressed (hard bounce): Lumina will not send to this address.']);
+    // A list that could not be read is said, not taken as "not suppressed".
+    expect(relevant(presendWarnings({ ...base, suppression: 'Not available yet on this Lumina server.' }))).toEqual([expect.stringContaining('Could not check the suppression list')]);
+    expect(relevant(presendWarnings({ ...base, suppression: null }))).toEqual([]);
+  });
+
+  it('warns past Gmail\'s 102 KB clip and on many links', () => {
+    const links = Array.from({ length: 6 }, (_, i) => `https://acme.example/${i}`).join('\n');
+    const long = `Hi Ada,\n\n${'Lumina halves ramp time. '.repeat(4_500)}\n${links}`;
+    const warnings = presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp', bodyText: long, score: scoreEmail({ subject: 'Ramp', body: long }) });
+    expect(warnings).toContain('Over 102 KB: Gmail will clip this message.');
+    expect(warnings.some((w) => /^\d+ links/.test(w))).toBe(true);
+  });
 });

@@ -28,6 +28,8 @@ export interface ComposeState {
   glow: GlowSlice;
   track: { opens: boolean; clicks: boolean };
   sendAt: string;
+  /** The sequence the recipient was added to from this compose: the email is sent under it. */
+  sequence?: { campaignId: string; name: string };
   send: { state: 'idle' | 'checking' | 'sending' | 'sent' | 'error'; message?: string; warnings?: string[]; emailId?: string };
 }
 

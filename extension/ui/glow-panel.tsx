@@ -10,6 +10,8 @@ import { ask, describeError } from '../state/runtime';
 import { streamGenerate } from '../state/ai-stream-client';
 import { presendWarnings } from './presend-check';
 import { TemplatePicker } from './template-picker';
+import { SequencePicker } from './sequence-picker';
+import { KeptCopies } from './kept-copies';
 
 type AiAction = 'personalize' | 'rewrite' | 'subject-lines';
 
@@ -61,8 +63,10 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
 
   const sendWithLumina = async (confirmed: boolean) => {
     const st = session.getState();
-    const warnings = presendWarnings(st);
-    if (!confirmed && warnings.length) return session.setState({ send: { state: 'checking', warnings } });
+    if (!confirmed) {
+      const warnings = presendWarnings({ ...st, suppression: await suppressionOf(st.to[0]) });
+      if (warnings.length) return session.setState({ send: { state: 'checking', warnings } });
+    }
     // A double click must not start a second request.
     if (sending.current) return;
     sending.current = true;
@@ -81,6 +85,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         bodyText: st.bodyText,
         draftId: st.draftId,
         track: st.track,
+        ...(st.sequence ? { campaignId: st.sequence.campaignId } : {}),
         ...(st.sendAt ? { scheduledAt: new Date(st.sendAt).toISOString() } : {}),
       },
     });
@@ -97,6 +102,8 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         <span className="saved" data-testid="saved">{s.saved === 'restored' ? 'Restored draft' : s.saved === 'saved' ? `Saved v${s.version}` : 'Editing…'}</span>
       </header>
       <TemplatePicker session={session} compose={compose} onInserted={composeSession.edited} />
+      <SequencePicker session={session} />
+      <KeptCopies session={composeSession} draftId={s.draftId} />
       <ul className="signals" data-testid="signals">
         {s.score.signals.filter((g) => g.impact > 0).slice(0, 5).map((g) => (
           <li key={g.id} className={g.severity}>{g.message}</li>
@@ -160,6 +167,13 @@ function Suggestion(props: { glow: SuggestionResponse; current: { subject: strin
       <button onClick={props.onReject}>Reject</button>
     </div>
   );
+}
+
+/** The recipient's suppression (null: none), or why the list could not be checked. */
+async function suppressionOf(email: string | undefined): Promise<{ reason: string } | null | string> {
+  if (!email) return null;
+  const res = await ask<{ suppression: { reason: string } | null }>({ type: 'suppression.check', email });
+  return res.ok ? res.data.suppression : describeError(res.error);
 }
 
 /** The Idempotency-Key of a draft's send. */

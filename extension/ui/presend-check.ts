@@ -1,11 +1,22 @@
 import { listVariables } from '../../shared/template-vars';
 import { GMAIL_CLIP_BYTES, type ScoreResult } from '../../shared/score/score-email';
 
+export interface PresendInput {
+  to: string[];
+  subject: string;
+  bodyText: string;
+  score: ScoreResult;
+  /** Sequence mail must let the prospect opt out in the text itself. */
+  sequence?: { name: string };
+  /** The recipient's suppression, `null` when not suppressed, a message when the list could not be checked. */
+  suppression?: { reason: string } | null | string;
+}
+
 /**
- * What the rep should know before "Send with Lumina": warnings only — the rep decides.
- * (Suppressed recipients are refused by the API itself, with a message the panel shows.)
+ * What the rep should know before "Send with Lumina": warnings only — the rep decides
+ * (and the API still refuses a suppressed address, whatever the rep chooses).
  */
-export function presendWarnings(input: { to: string[]; subject: string; bodyText: string; score: ScoreResult }): string[] {
+export function presendWarnings(input: PresendInput): string[] {
   const warnings: string[] = [];
   if (input.to.length === 0) warnings.push('No recipient yet.');
   if (input.to.length > 1) warnings.push(`Lumina sends to one recipient at a time; only ${input.to[0]} gets this tracked email.`);
@@ -15,5 +26,11 @@ export function presendWarnings(input: { to: string[]; subject: string; bodyText
   if (input.score.stats.links > 3) warnings.push(`${input.score.stats.links} links: many links hurt deliverability.`);
   const unresolved = [...new Set([...listVariables(input.subject), ...listVariables(input.bodyText)].map((v) => v.name))];
   if (unresolved.length) warnings.push(`Unfilled variables: ${unresolved.map((v) => `{{${v}}}`).join(', ')}.`);
+  if (input.sequence && !UNSUBSCRIBE.test(input.bodyText)) warnings.push(`Sequence mail (“${input.sequence.name}”) without an unsubscribe line: add a way to opt out.`);
+  if (typeof input.suppression === 'string') warnings.push(`Could not check the suppression list: ${input.suppression}`);
+  else if (input.suppression) warnings.push(`${input.to[0]} is suppressed (${input.suppression.reason.replace('_', ' ')}): Lumina will not send to this address.`);
   return warnings;
 }
+
+/** An opt-out the prospect can read in the text. */
+const UNSUBSCRIBE = /unsubscribe|opt[ -]?out/i;

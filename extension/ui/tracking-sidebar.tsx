@@ -1,4 +1,6 @@
 import { useStore } from 'zustand';
+import type { Campaign } from '../../shared/contracts/campaigns';
+import type { Prospect } from '../../shared/contracts/prospects';
 import type { ThreadHandle } from '../content/host';
 import type { ThreadSession, TrackedEmail } from '../content/thread-session';
 
@@ -12,9 +14,33 @@ export function TrackingSidebar({ thread, session }: { thread: ThreadHandle; ses
       {s.note && <p className="note">{s.note}</p>}
       {s.phase === 'loading' && <p>Loading…</p>}
       {s.phase === 'ready' && s.emails.length === 0 && <p>No Lumina email in this thread.</p>}
+      {s.prospect !== undefined && <ProspectCard prospect={s.prospect} email={s.emails[0]?.to} />}
+      {Object.values(s.campaigns).map((c) => <SequenceState key={c.id} campaign={c} onRunning={(running) => void session.setRunning(c.id, running)} />)}
       {s.emails.map((e) => <TrackedEmailCard key={e.id} email={e} />)}
       <button onClick={() => void session.refresh()} disabled={s.phase === 'loading'}>Refresh</button>
     </section>
+  );
+}
+
+function ProspectCard({ prospect: p, email }: { prospect: Prospect | null; email?: string }) {
+  if (!p) return <p className="card" data-testid="prospect-card">{email}: no prospect record yet.</p>;
+  const name = [p.firstName, p.lastName].filter(Boolean).join(' ');
+  return (
+    <div className="card" data-testid="prospect-card">
+      <b>{name || p.email}</b>
+      {name && <> · {p.email}</>}
+      {(p.title || p.company) && <p className="meta">{[p.title, p.company].filter(Boolean).join(' at ')}</p>}
+    </div>
+  );
+}
+
+function SequenceState({ campaign: c, onRunning }: { campaign: Campaign; onRunning(running: boolean): void }) {
+  return (
+    <div className="card" data-testid="sequence-state" data-status={c.status}>
+      Sequence <b>{c.name}</b>: {c.status} · {c.steps.length} steps
+      {c.status === 'active' && <button onClick={() => onRunning(false)}>Pause</button>}
+      {c.status === 'paused' && <button onClick={() => onRunning(true)}>Resume</button>}
+    </div>
   );
 }
 
@@ -28,7 +54,7 @@ function TrackedEmailCard({ email: e }: { email: TrackedEmail }) {
       <p>Status: <span data-testid="email-status">{e.status}</span>{e.sentAt && <> · sent {when(e.sentAt)}</>}</p>
       <p data-testid="email-counts">
         Opens: <span data-testid="human-opens">{count('open', false)}</span> human, <span data-testid="machine-opens">{count('open', true)}</span> machine · Clicks:{' '}
-        {count('click', false)} · Replies: <span data-testid="replies">{count('reply')}</span>
+        <span data-testid="human-clicks">{count('click', false)}</span> · Replies: <span data-testid="replies">{count('reply')}</span>
       </p>
       {activity.length > 0 && (
         <ol className="events" data-testid="events">
