@@ -10,6 +10,7 @@ import { registerSequenceWorker } from './sequence.worker';
 import { registerLeadResumeWorker } from '../modules/replies/resume.worker';
 import { registerWebhookWorker } from '../modules/webhooks/deliver';
 import { registerInboxSync } from './inbox-sync.worker';
+import { registerEventWriter } from '../modules/tracking/recorder';
 
 /** REDIS_URL → BullMQ; otherwise the inline driver on the database. */
 export function openQueue(config: Pick<Config, 'redisUrl'>, db: Db, onError?: (err: Error) => void): QueuePort {
@@ -29,6 +30,7 @@ export const workerRegistry: Array<(deps: Deps) => void | (() => Promise<void>)>
 workerRegistry.push((deps) => registerLeadResumeWorker(deps));
 workerRegistry.push((deps) => registerWebhookWorker(deps));
 workerRegistry.push((deps) => registerInboxSync(deps));
+workerRegistry.push((deps) => registerEventWriter(deps));
 
 export function startWorkers(deps: Deps): () => Promise<void> {
   const stops = workerRegistry.map((register) => register(deps)).filter((s): s is () => Promise<void> => typeof s === 'function');

@@ -35,12 +35,19 @@ export interface RecorderOptions {
   maxBatch?: number;
   /** Clicks are held this long so a burst over every link is seen whole before classifying. */
   clickHoldMs?: number;
-  /** Rows per INSERT statement. */
-  chunkRows?: number;
-  onRecorded?: (events: RecordedEvent[]) => void;
+  /**
+   * Where a ready batch goes: `write` classifies and inserts it here; `queue` hands it to the
+   * events queue, whose worker (any worker process) writes it. `recorderFor` picks `queue`
+   * on BullMQ, so API processes answer hits and workers do the database work.
+   */
+  sink?: 'write' | 'queue';
 }
 
 type RecorderDeps = Pick<Deps, 'db' | 'logger' | 'queue'>;
+
+export const EVENTS_QUEUE = 'events';
+/** A batch that cannot be written now (database down) is retried for about eight minutes. */
+const EVENTS_RETRY = { attempts: 10, backoffMs: 500 };
 
 const recorders = new WeakMap<object, EventRecorder>();
 
@@ -48,7 +55,7 @@ const recorders = new WeakMap<object, EventRecorder>();
 export function recorderFor(deps: RecorderDeps): EventRecorder {
   let r = recorders.get(deps);
   if (!r) {
-    r = createEventRecorder(deps, { onRecorded: (events) => publishEvents(deps, events) });
+    r = createEventRecorder(deps, { sink: deps.queue.driver === 'bullmq' ? 'queue' : 'write' });
     recorders.set(deps, r);
   }
   return r;
@@ -60,7 +67,7 @@ export async function closeEventRecorder(deps: RecorderDeps) {
 }
 
 export function createEventRecorder(deps: RecorderDeps, options: RecorderOptions = {}): EventRecorder {
-  const { flushMs = 100, maxBatch = 2000, clickHoldMs = thresholds.burstMs + 100, chunkRows = 5000, onRecorded } = options;
+  const { flushMs = 100, maxBatch = 2000, clickHoldMs = thresholds.burstMs + 100, sink = 'write' } = options;
   let buffer: RawHit[] = [];
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
@@ -81,14 +88,13 @@ export function createEventRecorder(deps: RecorderDeps, options: RecorderOptions
     const held: RawHit[] = [];
     for (const hit of buffer) (all || hit.kind === 'open' || now - hit.at.getTime() >= clickHoldMs ? ready : held).push(hit);
     if (!ready.length) return;
-    const context = buffer;
     buffer = held;
+    const heldClicks = held.filter((h) => h.kind === 'click');
     try {
-      const rows = await classifyHits(deps, ready, context);
-      for (let i = 0; i < rows.length; i += chunkRows) await insertEvents(deps.db, rows.slice(i, i + chunkRows));
-      if (rows.length) onRecorded?.(rows);
+      if (sink === 'queue') await deps.queue.enqueue(EVENTS_QUEUE, 'record', toBatch(ready, heldClicks), EVENTS_RETRY);
+      else await writeHits(deps, ready, heldClicks);
     } catch (err) {
-      // Put them back: a database hiccup delays events, it does not drop them.
+      // Put them back: a database or Redis hiccup delays events, it does not drop them.
       buffer = ready.concat(buffer);
       throw err;
     }
@@ -109,6 +115,39 @@ export function createEventRecorder(deps: RecorderDeps, options: RecorderOptions
     pending: () => buffer.length,
   };
 }
+
+/** A batch as it travels through the events queue (JSON: dates as ISO strings). */
+interface HitBatch {
+  hits: Array<Omit<RawHit, 'at'> & { at: string }>;
+  /** Clicks still held in the buffer, so a burst split across batches is still seen whole. */
+  heldClicks: Array<Omit<RawHit, 'at'> & { at: string }>;
+}
+
+const toBatch = (hits: RawHit[], heldClicks: RawHit[]): HitBatch => ({
+  hits: hits.map((h) => ({ ...h, at: h.at.toISOString() })),
+  heldClicks: heldClicks.map((h) => ({ ...h, at: h.at.toISOString() })),
+});
+const revive = (hits: HitBatch['hits']): RawHit[] => hits.map((h) => ({ ...h, at: new Date(h.at) }));
+
+/**
+ * The events worker (BullMQ only: on the inline driver the recorder writes in-process, since
+ * queueing there would be one more Postgres write per batch). One batch at a time keeps a
+ * click burst's classification in order.
+ */
+export function registerEventWriter(deps: Deps) {
+  if (deps.queue.driver !== 'bullmq') return;
+  deps.queue.process<HitBatch>(EVENTS_QUEUE, (job) => writeHits(deps, revive(job.data.hits), revive(job.data.heldClicks)), { concurrency: 1 });
+}
+
+/** Classifies a batch, writes it, and announces it to webhooks. */
+async function writeHits(deps: RecorderDeps, ready: RawHit[], heldClicks: RawHit[]) {
+  const rows = await classifyHits(deps, ready, heldClicks);
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) await insertEvents(deps.db, rows.slice(i, i + CHUNK_ROWS));
+  if (rows.length) publishEvents(deps, rows);
+}
+
+/** Rows per INSERT statement. */
+const CHUNK_ROWS = 5000;
 
 /**
  * One INSERT … SELECT FROM json_to_recordset($1): a single bind parameter whatever the batch
@@ -140,14 +179,15 @@ export async function insertEvents(db: Db, rows: RecordedEvent[]) {
 }
 
 /** Looks up what classification needs for a whole batch at once (three queries), then decides each hit. */
-async function classifyHits(deps: RecorderDeps, ready: RawHit[], buffered: RawHit[]): Promise<RecordedEvent[]> {
-  const ids = [...new Set(ready.map((h) => h.emailId))];
+async function classifyHits(deps: RecorderDeps, ready: RawHit[], heldClicks: RawHit[]): Promise<RecordedEvent[]> {
+  const byEmail = groupBy(ready, (h) => h.emailId);
+  const ids = [...byEmail.keys()];
   const known = new Map(
     (await deps.db.select({ id: emails.id, workspaceId: emails.workspaceId, sentAt: emails.sentAt }).from(emails).where(inArray(emails.id, ids))).map((e) => [e.id, e]),
   );
   const firstAt = ready.reduce((min, h) => Math.min(min, h.at.getTime()), Infinity);
-  const openIds = ids.filter((id) => known.has(id) && ready.some((h) => h.kind === 'open' && h.emailId === id));
-  const clickIds = ids.filter((id) => known.has(id) && ready.some((h) => h.kind === 'click' && h.emailId === id));
+  const openIds = ids.filter((id) => known.has(id) && byEmail.get(id)!.some((h) => h.kind === 'open'));
+  const clickIds = ids.filter((id) => known.has(id) && byEmail.get(id)!.some((h) => h.kind === 'click'));
   const views = openIds.length
     ? await deps.db.select({ emailId: selfViews.emailId, seenAt: selfViews.seenAt }).from(selfViews).where(and(inArray(selfViews.emailId, openIds), gte(selfViews.seenAt, new Date(firstAt - thresholds.selfViewAfterMs))))
     : [];
@@ -157,6 +197,9 @@ async function classifyHits(deps: RecorderDeps, ready: RawHit[], buffered: RawHi
         .from(emailEvents)
         .where(and(inArray(emailEvents.emailId, clickIds), eq(emailEvents.type, 'click'), gte(emailEvents.occurredAt, new Date(firstAt - thresholds.burstMs))))
     : [];
+  const viewsOf = groupBy(views, (v) => v.emailId);
+  // Every click of an email we know of besides the one being judged: stored, in this batch, or held.
+  const clicksOf = groupBy([...storedClicks.map((c) => ({ ...c, hit: undefined as RawHit | undefined })), ...ready.concat(heldClicks).filter((h) => h.kind === 'click').map((h) => ({ emailId: h.emailId, at: h.at, linkIndex: h.linkIndex ?? null, hit: h as RawHit | undefined }))], (c) => c.emailId);
 
   const rows: RecordedEvent[] = [];
   for (const hit of ready) {
@@ -164,14 +207,11 @@ async function classifyHits(deps: RecorderDeps, ready: RawHit[], buffered: RawHi
     if (!email) continue; // a deleted email: nothing to attach the hit to
     const verdict: Verdict =
       hit.kind === 'open'
-        ? classifyOpen(hit, { sentAt: email.sentAt, selfViews: views.filter((v) => v.emailId === hit.emailId).map((v) => v.seenAt) })
+        ? classifyOpen(hit, { sentAt: email.sentAt, selfViews: (viewsOf.get(hit.emailId) ?? []).map((v) => v.seenAt) })
         : classifyClick(hit, {
             sentAt: email.sentAt,
             linkIndex: hit.linkIndex ?? 0,
-            otherClicks: [
-              ...storedClicks.filter((c) => c.emailId === hit.emailId).map((c) => ({ at: c.at, linkIndex: c.linkIndex ?? 0 })),
-              ...buffered.filter((b) => b !== hit && b.kind === 'click' && b.emailId === hit.emailId).map((b) => ({ at: b.at, linkIndex: b.linkIndex ?? 0 })),
-            ],
+            otherClicks: (clicksOf.get(hit.emailId) ?? []).filter((c) => c.hit !== hit).map((c) => ({ at: c.at, linkIndex: c.linkIndex ?? 0 })),
           });
     rows.push({
       workspaceId: email.workspaceId,
@@ -188,4 +228,15 @@ async function classifyHits(deps: RecorderDeps, ready: RawHit[], buffered: RawHi
     });
   }
   return rows;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

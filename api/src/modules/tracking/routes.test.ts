@@ -4,7 +4,8 @@ import { and, count, eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { campaignLeads, campaigns, emailEvents, prospects, suppressions } from '../../../../db/schema';
 import { clickUrl, openPixelUrl, signToken, unsubscribeUrl } from './tokens';
-import { closeEventRecorder, recorderFor } from './recorder';
+import { closeEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from './recorder';
+import { haveService } from '../../../test/services';
 import { seedSentEmail } from './fixtures';
 import { serveOnFreePort } from '../../http-server';
 
@@ -260,4 +261,31 @@ describe('a burst of pixel hits over a real port', () => {
     expect(ok).toBe(total);
     expect(n!.n).toBe(total);
   }, 120_000);
+});
+
+describe.runIf(haveService('redis', 'pixel hits through the BullMQ events queue'))('pixel hits on the BullMQ driver', () => {
+  it('hands batches to the events queue; they wait there until a worker writes them, and none is lost', async () => {
+    const brt = await createTestRuntime({ queue: 'bullmq' });
+    try {
+      const owner = await signIn(brt.app, 'owner@bull-pixel.test');
+      const email = await seedSentEmail(brt.deps.db, owner.workspace.id);
+      const url = path(openPixelUrl('http://x', brt.config.trackingSecret, email.id));
+      for (let i = 0; i < 250; i++) expect((await brt.app.request(url, { headers: { 'user-agent': CHROME } })).status).toBe(200);
+      await recorderFor(brt.deps).flush(true);
+      expect(recorderFor(brt.deps).pending()).toBe(0);
+      // No worker yet: the batch is in Redis, not in Postgres.
+      expect((await brt.deps.queue.counts(EVENTS_QUEUE)).waiting).toBeGreaterThanOrEqual(1);
+      const rows = () => brt.deps.db.select({ n: count() }).from(emailEvents).where(eq(emailEvents.emailId, email.id)).then((r) => r[0]!.n);
+      expect(await rows()).toBe(0);
+      registerEventWriter(brt.deps);
+      const deadline = Date.now() + 20_000;
+      while ((await rows()) < 250 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await rows()).toBe(250);
+      const [sample] = await brt.deps.db.select().from(emailEvents).where(eq(emailEvents.emailId, email.id)).limit(1);
+      expect(sample).toMatchObject({ type: 'open', machine: false, reason: 'human', userAgent: CHROME });
+    } finally {
+      await closeEventRecorder(brt.deps);
+      await brt.close();
+    }
+  });
 });
