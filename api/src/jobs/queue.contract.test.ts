@@ -139,6 +139,42 @@ for (const driver of drivers) {
       expect(await q.remove(name, 'cancel-me')).toBe(false);
     });
 
+    it('runs up to `concurrency` jobs at once', async () => {
+      const q = driver.open();
+      const name = qname();
+      let running = 0;
+      let peak = 0;
+      let done = 0;
+      q.process(name, async () => {
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, 150));
+        running--;
+        done++;
+      }, { concurrency: 3 });
+      for (let i = 0; i < 6; i++) await q.enqueue(name, 'work', { i });
+      await until(() => done === 6);
+      expect(peak).toBe(3);
+    });
+
+    it('closes gracefully: the running job finishes and is not run again', async () => {
+      const before = driver.open();
+      const name = qname();
+      let started = 0;
+      let finished = 0;
+      before.process(name, async () => {
+        started++;
+        await new Promise((r) => setTimeout(r, 300));
+        finished++;
+      });
+      await before.enqueue(name, 'long', {}, { jobId: 'long' });
+      await until(() => started === 1);
+      await before.close();
+      expect(finished).toBe(1);
+      const after = driver.open();
+      expect(await after.has(name, 'long')).toBe(false);
+      expect((await after.counts(name)).completed).toBe(1);
+    });
+
     it('keeps queued jobs across a restart', async () => {
       const before = driver.open();
       const name = qname();
