@@ -43,6 +43,17 @@ describe('configuration', () => {
     expect(loadConfig({ ...split, LUMINA_ROLE: 'worker' }).role).toBe('worker');
   });
 
+  it('caps request bodies at 1 MB by default', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).bodyLimitBytes).toBe(1024 * 1024);
+  });
+
+  it('offers sandbox login only in embedded or sandbox mode, unless told otherwise', () => {
+    const prod = { DATABASE_URL: 'postgres://u@h/db', ENCRYPTION_KEY: 'ab'.repeat(32), TRACKING_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ ...prod, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' }).sandboxLogin).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir(), SANDBOX_LOGIN: 'false' }).sandboxLogin).toBe(false);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SANDBOX_LOGIN: 'maybe' })).toThrow(/SANDBOX_LOGIN/);
+  });
+
   it('gives the AI provider 20 s by default and reads per-task models', () => {
     const ai = loadConfig({ DATA_DIR: dataDir(), AI_BASE_URL: 'http://127.0.0.1:1/v1', AI_MODEL: 'm', AI_MODEL_OVERRIDES: 'subject-lines=small, classify=tiny' }).ai;
     expect(ai.timeoutMs).toBe(20_000);
