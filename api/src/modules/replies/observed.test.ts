@@ -193,6 +193,45 @@ describe('bounces (the raw message, as the sync worker hands it in)', () => {
     expect((await eventsOf(email.id)).map((e) => [e.type, e.reason])).toEqual([['bounce', 'hard']]);
   });
 
+  it('a spam complaint (ARF) citing our message suppresses the address at once and stops the sequence', async () => {
+    const { address, lead, email } = await leadWithEmail();
+    const arf = [
+      'From: Feedback Loop <fbl@provider.example>',
+      'To: abuse@observed.test',
+      'Subject: Complaint about message',
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=feedback-report; boundary="f"',
+      '',
+      '--f',
+      'Content-Type: text/plain',
+      '',
+      'This is an email abuse report for a message you sent.',
+      '--f',
+      'Content-Type: message/feedback-report',
+      '',
+      'Feedback-Type: abuse',
+      'User-Agent: ProviderFBL/1.0',
+      'Version: 1',
+      `Original-Rcpt-To: ${address}`,
+      '--f',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: rita@observed.test',
+      `To: ${address}`,
+      `Message-ID: ${email.messageId}`,
+      'Subject: Quick question',
+      '--f--',
+      '',
+    ].join('\r\n');
+    const result = await ingestInbound(rt.deps, rep.workspace.id, { raw: arf, messageId: '<fbl-1@provider.example>', providerMessageId: 'gm-c1', from: 'fbl@provider.example' });
+    expect(result).toMatchObject({ status: 'recorded', kind: 'complaint', emailId: email.id });
+    const [s] = await rt.deps.db.select().from(suppressions).where(and(eq(suppressions.workspaceId, rep.workspace.id), eq(suppressions.email, address)));
+    expect(s?.reason).toBe('complaint');
+    expect((await leadOf(lead.id)).status).toBe('stopped');
+    expect((await eventsOf(email.id)).map((e) => e.type)).toEqual(['complaint']);
+  });
+
   it('a DSN for a message that was not ours records nothing and suppresses nobody', async () => {
     const { address, lead, email } = await leadWithEmail();
     // Someone else's mail to the same address bounced: it cites their Message-ID, not ours.
