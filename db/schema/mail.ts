@@ -1,6 +1,7 @@
 import {
   pgTable, uuid, text, timestamp, integer, boolean, jsonb, uniqueIndex, index, bigint, primaryKey,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { workspaces, users } from './identity';
 import { prospects } from './crm';
 import { campaigns, campaignLeads, sequenceSteps } from './campaigns';
@@ -108,12 +109,17 @@ export const emails = pgTable(
 
 export const eventTypes = ['sent', 'open', 'click', 'reply', 'auto_reply', 'bounce', 'complaint', 'unsubscribe'] as const;
 
-/** Append-only: counts and dashboards are derived from these rows. */
+/**
+ * Append-only: counts and dashboards are derived from these rows. The busiest table by far
+ * (every pixel hit is a row), so each index and check here is paid per hit: the workspace has
+ * no foreign key of its own — the email's (cascading from its workspace) already removes a
+ * deleted workspace's events, and each key checked costs a lookup and a row lock per insert.
+ */
 export const emailEvents = pgTable(
   'email_events',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull(),
     emailId: uuid('email_id').notNull().references(() => emails.id, { onDelete: 'cascade' }),
     type: text('type', { enum: eventTypes }).notNull(),
     machine: boolean('machine').notNull().default(false),
@@ -128,12 +134,13 @@ export const emailEvents = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('events_ws_occurred_idx').on(t.workspaceId, t.occurredAt),
     index('events_ws_type_occurred_idx').on(t.workspaceId, t.type, t.occurredAt),
     index('events_email_idx').on(t.emailId, t.occurredAt),
-    // Covers the dashboard aggregates (index-only scans over a workspace's time range).
+    // Covers the dashboard aggregates (index-only scans over a workspace's time range) and, by
+    // its prefix, every other workspace + time-range read.
     index('events_ws_occurred_cover_idx').on(t.workspaceId, t.occurredAt, t.type, t.machine, t.emailId),
-    uniqueIndex('events_ws_dedupe_uq').on(t.workspaceId, t.dedupeKey),
+    // Only facts with a natural key (replies, unsubscribes) carry one: opens and clicks skip this index.
+    uniqueIndex('events_ws_dedupe_uq').on(t.workspaceId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
   ],
 );
 
