@@ -133,12 +133,31 @@ function parseJson<T extends ZodType>(content: string, schema: T): { success: tr
 
 const schemas = new WeakMap<ZodType, Record<string, unknown>>();
 
+/**
+ * The JSON schema sent to the provider. OpenAI's strict mode takes only a subset of JSON
+ * Schema and refuses string length bounds, so those are left out here; zod still checks
+ * them when the answer arrives.
+ */
 function jsonSchemaOf(schema: ZodType): Record<string, unknown> {
   let json = schemas.get(schema);
   if (!json) {
     const { $schema: _drop, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
-    json = rest;
+    json = withoutKeys(rest, STRICT_UNSUPPORTED) as Record<string, unknown>;
     schemas.set(schema, json);
   }
   return json;
+}
+
+const STRICT_UNSUPPORTED = new Set(['minLength', 'maxLength']);
+
+function withoutKeys(node: unknown, keys: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutKeys(n, keys));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).filter(([k]) => !keys.has(k)).map(([k, v]) => [k, k === 'properties' ? mapValues(v, keys) : withoutKeys(v, keys)]));
+}
+
+/** `properties` maps field names to schemas: a field may well be called `maxLength`. */
+function mapValues(props: unknown, keys: Set<string>): unknown {
+  if (!props || typeof props !== 'object') return props;
+  return Object.fromEntries(Object.entries(props).map(([name, s]) => [name, withoutKeys(s, keys)]));
 }

@@ -74,7 +74,9 @@ describe('writing endpoints against an OpenAI-compatible provider', () => {
     const req = fake.requests[0]!;
     expect(req.model).toBe('fake-model');
     expect(req.response_format?.type).toBe('json_schema');
-    expect(req.response_format?.json_schema?.schema).toMatchObject({ type: 'object', required: ['subject', 'body', 'confidence'] });
+    expect(req.response_format?.json_schema).toMatchObject({ strict: true, schema: { type: 'object', required: ['subject', 'body', 'confidence'], additionalProperties: false } });
+    // Strict mode refuses string length bounds: they are checked on arrival instead (see the malformed tests).
+    expect(JSON.stringify(req.response_format?.json_schema?.schema)).not.toMatch(/"(minLength|maxLength)"/);
     expect(req.messages[0]!.content).toContain('as short as possible');
   });
 
@@ -268,6 +270,13 @@ describe('provider faults become clean errors', () => {
     const res = await post(rep, '/api/ai/rewrite', { draft: draft('retry'), instruction: 'fix' });
     expect(res.status).toBe(200);
     expect((await res.json()).suggestion.subject).toBe('Fixed');
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('an answer over the length bounds the schema could not carry is malformed too', async () => {
+    fake.script({ json: { subject: 'x'.repeat(301), body: 'Fine body. Open to a call?', confidence: 0.5 } }, { json: { subject: 'Short', body: 'Fine body. Open to a call?', confidence: 0.5 } });
+    const res = await post(rep, '/api/ai/rewrite', { draft: draft('len'), instruction: 'fix' });
+    expect(suggestionResponse.parse(await res.json()).suggestion.subject).toBe('Short');
     expect(fake.requests).toHaveLength(2);
   });
 
