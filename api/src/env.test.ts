@@ -59,6 +59,7 @@ describe('configuration', () => {
     expect(ai.timeoutMs).toBe(20_000);
     expect(ai.modelOverrides).toEqual({ 'subject-lines': 'small', classify: 'tiny' });
     expect(() => loadConfig({ DATA_DIR: dataDir(), AI_MODEL_OVERRIDES: 'just-a-model' })).toThrow(/AI_MODEL_OVERRIDES/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AI_MODEL_OVERRIDES: 'subject-line=small' })).toThrow(/AI_MODEL_OVERRIDES: tasks are personalize, rewrite, subject-lines/);
   });
 
   it('is the only module that reads process.env', () => {

@@ -14,6 +14,10 @@ const flag = z
   .optional()
   .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
 
+/** The AI tasks a model can be chosen for (the `task` of each provider call in api/src/ai/). */
+export const AI_TASKS = ['personalize', 'rewrite', 'subject-lines', 'generate', 'critique', 'classify'] as const;
+export type AiTask = (typeof AI_TASKS)[number];
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -36,6 +40,8 @@ const envSchema = z.object({
   AI_MODEL_OVERRIDES: z
     .string()
     .regex(/^\s*[\w-]+=[^,=\s]+(\s*,\s*[\w-]+=[^,=\s]+)*\s*$/, 'must be task=model pairs separated by commas')
+    // A misspelt task would otherwise be ignored without a word.
+    .refine((v) => overridePairs(v).every(([task]) => (AI_TASKS as readonly string[]).includes(task)), `tasks are ${AI_TASKS.join(', ')}`)
     .optional(),
   AI_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
   AI_MAX_INPUT_CHARS: z.coerce.number().int().positive().default(20_000),
@@ -137,7 +143,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiKey: env.AI_API_KEY,
       model: env.AI_MODEL,
       timeoutMs: env.AI_TIMEOUT_MS,
-      modelOverrides: Object.fromEntries((env.AI_MODEL_OVERRIDES ?? '').split(',').filter((p) => p.includes('=')).map((p) => p.split('=').map((x) => x.trim()) as [string, string])),
+      modelOverrides: Object.fromEntries(overridePairs(env.AI_MODEL_OVERRIDES ?? '')),
       rateLimitPerMin: env.AI_RATE_LIMIT_PER_MIN,
       maxInputChars: env.AI_MAX_INPUT_CHARS,
       breakerThreshold: env.AI_BREAKER_THRESHOLD,
@@ -151,6 +157,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
   };
+}
+
+function overridePairs(value: string): Array<[string, string]> {
+  return value.split(',').filter((p) => p.includes('=')).map((p) => p.split('=').map((x) => x.trim()) as [string, string]);
 }
 
 /** Secrets for the embedded mode, generated on first start so `npm start` needs no configuration. */

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Deps } from '../context';
+import type { AiTask } from '../env';
 import { CircuitBreaker } from './breaker';
 import { createMemoryCache, createRedisCache, type AiCache } from './cache';
 
@@ -9,7 +10,7 @@ import { createMemoryCache, createRedisCache, type AiCache } from './cache';
 export interface AiRuntime {
   /** null when no provider is configured (AI writing is off; the heuristic score still works). */
   client: OpenAI | null;
-  modelFor(task: string): string;
+  modelFor(task: AiTask): string;
   timeoutMs: number;
   maxInputChars: number;
   cache: AiCache;

@@ -3,9 +3,10 @@ import { z, type ZodType } from 'zod';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { ApiError } from '../lib/api-error';
 import type { AiRuntime } from './ai-runtime';
+import type { AiTask } from '../env';
 
 export interface StructuredCall<T extends ZodType> {
-  task: string;
+  task: AiTask;
   schema: T;
   messages: ChatCompletionMessageParam[];
   temperature?: number;
@@ -45,7 +46,7 @@ export async function completeStructured<T extends ZodType>(ai: AiRuntime, call:
  * A streamed plain-text completion: yields text deltas as they arrive. The whole stream
  * shares one deadline, so a provider that stalls mid-answer times out too.
  */
-export async function* streamCompletion(ai: AiRuntime, call: { task: string; messages: ChatCompletionMessageParam[]; temperature?: number }): AsyncGenerator<string, { model: string }> {
+export async function* streamCompletion(ai: AiRuntime, call: { task: AiTask; messages: ChatCompletionMessageParam[]; temperature?: number }): AsyncGenerator<string, { model: string }> {
   const client = requireClient(ai);
   const model = ai.modelFor(call.task);
   const deadline = AbortSignal.timeout(ai.timeoutMs);

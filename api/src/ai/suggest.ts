@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
 import type { SuggestionResponse } from '../../../shared/contracts/ai';
 import type { AiRuntime } from './ai-runtime';
+import type { AiTask } from '../env';
 import { PROMPT_VERSION } from './prompts';
 
 export type Produced = Pick<SuggestionResponse, 'suggestion' | 'confidence' | 'model' | 'options'>;
 
 /** The cache key and the `input_hash` of an answer: the same task, model and input hash the same. */
-export function inputHash(ai: AiRuntime, task: string, input: unknown): string {
+export function inputHash(ai: AiRuntime, task: AiTask, input: unknown): string {
   return createHash('sha256').update(JSON.stringify({ task, model: ai.modelFor(task), v: PROMPT_VERSION, input })).digest('hex');
 }
 
@@ -15,7 +16,7 @@ export function inputHash(ai: AiRuntime, task: string, input: unknown): string {
  * Answers from the cache when this exact input was answered before (no provider call),
  * otherwise produces, cleans and caches the suggestion.
  */
-export async function cachedSuggestion(ai: AiRuntime, task: string, input: unknown, produce: () => Promise<Produced>): Promise<SuggestionResponse> {
+export async function cachedSuggestion(ai: AiRuntime, task: AiTask, input: unknown, produce: () => Promise<Produced>): Promise<SuggestionResponse> {
   const hash = inputHash(ai, task, input);
   const hit = await readCached(ai, hash);
   if (hit) return hit;
