@@ -3,7 +3,8 @@
 import '@inboxsdk/core/background.js';
 import { AI_STREAM_PORT, aiStreamStartSchema, parseRuntimeMessage } from '../../shared/messages';
 import { streamGenerate } from './ai-stream';
-import { chromeStore } from '../state/kv';
+import { browser } from '../browser';
+import { extensionStore } from '../state/extension-store';
 import { readSession } from '../state/session';
 import { handleMessage, type RouterDeps } from './router';
 import { syncDirtyDrafts } from './draft-sync';
@@ -13,29 +14,30 @@ import { readSettings } from '../state/session';
 const SYNC_ALARM = 'lumina-draft-sync';
 
 const deps: RouterDeps = {
-  store: chromeStore(),
+  store: extensionStore(),
   defaultApiUrl: __LUMINA_DEFAULT_API_URL__,
-  launchWebAuthFlow: (url) => chrome.identity.launchWebAuthFlow({ url, interactive: true }),
-  redirectUrl: chrome.identity?.getRedirectURL?.(),
+  launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
+  redirectUrl: browser.identity?.getRedirectURL?.(),
 };
 
-chrome.runtime.onInstalled.addListener(ensureAlarm);
-chrome.runtime.onStartup.addListener(ensureAlarm);
-chrome.alarms.onAlarm.addListener((alarm) => {
+browser.runtime.onInstalled.addListener(ensureAlarm);
+browser.runtime.onStartup.addListener(ensureAlarm);
+browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void syncNow(false);
 });
 // The network coming back wakes the outbox at once, backoff or not, instead of at the next alarm.
 self.addEventListener('online', () => void syncNow(true));
 
-chrome.runtime.onMessage.addListener((raw, _sender, sendResponse) => {
+// The polyfill's onMessage answers with the promise a listener returns; anything else
+// (undefined) leaves the message to other listeners — InboxSDK uses this channel too.
+browser.runtime.onMessage.addListener((raw: unknown) => {
   const msg = parseRuntimeMessage(raw);
-  if (!msg) return false; // not ours (InboxSDK uses this channel too)
-  handleMessage(msg, deps).then(sendResponse, (err: Error) => sendResponse({ ok: false, error: { code: 'INTERNAL_ERROR', message: err.message } }));
-  return true;
+  if (!msg) return undefined;
+  return handleMessage(msg, deps).catch((err: Error) => ({ ok: false, error: { code: 'INTERNAL_ERROR', message: err.message } }));
 });
 
 // A streamed AI generate: tokens go back on the port as the API streams them.
-chrome.runtime.onConnect.addListener((port) => {
+browser.runtime.onConnect.addListener((port) => {
   if (port.name !== AI_STREAM_PORT) return;
   port.onMessage.addListener((raw) => {
     const start = aiStreamStartSchema.safeParse(raw);
@@ -47,7 +49,7 @@ chrome.runtime.onConnect.addListener((port) => {
 });
 
 function ensureAlarm() {
-  void chrome.alarms.create(SYNC_ALARM, { periodInMinutes: 0.5 });
+  void browser.alarms.create(SYNC_ALARM, { periodInMinutes: 0.5 });
 }
 
 async function syncNow(retryNow: boolean) {

@@ -22,7 +22,7 @@ export interface RouterDeps {
   store: KeyValueStore;
   defaultApiUrl: string;
   fetch?: typeof fetch;
-  /** chrome.identity.launchWebAuthFlow in the extension; absent in unit tests. */
+  /** browser.identity.launchWebAuthFlow in the extension; absent in unit tests. */
   launchWebAuthFlow?: (url: string) => Promise<string | undefined>;
   redirectUrl?: string;
 }
@@ -141,7 +141,7 @@ async function client(deps: RouterDeps, withToken = true): Promise<ApiClient> {
 
 /** Google sign-in through the API's OAuth start page; the API redirects back with `#token=…`. */
 async function googleLogin(deps: RouterDeps): Promise<RuntimeResult> {
-  if (!deps.launchWebAuthFlow || !deps.redirectUrl) return { ok: false, error: { code: 'NOT_AVAILABLE', message: 'Google sign-in needs chrome.identity' } };
+  if (!deps.launchWebAuthFlow || !deps.redirectUrl) return { ok: false, error: { code: 'NOT_AVAILABLE', message: 'Google sign-in needs the browser identity API' } };
   const settings = await readSettings(deps.store, deps.defaultApiUrl);
   const start = `${settings.apiUrl}/api/auth/google/start?redirect_uri=${encodeURIComponent(deps.redirectUrl)}`;
   let final: string | undefined;

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, type ConflictCopy, type LocalDraft } from '../state/drafts';
 import type { ComposeHandle } from './host';
+import type { RuntimeMessage } from '../../shared/messages';
+import type { Ask } from '../state/runtime';
 import { startComposeSession } from './compose-session';
 
 /** A compose window as the host hands it over: subject, body and the change/close events. */
@@ -31,11 +33,12 @@ function fakeCompose(key = 'compose:cmp1') {
 
 describe('compose session', () => {
   const messages: unknown[] = [];
+  // What the service worker would be told, recorded instead of sent.
+  const ask: Ask = async <T,>(m: RuntimeMessage) => (messages.push(m), { ok: true, data: {} as T });
   beforeEach(() => {
     vi.useFakeTimers();
     messages.length = 0;
     vi.stubGlobal('window', new EventTarget());
-    vi.stubGlobal('chrome', { runtime: { sendMessage: async (m: unknown) => (messages.push(m), { ok: true, data: {} }) } });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -50,7 +53,7 @@ describe('compose session', () => {
   it('saves ~300 ms after the rep stops typing, and asks the worker to sync', async () => {
     const store = memoryStore();
     const c = fakeCompose();
-    await startComposeSession(c.handle, store);
+    await startComposeSession(c.handle, store, ask);
     c.type(' would Thursday work?');
     expect(await saved(store, c.handle.key)).toBeUndefined();
     await vi.advanceTimersByTimeAsync(300);
@@ -61,7 +64,7 @@ describe('compose session', () => {
   it('flushes a change still in its debounce at once, so a send right after typing sends what is saved', async () => {
     const store = memoryStore();
     const c = fakeCompose();
-    const session = await startComposeSession(c.handle, store);
+    const session = await startComposeSession(c.handle, store, ask);
     c.type(' Best, Rita');
     await session.flush();
     expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, Best, Rita');
@@ -74,14 +77,14 @@ describe('compose session', () => {
   it('keeps the last keystrokes when the page goes away inside the debounce, and restores them after the reload', async () => {
     const store = memoryStore();
     const c = fakeCompose();
-    await startComposeSession(c.handle, store);
+    await startComposeSession(c.handle, store, ask);
     c.type(' PS: see you Thursday.');
     window.dispatchEvent(new Event('pagehide'));
     await vi.advanceTimersByTimeAsync(0);
     expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, PS: see you Thursday.');
 
     const reloaded = fakeCompose();
-    const again = await startComposeSession(reloaded.handle, store);
+    const again = await startComposeSession(reloaded.handle, store, ask);
     expect(reloaded.handle.getBodyText()).toBe('Hi Ada, PS: see you Thursday.');
     expect(again.store.getState().saved).toBe('restored');
   });
@@ -89,7 +92,7 @@ describe('compose session', () => {
   it('brings back a copy kept from a sync conflict, and keeps the text it replaces', async () => {
     const store = memoryStore();
     const c = fakeCompose();
-    const session = await startComposeSession(c.handle, store);
+    const session = await startComposeSession(c.handle, store, ask);
     const draftId = session.store.getState().draftId;
     // What the service worker keeps when the API held another device's text.
     await store.set({ [conflictsKey(draftId)]: [{ version: 5, subject: 'From the laptop', bodyHtml: '<div>Laptop text</div>', bodyText: 'Laptop text', keptAt: 1 }] });

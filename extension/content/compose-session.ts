@@ -2,7 +2,7 @@ import { scoreEmail } from '../../shared/score/score-email';
 import type { KeyValueStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, saveLocalDraft, type ConflictCopy, type LocalDraft } from '../state/drafts';
 import { createComposeStore, draftFingerprint, glowAfterEdit, type ComposeStore } from '../state/compose-store';
-import { ask } from '../state/runtime';
+import type { Ask } from '../state/runtime';
 import type { ComposeHandle } from './host';
 
 export const SAVE_DEBOUNCE_MS = 300;
@@ -27,7 +27,7 @@ export interface ComposeSession {
   restoreKept(version: number): Promise<void>;
 }
 
-export async function startComposeSession(compose: ComposeHandle, store: KeyValueStore): Promise<ComposeSession> {
+export async function startComposeSession(compose: ComposeHandle, store: KeyValueStore, ask: Ask): Promise<ComposeSession> {
   const draftId = (await store.get<string>(composeKey(compose.key))) ?? crypto.randomUUID();
   await store.set({ [composeKey(compose.key)]: draftId });
   const local = await store.get<LocalDraft>(draftKey(draftId));

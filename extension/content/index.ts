@@ -1,6 +1,6 @@
 // Content script on Gmail: picks a host (InboxSDK, else the DOM fallback) and mounts
 // Lumina's UI through it. Everything Gmail-specific stays behind the host interface.
-import { chromeStore } from '../state/kv';
+import { extensionStore } from '../state/extension-store';
 import { ask } from '../state/runtime';
 import type { GmailHost } from './host';
 import { loadInboxSdkHost } from './inboxsdk-host';
@@ -23,7 +23,7 @@ async function start() {
     void ask({ type: 'host.report', host: 'dom', reason: (err as Error).message });
   }
   document.documentElement.dataset.lumina = host.kind;
-  const store = chromeStore();
+  const store = extensionStore();
   host.onComposeOpened((compose) => void mountCompose(compose, store));
   host.onThreadOpened((thread) => mountThread(thread));
   // The network coming back: let the outbox go now rather than at the next alarm.

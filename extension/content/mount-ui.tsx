@@ -8,7 +8,7 @@ import { startThreadSession } from './thread-session';
 import type { ComposeHandle, ThreadHandle } from './host';
 
 export async function mountCompose(compose: ComposeHandle, store: KeyValueStore) {
-  const session = await startComposeSession(compose, store);
+  const session = await startComposeSession(compose, store, ask);
   const container = compose.mountPanel();
   const root = createRoot(container);
   root.render(<GlowPanel session={session} compose={compose} />);

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { observedReplyRequest } from '../../shared/contracts/tracking';
 import { parseRuntimeMessage } from '../../shared/messages';
 import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
-import { observedRepliesOf, startThreadSession, type Ask } from './thread-session';
+import type { Ask } from '../state/runtime';
+import { observedRepliesOf, startThreadSession } from './thread-session';
 
 const thread = { threadId: '18f00000000000aa', subject: 'Onboarding at Acme' };
 const at = new Date('2026-11-20T10:00:00Z');

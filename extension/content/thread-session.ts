@@ -7,7 +7,8 @@ import type { emailEventSchema, emailFiguresSchema } from '../../shared/contract
 import type { ObservedReplyRequest } from '../../shared/contracts/tracking';
 import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
 import type { StoredSession } from '../state/session';
-import { describeError } from '../state/runtime';
+import { describeError } from '../state/describe-error';
+import type { Ask } from '../state/runtime';
 import type { ThreadHandle, ThreadMessage } from './host';
 
 export interface TrackedEmail extends Email {
@@ -27,7 +28,6 @@ export interface ThreadState {
   note?: string;
 }
 
-export type Ask = <T = unknown>(msg: RuntimeMessage) => Promise<RuntimeResult<T>>;
 export type ThreadSession = ReturnType<typeof startThreadSession>;
 
 /**

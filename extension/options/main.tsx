@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import type { Mailbox } from '../../shared/contracts/mailboxes';
 import type { RuntimeResult } from '../../shared/messages';
 import type { StoredSession } from '../state/session';
-import { ask, describeError } from '../state/runtime';
+import { ask } from '../state/runtime';
+import { describeError } from '../state/describe-error';
 import '../ui/page.css';
 
 interface SessionInfo { apiUrl: string; session: StoredSession | null }

@@ -6,7 +6,9 @@ import type { Figures, campaignFiguresSchema, statsResponse, timelineResponse } 
 import type { Email } from '../../shared/contracts/emails';
 import type { Mailbox } from '../../shared/contracts/mailboxes';
 import type { StoredSession, HostStatus } from '../state/session';
-import { ask, describeError } from '../state/runtime';
+import { ask } from '../state/runtime';
+import { browser } from '../browser';
+import { describeError } from '../state/describe-error';
 import { TimelineChart } from './timeline-chart';
 import { ActiveCampaigns, Budget, RecentActivity, SentToday } from './sections';
 import '../ui/page.css';
@@ -51,7 +53,7 @@ function Popup() {
       <h1>Lumina</h1>
       {info.host?.host === 'dom' && <p className="degraded" data-testid="degraded">Running degraded: InboxSDK did not load in Gmail ({info.host.reason}). The floating Glow panel still works.</p>}
       {!info.session ? (
-        <p data-testid="signed-out">Sign in from the <a href="options.html" onClick={(e) => { e.preventDefault(); void chrome.runtime.openOptionsPage(); }}>options page</a> to see your dashboard.</p>
+        <p data-testid="signed-out">Sign in from the <a href="options.html" onClick={(e) => { e.preventDefault(); void browser.runtime.openOptionsPage(); }}>options page</a> to see your dashboard.</p>
       ) : (
         <>
           <p className="meta" data-testid="who">{info.session.user.email} · {info.session.workspace.name}</p>

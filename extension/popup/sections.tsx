@@ -3,7 +3,7 @@ import type { RuntimeResult } from '../../shared/messages';
 import type { Email } from '../../shared/contracts/emails';
 import type { Mailbox } from '../../shared/contracts/mailboxes';
 import type { campaignFiguresSchema, timelineResponse } from '../../shared/contracts/dashboard';
-import { describeError } from '../state/runtime';
+import { describeError } from '../state/describe-error';
 
 type CampaignFigures = z.infer<typeof campaignFiguresSchema>;
 type Page<T> = { data: T[] };

@@ -1,5 +1,6 @@
 // Kept apart from runtime.ts: it parses with zod, which the popup and options pages need not load.
 import { AI_STREAM_PORT, aiStreamEventSchema, type AiStreamEvent } from '../../shared/messages';
+import { browser, type Runtime } from '../browser';
 
 /**
  * Starts a streamed AI generate in the service worker; `onEvent` gets each token, then the
@@ -11,9 +12,9 @@ export function streamGenerate(input: Record<string, unknown>, onEvent: (event: 
     if (event.type !== 'token') finished = true;
     onEvent(event);
   };
-  let port: chrome.runtime.Port;
+  let port: Runtime.Port;
   try {
-    port = chrome.runtime.connect({ name: AI_STREAM_PORT });
+    port = browser.runtime.connect({ name: AI_STREAM_PORT });
   } catch (err) {
     finish({ type: 'error', error: { code: 'NO_ANSWER', message: (err as Error).message } });
     return () => {};

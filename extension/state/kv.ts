@@ -1,6 +1,7 @@
 /**
- * The slice of chrome.storage.local that Lumina uses, as a port: the service worker and
- * content script use chrome's, unit tests hand in the in-memory one.
+ * The slice of the extension's local storage that Lumina uses, as a port: the service
+ * worker and content script use extensionStore() (extension-store.ts), unit tests hand in
+ * the in-memory one. Kept free of the polyfill so unit tests load it in plain Node.
  */
 export interface KeyValueStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
@@ -9,27 +10,6 @@ export interface KeyValueStore {
   getByPrefix<T = unknown>(prefix: string): Promise<Record<string, T>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(keys: string | string[]): Promise<void>;
-}
-
-export function chromeStore(area: chrome.storage.StorageArea = chrome.storage.local): KeyValueStore {
-  return {
-    async get<T>(key: string) {
-      return (await area.get(key))[key] as T | undefined;
-    },
-    async getMany(keys) {
-      return area.get(keys);
-    },
-    async getByPrefix<T>(prefix: string) {
-      const all = await area.get(null);
-      return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix))) as Record<string, T>;
-    },
-    async set(items) {
-      await area.set(items);
-    },
-    async remove(keys) {
-      await area.remove(keys);
-    },
-  };
 }
 
 export function memoryStore(initial: Record<string, unknown> = {}): KeyValueStore & { dump(): Record<string, unknown> } {

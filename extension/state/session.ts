@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sessionResponse } from '../../shared/contracts/auth';
 import type { KeyValueStore } from './kv';
 
-/** Keys of chrome.storage.local that hold who the rep is and where the API lives. */
+/** Keys of the extension's local storage that hold who the rep is and where the API lives. */
 export const SESSION_KEY = 'session';
 export const SETTINGS_KEY = 'settings';
 export const HOST_KEY = 'hostStatus';

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ComposeSession } from '../content/compose-session';
 import type { ConflictCopy } from '../state/drafts';
 import { conflictsKey } from '../state/drafts';
+import { browser } from '../browser';
 
 /**
  * The other side of a sync conflict: the rep's text won, the copy written elsewhere was
@@ -14,8 +15,8 @@ export function KeptCopies({ session, draftId }: { session: ComposeSession; draf
     load();
     // The service worker writes a kept copy when a sync meets a conflict.
     const onChanged = (changes: Record<string, unknown>) => conflictsKey(draftId) in changes && load();
-    chrome.storage.onChanged.addListener(onChanged);
-    return () => chrome.storage.onChanged.removeListener(onChanged);
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
   }, [session, draftId]);
   if (!kept.length) return null;
   return (

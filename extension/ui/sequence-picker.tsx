@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { AddLeadsResponse, Campaign } from '../../shared/contracts/campaigns';
 import type { ComposeStore } from '../state/compose-store';
-import { ask, describeError } from '../state/runtime';
+import { ask } from '../state/runtime';
+import { describeError } from '../state/describe-error';
 
 /**
  * "Add to sequence": the recipient becomes a lead of a campaign (its prospect record is

@@ -5,7 +5,8 @@ import type { Prospect } from '../../shared/contracts/prospects';
 import { prospectVars, renderTemplate } from '../../shared/template-vars';
 import type { ComposeHandle } from '../content/host';
 import type { ComposeStore } from '../state/compose-store';
-import { ask, describeError } from '../state/runtime';
+import { ask } from '../state/runtime';
+import { describeError } from '../state/describe-error';
 
 /** Templates, filled from the recipient's prospect record; unfilled variables stay visible and marked. */
 export function TemplatePicker({ session, compose, onInserted }: { session: ComposeStore; compose: ComposeHandle; onInserted(): void }) {
