@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { inboundClassificationSchema } from '../../../../../shared/contracts/replies';
 import { classifyInbound } from './classify';
+import { UnparseableMessageError } from './parse';
 
 /** A plain message as a mail client would send it. */
 function mail(headers: Record<string, string>, body: string): string {
@@ -237,5 +240,36 @@ describe('bounces, complaints and other machine mail', () => {
 
   it('a newsletter is other', async () => {
     expect(await classifyInbound(mail({ Subject: 'Our March news', 'List-Id': '<news.acme.example>' }, 'Big news!'))).toEqual({ kind: 'other' });
+  });
+});
+
+describe('any bytes at all', () => {
+  const settle = async (raw: Uint8Array | string): Promise<void> => {
+    try {
+      const result = await classifyInbound(raw);
+      expect(inboundClassificationSchema.parse(result)).toEqual(result);
+    } catch (err) {
+      expect(err).toBeInstanceOf(UnparseableMessageError);
+    }
+  };
+
+  it('classify to a valid answer or are refused as not a message, never crash', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 2_000 }), (bytes) => settle(bytes)), { numRuns: 200 });
+  });
+
+  it('the same for mangled multipart reports (the shapes bounces come in)', async () => {
+    const part = fc.constantFrom('message/delivery-status', 'text/rfc822-headers', 'message/rfc822', 'message/feedback-report', 'text/plain; charset=x-unknown', 'multipart/alternative; boundary="b"');
+    const line = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('Status: 5.1.1', 'Status: 9.x', 'Action: failed', 'Final-Recipient: rfc822;', 'Final-Recipient: ;;;', 'Diagnostic-Code: smtp; 550', 'Content-Transfer-Encoding: base64', '=?utf-8?B?////?=', '--r', '--r--'));
+    const report = fc.tuple(fc.array(fc.tuple(part, fc.array(line, { maxLength: 8 })), { maxLength: 4 }), fc.boolean()).map(([parts, closed]) =>
+      [
+        'From: MAILER-DAEMON@mx.example',
+        'Subject: Undelivered Mail',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+        '',
+        ...parts.flatMap(([type, lines]) => ['--r', `Content-Type: ${type}`, '', ...lines]),
+        ...(closed ? ['--r--'] : []),
+      ].join('\r\n'),
+    );
+    await fc.assert(fc.asyncProperty(report, (raw) => settle(raw)), { numRuns: 200 });
   });
 });
