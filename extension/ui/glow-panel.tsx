@@ -13,6 +13,7 @@ import { presendWarnings } from './presend-check';
 import { TemplatePicker } from './template-picker';
 import { SequencePicker } from './sequence-picker';
 import { KeptCopies } from './kept-copies';
+import { Signals } from './signals';
 
 type AiAction = 'personalize' | 'rewrite' | 'subject-lines';
 
@@ -105,11 +106,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
       <TemplatePicker session={session} compose={compose} onInserted={composeSession.edited} />
       <SequencePicker session={session} />
       <KeptCopies session={composeSession} draftId={s.draftId} />
-      <ul className="signals" data-testid="signals">
-        {s.score.signals.filter((g) => g.impact > 0).slice(0, 5).map((g) => (
-          <li key={g.id} className={g.severity}>{g.message}</li>
-        ))}
-      </ul>
+      <Signals score={s.score} subject={s.subject} />
       <div className="ai">
         <button onClick={() => runAi('personalize')} disabled={s.glow.state === 'thinking'}>Personalize</button>
         <button onClick={() => runAi('rewrite')} disabled={s.glow.state === 'thinking'}>Rewrite</button>
