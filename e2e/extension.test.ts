@@ -167,6 +167,27 @@ describe('Lumina in Chromium', () => {
     await gmail.screenshot({ path: `${SHOTS}/compose-glow.png` });
   });
 
+  it('shows the words a signal is about: hovering the spam-phrase signal marks "limited time" in the Glow preview', async () => {
+    const panel = glow(gmail);
+    const phrase = ' This is a limited time offer.';
+    await composeBody(gmail).click();
+    await gmail.keyboard.press('End');
+    await gmail.keyboard.insertText(phrase);
+    const signal = panel.getByTestId('signal').filter({ hasText: /limited time/i });
+    await signal.waitFor();
+    await signal.hover();
+    const preview = panel.getByTestId('signal-preview');
+    await preview.waitFor();
+    expect((await preview.getByTestId('signal-span').textContent())?.toLowerCase()).toBe('limited time');
+    expect(await preview.getAttribute('data-field')).toBe('body');
+    expect(await preview.textContent()).toContain('This is a limited time offer.');
+    // Taking the phrase out again drops the signal and its preview with it.
+    for (let i = 0; i < phrase.length; i++) await gmail.keyboard.press('Backspace');
+    await signal.waitFor({ state: 'detached' });
+    expect(await preview.count()).toBe(0);
+    await until(async () => !(await composeBody(gmail).textContent())?.includes('limited'), 'the phrase to be gone');
+  });
+
   it('restores the draft after a reload of Gmail', async () => {
     await gmail.reload();
     await glow(gmail).waitFor({ timeout: 20_000 });
