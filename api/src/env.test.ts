@@ -50,6 +50,10 @@ describe('configuration', () => {
   it('offers sandbox login only in embedded or sandbox mode, unless told otherwise', () => {
     const prod = { DATABASE_URL: 'postgres://u@h/db', ENCRYPTION_KEY: 'ab'.repeat(32), TRACKING_SECRET: 'x'.repeat(32) };
     expect(loadConfig({ ...prod, GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' }).sandboxLogin).toBe(false);
+    // Postgres without Google is still a deployment: nobody may sign in as anybody there by default.
+    expect(loadConfig(prod).sandboxLogin).toBe(false);
+    expect(loadConfig({ ...prod, SANDBOX_LOGIN: 'true' }).sandboxLogin).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir() }).sandboxLogin).toBe(true);
     expect(loadConfig({ DATA_DIR: dataDir(), SANDBOX_LOGIN: 'false' }).sandboxLogin).toBe(false);
     expect(() => loadConfig({ DATA_DIR: dataDir(), SANDBOX_LOGIN: 'maybe' })).toThrow(/SANDBOX_LOGIN/);
   });

@@ -65,7 +65,7 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
-  /** true when running on the embedded defaults (PGlite, no Google): secrets are generated, sandbox login is on. */
+  /** true when running on the embedded defaults (PGlite): secrets are generated, sandbox login is on unless SANDBOX_LOGIN=false. */
   embedded: boolean;
   encryptionKey: Buffer;
   trackingSecret: string;
@@ -151,7 +151,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       cacheTtlS: env.AI_CACHE_TTL_S,
     },
     inboxsdkAppId: env.INBOXSDK_APP_ID,
-    sandboxLogin: env.SANDBOX_LOGIN ?? (embedded || !env.GOOGLE_CLIENT_ID),
+    // Sandbox login lets anyone sign in as any address: on by default only where the server is
+    // someone's own embedded instance, never on a Postgres deployment unless SANDBOX_LOGIN=true.
+    sandboxLogin: env.SANDBOX_LOGIN ?? embedded,
     role: env.LUMINA_ROLE,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -53,7 +53,7 @@ describe.each(drivers.filter((d) => d.enabled))('a worker killed mid-send on the
     emu.control.clearFaults();
     const prefix = `lumina-crash-${crypto.randomUUID()}`;
     const secrets = { ENCRYPTION_KEY: 'ab'.repeat(32), TRACKING_SECRET: 'crash-test-tracking-secret-0123456789' };
-    const env = { DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', GOOGLE_API_ROOT: emu.url, ...secrets, ...(database.url ? { DATABASE_URL: database.url } : {}) };
+    const env = { DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', SANDBOX_LOGIN: 'true', PUBLIC_URL: 'http://lumina.test', GOOGLE_API_ROOT: emu.url, ...secrets, ...(database.url ? { DATABASE_URL: database.url } : {}) };
 
     // 1. Accept the send with no worker running.
     let rt = await open(env, false, driver, prefix);
