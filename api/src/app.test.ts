@@ -46,6 +46,21 @@ describe('health and readiness', () => {
       rt.deps.queue.ping = original;
     }
   });
+
+  it('names the database with 503 when it is gone', async () => {
+    const down = await createTestRuntime();
+    await down.dbHandle.close(); // a real closed connection, not a stubbed ping
+    try {
+      const res = await down.app.request('/ready');
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
+      expect(body.status).toBe('degraded');
+      expect(body.checks.database?.ok).toBe(false);
+      expect(body.checks.database?.detail).toBeTruthy();
+    } finally {
+      await down.close().catch(() => {}); // its database is already closed
+    }
+  });
 });
 
 describe('request ids', () => {
