@@ -93,8 +93,16 @@ export const leadSchema = z.object({
   nextDueAt: z.string().nullable(),
   createdAt: z.string(),
 });
+export type Lead = z.infer<typeof leadSchema>;
 export const leadListResponse = paginationSchema(leadSchema);
-export const listLeadsQuery = pageQuerySchema.extend({ status: leadStatusSchema.optional() });
+/** `prospectId`: the one lead a prospect is in this campaign (the tracking sidebar's question). */
+export const listLeadsQuery = pageQuerySchema.extend({ status: leadStatusSchema.optional(), prospectId: z.uuid().optional() });
+
+/**
+ * `POST /api/campaigns/:id/leads/:leadId/pause|resume` (no body): one lead's sequence, not
+ * the whole campaign. Answers the lead (`leadSchema`).
+ */
+export const campaignLeadParam = z.object({ id: z.uuid(), leadId: z.uuid() });
 
 export const campaignStatsSchema = z.object({
   leads: z.record(leadStatusSchema, z.number()).and(z.object({ total: z.number() })),

@@ -3,8 +3,11 @@ import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harne
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { prospectSchema } from '../../../../shared/contracts/prospects';
 import { templateSchema } from '../../../../shared/contracts/templates';
-import { addLeadsResponse, campaignListResponse, campaignSchema, campaignStatsSchema, leadListResponse } from '../../../../shared/contracts/campaigns';
-import { suppressions } from '../../../../db/schema';
+import { eq } from 'drizzle-orm';
+import { addLeadsResponse, campaignListResponse, campaignSchema, campaignStatsSchema, leadListResponse, leadSchema } from '../../../../shared/contracts/campaigns';
+import { campaignLeads, mailboxes, memberships, suppressions } from '../../../../db/schema';
+import { advanceDueLeads } from '../../jobs/sequence.worker';
+import { resumePausedLead } from '../replies/effects';
 
 let rt: TestRuntime;
 let ana: Awaited<ReturnType<typeof signIn>>;
@@ -139,5 +142,119 @@ describe('campaign leads', () => {
     expect(stats.leads.total).toBe(0);
     expect(stats.emails).toEqual({ queued: 0, sent: 0, failed: 0 });
     expect(stats.rates).toEqual({ open: 0, reply: 0 });
+  });
+});
+
+describe('one lead’s sequence: pause and resume from a thread', () => {
+  const DAY = 86_400_000;
+  let pia: Awaited<ReturnType<typeof signIn>>;
+  beforeAll(async () => {
+    pia = await signIn(rt.app, 'pia@lead-pause.test', 'Pia');
+    // The scheduler sends through the owner's mailbox: the sandbox one.
+    await rt.deps.db.insert(mailboxes).values({ workspaceId: pia.workspace.id, userId: pia.user.id, provider: 'sandbox', email: 'pia@lead-pause.test' });
+  });
+
+  /** A campaign of Pia's (first step at once, the follow-up 3 days later) with one lead per address. */
+  async function campaignWithLeads(launch: boolean, ...addresses: string[]) {
+    const c = await newCampaign(pia, { name: `Per lead ${crypto.randomUUID()}`, steps: twoSteps });
+    const ps = await Promise.all(addresses.map((a) => newProspect(a, pia)));
+    await pia.call(`/api/campaigns/${c.id}/leads`, { method: 'POST', json: { prospectIds: ps.map((p) => p.id) } });
+    if (launch) await pia.call(`/api/campaigns/${c.id}/launch`, { method: 'POST' });
+    const leads = leadListResponse.parse(await (await pia.call(`/api/campaigns/${c.id}/leads`)).json()).data;
+    return { c, lead: (email: string) => leads.find((l) => l.email === email)! };
+  }
+  const act = (c: { id: string }, leadId: string, verb: 'pause' | 'resume', who = pia) => who.call(`/api/campaigns/${c.id}/leads/${leadId}/${verb}`, { method: 'POST' });
+  const leadAfter = async (res: Response) => {
+    expect(res.status).toBe(200);
+    return leadSchema.parse(await res.json());
+  };
+
+  it('pauses one lead while the campaign and its other leads go on; the paused lead gets no step until resumed', async () => {
+    const { c, lead } = await campaignWithLeads(true, 'ada@paused.test', 'bob@running.test');
+    const ada = lead('ada@paused.test');
+    const bob = lead('bob@running.test');
+    expect((await leadAfter(await act(c, ada.id, 'pause'))).status).toBe('paused');
+    expect(campaignSchema.parse(await (await pia.call(`/api/campaigns/${c.id}`)).json()).status).toBe('active');
+
+    const soon = new Date(Date.now() + 1000);
+    let outcomes = await advanceDueLeads(rt.deps, {}, soon);
+    expect(outcomes.get(bob.id)).toBe('sent');
+    expect(outcomes.has(ada.id)).toBe(false);
+    outcomes = await advanceDueLeads(rt.deps, {}, new Date(soon.getTime() + 10 * DAY));
+    expect(outcomes.has(ada.id)).toBe(false);
+
+    // Its first step came due during the pause: resumed, it is due now, not at launch time.
+    const before = Date.now();
+    const resumed = await leadAfter(await act(c, ada.id, 'resume'));
+    expect(resumed).toMatchObject({ status: 'active', currentStep: 0 });
+    expect(Date.parse(resumed.nextDueAt!)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(resumed.nextDueAt!)).toBeLessThanOrEqual(Date.now());
+    expect((await advanceDueLeads(rt.deps, {}, new Date(Date.now() + 1000))).get(ada.id)).toBe('sent');
+  });
+
+  it('keeps a schedule that is still ahead when the lead is resumed', async () => {
+    const { c, lead } = await campaignWithLeads(true, 'cleo@ahead.test');
+    const cleo = lead('cleo@ahead.test');
+    expect((await advanceDueLeads(rt.deps, {}, new Date(Date.now() + 1000))).get(cleo.id)).toBe('sent');
+    const [row] = await rt.deps.db.select().from(campaignLeads).where(eq(campaignLeads.id, cleo.id));
+    expect(row!.nextDueAt!.getTime()).toBeGreaterThan(Date.now() + 2 * DAY);
+
+    await leadAfter(await act(c, cleo.id, 'pause'));
+    const resumed = await leadAfter(await act(c, cleo.id, 'resume'));
+    expect(resumed).toMatchObject({ status: 'active', currentStep: 1, nextDueAt: row!.nextDueAt!.toISOString() });
+  });
+
+  it('keeps a lead paused before launch out of the launch, and gives it the first step’s delay from its resume', async () => {
+    const { c, lead } = await campaignWithLeads(false, 'dan@early.test');
+    const dan = lead('dan@early.test');
+    expect((await leadAfter(await act(c, dan.id, 'pause'))).status).toBe('paused');
+    // Resumed in a draft campaign it waits for the launch again.
+    expect(await leadAfter(await act(c, dan.id, 'resume'))).toMatchObject({ status: 'pending', nextDueAt: null });
+    await leadAfter(await act(c, dan.id, 'pause'));
+    await pia.call(`/api/campaigns/${c.id}/launch`, { method: 'POST' });
+    expect(leadListResponse.parse(await (await pia.call(`/api/campaigns/${c.id}/leads`)).json()).data[0]).toMatchObject({ status: 'paused', nextDueAt: null });
+    const resumed = await leadAfter(await act(c, dan.id, 'resume'));
+    expect(resumed.status).toBe('active');
+    expect(Math.abs(Date.parse(resumed.nextDueAt!) - Date.now())).toBeLessThan(5_000);
+  });
+
+  it('takes a manual pause over an out-of-office one, so the auto-resume cannot wake the lead', async () => {
+    const { c, lead } = await campaignWithLeads(true, 'eve@ooo.test');
+    const eve = lead('eve@ooo.test');
+    // Eve's out-of-office said she is back about now: the resume job is on its way.
+    const back = new Date(Date.now() - 60_000);
+    await rt.deps.db.update(campaignLeads).set({ status: 'paused', pausedUntil: back, nextDueAt: back }).where(eq(campaignLeads.id, eve.id));
+    expect((await leadAfter(await act(c, eve.id, 'pause'))).status).toBe('paused');
+    await resumePausedLead(rt.deps, eve.id);
+    const [row] = await rt.deps.db.select().from(campaignLeads).where(eq(campaignLeads.id, eve.id));
+    expect(row).toMatchObject({ status: 'paused', pausedUntil: null });
+    expect((await advanceDueLeads(rt.deps, {}, new Date(Date.now() + DAY))).has(eve.id)).toBe(false);
+  });
+
+  it('answers an idempotent repeat as is, refuses a finished lead, and keeps leads to their campaign, workspace and role', async () => {
+    const { c, lead } = await campaignWithLeads(true, 'fay@done.test', 'gus@twice.test');
+    const fay = lead('fay@done.test');
+    const gus = lead('gus@twice.test');
+    expect((await leadAfter(await act(c, gus.id, 'resume'))).status).toBe('active');
+    await leadAfter(await act(c, gus.id, 'pause'));
+    expect((await leadAfter(await act(c, gus.id, 'pause'))).status).toBe('paused');
+
+    await rt.deps.db.update(campaignLeads).set({ status: 'replied', nextDueAt: null }).where(eq(campaignLeads.id, fay.id));
+    await expectError(await act(c, fay.id, 'pause'), 409, 'CONFLICT');
+    await expectError(await act(c, fay.id, 'resume'), 409, 'CONFLICT');
+
+    await expectError(await pia.call(`/api/campaigns/${c.id}/leads/not-a-uuid/pause`, { method: 'POST' }), 400, 'VALIDATION_ERROR');
+    await expectError(await act(c, crypto.randomUUID(), 'pause'), 404, 'NOT_FOUND');
+    const other = await newCampaign(pia);
+    await expectError(await act(other, gus.id, 'resume'), 404, 'NOT_FOUND');
+    await expectError(await act(c, gus.id, 'resume', rival), 404, 'NOT_FOUND');
+
+    const viewer = await signIn(rt.app, 'vera@lead-pause.test', 'Vera');
+    expect(viewer.workspace.id).toBe(pia.workspace.id);
+    await rt.deps.db.update(memberships).set({ role: 'viewer' }).where(eq(memberships.userId, viewer.user.id));
+    await expectError(await act(c, gus.id, 'resume', viewer), 403, 'FORBIDDEN');
+    expect(leadListResponse.parse(await (await viewer.call(`/api/campaigns/${c.id}/leads?prospectId=${gus.prospectId}`)).json()).data).toEqual([
+      expect.objectContaining({ id: gus.id, status: 'paused' }),
+    ]);
   });
 });

@@ -3,12 +3,13 @@ import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { paginated } from '../../lib/pagination';
 import {
-  addLeadsRequest, campaignIdParam, createCampaignRequest, listCampaignsQuery, listLeadsQuery, updateCampaignRequest,
+  addLeadsRequest, campaignIdParam, campaignLeadParam, createCampaignRequest, listCampaignsQuery, listLeadsQuery, updateCampaignRequest,
 } from '../../../../shared/contracts/campaigns';
 import {
   addLeads, createCampaign, deleteCampaign, getCampaign, launchCampaign, listCampaigns, listLeads, setRunning, updateCampaign,
 } from './service';
 import { campaignStats } from './stats';
+import { setLeadRunning } from './lead-running';
 
 export const campaignRoutes = new Hono<AppEnv>()
   .get('/campaigns', validate('query', listCampaignsQuery), async (c) => {
@@ -37,6 +38,14 @@ export const campaignRoutes = new Hono<AppEnv>()
   .post('/campaigns/:id/leads', validate('param', campaignIdParam), validate('json', addLeadsRequest), async (c) => {
     const { db } = c.get('deps');
     return c.json(await addLeads(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json').prospectIds));
+  })
+  .post('/campaigns/:id/leads/:leadId/pause', validate('param', campaignLeadParam), async (c) => {
+    const { id, leadId } = c.req.valid('param');
+    return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, false));
+  })
+  .post('/campaigns/:id/leads/:leadId/resume', validate('param', campaignLeadParam), async (c) => {
+    const { id, leadId } = c.req.valid('param');
+    return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, true));
   })
   .post('/campaigns/:id/launch', validate('param', campaignIdParam), async (c) => {
     return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));

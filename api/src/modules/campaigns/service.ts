@@ -5,11 +5,12 @@ import { ApiError, notFound } from '../../lib/api-error';
 import type { SessionInfo } from '../../context';
 import { sanitizeEmailHtml } from '../templates/sanitize';
 import {
-  orderSteps, type AddLeadsResponse, type Campaign, type CreateCampaignRequest, type StepInput, type UpdateCampaignRequest,
+  orderSteps, type AddLeadsResponse, type Campaign, type CreateCampaignRequest, type Lead, type StepInput, type UpdateCampaignRequest,
 } from '../../../../shared/contracts/campaigns';
 
 type CampaignRow = typeof campaigns.$inferSelect;
 type StepRow = typeof sequenceSteps.$inferSelect;
+type LeadRow = typeof campaignLeads.$inferSelect;
 type Actor = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 const DAY_MS = 86_400_000;
@@ -123,9 +124,10 @@ export async function addLeads(db: Db, workspaceId: string, campaignId: string, 
   };
 }
 
-export async function listLeads(db: Db, workspaceId: string, campaignId: string, query: { page: number; limit: number; status?: (typeof campaignLeads.$inferSelect)['status'] }) {
+export async function listLeads(db: Db, workspaceId: string, campaignId: string, query: { page: number; limit: number; status?: LeadRow['status']; prospectId?: string }) {
   await getCampaignRow(db, workspaceId, campaignId);
-  const where = and(eq(campaignLeads.workspaceId, workspaceId), eq(campaignLeads.campaignId, campaignId), query.status ? eq(campaignLeads.status, query.status) : undefined);
+  const where = and(eq(campaignLeads.workspaceId, workspaceId), eq(campaignLeads.campaignId, campaignId), query.status ? eq(campaignLeads.status, query.status) : undefined,
+    query.prospectId ? eq(campaignLeads.prospectId, query.prospectId) : undefined);
   const [rows, [total]] = await Promise.all([
     db
       .select({ lead: campaignLeads, email: prospects.email })
@@ -137,7 +139,11 @@ export async function listLeads(db: Db, workspaceId: string, campaignId: string,
       .offset((query.page - 1) * query.limit),
     db.select({ n: count() }).from(campaignLeads).where(where),
   ]);
-  const data = rows.map(({ lead, email }) => ({
+  return { rows: rows.map(({ lead, email }) => toLead(lead, email)), total: total?.n ?? 0 };
+}
+
+export function toLead(lead: LeadRow, email: string): Lead {
+  return {
     id: lead.id,
     prospectId: lead.prospectId,
     email,
@@ -145,8 +151,7 @@ export async function listLeads(db: Db, workspaceId: string, campaignId: string,
     currentStep: lead.currentStep,
     nextDueAt: lead.nextDueAt?.toISOString() ?? null,
     createdAt: lead.createdAt.toISOString(),
-  }));
-  return { rows: data, total: total?.n ?? 0 };
+  };
 }
 
 /** draft|paused → active. Launching needs a step; waiting leads become due after the first step's delay. */
