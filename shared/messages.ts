@@ -24,7 +24,10 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('campaigns.list') }),
   /** Adds the recipient to a sequence, creating the prospect record when there is none yet. */
   z.object({ type: z.literal('campaign.addLead'), campaignId: z.string().min(1).max(100), email: z.email().max(320) }),
-  z.object({ type: z.literal('campaign.setRunning'), campaignId: z.string().min(1).max(100), running: z.boolean() }),
+  /** The one lead a prospect is in a sequence (null: none), for the tracking sidebar. */
+  z.object({ type: z.literal('campaign.lead'), campaignId: z.string().min(1).max(100), prospectId: z.string().min(1).max(100) }),
+  /** Pauses or resumes that one lead's sequence — what a rep means from a thread — not the campaign. */
+  z.object({ type: z.literal('campaign.lead.setRunning'), campaignId: z.string().min(1).max(100), leadId: z.string().min(1).max(100), running: z.boolean() }),
   /** Whether an address is on the workspace's suppression list (the pre-send check warns). */
   z.object({ type: z.literal('suppression.check'), email: z.string().min(1).max(320) }),
   z.object({ type: z.literal('templates.list') }),

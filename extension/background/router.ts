@@ -7,7 +7,7 @@ import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
 import { campaignFiguresSchema, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
 import { mailboxSchema } from '../../shared/contracts/mailboxes';
-import { addLeadsResponse, campaignListResponse, campaignSchema } from '../../shared/contracts/campaigns';
+import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
 import { suppressionSchema } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
@@ -87,8 +87,15 @@ export async function handleMessage(msg: RuntimeMessage, deps: RouterDeps): Prom
       return (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse });
     case 'campaign.addLead':
       return addLead(await client(deps), msg.campaignId, msg.email);
-    case 'campaign.setRunning':
-      return (await client(deps)).request({ method: 'POST', path: `/api/campaigns/${encodeURIComponent(msg.campaignId)}/${msg.running ? 'resume' : 'pause'}`, schema: campaignSchema });
+    case 'campaign.lead': {
+      const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads?prospectId=${encodeURIComponent(msg.prospectId)}&limit=1`;
+      const res = await (await client(deps)).request({ path, schema: leadListResponse });
+      return res.ok ? ok({ lead: res.data.data[0] ?? null }) : res;
+    }
+    case 'campaign.lead.setRunning': {
+      const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads/${encodeURIComponent(msg.leadId)}/${msg.running ? 'resume' : 'pause'}`;
+      return (await client(deps)).request({ method: 'POST', path, schema: leadSchema });
+    }
     case 'suppression.check': {
       const email = msg.email.trim().toLowerCase();
       const res = await (await client(deps)).request({ path: `/api/suppressions?q=${encodeURIComponent(email)}&limit=200`, schema: paginationSchema(suppressionSchema) });

@@ -39,7 +39,8 @@ describe('light mode: what the content script reports of a thread', () => {
 
 describe('tracking sidebar session', () => {
   const campaign = { id: 'c-1', name: 'Q4 SDR', status: 'active', steps: [{}, {}] };
-  const email = { id: 'e-1', to: 'ada@prospect.test', subject: 'Ramp', status: 'SENT', campaignId: 'c-1' };
+  const email = { id: 'e-1', to: 'ada@prospect.test', subject: 'Ramp', status: 'SENT', campaignId: 'c-1', prospectId: 'p-1' };
+  const lead = { id: 'l-1', prospectId: 'p-1', email: 'ada@prospect.test', status: 'active', currentStep: 1, nextDueAt: '2026-11-23T10:00:00.000Z', createdAt: '2026-11-19T10:00:00.000Z' };
   /** The service worker as the content script sees it: answers by message type, and remembers what was asked. */
   function worker() {
     const asked: RuntimeMessage[] = [];
@@ -50,7 +51,8 @@ describe('tracking sidebar session', () => {
       'email.events': () => ({ data: [], figures: undefined }),
       'prospect.lookup': () => ({ prospect: { id: 'p-1', email: 'ada@prospect.test', firstName: 'Ada', lastName: null, company: 'Acme', title: null } }),
       'campaigns.list': () => ({ data: [campaign, { ...campaign, id: 'c-2', name: 'Other' }] }),
-      'campaign.setRunning': (m) => ({ ...campaign, status: m.type === 'campaign.setRunning' && m.running ? 'active' : 'paused' }),
+      'campaign.lead': (m) => ({ lead: m.type === 'campaign.lead' && m.campaignId === 'c-1' && m.prospectId === 'p-1' ? lead : null }),
+      'campaign.lead.setRunning': (m) => ({ ...lead, status: m.type === 'campaign.lead.setRunning' && m.running ? 'active' : 'paused' }),
     };
     const ask = (async (m: RuntimeMessage): Promise<RuntimeResult> => {
       asked.push(m);
@@ -60,7 +62,7 @@ describe('tracking sidebar session', () => {
     return { ask, asked };
   }
 
-  it('shows the prospect and the sequence behind the thread, and pauses and resumes it', async () => {
+  it('shows the prospect and the sequence behind the thread, and pauses and resumes this lead, not the campaign', async () => {
     const w = worker();
     const session = startThreadSession({ threadId: 't-1', subject: 'Ramp', messages: async () => [], mountSidebar: () => document.body }, w.ask);
     await vi.waitFor(() => expect(session.store.getState().phase).toBe('ready'));
@@ -69,10 +71,15 @@ describe('tracking sidebar session', () => {
     expect(Object.keys(state.campaigns)).toEqual(['c-1']);
     expect(w.asked).toContainEqual({ type: 'tracking.selfView', threadId: 't-1' });
 
+    expect(w.asked).toContainEqual({ type: 'campaign.lead', campaignId: 'c-1', prospectId: 'p-1' });
+    expect(state.leads['c-1']).toMatchObject({ id: 'l-1', status: 'active' });
+
     await session.setRunning('c-1', false);
-    expect(w.asked.at(-1)).toEqual({ type: 'campaign.setRunning', campaignId: 'c-1', running: false });
-    expect(session.store.getState().campaigns['c-1']?.status).toBe('paused');
-    await session.setRunning('c-1', true);
+    expect(w.asked.at(-1)).toEqual({ type: 'campaign.lead.setRunning', campaignId: 'c-1', leadId: 'l-1', running: false });
+    expect(session.store.getState().leads['c-1']?.status).toBe('paused');
+    // The campaign itself is left as it was: other leads keep their sequence.
     expect(session.store.getState().campaigns['c-1']?.status).toBe('active');
+    await session.setRunning('c-1', true);
+    expect(session.store.getState().leads['c-1']?.status).toBe('active');
   });
 });

@@ -1,11 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import type { z } from 'zod';
 import type { Email } from '../../shared/contracts/emails';
-import type { Campaign } from '../../shared/contracts/campaigns';
+import type { Campaign, Lead } from '../../shared/contracts/campaigns';
 import type { Prospect } from '../../shared/contracts/prospects';
 import type { emailEventSchema, emailFiguresSchema } from '../../shared/contracts/events';
 import type { ObservedReplyRequest } from '../../shared/contracts/tracking';
-import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
 import type { StoredSession } from '../state/session';
 import { describeError } from '../state/describe-error';
 import type { Ask } from '../state/runtime';
@@ -25,6 +24,8 @@ export interface ThreadState {
   prospect?: Prospect | null;
   /** The sequences those emails belong to, by id. */
   campaigns: Record<string, Campaign>;
+  /** This prospect's lead in each of those sequences, by campaign id (null: not a lead there). */
+  leads: Record<string, Lead | null>;
   note?: string;
 }
 
@@ -37,7 +38,7 @@ export type ThreadSession = ReturnType<typeof startThreadSession>;
  * thread with its events. `refresh()` does it again.
  */
 export function startThreadSession(thread: ThreadHandle, ask: Ask) {
-  const store = createStore<ThreadState>(() => ({ phase: 'loading', emails: [], reported: {}, campaigns: {} }));
+  const store = createStore<ThreadState>(() => ({ phase: 'loading', emails: [], reported: {}, campaigns: {}, leads: {} }));
   const refresh = async () => {
     store.setState({ phase: 'loading', note: undefined });
     const [, list] = await Promise.all([
@@ -46,18 +47,24 @@ export function startThreadSession(thread: ThreadHandle, ask: Ask) {
     ]);
     if (!list.ok) return store.setState({ phase: 'error', note: describeError(list.error) });
     const reported = list.data.data.length ? await reportInbound(thread, ask) : {};
-    const [emails, prospect, campaigns] = await Promise.all([
+    const [emails, prospect, campaigns, leads] = await Promise.all([
       Promise.all(list.data.data.map((e) => withEvents(e, ask))),
       prospectOf(list.data.data[0], ask),
       campaignsOf(list.data.data, ask),
+      leadsOf(list.data.data, ask),
     ]);
-    store.setState({ phase: 'ready', emails, reported, prospect, campaigns });
+    store.setState({ phase: 'ready', emails, reported, prospect, campaigns, leads });
   };
-  /** Pause or resume the sequence behind this thread; the sidebar shows the API's answer. */
+  /**
+   * Pause or resume this prospect's lead in the sequence behind the thread — only this
+   * person; the campaign and its other leads go on. The sidebar shows the API's answer.
+   */
   const setRunning = async (campaignId: string, running: boolean) => {
-    const res = await ask<Campaign>({ type: 'campaign.setRunning', campaignId, running });
+    const lead = store.getState().leads[campaignId];
+    if (!lead) return store.setState({ note: 'This prospect is not a lead of that sequence.' });
+    const res = await ask<Lead>({ type: 'campaign.lead.setRunning', campaignId, leadId: lead.id, running });
     if (!res.ok) return store.setState({ note: describeError(res.error) });
-    store.setState((s) => ({ note: undefined, campaigns: { ...s.campaigns, [campaignId]: res.data } }));
+    store.setState((s) => ({ note: undefined, leads: { ...s.leads, [campaignId]: res.data } }));
   };
   void refresh();
   return { store, refresh, setRunning };
@@ -107,6 +114,18 @@ async function campaignsOf(emails: Email[], ask: Ask): Promise<Record<string, Ca
   if (!ids.size) return {};
   const res = await ask<{ data: Campaign[] }>({ type: 'campaigns.list' });
   return res.ok ? Object.fromEntries(res.data.data.filter((c) => ids.has(c.id)).map((c) => [c.id, c])) : {};
+}
+
+/** The lead behind each sequence email of the thread: its campaign and prospect name it. */
+async function leadsOf(emails: Email[], ask: Ask): Promise<Record<string, Lead | null>> {
+  const pairs = new Map(emails.filter((e) => e.campaignId && e.prospectId).map((e) => [e.campaignId!, e.prospectId!]));
+  const found = await Promise.all(
+    [...pairs].map(async ([campaignId, prospectId]) => {
+      const res = await ask<{ lead: Lead | null }>({ type: 'campaign.lead', campaignId, prospectId });
+      return [campaignId, res.ok ? res.data.lead : null] as const;
+    }),
+  );
+  return Object.fromEntries(found);
 }
 
 async function withEvents(email: Email, ask: Ask): Promise<TrackedEmail> {

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import type { Campaign } from '../../shared/contracts/campaigns';
+import type { Campaign, Lead } from '../../shared/contracts/campaigns';
 import type { Prospect } from '../../shared/contracts/prospects';
 import type { ThreadHandle } from '../content/host';
 import type { ThreadSession, TrackedEmail } from '../content/thread-session';
@@ -15,7 +15,7 @@ export function TrackingSidebar({ thread, session }: { thread: ThreadHandle; ses
       {s.phase === 'loading' && <p>Loading…</p>}
       {s.phase === 'ready' && s.emails.length === 0 && <p>No Lumina email in this thread.</p>}
       {s.prospect !== undefined && <ProspectCard prospect={s.prospect} email={s.emails[0]?.to} />}
-      {Object.values(s.campaigns).map((c) => <SequenceState key={c.id} campaign={c} onRunning={(running) => void session.setRunning(c.id, running)} />)}
+      {Object.values(s.campaigns).map((c) => <SequenceState key={c.id} campaign={c} lead={s.leads[c.id]} onRunning={(running) => void session.setRunning(c.id, running)} />)}
       {s.emails.map((e) => <TrackedEmailCard key={e.id} email={e} />)}
       <button onClick={() => void session.refresh()} disabled={s.phase === 'loading'}>Refresh</button>
     </section>
@@ -34,12 +34,21 @@ function ProspectCard({ prospect: p, email }: { prospect: Prospect | null; email
   );
 }
 
-function SequenceState({ campaign: c, onRunning }: { campaign: Campaign; onRunning(running: boolean): void }) {
+/** The sequence behind the thread and this prospect's place in it; Pause/Resume act on this lead only. */
+function SequenceState({ campaign: c, lead, onRunning }: { campaign: Campaign; lead?: Lead | null; onRunning(running: boolean): void }) {
+  const running = lead?.status === 'active' || lead?.status === 'pending';
   return (
-    <div className="card" data-testid="sequence-state" data-status={c.status}>
+    <div className="card" data-testid="sequence-state" data-status={c.status} data-lead-status={lead?.status ?? 'none'}>
       Sequence <b>{c.name}</b>: {c.status} · {c.steps.length} steps
-      {c.status === 'active' && <button onClick={() => onRunning(false)}>Pause</button>}
-      {c.status === 'paused' && <button onClick={() => onRunning(true)}>Resume</button>}
+      {lead && (
+        <p className="meta" data-testid="lead-state">
+          This lead: {lead.status} · step {Math.min(lead.currentStep + 1, c.steps.length)} of {c.steps.length}
+          {lead.nextDueAt && running && <> · next {new Date(lead.nextDueAt).toLocaleString()}</>}
+        </p>
+      )}
+      {c.status === 'paused' && <p className="meta">The whole sequence is paused (from the admin console).</p>}
+      {running && <button onClick={() => onRunning(false)}>Pause this lead</button>}
+      {lead?.status === 'paused' && <button onClick={() => onRunning(true)}>Resume this lead</button>}
     </div>
   );
 }
