@@ -1,5 +1,6 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
+import { preparedQuery } from '../../../../db/prepared';
 import { invites, memberships, sessions, users, workspaces } from '../../../../db/schema';
 import { randomToken, sha256 } from '../../lib/crypto';
 import type { SessionInfo } from '../../context';
@@ -61,14 +62,20 @@ export async function createSession(db: Db, member: Awaited<ReturnType<typeof fi
   };
 }
 
-export async function resolveSession(db: Db, token: string): Promise<SessionInfo | undefined> {
-  const [row] = await db
+// Every authenticated request runs this one.
+const sessionByHash = preparedQuery((db) =>
+  db
     .select({ sessionId: sessions.id, userId: sessions.userId, workspaceId: sessions.workspaceId, role: memberships.role, email: users.email })
     .from(sessions)
     .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, new Date())))
-    .limit(1);
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .limit(1)
+    .prepare('session_by_hash'),
+);
+
+export async function resolveSession(db: Db, token: string): Promise<SessionInfo | undefined> {
+  const [row] = await sessionByHash(db).execute({ tokenHash: sha256(token), now: new Date().toISOString() }) // prepared: bind as text;
   return row;
 }
 
