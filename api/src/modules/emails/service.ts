@@ -1,5 +1,6 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
+import { preparedQuery } from '../../../../db/prepared';
 import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
 import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
@@ -28,7 +29,7 @@ export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: str
     resolveMailbox(db, sender, body.mailboxId),
     resolveProspect(db, sender.workspaceId, body),
     threadHeaders(db, sender.workspaceId, body),
-    body.campaignId ? mustExist(db, campaigns, sender.workspaceId, body.campaignId, 'Campaign') : Promise.resolve(),
+    body.campaignId ? mustExistCampaign(db, sender.workspaceId, body.campaignId) : Promise.resolve(),
   ]);
   const replay = valueOf(replayR);
   if (replay) return replayAnswer(replay, requestHash);
@@ -43,7 +44,10 @@ export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: str
   const now = new Date();
   const dueAt = body.scheduledAt ? new Date(body.scheduledAt) : now;
   const inserted = await db.transaction(async (tx) => {
-    const [row] = await tx
+    // Issued together (postgres.js pipelines them on the transaction's connection: one round
+    // trip, not three). The job and the tombstone are written only if the email row was —
+    // a concurrent request with the same key may have won the insert.
+    const emailInsert = tx
       .insert(emails)
       .values({
         id,
@@ -72,16 +76,19 @@ export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: str
       })
       .onConflictDoNothing({ target: [emails.workspaceId, emails.idempotencyKey] })
       .returning();
-    if (!row) return undefined; // a concurrent request with the same key won the insert
-    await tx.insert(sendJobs).values({ workspaceId: sender.workspaceId, emailId: id, idempotencyKey, dueAt });
+    const ours = sql`exists (select 1 from ${emails} where ${emails.id} = ${id})`;
+    const jobInsert = tx.execute(sql`
+      insert into ${sendJobs} (workspace_id, email_id, idempotency_key, due_at)
+      select ${sender.workspaceId}, ${id}, ${idempotencyKey}, ${dueAt.toISOString()}::timestamptz where ${ours}`);
     // A sent draft is done: its tombstone tells the author's other devices.
-    if (body.draftId) {
-      await tx
-        .update(drafts)
-        .set({ deletedAt: now, updatedAt: now })
-        .where(and(eq(drafts.workspaceId, sender.workspaceId), eq(drafts.userId, sender.userId), eq(drafts.id, body.draftId)));
-    }
-    return row;
+    const tombstone = body.draftId
+      ? tx
+          .update(drafts)
+          .set({ deletedAt: now, updatedAt: now })
+          .where(and(eq(drafts.workspaceId, sender.workspaceId), eq(drafts.userId, sender.userId), eq(drafts.id, body.draftId), ours))
+      : undefined;
+    const [[row]] = await Promise.all([emailInsert, jobInsert, tombstone]);
+    return row; // undefined: a concurrent request with the same key won the insert
   });
   if (!inserted) return replayAnswer((await findByKey(db, sender.workspaceId, idempotencyKey))!, requestHash);
 
@@ -183,12 +190,15 @@ function valueOf<T>(result: PromiseSettledResult<T>): T {
   return result.value;
 }
 
+// The reads every accept makes are prepared once (see db/prepared.ts). Parameters bind as text.
+const ph = sql.placeholder;
+
+const emailByKey = preparedQuery((db) =>
+  db.select().from(emails).where(and(eq(emails.workspaceId, ph('workspaceId')), eq(emails.idempotencyKey, ph('key')))).limit(1).prepare('accept_email_by_key'),
+);
+
 function findByKey(db: Db, workspaceId: string, key: string) {
-  return db
-    .select()
-    .from(emails)
-    .where(and(eq(emails.workspaceId, workspaceId), eq(emails.idempotencyKey, key)))
-    .then((rows) => rows[0]);
+  return emailByKey(db).execute({ workspaceId, key }).then((rows) => rows[0]);
 }
 
 function replayAnswer(row: EmailRow, requestHash: string): SendEmailResponse {
@@ -205,14 +215,20 @@ function firstAnswer(row: EmailRow): SendEmailResponse {
 }
 
 /** The sender's own active mailbox, or a named one: their own, or any in the workspace for an admin. */
-async function resolveMailbox(db: Db, sender: Sender, mailboxId?: string) {
-  const rows = await db
+const mailboxQuery = (db: Db, by: 'id' | 'user') =>
+  db
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.workspaceId, sender.workspaceId), mailboxId ? eq(mailboxes.id, mailboxId) : eq(mailboxes.userId, sender.userId)))
+    .where(and(eq(mailboxes.workspaceId, ph('workspaceId')), by === 'id' ? eq(mailboxes.id, ph('id')) : eq(mailboxes.userId, ph('id'))))
     .orderBy(sql`${mailboxes.status} = 'active' desc`, mailboxes.createdAt)
-    .limit(1);
-  const mailbox = rows[0];
+    .limit(1)
+    .prepare(`accept_mailbox_by_${by}`);
+const mailboxById = preparedQuery((db) => mailboxQuery(db, 'id'));
+const mailboxOfUser = preparedQuery((db) => mailboxQuery(db, 'user'));
+
+async function resolveMailbox(db: Db, sender: Sender, mailboxId?: string) {
+  const query = mailboxId ? mailboxById(db) : mailboxOfUser(db);
+  const [mailbox] = await query.execute({ workspaceId: sender.workspaceId, id: mailboxId ?? sender.userId });
   if (!mailbox || (mailboxId && sender.role !== 'admin' && mailbox.userId !== sender.userId)) {
     if (mailboxId) throw notFound('Mailbox');
     throw new ApiError('UNPROCESSABLE', 'No mailbox is connected for you: connect Gmail (or use the sandbox) first');
@@ -224,16 +240,30 @@ async function resolveMailbox(db: Db, sender: Sender, mailboxId?: string) {
 }
 
 /** The named prospect, or the workspace's prospect with the recipient's address, for template variables. */
+const prospectQuery = (db: Db, by: 'id' | 'email') =>
+  db
+    .select()
+    .from(prospects)
+    .where(and(eq(prospects.workspaceId, ph('workspaceId')), by === 'id' ? eq(prospects.id, ph('value')) : eq(prospects.email, ph('value'))))
+    .limit(1)
+    .prepare(`accept_prospect_by_${by}`);
+const prospectById = preparedQuery((db) => prospectQuery(db, 'id'));
+const prospectByEmail = preparedQuery((db) => prospectQuery(db, 'email'));
+
 async function resolveProspect(db: Db, workspaceId: string, body: SendEmailRequest) {
-  const where = body.prospectId ? eq(prospects.id, body.prospectId) : eq(prospects.email, normalizeAddress(body.to));
-  const [row] = await db.select().from(prospects).where(and(eq(prospects.workspaceId, workspaceId), where)).limit(1);
+  const query = body.prospectId ? prospectById(db) : prospectByEmail(db);
+  const [row] = await query.execute({ workspaceId, value: body.prospectId ?? normalizeAddress(body.to) });
   if (!row && body.prospectId) throw notFound('Prospect');
   return row;
 }
 
-async function mustExist(db: Db, table: typeof campaigns, workspaceId: string, id: string, what: string) {
-  const rows = await db.select({ id: table.id }).from(table).where(and(eq(table.workspaceId, workspaceId), eq(table.id, id))).limit(1);
-  if (rows.length === 0) throw notFound(what);
+const campaignExists = preparedQuery((db) =>
+  db.select({ id: campaigns.id }).from(campaigns).where(and(eq(campaigns.workspaceId, ph('workspaceId')), eq(campaigns.id, ph('id')))).limit(1).prepare('accept_campaign'),
+);
+
+async function mustExistCampaign(db: Db, workspaceId: string, id: string) {
+  const rows = await campaignExists(db).execute({ workspaceId, id });
+  if (rows.length === 0) throw notFound('Campaign');
 }
 
 /**
@@ -261,15 +291,20 @@ function escapeVars(vars: TemplateVars): TemplateVars {
   );
 }
 
+const lastSentInThread = preparedQuery((db) =>
+  db
+    .select({ messageId: emails.messageId, references: emails.references })
+    .from(emails)
+    .where(and(eq(emails.workspaceId, ph('workspaceId')), eq(emails.threadId, ph('threadId')), eq(emails.status, 'SENT')))
+    .orderBy(desc(emails.sentAt))
+    .limit(1)
+    .prepare('accept_last_sent_in_thread'),
+);
+
 /** A follow-up replies to our latest sent email in the Gmail thread (or the Message-ID the client saw). */
 async function threadHeaders(db: Db, workspaceId: string, body: SendEmailRequest) {
   if (!body.threadId) return { inReplyTo: body.inReplyTo ?? null, references: body.inReplyTo ?? null };
-  const [last] = await db
-    .select({ messageId: emails.messageId, references: emails.references })
-    .from(emails)
-    .where(and(eq(emails.workspaceId, workspaceId), eq(emails.threadId, body.threadId), eq(emails.status, 'SENT')))
-    .orderBy(desc(emails.sentAt))
-    .limit(1);
+  const [last] = await lastSentInThread(db).execute({ workspaceId, threadId: body.threadId });
   const parent = body.inReplyTo ?? last?.messageId ?? null;
   if (!parent) return { inReplyTo: null, references: null };
   const chain = [...(last?.references?.split(/\s+/).filter(Boolean) ?? []), ...(last ? [last.messageId] : []), parent];
