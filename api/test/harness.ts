@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openDb, type DbHandle } from '../../db/client';
+import { count, getTableName, is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import { openDb, schema, type Db, type DbHandle } from '../../db/client';
 import { loadConfig, type Config } from '../src/env';
 import { createApp } from '../src/app';
 import type { Deps } from '../src/context';
@@ -117,4 +119,15 @@ async function retry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
       await new Promise((r) => setTimeout(r, 100 * i));
     }
   }
+}
+
+/** Rows per table, every table of the schema: "nothing changed" is these counts before and after. */
+export async function rowCounts(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of Object.values(schema)) {
+    if (!is(table, PgTable)) continue;
+    const [row] = await db.select({ n: count() }).from(table);
+    out[getTableName(table)] = Number(row!.n);
+  }
+  return out;
 }

@@ -1,7 +1,6 @@
-import { count, eq, getTableName, is } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
+import { createTestRuntime, rowCounts, signIn, type TestRuntime } from '../../test/harness';
 import { schema } from '../../../db/client';
 import { errorEnvelopeSchema } from '../../../shared/errors';
 
@@ -23,15 +22,6 @@ afterAll(() => rt?.close());
 
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-async function rowCounts() {
-  const out: Record<string, number> = {};
-  for (const table of Object.values(schema)) {
-    if (!is(table, PgTable)) continue;
-    const [row] = await rt.deps.db.select({ n: count() }).from(table);
-    out[getTableName(table)] = Number(row!.n);
-  }
-  return out;
-}
 
 describe('viewers', () => {
   it('read what their workspace has', async () => {
@@ -44,14 +34,14 @@ describe('viewers', () => {
     const prospect = (await (await admin.call('/api/prospects', { method: 'POST', json: { email: 'lee@client.test' } })).json()) as { id: string };
     const writes = [...new Map(rt.app.routes.filter((r) => r.path.startsWith('/api/') && WRITE.has(r.method)).map((r) => [`${r.method} ${r.path}`, r])).values()];
     expect(writes.length).toBeGreaterThan(15);
-    const before = await rowCounts();
+    const before = await rowCounts(rt.deps.db);
     for (const r of writes.filter((x) => x.path !== '/api/auth/logout' && x.path !== '/api/auth/sandbox-login')) {
       const path = r.path.replace(/:[A-Za-z]+(\{[^}]*\})?/g, prospect.id);
       const res = await viewer.call(path, { method: r.method, json: { email: 'v@x.test', name: 'x', version: 1, to: ['a@b.test'], subject: 's', bodyHtml: 'b' }, headers: { 'idempotency-key': crypto.randomUUID() } });
       expect(res.status, `${r.method} ${r.path}`).toBe(403);
       expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe('FORBIDDEN');
     }
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowCounts(rt.deps.db)).toEqual(before);
   });
 
   it('can still sign out', async () => {

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { count, getTableName, is } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { createTestRuntime, rowCounts, signIn, type TestRuntime } from '../../../test/harness';
 import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fake-openai';
 import { haveService } from '../../../test/services';
 import { createApp } from '../../app';
@@ -362,15 +360,7 @@ describe('score', () => {
 });
 
 describe('purity and feedback', () => {
-  const domainCounts = async () => {
-    const out: Record<string, number> = {};
-    for (const table of Object.values(schema)) {
-      if (!is(table, PgTable)) continue;
-      const [row] = await rt.deps.db.select({ n: count() }).from(table);
-      out[getTableName(table)] = Number(row!.n);
-    }
-    return out;
-  };
+  const domainCounts = () => rowCounts(rt.deps.db);
 
   it('AI calls change no table; feedback writes exactly one ai_feedback row', async () => {
     const before = await domainCounts();
