@@ -101,7 +101,7 @@ describe('light mode: POST /api/replies/observed', () => {
     const paused = await leadOf(lead.id);
     expect(paused.status).toBe('paused');
     expect(paused.pausedUntil?.toISOString()).toBe('2031-03-11T00:00:00.000Z');
-    expect(await rt.deps.queue.has(LEAD_RESUME_QUEUE, `resume-${lead.id}`)).toBe(true);
+    expect(await rt.deps.queue.has(LEAD_RESUME_QUEUE, `resume-${lead.id}-${Date.parse(body.resumeAt)}`)).toBe(true);
     // the event is an auto-reply, not a reply
     expect((await eventsOf(email.id)).map((e) => [e.type, e.machine])).toEqual([['auto_reply', true]]);
 
