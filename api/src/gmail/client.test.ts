@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
-import { mailboxes } from '../../../db/schema';
+import { emails, mailboxes, sendJobs } from '../../../db/schema';
+import { seedSentEmail } from '../modules/tracking/fixtures';
 import { startGmailEmulator, type GmailEmulator } from './emulator/server';
 import { gmailForMailbox } from './client';
 import { sealTokens, openTokens } from './oauth';
@@ -119,6 +120,22 @@ describe('gmailForMailbox against the emulator', () => {
     const callsBefore = emu.control.calls('token');
     await expect(gmailForMailbox(rt.deps, row.id)).rejects.toBeInstanceOf(MailboxUnavailableError);
     expect(emu.control.calls('token')).toBe(callsBefore);
+  });
+
+  it('invalid_grant met outside a send (the inbox sync) fails the mailbox’s pending sends too, and only those', async () => {
+    const { row } = await connectMailbox('synced@client.test');
+    const pending = await seedSentEmail(rt.deps.db, workspaceId, { mailboxId: row.id, status: 'PENDING_SEND', sentAt: null, scheduledAt: new Date(Date.now() + 3600_000) });
+    const done = await seedSentEmail(rt.deps.db, workspaceId, { mailboxId: row.id });
+    await rt.deps.db.insert(sendJobs).values({ workspaceId, emailId: pending.id, idempotencyKey: pending.idempotencyKey, dueAt: pending.scheduledAt! });
+    const gmail = await gmailForMailbox(rt.deps, row.id);
+    emu.control.revokeGrant('synced@client.test');
+    await expect(gmail.users.history.list({ userId: 'me', startHistoryId: '1' })).rejects.toBeInstanceOf(MailboxUnavailableError);
+
+    const rows = await rt.deps.db.select().from(emails).where(eq(emails.mailboxId, row.id));
+    expect(rows.find((r) => r.id === pending.id)).toMatchObject({ status: 'FAILED', failureReason: 'Gmail access was revoked (invalid_grant): reconnect synced@client.test' });
+    expect(rows.find((r) => r.id === done.id)).toMatchObject({ status: 'SENT', failureReason: null });
+    const [job] = await rt.deps.db.select().from(sendJobs).where(eq(sendJobs.emailId, pending.id));
+    expect(job!.state).toBe('failed');
   });
 
   it('a scripted invalid_grant on the token endpoint does the same', async () => {

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { google, type gmail_v1 } from 'googleapis';
 import type { Deps } from '../context';
-import { mailboxes } from '../../../db/schema';
+import { emails, mailboxes, sendJobs } from '../../../db/schema';
 import { createOAuthClient, googleEndpoints, openTokens, sealTokens } from './oauth';
 import { isInvalidGrantError, MailboxUnavailableError } from './errors';
 
@@ -45,11 +45,29 @@ export async function gmailForMailbox(deps: GmailDeps, mailbox: string | Mailbox
   return google.gmail({ version: 'v1', auth, rootUrl: googleEndpoints(deps.config).apiRoot, timeout: timeoutMs, retry: options.retry ?? false });
 }
 
-/** Marks the mailbox as needing a new sign-in; `GET /api/mailboxes` shows it. */
+/**
+ * Marks the mailbox as needing a new sign-in (`GET /api/mailboxes` shows it) and fails its
+ * pending sends with that reason, whichever call met the refused grant (a send, the inbox
+ * sync, a token refresh): they could only fail later, one by one, as each came due.
+ */
 export async function markNeedsReauth(deps: Pick<Deps, 'db' | 'logger'>, mailboxId: string) {
-  await deps.db.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId));
-  deps.logger.warn({ mailboxId }, 'mailbox needs reauth: Google refused its grant');
+  const now = new Date();
+  const failed = await deps.db.transaction(async (tx) => {
+    const [mailbox] = await tx.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId)).returning({ email: mailboxes.email });
+    const reason = reauthReason(mailbox?.email ?? mailboxId);
+    const rows = await tx
+      .update(emails)
+      .set({ status: 'FAILED', failureReason: reason, updatedAt: now })
+      .where(and(eq(emails.mailboxId, mailboxId), inArray(emails.status, ['PENDING_SEND', 'SENDING'])))
+      .returning({ id: emails.id });
+    if (rows.length) await tx.update(sendJobs).set({ state: 'failed', lastError: reason, updatedAt: now }).where(inArray(sendJobs.emailId, rows.map((r) => r.id)));
+    return rows.length;
+  });
+  deps.logger.warn({ mailboxId, failedSends: failed }, 'mailbox needs reauth: Google refused its grant');
 }
+
+/** The failure reason of every send a refused grant stopped. */
+export const reauthReason = (mailboxEmail: string) => `Gmail access was revoked (invalid_grant): reconnect ${mailboxEmail}`;
 
 async function loadMailbox(deps: GmailDeps, id: string): Promise<MailboxRow> {
   const [row] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, id));

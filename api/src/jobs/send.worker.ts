@@ -4,7 +4,7 @@ import type { Db } from '../../../db/client';
 import { emailEvents, emails, mailboxes, sendJobs, users } from '../../../db/schema';
 import type { Deps } from '../context';
 import { buildMime } from '../gmail/mime';
-import { gmailForMailbox } from '../gmail/client';
+import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client';
 import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
 import { isSuppressed } from '../modules/suppressions/service';
 import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
@@ -100,7 +100,7 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
 
   if (!mailbox) return failPermanently(db, email, 'The sending mailbox was removed');
   if (mailbox.status !== 'active') {
-    return failPermanently(db, email, mailbox.status === 'needs_reauth' ? `Gmail access was revoked (invalid_grant): reconnect ${mailbox.email}` : `Mailbox ${mailbox.email} is disabled`);
+    return failPermanently(db, email, mailbox.status === 'needs_reauth' ? reauthReason(mailbox.email) : `Mailbox ${mailbox.email} is disabled`);
   }
   if (await isSuppressed(db, email.workspaceId, email.to)) return failPermanently(db, email, 'RECIPIENT_SUPPRESSED: the address is on the suppression list');
 
@@ -255,7 +255,7 @@ async function handleFailure(deps: Deps, s: SendSettings, email: EmailRow, mailb
   const { db } = deps;
   deps.logger.warn({ emailId: email.id, attempt: email.attempts, kind: f.kind, message: f.message }, 'gmail call failed');
   if (f.kind === 'invalid_grant') {
-    await revokeMailbox(db, mailbox.id, `Gmail access was revoked (invalid_grant): reconnect ${mailbox.email}`);
+    await markNeedsReauth(deps, mailbox.id);
     throw new PermanentJobError(f.message);
   }
   if (f.kind === 'permanent') {
@@ -308,16 +308,6 @@ async function failEmails(db: Db, ids: string[], reason: string) {
       .returning({ id: emails.id });
     if (failed.length) await tx.update(sendJobs).set({ state: 'failed', lastError: reason, updatedAt: now }).where(inArray(sendJobs.emailId, failed.map((f) => f.id)));
   });
-}
-
-/** A revoked grant: the mailbox needs reauth and everything waiting on it fails with that reason. */
-async function revokeMailbox(db: Db, mailboxId: string, reason: string) {
-  await db.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId));
-  const pending = await db
-    .select({ id: emails.id })
-    .from(emails)
-    .where(and(eq(emails.mailboxId, mailboxId), inArray(emails.status, ['PENDING_SEND', 'SENDING'])));
-  await failEmails(db, pending.map((p) => p.id), reason);
 }
 
 async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promise<never> {
