@@ -89,6 +89,37 @@ for (const driver of drivers) {
       expect(boxes.data.find((b) => b.id === box.id)).toMatchObject({ used: 1, remaining: 199 });
     });
 
+    it('replays an Idempotency-Key with the first answer and sends once; the key with another body is 409', async () => {
+      const box = await mailbox();
+      const key = crypto.randomUUID();
+      const post = (subject: string) => rep.call('/api/emails/send', { method: 'POST', headers: { 'idempotency-key': key }, json: { to: 'bob@prospect.test', subject, bodyHtml: '<p>Hi Bob</p>', mailboxId: box.id } });
+      const first = await post('Once');
+      expect(first.status).toBe(202);
+      const answer = (await first.json()) as SendEmailResponse;
+      const [row] = await settle(rt, [answer.id]);
+      expect(row!.status).toBe('SENT');
+      const replay = await post('Once'); // a client retrying after a lost answer, after the send
+      expect(replay.status).toBe(202);
+      expect(await replay.json()).toEqual(answer);
+      const conflict = await post('Twice');
+      expect(conflict.status).toBe(409);
+      expect(((await conflict.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_CONFLICT');
+      await new Promise((r) => setTimeout(r, 300)); // a second job, had one been queued, would have run by now
+      expect(emu.control.sent(box.email)).toHaveLength(1);
+    });
+
+    it('refuses a suppressed recipient at accept with 422: no row, no job, nothing sent', async () => {
+      const box = await mailbox();
+      await rep.call('/api/suppressions', { method: 'POST', json: { email: 'gone@prospect.test' } });
+      const key = crypto.randomUUID();
+      const res = await rep.call('/api/emails/send', { method: 'POST', headers: { 'idempotency-key': key }, json: { to: 'GONE@Prospect.test', subject: 's', bodyHtml: 'b', mailboxId: box.id } });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('RECIPIENT_SUPPRESSED');
+      expect(await rt.deps.db.select().from(emails).where(eq(emails.idempotencyKey, key))).toHaveLength(0);
+      expect(await rt.deps.db.select().from(sendJobs).where(eq(sendJobs.idempotencyKey, key))).toHaveLength(0);
+      expect(emu.control.sent(box.email)).toHaveLength(0);
+    });
+
     it('threads a follow-up: same Gmail thread, In-Reply-To and References to our first email', async () => {
       const box = await mailbox();
       const [first] = await settle(rt, [await accept(box.id, { track: { opens: false, clicks: false } })]);
