@@ -50,7 +50,7 @@ export const analyticsRoutes = new Hono<AppEnv>().get('/analytics/export.csv', v
         .where(and(...filters, gt(emailEvents.id, after)))
         .orderBy(asc(emailEvents.id))
         .limit(PAGE);
-      const records = rows.map((r) => [r.occurredAt.toISOString(), r.type, r.machine, r.reason, r.emailId, r.to, r.subject, r.campaignId, r.linkIndex, r.url, r.userAgent]);
+      const records = rows.map((r) => [r.occurredAt.toISOString(), r.type, r.machine, r.reason, r.emailId, inert(r.to), inert(r.subject), r.campaignId, r.linkIndex, inert(r.url), inert(r.userAgent)]);
       controller.enqueue(encoder.encode(stringify(records, { header, columns: header ? COLUMNS : undefined, cast: { boolean: (v) => String(v) } })));
       header = false;
       if (rows.length < PAGE) controller.close();
@@ -63,3 +63,12 @@ export const analyticsRoutes = new Hono<AppEnv>().get('/analytics/export.csv', v
     'cache-control': 'no-store',
   });
 });
+
+/**
+ * Subjects, addresses and user agents come from outside (a pixel hit's User-Agent is anyone's
+ * to choose); a cell starting with = + - @ or a control character would run as a formula when
+ * the export is opened in a spreadsheet, so it is prefixed with an apostrophe (OWASP CSV injection).
+ */
+function inert(value: string | null): string | null {
+  return value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -167,6 +167,23 @@ describe('GET /api/analytics/export.csv', () => {
   });
 });
 
+describe('GET /api/analytics/export.csv opened in a spreadsheet', () => {
+  it('turns cells that would run as formulas (subject, user agent) into plain text', async () => {
+    const mallory = await signIn(rt.app, 'rep@csv-injection.test');
+    const ws = mallory.workspace.id;
+    const email = await seedSentEmail(rt.deps.db, ws, { subject: '=HYPERLINK("https://evil.test","Intro")', to: 'ada@acme.test' });
+    await rt.deps.db.insert(emailEvents).values([
+      { workspaceId: ws, emailId: email.id, type: 'click', occurredAt: ago(1), linkIndex: 0, url: 'https://acme.test/x', userAgent: '@SUM(1+1)*cmd|/C calc', reason: 'human' },
+      { workspaceId: ws, emailId: email.id, type: 'open', occurredAt: ago(1), userAgent: 'Mozilla/5.0 (Macintosh)', reason: 'human' },
+    ]);
+    const rows = parse(await (await mallory.call('/api/analytics/export.csv')).text(), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.type, r.subject, r.user_agent, r.url])).toEqual([
+      ['click', `'=HYPERLINK("https://evil.test","Intro")`, "'@SUM(1+1)*cmd|/C calc", 'https://acme.test/x'],
+      ['open', `'=HYPERLINK("https://evil.test","Intro")`, 'Mozilla/5.0 (Macintosh)', ''],
+    ]);
+  });
+});
+
 describe('end to end: a pixel hit shows up in the figures', () => {
   it('counts an open recorded through the public pixel', async () => {
     const email = await seedSentEmail(rt.deps.db, other.workspace.id, { sentAt: ago(2) });
