@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestRuntime, type TestRuntime } from '../../../test/harness';
-import { mailboxes, users } from '../../../../db/schema';
+import { mailboxes, users, workspaces } from '../../../../db/schema';
 import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
 import { gmailForMailbox } from '../../gmail/client';
 import { openTokens } from '../../gmail/oauth';
@@ -66,6 +66,7 @@ describe('Google sign-in against the emulator', () => {
     const body = (await me.json()) as { user: { email: string; name: string }; workspace: { id: string; role: string } };
     expect(body.user).toMatchObject({ email: 'neo@matrix.test', name: 'Neo Anderson' });
     expect(body.workspace.role).toBe('admin');
+    expect(body.workspace).toMatchObject({ gmailMode: 'full' }); // the admin's choice is the workspace's mode
 
     const [user] = await rt.deps.db.select().from(users).where(eq(users.email, 'neo@matrix.test'));
     expect(user!.googleSub).toMatch(/^\d+$/);
@@ -91,6 +92,35 @@ describe('Google sign-in against the emulator', () => {
     const rows = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.email, 'trin@matrix.test'));
     expect(rows).toHaveLength(1);
     expect((await rt.deps.db.select().from(users).where(eq(users.email, 'trin@matrix.test')))).toHaveLength(1);
+  });
+
+  it('a colleague signing in without a mode gets the full workspace’s scopes: Google is asked once more for gmail.readonly', async () => {
+    const { consent, callback } = await signInWithGoogle('oracle@matrix.test', `redirect_uri=${encodeURIComponent(EXTENSION)}`);
+    expect(consent.searchParams.get('scope')!.split(' ')).not.toContain('https://www.googleapis.com/auth/gmail.readonly');
+    expect(callback.status).toBe(302);
+    const again = new URL(callback.headers.get('location')!);
+    expect(again.origin + again.pathname).toBe(`${emu.url}/o/oauth2/v2/auth`);
+    expect(again.searchParams.get('scope')!.split(' ')).toContain('https://www.googleapis.com/auth/gmail.readonly');
+    expect(again.searchParams.get('login_hint')).toBe('oracle@matrix.test');
+
+    const back = new URL((await fetch(again, { redirect: 'manual' })).headers.get('location')!);
+    const done = await rt.app.request(back.pathname + back.search);
+    expect(done.status).toBe(302);
+    // `redirect_uri` (what the extension's launchWebAuthFlow sends) is the same allow-listed redirect.
+    expect(done.headers.get('location')!.startsWith(`${EXTENSION}#token=`)).toBe(true);
+    const [box] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.email, 'oracle@matrix.test'));
+    expect(box!.scopes).toContain('https://www.googleapis.com/auth/gmail.readonly');
+    const me = (await (await rt.app.request('/api/me', { headers: { authorization: `Bearer ${new URLSearchParams(new URL(done.headers.get('location')!).hash.slice(1)).get('token')}` } })).json()) as { workspace: { role: string; gmailMode: string } };
+    expect(me.workspace).toMatchObject({ role: 'member', gmailMode: 'full' });
+  });
+
+  it('a member naming light mode is not asked again, and cannot change the workspace’s mode', async () => {
+    const { callback } = await signInWithGoogle('cypher@matrix.test', 'mode=light');
+    expect(callback.status).toBe(200);
+    const [box] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.email, 'cypher@matrix.test'));
+    expect(box!.scopes).not.toContain('https://www.googleapis.com/auth/gmail.readonly');
+    const [ws] = await rt.deps.db.select().from(workspaces).where(eq(workspaces.id, box!.workspaceId));
+    expect(ws!.gmailMode).toBe('full');
   });
 
   it('without a redirect, answers a small page that carries the session', async () => {

@@ -18,7 +18,7 @@ export const googleAuthRoutes = new Hono<AppEnv>()
     if (redirect && !isAllowedRedirect(c.get('deps').config, redirect)) {
       throw new ApiError('VALIDATION_ERROR', 'This redirect is not allowed: use a page of this server, a GOOGLE_OAUTH_REDIRECT_ALLOW prefix, or the extension’s chromiumapp.org URL.');
     }
-    return c.redirect(consentUrl(c.get('deps'), mode, redirect), 302);
+    return c.redirect(consentUrl(c.get('deps'), { mode: mode ?? 'light', chosen: mode !== undefined, ...(redirect ? { redirect } : {}) }), 302);
   })
   .get('/auth/google/callback', validate('query', googleCallbackQuery), async (c) => {
     const query = c.req.valid('query');
@@ -30,7 +30,9 @@ export const googleAuthRoutes = new Hono<AppEnv>()
       if (redirect) return c.redirect(withFragment(redirect, { error: reason }), 302);
       throw new ApiError('VALIDATION_ERROR', `Google sign-in did not complete (${reason}).`);
     }
-    const session = await completeGoogleSignIn(c.get('deps'), query.code);
+    const outcome = await completeGoogleSignIn(c.get('deps'), query.code, state);
+    if ('consentAgain' in outcome) return c.redirect(outcome.consentAgain, 302);
+    const { session } = outcome;
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     if (redirect) return c.redirect(withFragment(redirect, { token: session.token, expiresAt: session.expiresAt }), 302);

@@ -1,6 +1,7 @@
 import { google } from 'googleapis';
 import type { Deps } from '../../context';
-import { mailboxes } from '../../../../db/schema';
+import { eq } from 'drizzle-orm';
+import { mailboxes, workspaces } from '../../../../db/schema';
 import { ApiError } from '../../lib/api-error';
 import { createOAuthClient, GMAIL_SCOPES, googleEndpoints, sealTokens } from '../../gmail/oauth';
 import { isInvalidGrantError } from '../../gmail/errors';
@@ -13,16 +14,20 @@ type GoogleDeps = Pick<Deps, 'config' | 'db' | 'logger'>;
 const callbackUrl = (deps: GoogleDeps) => `${deps.config.publicUrl}/api/auth/google/callback`;
 
 /** Google's consent URL: offline access (a refresh token) and a fresh consent, so Google always hands one over. */
-export function consentUrl(deps: GoogleDeps, mode: OAuthState['mode'], redirect?: string): string {
+export function consentUrl(deps: GoogleDeps, state: Omit<OAuthState, 'expiresAt'>, loginHint?: string): string {
   requireGoogle(deps);
   return createOAuthClient(deps.config, { redirectUri: callbackUrl(deps) }).generateAuthUrl({
     access_type: 'offline',
     prompt: 'consent',
     include_granted_scopes: true,
-    scope: [...GMAIL_SCOPES[mode]],
-    state: signState(deps.config, { mode, ...(redirect ? { redirect } : {}) }),
+    scope: [...GMAIL_SCOPES[state.mode]],
+    ...(loginHint ? { login_hint: loginHint } : {}),
+    state: signState(deps.config, state),
   });
 }
+
+/** The sign-in finished with a session, or needs one more consent (the workspace is full, gmail.readonly was not granted). */
+export type SignInOutcome = { session: SessionResponse } | { consentAgain: string };
 
 /** Reads and checks the signed state; forged, altered or stale → 400. */
 export function readState(deps: GoogleDeps, raw: string): OAuthState {
@@ -33,9 +38,11 @@ export function readState(deps: GoogleDeps, raw: string): OAuthState {
 
 /**
  * Exchanges the code, reads who signed in, and leaves a user, a workspace membership, a
- * mailbox with sealed tokens and a session behind.
+ * mailbox with sealed tokens and a session behind. The scope mode is the workspace's: an
+ * admin who named one sets it; anyone else signing in light to a full workspace is sent
+ * back to Google once for gmail.readonly.
  */
-export async function completeGoogleSignIn(deps: GoogleDeps, code: string): Promise<SessionResponse> {
+export async function completeGoogleSignIn(deps: GoogleDeps, code: string, state: OAuthState): Promise<SignInOutcome> {
   requireGoogle(deps);
   const oauth = createOAuthClient(deps.config, { redirectUri: callbackUrl(deps), timeoutMs: 15_000 });
   const tokens = await oauth.getToken({ code }).then(
@@ -57,8 +64,16 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string): Prom
   if (!me.email || !me.verified_email || !me.id) throw new ApiError('FORBIDDEN', 'Google did not confirm a verified email address for this account.');
 
   const member = await findOrCreateMember(deps.db, { email: me.email, name: me.name ?? undefined, googleSub: me.id });
-  const sealed = sealTokens(deps.config, tokens);
   const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
+  const canRead = scopes.includes(READ_SCOPE);
+  if (state.chosen && member.role === 'admin' && (state.mode === 'light' || canRead) && member.workspace.gmailMode !== state.mode) {
+    await deps.db.update(workspaces).set({ gmailMode: state.mode }).where(eq(workspaces.id, member.workspace.id));
+    member.workspace = { ...member.workspace, gmailMode: state.mode };
+  } else if (!state.chosen && !state.upgrade && member.workspace.gmailMode === 'full' && !canRead) {
+    const { expiresAt: _e, ...rest } = state;
+    return { consentAgain: consentUrl(deps, { ...rest, mode: 'full', upgrade: true }, member.user.email) };
+  }
+  const sealed = sealTokens(deps.config, tokens);
   await deps.db
     .insert(mailboxes)
     .values({ workspaceId: member.workspace.id, userId: member.user.id, provider: 'gmail', email: member.user.email, scopes, ...sealed })
@@ -67,8 +82,10 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string): Prom
       // A new sign-in reconnects a mailbox that needed reauth; Google may omit the refresh token, then the old one stays.
       set: { provider: 'gmail', userId: member.user.id, scopes, status: 'active', ...sealed },
     });
-  return createSession(deps.db, member, deps.config.sessionTtlMs);
+  return { session: await createSession(deps.db, member, deps.config.sessionTtlMs) };
 }
+
+const READ_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 
 function requireGoogle(deps: GoogleDeps) {
   if (!deps.config.google.clientId || !deps.config.google.clientSecret) {

@@ -4,7 +4,12 @@ import { hmac, safeEqual } from '../../lib/crypto';
 
 /** What travels through Google inside `state`: signed, so the callback can trust it. */
 export interface OAuthState {
+  /** The scopes asked for. */
   mode: 'light' | 'full';
+  /** The caller named the mode (an admin's choice sets the workspace's); otherwise the workspace's mode rules. */
+  chosen?: boolean;
+  /** This consent is the second one, asking for the full workspace's gmail.readonly: never a third. */
+  upgrade?: boolean;
   redirect?: string;
   /** ms since epoch. */
   expiresAt: number;
