@@ -25,3 +25,11 @@ export const inboundClassificationSchema = z.object({
   returnDate: z.string().optional(),
 });
 export type InboundClassification = z.infer<typeof inboundClassificationSchema>;
+
+/**
+ * `GET|PATCH /api/replies/settings` (PATCH: admins): how the workspace treats inbound mail.
+ * An out-of-office with no return date pauses the sequence for `autoReplyPauseDays`.
+ */
+export const replySettingsSchema = z.object({ autoReplyPauseDays: z.number().int().min(1).max(90) });
+export type ReplySettings = z.infer<typeof replySettingsSchema>;
+export const patchReplySettingsRequest = replySettingsSchema.partial().strict().refine((v) => Object.keys(v).length > 0, 'Nothing to change');

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Deps } from '../../context';
 import { campaignLeads, emailEvents, suppressions, workspaces } from '../../../../db/schema';
 import { publishEvents } from '../webhooks/publish';
+import { pauseDaysOf } from './settings';
 
 /**
  * What an inbound message (or an unsubscribe click) does, written as an event first:
@@ -41,7 +42,6 @@ export interface EffectResult {
 
 export const LEAD_RESUME_QUEUE = 'lead-resume';
 const LIVE_LEAD = ['pending', 'active', 'paused'] as const;
-const DEFAULT_PAUSE_DAYS = 5;
 
 export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, input: EffectInput): Promise<EffectResult> {
   const { email } = input;
@@ -82,7 +82,7 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
         break;
       case 'auto_reply': {
         const [ws] = await tx.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, email.workspaceId));
-        out.resumeAt = resumeDate(input.returnDate ?? null, Number(ws?.settings.autoReplyPauseDays ?? DEFAULT_PAUSE_DAYS));
+        out.resumeAt = resumeDate(input.returnDate ?? null, pauseDaysOf(ws?.settings));
         await setLeads(leadsOfEmail, { status: 'paused', pausedUntil: out.resumeAt, nextDueAt: out.resumeAt });
         break;
       }

@@ -124,6 +124,32 @@ describe('light mode: POST /api/replies/observed', () => {
     expect((await leadOf(lead.id)).status).toBe('paused');
   });
 
+  it('lets an admin set the workspace default pause (members read it), and an undated out-of-office follows it', async () => {
+    expect(await (await rep.call('/api/replies/settings')).json()).toEqual({ autoReplyPauseDays: 5 });
+    const member = await signIn(rt.app, 'max@observed.test');
+    expect(member.workspace.id).toBe(rep.workspace.id);
+    expect((await member.call('/api/replies/settings', { method: 'PATCH', json: { autoReplyPauseDays: 1 } })).status).toBe(403);
+    for (const json of [{}, { autoReplyPauseDays: 0 }, { autoReplyPauseDays: 2.5 }, { autoReplyPauseDays: '3' }, { autoReplyPauseDays: 91 }, { other: 1 }]) {
+      expect((await rep.call('/api/replies/settings', { method: 'PATCH', json })).status, JSON.stringify(json)).toBe(400);
+    }
+    const saved = await rep.call('/api/replies/settings', { method: 'PATCH', json: { autoReplyPauseDays: 12 } });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ autoReplyPauseDays: 12 });
+    expect(await (await member.call('/api/replies/settings')).json()).toEqual({ autoReplyPauseDays: 12 });
+    try {
+      const { address, email } = await leadWithEmail();
+      const res = await observe({
+        threadId: email.threadId, messageId: 'gm-ooo-12', from: address, subject: 'Out of Office', date: new Date().toISOString(),
+        headers: { 'Auto-Submitted': 'auto-replied' }, snippet: 'I am currently out of the office.',
+      });
+      const days = (new Date(((await res.json()) as { resumeAt: string }).resumeAt).getTime() - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(11.9);
+      expect(days).toBeLessThan(12.1);
+    } finally {
+      await rep.call('/api/replies/settings', { method: 'PATCH', json: { autoReplyPauseDays: 5 } });
+    }
+  });
+
   it('turns a "remove me" reply into a suppression and an unsubscribe', async () => {
     const { address, lead, email } = await leadWithEmail();
     const res = await observe({ threadId: email.threadId, messageId: 'gm-u1', from: address, subject: 'Re: Quick question', date: new Date().toISOString(), snippet: 'Please remove me from your mailing list.' });
