@@ -77,8 +77,18 @@ export function createEventRecorder(deps: RecorderDeps, options: RecorderOptions
   }, flushMs);
   timer.unref();
 
+  // At most one flush waits behind the write in flight: hits arriving meanwhile join its batch
+  // (rather than each hit past maxBatch chaining a flush of its own that finds nothing to do).
+  let waiting = false;
   function flush(all = closed): Promise<void> {
-    chain = chain.then(() => writeReady(all)).catch((err) => deps.logger.error({ err }, 'event recorder flush failed'));
+    if (waiting && !all) return chain;
+    waiting = true;
+    chain = chain
+      .then(() => {
+        waiting = false;
+        return writeReady(all);
+      })
+      .catch((err) => deps.logger.error({ err }, 'event recorder flush failed'));
     return chain;
   }
 

@@ -4,7 +4,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { campaignLeads, campaigns, emailEvents, prospects, suppressions } from '../../../../db/schema';
 import { clickUrl, openPixelUrl, signToken, unsubscribeUrl } from './tokens';
-import { closeEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from './recorder';
+import { closeEventRecorder, createEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from './recorder';
 import { haveService } from '../../../test/services';
 import { seedSentEmail } from './fixtures';
 import { serveOnFreePort } from '../../http-server';
@@ -223,6 +223,32 @@ describe('the open pixel over a real port (answered ahead of Hono)', () => {
       ['open', '127.0.0.1', 'GET'],
       ['open', '127.0.0.1', 'HEAD'],
     ]);
+  });
+});
+
+describe('the recorder under a slow database', () => {
+  it('stores every hit that arrives during a slow write, in a few batches', async () => {
+    const email = await seedSentEmail(rt.deps.db, rep.workspace.id);
+    let inserts = 0;
+    // The real database, with every INSERT taking 200 ms: hits keep arriving meanwhile.
+    const slow = new Proxy(rt.deps.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'execute') return Reflect.get(target, prop, receiver);
+        return async (query: Parameters<typeof target.execute>[0]) => {
+          inserts++;
+          await new Promise((r) => setTimeout(r, 200));
+          return target.execute(query);
+        };
+      },
+    });
+    const recorder = createEventRecorder({ ...rt.deps, db: slow }, { maxBatch: 10, flushMs: 10_000 });
+    const hit = () => recorder.record({ kind: 'open', emailId: email.id, at: new Date(), userAgent: CHROME, ip: '203.0.113.9', method: 'GET' });
+    for (let i = 0; i < 10; i++) hit(); // a full batch: its write starts
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 290; i++) hit(); // all of these arrive while it is in flight
+    await recorder.close();
+    expect(inserts).toBeLessThanOrEqual(3);
+    expect(await eventsOf(email.id)).toHaveLength(300);
   });
 });
 
