@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import PostalMime from 'postal-mime';
 import { signIn } from '../../test/harness';
 import { haveService } from '../../test/services';
-import { emailEvents, emails, sendJobs } from '../../../db/schema';
+import { emailEvents, emails, mailboxes, sendJobs } from '../../../db/schema';
+import { sealTokens } from '../gmail/oauth';
 import { startGmailEmulator, type GmailEmulator } from '../gmail/emulator/server';
 import { verifyToken } from '../modules/tracking/tokens';
 import type { Email, SendEmailResponse } from '../../../shared/contracts/emails';
@@ -234,6 +235,20 @@ for (const driver of drivers) {
       const sent = emu.control.sent(box.email);
       expect(sent.map((m) => m.messageId).sort()).toEqual([a!.messageId, b!.messageId, c!.messageId].sort());
       expect(a!.providerMessageId).toBe(sent.find((m) => m.messageId === a!.messageId)!.id);
+    });
+
+    it('light mode (gmail.send only) cannot search after an unknown outcome, so it fails closed: delivered once, never twice', async () => {
+      const address = `light${++n}@sender.test`;
+      const tokens = emu.control.issueTokens(address, { scope: 'https://www.googleapis.com/auth/gmail.send openid email profile' });
+      const [box] = await rt.deps.db
+        .insert(mailboxes)
+        .values({ workspaceId: rep.workspace.id, userId: rep.user.id, provider: 'gmail', email: address, scopes: tokens.scope.split(' '), ...sealTokens(rt.config, tokens) })
+        .returning();
+      emu.control.fault('messages.send', { kind: 'server_error' }, { times: 1, afterCommit: true });
+      const [row] = await settle(rt, [await accept(box!.id)]);
+      expect(row).toMatchObject({ status: 'FAILED', attempts: 2 });
+      expect(row!.failureReason).toMatch(/Could not check whether an earlier try was delivered .*not sent again/);
+      expect(emu.control.sent(address)).toHaveLength(1);
     });
 
     it('fails after the try limit of 5xx with a reason, having sent nothing', async () => {

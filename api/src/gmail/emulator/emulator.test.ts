@@ -163,6 +163,28 @@ describe('Gmail emulator through googleapis', () => {
     await expect(client.users.getProfile({ userId: 'me' })).rejects.toMatchObject({ response: { data: { error: 'invalid_grant' } } });
   });
 
+  it('holds a light-mode grant (gmail.send) to sending, as Google does: every read is 403 insufficientPermissions', async () => {
+    const light = new google.auth.OAuth2({ clientId: 'cid', clientSecret: 'secret', endpoints: { oauth2TokenUrl: `${emu.url}/token` } });
+    light.setCredentials(emu.control.issueTokens('light@acme.test', { scope: 'https://www.googleapis.com/auth/gmail.send openid email' }));
+    const api = google.gmail({ version: 'v1', auth: light, rootUrl: `${emu.url}/`, retry: false });
+    const raw = (await new MailComposer({ from: 'light@acme.test', to: 'bob@b.test', subject: 'Hi', text: 'Hi' }).compile().build()).toString('base64url');
+    const sent = (await api.users.messages.send({ userId: 'me', requestBody: { raw } })).data;
+    expect(sent.id).toBeTruthy();
+    const reads = [
+      api.users.getProfile({ userId: 'me' }),
+      api.users.messages.list({ userId: 'me', q: 'rfc822msgid:x@y' }),
+      api.users.messages.get({ userId: 'me', id: sent.id! }),
+      api.users.threads.get({ userId: 'me', id: sent.threadId! }),
+      api.users.history.list({ userId: 'me', startHistoryId: '1' }),
+      api.users.labels.list({ userId: 'me' }),
+    ];
+    for (const read of reads) {
+      const err = (await read.then(() => undefined, (e: unknown) => e)) as { status?: number; response?: { data?: { error?: { errors?: Array<{ reason?: string }> } } } } | undefined;
+      expect(err?.status).toBe(403);
+      expect(err?.response?.data?.error?.errors?.[0]?.reason).toBe('insufficientPermissions');
+    }
+  });
+
   it('scripts faults per endpoint for the next N calls', async () => {
     emu.control.fault('users.getProfile', { kind: 'rate_limit', retryAfterSeconds: 7 }, { times: 2 });
     for (let i = 0; i < 2; i++) {

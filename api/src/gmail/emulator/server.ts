@@ -48,6 +48,24 @@ export const emulatorEndpoints = [
 ] as const;
 export type EmulatorEndpoint = (typeof emulatorEndpoints)[number];
 
+const G = 'https://www.googleapis.com/auth/';
+const READ = ['https://mail.google.com/', `${G}gmail.modify`, `${G}gmail.readonly`];
+/**
+ * The scopes Google accepts per method (any one will do), as its API reference lists them:
+ * a light-mode grant (gmail.send) may send and nothing else, so a test sees what Google does.
+ */
+const SCOPES_FOR: Partial<Record<EmulatorEndpoint, string[]>> = {
+  'users.getProfile': [...READ, `${G}gmail.compose`, `${G}gmail.metadata`],
+  'messages.send': ['https://mail.google.com/', `${G}gmail.modify`, `${G}gmail.compose`, `${G}gmail.send`],
+  'messages.get': READ,
+  'messages.list': READ,
+  'threads.get': READ,
+  'history.list': [...READ, `${G}gmail.metadata`],
+  'labels.list': [...READ, `${G}gmail.labels`, `${G}gmail.metadata`],
+};
+/** What issueTokens grants unless told otherwise: a full-mode mailbox (send and read). */
+const FULL_SCOPE = `${G}gmail.send ${G}gmail.readonly openid email profile`;
+
 export type Fault =
   | { kind: 'rate_limit'; retryAfterSeconds?: number; status?: 429 | 403 }
   | { kind: 'server_error'; status?: 500 | 502 | 503 }
@@ -198,6 +216,8 @@ export function createGmailEmulatorApp(options: GmailEmulatorOptions = {}) {
       if (!grant || grant.expiresAt <= Date.now()) return unauthenticated(c);
       const userId = c.req.param('userId');
       if (userId !== undefined && userId !== 'me' && userId.toLowerCase() !== grant.email) return googleError(c, 403, 'Delegation denied for ' + grant.email, 'forbidden', 'PERMISSION_DENIED');
+      const allowed = SCOPES_FOR[endpoint];
+      if (allowed && !grant.scope.split(' ').some((s) => allowed.includes(s))) return googleError(c, 403, 'Request had insufficient authentication scopes.', 'insufficientPermissions', 'PERMISSION_DENIED');
       const res = await handler(c, store.account(grant.email));
       return scripted ? answerFault(c, scripted.fault) : res;
     };
@@ -368,10 +388,10 @@ export function createGmailEmulatorApp(options: GmailEmulatorOptions = {}) {
   }
 
   const control = {
-    /** Creates the account when new and issues tokens as the OAuth flow would. */
+    /** Creates the account when new and issues tokens as the OAuth flow would (full mode unless `scope` says otherwise). */
     issueTokens(email: string, opts: { name?: string; scope?: string; expiresInSeconds?: number } = {}): TokenSet {
       const acc = store.account(email, opts.name);
-      const scope = opts.scope ?? 'https://www.googleapis.com/auth/gmail.send openid email profile';
+      const scope = opts.scope ?? FULL_SCOPE;
       const t = issue(acc.email, scope, true, opts.expiresInSeconds ?? ttl);
       return { access_token: t.access, refresh_token: t.refresh!, expiry_date: Date.now() + t.expiresIn * 1000, scope, token_type: 'Bearer' };
     },
