@@ -36,7 +36,16 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
     driver: 'bullmq',
 
     async enqueue(queue, name, data, options: EnqueueOptions = {}) {
-      const job = await queueFor(queue).add(name, data, {
+      const q = queueFor(queue);
+      // BullMQ keeps finished jobs for a while (removeOnComplete/removeOnFail below), and a kept
+      // job's id silently blocks a new one. The port replaces a finished job, as the inline
+      // driver does — the sweeper and the per-round workers rely on it.
+      if (options.jobId) {
+        const existing = await q.getJob(options.jobId);
+        const state = existing ? await existing.getState() : undefined;
+        if (state === 'completed' || state === 'failed') await existing!.remove().catch(() => {});
+      }
+      const job = await q.add(name, data, {
         jobId: options.jobId,
         delay: options.delayMs,
         attempts: options.attempts ?? 1,

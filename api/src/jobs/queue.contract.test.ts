@@ -72,6 +72,25 @@ for (const driver of drivers) {
       expect(seen).toEqual(['first']);
     });
 
+    it('accepts the id of a finished job again, whether it succeeded or failed', async () => {
+      const q = driver.open();
+      const name = qname();
+      const seen: string[] = [];
+      q.process<{ v: string; fail?: boolean }>(name, async (job) => {
+        seen.push(job.data.v);
+        if (job.data.fail) throw new PermanentJobError('no');
+      });
+      await q.enqueue(name, 'x', { v: 'first' }, { jobId: 'again' });
+      await until(() => seen.length === 1);
+      await until(async () => !(await q.has(name, 'again')));
+      await q.enqueue(name, 'x', { v: 'second', fail: true }, { jobId: 'again' });
+      await until(() => seen.length === 2);
+      await until(async () => !(await q.has(name, 'again')));
+      await q.enqueue(name, 'x', { v: 'third' }, { jobId: 'again' });
+      await until(() => seen.length === 3);
+      expect(seen).toEqual(['first', 'second', 'third']);
+    });
+
     it('holds a delayed job until it is due', async () => {
       const q = driver.open();
       const name = qname();
