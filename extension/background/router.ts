@@ -150,7 +150,7 @@ async function client(deps: RouterDeps, withToken = true): Promise<ApiClient> {
 async function googleLogin(deps: RouterDeps): Promise<RuntimeResult> {
   if (!deps.launchWebAuthFlow || !deps.redirectUrl) return { ok: false, error: { code: 'NOT_AVAILABLE', message: 'Google sign-in needs the browser identity API' } };
   const settings = await readSettings(deps.store, deps.defaultApiUrl);
-  const start = `${settings.apiUrl}/api/auth/google/start?redirect_uri=${encodeURIComponent(deps.redirectUrl)}`;
+  const start = `${settings.apiUrl}/api/auth/google/start?redirect=${encodeURIComponent(deps.redirectUrl)}`;
   let final: string | undefined;
   try {
     final = await deps.launchWebAuthFlow(start);
@@ -158,11 +158,14 @@ async function googleLogin(deps: RouterDeps): Promise<RuntimeResult> {
     return { ok: false, error: { code: 'GOOGLE_SIGN_IN_FAILED', message: (err as Error).message } };
   }
   const url = final ? new URL(final) : undefined;
-  const token = url && (new URLSearchParams(url.hash.slice(1)).get('token') ?? url.searchParams.get('token'));
+  // The API hands the session back in the fragment (`#token=…&expiresAt=…`): never sent to any server.
+  const handedBack = new URLSearchParams(url?.hash.slice(1) ?? '');
+  const token = handedBack.get('token') ?? url?.searchParams.get('token');
   if (!token) return { ok: false, error: { code: 'GOOGLE_SIGN_IN_FAILED', message: 'Google sign-in did not return a session' } };
   const me = await createApiClient({ baseUrl: settings.apiUrl, token, fetch: deps.fetch }).request({ path: '/api/me', schema: meResponse });
   if (!me.ok) return me;
-  const session = { token, expiresAt: url?.searchParams.get('expiresAt') ?? new Date(Date.now() + 30 * 864e5).toISOString(), ...me.data };
+  const expiresAt = handedBack.get('expiresAt') ?? url?.searchParams.get('expiresAt') ?? new Date(Date.now() + 30 * 864e5).toISOString();
+  const session = { token, expiresAt, ...me.data };
   await deps.store.set({ [SESSION_KEY]: session });
   return ok(session);
 }
