@@ -43,6 +43,13 @@ describe('configuration', () => {
     expect(loadConfig({ ...split, LUMINA_ROLE: 'worker' }).role).toBe('worker');
   });
 
+  it('reads the keys being rotated out, and names the variable when one is malformed', () => {
+    const prod = { DATABASE_URL: 'postgres://u@h/db', ENCRYPTION_KEY: 'ab'.repeat(32), TRACKING_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(prod).previousEncryptionKeys).toEqual([]);
+    expect(loadConfig({ ...prod, ENCRYPTION_KEY_PREVIOUS: `${'cd'.repeat(32)},${'ef'.repeat(32)}` }).previousEncryptionKeys).toEqual([Buffer.alloc(32, 0xcd), Buffer.alloc(32, 0xef)]);
+    expect(() => loadConfig({ ...prod, ENCRYPTION_KEY_PREVIOUS: 'short' })).toThrow(/ENCRYPTION_KEY_PREVIOUS/);
+  });
+
   it('caps request bodies at 1 MB by default', () => {
     expect(loadConfig({ DATA_DIR: dataDir() }).bodyLimitBytes).toBe(1024 * 1024);
   });

@@ -26,6 +26,11 @@ const envSchema = z.object({
   DATABASE_URL: optionalUrl,
   REDIS_URL: optionalUrl,
   ENCRYPTION_KEY: key32,
+  /** Keys being rotated out, comma separated: tokens sealed under them still open; new ones use ENCRYPTION_KEY. */
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, 'must be 64-hex-character keys separated by commas')
+    .optional(),
   TRACKING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
@@ -68,6 +73,8 @@ export interface Config {
   /** true when running on the embedded defaults (PGlite): secrets are generated, sandbox login is on unless SANDBOX_LOGIN=false. */
   embedded: boolean;
   encryptionKey: Buffer;
+  /** Older keys whose tokens still decrypt (ENCRYPTION_KEY_PREVIOUS); never used to encrypt. */
+  previousEncryptionKeys?: Buffer[];
   trackingSecret: string;
   google: { clientId?: string; clientSecret?: string; apiRoot?: string; redirectAllow: string[] };
   ai: {
@@ -131,6 +138,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: env.REDIS_URL,
     embedded,
     encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'hex'),
+    previousEncryptionKeys: (env.ENCRYPTION_KEY_PREVIOUS?.split(',') ?? []).map((k) => Buffer.from(k, 'hex')),
     trackingSecret: env.TRACKING_SECRET ?? secrets!.trackingSecret,
     google: {
       clientId: env.GOOGLE_CLIENT_ID,

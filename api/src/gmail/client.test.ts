@@ -174,6 +174,26 @@ describe('gmailForMailbox against the emulator', () => {
     expect(emu.control.calls('token')).toBe(refreshesBefore + 1);
   });
 
+  it('opens tokens sealed under a key being rotated out, and seals them again under the current key', async () => {
+    const oldKey = Buffer.alloc(32, 9);
+    const tokens = emu.control.issueTokens('rotate@client.test');
+    const [row] = await rt.deps.db
+      .insert(mailboxes)
+      .values({ workspaceId, provider: 'gmail', email: 'rotate@client.test', scopes: tokens.scope.split(' '), ...sealTokens({ encryptionKey: oldKey }, tokens) })
+      .returning();
+    // Without the old key the row cannot be opened at all.
+    await expect(gmailForMailbox(rt.deps, row!.id)).rejects.toThrow(/cannot decrypt/);
+    const rotating = { ...rt.deps, config: { ...rt.config, previousEncryptionKeys: [oldKey] } };
+    const gmail = await gmailForMailbox(rotating, row!.id);
+    expect((await gmail.users.getProfile({ userId: 'me' })).data.emailAddress).toBe('rotate@client.test');
+    const resealed = await waitFor(async () => {
+      const [r] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.id, row!.id));
+      return r!.refreshTokenEnc !== row!.refreshTokenEnc ? r : undefined;
+    });
+    // The current key alone opens it now: the old one can be retired.
+    expect(openTokens(rt.config, resealed)).toMatchObject({ access_token: tokens.access_token, refresh_token: tokens.refresh_token });
+  });
+
   it('refreshes after a 401 even when the stored expiry looks fine', async () => {
     const { row } = await connectMailbox('early401@client.test');
     emu.control.expireAccessTokens('early401@client.test');

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { google, type gmail_v1 } from 'googleapis';
 import type { Deps } from '../context';
 import { emails, mailboxes, sendJobs } from '../../../db/schema';
-import { createOAuthClient, googleEndpoints, openTokens, sealTokens } from './oauth';
+import { createOAuthClient, googleEndpoints, openTokens, sealedUnderOlderKey, sealTokens } from './oauth';
 import { isInvalidGrantError, MailboxUnavailableError } from './errors';
 
 export type MailboxRow = typeof mailboxes.$inferSelect;
@@ -28,7 +28,11 @@ export async function gmailForMailbox(deps: GmailDeps, mailbox: string | Mailbox
   if (row.status !== 'active') throw new MailboxUnavailableError(row.id, row.status);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const auth = createOAuthClient(deps.config, { timeoutMs });
-  auth.setCredentials(openTokens(deps.config, row));
+  const credentials = openTokens(deps.config, row);
+  auth.setCredentials(credentials);
+  // Key rotation: a row still sealed under a previous key is sealed again under the current
+  // one on first use, so ENCRYPTION_KEY_PREVIOUS can be dropped once every mailbox has been used.
+  if (sealedUnderOlderKey(deps.config, row)) void saveRefreshedTokens(deps, row.id, sealTokens(deps.config, credentials));
 
   auth.on('tokens', (tokens) => {
     void saveRefreshedTokens(deps, row.id, sealTokens(deps.config, tokens));

@@ -65,8 +65,15 @@ export function sealTokens(config: Pick<Config, 'encryptionKey'>, tokens: Auth.C
   };
 }
 
-export function openTokens(config: Pick<Config, 'encryptionKey'>, sealed: SealedTokens): Auth.Credentials {
-  const ring = keyringFrom(config.encryptionKey);
+/** Is anything in this row sealed under a key other than the current one (a key being rotated out)? */
+export function sealedUnderOlderKey(config: Pick<Config, 'encryptionKey'>, sealed: SealedTokens): boolean {
+  const current = keyringFrom(config.encryptionKey).current.id;
+  return [sealed.accessTokenEnc, sealed.refreshTokenEnc].some((v) => v && v.split('.')[1] !== current);
+}
+
+/** Opens tokens sealed under the current key or one being rotated out (a refresh re-seals under the current one). */
+export function openTokens(config: Pick<Config, 'encryptionKey' | 'previousEncryptionKeys'>, sealed: SealedTokens): Auth.Credentials {
+  const ring = keyringFrom(config.encryptionKey, config.previousEncryptionKeys);
   return {
     access_token: sealed.accessTokenEnc ? decrypt(ring, sealed.accessTokenEnc) : undefined,
     refresh_token: sealed.refreshTokenEnc ? decrypt(ring, sealed.refreshTokenEnc) : undefined,
