@@ -105,8 +105,8 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
   });
   if (event) publishEvents(deps, [event]);
   if (result.resumeAt && email.campaignLeadId) {
-    // The date is in the id: BullMQ keeps a finished job and ignores an add with its id, so an
-    // id per lead alone would leave a lead's second out-of-office paused for good.
+    // The date is in the id: the resume of the lead's earlier out-of-office may still be
+    // waiting, and an add with a live job's id is ignored.
     await deps.queue.enqueue(LEAD_RESUME_QUEUE, 'resume', { leadId: email.campaignLeadId }, {
       jobId: `resume-${email.campaignLeadId}-${result.resumeAt.getTime()}`,
       delayMs: Math.max(0, result.resumeAt.getTime() - Date.now()),
