@@ -65,7 +65,8 @@ function hitOf(c: Context) {
 
 /**
  * A request header, read from Node's own parsed headers when served by @hono/node-server:
- * `c.req.header` would build a whole `Headers` object, a real cost on the pixel's path.
+ * `c.req.header` would build a whole `Headers` object for every click. (The open pixel,
+ * served ahead of Hono, reads Node's request in pixel.ts.)
  */
 function headerOf(c: Context, name: string): string | undefined {
   const node = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.headers[name];
