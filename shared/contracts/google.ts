@@ -14,7 +14,7 @@ export const googleStartQuery = z
     mode: gmailModeSchema.optional(),
     /** Allow-listed page (or the extension's `https://<id>.chromiumapp.org/` URL) that receives `#token=…`; none → a small HTML page. */
     redirect: redirectTarget.optional(),
-    /** The same as `redirect`, under OAuth's own name (what the extension's launchWebAuthFlow sends). */
+    /** The same as `redirect`, under OAuth's own name (accepted too; the extension sends `redirect`). */
     redirect_uri: redirectTarget.optional(),
   })
   .transform(({ redirect_uri, ...q }) => ({ ...q, redirect: q.redirect ?? redirect_uri }));

@@ -106,7 +106,7 @@ describe('Google sign-in against the emulator', () => {
     const back = new URL((await fetch(again, { redirect: 'manual' })).headers.get('location')!);
     const done = await rt.app.request(back.pathname + back.search);
     expect(done.status).toBe(302);
-    // `redirect_uri` (what the extension's launchWebAuthFlow sends) is the same allow-listed redirect.
+    // `redirect_uri` (OAuth's name for `redirect`) is the same allow-listed redirect.
     expect(done.headers.get('location')!.startsWith(`${EXTENSION}#token=`)).toBe(true);
     const [box] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.email, 'oracle@matrix.test'));
     expect(box!.scopes).toContain('https://www.googleapis.com/auth/gmail.readonly');
