@@ -50,6 +50,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...prod, ENCRYPTION_KEY_PREVIOUS: 'short' })).toThrow(/ENCRYPTION_KEY_PREVIOUS/);
   });
 
+  it('prefixes BullMQ keys with lumina unless told otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).redisPrefix).toBe('lumina');
+    expect(loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: 'acme-prod' }).redisPrefix).toBe('acme-prod');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: 'has space' })).toThrow(/REDIS_PREFIX/);
+  });
+
   it('caps request bodies at 1 MB by default', () => {
     expect(loadConfig({ DATA_DIR: dataDir() }).bodyLimitBytes).toBe(1024 * 1024);
   });

@@ -25,6 +25,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: optionalUrl,
   REDIS_URL: optionalUrl,
+  /** Prefix of every BullMQ key, so several Lumina installs (or a benchmark) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores').default('lumina'),
   ENCRYPTION_KEY: key32,
   /** Keys being rotated out, comma separated: tokens sealed under them still open; new ones use ENCRYPTION_KEY. */
   ENCRYPTION_KEY_PREVIOUS: z
@@ -70,6 +72,7 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  redisPrefix: string;
   /** true when running on the embedded defaults (PGlite): secrets are generated, sandbox login is on unless SANDBOX_LOGIN=false. */
   embedded: boolean;
   encryptionKey: Buffer;
@@ -136,6 +139,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: resolve(env.DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     embedded,
     encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? secrets!.encryptionKey, 'hex'),
     previousEncryptionKeys: (env.ENCRYPTION_KEY_PREVIOUS?.split(',') ?? []).map((k) => Buffer.from(k, 'hex')),

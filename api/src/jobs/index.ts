@@ -13,8 +13,8 @@ import { registerInboxSync } from './inbox-sync.worker';
 import { registerEventWriter } from '../modules/tracking/recorder';
 
 /** REDIS_URL → BullMQ; otherwise the inline driver on the database. */
-export function openQueue(config: Pick<Config, 'redisUrl'>, db: Db, onError?: (err: Error) => void): QueuePort {
-  return config.redisUrl ? createBullQueue(config.redisUrl, { onError }) : createInlineQueue(db);
+export function openQueue(config: Pick<Config, 'redisUrl' | 'redisPrefix'>, db: Db, onError?: (err: Error) => void): QueuePort {
+  return config.redisUrl ? createBullQueue(config.redisUrl, { prefix: config.redisPrefix, onError }) : createInlineQueue(db);
 }
 
 /**
