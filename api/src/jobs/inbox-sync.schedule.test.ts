@@ -46,7 +46,7 @@ for (const driver of drivers) {
         await emu.control.injectReply(first.providerMessageId!, { text: 'Yes, Thursday works.' });
         await until(replied(first.id));
 
-        // Several rounds later: on BullMQ a fixed job id per mailbox would never run again.
+        // Several rounds later: the mailbox's job id is taken again once its last sync finished.
         await new Promise((r) => setTimeout(r, 1000));
         const second = await sendAndWait('bob@prospect.test');
         await emu.control.injectReply(second.providerMessageId!, { text: 'Send me the deck.' });

@@ -22,36 +22,24 @@ export interface SyncReport {
 
 /**
  * Full mode: every minute each mailbox that may read mail (gmail.readonly, or the sandbox
- * mailbox) gets a sync job, one per mailbox and round.
+ * mailbox) gets a sync job; the job id is the mailbox, so a slow sync is never doubled (the
+ * queue port ignores an add while that job waits or runs, and takes it again once it finished).
  */
 export function registerInboxSync(deps: Deps, { everyMs = SYNC_EVERY_MS } = {}) {
   deps.queue.process<{ mailboxId: string }>(INBOX_SYNC_QUEUE, async (job) => void (await syncMailbox(deps, job.data.mailboxId)), { concurrency: 2 });
-  const tick = () => void enqueueSyncs(deps, { everyMs }).catch((err) => deps.logger.error({ err }, 'inbox sync scheduling failed'));
+  const tick = () => void enqueueSyncs(deps).catch((err) => deps.logger.error({ err }, 'inbox sync scheduling failed'));
   const timer = setInterval(tick, everyMs);
   timer.unref();
   tick();
   return async () => clearInterval(timer);
 }
 
-/**
- * The job id names the mailbox and the round. A fixed id per mailbox would sync it once and
- * never again on BullMQ, which keeps finished jobs (removeOnComplete) and ignores an add with
- * their id; the round in the id also lets every worker process tick without doubling a round.
- * A sync of the previous round still running is left to finish rather than joined by another.
- */
-export async function enqueueSyncs(deps: Pick<Deps, 'db' | 'queue' | 'config'>, { everyMs = SYNC_EVERY_MS, now = Date.now() } = {}) {
-  const round = Math.floor(now / everyMs);
+export async function enqueueSyncs(deps: Pick<Deps, 'db' | 'queue' | 'config'>) {
   const rows = await deps.db.select().from(mailboxes).where(and(eq(mailboxes.status, 'active'), inArray(mailboxes.provider, ['gmail', 'sandbox'])));
-  let enqueued = 0;
   for (const m of rows.filter((row) => canRead(row, deps.config))) {
-    if (await deps.queue.has(INBOX_SYNC_QUEUE, syncJobId(m.id, round - 1))) continue;
-    await deps.queue.enqueue(INBOX_SYNC_QUEUE, 'sync', { mailboxId: m.id }, { jobId: syncJobId(m.id, round) });
-    enqueued++;
+    await deps.queue.enqueue(INBOX_SYNC_QUEUE, 'sync', { mailboxId: m.id }, { jobId: `sync-${m.id}` });
   }
-  return { enqueued };
 }
-
-const syncJobId = (mailboxId: string, round: number) => `sync-${mailboxId}-${round}`;
 
 /**
  * Reads what arrived since the stored history id and ingests it (classify, match, effect).
