@@ -14,6 +14,7 @@ import { suppressionRoutes } from './modules/suppressions/routes';
 import { trackingRoutes } from './modules/tracking/routes';
 import { selfViewRoutes } from './modules/tracking/self-view-routes';
 import { observedRoutes } from './modules/replies/observed-routes';
+import { replySettingsRoutes } from './modules/replies/settings-routes';
 import { eventRoutes } from './modules/events/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
 import { analyticsRoutes } from './modules/analytics/routes';
@@ -61,6 +62,7 @@ export function createApp(deps: Deps) {
   app.route('/', trackingRoutes);
   app.route('/api', selfViewRoutes);
   app.route('/api', observedRoutes);
+  app.route('/api', replySettingsRoutes);
   app.route('/api', eventRoutes);
   app.route('/api', dashboardRoutes);
   app.route('/api', analyticsRoutes);

@@ -3,13 +3,9 @@ import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { observedReplyRequest, type ObservedReplyRequest } from '../../../../shared/contracts/tracking';
 import { ingestInbound } from './ingest';
-import { replySettingsRoutes } from './settings-routes';
 
-/**
- * Light mode: the extension reports an inbound message it saw in the rep's Gmail. The app
- * mounts this router for the replies module, so the reply settings ride along.
- */
-export const observedRoutes = new Hono<AppEnv>().route('/', replySettingsRoutes).post('/replies/observed', validate('json', observedReplyRequest), async (c) => {
+/** Light mode: the extension reports an inbound message it saw in the rep's Gmail. */
+export const observedRoutes = new Hono<AppEnv>().post('/replies/observed', validate('json', observedReplyRequest), async (c) => {
   const body = c.req.valid('json');
   const result = await ingestInbound(c.get('deps'), c.get('session').workspaceId, {
     raw: rebuildMessage(body),

@@ -19,7 +19,7 @@ export const replySettingsRoutes = new Hono<AppEnv>()
     return c.json(await readReplySettings(db, workspaceId));
   });
 
-export async function readReplySettings(db: Db, workspaceId: string): Promise<ReplySettings> {
+async function readReplySettings(db: Db, workspaceId: string): Promise<ReplySettings> {
   const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
   return { autoReplyPauseDays: pauseDaysOf(ws?.settings) };
 }
