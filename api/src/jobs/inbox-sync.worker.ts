@@ -112,7 +112,7 @@ async function rescanInbox(gmail: gmail_v1.Gmail) {
   return { ids: ids.slice(0, RESCAN_MAX_MESSAGES).reverse(), historyId: String(profile.data.historyId) };
 }
 
-async function ingestGmailMessage(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, gmail: gmail_v1.Gmail, workspaceId: string, id: string, notBefore: number) {
+async function ingestGmailMessage(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, gmail: gmail_v1.Gmail, workspaceId: string, id: string, notBefore: number) {
   let message: gmail_v1.Schema$Message;
   try {
     message = (await gmail.users.messages.get({ userId: 'me', id, format: 'raw' })).data;

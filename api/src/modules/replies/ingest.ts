@@ -36,21 +36,16 @@ const EFFECT: Partial<Record<InboundClassification['kind'], EffectKind>> = {
 };
 
 /**
- * What ingesting needs. With `config` (the app's deps always carry it) an ambiguous human
- * reply gets the AI classifier's second opinion when a provider is configured.
- */
-export type IngestDeps = Pick<Deps, 'db' | 'queue' | 'logger'> & Partial<Pick<Deps, 'config'>>;
-
-/**
  * One inbound message, from the sync worker (full mode) or the extension (light mode):
  * classify, match to the email it answers, and apply the effect. Safe to repeat: the
- * event's dedupe key is the message's own id.
+ * event's dedupe key is the message's own id. An ambiguous human reply gets the AI
+ * classifier's second opinion when a provider is configured.
  */
-export async function ingestInbound(deps: IngestDeps, workspaceId: string, msg: InboundMessage): Promise<IngestResult> {
+export async function ingestInbound(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, workspaceId: string, msg: InboundMessage): Promise<IngestResult> {
   const text = typeof msg.raw === 'string' ? msg.raw : Buffer.from(msg.raw).toString('latin1');
   let classification: InboundClassification;
   try {
-    classification = await classifyInbound(msg.raw, { refine: hasConfig(deps) ? aiReplyRefiner(deps) : undefined });
+    classification = await classifyInbound(msg.raw, { refine: aiReplyRefiner(deps) });
   } catch (err) {
     if (err instanceof UnparseableMessageError) return { status: 'ignored' };
     throw err;
@@ -99,11 +94,6 @@ export async function ingestInbound(deps: IngestDeps, workspaceId: string, msg: 
     emailId: match.email.id,
     ...(result.resumeAt ? { resumeAt: result.resumeAt.toISOString() } : {}),
   };
-}
-
-/** The deps object itself, not a copy, goes to the AI: its runtime (client, cache, breaker) is kept per deps object. */
-function hasConfig(deps: IngestDeps): deps is IngestDeps & Pick<Deps, 'config'> {
-  return deps.config !== undefined;
 }
 
 async function seenByGmailId(db: Db, emailId: string, providerMessageId: string): Promise<boolean> {
