@@ -1,4 +1,5 @@
 import { scoreEmail } from '../../shared/score/score-email';
+import { htmlToPlain } from '../../shared/score/text-stats';
 import type { KeyValueStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, saveLocalDraft, type ConflictCopy, type LocalDraft } from '../state/drafts';
 import { createComposeStore, draftFingerprint, glowAfterEdit, type ComposeStore } from '../state/compose-store';
@@ -82,7 +83,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     const replaced: ConflictCopy = { version: -Date.now(), subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, keptAt: Date.now() };
     await store.set({ [conflictsKey(draftId)]: [...kept.filter((c) => c !== copy), replaced] });
     compose.setSubject(copy.subject);
-    compose.setBodyText(copy.bodyText ?? copy.bodyHtml.replace(/<[^>]+>/g, ''));
+    compose.setBodyText(copy.bodyText ?? htmlToPlain(copy.bodyHtml));
     edited();
     await flush();
   };
