@@ -75,7 +75,7 @@ const sessionByHash = preparedQuery((db) =>
 );
 
 export async function resolveSession(db: Db, token: string): Promise<SessionInfo | undefined> {
-  const [row] = await sessionByHash(db).execute({ tokenHash: sha256(token), now: new Date().toISOString() }) // prepared: bind as text;
+  const [row] = await sessionByHash(db).execute({ tokenHash: sha256(token), now: new Date().toISOString() }); // prepared: parameters bind as text
   return row;
 }
 
