@@ -22,7 +22,7 @@ export interface RouterDeps {
   store: KeyValueStore;
   defaultApiUrl: string;
   fetch?: typeof fetch;
-  /** browser.identity.launchWebAuthFlow in the extension; absent in unit tests. */
+  /** browser.identity.launchWebAuthFlow in the extension, a fake in unit tests; without it Google sign-in answers NOT_AVAILABLE. */
   launchWebAuthFlow?: (url: string) => Promise<string | undefined>;
   redirectUrl?: string;
 }
