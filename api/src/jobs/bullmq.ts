@@ -39,7 +39,7 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
       const q = queueFor(queue);
       // BullMQ keeps finished jobs for a while (removeOnComplete/removeOnFail below), and a kept
       // job's id silently blocks a new one. The port replaces a finished job, as the inline
-      // driver does — the sweeper and the per-round workers rely on it.
+      // driver does — the sweeper and the inbox sync (one fixed id per mailbox) rely on it.
       if (options.jobId) {
         const existing = await q.getJob(options.jobId);
         const state = existing ? await existing.getState() : undefined;
