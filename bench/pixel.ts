@@ -6,7 +6,6 @@
 // are counted against the requests the server answered.
 // Needs TEST_DATABASE_URL (a server where it may create and drop its own database).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { writeSection } from './results';
+import { cpuLine, cpuPer, cpuSnapshot } from './lib/cpu';
 
 const SECRET = 'bench-tracking-secret-bench-tracking-secret';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -67,8 +67,8 @@ interface Round {
   bare: autocannon.Result;
   served: number;
   /** CPU µs per request during the measured run, by process (from /proc). */
-  cpu: CpuPerRequest;
-  rawCpu: CpuPerRequest;
+  cpu: Record<string, number>;
+  rawCpu: Record<string, number>;
 }
 
 function report(rounds: Round[], events: number, served: number) {
@@ -111,50 +111,14 @@ async function measure(args: string[], path: string, firstPath?: string) {
   }
   const url = `http://127.0.0.1:${port}${path}`;
   await run(url, 2); // warm-up (JIT, connection pools)
-  const cpu0 = cpuSnapshot(child.pid!);
+  const watch = { pids: { server: child.pid!, autocannon: process.pid }, commands: ['postgres'] };
+  const cpu0 = cpuSnapshot(watch);
   const result = await run(url, DURATION);
-  const cpu = cpuPerRequest(cpu0, cpuSnapshot(child.pid!), result.requests.total);
+  const cpu = cpuPer(cpu0, cpuSnapshot(watch), result.requests.total);
   child.kill('SIGTERM');
   const done = JSON.parse(String((await lines.next()).value ?? '{}')) as { served?: number };
   await new Promise((r) => child.once('exit', r));
   return { result, before, served: done.served ?? 0, cpu };
-}
-
-interface CpuPerRequest {
-  autocannon: number;
-  server: number;
-  postgres: number;
-}
-
-/** CPU ticks so far of this process, the server child, and every postgres process (Linux /proc). */
-function cpuSnapshot(serverPid: number) {
-  const ticks = (pid: number | string) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return Number(fields[11]) + Number(fields[12]); // utime + stime
-    } catch {
-      return 0;
-    }
-  };
-  let postgres = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += ticks(pid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return { autocannon: ticks(process.pid), server: ticks(serverPid), postgres };
-}
-
-function cpuPerRequest(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>, requests: number): CpuPerRequest {
-  const us = (k: keyof typeof a) => ((b[k] - a[k]) * (1e6 / 100)) / Math.max(1, requests); // 100 ticks a second
-  return { autocannon: us('autocannon'), server: us('server'), postgres: us('postgres') };
-}
-
-function cpuLine(all: CpuPerRequest[]) {
-  const mean = (k: keyof CpuPerRequest) => all.reduce((s, c) => s + c[k], 0) / all.length;
-  return `server ${mean('server').toFixed(0)} µs, Postgres ${mean('postgres').toFixed(0)} µs, autocannon ${mean('autocannon').toFixed(0)} µs`;
 }
 
 function run(url: string, duration: number) {
