@@ -52,7 +52,7 @@ async function main() {
   try {
     const handle = await openDb({ databaseUrl: scratch.url, max: 4 }); // applies the migrations
     const emulator = await child(children, ['--emulator']);
-    const env = { ...SECRETS, DATABASE_URL: scratch.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, GOOGLE_API_ROOT: emulator, SANDBOX_LOGIN: 'true', PUBLIC_URL: 'http://lumina.test', LOG_LEVEL: 'silent', DATA_DIR: dataDir };
+    const env = { ...SECRETS, DATABASE_URL: scratch.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, GOOGLE_API_ROOT: emulator, SANDBOX_LOGIN: 'true', PUBLIC_URL: 'http://lumina.test', LOG_LEVEL: process.env.BENCH_LOG ?? 'silent', DATA_DIR: dataDir };
     const base = await child(children, ['--lumina'], { ...env, LUMINA_ROLE: 'api' });
     await child(children, ['--lumina'], { ...env, LUMINA_ROLE: 'worker' });
     const [apiProcess, workerProcess, emulatorProcess] = [children[1]!, children[2]!, children[0]!];
@@ -155,7 +155,10 @@ async function child(children: ChildProcess[], args: string[], env: Record<strin
   children.push(c);
   return new Promise((resolve, reject) => {
     c.once('exit', (code) => reject(new Error(`bench child ${args.join(' ')} exited ${code}`)));
-    c.stdout!.once('data', (chunk) => resolve(String(chunk).trim().split('\n')[0]!));
+    c.stdout!.once('data', (chunk) => {
+      resolve(String(chunk).trim().split('\n')[0]!);
+      c.stdout!.pipe(process.stderr); // its logs (BENCH_LOG=…) from then on; an unread pipe would stall it
+    });
   });
 }
 
