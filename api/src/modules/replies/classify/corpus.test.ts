@@ -20,15 +20,18 @@ describe.runIf(present || ci)('the classifier on the real inbound corpus', () =>
     await classifyInbound(WARM_UP);
     const results = [];
     const threw: string[] = [];
+    // CPU time of this process, not wall time: the other test files share the machine's cores,
+    // and what the floor is about is the classifier's own cost (the benchmark has wall times).
     let busyMs = 0;
     for (const { label, raw } of files) {
-      const start = performance.now();
+      const start = process.cpuUsage();
       try {
         results.push({ label, result: await classifyInbound(raw) });
       } catch (err) {
         threw.push(`${label.file}: ${(err as Error).message}`);
       }
-      busyMs += performance.now() - start;
+      const spent = process.cpuUsage(start);
+      busyMs += (spent.user + spent.system) / 1000;
     }
     expect(threw).toEqual([]);
     // The issue's floor for the whole corpus (bench/RESULTS.md has the exact figure, far below it).
