@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { preparingStatements } from './prepare-statements';
 
 export { schema };
 
@@ -41,7 +42,7 @@ async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = preparingStatements(postgres(url, { max, onnotice: () => {} }));
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return {

@@ -40,7 +40,7 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
       // BullMQ keeps finished jobs for a while (removeOnComplete/removeOnFail below), and a kept
       // job's id silently blocks a new one. The port replaces a finished job, as the inline
       // driver does — the sweeper and the inbox sync (one fixed id per mailbox) rely on it.
-      if (options.jobId) {
+      if (options.jobId && !options.fresh) {
         const existing = await q.getJob(options.jobId);
         const state = existing ? await existing.getState() : undefined;
         if (state === 'completed' || state === 'failed') await existing!.remove().catch(() => {});

@@ -6,6 +6,8 @@
 export interface EnqueueOptions {
   /** Natural key of the job (e.g. the email id); a second enqueue with a live id is ignored. */
   jobId?: string;
+  /** The id was minted for this job (a new UUID): no finished job can hold it, so none is looked for. */
+  fresh?: boolean;
   delayMs?: number;
   /** Total tries, the first included. Default 1. */
   attempts?: number;

@@ -57,9 +57,10 @@ export interface SendJobData {
 }
 
 /** Enqueues the send of an accepted email; the job id is the email id, so a live job is never doubled. */
-export function enqueueSend(queue: QueuePort, emailId: string, dueAt: Date = new Date()) {
+export function enqueueSend(queue: QueuePort, emailId: string, dueAt: Date = new Date(), { fresh = false } = {}) {
   return queue.enqueue<SendJobData>(SEND_QUEUE, 'send', { emailId }, {
     jobId: emailId,
+    fresh,
     delayMs: Math.max(0, dueAt.getTime() - Date.now()),
     attempts: QUEUE_ATTEMPTS,
     backoffMs: 1000,

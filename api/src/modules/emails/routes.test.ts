@@ -99,6 +99,7 @@ describe('POST /api/emails/send', () => {
     const foreignMailbox = await giveMailbox(rt, outsider, 'oz@elsewhere.test');
     expect((await send(key(), body({ mailboxId: foreignMailbox.id }))).status).toBe(404);
     expect((await send(key(), body({ prospectId: crypto.randomUUID() }))).status).toBe(404);
+    expect((await send(key(), body({ campaignId: crypto.randomUUID() }))).status).toBe(404);
     const mailless = await signIn(rt.app, 'nomail@accept.test');
     expect((await send(key(), body(), mailless)).status).toBe(422);
     const { id } = (await (await send(key(), body())).json()) as SendEmailResponse;

@@ -1,14 +1,16 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { preparedQuery } from '../../../../db/prepared';
-import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
+import { campaigns, drafts, emails, mailboxes, prospects, sendJobs, suppressions } from '../../../../db/schema';
+import { rowFromJson } from '../../../../db/json-row';
+import { rowsOf } from '../../jobs/inline';
 import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
 import { sha256 } from '../../lib/crypto';
 import { clipWarnings } from '../../gmail/mime';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
-import { isSuppressed, normalizeAddress } from '../suppressions/service';
+import { normalizeAddress } from '../suppressions/service';
 import { enqueueSend } from '../../jobs/send.worker';
 
 type EmailRow = typeof emails.$inferSelect;
@@ -22,79 +24,68 @@ type Sender = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
 export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: string, body: SendEmailRequest): Promise<SendEmailResponse> {
   const { db } = deps;
   const requestHash = sha256(canonicalJson(body));
-  // Independent reads, side by side; their verdicts are then taken in order, a replay first.
-  const [replayR, suppressedR, mailboxR, prospectR, threadR, campaignR] = await Promise.allSettled([
-    findByKey(db, sender.workspaceId, idempotencyKey),
-    isSuppressed(db, sender.workspaceId, body.to),
-    resolveMailbox(db, sender, body.mailboxId),
-    resolveProspect(db, sender.workspaceId, body),
-    threadHeaders(db, sender.workspaceId, body),
-    body.campaignId ? mustExistCampaign(db, sender.workspaceId, body.campaignId) : Promise.resolve(),
-  ]);
-  const replay = valueOf(replayR);
-  if (replay) return replayAnswer(replay, requestHash);
-  if (valueOf(suppressedR)) throw new ApiError('RECIPIENT_SUPPRESSED', `${normalizeAddress(body.to)} is on the suppression list; nothing was queued`);
-  const mailbox = valueOf(mailboxR);
-  const prospect = valueOf(prospectR);
-  valueOf(campaignR);
-  const thread = valueOf(threadR);
+  const found = await acceptReads(db, sender, idempotencyKey, body);
+  // The verdicts are taken in order, a replay first.
+  if (found.replay) return replayAnswer(found.replay, requestHash);
+  if (found.suppressed) throw new ApiError('RECIPIENT_SUPPRESSED', `${normalizeAddress(body.to)} is on the suppression list; nothing was queued`);
+  const mailbox = checkMailbox(sender, body.mailboxId, found.mailbox);
+  if (!found.prospect && body.prospectId) throw notFound('Prospect');
+  if (!found.campaignOk) throw notFound('Campaign');
+  const prospect = found.prospect;
+  const thread = threadHeaders(body, found.lastInThread);
   const rendered = renderSend(body, prospect ? prospectVars(prospect) : {});
 
   const id = crypto.randomUUID();
   const now = new Date();
   const dueAt = body.scheduledAt ? new Date(body.scheduledAt) : now;
-  const inserted = await db.transaction(async (tx) => {
-    // Issued together (postgres.js pipelines them on the transaction's connection: one round
-    // trip, not three). The job and the tombstone are written only if the email row was —
-    // a concurrent request with the same key may have won the insert.
-    const emailInsert = tx
-      .insert(emails)
-      .values({
-        id,
-        workspaceId: sender.workspaceId,
-        userId: sender.userId,
-        mailboxId: mailbox.id,
-        prospectId: prospect?.id ?? null,
-        campaignId: body.campaignId ?? null,
-        draftId: body.draftId ?? null,
-        idempotencyKey,
-        requestHash,
-        to: normalizeAddress(body.to),
-        fromAddress: mailbox.email,
-        subject: rendered.subject,
-        bodyHtml: rendered.bodyHtml,
-        bodyText: rendered.bodyText,
-        messageId: `<${id}@${mailbox.email.split('@')[1] ?? 'lumina.local'}>`,
-        inReplyTo: thread.inReplyTo,
-        references: thread.references,
-        trackOpens: body.track?.opens ?? true,
-        trackClicks: body.track?.clicks ?? true,
-        scheduledAt: body.scheduledAt ? dueAt : null,
-        threadId: body.threadId ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: [emails.workspaceId, emails.idempotencyKey] })
-      .returning();
-    const ours = sql`exists (select 1 from ${emails} where ${emails.id} = ${id})`;
-    const jobInsert = tx.execute(sql`
-      insert into ${sendJobs} (workspace_id, email_id, idempotency_key, due_at)
-      select ${sender.workspaceId}, ${id}, ${idempotencyKey}, ${dueAt.toISOString()}::timestamptz where ${ours}`);
-    // A sent draft is done: its tombstone tells the author's other devices.
-    const tombstone = body.draftId
-      ? tx
-          .update(drafts)
-          .set({ deletedAt: now, updatedAt: now })
-          .where(and(eq(drafts.workspaceId, sender.workspaceId), eq(drafts.userId, sender.userId), eq(drafts.id, body.draftId), ours))
-      : undefined;
-    const [[row]] = await Promise.all([emailInsert, jobInsert, tombstone]);
-    return row; // undefined: a concurrent request with the same key won the insert
-  });
-  if (!inserted) return replayAnswer((await findByKey(db, sender.workspaceId, idempotencyKey))!, requestHash);
+  const email: typeof emails.$inferInsert = {
+    id,
+    workspaceId: sender.workspaceId,
+    userId: sender.userId,
+    mailboxId: mailbox.id,
+    prospectId: prospect?.id ?? null,
+    campaignId: body.campaignId ?? null,
+    draftId: body.draftId ?? null,
+    idempotencyKey,
+    requestHash,
+    to: normalizeAddress(body.to),
+    fromAddress: mailbox.email,
+    subject: rendered.subject,
+    bodyHtml: rendered.bodyHtml,
+    bodyText: rendered.bodyText,
+    messageId: `<${id}@${mailbox.email.split('@')[1] ?? 'lumina.local'}>`,
+    inReplyTo: thread.inReplyTo,
+    references: thread.references,
+    trackOpens: body.track?.opens ?? true,
+    trackClicks: body.track?.clicks ?? true,
+    scheduledAt: body.scheduledAt ? dueAt : null,
+    threadId: body.threadId ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // One statement, so atomic without a transaction (and one round trip): the email row, its
+  // job, and the sent draft's tombstone (which tells the author's other devices). The job and
+  // the tombstone are written only if the email row was — a concurrent request with the same
+  // key may have won the insert.
+  const emailInsert = db.insert(emails).values(email).onConflictDoNothing({ target: [emails.workspaceId, emails.idempotencyKey] }).returning({ id: emails.id });
+  const tombstone = body.draftId
+    ? sql`, tombstone as (
+        update ${drafts} set deleted_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+        where workspace_id = ${sender.workspaceId} and user_id = ${sender.userId} and id = ${body.draftId} and exists (select 1 from inserted))`
+    : sql``;
+  const written = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with inserted as (${emailInsert.getSQL()}),
+      job as (
+        insert into ${sendJobs} (workspace_id, email_id, idempotency_key, due_at)
+        select ${sender.workspaceId}, id, ${idempotencyKey}, ${dueAt.toISOString()}::timestamptz from inserted)${tombstone}
+      select id from inserted`),
+  );
+  if (!written.length) return replayAnswer((await findByKey(db, sender.workspaceId, idempotencyKey))!, requestHash);
 
   // The row is durable: if the queue is down now, the sweeper enqueues it later.
-  await enqueueSend(deps.queue, id, dueAt).catch((err) => deps.logger.warn({ err, emailId: id }, 'enqueue failed; the sweeper will pick the send up'));
-  return firstAnswer(inserted);
+  await enqueueSend(deps.queue, id, dueAt, { fresh: true }).catch((err) => deps.logger.warn({ err, emailId: id }, 'enqueue failed; the sweeper will pick the send up'));
+  return firstAnswer({ id, createdAt: now, bodyHtml: rendered.bodyHtml });
 }
 
 export async function getEmail(db: Db, workspaceId: string, id: string): Promise<Email> {
@@ -185,12 +176,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function valueOf<T>(result: PromiseSettledResult<T>): T {
-  if (result.status === 'rejected') throw result.reason;
-  return result.value;
-}
-
-// The reads every accept makes are prepared once (see db/prepared.ts). Parameters bind as text.
+// A replay's read, prepared once (see db/prepared.ts). Parameters bind as text.
 const ph = sql.placeholder;
 
 const emailByKey = preparedQuery((db) =>
@@ -209,26 +195,58 @@ function replayAnswer(row: EmailRow, requestHash: string): SendEmailResponse {
 }
 
 /** The 202 body; rebuilt from the stored row, so a replay answers byte for byte the same. */
-function firstAnswer(row: EmailRow): SendEmailResponse {
+function firstAnswer(row: Pick<EmailRow, 'id' | 'createdAt' | 'bodyHtml'>): SendEmailResponse {
   const warnings = clipWarnings(Buffer.byteLength(row.bodyHtml));
   return { id: row.id, status: 'PENDING_SEND', createdAt: row.createdAt.toISOString(), ...(warnings.length ? { warnings } : {}) };
 }
 
-/** The sender's own active mailbox, or a named one: their own, or any in the workspace for an admin. */
-const mailboxQuery = (db: Db, by: 'id' | 'user') =>
-  db
-    .select()
-    .from(mailboxes)
-    .where(and(eq(mailboxes.workspaceId, ph('workspaceId')), by === 'id' ? eq(mailboxes.id, ph('id')) : eq(mailboxes.userId, ph('id'))))
-    .orderBy(sql`${mailboxes.status} = 'active' desc`, mailboxes.createdAt)
-    .limit(1)
-    .prepare(`accept_mailbox_by_${by}`);
-const mailboxById = preparedQuery((db) => mailboxQuery(db, 'id'));
-const mailboxOfUser = preparedQuery((db) => mailboxQuery(db, 'user'));
+interface AcceptReads {
+  replay?: EmailRow;
+  suppressed: boolean;
+  mailbox?: typeof mailboxes.$inferSelect;
+  prospect?: typeof prospects.$inferSelect;
+  lastInThread?: { messageId: string; references: string | null } | null;
+  campaignOk: boolean;
+}
 
-async function resolveMailbox(db: Db, sender: Sender, mailboxId?: string) {
-  const query = mailboxId ? mailboxById(db) : mailboxOfUser(db);
-  const [mailbox] = await query.execute({ workspaceId: sender.workspaceId, id: mailboxId ?? sender.userId });
+/**
+ * Everything an accept must know, asked in one statement (one round trip, where separate
+ * reads cost one each): the replay of this key, suppression of the recipient, the mailbox
+ * (a named one, or the sender's own — active first), the prospect for template variables (a
+ * named one, or the recipient's), our latest sent email in the Gmail thread, and whether the
+ * campaign exists. Each variant is its own statement text, so each keeps an index-friendly
+ * plan (postgres.js prepares every text once per connection).
+ */
+async function acceptReads(db: Db, sender: Sender, key: string, body: SendEmailRequest): Promise<AcceptReads> {
+  const ws = sender.workspaceId;
+  const to = normalizeAddress(body.to);
+  const mailbox = body.mailboxId ? sql`m.id = ${body.mailboxId}` : sql`m.user_id = ${sender.userId}`;
+  const prospect = body.prospectId ? sql`p.id = ${body.prospectId}` : sql`p.email = ${to}`;
+  const [row] = rowsOf<{ replay: Json; suppressed: boolean; mailbox: Json; prospect: Json; thread: Json; campaign_ok: boolean }>(
+    await db.execute(sql`select
+      (select to_jsonb(e) from ${emails} e where e.workspace_id = ${ws} and e.idempotency_key = ${key} limit 1) as replay,
+      exists (select 1 from ${suppressions} s where s.workspace_id = ${ws} and s.email = ${to}) as suppressed,
+      (select to_jsonb(m) from ${mailboxes} m where m.workspace_id = ${ws} and ${mailbox} order by m.status = 'active' desc, m.created_at limit 1) as mailbox,
+      (select to_jsonb(p) from ${prospects} p where p.workspace_id = ${ws} and ${prospect} limit 1) as prospect,
+      ${body.threadId
+        ? sql`(select jsonb_build_object('messageId', t.message_id, 'references', t."references") from ${emails} t
+             where t.workspace_id = ${ws} and t.thread_id = ${body.threadId} and t.status = 'SENT' order by t.sent_at desc limit 1)`
+        : sql`null::jsonb`} as thread,
+      ${body.campaignId ? sql`exists (select 1 from ${campaigns} c where c.workspace_id = ${ws} and c.id = ${body.campaignId})` : sql`true`} as campaign_ok`),
+  );
+  return {
+    replay: rowFromJson(emails, row!.replay),
+    suppressed: row!.suppressed,
+    mailbox: rowFromJson(mailboxes, row!.mailbox),
+    prospect: rowFromJson(prospects, row!.prospect),
+    lastInThread: row!.thread as AcceptReads['lastInThread'],
+    campaignOk: row!.campaign_ok,
+  };
+}
+type Json = Record<string, unknown> | null;
+
+/** The sender's own active mailbox, or a named one: their own, or any in the workspace for an admin. */
+function checkMailbox(sender: Sender, mailboxId: string | undefined, mailbox: AcceptReads['mailbox']) {
   if (!mailbox || (mailboxId && sender.role !== 'admin' && mailbox.userId !== sender.userId)) {
     if (mailboxId) throw notFound('Mailbox');
     throw new ApiError('UNPROCESSABLE', 'No mailbox is connected for you: connect Gmail (or use the sandbox) first');
@@ -237,33 +255,6 @@ async function resolveMailbox(db: Db, sender: Sender, mailboxId?: string) {
     throw new ApiError('UNPROCESSABLE', `Mailbox ${mailbox.email} is ${mailbox.status === 'needs_reauth' ? 'waiting to be reconnected (its Google grant was revoked)' : 'disabled'}`);
   }
   return mailbox;
-}
-
-/** The named prospect, or the workspace's prospect with the recipient's address, for template variables. */
-const prospectQuery = (db: Db, by: 'id' | 'email') =>
-  db
-    .select()
-    .from(prospects)
-    .where(and(eq(prospects.workspaceId, ph('workspaceId')), by === 'id' ? eq(prospects.id, ph('value')) : eq(prospects.email, ph('value'))))
-    .limit(1)
-    .prepare(`accept_prospect_by_${by}`);
-const prospectById = preparedQuery((db) => prospectQuery(db, 'id'));
-const prospectByEmail = preparedQuery((db) => prospectQuery(db, 'email'));
-
-async function resolveProspect(db: Db, workspaceId: string, body: SendEmailRequest) {
-  const query = body.prospectId ? prospectById(db) : prospectByEmail(db);
-  const [row] = await query.execute({ workspaceId, value: body.prospectId ?? normalizeAddress(body.to) });
-  if (!row && body.prospectId) throw notFound('Prospect');
-  return row;
-}
-
-const campaignExists = preparedQuery((db) =>
-  db.select({ id: campaigns.id }).from(campaigns).where(and(eq(campaigns.workspaceId, ph('workspaceId')), eq(campaigns.id, ph('id')))).limit(1).prepare('accept_campaign'),
-);
-
-async function mustExistCampaign(db: Db, workspaceId: string, id: string) {
-  const rows = await campaignExists(db).execute({ workspaceId, id });
-  if (rows.length === 0) throw notFound('Campaign');
 }
 
 /**
@@ -291,20 +282,9 @@ function escapeVars(vars: TemplateVars): TemplateVars {
   );
 }
 
-const lastSentInThread = preparedQuery((db) =>
-  db
-    .select({ messageId: emails.messageId, references: emails.references })
-    .from(emails)
-    .where(and(eq(emails.workspaceId, ph('workspaceId')), eq(emails.threadId, ph('threadId')), eq(emails.status, 'SENT')))
-    .orderBy(desc(emails.sentAt))
-    .limit(1)
-    .prepare('accept_last_sent_in_thread'),
-);
-
 /** A follow-up replies to our latest sent email in the Gmail thread (or the Message-ID the client saw). */
-async function threadHeaders(db: Db, workspaceId: string, body: SendEmailRequest) {
+function threadHeaders(body: SendEmailRequest, last: AcceptReads['lastInThread']) {
   if (!body.threadId) return { inReplyTo: body.inReplyTo ?? null, references: body.inReplyTo ?? null };
-  const [last] = await lastSentInThread(db).execute({ workspaceId, threadId: body.threadId });
   const parent = body.inReplyTo ?? last?.messageId ?? null;
   if (!parent) return { inReplyTo: null, references: null };
   const chain = [...(last?.references?.split(/\s+/).filter(Boolean) ?? []), ...(last ? [last.messageId] : []), parent];
