@@ -21,6 +21,8 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
   connection.on('error', onError);
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
+  // Each worker blocks on a connection of its own; BullMQ leaves closing a given one to us.
+  const workerConnections: Redis[] = [];
 
   const queueFor = (name: string) => {
     let q = queues.get(name);
@@ -57,6 +59,8 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
     },
 
     process<T>(queue: string, handler: JobHandler<T>, { concurrency = 1 }: ProcessOptions = {}) {
+      const workerConnection = connection.duplicate();
+      workerConnections.push(workerConnection);
       const worker = new Worker(
         queue,
         async (job: Job) => {
@@ -70,7 +74,7 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
           }
         },
         {
-          connection: connection.duplicate(),
+          connection: workerConnection,
           prefix,
           concurrency,
           ...(lockDurationMs ? { lockDuration: lockDurationMs } : {}),
@@ -117,6 +121,7 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
 
     async close() {
       await Promise.all(workers.splice(0).map((w) => w.close()));
+      for (const c of workerConnections.splice(0)) c.disconnect();
       await Promise.all([...queues.values()].map((q) => q.close()));
       queues.clear();
       connection.disconnect();

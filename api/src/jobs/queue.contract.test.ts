@@ -207,3 +207,22 @@ for (const driver of drivers) {
     });
   });
 }
+
+describe.runIf(hasRedis)('BullMQ driver', () => {
+  it('closes every Redis connection it opened, its workers\' included', async () => {
+    const port = Number(new URL(process.env.REDIS_URL!).port || 6379);
+    // Sockets of this test process (vitest runs each file in a process of its own).
+    const redisSockets = () => (process as unknown as { _getActiveHandles(): Array<{ remotePort?: number }> })._getActiveHandles().filter((h) => h.remotePort === port).length;
+    const idle = redisSockets();
+    const q = createBullQueue(process.env.REDIS_URL!, { prefix });
+    const name = qname();
+    let ran = 0;
+    q.process(name, async () => void ran++);
+    q.process(qname(), async () => {});
+    await q.enqueue(name, 'one', {});
+    await until(() => ran === 1);
+    expect(redisSockets()).toBeGreaterThan(idle + 2);
+    await q.close();
+    await until(() => redisSockets() === idle);
+  });
+});
