@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from './client';
-import { rowsOf } from '../api/src/jobs/inline';
+import { rowsOf } from './prepared';
 
 const dir = mkdtempSync(join(tmpdir(), 'lumina-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

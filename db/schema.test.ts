@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from './client';
 import { campaignLeads, campaigns, emails, prospects, sendJobs, workspaces } from './schema';
-import { rowsOf } from '../api/src/jobs/inline';
+import { rowsOf } from './prepared';
 
 /** The tables DESIGN.md §5 promises, by their SQL names: later work only adds columns to them. */
 const DESIGN_TABLES = [

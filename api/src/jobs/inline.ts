@@ -1,6 +1,7 @@
 import { and, eq, lte, sql, or, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { queueJobs } from '../../../db/schema';
+import { rowsOf } from '../../../db/prepared';
 import {
   backoffDelay, PermanentJobError, RetryLaterError,
   type EnqueueOptions, type JobHandler, type ProcessOptions, type QueuePort,
@@ -147,7 +148,3 @@ export function createInlineQueue(db: Db, { pollMs = 50, lockMs = 60_000 }: Inli
 
 interface ClaimedRow { id: string; name: string; data: unknown; attempts: number; max_attempts: number; backoff_ms: number }
 
-/** postgres.js returns the rows array; PGlite returns `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}

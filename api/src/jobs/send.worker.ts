@@ -8,7 +8,7 @@ import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client'
 import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
 import { isSuppressed } from '../modules/suppressions/service';
 import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
-import { rowsOf } from './inline';
+import { rowsOf } from '../../../db/prepared';
 import { publishEvents } from '../modules/webhooks/publish';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';

@@ -8,7 +8,7 @@ import { openPixelUrl } from '../tracking/tokens';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { emailTimelineResponse } from '../../../../shared/contracts/events';
 import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../jobs/inline';
+import { rowsOf } from '../../../../db/prepared';
 import { figureColumns, figuresBetween, toFigures } from './queries';
 import { momentumResponse, sendTimesResponse, statsResponse, timelineResponse } from '../../../../shared/contracts/dashboard';
 

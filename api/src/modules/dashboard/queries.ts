@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../../../db/client';
-import { rowsOf } from '../../jobs/inline';
+import { rowsOf } from '../../../../db/prepared';
 import type { Figures } from '../../../../shared/contracts/dashboard';
 
 /**

@@ -1,11 +1,32 @@
 import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
+import { preparedQuery } from '../../../../db/prepared';
 import { drafts } from '../../../../db/schema';
 import { ApiError } from '../../lib/api-error';
 import type { Draft, PutDraftRequest } from '../../../../shared/contracts/drafts';
 
 type DraftRow = typeof drafts.$inferSelect;
 export interface DraftOwner { workspaceId: string; userId: string }
+
+const ph = sql.placeholder;
+
+/** The autosave of every open composer, every few seconds: prepared once (db/prepared.ts). */
+const upsertDraft = preparedQuery((db) => {
+  const content = ['version', 'to', 'cc', 'subject', 'bodyHtml', 'bodyText', 'prospectId', 'threadId', 'deletedAt', 'updatedAt'] as const;
+  return db
+    .insert(drafts)
+    .values({
+      id: ph('id'), workspaceId: ph('workspaceId'), userId: ph('userId'), version: ph('version'), to: ph('to'), cc: ph('cc'), subject: ph('subject'),
+      bodyHtml: ph('bodyHtml'), bodyText: ph('bodyText'), prospectId: ph('prospectId'), threadId: ph('threadId'), deletedAt: sql`null`, updatedAt: ph('now'),
+    })
+    .onConflictDoUpdate({
+      target: [drafts.workspaceId, drafts.id],
+      set: Object.fromEntries(content.map((k) => [k, sql.raw(`excluded.${drafts[k].name}`)])),
+      setWhere: and(sql`${drafts.version} < ${ph('version')}`, eq(drafts.userId, ph('userId'))),
+    })
+    .returning()
+    .prepare('put_draft');
+});
 
 /**
  * Saves a draft if its version is higher than the stored one, in one atomic upsert.
@@ -26,19 +47,8 @@ export async function putDraft(db: Db, owner: DraftOwner, id: string, input: Put
     bodyText: input.bodyText ?? null,
     prospectId: input.prospectId ?? null,
     threadId: input.threadId ?? null,
-    deletedAt: null,
-    updatedAt: new Date(),
   };
-  const { id: _id, workspaceId: _ws, userId: _user, ...changes } = values;
-  const [saved] = await db
-    .insert(drafts)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [drafts.workspaceId, drafts.id],
-      set: changes,
-      setWhere: and(sql`${drafts.version} < ${input.version}`, eq(drafts.userId, owner.userId)),
-    })
-    .returning();
+  const [saved] = await upsertDraft(db).execute({ ...values, now: new Date() }); // encoded by each value's column, as in any insert
   if (saved) return toDraft(saved);
 
   const [stored] = await db.select().from(drafts).where(and(eq(drafts.workspaceId, owner.workspaceId), eq(drafts.id, id)));

@@ -1,9 +1,8 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { preparedQuery } from '../../../../db/prepared';
+import { preparedQuery, preparedSql } from '../../../../db/prepared';
 import { campaigns, drafts, emails, mailboxes, prospects, sendJobs, suppressions } from '../../../../db/schema';
 import { rowFromJson } from '../../../../db/json-row';
-import { rowsOf } from '../../jobs/inline';
 import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
 import { sha256 } from '../../lib/crypto';
@@ -63,24 +62,15 @@ export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: str
     createdAt: now,
     updatedAt: now,
   };
-  // One statement, so atomic without a transaction (and one round trip): the email row, its
-  // job, and the sent draft's tombstone (which tells the author's other devices). The job and
-  // the tombstone are written only if the email row was — a concurrent request with the same
-  // key may have won the insert.
-  const emailInsert = db.insert(emails).values(email).onConflictDoNothing({ target: [emails.workspaceId, emails.idempotencyKey] }).returning({ id: emails.id });
-  const tombstone = body.draftId
-    ? sql`, tombstone as (
-        update ${drafts} set deleted_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
-        where workspace_id = ${sender.workspaceId} and user_id = ${sender.userId} and id = ${body.draftId} and exists (select 1 from inserted))`
-    : sql``;
-  const written = rowsOf<{ id: string }>(
-    await db.execute(sql`
-      with inserted as (${emailInsert.getSQL()}),
-      job as (
-        insert into ${sendJobs} (workspace_id, email_id, idempotency_key, due_at)
-        select ${sender.workspaceId}, id, ${idempotencyKey}, ${dueAt.toISOString()}::timestamptz from inserted)${tombstone}
-      select id from inserted`),
-  );
+  const write = body.draftId ? acceptWriteWithTombstone : acceptWrite;
+  const written = await write(db).execute({
+    ...email,
+    scheduledAt: email.scheduledAt?.toISOString() ?? null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    dueAt: dueAt.toISOString(),
+    ...(body.draftId ? { now: now.toISOString() } : {}),
+  });
   if (!written.length) return replayAnswer((await findByKey(db, sender.workspaceId, idempotencyKey))!, requestHash);
 
   // The row is durable: if the queue is down now, the sweeper enqueues it later.
@@ -218,22 +208,16 @@ interface AcceptReads {
  * plan (postgres.js prepares every text once per connection).
  */
 async function acceptReads(db: Db, sender: Sender, key: string, body: SendEmailRequest): Promise<AcceptReads> {
-  const ws = sender.workspaceId;
-  const to = normalizeAddress(body.to);
-  const mailbox = body.mailboxId ? sql`m.id = ${body.mailboxId}` : sql`m.user_id = ${sender.userId}`;
-  const prospect = body.prospectId ? sql`p.id = ${body.prospectId}` : sql`p.email = ${to}`;
-  const [row] = rowsOf<{ replay: Json; suppressed: boolean; mailbox: Json; prospect: Json; thread: Json; campaign_ok: boolean }>(
-    await db.execute(sql`select
-      (select to_jsonb(e) from ${emails} e where e.workspace_id = ${ws} and e.idempotency_key = ${key} limit 1) as replay,
-      exists (select 1 from ${suppressions} s where s.workspace_id = ${ws} and s.email = ${to}) as suppressed,
-      (select to_jsonb(m) from ${mailboxes} m where m.workspace_id = ${ws} and ${mailbox} order by m.status = 'active' desc, m.created_at limit 1) as mailbox,
-      (select to_jsonb(p) from ${prospects} p where p.workspace_id = ${ws} and ${prospect} limit 1) as prospect,
-      ${body.threadId
-        ? sql`(select jsonb_build_object('messageId', t.message_id, 'references', t."references") from ${emails} t
-             where t.workspace_id = ${ws} and t.thread_id = ${body.threadId} and t.status = 'SENT' order by t.sent_at desc limit 1)`
-        : sql`null::jsonb`} as thread,
-      ${body.campaignId ? sql`exists (select 1 from ${campaigns} c where c.workspace_id = ${ws} and c.id = ${body.campaignId})` : sql`true`} as campaign_ok`),
-  );
+  const by = { mailboxId: Boolean(body.mailboxId), prospectId: Boolean(body.prospectId), thread: Boolean(body.threadId), campaign: Boolean(body.campaignId) };
+  const [row] = await acceptReadsQuery(by)(db).execute({
+    ws: sender.workspaceId,
+    key,
+    to: normalizeAddress(body.to),
+    mailbox: body.mailboxId ?? sender.userId,
+    prospect: body.prospectId ?? normalizeAddress(body.to),
+    ...(body.threadId ? { threadId: body.threadId } : {}),
+    ...(body.campaignId ? { campaignId: body.campaignId } : {}),
+  });
   return {
     replay: rowFromJson(emails, row!.replay),
     suppressed: row!.suppressed,
@@ -243,6 +227,65 @@ async function acceptReads(db: Db, sender: Sender, key: string, body: SendEmailR
     campaignOk: row!.campaign_ok,
   };
 }
+
+type ReadsVariant = Record<'mailboxId' | 'prospectId' | 'thread' | 'campaign', boolean>;
+type ReadsRow = { replay: Json; suppressed: boolean; mailbox: Json; prospect: Json; thread: Json; campaign_ok: boolean };
+const readsVariants = new Map<string, ReturnType<typeof preparedSql<ReadsRow>>>();
+
+/** One prepared statement per shape of request (which of the optional fields it names). */
+function acceptReadsQuery(by: ReadsVariant) {
+  const name = `accept_reads_${Object.values(by).map(Number).join('')}`;
+  let query = readsVariants.get(name);
+  if (!query) {
+    query = preparedSql<ReadsRow>(name, () => sql`select
+      (select to_jsonb(e) from ${emails} e where e.workspace_id = ${ph('ws')} and e.idempotency_key = ${ph('key')} limit 1) as replay,
+      exists (select 1 from ${suppressions} s where s.workspace_id = ${ph('ws')} and s.email = ${ph('to')}) as suppressed,
+      (select to_jsonb(m) from ${mailboxes} m where m.workspace_id = ${ph('ws')} and ${by.mailboxId ? sql`m.id` : sql`m.user_id`} = ${ph('mailbox')}
+         order by m.status = 'active' desc, m.created_at limit 1) as mailbox,
+      (select to_jsonb(p) from ${prospects} p where p.workspace_id = ${ph('ws')} and ${by.prospectId ? sql`p.id` : sql`p.email`} = ${ph('prospect')} limit 1) as prospect,
+      ${by.thread
+        ? sql`(select jsonb_build_object('messageId', t.message_id, 'references', t."references") from ${emails} t
+             where t.workspace_id = ${ph('ws')} and t.thread_id = ${ph('threadId')} and t.status = 'SENT' order by t.sent_at desc limit 1)`
+        : sql`null::jsonb`} as thread,
+      ${by.campaign ? sql`exists (select 1 from ${campaigns} c where c.workspace_id = ${ph('ws')} and c.id = ${ph('campaignId')})` : sql`true`} as campaign_ok`);
+    readsVariants.set(name, query);
+  }
+  return query;
+}
+
+const EMAIL_FIELDS = [
+  'id', 'workspaceId', 'userId', 'mailboxId', 'prospectId', 'campaignId', 'draftId', 'idempotencyKey', 'requestHash', 'to', 'fromAddress', 'subject',
+  'bodyHtml', 'bodyText', 'messageId', 'inReplyTo', 'references', 'trackOpens', 'trackClicks', 'scheduledAt', 'threadId', 'createdAt', 'updatedAt',
+] as const;
+const TIMES = new Set<string>(['scheduledAt', 'createdAt', 'updatedAt']);
+
+/**
+ * The accept's write, one statement (so atomic without a transaction, and one round trip):
+ * the email row, its job, and with a draft the draft's tombstone (which tells the author's
+ * other devices). The job and the tombstone are written only if the email row was — a
+ * concurrent request with the same key may have won the insert.
+ */
+function acceptWriteQuery(tombstone: boolean) {
+  return preparedSql<{ id: string }>(tombstone ? 'accept_write_tombstone' : 'accept_write', (db) => {
+    // Each value is encoded by its column; times travel as ISO text (the encoder of a nullable
+    // timestamp does not let a null through).
+    const values = Object.fromEntries(EMAIL_FIELDS.map((k) => [k, TIMES.has(k) ? sql`${ph(k)}::timestamptz` : ph(k)])) as unknown as typeof emails.$inferInsert;
+    const insert = db.insert(emails).values(values).onConflictDoNothing({ target: [emails.workspaceId, emails.idempotencyKey] }).returning({ id: emails.id });
+    return sql`
+      with inserted as (${insert.getSQL()}),
+      job as (
+        insert into ${sendJobs} (workspace_id, email_id, idempotency_key, due_at)
+        select ${ph('workspaceId')}, id, ${ph('idempotencyKey')}, ${ph('dueAt')}::timestamptz from inserted)${tombstone
+        ? sql`, tombstone as (
+            update ${drafts} set deleted_at = ${ph('now')}::timestamptz, updated_at = ${ph('now')}::timestamptz
+            where workspace_id = ${ph('workspaceId')} and user_id = ${ph('userId')} and id = ${ph('draftId')} and exists (select 1 from inserted))`
+        : sql``}
+      select id from inserted`;
+  });
+}
+const acceptWrite = acceptWriteQuery(false);
+const acceptWriteWithTombstone = acceptWriteQuery(true);
+
 type Json = Record<string, unknown> | null;
 
 /** The sender's own active mailbox, or a named one: their own, or any in the workspace for an admin. */
