@@ -158,10 +158,13 @@ async function claimFresh(db: Db, email: EmailRow, mailbox: MailboxRow): Promise
 
   const cap = effectiveCap(mailbox, now);
   const outcome = await db.transaction(async (tx) => {
-    await tx.execute(sql`select id from ${mailboxes} where id = ${mailbox.id} for update`);
+    // NO KEY UPDATE: claims on one mailbox queue behind each other, while accepts (whose
+    // foreign key check on the mailbox takes KEY SHARE) go on writing new emails for it.
+    const lock = tx.execute(sql`select id from ${mailboxes} where id = ${mailbox.id} for no key update`);
     // After the lock, one statement counts the budget and claims: a fresh snapshot, so it sees
-    // every claim committed by whoever held the lock before us.
-    const [row] = rowsOf<{ used: number; claimed: number }>(await tx.execute(sql`
+    // every claim committed by whoever held the lock before us. Both are sent at once (one round
+    // trip); on the transaction's one connection the claim only starts once the lock is held.
+    const claim = tx.execute(sql`
       with used as (
         select (select count(*)::int from (select 1 from ${emails} where mailbox_id = ${mailbox.id}
                   and sent_at > ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz limit ${cap}) s)
@@ -173,7 +176,8 @@ async function claimFresh(db: Db, email: EmailRow, mailbox: MailboxRow): Promise
       job as (
         update ${sendJobs} set state = 'claimed', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz, last_error = null
         where email_id in (select id from claimed) returning email_id)
-      select (select n from used) as used, (select count(*)::int from job) as claimed`));
+      select (select n from used) as used, (select count(*)::int from job) as claimed`);
+    const [row] = rowsOf<{ used: number; claimed: number }>((await Promise.all([lock, claim]))[1]);
     const used = Number(row?.used ?? 0);
     if (used >= cap) return { wait: await budgetFreesAt(tx as unknown as Db, mailbox.id, cap, used, now) };
     return { claimed: Number(row?.claimed ?? 0) > 0 };
