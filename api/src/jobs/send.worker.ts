@@ -8,7 +8,7 @@ import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client'
 import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
 import { isSuppressed } from '../modules/suppressions/service';
 import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
-import { rowsOf } from '../../../db/prepared';
+import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
 import { publishEvents } from '../modules/webhooks/publish';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
@@ -232,24 +232,28 @@ async function findOwnMessage(gmail: gmail_v1.Gmail, s: SendSettings, email: Ema
  */
 async function markSent(deps: Deps, emailId: string, provider: { id: string | null; threadId: string | null }) {
   const now = new Date().toISOString();
-  const rows = await deps.db.execute(sql`
+  const data = { providerMessageId: provider.id, threadId: provider.threadId };
+  const [event] = await markSentQuery(deps.db).execute({ emailId, providerId: provider.id, threadId: provider.threadId, now, dedupeKey: `sent:${emailId}`, data: JSON.stringify(data) });
+  if (event) publishEvents(deps, [{ id: Number(event.id), workspaceId: event.workspace_id, emailId, type: 'sent', occurredAt: new Date(now), data }]);
+}
+
+const markSentQuery = preparedSql<{ id: number; workspace_id: string }>('send_mark_sent', () => {
+  const ph = sql.placeholder;
+  return sql`
     with sent as (
-      update ${emails} set status = 'SENT', provider_message_id = ${provider.id}, thread_id = ${provider.threadId},
-        sent_at = ${now}::timestamptz, failure_reason = null, updated_at = ${now}::timestamptz
-      where id = ${emailId} and status = 'SENDING'
+      update ${emails} set status = 'SENT', provider_message_id = ${ph('providerId')}, thread_id = ${ph('threadId')},
+        sent_at = ${ph('now')}::timestamptz, failure_reason = null, updated_at = ${ph('now')}::timestamptz
+      where id = ${ph('emailId')} and status = 'SENDING'
       returning workspace_id),
     job as (
-      update ${sendJobs} set state = 'done', last_error = null, updated_at = ${now}::timestamptz
-      where email_id = ${emailId} and exists (select 1 from sent))
+      update ${sendJobs} set state = 'done', last_error = null, updated_at = ${ph('now')}::timestamptz
+      where email_id = ${ph('emailId')} and exists (select 1 from sent))
     insert into ${emailEvents} (workspace_id, email_id, type, occurred_at, dedupe_key, data)
-      select workspace_id, ${emailId}, 'sent', ${now}::timestamptz, ${`sent:${emailId}`},
-        ${JSON.stringify({ providerMessageId: provider.id, threadId: provider.threadId })}::jsonb
+      select workspace_id, ${ph('emailId')}, 'sent', ${ph('now')}::timestamptz, ${ph('dedupeKey')}, ${ph('data')}::jsonb
       from sent
     on conflict do nothing
-    returning id, workspace_id`);
-  const [event] = rowsOf<{ id: number; workspace_id: string }>(rows);
-  if (event) publishEvents(deps, [{ id: Number(event.id), workspaceId: event.workspace_id, emailId, type: 'sent', occurredAt: new Date(now), data: { providerMessageId: provider.id, threadId: provider.threadId } }]);
-}
+    returning id, workspace_id`;
+});
 
 /**
  * What a failed Gmail call leads to. Rate limits say the message was not taken: back to
@@ -320,13 +324,19 @@ async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promis
   throw new RetryLaterError(`waiting: ${why}`, Math.max(0, at.getTime() - Date.now()));
 }
 
-async function load(db: Db, emailId: string) {
-  const [row] = await db
+/** Every look at an email starts here: prepared once (db/prepared.ts). */
+const emailToSend = preparedQuery((db) =>
+  db
     .select({ email: emails, mailbox: mailboxes, fromName: users.name })
     .from(emails)
     .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))
     .leftJoin(users, eq(users.id, emails.userId))
-    .where(eq(emails.id, emailId));
+    .where(eq(emails.id, sql.placeholder('emailId')))
+    .prepare('send_load_email'),
+);
+
+async function load(db: Db, emailId: string) {
+  const [row] = await emailToSend(db).execute({ emailId });
   return row;
 }
 
