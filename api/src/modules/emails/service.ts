@@ -16,9 +16,10 @@ type EmailRow = typeof emails.$inferSelect;
 type Sender = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
 
 /**
- * Accepts a send (DESIGN.md invariant 4): the email row and its send_jobs row are written in
- * one transaction before anything else happens, then the job is enqueued with id = email id.
- * The same key with the same body answers the first answer; with another body, 409.
+ * Accepts a send (DESIGN.md invariant 4): one read answers every check, then the email row
+ * and its send_jobs row are written by one atomic statement before anything else happens, then
+ * the job is enqueued with id = email id. The same key with the same body answers the first
+ * answer; with another body, 409.
  */
 export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: string, body: SendEmailRequest): Promise<SendEmailResponse> {
   const { db } = deps;
