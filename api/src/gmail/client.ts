@@ -1,7 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { google, type gmail_v1 } from 'googleapis';
 import type { Deps } from '../context';
-import { emails, mailboxes, sendJobs } from '../../../db/schema';
+import { emails, mailboxes } from '../../../db/schema';
+import { failOpenSends } from '../modules/emails/fail-sends';
 import { createOAuthClient, googleEndpoints, openTokens, sealedUnderOlderKey, sealTokens } from './oauth';
 import { isInvalidGrantError, MailboxUnavailableError } from './errors';
 
@@ -55,17 +56,9 @@ export async function gmailForMailbox(deps: GmailDeps, mailbox: string | Mailbox
  * sync, a token refresh): they could only fail later, one by one, as each came due.
  */
 export async function markNeedsReauth(deps: Pick<Deps, 'db' | 'logger'>, mailboxId: string) {
-  const now = new Date();
   const failed = await deps.db.transaction(async (tx) => {
     const [mailbox] = await tx.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId)).returning({ email: mailboxes.email });
-    const reason = reauthReason(mailbox?.email ?? mailboxId);
-    const rows = await tx
-      .update(emails)
-      .set({ status: 'FAILED', failureReason: reason, updatedAt: now })
-      .where(and(eq(emails.mailboxId, mailboxId), inArray(emails.status, ['PENDING_SEND', 'SENDING'])))
-      .returning({ id: emails.id });
-    if (rows.length) await tx.update(sendJobs).set({ state: 'failed', lastError: reason, updatedAt: now }).where(inArray(sendJobs.emailId, rows.map((r) => r.id)));
-    return rows.length;
+    return failOpenSends(tx, eq(emails.mailboxId, mailboxId), reauthReason(mailbox?.email ?? mailboxId));
   });
   deps.logger.warn({ mailboxId, failedSends: failed }, 'mailbox needs reauth: Google refused its grant');
 }

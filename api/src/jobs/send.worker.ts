@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
 import type { Db } from '../../../db/client';
 import { emailEvents, emails, mailboxes, sendJobs, users } from '../../../db/schema';
@@ -10,6 +10,7 @@ import { isSuppressed } from '../modules/suppressions/service';
 import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
 import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
 import { publishEvents } from '../modules/webhooks/publish';
+import { failOpenSends } from '../modules/emails/fail-sends';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
 
@@ -302,21 +303,8 @@ async function release(db: Db, emailId: string, status: 'PENDING_SEND' | 'SENDIN
 
 /** FAILED with a reason people can read, then a permanent job failure (no retry). */
 async function failPermanently(db: Db, email: EmailRow, reason: string): Promise<never> {
-  await failEmails(db, [email.id], reason);
+  await db.transaction((tx) => failOpenSends(tx, eq(emails.id, email.id), reason));
   throw new PermanentJobError(reason);
-}
-
-async function failEmails(db: Db, ids: string[], reason: string) {
-  if (ids.length === 0) return;
-  const now = new Date();
-  await db.transaction(async (tx) => {
-    const failed = await tx
-      .update(emails)
-      .set({ status: 'FAILED', failureReason: reason, updatedAt: now })
-      .where(and(inArray(emails.id, ids), inArray(emails.status, ['PENDING_SEND', 'SENDING'])))
-      .returning({ id: emails.id });
-    if (failed.length) await tx.update(sendJobs).set({ state: 'failed', lastError: reason, updatedAt: now }).where(inArray(sendJobs.emailId, failed.map((f) => f.id)));
-  });
 }
 
 async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promise<never> {
