@@ -4,6 +4,10 @@
 // event loop); autocannon drives 100 connections over a real port. Afterwards the app is
 // shut down the way SIGTERM does it (the recorder flushes) and the events in the database
 // are counted against the requests the server answered.
+// Two more baselines show what durable recording itself costs on this machine: a naive
+// buffer-and-flush server (node:http, hits pushed to an array, multi-row INSERTs into the same
+// email_events table every 100 ms) with no token check, and the same server checking each
+// token's HMAC as the product must.
 // Needs TEST_DATABASE_URL (a server where it may create and drop its own database).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -23,6 +27,7 @@ const CONNECTIONS = 100;
 const role = process.argv[2];
 if (role === '--serve-raw') await serveRaw();
 else if (role === '--serve-app') await serveApp(process.argv[3]!);
+else if (role === '--serve-naive') await serveNaive(process.argv[3]!, process.argv[4]!, process.argv[5]!, process.argv[6] === 'verify');
 else await main();
 
 async function main() {
@@ -43,15 +48,20 @@ async function main() {
     const { openPixelUrl } = await import('../api/src/modules/tracking/tokens');
     const path = new URL(openPixelUrl('http://x', SECRET, email!.id)).pathname;
 
+    const eventCount = async () => (await sql<{ n: number }[]>`select count(*)::int as n from email_events where email_id = ${email!.id}`)[0]!.n;
     const rounds: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const raw = await measure(['--serve-raw'], path);
+      const naive = await measure(['--serve-naive', dbUrl, ws!.id, email!.id], path);
+      const naiveVerified = await measure(['--serve-naive', dbUrl, ws!.id, email!.id, 'verify'], path);
       // Same app process: first a forged token (the whole stack, nothing recorded), then the real one.
+      const before = await eventCount();
       const app = await measure(['--serve-app', dbUrl], path, '/t/o/not-a-token');
-      rounds.push({ raw: raw.result, app: app.result, bare: app.before!, served: app.served, cpu: app.cpu, rawCpu: raw.cpu });
-      console.log(`round ${i + 1}: raw ${Math.round(raw.result.requests.average)} req/s, app ${Math.round(app.result.requests.average)} req/s, served ${app.served}`);
+      const stored = (await eventCount()) - before;
+      rounds.push({ raw: raw.result, naive: naive.result, naiveVerified: naiveVerified.result, app: app.result, bare: app.before!, served: app.served, stored, cpu: app.cpu, rawCpu: raw.cpu, naiveCpu: naiveVerified.cpu });
+      console.log(`round ${i + 1}: raw ${Math.round(raw.result.requests.average)} req/s, naive ${Math.round(naive.result.requests.average)}, naive+HMAC ${Math.round(naiveVerified.result.requests.average)}, app ${Math.round(app.result.requests.average)} req/s, served ${app.served}`);
     }
-    const [{ n: events }] = await sql<{ n: number }[]>`select count(*)::int as n from email_events where email_id = ${email!.id}`;
+    const events = rounds.reduce((s, r) => s + r.stored, 0);
     const served = rounds.reduce((s, r) => s + r.served, 0);
     await sql.end();
     report(rounds, events, served);
@@ -63,18 +73,24 @@ async function main() {
 
 interface Round {
   raw: autocannon.Result;
+  naive: autocannon.Result;
+  naiveVerified: autocannon.Result;
   app: autocannon.Result;
   bare: autocannon.Result;
   served: number;
+  /** Events the app's run stored (counted before and after it). */
+  stored: number;
   /** CPU µs per request during the measured run, by process (from /proc). */
   cpu: Record<string, number>;
   rawCpu: Record<string, number>;
+  naiveCpu: Record<string, number>;
 }
 
 function report(rounds: Round[], events: number, served: number) {
   const rows = rounds.map((r, i) => {
     const ratio = r.app.requests.average / r.raw.requests.average;
-    return `| ${i + 1} | ${fmt(r.raw.requests.average)} req/s, p99 ${r.raw.latency.p99} ms | ${fmt(r.bare.requests.average)} req/s (${(r.bare.requests.average / r.raw.requests.average).toFixed(2)}) | ${fmt(r.app.requests.average)} req/s, p99 ${r.app.latency.p99} ms | **${ratio.toFixed(2)}** | ${r.app.non2xx} |`;
+    const of = (x: autocannon.Result) => `${fmt(x.requests.average)} req/s (${(x.requests.average / r.raw.requests.average).toFixed(2)})`;
+    return `| ${i + 1} | ${fmt(r.raw.requests.average)} req/s, p99 ${r.raw.latency.p99} ms | ${of(r.naive)} | ${of(r.naiveVerified)} | ${of(r.bare)} | ${fmt(r.app.requests.average)} req/s, p99 ${r.app.latency.p99} ms | **${ratio.toFixed(2)}** | ${r.app.non2xx} |`;
   });
   const ratios = rounds.map((r) => r.app.requests.average / r.raw.requests.average);
   const best = Math.max(...ratios);
@@ -86,14 +102,15 @@ function report(rounds: Round[], events: number, served: number) {
 the two alternating for ${rounds.length} rounds. Every hit is buffered and written in multi-row INSERTs (every 100 ms
 or 2,000 hits); the app is then stopped with SIGTERM (flush on shutdown) and the rows counted.
 
-| round | raw node:http | app, forged token (records nothing) | Lumina pixel, recorded | ratio | non-2xx |
-|---|---|---|---|---|---|
+| round | raw node:http | naive buffer-and-flush, no token check | naive + HMAC token check | app, forged token (records nothing) | Lumina pixel, recorded | ratio | non-2xx |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 - ratio goal ≥ 0.7: best ${best.toFixed(2)}, mean ${(ratios.reduce((a, b) => a + b, 0) / ratios.length).toFixed(2)} → **${best >= 0.7 ? 'met' : 'NOT met'}**
 - p99 goal < 15 ms: worst round ${p99} ms → **${p99 < 15 ? 'met' : 'NOT met'}**
 - where the time goes (CPU per request from /proc during the measured runs; ${cpus().length} cores shared by autocannon, the
-  server and Postgres): raw node:http ${cpuLine(rounds.map((r) => r.rawCpu))}; Lumina recorded ${cpuLine(rounds.map((r) => r.cpu))}.
+  server and Postgres): raw node:http ${cpuLine(rounds.map((r) => r.rawCpu))}; naive + HMAC ${cpuLine(rounds.map((r) => r.naiveCpu))};
+  Lumina recorded ${cpuLine(rounds.map((r) => r.cpu))}.
   The pixel is answered from Node's request ahead of Hono (the forged-token column is that path alone); recording adds
   the HMAC check, the buffered hit, its classification and JSON, and the Postgres insert.
 - durability: ${served.toLocaleString('en')} pixel requests answered, ${events.toLocaleString('en')} events in the database → **${served === events ? 'none lost' : `${served - events} MISSING`}**`,
@@ -169,6 +186,48 @@ async function serveApp(dbUrl: string) {
   process.once('SIGTERM', async () => {
     await new Promise((r) => server.close(r));
     await runtime.close(); // flushes the event recorder
+    console.log(JSON.stringify({ served }));
+    process.exit(0);
+  });
+}
+
+/**
+ * The naive baseline: every hit pushed to an array, flushed every 100 ms (or at 2,000) as
+ * multi-row INSERTs into email_events, flushed on SIGTERM. With `verify`, each token's HMAC is
+ * checked first (the product's verifyToken), as any honest pixel must before recording.
+ */
+async function serveNaive(dbUrl: string, workspaceId: string, emailId: string, verify: boolean) {
+  const { PIXEL_GIF, PIXEL_HEADERS } = await import('../api/src/modules/tracking/pixel');
+  const { verifyToken } = await import('../api/src/modules/tracking/tokens');
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  type Row = { workspace_id: string; email_id: string; type: string; user_agent: string | null; ip: string | null; occurred_at: Date };
+  let buffer: Row[] = [];
+  let chain = Promise.resolve();
+  const flush = () => {
+    chain = chain.then(async () => {
+      const rows = buffer;
+      buffer = [];
+      for (let i = 0; i < rows.length; i += 2000) await sql`insert into email_events ${sql(rows.slice(i, i + 2000), 'workspace_id', 'email_id', 'type', 'user_agent', 'ip', 'occurred_at')}`;
+    });
+    return chain;
+  };
+  setInterval(() => void flush(), 100).unref();
+  let served = 0;
+  const server = createServer((req, res) => {
+    const id = verify ? verifyToken(SECRET, (req.url ?? '').slice('/t/o/'.length))?.emailId : emailId;
+    if (id) {
+      buffer.push({ workspace_id: workspaceId, email_id: id, type: 'open', user_agent: req.headers['user-agent'] ?? null, ip: req.socket.remoteAddress ?? null, occurred_at: new Date() });
+      if (buffer.length >= 2000) void flush();
+      served++;
+    }
+    res.writeHead(200, PIXEL_HEADERS);
+    res.end(PIXEL_GIF);
+  });
+  server.listen(0, '127.0.0.1', () => console.log((server.address() as AddressInfo).port));
+  process.once('SIGTERM', async () => {
+    await new Promise((r) => server.close(r));
+    await flush();
+    await sql.end();
     console.log(JSON.stringify({ served }));
     process.exit(0);
   });
