@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export const sha256 = (input: string | Buffer) => createHash('sha256').update(input).digest('hex');
 
@@ -6,7 +6,20 @@ export const sha256 = (input: string | Buffer) => createHash('sha256').update(in
 export const randomToken = () => randomBytes(32).toString('base64url');
 
 export function hmac(secret: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', secret).update(data).digest();
+  return createHmac('sha256', typeof secret === 'string' ? keyOf(secret) : secret).update(data).digest();
+}
+
+// Secrets from config are few and long-lived; every tracking hit checks one, so its key is
+// imported once rather than on each call.
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 16) keys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 export function safeEqual(a: Buffer, b: Buffer): boolean {

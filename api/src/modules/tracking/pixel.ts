@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import type { AppEnv, Deps } from '../../context';
@@ -65,7 +66,7 @@ export function withOpenPixel(deps: Deps, next: RequestListener): RequestListene
     recordOpen(deps, { path: query < 0 ? url : url.slice(0, query), method: req.method, header, remoteAddress: req.socket.remoteAddress ?? null });
     // The request id every answer carries (as hono/request-id does for the rest).
     const incoming = header('x-request-id');
-    res.writeHead(200, { ...PIXEL_HEADERS, 'x-request-id': incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID() });
+    res.writeHead(200, { ...PIXEL_HEADERS, 'x-request-id': incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID() });
     res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
   };
 }
