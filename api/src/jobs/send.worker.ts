@@ -1,12 +1,11 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
 import type { Db } from '../../../db/client';
-import { emailEvents, emails, mailboxes, sendJobs, users } from '../../../db/schema';
+import { emailEvents, emails, mailboxes, sendJobs, suppressions, users, webhooks } from '../../../db/schema';
 import type { Deps } from '../context';
 import { buildMime } from '../gmail/mime';
 import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client';
 import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
-import { isSuppressed } from '../modules/suppressions/service';
 import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
 import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
 import { publishEvents } from '../modules/webhooks/publish';
@@ -104,7 +103,7 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   if (mailbox.status !== 'active') {
     return failPermanently(db, email, mailbox.status === 'needs_reauth' ? reauthReason(mailbox.email) : `Mailbox ${mailbox.email} is disabled`);
   }
-  if (await isSuppressed(db, email.workspaceId, email.to)) return failPermanently(db, email, 'RECIPIENT_SUPPRESSED: the address is on the suppression list');
+  if (loaded.suppressed) return failPermanently(db, email, 'RECIPIENT_SUPPRESSED: the address is on the suppression list');
 
   const gmail = await gmailFor(mailbox);
   const mayHaveSent = email.status === 'SENDING';
@@ -235,10 +234,11 @@ async function markSent(deps: Deps, emailId: string, provider: { id: string | nu
   const now = new Date().toISOString();
   const data = { providerMessageId: provider.id, threadId: provider.threadId };
   const [event] = await markSentQuery(deps.db).execute({ emailId, providerId: provider.id, threadId: provider.threadId, now, dedupeKey: `sent:${emailId}`, data: JSON.stringify(data) });
-  if (event) publishEvents(deps, [{ id: Number(event.id), workspaceId: event.workspace_id, emailId, type: 'sent', occurredAt: new Date(now), data }]);
+  if (event?.hooked) publishEvents(deps, [{ id: Number(event.id), workspaceId: event.workspace_id, emailId, type: 'sent', occurredAt: new Date(now), data }]);
 }
 
-const markSentQuery = preparedSql<{ id: number; workspace_id: string }>('send_mark_sent', () => {
+// `hooked` says whether any webhook listens for email.sent, so most sends skip the fan-out's lookup.
+const markSentQuery = preparedSql<{ id: number; workspace_id: string; hooked: boolean }>('send_mark_sent', () => {
   const ph = sql.placeholder;
   return sql`
     with sent as (
@@ -253,7 +253,8 @@ const markSentQuery = preparedSql<{ id: number; workspace_id: string }>('send_ma
       select workspace_id, ${ph('emailId')}, 'sent', ${ph('now')}::timestamptz, ${ph('dedupeKey')}, ${ph('data')}::jsonb
       from sent
     on conflict do nothing
-    returning id, workspace_id`;
+    returning id, workspace_id,
+      exists (select 1 from ${webhooks} w where w.workspace_id = ${emailEvents.workspaceId} and w.active and 'email.sent' = any(w.events)) as hooked`;
 });
 
 /**
@@ -312,10 +313,19 @@ async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promis
   throw new RetryLaterError(`waiting: ${why}`, Math.max(0, at.getTime() - Date.now()));
 }
 
-/** Every look at an email starts here: prepared once (db/prepared.ts). */
+/**
+ * Every look at an email starts here: prepared once (db/prepared.ts). It also says whether the
+ * recipient is suppressed — asked again at send time, as an unsubscribe may have landed since
+ * the accept (addresses are stored normalized, so this is isSuppressed's comparison).
+ */
 const emailToSend = preparedQuery((db) =>
   db
-    .select({ email: emails, mailbox: mailboxes, fromName: users.name })
+    .select({
+      email: emails,
+      mailbox: mailboxes,
+      fromName: users.name,
+      suppressed: sql<boolean>`exists (select 1 from ${suppressions} s where s.workspace_id = ${emails.workspaceId} and s.email = ${emails.to})`.mapWith(Boolean),
+    })
     .from(emails)
     .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))
     .leftJoin(users, eq(users.id, emails.userId))
