@@ -6,7 +6,7 @@ import type { Deps } from '../context';
 import { buildMime } from '../gmail/mime';
 import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client';
 import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
-import { budgetFreesAt, effectiveCap, nextWindowOpening } from '../modules/emails/schedule';
+import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from '../modules/emails/schedule';
 import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
 import { publishEvents } from '../modules/webhooks/publish';
 import { failOpenSends } from '../modules/emails/fail-sends';
@@ -14,7 +14,6 @@ import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
 
 export const SEND_QUEUE = 'send';
-const DAY_MS = 24 * 3600 * 1000;
 
 // The worker decides every retry itself (RetryLaterError with its own delay) and counts Gmail
 // tries in emails.attempts, so waiting for a window or for budget never uses up a send try.
@@ -166,8 +165,7 @@ async function claimFresh(db: Db, email: EmailRow, mailbox: MailboxRow): Promise
     // trip); on the transaction's one connection the claim only starts once the lock is held.
     const claim = tx.execute(sql`
       with used as (
-        select (select count(*)::int from (select 1 from ${emails} where mailbox_id = ${mailbox.id}
-                  and sent_at > ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz limit ${cap}) s)
+        select ${sentInLastDay(mailbox.id, cap, now)}
              + (select count(*)::int from ${emails} where status = 'SENDING' and mailbox_id = ${mailbox.id}) as n),
       claimed as (
         update ${emails} set status = 'SENDING', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../../../db/client';
 import { emails, mailboxes } from '../../../../db/schema';
@@ -46,6 +46,18 @@ export async function budgetUsed(db: Db, mailboxIds: string[], now = new Date())
     .where(and(inArray(emails.mailboxId, mailboxIds), usedFilter(now)))
     .groupBy(emails.mailboxId);
   return new Map(rows.map((r) => [r.mailboxId!, Number(r.n)]));
+}
+
+/**
+ * How many of the last 24 hours' sends a mailbox has made, counted up to `cap` (the claim only
+ * needs to know whether the cap is reached). The order matters: it makes walking
+ * (mailbox_id, sent_at) backwards the plan, stopping at `cap` entries. Without it, a generic plan
+ * built on stale statistics — a workspace that sent from one mailbox, then added more — may pick
+ * a sequential scan expected to "stop early", and read the whole emails table on every claim.
+ */
+export function sentInLastDay(mailboxId: string, cap: number, now: Date): SQL {
+  return sql`(select count(*)::int from (select 1 from ${emails} where ${emails.mailboxId} = ${mailboxId}
+    and ${emails.sentAt} > ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz order by ${emails.sentAt} desc limit ${cap}) s)`;
 }
 
 /**
