@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './middleware/body-limit';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound, errorResponse } from './middleware/errors';
 import { requestLog } from './middleware/logging';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../middleware/body-limit';
 import type { AppEnv } from '../../context';
 import { ApiError } from '../../lib/api-error';
 import { classifyInbound } from './classify/classify';
