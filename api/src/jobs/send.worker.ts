@@ -314,7 +314,7 @@ async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promis
 /**
  * Every look at an email starts here: prepared once (db/prepared.ts). It also says whether the
  * recipient is suppressed — asked again at send time, as an unsubscribe may have landed since
- * the accept (addresses are stored normalized, so this is isSuppressed's comparison).
+ * the accept (both sides are stored normalized: normalizeAddress).
  */
 const emailToSend = preparedQuery((db) =>
   db

@@ -1,6 +1,5 @@
 import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { preparedQuery } from '../../../../db/prepared';
 import { suppressions } from '../../../../db/schema';
 import type { Suppression } from '../../../../shared/contracts/suppressions';
 
@@ -8,22 +7,6 @@ type Row = typeof suppressions.$inferSelect;
 
 /** Addresses are compared lower-cased and trimmed everywhere. */
 export const normalizeAddress = (email: string) => email.trim().toLowerCase();
-
-// Asked before every send is accepted and again before it goes out: prepared once (db/prepared.ts).
-const suppressionOf = preparedQuery((db) =>
-  db
-    .select({ id: suppressions.id })
-    .from(suppressions)
-    .where(and(eq(suppressions.workspaceId, sql.placeholder('workspaceId')), eq(suppressions.email, sql.placeholder('email'))))
-    .limit(1)
-    .prepare('suppression_of'),
-);
-
-/** Is this address suppressed in the workspace? (Accept and the send worker both ask.) */
-export async function isSuppressed(db: Db, workspaceId: string, email: string): Promise<boolean> {
-  const rows = await suppressionOf(db).execute({ workspaceId, email: normalizeAddress(email) });
-  return rows.length > 0;
-}
 
 /** Adds an address; an address already on the list keeps its first entry (created=false). */
 export async function addSuppression(db: Db, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string }) {
