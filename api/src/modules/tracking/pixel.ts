@@ -34,12 +34,12 @@ interface PixelRequest {
 function recordOpen(deps: Deps, req: PixelRequest): void {
   // Tokens are base64url: nothing in them is percent-encoded, so the path is taken as is.
   const token = verifyToken(deps.config.trackingSecret, req.path.slice(PREFIX.length).replace(/\.gif$/, ''));
-  if (token?.kind === 'o') recorderFor(deps).record({ kind: 'open', emailId: token.emailId, ...hitOf(req) });
+  if (token?.kind === 'o') recorderFor(deps).record(hitOf(req, token.emailId));
 }
 
-function hitOf(req: PixelRequest): Omit<RawHit, 'kind' | 'emailId'> {
+function hitOf(req: PixelRequest, emailId: string): RawHit {
   const forwarded = req.header('x-forwarded-for');
-  return { at: new Date(), userAgent: req.header('user-agent') ?? null, ip: forwarded ? forwarded.split(',')[0]!.trim() : req.remoteAddress, method: req.method };
+  return { kind: 'open', emailId, at: new Date(), userAgent: req.header('user-agent') ?? null, ip: forwarded ? forwarded.split(',')[0]!.trim() : req.remoteAddress, method: req.method };
 }
 
 /** The pixel as a Hono handler: what `app.request()` (tests, in-process callers) reaches. */
@@ -55,6 +55,9 @@ export function openPixelHandler(c: Context<AppEnv>) {
  * ahead of Hono; everything else goes on to `next`.
  */
 export function withOpenPixel(deps: Deps, next: RequestListener): RequestListener {
+  // One headers object per server, its request id set per answer: writeHead copies the headers
+  // out synchronously, so no answer sees another's id, and no object is built per hit.
+  const answerHeaders: Record<string, string> = { ...PIXEL_HEADERS, 'x-request-id': '' };
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '';
     if (!url.startsWith(PREFIX) || (req.method !== 'GET' && req.method !== 'HEAD')) return next(req, res);
@@ -66,7 +69,8 @@ export function withOpenPixel(deps: Deps, next: RequestListener): RequestListene
     recordOpen(deps, { path: query < 0 ? url : url.slice(0, query), method: req.method, header, remoteAddress: req.socket.remoteAddress ?? null });
     // The request id every answer carries (as hono/request-id does for the rest).
     const incoming = header('x-request-id');
-    res.writeHead(200, { ...PIXEL_HEADERS, 'x-request-id': incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID() });
+    answerHeaders['x-request-id'] = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.writeHead(200, answerHeaders);
     res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
   };
 }

@@ -206,6 +206,11 @@ describe('the open pixel over a real port (answered ahead of Hono)', () => {
         expect(res.headers.get('x-request-id')).toBe('edge-1');
         expect(Buffer.from(await res.arrayBuffer()).equals(viaApp)).toBe(true);
       }
+      // Without one of its own, each answer gets a request id of its own.
+      const ids = await Promise.all([1, 2].map(async () => (await fetch(`${server.url}/t/o/${forged}`)).headers.get('x-request-id')));
+      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(ids[0]).not.toBe(ids[1]);
       const head = await fetch(good, { method: 'HEAD', headers: { 'user-agent': CHROME } });
       expect(head.status).toBe(200);
       expect((await head.arrayBuffer()).byteLength).toBe(0);
