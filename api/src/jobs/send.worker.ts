@@ -1,7 +1,7 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
 import type { Db } from '../../../db/client';
-import { emailEvents, emails, mailboxes, sendJobs, suppressions, users, webhooks } from '../../../db/schema';
+import { emailEvents, emails, mailboxes, sendJobs, users, webhooks } from '../../../db/schema';
 import type { Deps } from '../context';
 import { buildMime } from '../gmail/mime';
 import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client';
@@ -10,6 +10,7 @@ import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from '.
 import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
 import { publishEvents } from '../modules/webhooks/publish';
 import { failOpenSends } from '../modules/emails/fail-sends';
+import { suppressedSql } from '../modules/suppressions/service';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
 
@@ -322,7 +323,7 @@ const emailToSend = preparedQuery((db) =>
       email: emails,
       mailbox: mailboxes,
       fromName: users.name,
-      suppressed: sql<boolean>`exists (select 1 from ${suppressions} s where s.workspace_id = ${emails.workspaceId} and s.email = ${emails.to})`.mapWith(Boolean),
+      suppressed: suppressedSql(emails.workspaceId, emails.to).mapWith(Boolean),
     })
     .from(emails)
     .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))

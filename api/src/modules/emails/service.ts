@@ -1,7 +1,7 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { preparedQuery, preparedSql } from '../../../../db/prepared';
-import { campaigns, drafts, emails, mailboxes, prospects, sendJobs, suppressions } from '../../../../db/schema';
+import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
 import { rowFromJson } from '../../../../db/json-row';
 import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
@@ -9,7 +9,7 @@ import { sha256 } from '../../lib/crypto';
 import { clipWarnings } from '../../gmail/mime';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
-import { normalizeAddress } from '../suppressions/service';
+import { normalizeAddress, suppressedSql } from '../suppressions/service';
 import { enqueueSend } from '../../jobs/send.worker';
 
 type EmailRow = typeof emails.$inferSelect;
@@ -240,7 +240,7 @@ function acceptReadsQuery(by: ReadsVariant) {
   if (!query) {
     query = preparedSql<ReadsRow>(name, () => sql`select
       (select to_jsonb(e) from ${emails} e where e.workspace_id = ${ph('ws')} and e.idempotency_key = ${ph('key')} limit 1) as replay,
-      exists (select 1 from ${suppressions} s where s.workspace_id = ${ph('ws')} and s.email = ${ph('to')}) as suppressed,
+      ${suppressedSql(ph('ws'), ph('to'))} as suppressed,
       (select to_jsonb(m) from ${mailboxes} m where m.workspace_id = ${ph('ws')} and ${by.mailboxId ? sql`m.id` : sql`m.user_id`} = ${ph('mailbox')}
          order by m.status = 'active' desc, m.created_at limit 1) as mailbox,
       (select to_jsonb(p) from ${prospects} p where p.workspace_id = ${ph('ws')} and ${by.prospectId ? sql`p.id` : sql`p.email`} = ${ph('prospect')} limit 1) as prospect,

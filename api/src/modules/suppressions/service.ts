@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, sql } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { suppressions } from '../../../../db/schema';
 import type { Suppression } from '../../../../shared/contracts/suppressions';
@@ -7,6 +7,13 @@ type Row = typeof suppressions.$inferSelect;
 
 /** Addresses are compared lower-cased and trimmed everywhere. */
 export const normalizeAddress = (email: string) => email.trim().toLowerCase();
+
+/**
+ * Is the address suppressed in the workspace? As an expression inside a bigger statement (the
+ * accept's one read, the send worker's load): the address must already be normalized.
+ */
+export const suppressedSql = (workspaceId: SQLWrapper, normalizedAddress: SQLWrapper) =>
+  sql`exists (select 1 from ${suppressions} s where s.workspace_id = ${workspaceId} and s.email = ${normalizedAddress})`;
 
 /** Adds an address; an address already on the list keeps its first entry (created=false). */
 export async function addSuppression(db: Db, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string }) {
