@@ -11,14 +11,17 @@ import { createSession, deleteSession, findOrCreateMember, resolveSession } from
 import { changeRole, createInvite, listInvites, listMembers, removeMember, revokeInvite } from '../src/modules/admin/service';
 import { listAudit } from '../src/modules/admin/audit';
 import { queueHealth } from '../src/modules/admin/queues';
+import { listMailboxesWithSync } from '../src/modules/mailboxes/service';
+import { listSuppressions } from '../src/modules/suppressions/service';
+import { totalPages } from '../src/lib/pagination';
 import { changeRoleRequest, createInviteRequest, inviteParam, memberParam } from '../../shared/contracts/admin';
 import { Layout, Pager, ErrorNote } from './layout';
 import { CONSOLE_COOKIE, clearConsoleCookie, consoleSession, setConsoleCookie } from './session';
 import { ForbiddenPage, GoogleDonePage, LoginPage } from './pages/login';
 import { OverviewPage, loadOverview } from './pages/overview';
 import { MembersPage } from './pages/members';
-import { MailboxesPage, loadMailboxes } from './pages/mailboxes';
-import { SuppressionsPage, loadSuppressions } from './pages/suppressions';
+import { MailboxesPage } from './pages/mailboxes';
+import { SuppressionsPage } from './pages/suppressions';
 import { CampaignsPage, loadCampaigns } from './pages/campaigns';
 import { AuditPage } from './pages/audit';
 import { QueuesPage } from './pages/queues';
@@ -96,35 +99,25 @@ export const consoleRoutes = new Hono<AppEnv>()
   .post('/invites/:id/revoke', validate('param', inviteParam), async (c) =>
     backToMembers(c, () => revokeInvite(c.get('deps').db, c.get('session'), c.req.valid('param').id)),
   )
-  .get('/mailboxes', async (c) => c.html(page(c, 'Connected mailboxes', <MailboxesPage rows={await loadMailboxes(c.get('deps').db, ws(c))} />)))
+  .get('/mailboxes', validate('query', pageQuery), async (c) => {
+    const { page: n } = c.req.valid('query');
+    const { rows, total } = await listMailboxesWithSync(c.get('deps').db, ws(c), { page: n, limit: PAGE });
+    return c.html(page(c, 'Connected mailboxes', paged(<MailboxesPage rows={rows} />, '/console/mailboxes', n, total)));
+  })
   .get('/suppressions', validate('query', pageQuery), async (c) => {
     const { page: n } = c.req.valid('query');
-    const data = await loadSuppressions(c.get('deps').db, ws(c), n, PAGE);
-    return c.html(
-      page(
-        c,
-        'Suppressions',
-        <>
-          <SuppressionsPage rows={data.rows} total={data.total} />
-          <Pager base="/console/suppressions" page={n} totalPages={data.totalPages} />
-        </>,
-      ),
-    );
+    const { rows, total } = await listSuppressions(c.get('deps').db, ws(c), { page: n, limit: PAGE });
+    return c.html(page(c, 'Suppressions', paged(<SuppressionsPage rows={rows} total={total} />, '/console/suppressions', n, total)));
   })
-  .get('/campaigns', async (c) => c.html(page(c, 'Campaigns', <CampaignsPage rows={await loadCampaigns(c.get('deps').db, ws(c))} />)))
+  .get('/campaigns', validate('query', pageQuery), async (c) => {
+    const { page: n } = c.req.valid('query');
+    const { rows, total } = await loadCampaigns(c.get('deps').db, ws(c), { page: n, limit: PAGE });
+    return c.html(page(c, 'Campaigns', paged(<CampaignsPage rows={rows} />, '/console/campaigns', n, total)));
+  })
   .get('/audit', validate('query', pageQuery), async (c) => {
     const { page: n } = c.req.valid('query');
     const { rows, total } = await listAudit(c.get('deps').db, ws(c), { page: n, limit: PAGE });
-    return c.html(
-      page(
-        c,
-        'Audit log',
-        <>
-          <AuditPage rows={rows} />
-          <Pager base="/console/audit" page={n} totalPages={Math.max(1, Math.ceil(total / PAGE))} />
-        </>,
-      ),
-    );
+    return c.html(page(c, 'Audit log', paged(<AuditPage rows={rows} />, '/console/audit', n, total)));
   })
   .get('/queues', async (c) => c.html(page(c, 'Queue health', <QueuesPage health={await queueHealth(c.get('deps'))} />)));
 
@@ -145,6 +138,16 @@ function page(c: Context<AppEnv>, title: string, body: Child, error?: string) {
       <ErrorNote message={error} />
       {body}
     </Layout>
+  );
+}
+
+/** A page of a list with its pager below. */
+function paged(list: Child, base: string, n: number, total: number) {
+  return (
+    <>
+      {list}
+      <Pager base={base} page={n} totalPages={totalPages(total, PAGE)} />
+    </>
   );
 }
 

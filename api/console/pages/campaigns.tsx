@@ -1,31 +1,25 @@
 /** @jsxImportSource hono/jsx */
-import { desc, eq, sql } from 'drizzle-orm';
 import type { FC } from 'hono/jsx';
 import type { Db } from '../../../db/client';
-import { campaignLeads, campaigns, sequenceSteps } from '../../../db/schema';
+import { leadCountsOf, listCampaigns } from '../../src/modules/campaigns/service';
+import type { PageQuery } from '../../src/lib/pagination';
 import { Empty, When } from '../layout';
 
-export async function loadCampaigns(db: Db, workspaceId: string) {
-  const steps = sql<number>`(select count(*) from ${sequenceSteps} where ${sequenceSteps.campaignId} = ${campaigns.id})`.mapWith(Number);
-  const leadCount = (status?: string) =>
-    sql<number>`(select count(*) from ${campaignLeads} where ${campaignLeads.campaignId} = ${campaigns.id}${status ? sql` and ${campaignLeads.status} = ${status}` : sql``})`.mapWith(Number);
-  return db
-    .select({
-      id: campaigns.id,
-      name: campaigns.name,
-      status: campaigns.status,
-      updatedAt: campaigns.updatedAt,
-      steps,
-      leads: leadCount(),
-      replied: leadCount('replied'),
-      completed: leadCount('completed'),
-    })
-    .from(campaigns)
-    .where(eq(campaigns.workspaceId, workspaceId))
-    .orderBy(desc(campaigns.updatedAt));
+/** The campaigns list of the API, with how its leads stand. */
+export async function loadCampaigns(db: Db, workspaceId: string, page: PageQuery) {
+  const { rows, total } = await listCampaigns(db, workspaceId, page);
+  const leads = await leadCountsOf(db, workspaceId, rows.map((r) => r.id));
+  const sum = (counts: Partial<Record<string, number>>) => Object.values(counts).reduce<number>((a, n) => a + (n ?? 0), 0);
+  return {
+    total,
+    rows: rows.map((c) => {
+      const counts = leads.get(c.id) ?? {};
+      return { ...c, steps: c.steps.length, leads: sum(counts), replied: counts.replied ?? 0, completed: counts.completed ?? 0 };
+    }),
+  };
 }
 
-type Row = Awaited<ReturnType<typeof loadCampaigns>>[number];
+type Row = Awaited<ReturnType<typeof loadCampaigns>>['rows'][number];
 
 export const CampaignsPage: FC<{ rows: Row[] }> = ({ rows }) => (
   <table>

@@ -1,20 +1,21 @@
 /** @jsxImportSource hono/jsx */
-import { count, eq } from 'drizzle-orm';
 import type { FC } from 'hono/jsx';
 import type { Db } from '../../../db/client';
-import { campaigns, mailboxes, memberships, suppressions, workspaces } from '../../../db/schema';
+import { getWorkspace } from '../../src/modules/auth/service';
+import { countMembers } from '../../src/modules/admin/service';
+import { countMailboxes } from '../../src/modules/mailboxes/service';
+import { countSuppressions } from '../../src/modules/suppressions/service';
+import { countCampaigns } from '../../src/modules/campaigns/service';
 
 export async function loadOverview(db: Db, workspaceId: string) {
-  const n = async (table: typeof memberships | typeof mailboxes | typeof suppressions | typeof campaigns) =>
-    (await db.select({ n: count() }).from(table).where(eq(table.workspaceId, workspaceId)))[0]?.n ?? 0;
-  const [[ws], members, boxes, suppressed, camps] = await Promise.all([
-    db.select({ name: workspaces.name, gmailMode: workspaces.gmailMode }).from(workspaces).where(eq(workspaces.id, workspaceId)),
-    n(memberships),
-    n(mailboxes),
-    n(suppressions),
-    n(campaigns),
+  const [workspace, members, mailboxes, suppressions, campaigns] = await Promise.all([
+    getWorkspace(db, workspaceId),
+    countMembers(db, workspaceId),
+    countMailboxes(db, workspaceId),
+    countSuppressions(db, workspaceId),
+    countCampaigns(db, workspaceId),
   ]);
-  return { workspace: ws!, counts: { members, mailboxes: boxes, suppressions: suppressed, campaigns: camps } };
+  return { workspace: { name: workspace.name, gmailMode: workspace.gmailMode }, counts: { members, mailboxes, suppressions, campaigns } };
 }
 
 type Overview = Awaited<ReturnType<typeof loadOverview>>;

@@ -1,20 +1,9 @@
 /** @jsxImportSource hono/jsx */
-import { count, desc, eq } from 'drizzle-orm';
 import type { FC } from 'hono/jsx';
-import type { Db } from '../../../db/client';
-import { suppressions } from '../../../db/schema';
+import type { Suppression } from '../../../shared/contracts/suppressions';
 import { Empty, When } from '../layout';
 
-export async function loadSuppressions(db: Db, workspaceId: string, page: number, limit = 50) {
-  const where = eq(suppressions.workspaceId, workspaceId);
-  const [rows, [total]] = await Promise.all([
-    db.select().from(suppressions).where(where).orderBy(desc(suppressions.createdAt), desc(suppressions.id)).limit(limit).offset((page - 1) * limit),
-    db.select({ n: count() }).from(suppressions).where(where),
-  ]);
-  return { rows, total: total?.n ?? 0, totalPages: Math.max(1, Math.ceil((total?.n ?? 0) / limit)) };
-}
-
-type Row = Awaited<ReturnType<typeof loadSuppressions>>['rows'][number];
+type Row = Suppression;
 
 const REASON: Record<Row['reason'], string> = { manual: 'added by hand', unsubscribe: 'unsubscribed', hard_bounce: 'hard bounce', complaint: 'spam complaint' };
 

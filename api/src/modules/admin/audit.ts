@@ -1,7 +1,8 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { auditEvents, users } from '../../../../db/schema';
 import type { AuditEvent } from '../../../../shared/contracts/admin';
+import { listPage } from '../../lib/pagination';
 
 export interface AuditEntry {
   workspaceId: string;
@@ -19,17 +20,16 @@ export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry) {
 
 export async function listAudit(db: Db, workspaceId: string, query: { page: number; limit: number; action?: string }) {
   const where = and(eq(auditEvents.workspaceId, workspaceId), query.action ? eq(auditEvents.action, query.action) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db
+  const { rows, total } = await listPage(db, query, {
+    rows: db
       .select({ event: auditEvents, actorEmail: users.email })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(where)
-      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(auditEvents).where(where),
-  ]);
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id)),
+    from: auditEvents,
+    where,
+  });
   const data: AuditEvent[] = rows.map(({ event, actorEmail }) => ({
     id: event.id,
     actorId: event.actorId,
@@ -39,5 +39,5 @@ export async function listAudit(db: Db, workspaceId: string, query: { page: numb
     data: event.data,
     createdAt: event.createdAt.toISOString(),
   }));
-  return { rows: data, total: total?.n ?? 0 };
+  return { rows: data, total };
 }

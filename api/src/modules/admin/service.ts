@@ -1,28 +1,30 @@
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { invites, memberships, sessions, users } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
+import { countRows, listPage, type PageQuery } from '../../lib/pagination';
 import type { SessionInfo } from '../../context';
 import type { Role } from '../../../../shared/contracts/auth';
 import type { Invite, Member } from '../../../../shared/contracts/admin';
 import { recordAudit } from './audit';
 
-export async function listMembers(db: Db, workspaceId: string, page: { page: number; limit: number }) {
+export async function listMembers(db: Db, workspaceId: string, page: PageQuery) {
   const where = eq(memberships.workspaceId, workspaceId);
-  const [rows, [total]] = await Promise.all([
-    db
+  const { rows, total } = await listPage(db, page, {
+    rows: db
       .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(where)
-      .orderBy(asc(memberships.createdAt), asc(users.email))
-      .limit(page.limit)
-      .offset((page.page - 1) * page.limit),
-    db.select({ n: count() }).from(memberships).where(where),
-  ]);
+      .orderBy(asc(memberships.createdAt), asc(users.email)),
+    from: memberships,
+    where,
+  });
   const data: Member[] = rows.map((r) => ({ ...r, joinedAt: r.joinedAt.toISOString() }));
-  return { rows: data, total: total?.n ?? 0 };
+  return { rows: data, total };
 }
+
+export const countMembers = (db: Db, workspaceId: string) => countRows(db, memberships, eq(memberships.workspaceId, workspaceId));
 
 /** Changes a member's role. A workspace always keeps at least one admin. */
 export async function changeRole(db: Db, actor: SessionInfo, userId: string, role: Role): Promise<Member> {
@@ -48,13 +50,10 @@ export async function removeMember(db: Db, actor: SessionInfo, userId: string) {
   });
 }
 
-export async function listInvites(db: Db, workspaceId: string, page: { page: number; limit: number }) {
+export async function listInvites(db: Db, workspaceId: string, page: PageQuery) {
   const where = eq(invites.workspaceId, workspaceId);
-  const [rows, [total]] = await Promise.all([
-    db.select().from(invites).where(where).orderBy(desc(invites.createdAt), desc(invites.id)).limit(page.limit).offset((page.page - 1) * page.limit),
-    db.select({ n: count() }).from(invites).where(where),
-  ]);
-  return { rows: rows.map(toInvite), total: total?.n ?? 0 };
+  const { rows, total } = await listPage(db, page, { rows: db.select().from(invites).where(where).orderBy(desc(invites.createdAt), desc(invites.id)), from: invites, where });
+  return { rows: rows.map(toInvite), total };
 }
 
 /**

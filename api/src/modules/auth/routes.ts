@@ -5,9 +5,9 @@ import { validate } from '../../middleware/validate';
 import { requireAuth } from '../../middleware/auth';
 import { ApiError } from '../../lib/api-error';
 import { sandboxLoginRequest } from '../../../../shared/contracts/auth';
-import { createSession, deleteSession, findOrCreateMember } from './service';
+import { createSession, deleteSession, findOrCreateMember, getWorkspace } from './service';
 import { ensureSandboxMailbox, sandboxMailEnabled } from '../sandbox/service';
-import { users, workspaces } from '../../../../db/schema';
+import { users } from '../../../../db/schema';
 
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/sandbox-login', validate('json', sandboxLoginRequest), async (c) => {
@@ -27,9 +27,9 @@ export const authRoutes = new Hono<AppEnv>()
     const { db } = c.get('deps');
     const s = c.get('session');
     const [user] = await db.select().from(users).where(eq(users.id, s.userId));
-    const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, s.workspaceId));
+    const ws = await getWorkspace(db, s.workspaceId);
     return c.json({
       user: { id: user!.id, email: user!.email, name: user!.name },
-      workspace: { id: ws!.id, name: ws!.name, role: s.role, gmailMode: ws!.gmailMode },
+      workspace: { id: ws.id, name: ws.name, role: s.role, gmailMode: ws.gmailMode },
     });
   });

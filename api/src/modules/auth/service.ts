@@ -3,6 +3,7 @@ import type { Db } from '../../../../db/client';
 import { preparedQuery } from '../../../../db/prepared';
 import { invites, memberships, sessions, users, workspaces } from '../../../../db/schema';
 import { randomToken, sha256 } from '../../lib/crypto';
+import { notFound } from '../../lib/api-error';
 import type { SessionInfo } from '../../context';
 import type { Role, SessionResponse } from '../../../../shared/contracts/auth';
 
@@ -77,6 +78,12 @@ const sessionByHash = preparedQuery((db) =>
 export async function resolveSession(db: Db, token: string): Promise<SessionInfo | undefined> {
   const [row] = await sessionByHash(db).execute({ tokenHash: sha256(token), now: new Date().toISOString() }); // prepared: parameters bind as text
   return row;
+}
+
+export async function getWorkspace(db: Db, workspaceId: string) {
+  const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!ws) throw notFound('Workspace');
+  return ws;
 }
 
 export async function deleteSession(db: Db, sessionId: string) {

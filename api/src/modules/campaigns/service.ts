@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, suppressions, templates } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
+import { countRows, listPage } from '../../lib/pagination';
 import type { SessionInfo } from '../../context';
 import { sanitizeEmailHtml } from '../templates/sanitize';
 import {
@@ -17,12 +18,24 @@ const DAY_MS = 86_400_000;
 
 export async function listCampaigns(db: Db, workspaceId: string, query: { page: number; limit: number; status?: CampaignRow['status'] }) {
   const where = and(eq(campaigns.workspaceId, workspaceId), query.status ? eq(campaigns.status, query.status) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db.select().from(campaigns).where(where).orderBy(desc(campaigns.createdAt), desc(campaigns.id)).limit(query.limit).offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(campaigns).where(where),
-  ]);
+  const { rows, total } = await listPage(db, query, { rows: db.select().from(campaigns).where(where).orderBy(desc(campaigns.createdAt), desc(campaigns.id)), from: campaigns, where });
   const steps = rows.length ? await db.select().from(sequenceSteps).where(inArray(sequenceSteps.campaignId, rows.map((r) => r.id))).orderBy(asc(sequenceSteps.position)) : [];
-  return { rows: rows.map((r) => toCampaign(r, steps.filter((s) => s.campaignId === r.id))), total: total?.n ?? 0 };
+  return { rows: rows.map((r) => toCampaign(r, steps.filter((s) => s.campaignId === r.id))), total };
+}
+
+export const countCampaigns = (db: Db, workspaceId: string) => countRows(db, campaigns, eq(campaigns.workspaceId, workspaceId));
+
+/** How many leads of each campaign are in each status (a status with none is left out). */
+export async function leadCountsOf(db: Db, workspaceId: string, campaignIds: string[]): Promise<Map<string, Partial<Record<LeadRow['status'], number>>>> {
+  const counts = new Map<string, Partial<Record<LeadRow['status'], number>>>(campaignIds.map((id) => [id, {}]));
+  if (campaignIds.length === 0) return counts;
+  const rows = await db
+    .select({ campaignId: campaignLeads.campaignId, status: campaignLeads.status, n: count() })
+    .from(campaignLeads)
+    .where(and(eq(campaignLeads.workspaceId, workspaceId), inArray(campaignLeads.campaignId, campaignIds)))
+    .groupBy(campaignLeads.campaignId, campaignLeads.status);
+  for (const r of rows) counts.get(r.campaignId)![r.status] = r.n;
+  return counts;
 }
 
 export async function getCampaignRow(db: Db | Tx, workspaceId: string, id: string): Promise<CampaignRow> {
@@ -128,18 +141,17 @@ export async function listLeads(db: Db, workspaceId: string, campaignId: string,
   await getCampaignRow(db, workspaceId, campaignId);
   const where = and(eq(campaignLeads.workspaceId, workspaceId), eq(campaignLeads.campaignId, campaignId), query.status ? eq(campaignLeads.status, query.status) : undefined,
     query.prospectId ? eq(campaignLeads.prospectId, query.prospectId) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db
+  const { rows, total } = await listPage(db, query, {
+    rows: db
       .select({ lead: campaignLeads, email: prospects.email })
       .from(campaignLeads)
       .innerJoin(prospects, eq(prospects.id, campaignLeads.prospectId))
       .where(where)
-      .orderBy(asc(campaignLeads.createdAt), asc(prospects.email))
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(campaignLeads).where(where),
-  ]);
-  return { rows: rows.map(({ lead, email }) => toLead(lead, email)), total: total?.n ?? 0 };
+      .orderBy(asc(campaignLeads.createdAt), asc(prospects.email)),
+    from: campaignLeads,
+    where,
+  });
+  return { rows: rows.map(({ lead, email }) => toLead(lead, email)), total };
 }
 
 export function toLead(lead: LeadRow, email: string): Lead {

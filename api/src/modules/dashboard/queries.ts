@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../../../db/client';
 import { rowsOf } from '../../../../db/prepared';
 import type { Figures } from '../../../../shared/contracts/dashboard';
+import { countCampaigns, leadCountsOf } from '../campaigns/service';
 
 /**
  * Dashboard figures, all derived from `email_events` (append-only) and always scoped to
@@ -151,9 +152,9 @@ export async function hotLeads(db: Db, workspaceId: string, since: Date, limit =
 }
 
 export async function campaignFigures(db: Db, workspaceId: string, since: Date, page: number, limit: number) {
-  const rows = rowsOf<FigureRow & { id: string; name: string; status: string; total: number }>(
-    await db.execute(sql`
-      select c.id, c.name, c.status, count(*) over ()::int as total, f.*
+  const [rows, total] = await Promise.all([
+    db.execute(sql`
+      select c.id, c.name, c.status, f.*
       from campaigns c
       cross join lateral (
         select ${figureColumns('ev')} from emails e join email_events ev on ev.email_id = e.id
@@ -161,27 +162,13 @@ export async function campaignFigures(db: Db, workspaceId: string, since: Date, 
       ) f
       where c.workspace_id = ${workspaceId}
       order by c.created_at desc
-      limit ${limit} offset ${(page - 1) * limit}`),
-  );
-  const ids = rows.map((r) => r.id);
-  const leads = ids.length
-    ? rowsOf<{ campaign_id: string; status: string; n: number }>(
-        await db.execute(sql`
-          select campaign_id, status, count(*)::int as n from campaign_leads
-          where workspace_id = ${workspaceId} and campaign_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-          group by 1, 2`),
-      )
-    : [];
-  const [totalRow] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from campaigns where workspace_id = ${workspaceId}`));
+      limit ${limit} offset ${(page - 1) * limit}`).then((r) => rowsOf<FigureRow & { id: string; name: string; status: string }>(r)),
+    countCampaigns(db, workspaceId),
+  ]);
+  const leads = await leadCountsOf(db, workspaceId, rows.map((r) => r.id));
   return {
-    total: Number(totalRow?.n ?? 0),
-    data: rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      status: r.status,
-      leads: Object.fromEntries(leads.filter((l) => l.campaign_id === r.id).map((l) => [l.status, Number(l.n)])),
-      figures: toFigures(r),
-    })),
+    total,
+    data: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, leads: leads.get(r.id) ?? {}, figures: toFigures(r) })),
   };
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
+import { listPage } from '../../lib/pagination';
 import { preparedQuery } from '../../../../db/prepared';
 import { drafts } from '../../../../db/schema';
 import { ApiError } from '../../lib/api-error';
@@ -66,11 +67,8 @@ export async function listDrafts(db: Db, owner: DraftOwner, query: { updatedSinc
     eq(drafts.userId, owner.userId),
     query.updatedSince ? gt(drafts.updatedAt, new Date(query.updatedSince)) : isNull(drafts.deletedAt),
   );
-  const [rows, [total]] = await Promise.all([
-    db.select().from(drafts).where(where).orderBy(asc(drafts.updatedAt), asc(drafts.id)).limit(query.limit).offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(drafts).where(where),
-  ]);
-  return { rows: rows.map(toDraft), total: total?.n ?? 0 };
+  const { rows, total } = await listPage(db, query, { rows: db.select().from(drafts).where(where).orderBy(asc(drafts.updatedAt), asc(drafts.id)), from: drafts, where });
+  return { rows: rows.map(toDraft), total };
 }
 
 /** Deletion leaves a tombstone so the user's other devices learn of it through updatedSince. */

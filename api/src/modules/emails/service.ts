@@ -1,4 +1,4 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { preparedQuery, preparedSql } from '../../../../db/prepared';
 import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
@@ -6,6 +6,7 @@ import { rowFromJson } from '../../../../db/json-row';
 import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
 import { sha256 } from '../../lib/crypto';
+import { listPage } from '../../lib/pagination';
 import { clipWarnings } from '../../gmail/mime';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
@@ -96,18 +97,12 @@ export async function listEmails(db: Db, workspaceId: string, q: { threadId?: st
     q.to ? eq(emails.to, normalizeAddress(q.to)) : undefined,
     q.status ? eq(emails.status, q.status) : undefined,
   );
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({ email: emails, dueAt: sendJobs.dueAt })
-      .from(emails)
-      .leftJoin(sendJobs, eq(sendJobs.emailId, emails.id))
-      .where(where)
-      .orderBy(desc(emails.createdAt), desc(emails.id))
-      .limit(q.limit)
-      .offset((q.page - 1) * q.limit),
-    db.select({ n: count() }).from(emails).where(where),
-  ]);
-  return { rows: rows.map((r) => toEmail(r.email, r.dueAt)), total: total?.n ?? 0 };
+  const { rows, total } = await listPage(db, q, {
+    rows: db.select({ email: emails, dueAt: sendJobs.dueAt }).from(emails).leftJoin(sendJobs, eq(sendJobs.emailId, emails.id)).where(where).orderBy(desc(emails.createdAt), desc(emails.id)),
+    from: emails,
+    where,
+  });
+  return { rows: rows.map((r) => toEmail(r.email, r.dueAt)), total };
 }
 
 /**

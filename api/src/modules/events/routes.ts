@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppEnv } from '../../context';
 import type { Db } from '../../../../db/client';
 import { validate } from '../../middleware/validate';
 import { notFound } from '../../lib/api-error';
-import { paginated } from '../../lib/pagination';
+import { listPage, paginated } from '../../lib/pagination';
 import { emailEvents, emails } from '../../../../db/schema';
 import { timelineQuery } from '../../../../shared/contracts/events';
 
@@ -22,13 +22,12 @@ export const eventRoutes = new Hono<AppEnv>().get(
     const [email] = await db.select({ id: emails.id }).from(emails).where(and(eq(emails.id, id), eq(emails.workspaceId, workspaceId)));
     if (!email) throw notFound('Email');
     const where = and(eq(emailEvents.workspaceId, workspaceId), eq(emailEvents.emailId, id), q.humanOnly ? eq(emailEvents.machine, false) : undefined);
-    const [rows, [total], figures] = await Promise.all([
-      db.select().from(emailEvents).where(where).orderBy(asc(emailEvents.occurredAt), asc(emailEvents.id)).limit(q.limit).offset((q.page - 1) * q.limit),
-      db.select({ n: count() }).from(emailEvents).where(where),
+    const [{ rows, total }, figures] = await Promise.all([
+      listPage(db, q, { rows: db.select().from(emailEvents).where(where).orderBy(asc(emailEvents.occurredAt), asc(emailEvents.id)), from: emailEvents, where }),
       emailFigures(db, workspaceId, id),
     ]);
     return c.json({
-      ...paginated(rows.map(toEventJson), total!.n, q.page, q.limit),
+      ...paginated(rows.map(toEventJson), total, q.page, q.limit),
       figures,
     });
   },

@@ -1,21 +1,25 @@
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { mailboxes } from '../../../../db/schema';
 import { notFound } from '../../lib/api-error';
+import { countRows, listPage, type Page, type PageQuery } from '../../lib/pagination';
 import type { Mailbox, PatchMailboxRequest } from '../../../../shared/contracts/mailboxes';
 import { budgetUsed, effectiveCap } from '../emails/schedule';
 
 type MailboxRow = typeof mailboxes.$inferSelect;
 
-export async function listMailboxes(db: Db, workspaceId: string, page: { page: number; limit: number }) {
-  const where = eq(mailboxes.workspaceId, workspaceId);
-  const [rows, [total]] = await Promise.all([
-    db.select().from(mailboxes).where(where).orderBy(asc(mailboxes.createdAt), asc(mailboxes.id)).limit(page.limit).offset((page.page - 1) * page.limit),
-    db.select({ n: count() }).from(mailboxes).where(where),
-  ]);
-  const used = await budgetUsed(db, rows.map((r) => r.id));
-  return { rows: rows.map((r) => toMailbox(r, used.get(r.id) ?? 0)), total: total?.n ?? 0 };
+export async function listMailboxes(db: Db, workspaceId: string, page: PageQuery): Promise<Page<Mailbox>> {
+  const { rows, total } = await pageOfMailboxes(db, workspaceId, page);
+  return { rows: rows.map(({ row, used }) => toMailbox(row, used)), total };
 }
+
+/** The console's list: the API's Mailbox plus when the inbox was last synced, which the contract leaves out. */
+export async function listMailboxesWithSync(db: Db, workspaceId: string, page: PageQuery): Promise<Page<Mailbox & { lastSyncedAt: string | null }>> {
+  const { rows, total } = await pageOfMailboxes(db, workspaceId, page);
+  return { rows: rows.map(({ row, used }) => ({ ...toMailbox(row, used), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null })), total };
+}
+
+export const countMailboxes = (db: Db, workspaceId: string) => countRows(db, mailboxes, eq(mailboxes.workspaceId, workspaceId));
 
 export async function updateMailbox(db: Db, workspaceId: string, id: string, patch: PatchMailboxRequest): Promise<Mailbox> {
   const changes: Partial<MailboxRow> = {};
@@ -48,4 +52,11 @@ export function toMailbox(row: MailboxRow, used: number): Mailbox {
     remaining: Math.max(0, cap - used),
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+async function pageOfMailboxes(db: Db, workspaceId: string, page: PageQuery) {
+  const where = eq(mailboxes.workspaceId, workspaceId);
+  const { rows, total } = await listPage(db, page, { rows: db.select().from(mailboxes).where(where).orderBy(asc(mailboxes.createdAt), asc(mailboxes.id)), from: mailboxes, where });
+  const used = await budgetUsed(db, rows.map((r) => r.id));
+  return { rows: rows.map((row) => ({ row, used: used.get(row.id) ?? 0 })), total };
 }

@@ -2,17 +2,15 @@ import { and, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { prospects } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
+import { listPage } from '../../lib/pagination';
 import type { CreateProspectRequest, Prospect, UpdateProspectRequest } from '../../../../shared/contracts/prospects';
 
 type ProspectRow = typeof prospects.$inferSelect;
 
 export async function listProspects(db: Db, workspaceId: string, query: { page: number; limit: number; q?: string }) {
   const where = and(eq(prospects.workspaceId, workspaceId), query.q ? searchFilter(query.q) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id)).limit(query.limit).offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(prospects).where(where),
-  ]);
-  return { rows: rows.map(toProspect), total: total?.n ?? 0 };
+  const { rows, total } = await listPage(db, query, { rows: db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id)), from: prospects, where });
+  return { rows: rows.map(toProspect), total };
 }
 
 export async function getProspect(db: Db, workspaceId: string, id: string): Promise<Prospect> {

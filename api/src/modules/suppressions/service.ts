@@ -1,5 +1,6 @@
-import { and, count, desc, eq, ilike, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, desc, eq, ilike, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
+import { countRows, listPage, type PageQuery } from '../../lib/pagination';
 import { suppressions } from '../../../../db/schema';
 import type { Suppression } from '../../../../shared/contracts/suppressions';
 
@@ -28,17 +29,16 @@ export async function addSuppression(db: Db, workspaceId: string, input: { email
   return { created: false, suppression: toSuppression(existing!) };
 }
 
-export async function listSuppressions(db: Db, workspaceId: string, query: { q?: string; page: number; limit: number }) {
+export async function listSuppressions(db: Db, workspaceId: string, query: PageQuery & { q?: string }) {
   const where = and(
     eq(suppressions.workspaceId, workspaceId),
     query.q ? ilike(suppressions.email, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`) : sql`true`,
   );
-  const [rows, [total]] = await Promise.all([
-    db.select().from(suppressions).where(where).orderBy(desc(suppressions.createdAt), desc(suppressions.id)).limit(query.limit).offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(suppressions).where(where),
-  ]);
-  return { rows: rows.map(toSuppression), total: total?.n ?? 0 };
+  const { rows, total } = await listPage(db, query, { rows: db.select().from(suppressions).where(where).orderBy(desc(suppressions.createdAt), desc(suppressions.id)), from: suppressions, where });
+  return { rows: rows.map(toSuppression), total };
 }
+
+export const countSuppressions = (db: Db, workspaceId: string) => countRows(db, suppressions, eq(suppressions.workspaceId, workspaceId));
 
 export async function removeSuppression(db: Db, workspaceId: string, id: string): Promise<boolean> {
   const rows = await db

@@ -2,6 +2,7 @@ import { and, count, desc, eq, ilike } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { templates } from '../../../../db/schema';
 import { notFound } from '../../lib/api-error';
+import { listPage } from '../../lib/pagination';
 import { listVariables, prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { RenderTemplateRequest, RenderTemplateResponse, Template } from '../../../../shared/contracts/templates';
 import { getProspect } from '../prospects/service';
@@ -11,11 +12,8 @@ type TemplateRow = typeof templates.$inferSelect;
 
 export async function listTemplates(db: Db, workspaceId: string, query: { page: number; limit: number; q?: string }) {
   const where = and(eq(templates.workspaceId, workspaceId), query.q ? ilike(templates.name, `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db.select().from(templates).where(where).orderBy(desc(templates.updatedAt), desc(templates.id)).limit(query.limit).offset((query.page - 1) * query.limit),
-    db.select({ n: count() }).from(templates).where(where),
-  ]);
-  return { rows: rows.map(toTemplate), total: total?.n ?? 0 };
+  const { rows, total } = await listPage(db, query, { rows: db.select().from(templates).where(where).orderBy(desc(templates.updatedAt), desc(templates.id)), from: templates, where });
+  return { rows: rows.map(toTemplate), total };
 }
 
 export async function getTemplateRow(db: Db, workspaceId: string, id: string): Promise<TemplateRow> {

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
 import { notFound } from '../../lib/api-error';
 import { randomToken } from '../../lib/crypto';
-import { paginated } from '../../lib/pagination';
+import { listPage, paginated } from '../../lib/pagination';
 import { webhookDeliveries, webhooks } from '../../../../db/schema';
 import { pageQuerySchema } from '../../../../shared/errors';
 import { createWebhookRequest, updateWebhookRequest, webhookIdParam } from '../../../../shared/contracts/webhooks';
@@ -16,13 +16,10 @@ export const webhookRoutes = new Hono<AppEnv>()
   .use('/webhooks/*', requireRole('admin'))
   .get('/webhooks', validate('query', pageQuerySchema), async (c) => {
     const { db } = c.get('deps');
-    const { page, limit } = c.req.valid('query');
+    const q = c.req.valid('query');
     const where = eq(webhooks.workspaceId, c.get('session').workspaceId);
-    const [rows, [total]] = await Promise.all([
-      db.select().from(webhooks).where(where).orderBy(desc(webhooks.createdAt)).limit(limit).offset((page - 1) * limit),
-      db.select({ n: count() }).from(webhooks).where(where),
-    ]);
-    return c.json(paginated(rows.map(toJson), total!.n, page, limit));
+    const { rows, total } = await listPage(db, q, { rows: db.select().from(webhooks).where(where).orderBy(desc(webhooks.createdAt)), from: webhooks, where });
+    return c.json(paginated(rows.map(toJson), total, q.page, q.limit));
   })
   .post('/webhooks', validate('json', createWebhookRequest), async (c) => {
     const body = c.req.valid('json');
@@ -57,20 +54,15 @@ export const webhookRoutes = new Hono<AppEnv>()
   .get('/webhooks/:id/deliveries', validate('param', webhookIdParam), validate('query', pageQuerySchema), async (c) => {
     const { db } = c.get('deps');
     const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
-    const { page, limit } = c.req.valid('query');
+    const q = c.req.valid('query');
     const where = eq(webhookDeliveries.webhookId, hook.id);
-    const [rows, [total]] = await Promise.all([
-      db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt)).limit(limit).offset((page - 1) * limit),
-      db.select({ n: count() }).from(webhookDeliveries).where(where),
-    ]);
-    return c.json(
-      paginated(
-        rows.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(), webhookId: undefined })),
-        total!.n,
-        page,
-        limit,
-      ),
-    );
+    const { rows, total } = await listPage(db, q, {
+      rows: db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt)),
+      from: webhookDeliveries,
+      where,
+    });
+    const data = rows.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(), webhookId: undefined }));
+    return c.json(paginated(data, total, q.page, q.limit));
   });
 
 async function findHook(db: AppEnv['Variables']['deps']['db'], workspaceId: string, id: string) {
