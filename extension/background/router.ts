@@ -13,6 +13,7 @@ import { suppressionSchema } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
 import { suggestionResponse } from '../../shared/contracts/ai';
 import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
+import { normalizeAddress } from '../../shared/address';
 import type { KeyValueStore } from '../state/kv';
 import { HOST_KEY, SESSION_KEY, SETTINGS_KEY, readSession, readSettings, type HostStatus } from '../state/session';
 import { createApiClient, type ApiClient } from './api-client';
@@ -97,10 +98,10 @@ export async function handleMessage(msg: RuntimeMessage, deps: RouterDeps): Prom
       return (await client(deps)).request({ method: 'POST', path, schema: leadSchema });
     }
     case 'suppression.check': {
-      const email = msg.email.trim().toLowerCase();
+      const email = normalizeAddress(msg.email);
       const res = await (await client(deps)).request({ path: `/api/suppressions?q=${encodeURIComponent(email)}&limit=200`, schema: paginationSchema(suppressionSchema) });
       // `q` matches part of an address: only the exact one counts.
-      return res.ok ? ok({ suppression: res.data.data.find((s) => s.email.toLowerCase() === email) ?? null }) : res;
+      return res.ok ? ok({ suppression: res.data.data.find((s) => normalizeAddress(s.email) === email) ?? null }) : res;
     }
     case 'templates.list':
       return (await client(deps)).request({ path: '/api/templates?limit=100', schema: templateListResponse });

@@ -45,8 +45,9 @@ describe('compose store', () => {
   it('warns past Gmail\'s 102 KB clip and on many links', () => {
     const links = Array.from({ length: 6 }, (_, i) => `https://acme.example/${i}`).join('\n');
     const long = `Hi Ada,\n\n${'Lumina halves ramp time. '.repeat(4_500)}\n${links}`;
-    const warnings = presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp', bodyText: long, score: scoreEmail({ subject: 'Ramp', body: long }) });
-    expect(warnings).toContain('Over 102 KB: Gmail will clip this message.');
+    const score = scoreEmail({ subject: 'Ramp', body: long });
+    const warnings = presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp', bodyText: long, score });
+    expect(warnings).toContain(`${Math.round(score.stats.bytes / 1024)} KB: Gmail clips messages over 102 KB, hiding the end (and the tracking pixel).`);
     expect(warnings.some((w) => /^\d+ links/.test(w))).toBe(true);
   });
 });
