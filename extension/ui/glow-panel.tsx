@@ -30,7 +30,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
     const fingerprint = draftFingerprint({ subject, bodyText });
     session.setState({ glow: { state: 'thinking', action, requestedFor: fingerprint } });
     const input = action === 'rewrite' ? { draft: { subject, body: bodyText }, tone } : { draft: { subject, body: bodyText } };
-    const res = await ask<SuggestionResponse>({ type: 'ai.run', action, input });
+    const res = await ask({ type: 'ai.run', action, input });
     const now = draftFingerprint(session.getState());
     if (!res.ok) return session.setState({ glow: { state: 'idle', message: describeError(res.error) } });
     session.setState({ glow: { state: now === fingerprint ? 'ready' : 'stale', action, requestedFor: fingerprint, suggestion: res.data } });
@@ -75,7 +75,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
     session.setState({ send: { state: 'sending' } });
     // What is sent is what the local draft holds: a reload after the send restores exactly it.
     await composeSession.flush();
-    const res = await ask<SendEmailResponse>({
+    const res = await ask({
       type: 'email.send',
       // One key per draft, derived rather than stored: a retry (after a reload, a crash, a
       // second click) replays the first send and can never send twice.
@@ -170,7 +170,7 @@ function Suggestion(props: { glow: SuggestionResponse; current: { subject: strin
 /** The recipient's suppression (null: none), or why the list could not be checked. */
 async function suppressionOf(email: string | undefined): Promise<{ reason: string } | null | string> {
   if (!email) return null;
-  const res = await ask<{ suppression: { reason: string } | null }>({ type: 'suppression.check', email });
+  const res = await ask({ type: 'suppression.check', email });
   return res.ok ? res.data.suppression : describeError(res.error);
 }
 
