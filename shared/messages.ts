@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { sendEmailRequest, idempotencyKeySchema } from './contracts/emails';
-import { observedReplyRequest } from './contracts/tracking';
+import { sendEmailRequest, idempotencyKeySchema, type Email, type SendEmailResponse } from './contracts/emails';
+import { observedReplyRequest, type observedReplyResponse, type selfViewResponse } from './contracts/tracking';
+import type { SessionResponse } from './contracts/auth';
+import type { SuggestionResponse } from './contracts/ai';
+import type { AddLeadsResponse, Campaign, Lead } from './contracts/campaigns';
+import type { campaignFiguresSchema, statsResponse, timelineResponse } from './contracts/dashboard';
+import type { EmailTimelineResponse } from './contracts/events';
+import type { Mailbox } from './contracts/mailboxes';
+import type { Prospect } from './contracts/prospects';
+import type { Suppression } from './contracts/suppressions';
+import type { Template } from './contracts/templates';
+import type { paginationSchema } from './errors';
 
 /**
  * Runtime messages between the extension's contexts (content script, popup, options →
@@ -58,6 +68,58 @@ export const runtimeErrorSchema = z.object({
   details: z.unknown().optional(),
 });
 export type RuntimeError = z.infer<typeof runtimeErrorSchema>;
+
+/** Which Gmail host runs in the rep's tab, as last reported by a content script. */
+export interface HostStatus {
+  host: 'inboxsdk' | 'dom';
+  reason?: string;
+  at: number;
+}
+
+/** What a draft sync did with each dirty draft, by draft id. */
+export type DraftOutcome = 'synced' | 'resolved-conflict' | 'retry-later' | 'failed' | 'waiting';
+
+type Page<T> = Omit<z.infer<ReturnType<typeof paginationSchema>>, 'data'> & { data: T[] };
+
+/**
+ * The answer to each request type: `ask` returns it and the router must produce it, so
+ * neither side can drift from the other.
+ */
+export interface RuntimeAnswers {
+  'session.get': { apiUrl: string; session: SessionResponse | null; host: HostStatus | null };
+  'session.sandboxLogin': SessionResponse;
+  'session.googleLogin': SessionResponse;
+  'session.logout': { signedOut: boolean; apiAnswered: boolean };
+  'settings.setApiUrl': { apiUrl: string };
+  'host.report': null;
+  'draft.changed': Record<string, DraftOutcome>;
+  'sync.now': Record<string, DraftOutcome>;
+  /** Each section answers on its own: one missing endpoint leaves the others on screen. */
+  'dashboard.get': {
+    stats: RuntimeResult<z.infer<typeof statsResponse>>;
+    timeline: RuntimeResult<z.infer<typeof timelineResponse>>;
+    mailboxes: RuntimeResult<Page<Mailbox>>;
+    campaigns: RuntimeResult<Page<z.infer<typeof campaignFiguresSchema>>>;
+    recent: RuntimeResult<Page<Email>>;
+  };
+  'mailboxes.list': Page<Mailbox>;
+  'campaigns.list': Page<Campaign>;
+  'campaign.addLead': AddLeadsResponse;
+  'campaign.lead': { lead: Lead | null };
+  'campaign.lead.setRunning': Lead;
+  'suppression.check': { suppression: Suppression | null };
+  'templates.list': Page<Template>;
+  'prospect.lookup': { prospect: Prospect | null };
+  'ai.run': SuggestionResponse;
+  'email.send': SendEmailResponse;
+  'thread.emails': Page<Email>;
+  'email.events': EmailTimelineResponse;
+  'tracking.selfView': z.infer<typeof selfViewResponse>;
+  'replies.observed': z.infer<typeof observedReplyResponse>;
+}
+export type RuntimeAnswer<K extends RuntimeMessageType> = RuntimeAnswers[K];
+/** The request of one type. */
+export type RuntimeRequest<K extends RuntimeMessageType> = Extract<RuntimeMessage, { type: K }>;
 
 export type RuntimeResult<T = unknown> = { ok: true; data: T } | { ok: false; error: RuntimeError };
 

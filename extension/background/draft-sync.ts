@@ -32,7 +32,8 @@ export interface SyncOptions {
   retryNow?: boolean;
 }
 
-export type DraftOutcome = 'synced' | 'resolved-conflict' | 'retry-later' | 'failed' | 'waiting';
+import type { DraftOutcome } from '../../shared/messages';
+export type { DraftOutcome };
 
 /**
  * The draft sync engine. The outbox is persisted implicitly: every `draft:<id>` whose

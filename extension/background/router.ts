@@ -12,7 +12,8 @@ import { prospectSchema } from '../../shared/contracts/prospects';
 import { suppressionSchema } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
 import { suggestionResponse } from '../../shared/contracts/ai';
-import type { RuntimeMessage, RuntimeResult } from '../../shared/messages';
+import type { RuntimeAnswers, RuntimeMessage, RuntimeMessageType, RuntimeRequest, RuntimeResult } from '../../shared/messages';
+import { normalizeAddress } from '../../shared/address';
 import type { KeyValueStore } from '../state/kv';
 import { HOST_KEY, SESSION_KEY, SETTINGS_KEY, readSession, readSettings, type HostStatus } from '../state/session';
 import { createApiClient, type ApiClient } from './api-client';
@@ -30,105 +31,102 @@ export interface RouterDeps {
 /** Bodies of routes whose contract is not in shared/contracts yet: shown as the API sends them. */
 const passthrough = z.unknown();
 
+type Handlers = { [K in RuntimeMessageType]: (msg: RuntimeRequest<K>, deps: RouterDeps) => Promise<RuntimeResult<RuntimeAnswers[K]>> };
+
 /**
- * Answers one parsed runtime message. Stateless: everything it needs is read from the
- * store on each call, because the service worker can die between any two messages.
+ * Answers one parsed runtime message with the answer type `shared/messages.ts` maps it
+ * to. Stateless: everything it needs is read from the store on each call, because the
+ * service worker can die between any two messages.
  */
-export async function handleMessage(msg: RuntimeMessage, deps: RouterDeps): Promise<RuntimeResult> {
-  const { store } = deps;
-  switch (msg.type) {
-    case 'session.get': {
-      const [settings, session, host] = await Promise.all([readSettings(store, deps.defaultApiUrl), readSession(store), store.get<HostStatus>(HOST_KEY)]);
-      return ok({ apiUrl: settings.apiUrl, session: session ?? null, host: host ?? null });
-    }
-    case 'settings.setApiUrl':
-      await store.set({ [SETTINGS_KEY]: { apiUrl: new URL(msg.apiUrl).origin } });
-      return ok({ apiUrl: new URL(msg.apiUrl).origin });
-    case 'session.sandboxLogin': {
-      const api = await client(deps, false);
-      const res = await api.request({ method: 'POST', path: '/api/auth/sandbox-login', body: { email: msg.email, ...(msg.name ? { name: msg.name } : {}) }, schema: sessionResponse });
-      if (res.ok) await store.set({ [SESSION_KEY]: res.data });
-      return res;
-    }
-    case 'session.googleLogin':
-      return googleLogin(deps);
-    case 'session.logout': {
-      const api = await client(deps);
-      // Sign out locally whatever the API says: the token is forgotten either way.
-      const res = await api.request({ method: 'POST', path: '/api/auth/logout', schema: passthrough });
-      await store.remove(SESSION_KEY);
-      return ok({ signedOut: true, apiAnswered: res.ok });
-    }
-    case 'host.report':
-      await store.set({ [HOST_KEY]: { host: msg.host, reason: msg.reason, at: Date.now() } satisfies HostStatus });
-      return ok(null);
-    case 'draft.changed':
-    case 'sync.now': {
-      const session = await readSession(store);
-      if (!session) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to sync drafts; they stay saved on this computer.' } };
-      // `sync.now` is the network coming back (the content script's `online`): skip the backoff.
-      return ok(await syncDirtyDrafts({ store, api: await client(deps), retryNow: msg.type === 'sync.now' }));
-    }
-    case 'dashboard.get': {
-      const api = await client(deps);
-      // Each section answers on its own: one missing endpoint leaves the others on screen.
-      const [stats, timeline, mailboxes, campaigns, recent] = await Promise.all([
-        api.request({ path: `/api/dashboard/stats?days=${msg.days}`, schema: statsResponse }),
-        api.request({ path: `/api/dashboard/timeline?days=${msg.days}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
-        api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
-        api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
-        api.request({ path: '/api/emails?limit=5', schema: paginationSchema(emailSchema) }),
-      ]);
-      return ok({ stats, timeline, mailboxes, campaigns, recent });
-    }
-    case 'mailboxes.list':
-      return (await client(deps)).request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) });
-    case 'campaigns.list':
-      return (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse });
-    case 'campaign.addLead':
-      return addLead(await client(deps), msg.campaignId, msg.email);
-    case 'campaign.lead': {
-      const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads?prospectId=${encodeURIComponent(msg.prospectId)}&limit=1`;
-      const res = await (await client(deps)).request({ path, schema: leadListResponse });
-      return res.ok ? ok({ lead: res.data.data[0] ?? null }) : res;
-    }
-    case 'campaign.lead.setRunning': {
-      const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads/${encodeURIComponent(msg.leadId)}/${msg.running ? 'resume' : 'pause'}`;
-      return (await client(deps)).request({ method: 'POST', path, schema: leadSchema });
-    }
-    case 'suppression.check': {
-      const email = msg.email.trim().toLowerCase();
-      const res = await (await client(deps)).request({ path: `/api/suppressions?q=${encodeURIComponent(email)}&limit=200`, schema: paginationSchema(suppressionSchema) });
-      // `q` matches part of an address: only the exact one counts.
-      return res.ok ? ok({ suppression: res.data.data.find((s) => s.email.toLowerCase() === email) ?? null }) : res;
-    }
-    case 'templates.list':
-      return (await client(deps)).request({ path: '/api/templates?limit=100', schema: templateListResponse });
-    case 'prospect.lookup':
-      return (await client(deps)).request({ path: `/api/prospects/lookup?email=${encodeURIComponent(msg.email)}`, schema: lookupProspectResponse });
-    case 'ai.run':
-      return (await client(deps)).request({ method: 'POST', path: `/api/ai/${msg.action}`, body: msg.input, schema: suggestionResponse });
-    case 'email.send':
-      return (await client(deps)).request({
-        method: 'POST',
-        path: '/api/emails/send',
-        headers: { 'idempotency-key': msg.idempotencyKey },
-        body: msg.payload,
-        schema: sendEmailResponse,
-      });
-    case 'thread.emails':
-      return (await client(deps)).request({ path: `/api/emails?threadId=${encodeURIComponent(msg.threadId)}`, schema: paginationSchema(emailSchema) });
-    case 'email.events':
-      return (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}/events`, schema: emailTimelineResponse });
-    case 'tracking.selfView':
-      return (await client(deps)).request({ method: 'POST', path: '/api/tracking/self-view', body: { threadId: msg.threadId }, schema: selfViewResponse });
-    case 'replies.observed':
-      return (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse });
-  }
+export function handleMessage<M extends RuntimeMessage>(msg: M, deps: RouterDeps): Promise<RuntimeResult<RuntimeAnswers[M['type']]>> {
+  return (handlers[msg.type] as (msg: M, deps: RouterDeps) => Promise<RuntimeResult<RuntimeAnswers[M['type']]>>)(msg, deps);
+}
+
+const handlers: Handlers = {
+  'session.get': async (_msg, { store, defaultApiUrl }) => {
+    const [settings, session, host] = await Promise.all([readSettings(store, defaultApiUrl), readSession(store), store.get<HostStatus>(HOST_KEY)]);
+    return ok({ apiUrl: settings.apiUrl, session: session ?? null, host: host ?? null });
+  },
+  'settings.setApiUrl': async (msg, { store }) => {
+    await store.set({ [SETTINGS_KEY]: { apiUrl: new URL(msg.apiUrl).origin } });
+    return ok({ apiUrl: new URL(msg.apiUrl).origin });
+  },
+  'session.sandboxLogin': async (msg, deps) => {
+    const api = await client(deps, false);
+    const res = await api.request({ method: 'POST', path: '/api/auth/sandbox-login', body: { email: msg.email, ...(msg.name ? { name: msg.name } : {}) }, schema: sessionResponse });
+    if (res.ok) await deps.store.set({ [SESSION_KEY]: res.data });
+    return res;
+  },
+  'session.googleLogin': (_msg, deps) => googleLogin(deps),
+  'session.logout': async (_msg, deps) => {
+    const api = await client(deps);
+    // Sign out locally whatever the API says: the token is forgotten either way.
+    const res = await api.request({ method: 'POST', path: '/api/auth/logout', schema: passthrough });
+    await deps.store.remove(SESSION_KEY);
+    return ok({ signedOut: true, apiAnswered: res.ok });
+  },
+  'host.report': async (msg, { store }) => {
+    await store.set({ [HOST_KEY]: { host: msg.host, reason: msg.reason, at: Date.now() } satisfies HostStatus });
+    return ok(null);
+  },
+  'draft.changed': (_msg, deps) => syncDrafts(deps, false),
+  // The network came back (the content script's `online`): skip the backoff.
+  'sync.now': (_msg, deps) => syncDrafts(deps, true),
+  'dashboard.get': async (msg, deps) => {
+    const api = await client(deps);
+    // Each section answers on its own: one missing endpoint leaves the others on screen.
+    const [stats, timeline, mailboxes, campaigns, recent] = await Promise.all([
+      api.request({ path: `/api/dashboard/stats?days=${msg.days}`, schema: statsResponse }),
+      api.request({ path: `/api/dashboard/timeline?days=${msg.days}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
+      api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
+      api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
+      api.request({ path: '/api/emails?limit=5', schema: paginationSchema(emailSchema) }),
+    ]);
+    return ok({ stats, timeline, mailboxes, campaigns, recent });
+  },
+  'mailboxes.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
+  'campaigns.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse }),
+  'campaign.addLead': async (msg, deps) => addLead(await client(deps), msg.campaignId, msg.email),
+  'campaign.lead': async (msg, deps) => {
+    const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads?prospectId=${encodeURIComponent(msg.prospectId)}&limit=1`;
+    const res = await (await client(deps)).request({ path, schema: leadListResponse });
+    return res.ok ? ok({ lead: res.data.data[0] ?? null }) : res;
+  },
+  'campaign.lead.setRunning': async (msg, deps) => {
+    const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads/${encodeURIComponent(msg.leadId)}/${msg.running ? 'resume' : 'pause'}`;
+    return (await client(deps)).request({ method: 'POST', path, schema: leadSchema });
+  },
+  'suppression.check': async (msg, deps) => {
+    const email = normalizeAddress(msg.email);
+    const res = await (await client(deps)).request({ path: `/api/suppressions?q=${encodeURIComponent(email)}&limit=200`, schema: paginationSchema(suppressionSchema) });
+    // `q` matches part of an address: only the exact one counts.
+    return res.ok ? ok({ suppression: res.data.data.find((s) => normalizeAddress(s.email) === email) ?? null }) : res;
+  },
+  'templates.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/templates?limit=100', schema: templateListResponse }),
+  'prospect.lookup': async (msg, deps) => (await client(deps)).request({ path: `/api/prospects/lookup?email=${encodeURIComponent(msg.email)}`, schema: lookupProspectResponse }),
+  'ai.run': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: `/api/ai/${msg.action}`, body: msg.input, schema: suggestionResponse }),
+  'email.send': async (msg, deps) =>
+    (await client(deps)).request({
+      method: 'POST',
+      path: '/api/emails/send',
+      headers: { 'idempotency-key': msg.idempotencyKey },
+      body: msg.payload,
+      schema: sendEmailResponse,
+    }),
+  'thread.emails': async (msg, deps) => (await client(deps)).request({ path: `/api/emails?threadId=${encodeURIComponent(msg.threadId)}`, schema: paginationSchema(emailSchema) }),
+  'email.events': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}/events`, schema: emailTimelineResponse }),
+  'tracking.selfView': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/tracking/self-view', body: { threadId: msg.threadId }, schema: selfViewResponse }),
+  'replies.observed': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse }),
+};
+
+async function syncDrafts(deps: RouterDeps, retryNow: boolean): Promise<RuntimeResult<RuntimeAnswers['sync.now']>> {
+  const session = await readSession(deps.store);
+  if (!session) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to sync drafts; they stay saved on this computer.' } };
+  return ok(await syncDirtyDrafts({ store: deps.store, api: await client(deps), retryNow }));
 }
 
 /** A sequence takes prospects, not addresses: find the recipient's record, or create it. */
-async function addLead(api: ApiClient, campaignId: string, email: string): Promise<RuntimeResult> {
+async function addLead(api: ApiClient, campaignId: string, email: string): Promise<RuntimeResult<RuntimeAnswers['campaign.addLead']>> {
   const found = await api.request({ path: `/api/prospects/lookup?email=${encodeURIComponent(email)}`, schema: lookupProspectResponse });
   if (!found.ok) return found;
   let prospect = found.data.prospect;
@@ -147,7 +145,7 @@ async function client(deps: RouterDeps, withToken = true): Promise<ApiClient> {
 }
 
 /** Google sign-in through the API's OAuth start page; the API redirects back with `#token=…`. */
-async function googleLogin(deps: RouterDeps): Promise<RuntimeResult> {
+async function googleLogin(deps: RouterDeps): Promise<RuntimeResult<RuntimeAnswers['session.googleLogin']>> {
   if (!deps.launchWebAuthFlow || !deps.redirectUrl) return { ok: false, error: { code: 'NOT_AVAILABLE', message: 'Google sign-in needs the browser identity API' } };
   const settings = await readSettings(deps.store, deps.defaultApiUrl);
   const start = `${settings.apiUrl}/api/auth/google/start?redirect=${encodeURIComponent(deps.redirectUrl)}`;

@@ -106,3 +106,36 @@ describe('compose session', () => {
     expect(kept?.map((k) => [k.subject, k.bodyText])).toEqual([['Onboarding at Acme', 'Hi Ada,']]);
   });
 });
+
+describe('compose session: the Glow', () => {
+  const suggestion = { suggestion: { body: 'Hi Ada, Lumina halves ramp time.' }, confidence: 0.9, input_hash: 'h1', model: 'fake', cached: false, timestamp: new Date(0).toISOString() };
+  const ask: Ask = async <T,>(m: RuntimeMessage) => ({ ok: true, data: (m.type === 'ai.run' ? suggestion : {}) as T });
+  beforeEach(() => vi.stubGlobal('window', new EventTarget()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('thinks, is ready, and writes the suggestion into the compose only on an explicit accept', async () => {
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    const asked = session.runAi('rewrite', 'concise');
+    expect(session.store.getState().glow.status).toBe('thinking');
+    await asked;
+    expect(session.store.getState().glow).toMatchObject({ status: 'ready', confidence: 0.9, inputHash: 'h1' });
+    expect(c.handle.getBodyText()).toBe('Hi Ada,');
+    session.accept();
+    expect(session.store.getState().glow.status).toBe('applied');
+    expect(c.handle.getBodyText()).toBe('Hi Ada, Lumina halves ramp time.');
+  });
+
+  it('an edit makes a ready suggestion stale, and a stale one cannot be accepted', async () => {
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.runAi('rewrite', 'concise');
+    c.type(' Best, Rita');
+    expect(session.store.getState().glow.status).toBe('stale');
+    session.accept();
+    expect(session.store.getState().glow.status).toBe('stale');
+    expect(c.handle.getBodyText()).toBe('Hi Ada, Best, Rita');
+    session.reject();
+    expect(session.store.getState().glow).toEqual({ status: 'idle', last: { inputHash: 'h1', action: 'rejected' } });
+  });
+});

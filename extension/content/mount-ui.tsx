@@ -3,12 +3,13 @@ import type { KeyValueStore } from '../state/kv';
 import { GlowPanel } from '../ui/glow-panel';
 import { TrackingSidebar } from '../ui/tracking-sidebar';
 import { ask } from '../state/runtime';
+import { streamGenerate } from '../state/ai-stream-client';
 import { startComposeSession } from './compose-session';
 import { startThreadSession } from './thread-session';
 import type { ComposeHandle, ThreadHandle } from './host';
 
 export async function mountCompose(compose: ComposeHandle, store: KeyValueStore) {
-  const session = await startComposeSession(compose, store, ask);
+  const session = await startComposeSession(compose, store, ask, streamGenerate);
   const container = compose.mountPanel();
   const root = createRoot(container);
   root.render(<GlowPanel session={session} compose={compose} />);

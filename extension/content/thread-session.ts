@@ -43,7 +43,7 @@ export function startThreadSession(thread: ThreadHandle, ask: Ask) {
     store.setState({ phase: 'loading', note: undefined });
     const [, list] = await Promise.all([
       ask({ type: 'tracking.selfView', threadId: thread.threadId }),
-      ask<{ data: Email[] }>({ type: 'thread.emails', threadId: thread.threadId }),
+      ask({ type: 'thread.emails', threadId: thread.threadId }),
     ]);
     if (!list.ok) return store.setState({ phase: 'error', note: describeError(list.error) });
     const reported = list.data.data.length ? await reportInbound(thread, ask) : {};
@@ -62,7 +62,7 @@ export function startThreadSession(thread: ThreadHandle, ask: Ask) {
   const setRunning = async (campaignId: string, running: boolean) => {
     const lead = store.getState().leads[campaignId];
     if (!lead) return store.setState({ note: 'This prospect is not a lead of that sequence.' });
-    const res = await ask<Lead>({ type: 'campaign.lead.setRunning', campaignId, leadId: lead.id, running });
+    const res = await ask({ type: 'campaign.lead.setRunning', campaignId, leadId: lead.id, running });
     if (!res.ok) return store.setState({ note: describeError(res.error) });
     store.setState((s) => ({ note: undefined, leads: { ...s.leads, [campaignId]: res.data } }));
   };
@@ -89,14 +89,14 @@ export function observedRepliesOf(thread: { threadId: string; subject: string },
 }
 
 async function reportInbound(thread: ThreadHandle, ask: Ask): Promise<Record<string, number>> {
-  const session = await ask<{ session: StoredSession | null }>({ type: 'session.get' });
+  const session = await ask({ type: 'session.get' });
   const signedIn = session.ok ? session.data.session : null;
   // Full mode reads replies from the mailbox itself; only light mode needs the page's eyes.
   if (!signedIn || signedIn.workspace.gmailMode !== 'light') return {};
   const me = signedIn.user.email;
   const outcomes: Record<string, number> = {};
   for (const report of observedRepliesOf(thread, await thread.messages(), me)) {
-    const res = await ask<{ status: string }>({ type: 'replies.observed', report });
+    const res = await ask({ type: 'replies.observed', report });
     const key = res.ok ? res.data.status : res.error.code;
     outcomes[key] = (outcomes[key] ?? 0) + 1;
   }
@@ -105,14 +105,14 @@ async function reportInbound(thread: ThreadHandle, ask: Ask): Promise<Record<str
 
 async function prospectOf(email: Email | undefined, ask: Ask): Promise<Prospect | null | undefined> {
   if (!email) return undefined;
-  const res = await ask<{ prospect: Prospect | null }>({ type: 'prospect.lookup', email: email.to });
+  const res = await ask({ type: 'prospect.lookup', email: email.to });
   return res.ok ? res.data.prospect : undefined;
 }
 
 async function campaignsOf(emails: Email[], ask: Ask): Promise<Record<string, Campaign>> {
   const ids = new Set(emails.map((e) => e.campaignId).filter((id): id is string => Boolean(id)));
   if (!ids.size) return {};
-  const res = await ask<{ data: Campaign[] }>({ type: 'campaigns.list' });
+  const res = await ask({ type: 'campaigns.list' });
   return res.ok ? Object.fromEntries(res.data.data.filter((c) => ids.has(c.id)).map((c) => [c.id, c])) : {};
 }
 
@@ -121,7 +121,7 @@ async function leadsOf(emails: Email[], ask: Ask): Promise<Record<string, Lead |
   const pairs = new Map(emails.filter((e) => e.campaignId && e.prospectId).map((e) => [e.campaignId!, e.prospectId!]));
   const found = await Promise.all(
     [...pairs].map(async ([campaignId, prospectId]) => {
-      const res = await ask<{ lead: Lead | null }>({ type: 'campaign.lead', campaignId, prospectId });
+      const res = await ask({ type: 'campaign.lead', campaignId, prospectId });
       return [campaignId, res.ok ? res.data.lead : null] as const;
     }),
   );
@@ -129,6 +129,6 @@ async function leadsOf(emails: Email[], ask: Ask): Promise<Record<string, Lead |
 }
 
 async function withEvents(email: Email, ask: Ask): Promise<TrackedEmail> {
-  const res = await ask<{ data: TrackedEmail['events']; figures: TrackedEmail['figures'] }>({ type: 'email.events', emailId: email.id });
+  const res = await ask({ type: 'email.events', emailId: email.id });
   return res.ok ? { ...email, events: res.data.data, figures: res.data.figures } : { ...email, events: [] };
 }

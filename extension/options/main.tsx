@@ -18,11 +18,11 @@ function Options() {
   const [note, setNote] = useState<string>();
   const [mailboxes, setMailboxes] = useState<RuntimeResult<{ data: Mailbox[] }>>();
   const refresh = () =>
-    ask<SessionInfo>({ type: 'session.get' }).then(async (r) => {
+    ask({ type: 'session.get' }).then(async (r) => {
       if (!r.ok) return;
       setInfo(r.data);
       setApiUrl(r.data.apiUrl);
-      setMailboxes(r.data.session ? await ask<{ data: Mailbox[] }>({ type: 'mailboxes.list' }) : undefined);
+      setMailboxes(r.data.session ? await ask({ type: 'mailboxes.list' }) : undefined);
     });
   useEffect(() => void refresh(), []);
   const act = async (p: ReturnType<typeof ask>, done: string) => {

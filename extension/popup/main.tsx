@@ -39,12 +39,12 @@ function Popup() {
   const [info, setInfo] = useState<SessionInfo>();
   const [days, setDays] = useState<7 | 30>(7);
   const [dash, setDash] = useState<Dashboard | { error: string }>();
-  useEffect(() => void ask<SessionInfo>({ type: 'session.get' }).then((r) => r.ok && setInfo(r.data)), []);
+  useEffect(() => void ask({ type: 'session.get' }).then((r) => r.ok && setInfo(r.data)), []);
   useEffect(() => {
     if (!info?.session) return;
     setDash(undefined);
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    void ask<Dashboard>({ type: 'dashboard.get', days, ...(tz ? { tz } : {}) }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
+    void ask({ type: 'dashboard.get', days, ...(tz ? { tz } : {}) }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
   }, [info, days]);
 
   if (!info) return <main><p>Loading…</p></main>;

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { scoreEmail } from '../../shared/score/score-email';
 import { presendWarnings } from '../ui/presend-check';
-import { createComposeStore, draftFingerprint, glowAfterEdit } from './compose-store';
+import { glowReducer, type GlowState } from '../../shared/glow';
+import { createComposeStore, draftFingerprint } from './compose-store';
 
 const draft = { subject: 'Onboarding at Acme', bodyText: 'Hi Ada, would Thursday work for a call?' };
 
 describe('compose store', () => {
   it('turns a ready suggestion stale when the draft changes after the request', () => {
     const requestedFor = draftFingerprint(draft);
-    const ready = { state: 'ready' as const, requestedFor };
-    expect(glowAfterEdit(ready, requestedFor).state).toBe('ready');
-    expect(glowAfterEdit(ready, draftFingerprint({ ...draft, bodyText: `${draft.bodyText}!` })).state).toBe('stale');
-    expect(glowAfterEdit({ state: 'applied' }, 'anything').state).toBe('applied');
+    const result = { suggestion: { body: 'Hi' }, confidence: 0.8, inputHash: 'h', model: 'm', cached: false };
+    const ready: GlowState = { status: 'ready', requestId: 'r1', task: 'rewrite', draftHash: requestedFor, ...result };
+    const edit = (glow: GlowState, draftHash: string) => glowReducer(glow, { type: 'DRAFT_CHANGED', draftHash });
+    expect(edit(ready, requestedFor).status).toBe('ready');
+    expect(edit(ready, draftFingerprint({ ...draft, bodyText: `${draft.bodyText}!` })).status).toBe('stale');
+    expect(edit({ ...ready, status: 'applied' }, 'anything').status).toBe('applied');
   });
 
   it('starts idle with tracking on and nothing saved', () => {
     const store = createComposeStore({ draftId: 'd1', ...draft, bodyHtml: '', to: [], score: scoreEmail({ subject: draft.subject, body: draft.bodyText }) });
-    expect(store.getState()).toMatchObject({ glow: { state: 'idle' }, track: { opens: true, clicks: true }, saved: 'unsaved', send: { state: 'idle' } });
+    expect(store.getState()).toMatchObject({ glow: { status: 'idle' }, track: { opens: true, clicks: true }, saved: 'unsaved', send: { state: 'idle' } });
   });
 
   it('warns before a send with unfilled variables or no recipient, and stays quiet on a clean draft', () => {
@@ -45,8 +48,9 @@ describe('compose store', () => {
   it('warns past Gmail\'s 102 KB clip and on many links', () => {
     const links = Array.from({ length: 6 }, (_, i) => `https://acme.example/${i}`).join('\n');
     const long = `Hi Ada,\n\n${'Lumina halves ramp time. '.repeat(4_500)}\n${links}`;
-    const warnings = presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp', bodyText: long, score: scoreEmail({ subject: 'Ramp', body: long }) });
-    expect(warnings).toContain('Over 102 KB: Gmail will clip this message.');
+    const score = scoreEmail({ subject: 'Ramp', body: long });
+    const warnings = presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp', bodyText: long, score });
+    expect(warnings).toContain(`${Math.round(score.stats.bytes / 1024)} KB: Gmail clips messages over 102 KB, hiding the end (and the tracking pixel).`);
     expect(warnings.some((w) => /^\d+ links/.test(w))).toBe(true);
   });
 });

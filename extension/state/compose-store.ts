@@ -1,20 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { ScoreResult } from '../../shared/score/score-email';
-import type { SuggestionResponse } from '../../shared/contracts/ai';
-
-/** Glow states (DESIGN §3): a suggestion turns stale when the draft changes after the request. */
-export type GlowState = 'idle' | 'thinking' | 'ready' | 'stale' | 'applied';
-
-export interface GlowSlice {
-  state: GlowState;
-  action?: string;
-  /** The draft fingerprint the suggestion was asked for. */
-  requestedFor?: string;
-  suggestion?: SuggestionResponse;
-  message?: string;
-  /** A streamed answer as it arrives, while thinking. */
-  streamed?: string;
-}
+import { initialGlow, type GlowState } from '../../shared/glow';
 
 export interface ComposeState {
   draftId: string;
@@ -25,7 +11,10 @@ export interface ComposeState {
   score: ScoreResult;
   saved: 'unsaved' | 'saved' | 'restored';
   version: number;
-  glow: GlowSlice;
+  /** The Glow (DESIGN §3), driven only through shared/glow.ts's reducer by the compose session. */
+  glow: GlowState;
+  /** A streamed generate's text as it arrives, while the Glow is thinking. */
+  streamed?: string;
   track: { opens: boolean; clicks: boolean };
   sendAt: string;
   /** The sequence the recipient was added to from this compose: the email is sent under it. */
@@ -40,7 +29,7 @@ export function createComposeStore(initial: Pick<ComposeState, 'draftId' | 'subj
     ...initial,
     saved: 'unsaved',
     version: 0,
-    glow: { state: 'idle' },
+    glow: initialGlow,
     track: { opens: true, clicks: true },
     sendAt: '',
     send: { state: 'idle' },
@@ -50,10 +39,4 @@ export function createComposeStore(initial: Pick<ComposeState, 'draftId' | 'subj
 /** The draft fingerprint a suggestion is tied to. */
 export function draftFingerprint(s: { subject: string; bodyText: string }): string {
   return `${s.subject.length}:${s.bodyText.length}:${s.subject}\u0000${s.bodyText}`;
-}
-
-/** An edit after a suggestion arrived makes it stale; nothing else changes the Glow state. */
-export function glowAfterEdit(glow: GlowSlice, fingerprint: string): GlowSlice {
-  if (glow.state === 'ready' && glow.requestedFor !== fingerprint) return { ...glow, state: 'stale' };
-  return glow;
 }

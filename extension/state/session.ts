@@ -13,11 +13,7 @@ export type StoredSession = z.infer<typeof storedSessionSchema>;
 export const settingsSchema = z.object({ apiUrl: z.url() });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export interface HostStatus {
-  host: 'inboxsdk' | 'dom';
-  reason?: string;
-  at: number;
-}
+export type { HostStatus } from '../../shared/messages';
 
 export async function readSettings(store: KeyValueStore, defaultApiUrl: string): Promise<Settings> {
   const parsed = settingsSchema.safeParse(await store.get(SETTINGS_KEY));

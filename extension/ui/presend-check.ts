@@ -1,5 +1,6 @@
 import { listVariables } from '../../shared/template-vars';
-import { GMAIL_CLIP_BYTES, type ScoreResult } from '../../shared/score/score-email';
+import type { ScoreResult } from '../../shared/score/score-email';
+import { clipWarnings } from '../../shared/gmail-clip';
 
 export interface PresendInput {
   to: string[];
@@ -22,7 +23,7 @@ export function presendWarnings(input: PresendInput): string[] {
   if (input.to.length > 1) warnings.push(`Lumina sends to one recipient at a time; only ${input.to[0]} gets this tracked email.`);
   if (!input.subject.trim()) warnings.push('The subject is empty.');
   if (input.score.score < 60) warnings.push(`The score is ${input.score.score}/100.`);
-  if (input.score.stats.bytes > GMAIL_CLIP_BYTES) warnings.push('Over 102 KB: Gmail will clip this message.');
+  warnings.push(...clipWarnings(input.score.stats.bytes));
   if (input.score.stats.links > 3) warnings.push(`${input.score.stats.links} links: many links hurt deliverability.`);
   const unresolved = [...new Set([...listVariables(input.subject), ...listVariables(input.bodyText)].map((v) => v.name))];
   if (unresolved.length) warnings.push(`Unfilled variables: ${unresolved.map((v) => `{{${v}}}`).join(', ')}.`);

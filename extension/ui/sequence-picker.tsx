@@ -18,7 +18,7 @@ export function SequencePicker({ session }: { session: ComposeStore }) {
 
   const open = async () => {
     setNote(undefined);
-    const res = await ask<{ data: Campaign[] }>({ type: 'campaigns.list' });
+    const res = await ask({ type: 'campaigns.list' });
     if (!res.ok) return setNote(describeError(res.error));
     // A finished campaign takes no new leads.
     const open = res.data.data.filter((c) => c.status !== 'completed');
@@ -28,7 +28,7 @@ export function SequencePicker({ session }: { session: ComposeStore }) {
   const add = async (campaign: Campaign) => {
     setCampaigns(undefined);
     if (!to) return setNote('Add a recipient first.');
-    const res = await ask<AddLeadsResponse>({ type: 'campaign.addLead', campaignId: campaign.id, email: to });
+    const res = await ask({ type: 'campaign.addLead', campaignId: campaign.id, email: to });
     if (!res.ok) return setNote(describeError(res.error));
     const { added, duplicates, suppressed } = res.data;
     if (suppressed.length) return setNote(`${to} is on the suppression list: not added to “${campaign.name}”.`);

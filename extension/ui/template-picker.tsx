@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { Template } from '../../shared/contracts/templates';
 import type { Prospect } from '../../shared/contracts/prospects';
 import { prospectVars, renderTemplate } from '../../shared/template-vars';
+import { htmlToPlain } from '../../shared/score/text-stats';
 import type { ComposeHandle } from '../content/host';
 import type { ComposeStore } from '../state/compose-store';
 import { ask } from '../state/runtime';
@@ -16,7 +17,7 @@ export function TemplatePicker({ session, compose, onInserted }: { session: Comp
   const [missing, setMissing] = useState<string[]>([]);
 
   const open = async () => {
-    const res = await ask<{ data: Template[] }>({ type: 'templates.list' });
+    const res = await ask({ type: 'templates.list' });
     if (!res.ok) return setNote(describeError(res.error));
     setTemplates(res.data.data);
     if (!res.data.data.length) setNote('No templates yet.');
@@ -24,12 +25,12 @@ export function TemplatePicker({ session, compose, onInserted }: { session: Comp
   const insert = async (t: Template) => {
     let prospect: Prospect | null = null;
     if (to[0]) {
-      const found = await ask<{ prospect: Prospect | null }>({ type: 'prospect.lookup', email: to[0] });
+      const found = await ask({ type: 'prospect.lookup', email: to[0] });
       if (found.ok) prospect = found.data.prospect;
     }
     const vars = prospectVars(prospect ?? { email: to[0] ?? '' });
     const subject = renderTemplate(t.subject, vars);
-    const body = renderTemplate(htmlToText(t.bodyHtml), vars);
+    const body = renderTemplate(htmlToPlain(t.bodyHtml).trim(), vars);
     compose.setSubject(subject.text);
     compose.setBodyText(body.text);
     onInserted();
@@ -49,8 +50,4 @@ export function TemplatePicker({ session, compose, onInserted }: { session: Comp
       {note && <p className="note">{note}</p>}
     </div>
   );
-}
-
-function htmlToText(html: string): string {
-  return html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div)>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').trim();
 }

@@ -1,3 +1,4 @@
+import { clipWarnings } from '../gmail-clip';
 import type { ScoreSignal } from '../contracts/ai';
 import { listVariables, prospectVars, renderTemplate } from '../template-vars';
 import { SPAM_PATTERN } from './spam-phrases';
@@ -30,8 +31,7 @@ export interface ScoreResult {
   text: string;
 }
 
-/** Gmail hides everything past ~102 KB of message HTML behind "[Message clipped]". */
-export const GMAIL_CLIP_BYTES = 102 * 1024;
+export { GMAIL_CLIP_BYTES } from '../gmail-clip';
 
 /**
  * Scores a draft 0–100 with explainable signals. Pure and dependency-light: the extension
@@ -229,7 +229,8 @@ function paragraphSignals(text: string): ScoreSignal[] {
 }
 
 function sizeSignals(bytes: number): ScoreSignal[] {
-  if (bytes > GMAIL_CLIP_BYTES) return [error('size-clip', `${Math.round(bytes / 1024)} KB: Gmail clips messages over 102 KB, hiding the end (and the tracking pixel).`, 20, { field: 'body' })];
+  const [clip] = clipWarnings(bytes);
+  if (clip) return [error('size-clip', clip, 20, { field: 'body' })];
   return [];
 }
 

@@ -1,9 +1,8 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import sanitizeHtml from 'sanitize-html';
-import { compile } from 'html-to-text';
+import { htmlToText } from '../../../shared/html-to-text';
+import { clipWarnings } from '../../../shared/gmail-clip';
 
-/** Gmail clips a message body past ~102 KB behind "View entire message" (and the pixel with it). */
-export const GMAIL_CLIP_BYTES = 102 * 1024;
 
 export interface MimeInput {
   from: { name?: string | null; address: string };
@@ -45,7 +44,7 @@ export async function buildMime(input: MimeInput): Promise<BuiltMime> {
     to: input.to,
     subject: input.subject,
     html,
-    text: input.text ?? htmlToText(input.html),
+    text: input.text ?? textPart(input.html),
     messageId: input.messageId,
     inReplyTo: input.inReplyTo ?? undefined,
     references: input.references ?? undefined,
@@ -56,19 +55,8 @@ export async function buildMime(input: MimeInput): Promise<BuiltMime> {
 }
 
 /** The warning the API gives at accept time and the worker logs at send time. */
-export function clipWarnings(htmlBytes: number): string[] {
-  return htmlBytes > GMAIL_CLIP_BYTES
-    ? [`The HTML body is ${Math.round(htmlBytes / 1024)} KB; Gmail clips messages over 102 KB (and hides the open pixel with the rest).`]
-    : [];
-}
-
-// Compiled once: `convert` would rebuild its selector tree for every message sent.
-const toText = compile({ wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
-
 /** The text part: what html-to-text reads, without images (the pixel) and with the real link targets. */
-export function htmlToText(html: string): string {
-  return toText(html);
-}
+const textPart = (html: string) => htmlToText(html, { wordwrap: 78 });
 
 // A parser walks the HTML (sanitize-html with every tag and attribute allowed), so only
 // real <a href> attributes are rewritten — never text that merely looks like a link.

@@ -7,7 +7,7 @@ import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
 import { sha256 } from '../../lib/crypto';
 import { listPage } from '../../lib/pagination';
-import { clipWarnings } from '../../gmail/mime';
+import { clipWarnings } from '../../../../shared/gmail-clip';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
 import { normalizeAddress, suppressedSql } from '../suppressions/service';

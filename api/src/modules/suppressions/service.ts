@@ -7,7 +7,8 @@ import type { Suppression } from '../../../../shared/contracts/suppressions';
 type Row = typeof suppressions.$inferSelect;
 
 /** Addresses are compared lower-cased and trimmed everywhere. */
-export const normalizeAddress = (email: string) => email.trim().toLowerCase();
+export { normalizeAddress } from '../../../../shared/address';
+import { normalizeAddress } from '../../../../shared/address';
 
 /**
  * Is the address suppressed in the workspace? As an expression inside a bigger statement (the

@@ -1,5 +1,5 @@
 import PostalMime, { type Address, type Email } from 'postal-mime';
-import { convert } from 'html-to-text';
+import { htmlToText } from '../../../../../shared/html-to-text';
 
 /** The parts of a raw message the classifier rules read, decoded once. */
 export interface ParsedInbound {
@@ -118,7 +118,7 @@ function headerBlock(message: string): string {
 
 function bodyText(email: Email): string {
   if (email.text && email.text.trim() !== '') return email.text;
-  if (email.html) return convert(email.html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
+  if (email.html) return htmlToText(email.html, { linkTargets: false });
   return '';
 }
 
