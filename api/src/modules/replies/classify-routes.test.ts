@@ -50,7 +50,7 @@ describe('POST /api/replies/classify', () => {
     expect(res.status).toBe(200);
     const body = inboundClassificationSchema.parse(await res.json());
     expect(body.kind).toBe('bounce');
-    expect(body.bounce).toMatchObject({ hard: true, status: '5.1.1', recipient: 'gone@example.net', reason: 'user_unknown' });
+    expect(body.bounce).toMatchObject({ hard: true, status: '5.1.1', recipient: 'gone@example.net', reason: 'userunknown' });
   });
 
   it('takes non-UTF-8 bytes', async () => {

@@ -201,7 +201,8 @@ describe('bounces, complaints and other machine mail', () => {
     ['greylisting', '4.7.1', '451 4.7.1 Greylisted, please try again later', false],
     ['spam block', '5.7.1', '554 5.7.1 Message rejected as spam', false],
     ['domain gone', '5.1.2', '550 5.1.2 Host or domain name not found', true],
-    ['account disabled', '5.2.1', '550 5.2.1 The email account that you tried to reach is disabled.', true],
+    // A disabled account may come back (Sisimai: suspend, soft); only a missing one is suppressed for good.
+    ['account disabled', '5.2.1', '550 5.2.1 The email account that you tried to reach is disabled.', false],
   ])('%s (%s: %s) → hard %s', async (_what, status, diagnostic, hard) => {
     const r = await classifyInbound(dsn('x@far.example', status, diagnostic));
     expect(r.bounce?.hard).toBe(hard);
