@@ -39,8 +39,18 @@ export const bounceDetailSchema = z.object({
 });
 export type BounceDetail = z.infer<typeof bounceDetailSchema>;
 
+/** What a reply asks the rep to do (added beside `kind`, which older callers read). */
+export const replyMeanings = ['interested', 'not_now', 'objection', 'referral', 'unsubscribe_request', 'out_of_office', 'auto_reply', 'bounce', 'complaint', 'other'] as const;
+export const replyMeaningSchema = z.enum(replyMeanings);
+export type ReplyMeaning = z.infer<typeof replyMeaningSchema>;
+
 export const inboundClassificationSchema = z.object({
   kind: inboundKindSchema,
+  meaning: replyMeaningSchema.optional(),
+  /** referral: the person the reply points to, when named. */
+  referral: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
+  /** not_now: the day they asked to be contacted again (YYYY-MM-DD), when given. */
+  followUpDate: z.string().optional(),
   bounce: bounceDetailSchema.optional(),
   /** ISO date-time an out-of-office says the person is back, when it says so. */
   returnDate: z.string().optional(),

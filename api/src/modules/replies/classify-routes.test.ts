@@ -57,7 +57,7 @@ describe('POST /api/replies/classify', () => {
     const latin1 = Buffer.from('From: Zoë <zoe@example.fr>\r\nTo: rep@lumina.test\r\nSubject: Re: démo\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nMerci, ça me va pour jeudi.\r\n', 'latin1');
     const res = await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: latin1 });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ kind: 'reply' });
+    expect(await res.json()).toMatchObject({ kind: 'reply' });
   });
 
   it('needs a session', async () => {
