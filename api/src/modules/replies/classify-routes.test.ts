@@ -93,4 +93,17 @@ describe('POST /api/replies/classify', () => {
       await roomy.close();
     }
   });
+
+  it('bad input gets a clear answer in bounded time: 10,000 parts, broken 8-bit MIME, 20 MB', async () => {
+    const parts = Array.from({ length: 10_000 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('');
+    const many = `From: a@acme.example\r\nTo: rep@lumina.test\r\nSubject: Re: hi\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n${parts}--b--\r\n`;
+    const started = Date.now();
+    const res = await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: many });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const broken = Buffer.concat([Buffer.from('From: a@acme.example\r\nSubject: \xff\xfe\r\nContent-Type: multipart/mixed; boundary="x\r\n\r\n--x\r\nContent-Transfer-Encoding: base64\r\n\r\n', 'latin1'), Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x80])]);
+    expect((await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: broken })).status).toBe(200);
+    const huge = Buffer.alloc(20 * 1024 * 1024, 0x61);
+    expect((await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: huge })).status).toBe(413);
+  });
 });
