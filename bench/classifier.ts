@@ -4,7 +4,7 @@
 import os from 'node:os';
 import PostalMime from 'postal-mime';
 import { classifyInbound } from '../api/src/modules/replies/classify/classify';
-import { corpusDir, corpusPresent, loadCorpus, tally } from '../api/src/modules/replies/classify/corpus';
+import { corpusDir, corpusPresent, loadCorpus, tally } from '../api/test/inbound-corpus';
 import type { InboundClassification } from '../shared/contracts/replies';
 import { percentile, writeSection } from './results';
 
@@ -53,9 +53,10 @@ Corpus: ${a.files} files from \`../shared/fixtures/inbound/\` (labels by Sisimai
 
 | agreement with the labels | figure | floor |
 |---|---:|---:|
-| kind | ${pct(a.kindAgree, a.files)} | 97 % |
-| hard/soft, of bounces | ${pct(a.hardAgree, a.bounces)} | 90 % |
-| failed recipient, of bounces | ${pct(a.recipientAgree, a.bounces)} | 95 % |
+| kind | ${pct(a.kindAgree, a.files)} | 99 % |
+| Sisimai reason, of bounces | ${pct(a.reasonAgree, a.bounces)} | 90 % |
+| hard/soft, of bounces | ${pct(a.hardAgree, a.bounces)} | 96 % |
+| failed recipient, of bounces | ${pct(a.recipientAgree, a.bounces)} | 98 % |
 | enhanced status code, of bounces labelled with a real RFC 3463 code | ${pct(a.statusAgree, a.statusLabelled)} | — |
 
 Kinds (label \`complaint\` agrees with \`complaint\` or \`unsubscribe_request\`; \`not_bounce\` with \`reply\`, \`unsubscribe_request\` or \`other\`):

@@ -4,22 +4,53 @@ import { z } from 'zod';
 export const inboundKindSchema = z.enum(['reply', 'auto_reply', 'bounce', 'complaint', 'unsubscribe_request', 'other']);
 export type InboundKind = z.infer<typeof inboundKindSchema>;
 
+/**
+ * Why a delivery failed, in Sisimai's reason vocabulary (libsisimai.org, "Bounce reasons"),
+ * so our figures compare with the analyser the industry measures against. `ratelimited`
+ * is Sisimai 5's later name for `speeding`; `vacation`, `delivered` and `feedback` are not
+ * failures and never come with a bounce.
+ */
+export const bounceReasons = [
+  'userunknown', 'hostunknown', 'hasmoved', 'mailboxfull', 'filtered', 'rejected', 'blocked', 'spamdetected', 'securityerror',
+  'suspend', 'expired', 'norelaying', 'toomanyconn', 'ratelimited', 'policyviolation', 'contenterror', 'mesgtoobig',
+  'systemerror', 'systemfull', 'networkerror', 'notaccept', 'mailererror', 'exceedlimit', 'syntaxerror', 'onhold',
+  'vacation', 'delivered', 'feedback', 'undefined',
+  // Sisimai 5 split these out of blocked / securityerror / contenterror.
+  'authfailure', 'badreputation', 'requireptr', 'notcompliantrfc', 'virusdetected', 'failedstarttls', 'suppressed',
+] as const;
+export const bounceReasonSchema = z.enum(bounceReasons);
+export type BounceReason = z.infer<typeof bounceReasonSchema>;
+
 export const bounceDetailSchema = z.object({
-  /** true: the address will never work (suppress); false: try later. */
+  /**
+   * true: the address will never work (suppress); false: try later. Derived from `reason`
+   * alone (see `isHardBounce`): userunknown, hostunknown and hasmoved are hard, notaccept is
+   * hard unless its code is temporary (4xx), every other reason is soft.
+   */
   hard: z.boolean(),
   /** Enhanced status code (RFC 3463), e.g. `5.1.1`, when the message carries one. */
   status: z.string().nullable(),
   /** The address that failed, lower-cased, when the message names it. */
   recipient: z.string().nullable(),
-  /** A short machine reason, e.g. `user_unknown`, `mailbox_full`. */
-  reason: z.string(),
+  /** Sisimai's reason, e.g. `userunknown`, `mailboxfull`, `filtered`. */
+  reason: bounceReasonSchema,
   /** The server's own words, trimmed, for people to read. */
   diagnostic: z.string().nullable(),
 });
 export type BounceDetail = z.infer<typeof bounceDetailSchema>;
 
+/** What a reply asks the rep to do (added beside `kind`, which older callers read). */
+export const replyMeanings = ['interested', 'not_now', 'objection', 'referral', 'unsubscribe_request', 'out_of_office', 'auto_reply', 'bounce', 'complaint', 'other'] as const;
+export const replyMeaningSchema = z.enum(replyMeanings);
+export type ReplyMeaning = z.infer<typeof replyMeaningSchema>;
+
 export const inboundClassificationSchema = z.object({
   kind: inboundKindSchema,
+  meaning: replyMeaningSchema.optional(),
+  /** referral: the person the reply points to, when named. */
+  referral: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
+  /** not_now: the day they asked to be contacted again (YYYY-MM-DD), when given. */
+  followUpDate: z.string().optional(),
   bounce: bounceDetailSchema.optional(),
   /** ISO date-time an out-of-office says the person is back, when it says so. */
   returnDate: z.string().optional(),

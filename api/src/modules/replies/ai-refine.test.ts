@@ -77,7 +77,7 @@ describe('the AI second opinion on inbound replies', () => {
     fake.script(classifyAnswer('unsubscribe', 0.9));
     const raw = ['From: lee@client.test', 'Subject: Re: Quick question', '', `I really should stop opening these ${run}.`].join('\r\n');
     const res = await rep.call('/api/replies/classify', { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
-    expect(await res.json()).toEqual({ kind: 'unsubscribe_request' });
+    expect(await res.json()).toMatchObject({ kind: 'unsubscribe_request', meaning: 'unsubscribe_request' });
     expect(fake.requests).toHaveLength(1);
   });
 

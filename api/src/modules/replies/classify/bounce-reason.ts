@@ -1,108 +1,282 @@
-/**
- * Why a delivery failed, read from the server's words first and its status code second.
- * The phrase lists follow what Postfix, Sendmail, Exim, qmail, Exchange/Office 365, Gmail,
- * Yahoo, AOL, mail.ru, Zoho, Amazon SES and friends actually write.
- */
-export type BounceReason =
-  | 'user_unknown'
-  | 'host_unknown'
-  | 'moved'
-  | 'disabled'
-  | 'suspended'
-  | 'mailbox_full'
-  | 'message_too_big'
-  | 'expired'
-  | 'network'
-  | 'throttled'
-  | 'auth_failure'
-  | 'blocked'
-  | 'spam'
-  | 'policy'
-  | 'rejected'
-  | 'filtered'
-  | 'system'
-  | 'unknown';
+import type { BounceReason } from '../../../../../shared/contracts/replies';
 
-/** Reasons that mean the address itself will never work. */
-const HARD: ReadonlySet<BounceReason> = new Set(['user_unknown', 'host_unknown', 'moved', 'disabled']);
+export type { BounceReason };
 
 /**
- * Hard bounce: the address is gone for good. A temporary code (4.x.x / 4xx) is never hard;
- * policy, spam and reputation blocks stay soft because they are about the sender, not the address.
+ * Hard or soft, from the reason alone — Sisimai's published rule, so that "hard" means the
+ * same thing here as in the analyser our figures are measured against:
+ * - `userunknown`, `hostunknown`, `hasmoved`: the address itself is gone → hard;
+ * - `notaccept` (null MX, a host that accepts no mail): hard, unless its code is temporary (4xx);
+ * - everything else (full mailboxes, filters, blocks, policy, reputation, expiry, …) is about
+ *   the moment, the content or the sender → soft: try again later, never suppress.
  */
-export function isHardBounce(reason: BounceReason, status: string | null, smtpCode: string | null): boolean {
-  if (status?.startsWith('4') || smtpCode?.startsWith('4')) return false;
-  return HARD.has(reason);
+export function isHardBounce(reason: BounceReason, code: string | null = null): boolean {
+  if (HARD.has(reason)) return true;
+  if (reason === 'notaccept') return !code?.startsWith('4');
+  return false;
+}
+
+export interface BounceEvidence {
+  /** The server's own words for this recipient (Diagnostic-Code, or the notice's lines around it). */
+  words: string;
+  /** The whole free-text notice, read when `words` says nothing we know. */
+  context?: string;
+  /** RFC 3463 enhanced status code, e.g. `5.1.1`. */
+  status: string | null;
+  /** RFC 5321 reply code, e.g. `550`. */
+  smtpCode?: string | null;
+  /** The SMTP command the server was answering (`RCPT`, `DATA`, `MAIL`, `EHLO`), when the report says. */
+  command?: string | null;
+  /** The report is a delay notice (Action: delayed). */
+  delayed?: boolean;
 }
 
 /**
- * "User unknown" under a security/policy code (X.7.x) or an undefined mailbox status
- * (X.2.0) is a filter speaking, not a missing mailbox: suppressing for good needs the
- * words and the code to agree, or the code to be silent.
+ * The reason for one failure. Evidence, strongest first:
+ * 1. a specific enhanced status code (RFC 3463; not X.0.0) whose meaning is unambiguous
+ *    (`X.2.2` mailbox full, `X.1.6` moved, `X.7.25` no PTR, …) wins over any wording;
+ * 2. the server's words, matched against phrase families per reason (below, each citing
+ *    what it covers); they also refine the broad codes (`X.1.1` said after DATA is a filter,
+ *    `X.7.1` may be a blocklist, spam or policy);
+ * 3. the broad code's own meaning, then the SMTP command and the reply code;
+ * 4. `onhold` when the server said something we cannot place, `undefined` when it said nothing.
  */
-export function checkAgainstStatus(reason: BounceReason, status: string | null): BounceReason {
-  if (reason !== 'user_unknown' || !status) return reason;
-  return /^\d\.7\.|^\d\.2\.0$/.test(status) ? 'filtered' : reason;
+export function bounceReason(e: BounceEvidence): BounceReason {
+  const byCode = reasonOfStatus(e.status);
+  if (byCode && !REFINABLE.has(byCode)) return byCode;
+  const byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
+  const command = e.command?.toUpperCase() ?? null;
+  // An answer to MAIL FROM is about our sender address, whatever words it uses.
+  if (command === 'MAIL' && (!byCode || REFINABLE.has(byCode))) return 'rejected';
+  if (DIRECTORY_LOOKUP.test(e.words)) return 'userunknown';
+  if (byWords === 'userunknown') return unknownUserOrFilter(byCode, command);
+  if (byWords) return byWords;
+  if (byCode) return byCode === 'userunknown' && command === 'DATA' ? 'filtered' : byCode;
+  if (e.status && /^\d\.(6)\./.test(e.status)) return 'contenterror';
+  if (e.status && /^\d\.7\./.test(e.status)) return 'securityerror';
+  if (command === 'EHLO' || command === 'HELO') return 'blocked';
+  if (command === 'MAIL') return 'rejected';
+  if (e.delayed) return 'expired';
+  if (command === 'RCPT' && (e.smtpCode === '550' || e.smtpCode === '553') && !e.words.trim()) return 'userunknown';
+  return `${e.words}${e.context ?? ''}`.trim() ? 'onhold' : 'undefined';
 }
 
-/** Checked in order: the first rule whose phrase matches names the reason. */
-const RULES: Array<[BounceReason, RegExp]> = [
-  ['rejected', /sender address rejected|domain of sender address|sender (domain|address) (does not exist|is invalid|unknown|must exist)|after mail from|mail from:?[^\n]{0,80}(rejected|refused)|\b5\.1\.[78]\b/i],
-  ['mailbox_full', /mailbox (is )?full|mailbox_full|full mailbox|over ?quota|quota (exceeded|full)|exceed(ed|s)? (the |his |her |its )?(storage|quota|mailbox size)|mailbox size limit|insufficient (disk )?(space|storage)|not enough (disk )?space|disk quota|user'?s? (disk|mailbox) (is )?(full|over)|too many messages in|storage (allocation|limit)|out of storage|mailbox has exceeded|exceeded storage allocation|full and cannot accept|account is full/i],
-  ['message_too_big', /message (size )?(is )?too (big|large)|exceeds? (the )?(maximum )?(message )?size|message size exceeds|size limit exceeded|mail(box)? size (limit )?exceeded for this message|message length exceeds/i],
-  ['throttled', /receiving mail at a rate|too many (connections|messages|recipients|emails)|rate limit(ed)?|throttl|greylist|gray ?list/i],
-  ['auth_failure', /\b(spf|dkim|dmarc)\b[^\n]{0,60}\b(fail|check|policy|reject|not pass|authenticat)|authentication (check )?fail|unauthenticated (email|mail|sender)|not (properly )?authenticated|5\.7\.(2[3-7]|509|515)\b/i],
-  ['suspended', /temporar(il)?y (locked|suspended|disabled|blocked)|(mailbox|account|user) (is |has been )?(frozen|locked|suspended|inactive|not active|blocked)|inactive (user|account|mailbox)|account (has been |is )?(locked|frozen|suspended|inactive|blocked)/i],
-  ['disabled', /account (has been |is )?(disabled|deactivated|discontinued|closed|terminated|expired)|disabled (recipient|user|mailbox|account)|(mailbox|user|recipient|address|account) (is |has been )?(disabled|deactivated|closed)|disabled or discontinued|is disabled|no longer (active|in use|available)|DisabledUser/i],
-  ['moved', /has moved|(address|mailbox) (has )?changed|moved (to|permanently)|no forwarding address|no longer (on|at) (this )?server|recipient no longer on server|user not local|not our (user|customer)/i],
-  ['network', /name service error[\s\S]{0,80}(try again|malformed|unexpected)|host not found, try again|temporary (dns|lookup|name resolution) failure|servfail/i],
-  ['host_unknown', /domain is not reachable|no smtp service|host (or domain name )?(unknown|not found)|unknown host|host name lookup failure|(domain|host)( name)? (not found|does ?n[o']t exist|is not (found|valid|known))|no such (domain|host)|unrouteable (mail )?domain|name service error|dns error|(mx|a) (record|lookup)[^\n]{0,40}(fail|not|error|no )|nxdomain|domain (has no|without) mx|unknown domain|no (mx|valid mx|dns)|non-existent (host|domain)|does not accept mail|accepts no mail|null mx|nodename nor servname/i],
-  ['user_unknown', /recipient name is not recognized|見つかりません|存在しません|宛先不明|address could ?n[o']t be found|recipient address rejected\.?\s*$|user(name)? (is )?unknown|unknown (user|recipient|local ?part|address|mailbox|alias|account)|no such (user|mailbox|recipient|account|address|person|local user)|(user|recipient|mailbox|addressee|account|address|alias) (was |is )?(not found|not exist|does ?n[o']t exist|does not exist|unknown|unavailable|invalid|not valid)|(recipient|user|mailbox|address|account)[^\n]{0,40}(does not exist|doesn't exist|not exist)|does not exist|invalid (recipient|mailbox|address|user|destination)|not a valid (user|recipient|mailbox)|(mailbox|user) not (found|available|listed)|no mailbox|mailbox unavailable|(bad|unknown) destination mailbox|recipient(address)?not ?found|recipientnotfound|illegal user|unrouteable address|not our customer|address (not|is not) (in|found)|no account|unknown or illegal|addressee unknown|user not (found|exist)|not a known user|(not|isn't|no longer) (listed|registered)|undeliverable address|the email account that you tried to reach does not exist|doesn'?t have an? [\w.]+ account|there is no one at this address|mailbox not existing|recipient address rejected: access denied|not listed in (the )?(domino )?directory/i],
-  ['blocked', /reverse (dns|lookup|hostname)|\bptr\b|no (rdns|reverse)|hostname does not resolve|cannot find your hostname|helo[^\n]{0,40}(reject|invalid)|client host[^\n]{0,30}(rejected|blocked)|(black|block|deny|deni|ban)[ -]?list(ed)?|(?<!not )listed (on|in|at|by)|\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\b|\bip (address )?(is |has been )?(block|reject|bann)|poor (ip )?reputation|bad reputation|reputation|(connection|host|ip|sender ip|your ip)[^\n]{0,30}(refused|blocked|rejected) (by|due|because|for)|blocked (by|using|because|for)|has been blocked|temporarily (deferred|blocked|rate limited) due to|(?<!rejected: )access denied|not allowed to send|relay(ing)? (access )?denied|relaying (is )?(not )?(allowed|permitted)|not permitted to relay|unable to relay|we do not relay/i],
-  ['spam', /\bspam\b|junk mail|unsolicited|bulk mail|content (was )?(rejected|filter)|message content|virus|malware|phish|suspicious|\buce\b|looks like spam|classified as spam/i],
-  ['throttled', /too many (connections|messages|recipients|emails)|rate limit|rate-limited|throttl|try again later|temporar(il)?y (deferred|unavailable|rejected)|greylist|gray ?list|please retry|deferred|too much (mail|traffic)|exceeded (the )?(rate|sending|daily|hourly)/i],
-  ['expired', /expired|giving up|gave up|retry time|time(d)? ?out (waiting|while|on)|could not be delivered (for|within)|delivery (time|attempts?) (expired|exceeded|failed for)|has not been delivered|not been able to deliver[^\n]{0,40}(for|within)|message timed out|queue(d)? (too long|time)|undelivered for|delivery (is|has been) delayed|will (keep|continue) (trying|to retry)|still trying|delayed/i],
-  ['network', /connection (refused|reset|timed out|closed|lost)|lost connection|network (is )?unreachable|no route to host|could not connect|unable to connect|can'?t connect|timed out|timeout|too many hops|mail loop|loops back|routing loop|tls|ssl|handshake|broken pipe/i],
-  ['policy', /policy|not allowed|not authori[sz]ed|prohibited|forbidden|restricted|only accepts mail from|members only|not member|sender (address )?(rejected|denied|blocked|not allowed)|rejected by recipient|recipient rejected|refused|administrative prohibition/i],
-  ['system', /system error|internal (server )?error|local error|mailer error|temporary failure|service (is )?(currently )?unavailable|service not available|resources temporarily|loop|configuration error|syntax error|malformed|i\/o error/i],
+/** The phrase family that matches first, or null. Exported for the unit tests of each family. */
+export function reasonOfWords(text: string): BounceReason | null {
+  if (!text) return null;
+  for (const [reason, re] of PHRASES) if (re.test(text)) return reason;
+  return null;
+}
+
+/** What a specific RFC 3463 code means in Sisimai's vocabulary; null for X.0.0 and codes with no single meaning. */
+export function reasonOfStatus(status: string | null): BounceReason | null {
+  if (!status) return null;
+  const m = /^([245])\.(\d{1,3})\.(\d{1,3})$/.exec(status);
+  if (!m) return null;
+  const [, klass, subject, detail] = m;
+  if (klass === '2') return 'delivered';
+  if (subject === '0' && detail === '0') return null;
+  const code = `${subject}.${detail}`;
+  // Vendor details under a known subject (Office 365's 5.1.351, 5.4.310…) keep the subject's meaning.
+  return (klass === '4' ? TEMPORARY_CODES[code] : undefined) ?? CODES[code] ?? SUBJECTS[subject!] ?? null;
+}
+
+const HARD: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'hasmoved']);
+
+/**
+ * Reasons a code can only suggest: servers say 5.1.1 for a content filter, 5.7.1 for
+ * everything from a blocklist to a virus, 4.4.x for any network trouble. Words refine them.
+ */
+const REFINABLE: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'securityerror', 'systemerror', 'networkerror', 'expired', 'filtered', 'blocked', 'toomanyconn']);
+
+/**
+ * "User unknown" is only believed when the code says X.1.x (a pipelined Sendmail transcript
+ * shows it under `>>> DATA`) or the server said it in answer to RCPT TO. The same words
+ * under any other code, after DATA, or with no code and no command, are a filter
+ * speaking (Sisimai's `filtered`): spam appliances and Japanese carriers answer "unknown
+ * user" to mail they refuse, and a wrong hard bounce suppresses a good prospect for ever.
+ */
+function unknownUserOrFilter(byCode: BounceReason | null, command: string | null): BounceReason {
+  if (byCode === 'userunknown' || byCode === 'hostunknown') return 'userunknown';
+  return command === 'RCPT' ? 'userunknown' : 'filtered';
+}
+
+/**
+ * Words only a recipient directory answers with, naming the address as absent from it
+ * (Lotus Domino, Exchange 2003, Outlook.com, Yahoo, Gmail/Office 365 notices): these are the
+ * RCPT-stage lookup whatever command the report names.
+ */
+const DIRECTORY_LOOKUP = re([
+  'not listed in (the )?(domino )?directory', 'ディレクトリには見つかりません', 'recipient name is not recognized', 'requested action not taken: mailbox unavailable',
+  "doesn'?t have an? [\\w.-]+ account", "address could ?n[o']t be found", 'email account that you tried to reach does not exist',
+]);
+
+/** RFC 3463 subject.detail → reason, for permanent (5.x.x) codes and, unless overridden below, temporary ones. */
+const CODES: Record<string, BounceReason> = {
+  '1.0': 'userunknown', // other address status
+  '1.1': 'userunknown', // bad destination mailbox address
+  '1.2': 'hostunknown', // bad destination system address
+  '1.3': 'userunknown', // bad destination mailbox address syntax
+  '1.4': 'filtered', // destination mailbox address ambiguous
+  '1.6': 'hasmoved', // mailbox has moved, no forwarding address
+  '1.7': 'rejected', // bad sender's mailbox address syntax
+  '1.8': 'rejected', // bad sender's system address
+  '1.9': 'systemerror', // relayed to a non-compliant mailer
+  '1.10': 'notaccept', // recipient address has null MX (RFC 7505)
+  '2.0': 'filtered', // other mailbox status: the mailbox exists
+  '2.1': 'filtered', // mailbox disabled, not accepting messages
+  '2.2': 'mailboxfull',
+  '2.3': 'exceedlimit', // message length exceeds the mailbox's limit
+  '2.4': 'filtered', // mailing list expansion problem
+  '3.0': 'systemerror',
+  '3.1': 'systemfull',
+  '3.2': 'notaccept', // system not accepting network messages
+  '3.3': 'systemerror',
+  '3.4': 'mesgtoobig',
+  '3.5': 'systemerror', // system incorrectly configured
+  '4.0': 'networkerror',
+  '4.3': 'systemerror', // directory server failure
+  '4.4': 'hostunknown', // unable to route
+  '5.2': 'syntaxerror',
+  '5.3': 'toomanyconn', // too many recipients
+  '5.4': 'systemerror',
+  '5.5': 'systemerror',
+  '5.6': 'syntaxerror',
+  '6.0': 'contenterror', '6.1': 'contenterror', '6.2': 'contenterror', '6.3': 'contenterror', '6.5': 'contenterror', '6.6': 'contenterror', '6.7': 'contenterror', '6.8': 'contenterror', '6.9': 'contenterror',
+  '7.0': 'securityerror', '7.1': 'securityerror', '7.2': 'securityerror', '7.3': 'securityerror', '7.4': 'securityerror', '7.5': 'securityerror',
+  '7.6': 'securityerror', '7.7': 'securityerror', '7.8': 'securityerror', '7.9': 'securityerror', '7.10': 'securityerror', '7.11': 'securityerror',
+  '7.13': 'suspend', // user account disabled
+  '7.14': 'securityerror', '7.15': 'securityerror',
+  '7.16': 'mesgtoobig', // too big for the specified priority
+  '7.17': 'hasmoved', // mailbox owner has changed (RFC 7293)
+  '7.18': 'hasmoved', // domain owner has changed
+  '7.19': 'securityerror',
+  '7.20': 'authfailure', '7.21': 'authfailure', '7.22': 'authfailure', // DKIM (RFC 7372)
+  '7.23': 'authfailure', '7.24': 'authfailure', // SPF (RFC 7208)
+  '7.25': 'requireptr', // reverse DNS validation failed
+  '7.26': 'authfailure', // multiple authentication checks failed
+  '7.27': 'notaccept', // sender address has null MX
+  '7.28': 'spamdetected', // mail flood
+  '7.29': 'authfailure', // ARC
+  '7.30': 'failedstarttls', // REQUIRETLS
+};
+
+/** Subjects (RFC 3463 §3) when the detail is a vendor's own. */
+const SUBJECTS: Record<string, BounceReason> = { '1': 'userunknown', '2': 'filtered', '3': 'systemerror', '4': 'networkerror', '6': 'contenterror', '7': 'securityerror' };
+
+/** Temporary codes whose meaning differs from the permanent one. */
+const TEMPORARY_CODES: Record<string, BounceReason> = {
+  '1.1': 'userunknown',
+  '2.1': 'blocked', // mailbox temporarily disabled
+  '4.1': 'expired', // no answer from host
+  '4.2': 'networkerror', // bad connection
+  '4.4': 'networkerror',
+  '4.5': 'systemfull', // mail system congestion
+  '4.6': 'networkerror', // routing loop
+  '4.7': 'expired', // delivery time expired
+  '4.8': 'networkerror',
+  '5.3': 'systemerror',
+  '7.1': 'blocked', // delivery not authorised, try later
+  '7.2': 'blocked',
+};
+
+
+/**
+ * Phrase families, checked in this order (the narrower families first, as Sisimai orders its
+ * reason classes): each names the words MTAs and mailbox providers write for that reason.
+ */
+const PHRASES: Array<[BounceReason, RegExp]> = [
+  // X.2.2 and its words: quota, full mailbox, storage.
+  ['mailboxfull', re([
+    'mailbox (is )?full', 'mailbox_full', 'full mailbox', 'over ?quota', 'quota (exceeded|full|violation)', 'exceed(ed|s)? (the |his |her |its |their )?(storage|quota|mailbox size|disk)',
+    'mailbox size limit', 'insufficient (disk )?(space|storage)', 'not enough (disk )?(space|storage)', 'disk quota', "user'?s? (disk|mailbox) (is )?(full|over)", 'too many messages in',
+    'storage (allocation|limit|quota)', 'out of storage', 'mailbox has exceeded', 'full and cannot accept', 'account is full', 'mailbox (is )?over', 'mail ?box (storage )?limit',
+    'inbox is full', 'has exceeded (its|the) (quota|storage)', 'user over limit', 'not enough storage',
+  ])],
+  // X.3.4 / 552 size: the message is larger than the server takes.
+  ['mesgtoobig', re(['message (size )?(is )?too (big|large)', 'exceeds? (the )?(maximum |fixed maximum )?(allowed )?(message )?size', 'message size exceeds', 'size limit exceeded', 'message length exceeds', 'message too large', 'email size exceeds', 'mail too large'])],
+  // X.2.3 / X.5.3: a per-mailbox or per-message limit other than size.
+  ['exceedlimit', re(['message header size exceeds', 'exceeded (the )?(maximum )?number of recipients', 'recipients? limit exceeded'])],
+  // X.2.1 and account states: the mailbox exists but is switched off for now.
+  ['suspend', re([
+    'temporar(il)?y (locked|suspended|disabled|deactivated)', '(mailbox|account|user|recipient|address) (is |has been |was )?(frozen|locked|suspended|inactive|not active|deactivated|disabled|blocked|on hold|expired)',
+    'inactive (user|account|mailbox)', 'disabled (recipient|user|mailbox|account)', 'disabled or discontinued', 'discontinued', 'is disabled', 'account (has been |is )?(closed|terminated)', 'no longer (active|available)',
+    'disableduser', 'mailbox unavailable.{0,40}(suspend|disabled)', 'recipient (is )?suspended', 'service (is )?(suspended|stopped) for (this|the) (user|account)', 'user (has been )?suspended',
+  ])],
+  // X.1.6 / X.7.17: the address existed, its owner moved on without forwarding.
+  ['hasmoved', re(['has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
+  // 5.7.1 relaying: the server is not the recipient's, and will not pass the mail on.
+  ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying'])],
+  // X.7.20–26: SPF, DKIM, DMARC, ARC.
+  ['authfailure', re(['\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'unauthenticated (email|mail|sender)', 'not (properly )?authenticated', 'sender (is )?not authenticated', 'dmarc', 'does not pass (spf|dkim)'])],
+  // X.1.7/8 and MAIL FROM rejections: the sender's own address is refused.
+  ['rejected', re(['permission to post', "'send mail as'", 'sender address rejected', 'domain of sender address', 'sender (domain|address) (does not exist|is invalid|unknown|must exist|not allowed|denied)', 'after mail from', 'mail from:?[^\\n]{0,80}(rejected|refused)', 'sender (is )?(rejected|denied|blocked|unknown|invalid)', 'invalid sender', 'bad sender', 'envelope sender', 'refused (to accept )?mail from', 'return path'])],
+  // X.1.2 said in so many words: the domain itself is absent (checked before "does not exist" of a user).
+  ['hostunknown', re(['domain (name )?(does not exist|not found|is not reachable)', 'host or domain name not found', 'unrouteable address', 'no such domain', '(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+\\.? does not exist'])],
+  // X.1.1: the local part does not exist.
+  ['userunknown', re([
+    'recipient name is not recognized', '見つかりません', '存在しません', '宛先不明', "address could ?n[o']t be found", 'user(name)? (is )?unknown', 'unknown (user|recipient|local ?part|address|mailbox|alias|account)',
+    'no such (user|mailbox|recipient|account|address|person|local user)', "(user|recipient|mailbox|addressee|account|address|alias) (was |is )?(not found|not exist|does ?n[o']t exist|does not exist|unknown|invalid|not valid)",
+    "(recipient|user|mailbox|address|account)[^\\n]{0,40}(does not exist|doesn't exist|not exist)", 'does not exist', 'invalid (recipient|mailbox|address|user|destination)', 'not a valid (user|recipient|mailbox)',
+    '(mailbox|user) not (found|available|listed)', 'no mailbox', 'mailbox unavailable', '(bad|unknown) destination mailbox', 'recipient ?(address)? ?not ?found', 'recipientnotfound', 'illegal user',
+    'unrouteable address', 'not our customer', 'address (not|is not) (in|found)', 'no account', 'unknown or illegal', 'addressee unknown', 'user not (found|exist)', 'not a known user',
+    "(not|isn't|no longer) (listed|registered)", 'undeliverable address', "doesn'?t have an? [\\w.]+ account", 'there is no one at this address', 'mailbox not existing', 'not listed in (the )?(domino )?directory',
+    'mailbox (is )?not (present|available)', 'no valid recipients', 'recipient address rejected\\.(?!\\S)', 'recipient address rejected: access denied', 'invalid address', 'bad address', 'user (is )?not (here|local)', 'unknown recipient', 'nonexistent',
+  ])],
+  // 5.2.0 and per-recipient filters: the recipient's own rules refused the mail.
+  ['filtered', re(['filtered', 'rejected by (the )?(recipient|user)', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)', 'message filtered'])],
+  // X.7.25: no or bad PTR record for the sending IP.
+  ['requireptr', re(['reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
+  // RFC 5322 compliance: headers the receiver will not take.
+  ['notcompliantrfc', re(['rfc ?5322', 'rfc ?2822', 'rfc ?822', 'not (rfc|standards?)[- ]compliant', 'multiple (from|to|subject|date|message-id) headers', 'duplicate (header|from|subject)', 'missing (required )?(header|date|from|message-id)', 'header (is )?(malformed|missing)', 'bare (lf|line feed)'])],
+  // Sender IP reputation scores (Gmail, Outlook, SenderScore).
+  ['badreputation', re(['(poor|bad|low) (ip )?reputation', 'reputation', 'sender ?score', 'unusual rate of unsolicited'])],
+  // X.6.x wording: the message's structure or encoding.
+  ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)', 'header error'])],
+  // A DNS lookup that failed, as opposed to one that found nothing: retry.
+  ['networkerror', re(['name service error', 'dns error', 'host name lookup failure', 'nxdomain', 'lookup of [\\w.-]+ responded', 'host not found, try again', 'servfail', 'temporary (dns|lookup|name resolution) failure'])],
+  // X.1.2 / X.4.4: the domain has no mail host.
+  ['hostunknown', re([
+    'domain is not reachable', 'no smtp service', 'host (or domain name )?(unknown|not found)', 'unknown host', 'host name lookup failure', "(domain|host)( name)? (not found|does ?n[o']t exist|is not (found|valid|known))",
+    'no such (domain|host)', 'unrouteable (mail )?domain', 'domain (has no|without) mx', 'unknown domain',
+    'no (mx|valid mx|dns)', 'non-existent (host|domain)', 'nodename nor servname', 'domain (is )?invalid', 'invalid domain',
+  ])],
+  // Content classified as spam or bulk.
+  ['spamdetected', re(['\\bspam\\b', 'junk mail', 'unsolicited', 'bulk mail', 'looks like spam', 'classified as spam', '\\buce\\b', 'spam(my)? content', 'suspicious (content|message|url|link)', 'phish', 'message content rejected'])],
+  // Sending too fast (Sisimai 5's speeding / ratelimited).
+  ['ratelimited', re(['receiving mail at a rate', 'rate limit(ed)?', 'rate-limited', 'throttl', 'too many (messages|emails|mails) (from|in|per|sent)', 'sending (too )?fast', 'exceeded (the )?(rate|sending|daily|hourly)', 'too much (mail|traffic)', 'try again later.{0,40}too many'])],
+  // Too many connections or recipients at once.
+  ['toomanyconn', re(['too many (connections|sessions|simultaneous|concurrent)', 'too many recipients', 'connection limit', 'maximum (number of )?connections'])],
+  // The sending IP or host is on a blocklist or refused by the receiving server.
+  ['blocked', re([
+    'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
+    '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
+    'temporarily (deferred|blocked) due to', 'access denied', 'not allowed to send', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
+  ])],
+  // Virus scanners.
+  ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],
+  // Local or organisational policy.
+  ['policyviolation', re(['policy', 'prohibited', 'not allowed', 'not authori[sz]ed', 'forbidden', 'restricted', 'only accepts mail from', 'members only', 'administrative prohibition'])],
+  // Delivery time ran out in the queue.
+  ['expired', re(['timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
+  // Faults inside the receiving system.
+  ['systemerror', re(['system error', 'internal (server )?error', 'local error', 'server (is )?(busy|misconfigured)', 'configuration error', 'i/o error', 'mail loop', 'loops back', 'routing loop', 'too many hops', 'service (is )?(currently )?unavailable', 'service not available', 'temporary (local )?(failure|problem)', 'resources temporarily'])],
+  // The network path failed (timeouts count as expired: the queue gave up on them).
+  ['networkerror', re(['connection (refused|reset|timed out|closed|lost)', 'lost connection', 'network (is )?unreachable', 'no route to host', 'could not connect', "can'?t connect", 'broken pipe', 'temporary (dns|lookup|name resolution) failure', 'host not found, try again', 'servfail'])],
+  // The receiving system's disk is full (not the mailbox).
+  ['systemfull', re(['system (is )?full', 'disk full', 'out of disk', 'insufficient system storage', 'file system full'])],
+  // The host takes no mail at all (null MX, RFC 7505).
+  ['notaccept', re(['null mx', 'does not accept mail', 'accepts no mail', 'not accepting (any )?(mail|messages)'])],
+  // STARTTLS required or failed.
+  ['failedstarttls', re(['starttls', '\\btls\\b.{0,40}(required|fail|handshake)', 'must issue a starttls', 'encryption required'])],
+  // Security conditions not covered above.
+  ['securityerror', re(['security', 'authentication (required|credentials)', 'encryption'])],
+  // A local delivery program failed (procmail, pipes, qmail-local).
+  ['mailererror', re(['(mailer|program|procmail|pipe) (error|failed)', 'x-unix', 'command (died|failed)', 'exit (code|status) \\d', 'unknown mailer error', 'permission denied', 'sh: '])],
+  // The SMTP dialogue itself went wrong.
+  ['syntaxerror', re(['syntax error', 'command unrecognized', 'unrecognized command', 'command not (recognized|implemented)', 'bad sequence of commands'])],
 ];
 
-/** The reason for one failure, from its words and then its codes. */
-export function bounceReason(words: string, status: string | null, smtpCode: string | null, context = ''): BounceReason {
-  for (const [reason, re] of RULES) if (re.test(words)) return reason;
-  // The lines around the recipient said nothing we know; the rest of the notice may.
-  if (context) for (const [reason, re] of RULES) if (re.test(context)) return reason;
-  return reasonFromStatus(status) ?? (smtpCode === '550' || smtpCode === '553' ? 'rejected' : 'unknown');
-}
-
-/** RFC 3463 subject/detail codes (`X.1.1` bad mailbox, `X.2.2` full, ...). */
-function reasonFromStatus(status: string | null): BounceReason | null {
-  if (!status) return null;
-  const [, subject, detail] = status.split('.');
-  const code = `${subject}.${detail}`;
-  const byCode: Record<string, BounceReason> = {
-    '1.0': 'user_unknown',
-    '1.1': 'user_unknown',
-    '1.10': 'user_unknown',
-    '1.2': 'host_unknown',
-    '1.3': 'user_unknown',
-    '1.6': 'moved',
-    '1.8': 'rejected',
-    '1.7': 'rejected',
-    '2.1': 'disabled',
-    '2.2': 'mailbox_full',
-    '2.3': 'message_too_big',
-    '3.4': 'message_too_big',
-    '3.0': 'system',
-    '3.5': 'system',
-    '4.1': 'network',
-    '4.2': 'network',
-    '4.4': 'host_unknown',
-    '4.6': 'network',
-    '4.7': 'expired',
-    '5.0': 'system',
-    '7.1': 'policy',
-    '7.0': 'policy',
-  };
-  return byCode[code] ?? (subject === '7' ? 'policy' : subject === '4' ? 'network' : subject === '3' ? 'system' : null);
+function re(parts: string[]): RegExp {
+  return new RegExp(parts.join('|'), 'i');
 }

@@ -1,6 +1,6 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
-import { bounceReason, checkAgainstStatus, isHardBounce, type BounceReason } from './bounce-reason';
+import { bounceReason, isHardBounce } from './bounce-reason';
 import { header, type ParsedInbound } from './parse';
 
 /**
@@ -30,9 +30,9 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
-  const reason = checkAgainstStatus(afterData(`${diagnostic}\n${notice}`, bounceReason(words, status, smtpCode, notice)), status);
+  const reason = bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed });
   return {
-    hard: !delayed && isHardBounce(reason, status, smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
+    hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
     status,
     recipient,
     reason,
@@ -41,14 +41,19 @@ export function readBounce(p: ParsedInbound): BounceDetail {
 }
 
 /**
- * A server that accepted the recipient and refused the message after DATA is filtering
- * content, whatever it says: the address itself was not the problem. Only the MTA's own
- * words count ("in reply to end of DATA command"): Sendmail transcripts show `>>> DATA`
- * before per-recipient answers when the session was pipelined.
+ * The SMTP command the failing answer was given to: Postfix "(in reply to RCPT TO command)",
+ * Exim "after RCPT TO:<…>", qmail "most progress was RCPT TO response", Exchange/X3
+ * "SMTP:RCPT", "did not like our RCPT TO"; in a Sendmail/carrier transcript, the `>>>`
+ * command right before the first `<<< 4xx/5xx` answer (a pipelined session shows `>>> DATA`
+ * after the recipients, yet the refusal answered RCPT).
  */
-function afterData(text: string, reason: BounceReason): BounceReason {
-  if (reason !== 'user_unknown') return reason;
-  return /(end of data|after data|smtp command:?\s*data\b)/i.test(text) ? 'filtered' : reason;
+function smtpCommand(text: string): string | null {
+  const said = /(?:in reply to|after|smtp command:?|progress was|did not like our|smtp:)\s*(?:end of\s+)?(rcpt|data|mail|ehlo|helo)\b|\[(rcpt|mail|data)_to\]/i.exec(text);
+  if (said) return (said[1] ?? said[2])!.toUpperCase();
+  const answer = /^\s*<<<\s*[45]\d\d/m.exec(text);
+  if (!answer) return null;
+  const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
+  return sent ? sent[1]!.toUpperCase() : null;
 }
 
 const DAEMON_SENDER = /^(mailer-daemon|mail-daemon|mailerdaemon|postmaster|post_master|poostmaster|mail\.delivery\.system|mail-delivery|mdaemon|mailer|bounces?|mail-?notification|microsoftexchange[\w.-]*|no-?reply)@|^$/i;
@@ -191,9 +196,9 @@ function fromSes(b: SesBounce): BounceDetail {
   const status = enhancedStatus(r?.status ?? '') ?? enhancedStatus(r?.diagnosticCode ?? '');
   const diagnostic = r?.diagnosticCode ?? '';
   const smtpCode = /\b([245]\d\d)\b/.exec(diagnostic)?.[1] ?? null;
-  const reason = bounceReason(`${diagnostic} ${b.bounceSubType ?? ''}`, status, smtpCode);
+  const reason = bounceReason({ words: `${diagnostic} ${b.bounceSubType ?? ''}`, status, smtpCode, command: smtpCommand(diagnostic) });
   return {
-    hard: b.bounceType === 'Permanent' && isHardBounce(reason, status, smtpCode),
+    hard: isHardBounce(reason, status ?? smtpCode),
     status,
     recipient: r?.emailAddress ? addressOf(r.emailAddress) : null,
     reason,

@@ -7,6 +7,7 @@ import { header, parseInbound, type ParsedInbound } from './parse';
 import { ownWords } from './quoted';
 import { findReturnDate } from './return-date';
 import { isUnsubscribeRequest, mentionsOptOut } from './unsubscribe';
+import { replyMeaning } from './meaning';
 
 /** A second opinion on a human reply (the AI classifier, when configured). null keeps ours. */
 export type RefineReply = (ownText: string) => Promise<'reply' | 'unsubscribe_request' | 'other' | null>;
@@ -23,20 +24,28 @@ export interface ClassifyOptions {
  */
 export async function classifyInbound(raw: Uint8Array | string, options: ClassifyOptions = {}): Promise<InboundClassification> {
   const p = await parseInbound(raw);
-  if (isComplaint(p)) return { kind: 'complaint' };
-  if (isBounce(p) && !onlySuccessReports(p)) return { kind: 'bounce', bounce: readBounce(p) };
-  if (/report-type\s*=\s*"?(disposition-notification|delivery-status)/.test(p.contentType)) return { kind: 'other' };
+  if (isComplaint(p)) return { kind: 'complaint', meaning: 'complaint' };
+  if (isBounce(p) && !onlySuccessReports(p)) return { kind: 'bounce', meaning: 'bounce', bounce: readBounce(p) };
+  if (/report-type\s*=\s*"?(disposition-notification|delivery-status)/.test(p.contentType)) return { kind: 'other', meaning: 'other' };
   // Apple Mail's one-tap unsubscribe is sent as an RFC 3834 auto-reply; it is still the person's request.
-  if (p.headers.has('x-apple-unsubscribe')) return { kind: 'unsubscribe_request' };
+  if (p.headers.has('x-apple-unsubscribe')) return { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' };
   const own = ownWords(p.text);
   if (isAutoReply(p)) {
     const returnDate = findReturnDate(`${p.subject}\n${own}`, p.sentAt, header(p, 'date'));
-    return returnDate ? { kind: 'auto_reply', returnDate } : { kind: 'auto_reply' };
+    // Ticket systems and "we received your message" notices are automatic too, but nobody is away.
+    const meaning = returnDate || OUT_OF_OFFICE.test(`${p.subject}\n${own}`) ? 'out_of_office' : 'auto_reply';
+    return returnDate ? { kind: 'auto_reply', meaning, returnDate } : { kind: 'auto_reply', meaning };
   }
-  if (isListTraffic(p)) return { kind: 'other' };
-  if (isUnsubscribeRequest(own) || isUnsubscribeRequest(stripReplyPrefix(p.subject))) return { kind: 'unsubscribe_request' };
-  return { kind: await refined('reply', own, options.refine) };
+  if (isListTraffic(p)) return { kind: 'other', meaning: 'other' };
+  if (isUnsubscribeRequest(own) || isUnsubscribeRequest(stripReplyPrefix(p.subject))) return { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' };
+  const kind = await refined('reply', own, options.refine);
+  if (kind !== 'reply') return { kind, meaning: kind === 'unsubscribe_request' ? 'unsubscribe_request' : 'other' };
+  return { kind, ...replyMeaning(own, p.sentAt) };
 }
+
+/** An absence (vacation, leave, travel) rather than a ticket or receipt acknowledgement. */
+const OUT_OF_OFFICE =
+  /out of (the )?office|out-of-office|\bOOO\b|vacation|holiday|on leave|parental leave|away (from|until|till|on)|travell?ing|limited access to (e-?mail|my)|abwesen|nicht im büro|urlaub|absent|congé|vacances|fuera de la oficina|vacaciones|ausente|fora do escritório|férias|afwezig|vakantie|fuori (sede|ufficio)|ferie|in ferie/i;
 
 /** Success DSNs (delivered / relayed / expanded) and read receipts are not failures. */
 function onlySuccessReports(p: ParsedInbound): boolean {

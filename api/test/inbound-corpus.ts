@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { InboundClassification, InboundKind } from '../../../../../shared/contracts/replies';
+import type { InboundClassification, InboundKind } from '../../shared/contracts/replies';
 
 /** The shared corpus of real inbound mail, beside the repository (never inside it). */
-export const corpusDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../../shared/fixtures/inbound');
+export const corpusDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/inbound');
 
 const labelSchema = z.object({
   file: z.string(),
@@ -45,6 +45,8 @@ export interface Agreement {
   kindAgree: number;
   bounces: number;
   hardAgree: number;
+  /** Same Sisimai reason (`speeding` in the labels is Sisimai 5's earlier name for `ratelimited`). */
+  reasonAgree: number;
   recipientAgree: number;
   /** Bounces whose label carries a real RFC 3463 code (Sisimai's own X.0.9xx codes left out). */
   statusLabelled: number;
@@ -56,7 +58,7 @@ export interface Agreement {
 
 /** Tallies how far classifications agree with the labels. */
 export function tally(results: Array<{ label: CorpusLabel; result: InboundClassification }>): Agreement {
-  const a: Agreement = { files: 0, kindAgree: 0, bounces: 0, hardAgree: 0, recipientAgree: 0, statusLabelled: 0, statusAgree: 0, confusion: {}, disagreements: [] };
+  const a: Agreement = { files: 0, kindAgree: 0, bounces: 0, hardAgree: 0, reasonAgree: 0, recipientAgree: 0, statusLabelled: 0, statusAgree: 0, confusion: {}, disagreements: [] };
   for (const { label, result } of results) {
     a.files++;
     const row = (a.confusion[label.kind] ??= {});
@@ -67,6 +69,9 @@ export function tally(results: Array<{ label: CorpusLabel; result: InboundClassi
     a.bounces++;
     if (result.bounce?.hard === label.hard) a.hardAgree++;
     else a.disagreements.push(`${label.file}: hard ${label.hard} (${label.reason}) → ${result.bounce?.hard} (${result.bounce?.reason})`);
+    const labelReason = label.reason === 'speeding' ? 'ratelimited' : label.reason;
+    if (result.bounce?.reason === labelReason) a.reasonAgree++;
+    else a.disagreements.push(`${label.file}: reason ${labelReason} → ${result.bounce?.reason}`);
     if (result.bounce?.recipient && result.bounce.recipient === label.recipient?.toLowerCase()) a.recipientAgree++;
     else a.disagreements.push(`${label.file}: recipient ${label.recipient} → ${result.bounce?.recipient}`);
     if (label.status && !/^\d\.0\.9\d\d$/.test(label.status)) {
