@@ -10,7 +10,7 @@ import { clipWarnings } from '../../gmail/mime';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
 import { normalizeAddress, suppressedSql } from '../suppressions/service';
-import { enqueueSend } from '../../jobs/send.worker';
+import { enqueueSend } from './send.worker';
 
 type EmailRow = typeof emails.$inferSelect;
 type Sender = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;

@@ -1,10 +1,10 @@
 import { and, asc, eq, exists, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Deps } from '../context';
-import { campaignLeads, campaigns, emailEvents, emails, prospects, sequenceSteps, suppressions, templates } from '../../../db/schema';
-import { ApiError } from '../lib/api-error';
-import { acceptSend } from '../modules/emails/service';
-import { sendEmailRequest } from '../../../shared/contracts/emails';
-import { recordAudit } from '../modules/admin/audit';
+import type { Deps } from '../../context';
+import { campaignLeads, campaigns, emailEvents, emails, prospects, sequenceSteps, suppressions, templates } from '../../../../db/schema';
+import { ApiError } from '../../lib/api-error';
+import { acceptSend } from '../emails/service';
+import { sendEmailRequest } from '../../../../shared/contracts/emails';
+import { recordAudit } from '../admin/audit';
 
 export const SEQUENCE_QUEUE = 'sequence';
 

@@ -1,9 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
-import type { Deps } from '../context';
-import { mailboxes } from '../../../db/schema';
-import { gmailForMailbox } from '../gmail/client';
-import { ingestInbound, type IngestResult } from '../modules/replies/ingest';
+import type { Deps } from '../../context';
+import { mailboxes } from '../../../../db/schema';
+import { gmailForMailbox } from '../../gmail/client';
+import { ingestInbound, type IngestResult } from './ingest';
 
 export const INBOX_SYNC_QUEUE = 'inbox-sync';
 const SYNC_EVERY_MS = 60_000;

@@ -1,18 +1,18 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
-import type { Db } from '../../../db/client';
-import { emailEvents, emails, mailboxes, sendJobs, users, webhooks } from '../../../db/schema';
-import type { Deps } from '../context';
-import { buildMime } from '../gmail/mime';
-import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client';
-import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
-import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from '../modules/emails/schedule';
-import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
-import { publishEvents } from '../modules/webhooks/publish';
-import { failOpenSends } from '../modules/emails/fail-sends';
-import { suppressedSql } from '../modules/suppressions/service';
+import type { Db } from '../../../../db/client';
+import { emailEvents, emails, mailboxes, sendJobs, users, webhooks } from '../../../../db/schema';
+import type { Deps } from '../../context';
+import { buildMime } from '../../gmail/mime';
+import { gmailForMailbox, markNeedsReauth, reauthReason } from '../../gmail/client';
+import { clickUrl, openPixelUrl, unsubscribeUrl } from '../tracking/tokens';
+import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from './schedule';
+import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
+import { publishEvents } from '../webhooks/publish';
+import { failOpenSends } from './fail-sends';
+import { suppressedSql } from '../suppressions/service';
 import { classifyGmailError, type GmailFailure } from './send-errors';
-import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
+import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from '../../jobs/queue';
 
 export const SEND_QUEUE = 'send';
 
