@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
 import { emails, mailboxes, sendJobs } from '../../../db/schema';
-import { seedSentEmail } from '../modules/tracking/fixtures';
+import { seedSentEmail } from '../../test/tracking-fixtures';
 import { startGmailEmulator, type GmailEmulator } from './emulator/server';
 import { gmailForMailbox } from './client';
 import { sealTokens, openTokens } from './oauth';

@@ -4,7 +4,7 @@ import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harne
 import { drafts, emails, prospects, sendJobs } from '../../../../db/schema';
 import type { Email, SendEmailResponse } from '../../../../shared/contracts/emails';
 import { SEND_QUEUE } from './send.worker';
-import { giveMailbox } from './test-mailbox';
+import { giveMailbox } from '../../../test/test-mailbox';
 
 // The accept side only: no worker runs here, so every accepted email stays PENDING_SEND.
 let rt: TestRuntime;

@@ -5,7 +5,7 @@ import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harne
 import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../../db/schema';
 import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
 import { sealTokens } from '../../gmail/oauth';
-import { seedSentEmail, until } from '../tracking/fixtures';
+import { seedSentEmail, until } from '../../../test/tracking-fixtures';
 import { closeEventRecorder } from '../tracking/recorder';
 import { INBOX_SYNC_QUEUE, registerInboxSync, syncMailbox } from './inbox-sync.worker';
 
