@@ -4,7 +4,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
 import { emails, mailboxes, sendJobs } from '../../../db/schema';
 import { seedSentEmail } from '../../test/tracking-fixtures';
-import { startGmailEmulator, type GmailEmulator } from './emulator/server';
+import { startGmailEmulator, type GmailEmulator } from '../../emulator/server';
 import { gmailForMailbox } from './client';
 import { sealTokens, openTokens } from './oauth';
 import { isInvalidGrantError, isPermanentGmailError, isRateLimitError, isTimeoutError, isTransientGmailError, MailboxUnavailableError, retryAfterMs } from './errors';

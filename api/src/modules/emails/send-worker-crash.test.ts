@@ -15,7 +15,7 @@ import { loadConfig } from '../../env';
 import { createApp } from '../../app';
 import type { Deps } from '../../context';
 import { emails } from '../../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import { createInlineQueue } from '../../jobs/inline';
 import { createBullQueue } from '../../jobs/bullmq';
 import { haveService } from '../../../test/services';

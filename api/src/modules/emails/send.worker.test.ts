@@ -5,7 +5,7 @@ import { signIn } from '../../../test/harness';
 import { haveService } from '../../../test/services';
 import { emailEvents, emails, mailboxes, sendJobs } from '../../../../db/schema';
 import { sealTokens } from '../../gmail/oauth';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import { verifyToken } from '../tracking/tokens';
 import type { Email, SendEmailResponse } from '../../../../shared/contracts/emails';
 import type { Mailbox } from '../../../../shared/contracts/mailboxes';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestRuntime, type TestRuntime } from '../../../test/harness';
 import { mailboxes, users, workspaces } from '../../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import { gmailForMailbox } from '../../gmail/client';
 import { openTokens } from '../../gmail/oauth';
 import { errorEnvelopeSchema } from '../../../../shared/errors';

@@ -4,7 +4,7 @@ import { signIn } from '../../../test/harness';
 import { haveService } from '../../../test/services';
 import { connectMailbox, openSendRuntime, settle, until, type SendRuntime } from '../../../test/send-kit';
 import { emailEvents } from '../../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import type { SendEmailResponse } from '../../../../shared/contracts/emails';
 import { registerInboxSync } from './inbox-sync.worker';
 

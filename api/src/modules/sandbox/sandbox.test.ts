@@ -5,7 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { mailboxes } from '../../../../db/schema';
 import { loadConfig } from '../../env';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import { gmailForMailbox } from '../../gmail/client';
 import { errorEnvelopeSchema, paginationSchema } from '../../../../shared/errors';
 import { sandboxInjectedResponse, sandboxMessageSchema } from '../../../../shared/contracts/sandbox';
