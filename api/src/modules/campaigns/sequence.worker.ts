@@ -150,7 +150,7 @@ async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Dat
   try {
     await acceptSend(
       deps,
-      { workspaceId: lead.workspaceId, userId: campaign.ownerId, role: campaign.mailboxId ? 'admin' : 'member' },
+      { kind: 'campaign', workspaceId: lead.workspaceId, campaignId: campaign.id, ownerId: campaign.ownerId, mailboxId: campaign.mailboxId },
       `campaign:${lead.id}:step:${step.position}`,
       request.data,
     );
