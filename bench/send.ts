@@ -173,7 +173,7 @@ async function child(children: ChildProcess[], args: string[], env: Record<strin
 }
 
 async function serveEmulator() {
-  const { startGmailEmulator } = await import('../api/src/gmail/emulator/server');
+  const { startGmailEmulator } = await import('../api/emulator/server');
   const emu = await startGmailEmulator();
   console.log(emu.url);
   process.once('SIGTERM', () => void emu.close().then(() => process.exit(0)));

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
+import { requestId } from './middleware/request-id';
 import { bodyLimit } from './middleware/body-limit';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound, errorResponse } from './middleware/errors';

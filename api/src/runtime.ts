@@ -3,7 +3,8 @@ import { openDb } from '../../db/client';
 import type { Config } from './env';
 import type { Deps } from './context';
 import { createApp } from './app';
-import { openQueue, startWorkers } from './jobs';
+import { openQueue } from './jobs';
+import { startWorkers } from './workers';
 import { startSandboxMailServer } from './modules/sandbox/mail-server';
 import { closeAi } from './ai/ai-runtime';
 import { closeEventRecorder } from './modules/tracking/recorder';
@@ -24,7 +25,7 @@ export async function startRuntime(config: Config, logger: Logger = pino({ level
   const dbHandle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const queue = openQueue(config, dbHandle.db, (err) => logger.error({ err }, 'queue error'));
   const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger, pingDb: dbHandle.ping };
-  const stopWorkers = config.role === 'api' ? async () => {} : startWorkers(deps);
+  const stopWorkers = startWorkers(deps, config.role);
   const app = createApp(deps);
   return {
     deps,

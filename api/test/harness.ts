@@ -13,7 +13,7 @@ import type { Deps } from '../src/context';
 import { createInlineQueue } from '../src/jobs/inline';
 import { createBullQueue } from '../src/jobs/bullmq';
 import type { QueuePort } from '../src/jobs/queue';
-import { startWorkers } from '../src/jobs';
+import { startWorkers } from '../src/workers';
 import { withDatabase } from './pg-global-setup';
 
 /** Which database this test project runs on: set per vitest project (pglite | postgres). */
@@ -72,7 +72,7 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
       ? createBullQueue(process.env.REDIS_URL!, { prefix: `lumina-test-${crypto.randomUUID()}` })
       : createInlineQueue(dbHandle.db, { pollMs: 10 });
   const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger: pino({ level: 'silent' }), pingDb: dbHandle.ping };
-  const stopWorkers = options.workers ? startWorkers(deps) : async () => {};
+  const stopWorkers = options.workers ? startWorkers(deps, 'all') : async () => {};
   const app = createApp(deps);
   return {
     deps,

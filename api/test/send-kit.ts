@@ -12,9 +12,9 @@ import { createInlineQueue } from '../src/jobs/inline';
 import { createBullQueue } from '../src/jobs/bullmq';
 import type { QueuePort } from '../src/jobs/queue';
 import { mailboxes, emails, queueJobs } from '../../db/schema';
-import type { GmailEmulator } from '../src/gmail/emulator/server';
+import type { GmailEmulator } from '../emulator/server';
 import { sealTokens } from '../src/gmail/oauth';
-import { registerSendWorker, SEND_QUEUE, type SendSettings } from '../src/jobs/send.worker';
+import { registerSendWorker, SEND_QUEUE, type SendSettings } from '../src/modules/emails/send.worker';
 
 /**
  * Test kit for the send pipeline: a real app and database, a queue on either driver whose

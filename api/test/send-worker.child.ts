@@ -7,7 +7,7 @@ import { loadConfig } from '../src/env';
 import type { Deps } from '../src/context';
 import { createInlineQueue } from '../src/jobs/inline';
 import { createBullQueue } from '../src/jobs/bullmq';
-import { registerSendWorker } from '../src/jobs/send.worker';
+import { registerSendWorker } from '../src/modules/emails/send.worker';
 
 const config = loadConfig(process.env);
 const dbHandle = await openDb({ databaseUrl: config.databaseUrl, dataDir: process.env.PGLITE_DIR });

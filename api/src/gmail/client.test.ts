@@ -3,9 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
 import { emails, mailboxes, sendJobs } from '../../../db/schema';
-import { seedSentEmail } from '../modules/tracking/fixtures';
-import { startGmailEmulator, type GmailEmulator } from './emulator/server';
-import { gmailForMailbox } from './client';
+import { seedSentEmail } from '../../test/tracking-fixtures';
+import { startGmailEmulator, type GmailEmulator } from '../../emulator/server';
+import { mailboxGmail } from '../modules/mailboxes/gmail';
 import { sealTokens, openTokens } from './oauth';
 import { isInvalidGrantError, isPermanentGmailError, isRateLimitError, isTimeoutError, isTransientGmailError, MailboxUnavailableError, retryAfterMs } from './errors';
 
@@ -39,7 +39,7 @@ const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expecte
 describe('gmailForMailbox against the emulator', () => {
   it('round-trips send, get, list by Message-ID, threads and history', async () => {
     const { row } = await connectMailbox('send@client.test');
-    const gmail = await gmailForMailbox(rt.deps, row.id);
+    const gmail = await mailboxGmail(rt.deps, row.id);
     const start = (await gmail.users.getProfile({ userId: 'me' })).data.historyId!;
     const sent = (await gmail.users.messages.send({ userId: 'me', requestBody: { raw: await raw('p@prospect.test', '<rt-1@lumina.test>') } })).data;
     const found = (await gmail.users.messages.list({ userId: 'me', q: 'rfc822msgid:<rt-1@lumina.test>' })).data.messages;
@@ -54,7 +54,7 @@ describe('gmailForMailbox against the emulator', () => {
 
   it('429 with Retry-After: a transient rate limit whose wait retryAfterMs reads', async () => {
     const { row } = await connectMailbox('busy@client.test');
-    const gmail = await gmailForMailbox(rt.deps, row);
+    const gmail = await mailboxGmail(rt.deps, row);
     emu.control.fault('messages.send', { kind: 'rate_limit', retryAfterSeconds: 12 });
     const rawMessage = await raw('p@prospect.test', '<rl@lumina.test>');
     const err = await failure(gmail.users.messages.send({ userId: 'me', requestBody: { raw: rawMessage } }));
@@ -73,7 +73,7 @@ describe('gmailForMailbox against the emulator', () => {
 
   it('500 is transient; 404 is permanent', async () => {
     const { row } = await connectMailbox('flaky@client.test');
-    const gmail = await gmailForMailbox(rt.deps, row);
+    const gmail = await mailboxGmail(rt.deps, row);
     emu.control.fault('users.getProfile', { kind: 'server_error' });
     const err = await failure(gmail.users.getProfile({ userId: 'me' }));
     expect(isTransientGmailError(err)).toBe(true);
@@ -86,7 +86,7 @@ describe('gmailForMailbox against the emulator', () => {
 
   it('a hung call becomes a transient timeout error', async () => {
     const { row } = await connectMailbox('hang@client.test');
-    const gmail = await gmailForMailbox(rt.deps, row, { timeoutMs: 300 });
+    const gmail = await mailboxGmail(rt.deps, row, { timeoutMs: 300 });
     emu.control.fault('messages.send', { kind: 'hang' });
     const started = Date.now();
     const err = await failure(gmail.users.messages.send({ userId: 'me', requestBody: { raw: await raw('p@prospect.test', '<hang@lumina.test>') } }));
@@ -100,7 +100,7 @@ describe('gmailForMailbox against the emulator', () => {
     const tokens = gone.control.issueTokens('gone@client.test');
     await gone.close();
     const [row] = await rt.deps.db.insert(mailboxes).values({ workspaceId, provider: 'gmail', email: 'gone@client.test', ...sealTokens(rt.config, tokens) }).returning();
-    const gmail = await gmailForMailbox({ ...rt.deps, config: { ...rt.config, google: { ...rt.config.google, apiRoot: 'http://127.0.0.1:9' } } }, row!);
+    const gmail = await mailboxGmail({ ...rt.deps, config: { ...rt.config, google: { ...rt.config.google, apiRoot: 'http://127.0.0.1:9' } } }, row!);
     const err = await failure(gmail.users.getProfile({ userId: 'me' }));
     expect(isTransientGmailError(err)).toBe(true);
     expect(isPermanentGmailError(err)).toBe(false);
@@ -108,7 +108,7 @@ describe('gmailForMailbox against the emulator', () => {
 
   it('invalid_grant marks the mailbox needs_reauth and surfaces as MailboxUnavailableError', async () => {
     const { row } = await connectMailbox('revoked@client.test');
-    const gmail = await gmailForMailbox(rt.deps, row.id);
+    const gmail = await mailboxGmail(rt.deps, row.id);
     emu.control.revokeGrant('revoked@client.test');
     const err = await failure(gmail.users.getProfile({ userId: 'me' }));
     expect(err).toBeInstanceOf(MailboxUnavailableError);
@@ -118,7 +118,7 @@ describe('gmailForMailbox against the emulator', () => {
     expect(after!.status).toBe('needs_reauth');
     // The next client refuses before reaching Google.
     const callsBefore = emu.control.calls('token');
-    await expect(gmailForMailbox(rt.deps, row.id)).rejects.toBeInstanceOf(MailboxUnavailableError);
+    await expect(mailboxGmail(rt.deps, row.id)).rejects.toBeInstanceOf(MailboxUnavailableError);
     expect(emu.control.calls('token')).toBe(callsBefore);
   });
 
@@ -127,7 +127,7 @@ describe('gmailForMailbox against the emulator', () => {
     const pending = await seedSentEmail(rt.deps.db, workspaceId, { mailboxId: row.id, status: 'PENDING_SEND', sentAt: null, scheduledAt: new Date(Date.now() + 3600_000) });
     const done = await seedSentEmail(rt.deps.db, workspaceId, { mailboxId: row.id });
     await rt.deps.db.insert(sendJobs).values({ workspaceId, emailId: pending.id, idempotencyKey: pending.idempotencyKey, dueAt: pending.scheduledAt! });
-    const gmail = await gmailForMailbox(rt.deps, row.id);
+    const gmail = await mailboxGmail(rt.deps, row.id);
     emu.control.revokeGrant('synced@client.test');
     await expect(gmail.users.history.list({ userId: 'me', startHistoryId: '1' })).rejects.toBeInstanceOf(MailboxUnavailableError);
 
@@ -140,7 +140,7 @@ describe('gmailForMailbox against the emulator', () => {
 
   it('a scripted invalid_grant on the token endpoint does the same', async () => {
     const { row } = await connectMailbox('scripted@client.test', { expired: true });
-    const gmail = await gmailForMailbox(rt.deps, row.id);
+    const gmail = await mailboxGmail(rt.deps, row.id);
     emu.control.fault('token', { kind: 'invalid_grant' });
     await expect(gmail.users.getProfile({ userId: 'me' })).rejects.toBeInstanceOf(MailboxUnavailableError);
     const [after] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.id, row.id));
@@ -150,7 +150,7 @@ describe('gmailForMailbox against the emulator', () => {
   it('refreshes an expired token, stores the new one sealed, and never stores plaintext', async () => {
     const { row, tokens } = await connectMailbox('refresh@client.test', { expired: true });
     const refreshesBefore = emu.control.calls('token');
-    const gmail = await gmailForMailbox(rt.deps, row.id);
+    const gmail = await mailboxGmail(rt.deps, row.id);
     expect((await gmail.users.getProfile({ userId: 'me' })).data.emailAddress).toBe('refresh@client.test');
     expect(emu.control.calls('token')).toBe(refreshesBefore + 1);
 
@@ -169,7 +169,7 @@ describe('gmailForMailbox against the emulator', () => {
     for (const secret of [tokens.access_token, tokens.refresh_token, opened.access_token!]) expect(dump).not.toContain(secret);
 
     // A second client starts from the stored token: no refresh needed.
-    const again = await gmailForMailbox(rt.deps, row.id);
+    const again = await mailboxGmail(rt.deps, row.id);
     await again.users.getProfile({ userId: 'me' });
     expect(emu.control.calls('token')).toBe(refreshesBefore + 1);
   });
@@ -182,9 +182,9 @@ describe('gmailForMailbox against the emulator', () => {
       .values({ workspaceId, provider: 'gmail', email: 'rotate@client.test', scopes: tokens.scope.split(' '), ...sealTokens({ encryptionKey: oldKey }, tokens) })
       .returning();
     // Without the old key the row cannot be opened at all.
-    await expect(gmailForMailbox(rt.deps, row!.id)).rejects.toThrow(/cannot decrypt/);
+    await expect(mailboxGmail(rt.deps, row!.id)).rejects.toThrow(/cannot decrypt/);
     const rotating = { ...rt.deps, config: { ...rt.config, previousEncryptionKeys: [oldKey] } };
-    const gmail = await gmailForMailbox(rotating, row!.id);
+    const gmail = await mailboxGmail(rotating, row!.id);
     expect((await gmail.users.getProfile({ userId: 'me' })).data.emailAddress).toBe('rotate@client.test');
     const resealed = await waitFor(async () => {
       const [r] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.id, row!.id));
@@ -197,7 +197,7 @@ describe('gmailForMailbox against the emulator', () => {
   it('refreshes after a 401 even when the stored expiry looks fine', async () => {
     const { row } = await connectMailbox('early401@client.test');
     emu.control.expireAccessTokens('early401@client.test');
-    const gmail = await gmailForMailbox(rt.deps, row.id);
+    const gmail = await mailboxGmail(rt.deps, row.id);
     expect((await gmail.users.getProfile({ userId: 'me' })).status).toBe(200);
   });
 });

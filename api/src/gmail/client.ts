@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { google, type gmail_v1 } from 'googleapis';
 import type { Deps } from '../context';
-import { emails, mailboxes } from '../../../db/schema';
-import { failOpenSends } from '../modules/emails/fail-sends';
+import { mailboxes } from '../../../db/schema';
 import { createOAuthClient, googleEndpoints, openTokens, sealedUnderOlderKey, sealTokens } from './oauth';
 import { isInvalidGrantError, MailboxUnavailableError } from './errors';
 
@@ -13,18 +12,28 @@ export interface GmailClientOptions {
   timeoutMs?: number;
   /** googleapis' own retries (GET only). Off by default: the send worker owns retries and backoff. */
   retry?: boolean;
+  /**
+   * Called (and awaited) when Google refuses the mailbox's grant (invalid_grant), on any call
+   * of this client or a token refresh, before the call rejects with MailboxUnavailableError.
+   * The domain decides what that means (the mailboxes module marks it needs_reauth and fails
+   * its pending sends); the adapter only reports it.
+   */
+  onInvalidGrant: InvalidGrantHandler;
 }
+
+/** `reason` is Google's own text for the refusal. */
+export type InvalidGrantHandler = (mailboxId: string, reason: string) => Promise<void>;
 
 export type GmailDeps = Pick<Deps, 'config' | 'db' | 'logger'>;
 
 /**
  * A googleapis Gmail client for one mailbox: tokens decrypted from the row, the OAuth2
  * client pointed at our endpoints (Google, or the emulator via GOOGLE_API_ROOT), refreshed
- * tokens sealed and saved back. A refused grant marks the mailbox `needs_reauth` and the
- * call rejects with MailboxUnavailableError; a mailbox already in that state is refused
- * before any network call.
+ * tokens sealed and saved back. A refused grant goes to `options.onInvalidGrant` and the
+ * call rejects with MailboxUnavailableError; a mailbox not `active` is refused before any
+ * network call.
  */
-export async function gmailForMailbox(deps: GmailDeps, mailbox: string | MailboxRow, options: GmailClientOptions = {}): Promise<gmail_v1.Gmail> {
+export async function gmailForMailbox(deps: GmailDeps, mailbox: string | MailboxRow, options: GmailClientOptions): Promise<gmail_v1.Gmail> {
   const row = typeof mailbox === 'string' ? await loadMailbox(deps, mailbox) : mailbox;
   if (row.status !== 'active') throw new MailboxUnavailableError(row.id, row.status);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -42,29 +51,13 @@ export async function gmailForMailbox(deps: GmailDeps, mailbox: string | Mailbox
   auth.transporter.interceptors.response.add({
     rejected: async (err) => {
       if (!isInvalidGrantError(err)) throw err;
-      await markNeedsReauth(deps, row.id);
+      await options.onInvalidGrant(row.id, err instanceof Error ? err.message : String(err));
       throw new MailboxUnavailableError(row.id, 'needs_reauth', { cause: err });
     },
   });
 
   return google.gmail({ version: 'v1', auth, rootUrl: googleEndpoints(deps.config).apiRoot, timeout: timeoutMs, retry: options.retry ?? false });
 }
-
-/**
- * Marks the mailbox as needing a new sign-in (`GET /api/mailboxes` shows it) and fails its
- * pending sends with that reason, whichever call met the refused grant (a send, the inbox
- * sync, a token refresh): they could only fail later, one by one, as each came due.
- */
-export async function markNeedsReauth(deps: Pick<Deps, 'db' | 'logger'>, mailboxId: string) {
-  const failed = await deps.db.transaction(async (tx) => {
-    const [mailbox] = await tx.update(mailboxes).set({ status: 'needs_reauth' }).where(eq(mailboxes.id, mailboxId)).returning({ email: mailboxes.email });
-    return failOpenSends(tx, eq(emails.mailboxId, mailboxId), reauthReason(mailbox?.email ?? mailboxId));
-  });
-  deps.logger.warn({ mailboxId, failedSends: failed }, 'mailbox needs reauth: Google refused its grant');
-}
-
-/** The failure reason of every send a refused grant stopped. */
-export const reauthReason = (mailboxEmail: string) => `Gmail access was revoked (invalid_grant): reconnect ${mailboxEmail}`;
 
 async function loadMailbox(deps: GmailDeps, id: string): Promise<MailboxRow> {
   const [row] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, id));

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../../context';
 import { queueJobs } from '../../../../db/schema';
 import type { QueuesResponse } from '../../../../shared/contracts/admin';
-import { SEND_QUEUE } from '../../jobs/send.worker';
-import { SEQUENCE_QUEUE } from '../../jobs/sequence.worker';
+import { SEND_QUEUE } from '../emails/send.worker';
+import { SEQUENCE_QUEUE } from '../campaigns/sequence.worker';
 import { LEAD_RESUME_QUEUE } from '../replies/effects';
 import { WEBHOOK_QUEUE } from '../webhooks/publish';
 

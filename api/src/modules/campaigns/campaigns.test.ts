@@ -6,7 +6,7 @@ import { templateSchema } from '../../../../shared/contracts/templates';
 import { eq } from 'drizzle-orm';
 import { addLeadsResponse, campaignListResponse, campaignSchema, campaignStatsSchema, leadListResponse, leadSchema } from '../../../../shared/contracts/campaigns';
 import { campaignLeads, mailboxes, memberships, suppressions } from '../../../../db/schema';
-import { advanceDueLeads } from '../../jobs/sequence.worker';
+import { advanceDueLeads } from './sequence.worker';
 import { resumePausedLead } from '../replies/effects';
 
 let rt: TestRuntime;

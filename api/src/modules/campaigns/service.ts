@@ -1,10 +1,11 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, suppressions, templates } from '../../../../db/schema';
+import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, templates } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
 import { countRows, listPage } from '../../lib/pagination';
 import type { SessionInfo } from '../../context';
 import { sanitizeEmailHtml } from '../templates/sanitize';
+import { suppressedSql } from '../suppressions/service';
 import {
   orderSteps, type AddLeadsResponse, type Campaign, type CreateCampaignRequest, type Lead, type StepInput, type UpdateCampaignRequest,
 } from '../../../../shared/contracts/campaigns';
@@ -105,9 +106,8 @@ export async function addLeads(db: Db, workspaceId: string, campaignId: string, 
   const campaign = await getCampaignRow(db, workspaceId, campaignId);
   const ids = [...new Set(prospectIds)];
   const found = await db
-    .select({ id: prospects.id, email: prospects.email, suppressed: sql<boolean>`${suppressions.id} is not null` })
+    .select({ id: prospects.id, email: prospects.email, suppressed: sql<boolean>`${suppressedSql(sql`${workspaceId}`, prospects.email)}` })
     .from(prospects)
-    .leftJoin(suppressions, and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, prospects.email)))
     .where(and(eq(prospects.workspaceId, workspaceId), inArray(prospects.id, ids)));
   const known = new Set(found.map((p) => p.id));
   const eligible = found.filter((p) => !p.suppressed);

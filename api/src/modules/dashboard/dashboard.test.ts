@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { campaigns, emailEvents, sequenceSteps, templates } from '../../../../db/schema';
-import { seedSentEmail } from '../tracking/fixtures';
+import { seedSentEmail } from '../../../test/tracking-fixtures';
 import { closeEventRecorder, recorderFor } from '../tracking/recorder';
 import { openPixelUrl } from '../tracking/tokens';
 import { errorEnvelopeSchema } from '../../../../shared/errors';

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { drafts, emails, prospects, sendJobs } from '../../../../db/schema';
 import type { Email, SendEmailResponse } from '../../../../shared/contracts/emails';
-import { SEND_QUEUE } from '../../jobs/send.worker';
-import { giveMailbox } from './test-mailbox';
+import { SEND_QUEUE } from './send.worker';
+import { giveMailbox } from '../../../test/test-mailbox';
 
 // The accept side only: no worker runs here, so every accepted email stays PENDING_SEND.
 let rt: TestRuntime;

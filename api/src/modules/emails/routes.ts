@@ -5,7 +5,7 @@ import { validate } from '../../middleware/validate';
 import { ApiError } from '../../lib/api-error';
 import { paginated } from '../../lib/pagination';
 import { idempotencyKeySchema, listEmailsQuery, sendEmailRequest } from '../../../../shared/contracts/emails';
-import { acceptSend, cancelEmail, getEmail, listEmails } from './service';
+import { acceptSend, cancelEmail, getEmail, listEmails, userActor } from './service';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -17,7 +17,7 @@ export const emailRoutes = new Hono<AppEnv>()
         { path: 'Idempotency-Key', message: key.error.issues[0]?.message ?? 'required' },
       ]);
     }
-    const answer = await acceptSend(c.get('deps'), c.get('session'), key.data, c.req.valid('json'));
+    const answer = await acceptSend(c.get('deps'), userActor(c.get('session')), key.data, c.req.valid('json'));
     return c.json(answer, 202);
   })
   .get('/emails', validate('query', listEmailsQuery), async (c) => {

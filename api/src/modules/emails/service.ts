@@ -11,10 +11,31 @@ import { clipWarnings } from '../../../../shared/gmail-clip';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
 import { normalizeAddress, suppressedSql } from '../suppressions/service';
-import { enqueueSend } from '../../jobs/send.worker';
+import { enqueueSend } from './send.worker';
 
 type EmailRow = typeof emails.$inferSelect;
-type Sender = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
+
+/**
+ * Who asks for a send, as they really are. A person (the send route) may send from their own
+ * mailbox, or from any mailbox of the workspace when admin. A campaign (the sequence
+ * scheduler) sends on its owner's behalf from the campaign's mailbox, or, when the campaign
+ * names none, from the owner's own; the email row is the owner's either way.
+ */
+export type SendActor =
+  | { kind: 'user'; workspaceId: string; userId: string; role: SessionInfo['role'] }
+  | { kind: 'campaign'; workspaceId: string; campaignId: string; ownerId: string; mailboxId: string | null };
+
+/** The send route's actor: the signed-in person. */
+export const userActor = (session: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>): SendActor => ({ kind: 'user', workspaceId: session.workspaceId, userId: session.userId, role: session.role });
+
+/** The user the email belongs to (and whose mailbox is the default). */
+const senderOf = (actor: SendActor) => (actor.kind === 'user' ? actor.userId : actor.ownerId);
+
+/** May this actor send from that mailbox? (The default mailbox is always the sender's own.) */
+function mayUseMailbox(actor: SendActor, mailbox: { id: string; userId: string | null }): boolean {
+  if (actor.kind === 'campaign') return actor.mailboxId ? mailbox.id === actor.mailboxId : mailbox.userId === actor.ownerId;
+  return actor.role === 'admin' || mailbox.userId === actor.userId;
+}
 
 /**
  * Accepts a send (DESIGN.md invariant 4): one read answers every check, then the email row
@@ -22,7 +43,7 @@ type Sender = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
  * the job is enqueued with id = email id. The same key with the same body answers the first
  * answer; with another body, 409.
  */
-export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: string, body: SendEmailRequest): Promise<SendEmailResponse> {
+export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: string, body: SendEmailRequest): Promise<SendEmailResponse> {
   const { db } = deps;
   const requestHash = sha256(canonicalJson(body));
   const found = await acceptReads(db, sender, idempotencyKey, body);
@@ -42,7 +63,7 @@ export async function acceptSend(deps: Deps, sender: Sender, idempotencyKey: str
   const email: typeof emails.$inferInsert = {
     id,
     workspaceId: sender.workspaceId,
-    userId: sender.userId,
+    userId: senderOf(sender),
     mailboxId: mailbox.id,
     prospectId: prospect?.id ?? null,
     campaignId: body.campaignId ?? null,
@@ -203,13 +224,13 @@ interface AcceptReads {
  * campaign exists. Each variant is its own statement text, so each keeps an index-friendly
  * plan (postgres.js prepares every text once per connection).
  */
-async function acceptReads(db: Db, sender: Sender, key: string, body: SendEmailRequest): Promise<AcceptReads> {
+async function acceptReads(db: Db, sender: SendActor, key: string, body: SendEmailRequest): Promise<AcceptReads> {
   const by = { mailboxId: Boolean(body.mailboxId), prospectId: Boolean(body.prospectId), thread: Boolean(body.threadId), campaign: Boolean(body.campaignId) };
   const [row] = await acceptReadsQuery(by)(db).execute({
     ws: sender.workspaceId,
     key,
     to: normalizeAddress(body.to),
-    mailbox: body.mailboxId ?? sender.userId,
+    mailbox: body.mailboxId ?? senderOf(sender),
     prospect: body.prospectId ?? normalizeAddress(body.to),
     ...(body.threadId ? { threadId: body.threadId } : {}),
     ...(body.campaignId ? { campaignId: body.campaignId } : {}),
@@ -285,8 +306,8 @@ const acceptWriteWithTombstone = acceptWriteQuery(true);
 type Json = Record<string, unknown> | null;
 
 /** The sender's own active mailbox, or a named one: their own, or any in the workspace for an admin. */
-function checkMailbox(sender: Sender, mailboxId: string | undefined, mailbox: AcceptReads['mailbox']) {
-  if (!mailbox || (mailboxId && sender.role !== 'admin' && mailbox.userId !== sender.userId)) {
+function checkMailbox(sender: SendActor, mailboxId: string | undefined, mailbox: AcceptReads['mailbox']) {
+  if (!mailbox || (mailboxId && !mayUseMailbox(sender, mailbox))) {
     if (mailboxId) throw notFound('Mailbox');
     throw new ApiError('UNPROCESSABLE', 'No mailbox is connected for you: connect Gmail (or use the sandbox) first');
   }

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestRuntime, type TestRuntime } from '../../../test/harness';
 import { mailboxes, users, workspaces } from '../../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
-import { gmailForMailbox } from '../../gmail/client';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { mailboxGmail } from '../mailboxes/gmail';
 import { openTokens } from '../../gmail/oauth';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { signState } from './state';
@@ -79,7 +79,7 @@ describe('Google sign-in against the emulator', () => {
     expect(dump).not.toContain(tokens.refresh_token!);
 
     // The stored mailbox sends through the client.
-    const gmail = await gmailForMailbox(rt.deps, box!);
+    const gmail = await mailboxGmail(rt.deps, box!);
     expect((await gmail.users.getProfile({ userId: 'me' })).data.emailAddress).toBe('neo@matrix.test');
   });
 

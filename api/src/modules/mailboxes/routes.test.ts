@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { emails } from '../../../../db/schema';
 import type { Mailbox } from '../../../../shared/contracts/mailboxes';
-import { giveMailbox } from '../emails/test-mailbox';
+import { giveMailbox } from '../../../test/test-mailbox';
 
 let rt: TestRuntime;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harne
 import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fake-openai';
 import { mailboxes, suppressions } from '../../../../db/schema';
 import { closeAi } from '../../ai/ai-runtime';
-import { seedSentEmail } from '../tracking/fixtures';
+import { seedSentEmail } from '../../../test/tracking-fixtures';
 import { closeEventRecorder } from '../tracking/recorder';
 import { ingestInbound } from './ingest';
 

@@ -1,7 +1,8 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../context';
-import { campaignLeads, emailEvents, suppressions, workspaces } from '../../../../db/schema';
+import { campaignLeads, emailEvents, workspaces } from '../../../../db/schema';
+import { insertSuppression } from '../suppressions/service';
 import { publishEvents } from '../webhooks/publish';
 import { pauseDaysOf } from './settings';
 
@@ -73,7 +74,7 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
     };
     const suppress = async (address: string, reason: 'unsubscribe' | 'hard_bounce' | 'complaint') => {
       out.suppressed = address;
-      await tx.insert(suppressions).values({ workspaceId: email.workspaceId, email: address, reason, sourceEmailId: email.id }).onConflictDoNothing();
+      await insertSuppression(tx, email.workspaceId, { email: address, reason, sourceEmailId: email.id });
     };
 
     switch (input.kind) {

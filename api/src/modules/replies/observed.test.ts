@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../../db/schema';
-import { seedSentEmail } from '../tracking/fixtures';
+import { seedSentEmail } from '../../../test/tracking-fixtures';
 import { closeEventRecorder } from '../tracking/recorder';
 import { ingestInbound } from './ingest';
 import { LEAD_RESUME_QUEUE, resumePausedLead } from './effects';

@@ -4,8 +4,8 @@ import { signIn } from '../../../test/harness';
 import { haveService } from '../../../test/services';
 import { openSendRuntime, until, type SendRuntime } from '../../../test/send-kit';
 import { campaignLeads, campaigns, prospects, workspaces } from '../../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
-import { seedSentEmail } from '../tracking/fixtures';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { seedSentEmail } from '../../../test/tracking-fixtures';
 import { applyEffect } from './effects';
 import { registerLeadResumeWorker } from './resume.worker';
 

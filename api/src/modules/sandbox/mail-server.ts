@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../../env';
-import { startGmailEmulator } from '../../gmail/emulator/server';
+// The one production import of the emulator (api/emulator/ is otherwise a dev/test server):
+// embedded mode's sandbox mailbox *is* the emulator, served in-process when no Google
+// credentials are configured, so `npm start` can send and receive with zero setup.
+import { startGmailEmulator } from '../../../emulator/server';
 
 /**
  * In embedded mode with no Google credentials (and no GOOGLE_API_ROOT of its own), the

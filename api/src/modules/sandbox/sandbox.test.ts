@@ -5,8 +5,8 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { mailboxes } from '../../../../db/schema';
 import { loadConfig } from '../../env';
-import { startGmailEmulator, type GmailEmulator } from '../../gmail/emulator/server';
-import { gmailForMailbox } from '../../gmail/client';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { mailboxGmail } from '../mailboxes/gmail';
 import { errorEnvelopeSchema, paginationSchema } from '../../../../shared/errors';
 import { sandboxInjectedResponse, sandboxMessageSchema } from '../../../../shared/contracts/sandbox';
 import { startSandboxMailServer } from './mail-server';
@@ -28,7 +28,7 @@ const listSchema = paginationSchema(sandboxMessageSchema);
 /** Sends as the send worker would: our Gmail client on the member's mailbox. */
 async function sendFrom(workspaceId: string, to: string, subject: string) {
   const [box] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.workspaceId, workspaceId));
-  const gmail = await gmailForMailbox(rt.deps, box!);
+  const gmail = await mailboxGmail(rt.deps, box!);
   const raw = await new MailComposer({ from: box!.email, to, subject, text: `About ${subject}`, html: `<p>About ${subject}</p>` }).compile().build();
   return (await gmail.users.messages.send({ userId: 'me', requestBody: { raw: raw.toString('base64url') } })).data;
 }
@@ -77,7 +77,7 @@ describe('sandbox mailbox', () => {
 
     // The mailbox sees them through the Gmail API, as reply sync would.
     const [box] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.workspaceId, ana.workspace.id));
-    const gmail = await gmailForMailbox(rt.deps, box!);
+    const gmail = await mailboxGmail(rt.deps, box!);
     const thread = (await gmail.users.threads.get({ userId: 'me', id: sent.threadId!, format: 'metadata', metadataHeaders: ['From', 'Auto-Submitted'] })).data;
     expect(thread.messages!.map((m) => m.id)).toEqual([sent.id, expect.any(String), auto.id, bounce.id]);
     const from = (i: number) => thread.messages![i]!.payload!.headers!.find((h) => h.name === 'From')!.value;

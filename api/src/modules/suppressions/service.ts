@@ -17,14 +17,32 @@ import { normalizeAddress } from '../../../../shared/address';
 export const suppressedSql = (workspaceId: SQLWrapper, normalizedAddress: SQLWrapper) =>
   sql`exists (select 1 from ${suppressions} s where s.workspace_id = ${workspaceId} and s.email = ${normalizedAddress})`;
 
+/** Why the address is suppressed in the workspace (its first entry's reason), or undefined. */
+export async function suppressionReason(db: Pick<Db, 'select'>, workspaceId: string, address: string): Promise<Row['reason'] | undefined> {
+  const [row] = await db
+    .select({ reason: suppressions.reason })
+    .from(suppressions)
+    .where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, normalizeAddress(address))));
+  return row?.reason;
+}
+
+/**
+ * Puts an address on the list, inside the caller's transaction or on the database; an address
+ * already there keeps its first entry. Returns the new row, or undefined when it was there.
+ */
+export async function insertSuppression(db: Pick<Db, 'insert'>, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string | null }) {
+  const [created] = await db
+    .insert(suppressions)
+    .values({ workspaceId, email: normalizeAddress(input.email), reason: input.reason, sourceEmailId: input.sourceEmailId ?? null })
+    .onConflictDoNothing({ target: [suppressions.workspaceId, suppressions.email] })
+    .returning();
+  return created;
+}
+
 /** Adds an address; an address already on the list keeps its first entry (created=false). */
 export async function addSuppression(db: Db, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string }) {
   const email = normalizeAddress(input.email);
-  const [created] = await db
-    .insert(suppressions)
-    .values({ workspaceId, email, reason: input.reason, sourceEmailId: input.sourceEmailId ?? null })
-    .onConflictDoNothing({ target: [suppressions.workspaceId, suppressions.email] })
-    .returning();
+  const created = await insertSuppression(db, workspaceId, input);
   if (created) return { created: true, suppression: toSuppression(created) };
   const [existing] = await db.select().from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, email)));
   return { created: false, suppression: toSuppression(existing!) };

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import type { AppEnv, Deps } from '../../context';
 import { verifyToken } from './tokens';
 import { recorderFor, type RawHit } from './recorder';
+import { requestIdFor } from '../../middleware/request-id';
 
 /** The 43-byte transparent 1×1 GIF. */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
@@ -15,8 +15,6 @@ export const PIXEL_HEADERS = {
   expires: '0',
 } as const;
 
-// As hono/request-id accepts an incoming id.
-const REQUEST_ID = /^[\w\-=]{1,255}$/;
 const PREFIX = '/t/o/';
 
 /** What one pixel request says about itself, whichever server carried it. */
@@ -67,9 +65,8 @@ export function withOpenPixel(deps: Deps, next: RequestListener): RequestListene
       return Array.isArray(v) ? v.join(', ') : v;
     };
     recordOpen(deps, { path: query < 0 ? url : url.slice(0, query), method: req.method, header, remoteAddress: req.socket.remoteAddress ?? null });
-    // The request id every answer carries (as hono/request-id does for the rest).
-    const incoming = header('x-request-id');
-    answerHeaders['x-request-id'] = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    // The request id every answer carries, by the same rule as the app's middleware.
+    answerHeaders['x-request-id'] = requestIdFor(header('x-request-id'));
     res.writeHead(200, answerHeaders);
     res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
   };

@@ -6,7 +6,7 @@ import { campaignLeads, campaigns, emailEvents, prospects, suppressions } from '
 import { clickUrl, openPixelUrl, signToken, unsubscribeUrl } from './tokens';
 import { closeEventRecorder, createEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from './recorder';
 import { haveService } from '../../../test/services';
-import { seedSentEmail } from './fixtures';
+import { seedSentEmail } from '../../../test/tracking-fixtures';
 import { serveOnFreePort } from '../../http-server';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { webhookDeliveries } from '../../../../db/schema';
-import { seedSentEmail, until } from '../tracking/fixtures';
+import { seedSentEmail, until } from '../../../test/tracking-fixtures';
 import { closeEventRecorder, recorderFor } from '../tracking/recorder';
 import { clickUrl, openPixelUrl, unsubscribeUrl } from '../tracking/tokens';
 import { createdWebhookSchema } from '../../../../shared/contracts/webhooks';

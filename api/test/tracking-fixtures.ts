@@ -1,5 +1,5 @@
-import type { Db } from '../../../../db/client';
-import { emails } from '../../../../db/schema';
+import type { Db } from '../../db/client';
+import { emails } from '../../db/schema';
 
 /**
  * Test fixture: an `emails` row as the send pipeline writes it once Gmail accepted it.

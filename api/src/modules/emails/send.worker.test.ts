@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import PostalMime from 'postal-mime';
-import { signIn } from '../../test/harness';
-import { haveService } from '../../test/services';
-import { emailEvents, emails, mailboxes, sendJobs } from '../../../db/schema';
-import { sealTokens } from '../gmail/oauth';
-import { startGmailEmulator, type GmailEmulator } from '../gmail/emulator/server';
-import { verifyToken } from '../modules/tracking/tokens';
-import type { Email, SendEmailResponse } from '../../../shared/contracts/emails';
-import type { Mailbox } from '../../../shared/contracts/mailboxes';
+import { signIn } from '../../../test/harness';
+import { haveService } from '../../../test/services';
+import { emailEvents, emails, mailboxes, sendJobs } from '../../../../db/schema';
+import { sealTokens } from '../../gmail/oauth';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { verifyToken } from '../tracking/tokens';
+import type { Email, SendEmailResponse } from '../../../../shared/contracts/emails';
+import type { Mailbox } from '../../../../shared/contracts/mailboxes';
 import { SEND_QUEUE } from './send.worker';
 import { sweepSends } from './sweeper';
-import { connectMailbox, openSendRuntime, settle, until, type SendRuntime } from '../../test/send-kit';
+import { connectMailbox, openSendRuntime, settle, until, type SendRuntime } from '../../../test/send-kit';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createdWebhookSchema } from '../../../shared/contracts/webhooks';
-import { registerWebhookWorker, signDelivery } from '../modules/webhooks/deliver';
+import { createdWebhookSchema } from '../../../../shared/contracts/webhooks';
+import { registerWebhookWorker, signDelivery } from '../webhooks/deliver';
 
 const drivers = [
   { name: 'inline' as const, enabled: true },

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
-import { haveService } from '../../test/services';
-import { campaignLeads, emailEvents, emails, mailboxes, suppressions } from '../../../db/schema';
-import { campaignSchema, campaignStatsSchema } from '../../../shared/contracts/campaigns';
-import { prospectSchema, type Prospect } from '../../../shared/contracts/prospects';
+import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { haveService } from '../../../test/services';
+import { campaignLeads, emailEvents, emails, mailboxes, suppressions } from '../../../../db/schema';
+import { campaignSchema, campaignStatsSchema } from '../../../../shared/contracts/campaigns';
+import { prospectSchema, type Prospect } from '../../../../shared/contracts/prospects';
 import { advanceDueLeads, registerSequenceWorker } from './sequence.worker';
 
 let rt: TestRuntime;

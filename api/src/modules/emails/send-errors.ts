@@ -1,4 +1,4 @@
-import { isInvalidGrantError, isRateLimitError, isTransientGmailError, retryAfterMs } from '../gmail/errors';
+import { isInvalidGrantError, isRateLimitError, isTransientGmailError, retryAfterMs } from '../../gmail/errors';
 
 /**
  * What a failed Gmail call means for a send (the predicates in gmail/errors.ts name the failure):

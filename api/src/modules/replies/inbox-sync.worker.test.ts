@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
-import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../gmail/emulator/server';
-import { sealTokens } from '../gmail/oauth';
-import { seedSentEmail, until } from '../modules/tracking/fixtures';
-import { closeEventRecorder } from '../modules/tracking/recorder';
+import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../../db/schema';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { sealTokens } from '../../gmail/oauth';
+import { seedSentEmail, until } from '../../../test/tracking-fixtures';
+import { closeEventRecorder } from '../tracking/recorder';
 import { INBOX_SYNC_QUEUE, registerInboxSync, syncMailbox } from './inbox-sync.worker';
 
 let emu: GmailEmulator;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
-import { emails, sendJobs } from '../../../db/schema';
-import type { Deps } from '../context';
+import { emails, sendJobs } from '../../../../db/schema';
+import type { Deps } from '../../context';
 import { enqueueSend, SEND_QUEUE } from './send.worker';
 
 export interface SweepOptions {

@@ -1,18 +1,19 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
-import type { Db } from '../../../db/client';
-import { emailEvents, emails, mailboxes, sendJobs, users, webhooks } from '../../../db/schema';
-import type { Deps } from '../context';
-import { buildMime } from '../gmail/mime';
-import { gmailForMailbox, markNeedsReauth, reauthReason } from '../gmail/client';
-import { clickUrl, openPixelUrl, unsubscribeUrl } from '../modules/tracking/tokens';
-import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from '../modules/emails/schedule';
-import { preparedQuery, preparedSql, rowsOf } from '../../../db/prepared';
-import { publishEvents } from '../modules/webhooks/publish';
-import { failOpenSends } from '../modules/emails/fail-sends';
-import { suppressedSql } from '../modules/suppressions/service';
+import type { Db } from '../../../../db/client';
+import { emailEvents, emails, mailboxes, sendJobs, users, webhooks } from '../../../../db/schema';
+import type { Deps } from '../../context';
+import { buildMime } from '../../gmail/mime';
+import { findByMessageId, sendRaw, type ProviderIds } from '../../gmail/messages';
+import { mailboxGmail, markNeedsReauth, reauthReason } from '../mailboxes/gmail';
+import { clickUrl, openPixelUrl, unsubscribeUrl } from '../tracking/tokens';
+import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from './schedule';
+import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
+import { publishEvents } from '../webhooks/publish';
+import { failOpenSends } from './fail-sends';
+import { suppressedSql } from '../suppressions/service';
 import { classifyGmailError, type GmailFailure } from './send-errors';
-import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from './queue';
+import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from '../../jobs/queue';
 
 export const SEND_QUEUE = 'send';
 
@@ -69,11 +70,11 @@ export function enqueueSend(queue: QueuePort, emailId: string, dueAt: Date = new
 
 /**
  * Starts the send worker on the queue port (the queue's close stops it). Gmail clients come
- * from gmailForMailbox: Google, or the emulator under GOOGLE_API_ROOT.
+ * from mailboxGmail: Google, or the emulator under GOOGLE_API_ROOT.
  */
 export function registerSendWorker(deps: Deps, settings: Partial<SendSettings> = {}, gmailFor?: GmailFor) {
   const s = { ...defaultSendSettings, ...settings };
-  const clientFor: GmailFor = gmailFor ?? cachedClients((mailbox) => gmailForMailbox(deps, mailbox, { timeoutMs: s.requestTimeoutMs }));
+  const clientFor: GmailFor = gmailFor ?? cachedClients((mailbox) => mailboxGmail(deps, mailbox, { timeoutMs: s.requestTimeoutMs }));
   deps.queue.process<SendJobData>(SEND_QUEUE, (job) => runSend(deps, clientFor, s, job), { concurrency: s.concurrency });
 }
 
@@ -132,17 +133,13 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   });
   if (mime.warnings.length) deps.logger.warn({ emailId, warnings: mime.warnings, bytes: mime.bytes }, 'large email');
 
-  let sent: gmail_v1.Schema$Message;
+  let sent: ProviderIds;
   try {
-    const res = await gmail.users.messages.send(
-      { userId: 'me', requestBody: { raw: mime.raw, ...(claimed.threadId ? { threadId: claimed.threadId } : {}) } },
-      { timeout: s.requestTimeoutMs, retry: false },
-    );
-    sent = res.data;
+    sent = await sendRaw(gmail, { raw: mime.raw, threadId: claimed.threadId }, { timeoutMs: s.requestTimeoutMs });
   } catch (err) {
     return handleFailure(deps, s, claimed, mailbox, classifyGmailError(err), false);
   }
-  await markSent(deps, claimed.id, { id: sent.id ?? null, threadId: sent.threadId ?? null });
+  await markSent(deps, claimed.id, sent);
 }
 
 /**
@@ -216,13 +213,8 @@ async function reclaimAfterUnknownOutcome(db: Db, s: SendSettings, email: EmailR
 }
 
 /** Our Message-ID in the mailbox means an earlier try did send: never send it again. */
-async function findOwnMessage(gmail: gmail_v1.Gmail, s: SendSettings, email: EmailRow) {
-  const res = await gmail.users.messages.list(
-    { userId: 'me', q: `rfc822msgid:${email.messageId.replace(/^<|>$/g, '')}`, includeSpamTrash: true, maxResults: 1 },
-    { timeout: s.requestTimeoutMs, retry: false },
-  );
-  const hit = res.data.messages?.[0];
-  return hit ? { id: hit.id ?? null, threadId: hit.threadId ?? null } : undefined;
+function findOwnMessage(gmail: gmail_v1.Gmail, s: SendSettings, email: EmailRow) {
+  return findByMessageId(gmail, email.messageId, { timeoutMs: s.requestTimeoutMs });
 }
 
 /**

@@ -1,9 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
-import type { Deps } from '../context';
-import { mailboxes } from '../../../db/schema';
-import { gmailForMailbox } from '../gmail/client';
-import { ingestInbound, type IngestResult } from '../modules/replies/ingest';
+import type { Deps } from '../../context';
+import { mailboxes } from '../../../../db/schema';
+import { getMessage, getProfile, listHistory, listInbox } from '../../gmail/messages';
+import { mailboxGmail } from '../mailboxes/gmail';
+import { ingestInbound, type IngestResult } from './ingest';
 
 export const INBOX_SYNC_QUEUE = 'inbox-sync';
 const SYNC_EVERY_MS = 60_000;
@@ -48,11 +49,11 @@ export async function enqueueSyncs(deps: Pick<Deps, 'db' | 'queue' | 'config'>) 
 export async function syncMailbox(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, mailboxId: string): Promise<SyncReport | undefined> {
   const [mailbox] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId));
   if (!mailbox || mailbox.status !== 'active' || !canRead(mailbox, deps.config)) return undefined;
-  const gmail = await gmailForMailbox(deps, mailbox, { timeoutMs: 20_000 });
+  const gmail = await mailboxGmail(deps, mailbox, { timeoutMs: 20_000 });
 
   let mode: SyncReport['mode'] = 'history';
   let found: { ids: string[]; historyId: string } | undefined;
-  if (mailbox.historyId) found = await readHistory(gmail, mailbox.historyId);
+  if (mailbox.historyId) found = await listHistory(gmail, mailbox.historyId);
   if (!found) {
     mode = 'rescan';
     found = await rescanInbox(gmail);
@@ -75,51 +76,16 @@ function canRead(m: typeof mailboxes.$inferSelect, config: Deps['config']) {
   return m.scopes.some((s) => READ_SCOPES.includes(s));
 }
 
-/** Message ids added since `startHistoryId` (never our own sent copies), or undefined when Gmail forgot that id. */
-async function readHistory(gmail: gmail_v1.Gmail, startHistoryId: string) {
-  const ids = new Set<string>();
-  let pageToken: string | undefined;
-  let historyId = startHistoryId;
-  try {
-    do {
-      const res = await gmail.users.history.list({ userId: 'me', startHistoryId, historyTypes: ['messageAdded'], maxResults: 500, pageToken });
-      for (const h of res.data.history ?? []) {
-        for (const added of h.messagesAdded ?? []) {
-          const labels = added.message?.labelIds ?? [];
-          if (added.message?.id && !labels.includes('SENT') && !labels.includes('DRAFT')) ids.add(added.message.id);
-        }
-      }
-      historyId = res.data.historyId ?? historyId;
-      pageToken = res.data.nextPageToken ?? undefined;
-    } while (pageToken);
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw err;
-  }
-  return { ids: [...ids], historyId };
-}
-
 async function rescanInbox(gmail: gmail_v1.Gmail) {
   // The cursor is taken before listing, so anything arriving meanwhile is read next time.
-  const profile = await gmail.users.getProfile({ userId: 'me' });
-  const ids: string[] = [];
-  let pageToken: string | undefined;
-  do {
-    const res = await gmail.users.messages.list({ userId: 'me', q: 'in:inbox', maxResults: 100, pageToken });
-    ids.push(...(res.data.messages ?? []).map((m) => m.id!).filter(Boolean));
-    pageToken = res.data.nextPageToken ?? undefined;
-  } while (pageToken && ids.length < RESCAN_MAX_MESSAGES);
-  return { ids: ids.slice(0, RESCAN_MAX_MESSAGES).reverse(), historyId: String(profile.data.historyId) };
+  const { historyId } = await getProfile(gmail);
+  const ids = await listInbox(gmail, RESCAN_MAX_MESSAGES);
+  return { ids: ids.reverse(), historyId };
 }
 
 async function ingestGmailMessage(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, gmail: gmail_v1.Gmail, workspaceId: string, id: string, notBefore: number) {
-  let message: gmail_v1.Schema$Message;
-  try {
-    message = (await gmail.users.messages.get({ userId: 'me', id, format: 'raw' })).data;
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined; // deleted since it was listed
-    throw err;
-  }
+  const message = await getMessage(gmail, id);
+  if (!message) return undefined; // deleted since it was listed
   const labels = message.labelIds ?? [];
   if (!message.raw || labels.includes('SENT') || labels.includes('DRAFT')) return undefined;
   if (Number(message.internalDate ?? Date.now()) < notBefore) return undefined;
@@ -153,9 +119,4 @@ function headerBlock(raw: Buffer): Map<string, string> {
     if (!map.has(name)) map.set(name, line.slice(i + 1).trim());
   }
   return map;
-}
-
-function statusOf(err: unknown): number | undefined {
-  const e = err as { status?: number; code?: number | string; response?: { status?: number } };
-  return e?.response?.status ?? e?.status ?? (typeof e?.code === 'number' ? e.code : undefined);
 }

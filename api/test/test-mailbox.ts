@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { mailboxes } from '../../../../db/schema';
-import type { TestRuntime } from '../../../test/harness';
+import { mailboxes } from '../../db/schema';
+import type { TestRuntime } from './harness';
 
 /** Test helper: gives a signed-in user a sandbox mailbox row (what connecting Gmail creates). */
 export async function giveMailbox(rt: TestRuntime, who: { user: { id: string; email?: string }; workspace: { id: string } }, email: string, extra: Partial<typeof mailboxes.$inferInsert> = {}) {

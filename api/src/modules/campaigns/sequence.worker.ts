@@ -1,10 +1,11 @@
-import { and, asc, eq, exists, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Deps } from '../context';
-import { campaignLeads, campaigns, emailEvents, emails, prospects, sequenceSteps, suppressions, templates } from '../../../db/schema';
-import { ApiError } from '../lib/api-error';
-import { acceptSend } from '../modules/emails/service';
-import { sendEmailRequest } from '../../../shared/contracts/emails';
-import { recordAudit } from '../modules/admin/audit';
+import { and, asc, eq, exists, gte, inArray, lte, sql, type SQLWrapper } from 'drizzle-orm';
+import type { Deps } from '../../context';
+import { campaignLeads, campaigns, emailEvents, emails, prospects, sequenceSteps, templates } from '../../../../db/schema';
+import { ApiError } from '../../lib/api-error';
+import { acceptSend } from '../emails/service';
+import { suppressionReason } from '../suppressions/service';
+import { sendEmailRequest } from '../../../../shared/contracts/emails';
+import { recordAudit } from '../admin/audit';
 
 export const SEQUENCE_QUEUE = 'sequence';
 
@@ -80,16 +81,8 @@ export async function markRepliedLeads(deps: Pick<Deps, 'db'>, since = new Date(
           deps.db
             .select({ one: sql`1` })
             .from(emailEvents)
-            .innerJoin(emails, eq(emails.id, emailEvents.emailId))
-            .where(
-              and(
-                eq(emailEvents.workspaceId, campaignLeads.workspaceId),
-                eq(emails.campaignId, campaignLeads.campaignId),
-                eq(emails.prospectId, campaignLeads.prospectId),
-                eq(emailEvents.type, 'reply'),
-                gte(emailEvents.occurredAt, since),
-              ),
-            ),
+            .innerJoin(emails, eventEmail)
+            .where(and(ofLead(campaignLeads), eq(emailEvents.type, 'reply'), gte(emailEvents.occurredAt, since))),
         ),
       ),
     );
@@ -150,7 +143,7 @@ async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Dat
   try {
     await acceptSend(
       deps,
-      { workspaceId: lead.workspaceId, userId: campaign.ownerId, role: campaign.mailboxId ? 'admin' : 'member' },
+      { kind: 'campaign', workspaceId: lead.workspaceId, campaignId: campaign.id, ownerId: campaign.ownerId, mailboxId: campaign.mailboxId },
       `campaign:${lead.id}:step:${step.position}`,
       request.data,
     );
@@ -173,6 +166,17 @@ async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Dat
   return next ? 'sent' : 'completed';
 }
 
+/** Events joined to their email (on emailEvents … innerJoin(emails, eventEmail)). */
+const eventEmail = eq(emails.id, emailEvents.emailId);
+
+/**
+ * Scopes joined events to one lead: the emails of its campaign to its person, in its
+ * workspace. The lead is a row's values, or the campaign_leads columns in a correlated subquery.
+ */
+function ofLead(lead: { workspaceId: string | SQLWrapper; campaignId: string | SQLWrapper; prospectId: string | SQLWrapper }) {
+  return and(eq(emailEvents.workspaceId, lead.workspaceId), eq(emails.campaignId, lead.campaignId), eq(emails.prospectId, lead.prospectId));
+}
+
 /**
  * Why a lead must not get another email, read from the facts: a suppressed address, or a
  * reply, hard bounce or unsubscribe on any email of this campaign to this person (the lead
@@ -180,23 +184,13 @@ async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Dat
  */
 async function stopReason(deps: Deps, lead: Lead, email: string): Promise<'replied' | 'bounced' | 'unsubscribed' | 'stopped' | undefined> {
   const { db } = deps;
-  const [suppressed] = await db
-    .select({ reason: suppressions.reason })
-    .from(suppressions)
-    .where(and(eq(suppressions.workspaceId, lead.workspaceId), eq(suppressions.email, email.toLowerCase())));
-  if (suppressed) return suppressed.reason === 'hard_bounce' ? 'bounced' : suppressed.reason === 'unsubscribe' ? 'unsubscribed' : 'stopped';
+  const suppressed = await suppressionReason(db, lead.workspaceId, email);
+  if (suppressed) return suppressed === 'hard_bounce' ? 'bounced' : suppressed === 'unsubscribe' ? 'unsubscribed' : 'stopped';
   const facts = await db
     .selectDistinct({ type: emailEvents.type, reason: emailEvents.reason })
     .from(emailEvents)
-    .innerJoin(emails, eq(emails.id, emailEvents.emailId))
-    .where(
-      and(
-        eq(emailEvents.workspaceId, lead.workspaceId),
-        eq(emails.campaignId, lead.campaignId),
-        eq(emails.prospectId, lead.prospectId),
-        inArray(emailEvents.type, ['reply', 'bounce', 'unsubscribe', 'complaint']),
-      ),
-    );
+    .innerJoin(emails, eventEmail)
+    .where(and(ofLead(lead), inArray(emailEvents.type, ['reply', 'bounce', 'unsubscribe', 'complaint'])));
   if (facts.some((f) => f.type === 'reply')) return 'replied';
   if (facts.some((f) => f.type === 'bounce' && f.reason === 'hard')) return 'bounced';
   if (facts.some((f) => f.type === 'unsubscribe')) return 'unsubscribed';

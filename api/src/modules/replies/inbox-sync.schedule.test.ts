@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { signIn } from '../../test/harness';
-import { haveService } from '../../test/services';
-import { connectMailbox, openSendRuntime, settle, until, type SendRuntime } from '../../test/send-kit';
-import { emailEvents } from '../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../gmail/emulator/server';
-import type { SendEmailResponse } from '../../../shared/contracts/emails';
+import { signIn } from '../../../test/harness';
+import { haveService } from '../../../test/services';
+import { connectMailbox, openSendRuntime, settle, until, type SendRuntime } from '../../../test/send-kit';
+import { emailEvents } from '../../../../db/schema';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import type { SendEmailResponse } from '../../../../shared/contracts/emails';
 import { registerInboxSync } from './inbox-sync.worker';
 
 const drivers = [

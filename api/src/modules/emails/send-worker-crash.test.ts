@@ -8,19 +8,19 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openDb, type DbHandle } from '../../../db/client';
-import { testDbKind, signIn } from '../../test/harness';
-import { withDatabase } from '../../test/pg-global-setup';
-import { loadConfig } from '../env';
-import { createApp } from '../app';
-import type { Deps } from '../context';
-import { emails } from '../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../gmail/emulator/server';
-import { createInlineQueue } from './inline';
-import { createBullQueue } from './bullmq';
-import { haveService } from '../../test/services';
+import { openDb, type DbHandle } from '../../../../db/client';
+import { testDbKind, signIn } from '../../../test/harness';
+import { withDatabase } from '../../../test/pg-global-setup';
+import { loadConfig } from '../../env';
+import { createApp } from '../../app';
+import type { Deps } from '../../context';
+import { emails } from '../../../../db/schema';
+import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { createInlineQueue } from '../../jobs/inline';
+import { createBullQueue } from '../../jobs/bullmq';
+import { haveService } from '../../../test/services';
 import { registerSendWorker } from './send.worker';
-import { connectMailbox, settle, until } from '../../test/send-kit';
+import { connectMailbox, settle, until } from '../../../test/send-kit';
 
 /**
  * A worker process is SIGKILLed while Gmail holds the message but has not answered (the
@@ -65,7 +65,7 @@ describe.each(drivers.filter((d) => d.enabled))('a worker killed mid-send on the
 
     // 2. A child worker sends; Gmail stores the message and never answers; the child is killed.
     emu.control.fault('messages.send', { kind: 'hang' }, { afterCommit: true });
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../test/send-worker.child.ts', import.meta.url))], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../test/send-worker.child.ts', import.meta.url))], {
       env: { ...process.env, ...env, QUEUE_DRIVER: driver, BULL_PREFIX: prefix, ...(database.pgliteDir ? { PGLITE_DIR: database.pgliteDir } : {}) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
