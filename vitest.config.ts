@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'extension/**/*.test.{ts,tsx}', 'db/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'extension/**/*.test.{ts,tsx}', 'db/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
         },
       },
