@@ -94,6 +94,12 @@ export interface Config {
   };
   inboxsdkAppId?: string;
   sandboxLogin: boolean;
+  /**
+   * A click shows "you are leaving for <host>" instead of a bare 302: on whenever anyone may
+   * sign in (and so mint signed links) on a server others can reach — sandbox login on, and
+   * not an embedded instance bound to loopback.
+   */
+  clickInterstitial: boolean;
   role: 'api' | 'worker' | 'all';
   logLevel: RawEnv['LOG_LEVEL'];
   bodyLimitBytes: number;
@@ -166,11 +172,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Sandbox login lets anyone sign in as any address: on by default only where the server is
     // someone's own embedded instance, never on a Postgres deployment unless SANDBOX_LOGIN=true.
     sandboxLogin: env.SANDBOX_LOGIN ?? embedded,
+    clickInterstitial: (env.SANDBOX_LOGIN ?? embedded) && !(embedded && isLoopback(env.HOST)),
     role: env.LUMINA_ROLE,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
   };
+}
+
+function isLoopback(host: string) {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function overridePairs(value: string): Array<[string, string]> {

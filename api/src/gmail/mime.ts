@@ -1,6 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import sanitizeHtml from 'sanitize-html';
 import { compile } from 'html-to-text';
+import { trackableUrl } from '../lib/link-url';
 
 /** Gmail clips a message body past ~102 KB behind "View entire message" (and the pixel with it). */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -81,8 +82,8 @@ function rewriteLinks(html: string, clickUrl?: (index: number, url: string) => s
     allowVulnerableTags: true,
     transformTags: {
       a: (tagName, attribs) => {
-        const href = attribs.href?.trim();
-        if (!href || !/^https?:\/\//i.test(href)) return { tagName, attribs };
+        const href = trackableUrl(attribs.href);
+        if (!href) return { tagName, attribs };
         return { tagName, attribs: { ...attribs, href: clickUrl(index++, href) } };
       },
     },
