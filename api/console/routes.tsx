@@ -88,7 +88,7 @@ export const consoleRoutes = new Hono<AppEnv>()
     backToMembers(c, () => changeRole(c.get('deps').db, c.get('session'), c.req.valid('param').userId, c.req.valid('form').role)),
   )
   .post('/members/:userId/remove', validate('param', memberParam), async (c) =>
-    backToMembers(c, () => removeMember(c.get('deps').db, c.get('session'), c.req.valid('param').userId)),
+    backToMembers(c, () => removeMember(c.get('deps'), c.get('session'), c.req.valid('param').userId)),
   )
   .post('/invites', validate('form', createInviteRequest), async (c) =>
     backToMembers(c, () => createInvite(c.get('deps').db, c.get('session'), c.req.valid('form'))),

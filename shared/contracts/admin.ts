@@ -13,6 +13,8 @@ export type Member = z.infer<typeof memberSchema>;
 export const memberListResponse = paginationSchema(memberSchema);
 
 export const memberParam = z.object({ userId: z.uuid() });
+/** `DELETE /api/admin/members/:userId?moveSendsTo=<mailboxId>`: their open sends move there instead of failing. */
+export const removeMemberQuery = z.object({ moveSendsTo: z.uuid().optional() });
 export const changeRoleRequest = z.strictObject({ role: roleSchema });
 
 export const inviteSchema = z.object({
