@@ -8,6 +8,7 @@ import { ApiError } from '../../lib/api-error';
 import { emails, workspaces } from '../../../../db/schema';
 import { verifyToken } from './tokens';
 import { trackableUrl } from '../../lib/link-url';
+import { clientAddress } from '../../lib/client-ip';
 import { recorderFor } from './recorder';
 import { openPixelHandler } from './pixel';
 import { addressOf, applyEffect } from '../replies/effects';
@@ -65,7 +66,7 @@ async function unsubscribeTarget(c: Context<AppEnv>) {
   return row;
 }
 
-function hitOf(c: Context) {
+function hitOf(c: Context<AppEnv>) {
   return { at: new Date(), userAgent: headerOf(c, 'user-agent') ?? null, ip: clientIp(c), method: c.req.method };
 }
 
@@ -80,14 +81,14 @@ function headerOf(c: Context, name: string): string | undefined {
   return c.req.header(name);
 }
 
-function clientIp(c: Context): string | null {
-  const forwarded = headerOf(c, 'x-forwarded-for');
-  if (forwarded) return forwarded.split(',')[0]!.trim();
+function clientIp(c: Context<AppEnv>): string | null {
+  let socket: string | null = null;
   try {
-    return getConnInfo(c).remote.address ?? null;
+    socket = getConnInfo(c).remote.address ?? null;
   } catch {
-    return null; // not behind @hono/node-server (app.request in tests)
+    // not behind @hono/node-server (app.request in tests)
   }
+  return clientAddress(headerOf(c, 'x-forwarded-for'), socket, c.get('deps').config.trustProxyHops);
 }
 
 /**
