@@ -5,6 +5,7 @@ import type { AppEnv, Deps } from './context';
 import { onError, onNotFound, errorResponse } from './middleware/errors';
 import { requestLog } from './middleware/logging';
 import { refuseNul } from './middleware/no-nul';
+import { rateLimitSignIn } from './middleware/rate-limit';
 import { requireAuth, viewersReadOnly } from './middleware/auth';
 import { healthRoutes } from './modules/health/routes';
 import { authRoutes } from './modules/auth/routes';
@@ -49,6 +50,9 @@ export function createApp(deps: Deps) {
     }),
   );
   app.use('/api/*', refuseNul());
+  app.use('/api/auth/sandbox-login', rateLimitSignIn());
+  app.use('/api/auth/google/*', rateLimitSignIn());
+  app.on('POST', ['/console/login', '/console/token'], rateLimitSignIn());
   app.use('/console/*', refuseNul());
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();

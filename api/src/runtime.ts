@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { openQueue, startWorkers } from './jobs';
 import { startSandboxMailServer } from './modules/sandbox/mail-server';
 import { closeAi } from './ai/ai-runtime';
+import { closeRateLimits } from './middleware/rate-limit';
 import { closeEventRecorder } from './modules/tracking/recorder';
 
 export interface Runtime {
@@ -33,6 +34,7 @@ export async function startRuntime(config: Config, logger: Logger = pino({ level
       await closeEventRecorder(deps);
       await stopWorkers();
       await closeAi(deps);
+      await closeRateLimits(deps);
       await queue.close();
       await sandboxMail.close();
       await dbHandle.close();
