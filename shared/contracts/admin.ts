@@ -56,6 +56,8 @@ export const queueCountsSchema = z.object({
 });
 export const queuesResponse = z.object({
   driver: z.enum(['bullmq', 'inline']),
+  /** `instance`: every workspace's jobs (operators only); `workspace`: the caller's workspace's. */
+  scope: z.enum(['instance', 'workspace']).optional(),
   queues: z.array(z.object({ name: z.string(), counts: queueCountsSchema.nullable(), error: z.string().optional() })),
 });
 export type QueuesResponse = z.infer<typeof queuesResponse>;

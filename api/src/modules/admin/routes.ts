@@ -41,4 +41,4 @@ export const adminRoutes = new Hono<AppEnv>()
     const { rows, total } = await listAudit(c.get('deps').db, c.get('session').workspaceId, query);
     return c.json(paginated(rows, total, query.page, query.limit));
   })
-  .get('/admin/queues', async (c) => c.json(await queueHealth(c.get('deps'))));
+  .get('/admin/queues', async (c) => c.json(await queueHealth(c.get('deps'), c.get('session'))));
