@@ -4,7 +4,7 @@ import { campaigns, mailboxes, suppressions } from '../../db/schema';
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await createTestRuntime();
+  rt = await createTestRuntime({ env: { OPERATOR_EMAILS: 'owner@console-d.test' } });
 });
 afterAll(() => rt?.close());
 
@@ -153,6 +153,8 @@ describe('console pages for an admin', () => {
     expect(refused.headers.get('location')).toMatch(/^\/console\/members\?error=/);
     const page = await (await admin.get(refused.headers.get('location')!)).text();
     expect(page).toContain('at least one admin');
+    const crafted = await (await admin.get('/console/members?error=Your%20account%20is%20locked%3A%20call%20%2B1-555-0100')).text();
+    expect(crafted).not.toContain('account is locked');
   });
 
   it('draws queue health as a server-rendered SVG chart', async () => {

@@ -84,14 +84,14 @@ export const consoleRoutes = new Hono<AppEnv>()
     const { db } = c.get('deps');
     const [members, invites] = await Promise.all([listMembers(db, ws(c), { page: 1, limit: 200 }), listInvites(db, ws(c), { page: 1, limit: 200 })]);
     return c.html(
-      page(c, 'Members and roles', <MembersPage members={members.rows} invites={invites.rows} selfId={c.get('session').userId} />, c.req.valid('query').error),
+      page(c, 'Members and roles', <MembersPage members={members.rows} invites={invites.rows} selfId={c.get('session').userId} />, consoleErrorText(c.req.valid('query').error)),
     );
   })
   .post('/members/:userId/role', validate('param', memberParam), validate('form', changeRoleRequest), async (c) =>
     backToMembers(c, () => changeRole(c.get('deps').db, c.get('session'), c.req.valid('param').userId, c.req.valid('form').role)),
   )
   .post('/members/:userId/remove', validate('param', memberParam), async (c) =>
-    backToMembers(c, () => removeMember(c.get('deps').db, c.get('session'), c.req.valid('param').userId)),
+    backToMembers(c, () => removeMember(c.get('deps'), c.get('session'), c.req.valid('param').userId)),
   )
   .post('/invites', validate('form', createInviteRequest), async (c) =>
     backToMembers(c, () => createInvite(c.get('deps').db, c.get('session'), c.req.valid('form'))),
@@ -119,7 +119,7 @@ export const consoleRoutes = new Hono<AppEnv>()
     const { rows, total } = await listAudit(c.get('deps').db, ws(c), { page: n, limit: PAGE });
     return c.html(page(c, 'Audit log', paged(<AuditPage rows={rows} />, '/console/audit', n, total)));
   })
-  .get('/queues', async (c) => c.html(page(c, 'Queue health', <QueuesPage health={await queueHealth(c.get('deps'))} />)));
+  .get('/queues', async (c) => c.html(page(c, 'Queue health', <QueuesPage health={await queueHealth(c.get('deps'), c.get('session'))} />)));
 
 const ws = (c: Context<AppEnv>) => c.get('session').workspaceId;
 
@@ -158,6 +158,34 @@ async function backToMembers(c: Context<AppEnv>, action: () => Promise<unknown>)
     return c.redirect('/console/members', 303);
   } catch (err) {
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
-    return c.redirect(`/console/members?error=${encodeURIComponent(err.message)}`, 303);
+    return c.redirect(`/console/members?error=${consoleErrorCode(err)}`, 303);
   }
+}
+
+/**
+ * The banner shows only text we wrote: `?error=` carries one of these codes, and anything
+ * else in it (a link someone crafted to put their words on our page) shows nothing.
+ */
+const CONSOLE_ERRORS = {
+  last_admin: 'A workspace needs at least one admin: promote someone else first.',
+  already_member: 'That person is already a member of this workspace.',
+  invite_accepted: 'That invite was already accepted.',
+  not_found: 'That member or invite is no longer here.',
+  forbidden: 'You cannot make that change.',
+  invalid: 'That change was not valid.',
+  failed: 'That change could not be made.',
+} as const;
+
+function consoleErrorCode(err: ApiError): keyof typeof CONSOLE_ERRORS {
+  if (/at least one admin/.test(err.message)) return 'last_admin';
+  if (/already a member/.test(err.message)) return 'already_member';
+  if (/already accepted/.test(err.message)) return 'invite_accepted';
+  if (err.code === 'NOT_FOUND') return 'not_found';
+  if (err.code === 'FORBIDDEN') return 'forbidden';
+  if (err.code === 'VALIDATION_ERROR') return 'invalid';
+  return 'failed';
+}
+
+function consoleErrorText(code: string | undefined): string | undefined {
+  return code && Object.hasOwn(CONSOLE_ERRORS, code) ? CONSOLE_ERRORS[code as keyof typeof CONSOLE_ERRORS] : undefined;
 }

@@ -365,6 +365,17 @@ export function createGmailEmulatorApp(options: GmailEmulatorOptions = {}) {
     return c.json({ error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grantType}` }, 400);
   });
 
+  // Google's revoke endpoint (https://oauth2.googleapis.com/revoke): either token of a grant
+  // revokes the whole grant; an unknown token is `invalid_token`, as Google answers.
+  app.post('/revoke', async (c) => {
+    const form = new URLSearchParams(await c.req.text());
+    const token = form.get('token') ?? c.req.query('token') ?? '';
+    const grant = refreshGrant(token) ?? accessGrant(token);
+    if (!grant) return c.json({ error: 'invalid_token', error_description: 'Token expired or revoked' }, 400);
+    control.revokeGrant(grant.email);
+    return c.body(null, 200);
+  });
+
   function idToken(acc: Account, audience: string) {
     const now = Math.floor(Date.now() / 1000);
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');

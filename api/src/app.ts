@@ -4,6 +4,8 @@ import { bodyLimit } from './middleware/body-limit';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound, errorResponse } from './middleware/errors';
 import { requestLog } from './middleware/logging';
+import { refuseNul } from './middleware/no-nul';
+import { rateLimitSignIn } from './middleware/rate-limit';
 import { requireAuth, viewersReadOnly } from './middleware/auth';
 import { healthRoutes } from './modules/health/routes';
 import { authRoutes } from './modules/auth/routes';
@@ -47,6 +49,11 @@ export function createApp(deps: Deps) {
       onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 413, `Body over the ${deps.config.bodyLimitBytes}-byte limit`),
     }),
   );
+  app.use('/api/*', refuseNul());
+  app.use('/api/auth/sandbox-login', rateLimitSignIn());
+  app.use('/api/auth/google/*', rateLimitSignIn());
+  app.on('POST', ['/console/login', '/console/token'], rateLimitSignIn());
+  app.use('/console/*', refuseNul());
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
     return requireAuth()(c, next);

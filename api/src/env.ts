@@ -61,6 +61,20 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   SESSION_TTL_DAYS: z.coerce.number().int().positive().default(30),
+  /** Let webhooks reach private, loopback and link-local addresses (default: only in embedded mode). */
+  WEBHOOK_ALLOW_PRIVATE: flag,
+  /** Behind a reverse proxy: `true` (one hop) or the number of proxies whose X-Forwarded-For entries we trust. Unset: the socket's address. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxy hops')
+    .optional()
+    .transform((v) => (v === undefined || v === 'false' ? 0 : v === 'true' ? 1 : Number(v))),
+  /** Addresses of the people who run this instance: only they see instance-wide queue counts. */
+  OPERATOR_EMAILS: z.string().optional(),
+  /** Sign-in attempts (sandbox login, Google start/callback) per client IP per minute. */
+  AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
+  /** Requests with an unknown or expired bearer token per client IP per minute. */
+  BAD_TOKEN_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(60),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -94,10 +108,22 @@ export interface Config {
   };
   inboxsdkAppId?: string;
   sandboxLogin: boolean;
+  /**
+   * A click shows "you are leaving for <host>" instead of a bare 302: on whenever anyone may
+   * sign in (and so mint signed links) on a server others can reach — sandbox login on, and
+   * not an embedded instance bound to loopback.
+   */
+  clickInterstitial: boolean;
   role: 'api' | 'worker' | 'all';
   logLevel: RawEnv['LOG_LEVEL'];
   bodyLimitBytes: number;
   sessionTtlMs: number;
+  /** Webhooks may target private/loopback/link-local addresses: embedded mode, or WEBHOOK_ALLOW_PRIVATE=true. */
+  webhookAllowPrivate: boolean;
+  /** How many X-Forwarded-For hops to trust (0: ignore the header). */
+  trustProxyHops: number;
+  operatorEmails: string[];
+  rateLimits: { authPerMin: number; badTokenPerMin: number };
 }
 
 export class ConfigError extends Error {
@@ -166,11 +192,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Sandbox login lets anyone sign in as any address: on by default only where the server is
     // someone's own embedded instance, never on a Postgres deployment unless SANDBOX_LOGIN=true.
     sandboxLogin: env.SANDBOX_LOGIN ?? embedded,
+    clickInterstitial: (env.SANDBOX_LOGIN ?? embedded) && !(embedded && isLoopback(env.HOST)),
     role: env.LUMINA_ROLE,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     sessionTtlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? embedded,
+    trustProxyHops: env.TRUST_PROXY,
+    operatorEmails: (env.OPERATOR_EMAILS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    rateLimits: { authPerMin: env.AUTH_RATE_LIMIT_PER_MIN, badTokenPerMin: env.BAD_TOKEN_RATE_LIMIT_PER_MIN },
   };
+}
+
+function isLoopback(host: string) {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function overridePairs(value: string): Array<[string, string]> {

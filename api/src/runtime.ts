@@ -7,6 +7,7 @@ import { openQueue } from './jobs';
 import { startWorkers } from './workers';
 import { startSandboxMailServer } from './modules/sandbox/mail-server';
 import { closeAi } from './ai/ai-runtime';
+import { closeRateLimits } from './middleware/rate-limit';
 import { closeEventRecorder } from './modules/tracking/recorder';
 
 export interface Runtime {
@@ -34,6 +35,7 @@ export async function startRuntime(config: Config, logger: Logger = pino({ level
       await closeEventRecorder(deps);
       await stopWorkers();
       await closeAi(deps);
+      await closeRateLimits(deps);
       await queue.close();
       await sandboxMail.close();
       await dbHandle.close();

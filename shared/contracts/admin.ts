@@ -13,6 +13,8 @@ export type Member = z.infer<typeof memberSchema>;
 export const memberListResponse = paginationSchema(memberSchema);
 
 export const memberParam = z.object({ userId: z.uuid() });
+/** `DELETE /api/admin/members/:userId?moveSendsTo=<mailboxId>`: their open sends move there instead of failing. */
+export const removeMemberQuery = z.object({ moveSendsTo: z.uuid().optional() });
 export const changeRoleRequest = z.strictObject({ role: roleSchema });
 
 export const inviteSchema = z.object({
@@ -54,6 +56,8 @@ export const queueCountsSchema = z.object({
 });
 export const queuesResponse = z.object({
   driver: z.enum(['bullmq', 'inline']),
+  /** `instance`: every workspace's jobs (operators only); `workspace`: the caller's workspace's. */
+  scope: z.enum(['instance', 'workspace']).optional(),
   queues: z.array(z.object({ name: z.string(), counts: queueCountsSchema.nullable(), error: z.string().optional() })),
 });
 export type QueuesResponse = z.infer<typeof queuesResponse>;

@@ -2,6 +2,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import sanitizeHtml from 'sanitize-html';
 import { htmlToText } from '../../../shared/html-to-text';
 import { clipWarnings } from '../../../shared/gmail-clip';
+import { trackableUrl } from '../lib/link-url';
 
 
 export interface MimeInput {
@@ -69,8 +70,8 @@ function rewriteLinks(html: string, clickUrl?: (index: number, url: string) => s
     allowVulnerableTags: true,
     transformTags: {
       a: (tagName, attribs) => {
-        const href = attribs.href?.trim();
-        if (!href || !/^https?:\/\//i.test(href)) return { tagName, attribs };
+        const href = trackableUrl(attribs.href);
+        if (!href) return { tagName, attribs };
         return { tagName, attribs: { ...attribs, href: clickUrl(index++, href) } };
       },
     },

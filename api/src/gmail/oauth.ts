@@ -18,15 +18,16 @@ export interface GoogleEndpoints {
   userinfoRoot: string;
   tokenUrl: string;
   authUrl: string;
+  revokeUrl: string;
 }
 
 /** Google's endpoints, or all of them under GOOGLE_API_ROOT (the emulator in tests and sandbox mode). */
 export function googleEndpoints(config: Pick<Config, 'google'>): GoogleEndpoints {
   const root = config.google.apiRoot?.replace(/\/+$/, '');
   if (!root) {
-    return { apiRoot: 'https://gmail.googleapis.com/', userinfoRoot: 'https://www.googleapis.com/', tokenUrl: 'https://oauth2.googleapis.com/token', authUrl: 'https://accounts.google.com/o/oauth2/v2/auth' };
+    return { apiRoot: 'https://gmail.googleapis.com/', userinfoRoot: 'https://www.googleapis.com/', tokenUrl: 'https://oauth2.googleapis.com/token', authUrl: 'https://accounts.google.com/o/oauth2/v2/auth', revokeUrl: 'https://oauth2.googleapis.com/revoke' };
   }
-  return { apiRoot: `${root}/`, userinfoRoot: `${root}/`, tokenUrl: `${root}/token`, authUrl: `${root}/o/oauth2/v2/auth` };
+  return { apiRoot: `${root}/`, userinfoRoot: `${root}/`, tokenUrl: `${root}/token`, authUrl: `${root}/o/oauth2/v2/auth`, revokeUrl: `${root}/revoke` };
 }
 
 export interface OAuthClientOptions {
@@ -79,4 +80,31 @@ export function openTokens(config: Pick<Config, 'encryptionKey' | 'previousEncry
     refresh_token: sealed.refreshTokenEnc ? decrypt(ring, sealed.refreshTokenEnc) : undefined,
     expiry_date: sealed.tokenExpiresAt ? sealed.tokenExpiresAt.getTime() : undefined,
   };
+}
+
+/**
+ * Revokes a mailbox's grant at Google (the refresh token, else the access token): true when
+ * Google confirmed it. Best effort — a token Google already forgot, or Google being down,
+ * must not stop a member being removed; the sealed tokens are deleted either way.
+ */
+export async function revokeGoogleGrant(config: Pick<Config, 'google' | 'encryptionKey' | 'previousEncryptionKeys'>, sealed: SealedTokens, timeoutMs = 5000): Promise<boolean> {
+  let token: string | undefined;
+  try {
+    const open = openTokens(config, sealed);
+    token = open.refresh_token ?? open.access_token ?? undefined;
+  } catch {
+    return false; // sealed under a key we no longer hold
+  }
+  if (!token) return false;
+  try {
+    const res = await fetch(googleEndpoints(config).revokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
 }

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context';
 import { ApiError } from '../lib/api-error';
 import { resolveSession } from '../modules/auth/service';
+import { countBadToken, refuseIfBadTokenLimited } from './rate-limit';
 import type { Role } from '../../../shared/contracts/auth';
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
@@ -12,8 +13,12 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
+    await refuseIfBadTokenLimited(c);
     const session = await resolveSession(c.get('deps').db, match[1]!);
-    if (!session) throw new ApiError('UNAUTHORIZED', 'Invalid or expired token');
+    if (!session) {
+      await countBadToken(c);
+      throw new ApiError('UNAUTHORIZED', 'Invalid or expired token');
+    }
     c.set('session', session);
     await next();
   };

@@ -5,7 +5,7 @@ import { auditListResponse, inviteListResponse, inviteSchema, memberListResponse
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await createTestRuntime();
+  rt = await createTestRuntime({ env: { OPERATOR_EMAILS: 'boss@queues-a.test' } });
 });
 afterAll(() => rt?.close());
 
@@ -132,5 +132,14 @@ describe('queue health', () => {
     expect(health.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['send', 'sequence', 'console-demo']));
     expect(health.queues.find((q) => q.name === 'console-demo')?.counts).toMatchObject({ waiting: 0, delayed: 1 });
     await expectError(await member.call('/api/admin/queues'), 403, 'FORBIDDEN');
+  });
+
+  it("shows a workspace admin who is no operator only their workspace's counts", async () => {
+    const { admin } = await team('queues-b.test');
+    await rt.deps.queue.enqueue('console-demo', 'noop', {}, { delayMs: 60_000 });
+    const health = queuesResponse.parse(await (await admin.call('/api/admin/queues')).json());
+    expect(health.scope).toBe('workspace');
+    expect(health.queues.map((q) => q.name)).not.toContain('console-demo');
+    expect(health.queues.find((q) => q.name === 'send')?.counts).toMatchObject({ waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 });
   });
 });

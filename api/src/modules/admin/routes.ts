@@ -4,7 +4,7 @@ import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
 import { paginated } from '../../lib/pagination';
 import { pageQuerySchema } from '../../../../shared/errors';
-import { auditQuery, changeRoleRequest, createInviteRequest, inviteParam, memberParam } from '../../../../shared/contracts/admin';
+import { auditQuery, changeRoleRequest, createInviteRequest, inviteParam, memberParam, removeMemberQuery } from '../../../../shared/contracts/admin';
 import { changeRole, createInvite, listInvites, listMembers, removeMember, revokeInvite } from './service';
 import { listAudit } from './audit';
 import { queueHealth } from './queues';
@@ -20,8 +20,8 @@ export const adminRoutes = new Hono<AppEnv>()
   .patch('/admin/members/:userId', validate('param', memberParam), validate('json', changeRoleRequest), async (c) => {
     return c.json(await changeRole(c.get('deps').db, c.get('session'), c.req.valid('param').userId, c.req.valid('json').role));
   })
-  .delete('/admin/members/:userId', validate('param', memberParam), async (c) => {
-    await removeMember(c.get('deps').db, c.get('session'), c.req.valid('param').userId);
+  .delete('/admin/members/:userId', validate('param', memberParam), validate('query', removeMemberQuery), async (c) => {
+    await removeMember(c.get('deps'), c.get('session'), c.req.valid('param').userId, c.req.valid('query'));
     return c.body(null, 204);
   })
   .get('/admin/invites', validate('query', pageQuerySchema), async (c) => {
@@ -41,4 +41,4 @@ export const adminRoutes = new Hono<AppEnv>()
     const { rows, total } = await listAudit(c.get('deps').db, c.get('session').workspaceId, query);
     return c.json(paginated(rows, total, query.page, query.limit));
   })
-  .get('/admin/queues', async (c) => c.json(await queueHealth(c.get('deps'))));
+  .get('/admin/queues', async (c) => c.json(await queueHealth(c.get('deps'), c.get('session'))));

@@ -7,6 +7,8 @@ import type { SessionInfo } from '../../context';
 import type { Role } from '../../../../shared/contracts/auth';
 import type { Invite, Member } from '../../../../shared/contracts/admin';
 import { recordAudit } from './audit';
+import { offboardMailboxes, revokeOffboarded } from './offboard';
+import type { Deps } from '../../context';
 
 export async function listMembers(db: Db, workspaceId: string, page: PageQuery) {
   const where = eq(memberships.workspaceId, workspaceId);
@@ -39,15 +41,26 @@ export async function changeRole(db: Db, actor: SessionInfo, userId: string, rol
   });
 }
 
-/** Removes a member and signs them out of this workspace. The last admin cannot be removed. */
-export async function removeMember(db: Db, actor: SessionInfo, userId: string) {
-  await db.transaction(async (tx) => {
+/**
+ * Removes a member and signs them out of this workspace. The last admin cannot be removed.
+ * Their mailboxes here are disconnected (revoked at Google, sealed tokens deleted) and their
+ * open sends failed or moved to `moveSendsTo` (see offboard.ts); the audit row says what happened.
+ */
+export async function removeMember(deps: Pick<Deps, 'db' | 'config' | 'logger'>, actor: SessionInfo, userId: string, options: { moveSendsTo?: string } = {}) {
+  const off = await deps.db.transaction(async (tx) => {
     const member = await lockMember(tx, actor.workspaceId, userId);
     if (member.role === 'admin') await ensureAnotherAdmin(tx, actor.workspaceId);
     await tx.delete(memberships).where(eq(memberships.id, member.id));
     await tx.delete(sessions).where(and(eq(sessions.workspaceId, actor.workspaceId), eq(sessions.userId, userId)));
-    await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'member.removed', target: member.email, data: { userId, role: member.role } });
+    const off = await offboardMailboxes(tx, actor.workspaceId, userId, options.moveSendsTo);
+    const { sealed: _sealed, ...summary } = off;
+    await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'member.removed', target: member.email, data: { userId, role: member.role, ...summary, ...(options.moveSendsTo ? { moveSendsTo: options.moveSendsTo } : {}) } });
+    return { ...off, email: member.email };
   });
+  if (off.sealed.length) {
+    const revoked = await revokeOffboarded(deps, off);
+    await recordAudit(deps.db, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'mailbox.revoked', target: off.email, data: { mailboxes: off.mailboxes, revoked } });
+  }
 }
 
 export async function listInvites(db: Db, workspaceId: string, page: PageQuery) {

@@ -10,6 +10,7 @@ import {
 } from './service';
 import { campaignStats } from './stats';
 import { setLeadRunning } from './lead-running';
+import { ownerOnly } from '../../lib/ownership';
 
 export const campaignRoutes = new Hono<AppEnv>()
   .get('/campaigns', validate('query', listCampaignsQuery), async (c) => {
@@ -23,10 +24,10 @@ export const campaignRoutes = new Hono<AppEnv>()
   .get('/campaigns/:id', validate('param', campaignIdParam), async (c) => {
     return c.json(await getCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
-  .patch('/campaigns/:id', validate('param', campaignIdParam), validate('json', updateCampaignRequest), async (c) => {
+  .patch('/campaigns/:id', validate('param', campaignIdParam), ownerOnly('campaign'), validate('json', updateCampaignRequest), async (c) => {
     return c.json(await updateCampaign(c.get('deps').db, c.get('session'), c.req.valid('param').id, c.req.valid('json')));
   })
-  .delete('/campaigns/:id', validate('param', campaignIdParam), async (c) => {
+  .delete('/campaigns/:id', validate('param', campaignIdParam), ownerOnly('campaign', { change: 'delete' }), async (c) => {
     await deleteCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   })
@@ -35,25 +36,25 @@ export const campaignRoutes = new Hono<AppEnv>()
     const { rows, total } = await listLeads(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, query);
     return c.json(paginated(rows, total, query.page, query.limit));
   })
-  .post('/campaigns/:id/leads', validate('param', campaignIdParam), validate('json', addLeadsRequest), async (c) => {
+  .post('/campaigns/:id/leads', validate('param', campaignIdParam), ownerOnly('campaign'), validate('json', addLeadsRequest), async (c) => {
     const { db } = c.get('deps');
     return c.json(await addLeads(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json').prospectIds));
   })
-  .post('/campaigns/:id/leads/:leadId/pause', validate('param', campaignLeadParam), async (c) => {
+  .post('/campaigns/:id/leads/:leadId/pause', validate('param', campaignLeadParam), ownerOnly('campaign'), async (c) => {
     const { id, leadId } = c.req.valid('param');
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, false));
   })
-  .post('/campaigns/:id/leads/:leadId/resume', validate('param', campaignLeadParam), async (c) => {
+  .post('/campaigns/:id/leads/:leadId/resume', validate('param', campaignLeadParam), ownerOnly('campaign'), async (c) => {
     const { id, leadId } = c.req.valid('param');
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, true));
   })
-  .post('/campaigns/:id/launch', validate('param', campaignIdParam), async (c) => {
+  .post('/campaigns/:id/launch', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
     return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
-  .post('/campaigns/:id/pause', validate('param', campaignIdParam), async (c) => {
+  .post('/campaigns/:id/pause', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, false));
   })
-  .post('/campaigns/:id/resume', validate('param', campaignIdParam), async (c) => {
+  .post('/campaigns/:id/resume', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, true));
   })
   .get('/campaigns/:id/stats', validate('param', campaignIdParam), async (c) => {

@@ -6,6 +6,7 @@ import { notFound } from '../../lib/api-error';
 import { paginated } from '../../lib/pagination';
 import { draftIdSchema, listDraftsQuery, putDraftRequest } from '../../../../shared/contracts/drafts';
 import { deleteDraft, listDrafts, putDraft } from './service';
+import { assertOwnedIds } from '../../lib/owned-ids';
 
 const idParam = z.object({ id: draftIdSchema });
 
@@ -19,7 +20,9 @@ export const draftRoutes = new Hono<AppEnv>()
   })
   .put('/drafts/:id', validate('param', idParam), validate('json', putDraftRequest), async (c) => {
     const { workspaceId, userId } = c.get('session');
-    const draft = await putDraft(c.get('deps').db, { workspaceId, userId }, c.req.valid('param').id, c.req.valid('json'));
+    const body = c.req.valid('json');
+    await assertOwnedIds(c.get('deps').db, workspaceId, { prospectId: { kind: 'prospect', id: body.prospectId } });
+    const draft = await putDraft(c.get('deps').db, { workspaceId, userId }, c.req.valid('param').id, body);
     return c.json(draft, 200);
   })
   .delete('/drafts/:id', validate('param', idParam), async (c) => {

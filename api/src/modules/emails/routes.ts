@@ -6,6 +6,7 @@ import { ApiError } from '../../lib/api-error';
 import { paginated } from '../../lib/pagination';
 import { idempotencyKeySchema, listEmailsQuery, sendEmailRequest } from '../../../../shared/contracts/emails';
 import { acceptSend, cancelEmail, getEmail, listEmails, userActor } from './service';
+import { ownerOnly } from '../../lib/ownership';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -28,6 +29,6 @@ export const emailRoutes = new Hono<AppEnv>()
   .get('/emails/:id', validate('param', idParam), async (c) => {
     return c.json(await getEmail(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
-  .post('/emails/:id/cancel', validate('param', idParam), async (c) => {
+  .post('/emails/:id/cancel', validate('param', idParam), ownerOnly('email'), async (c) => {
     return c.json(await cancelEmail(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id));
   });

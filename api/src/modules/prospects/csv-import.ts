@@ -5,6 +5,7 @@ import type { Db } from '../../../../db/client';
 import { prospects } from '../../../../db/schema';
 import { ApiError } from '../../lib/api-error';
 import type { ImportResult } from '../../../../shared/contracts/prospects';
+import { NUL_MESSAGE } from '../../../../shared/contracts/strings';
 
 export interface CsvProspect {
   row: number;
@@ -112,6 +113,7 @@ function toProspect(row: number, fields: string[], columns: Column[]): CsvProspe
   const p: CsvProspect = { row, email: '', firstName: null, lastName: null, company: null, title: null, customFields: {} };
   for (const [i, column] of columns.entries()) {
     const value = fields[i]!.trim();
+    if (value.includes('\0')) return { error: `column ${i + 1} ${NUL_MESSAGE}` };
     if (value.length > MAX_CELL) return { error: `column ${i + 1} is longer than ${MAX_CELL} characters` };
     if (column.field === 'custom') {
       if (value) p.customFields[column.key] = value;

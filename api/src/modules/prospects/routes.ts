@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/contracts/prospects';
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
 import { importProspects } from './csv-import';
+import { ownerOnly } from '../../lib/ownership';
 
 export const prospectRoutes = new Hono<AppEnv>()
   .get('/prospects', validate('query', listProspectsQuery), async (c) => {
@@ -30,11 +31,11 @@ export const prospectRoutes = new Hono<AppEnv>()
   .get('/prospects/:id', validate('param', prospectIdParam), async (c) => {
     return c.json(await getProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
-  .patch('/prospects/:id', validate('param', prospectIdParam), validate('json', updateProspectRequest), async (c) => {
+  .patch('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect'), validate('json', updateProspectRequest), async (c) => {
     const { db } = c.get('deps');
     return c.json(await updateProspect(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json')));
   })
-  .delete('/prospects/:id', validate('param', prospectIdParam), async (c) => {
+  .delete('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect', { change: 'delete' }), async (c) => {
     await deleteProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   });

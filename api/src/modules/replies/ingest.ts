@@ -8,6 +8,7 @@ import { UnparseableMessageError } from './classify/parse';
 import { applyEffect, type EffectKind } from './effects';
 import { aiReplyRefiner } from './ai-refine';
 import { matchInbound, messageIdsIn, type InboundRef } from './match';
+import { stripNul } from '../../../../shared/contracts/strings';
 
 export interface InboundMessage extends InboundRef {
   /** The raw RFC 822 message (full mode), or a reconstruction of what the extension saw (light mode). */
@@ -41,7 +42,9 @@ const EFFECT: Partial<Record<InboundClassification['kind'], EffectKind>> = {
  * event's dedupe key is the message's own id. An ambiguous human reply gets the AI
  * classifier's second opinion when a provider is configured.
  */
-export async function ingestInbound(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, workspaceId: string, msg: InboundMessage): Promise<IngestResult> {
+export async function ingestInbound(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, workspaceId: string, inbound: InboundMessage): Promise<IngestResult> {
+  // Inbound mail is anyone's to write: a NUL in it is dropped (Postgres cannot store one), never fatal.
+  const msg = withoutNuls(inbound);
   const text = typeof msg.raw === 'string' ? msg.raw : Buffer.from(msg.raw).toString('latin1');
   let classification: InboundClassification;
   try {
@@ -106,4 +109,13 @@ async function seenByGmailId(db: Db, emailId: string, providerMessageId: string)
     .where(and(eq(emailEvents.emailId, emailId), sql`${emailEvents.data}->>'providerMessageId' = ${providerMessageId}`))
     .limit(1);
   return Boolean(row);
+}
+
+function withoutNuls(msg: InboundMessage): InboundMessage {
+  const out = { ...msg } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v === 'string') out[k] = stripNul(v);
+    else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? stripNul(x) : x));
+  }
+  return out as unknown as InboundMessage;
 }

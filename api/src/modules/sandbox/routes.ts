@@ -12,19 +12,19 @@ export const sandboxRoutes = new Hono<AppEnv>()
   .use('/sandbox/*', sandboxOnly())
   .get('/sandbox/messages', validate('query', pageQuerySchema), async (c) => {
     const { page, limit } = c.req.valid('query');
-    const all = await listSandboxMessages(c.get('deps'), c.get('session').workspaceId);
+    const all = await listSandboxMessages(c.get('deps'), c.get('session'));
     return c.json(paginated(all.slice((page - 1) * limit, page * limit), all.length, page, limit));
   })
   .post('/sandbox/messages/:id/reply', validate('param', sandboxMessageParams), validate('json', sandboxReplyRequest), async (c) => {
-    const injected = await injectInbound(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id, 'reply', c.req.valid('json'));
+    const injected = await injectInbound(c.get('deps'), c.get('session'), c.req.valid('param').id, 'reply', c.req.valid('json'));
     return c.json(injected, 201);
   })
   .post('/sandbox/messages/:id/auto-reply', validate('param', sandboxMessageParams), validate('json', sandboxAutoReplyRequest), async (c) => {
-    const injected = await injectInbound(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id, 'auto-reply', c.req.valid('json'));
+    const injected = await injectInbound(c.get('deps'), c.get('session'), c.req.valid('param').id, 'auto-reply', c.req.valid('json'));
     return c.json(injected, 201);
   })
   .post('/sandbox/messages/:id/bounce', validate('param', sandboxMessageParams), validate('json', sandboxBounceRequest), async (c) => {
-    const injected = await injectInbound(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id, 'bounce', c.req.valid('json'));
+    const injected = await injectInbound(c.get('deps'), c.get('session'), c.req.valid('param').id, 'bounce', c.req.valid('json'));
     return c.json(injected, 201);
   });
 

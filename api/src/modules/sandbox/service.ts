@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../../env';
-import type { Deps } from '../../context';
+import type { Deps, SessionInfo } from '../../context';
 import { mailboxes } from '../../../../db/schema';
 import { GMAIL_SCOPES, sealTokens } from '../../gmail/oauth';
 import { ApiError } from '../../lib/api-error';
@@ -23,7 +23,10 @@ export async function ensureSandboxMailbox(deps: Pick<Deps, 'config' | 'db'>, me
   const [existing] = await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, member.workspaceId), eq(mailboxes.email, email)));
   if (existing && (existing.status === 'active' || existing.provider !== 'sandbox')) return existing;
   const scope = GMAIL_SCOPES.full.join(' ');
-  const tokens = await control<{ access_token: string; refresh_token: string; expiry_date: number }>(config, '/__control/tokens', { method: 'POST', body: { email, scope } });
+  const tokens = await control<{ access_token: string; refresh_token: string; expiry_date: number }>(config, '/__control/tokens', {
+    method: 'POST',
+    body: { email: sandboxAccount(member.workspaceId, email), scope },
+  });
   const sealed = sealTokens(config, tokens);
   if (existing) {
     // Signing in again reconnects a sandbox mailbox a test (or a fault) left needing reauth.
@@ -38,26 +41,40 @@ export async function ensureSandboxMailbox(deps: Pick<Deps, 'config' | 'db'>, me
   return row ?? (await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, member.workspaceId), eq(mailboxes.email, email))))[0]!;
 }
 
-/** What the workspace's sandbox mailboxes sent, newest first. */
-export async function listSandboxMessages(deps: Pick<Deps, 'config' | 'db'>, workspaceId: string): Promise<SandboxMessage[]> {
+/**
+ * Sandbox mail is keyed by mailbox: the emulator account behind a sandbox mailbox is its
+ * workspace's own (`ana+ws-<id>@acme.test`), so one address with a mailbox in two
+ * workspaces is two mailboxes that never see each other's mail.
+ */
+export function sandboxAccount(workspaceId: string, email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at)}+ws-${workspaceId.replace(/-/g, '').slice(0, 16)}${email.slice(at)}`;
+}
+
+/** What the caller's sandbox mailbox sent (an admin: every sandbox mailbox of the workspace), newest first. */
+export async function listSandboxMessages(deps: Pick<Deps, 'config' | 'db'>, viewer: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>): Promise<SandboxMessage[]> {
   const boxes = await deps.db
     .select({ email: mailboxes.email })
     .from(mailboxes)
-    .where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.provider, 'sandbox')));
+    .where(and(eq(mailboxes.workspaceId, viewer.workspaceId), eq(mailboxes.provider, 'sandbox'), viewer.role === 'admin' ? undefined : eq(mailboxes.userId, viewer.userId)));
   const lists = await Promise.all(
-    boxes.map((b) => control<{ data: Array<Omit<SandboxMessage, 'sentAt'> & { internalDate: number }> }>(deps.config, `/__control/sent?mailbox=${encodeURIComponent(b.email)}`)),
+    boxes.map(async (b) => {
+      const account = sandboxAccount(viewer.workspaceId, b.email);
+      const sent = await control<{ data: Array<Omit<SandboxMessage, 'sentAt'> & { internalDate: number }> }>(deps.config, `/__control/sent?mailbox=${encodeURIComponent(account)}`);
+      return sent.data.map((m) => ({ ...m, mailbox: b.email }));
+    }),
   );
   return lists
-    .flatMap((l) => l.data)
+    .flat()
     .sort((a, b) => b.internalDate - a.internalDate)
     .map(({ internalDate, ...m }) => ({ ...m, sentAt: new Date(internalDate).toISOString() }));
 }
 
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
-/** Injects inbound mail answering one of the workspace's sandbox messages; another workspace's id is 404. */
-export async function injectInbound(deps: Pick<Deps, 'config' | 'db'>, workspaceId: string, messageId: string, kind: InboundKind, body: object) {
-  const own = await listSandboxMessages(deps, workspaceId);
+/** Injects inbound mail answering one of the caller's sandbox messages; anyone else's id is 404. */
+export async function injectInbound(deps: Pick<Deps, 'config' | 'db'>, viewer: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>, messageId: string, kind: InboundKind, body: object) {
+  const own = await listSandboxMessages(deps, viewer);
   if (!own.some((m) => m.id === messageId)) throw new ApiError('NOT_FOUND', 'Sandbox message not found');
   const injected = await control<{ id: string; threadId: string }>(deps.config, `/__control/messages/${messageId}/${kind}`, { method: 'POST', body });
   return { id: injected.id, threadId: injected.threadId, kind: kind === 'auto-reply' ? ('auto_reply' as const) : kind };

@@ -6,6 +6,7 @@ import {
   createTemplateRequest, listTemplatesQuery, renderTemplateRequest, templateIdParam, updateTemplateRequest,
 } from '../../../../shared/contracts/templates';
 import { createTemplate, deleteTemplate, getTemplateRow, listTemplates, renderStoredTemplate, toTemplate, updateTemplate } from './service';
+import { ownerOnly } from '../../lib/ownership';
 
 export const templateRoutes = new Hono<AppEnv>()
   .get('/templates', validate('query', listTemplatesQuery), async (c) => {
@@ -20,10 +21,10 @@ export const templateRoutes = new Hono<AppEnv>()
   .get('/templates/:id', validate('param', templateIdParam), async (c) => {
     return c.json(toTemplate(await getTemplateRow(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id)));
   })
-  .patch('/templates/:id', validate('param', templateIdParam), validate('json', updateTemplateRequest), async (c) => {
+  .patch('/templates/:id', validate('param', templateIdParam), ownerOnly('template'), validate('json', updateTemplateRequest), async (c) => {
     return c.json(await updateTemplate(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json')));
   })
-  .delete('/templates/:id', validate('param', templateIdParam), async (c) => {
+  .delete('/templates/:id', validate('param', templateIdParam), ownerOnly('template', { change: 'delete' }), async (c) => {
     await deleteTemplate(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   })

@@ -4,6 +4,7 @@ import type { AppEnv, Deps } from '../../context';
 import { verifyToken } from './tokens';
 import { recorderFor, type RawHit } from './recorder';
 import { requestIdFor } from '../../middleware/request-id';
+import { clientAddress } from '../../lib/client-ip';
 
 /** The 43-byte transparent 1×1 GIF. */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
@@ -32,12 +33,12 @@ interface PixelRequest {
 function recordOpen(deps: Deps, req: PixelRequest): void {
   // Tokens are base64url: nothing in them is percent-encoded, so the path is taken as is.
   const token = verifyToken(deps.config.trackingSecret, req.path.slice(PREFIX.length).replace(/\.gif$/, ''));
-  if (token?.kind === 'o') recorderFor(deps).record(hitOf(req, token.emailId));
+  if (token?.kind === 'o') recorderFor(deps).record(hitOf(req, token.emailId, deps.config.trustProxyHops));
 }
 
-function hitOf(req: PixelRequest, emailId: string): RawHit {
-  const forwarded = req.header('x-forwarded-for');
-  return { kind: 'open', emailId, at: new Date(), userAgent: req.header('user-agent') ?? null, ip: forwarded ? forwarded.split(',')[0]!.trim() : req.remoteAddress, method: req.method };
+function hitOf(req: PixelRequest, emailId: string, trustProxyHops: number): RawHit {
+  const ip = clientAddress(trustProxyHops > 0 ? req.header('x-forwarded-for') : undefined, req.remoteAddress, trustProxyHops);
+  return { kind: 'open', emailId, at: new Date(), userAgent: req.header('user-agent') ?? null, ip, method: req.method };
 }
 
 /** The pixel as a Hono handler: what `app.request()` (tests, in-process callers) reaches. */

@@ -7,6 +7,8 @@ import type { AppEnv } from '../../context';
 import { ApiError } from '../../lib/api-error';
 import { emails, workspaces } from '../../../../db/schema';
 import { verifyToken } from './tokens';
+import { trackableUrl } from '../../lib/link-url';
+import { clientAddress } from '../../lib/client-ip';
 import { recorderFor } from './recorder';
 import { openPixelHandler } from './pixel';
 import { addressOf, applyEffect } from '../replies/effects';
@@ -21,11 +23,16 @@ export const trackingRoutes = new Hono<AppEnv>()
   .get('/t/c/:token', (c) => {
     const deps = c.get('deps');
     const token = verifyToken(deps.config.trackingSecret, c.req.param('token'));
-    if (token?.kind !== 'c' || !/^https?:\/\//i.test(token.url)) throw new ApiError('NOT_FOUND', 'Unknown link');
+    // Links signed before the MIME builder normalised them may still hold CR/LF: such a
+    // target is refused here (and not counted as a click) rather than thrown on as a header.
+    // eslint-disable-next-line no-control-regex
+    const target = token?.kind === 'c' && !/[\u0000-\u001f\u007f]/.test(token.url) ? trackableUrl(token.url) : undefined;
+    if (token?.kind !== 'c' || !target) throw new ApiError('NOT_FOUND', 'Unknown link');
     recorderFor(deps).record({ kind: 'click', emailId: token.emailId, linkIndex: token.linkIndex, url: token.url, ...hitOf(c) });
     c.header('cache-control', 'no-store, private');
     c.header('referrer-policy', 'no-referrer');
-    return c.redirect(token.url, 302);
+    if (deps.config.clickInterstitial) return c.html(leavingPage(target));
+    return c.redirect(target, 302);
   })
   .get('/u/:token', async (c) => {
     const email = await unsubscribeTarget(c);
@@ -59,7 +66,7 @@ async function unsubscribeTarget(c: Context<AppEnv>) {
   return row;
 }
 
-function hitOf(c: Context) {
+function hitOf(c: Context<AppEnv>) {
   return { at: new Date(), userAgent: headerOf(c, 'user-agent') ?? null, ip: clientIp(c), method: c.req.method };
 }
 
@@ -74,14 +81,28 @@ function headerOf(c: Context, name: string): string | undefined {
   return c.req.header(name);
 }
 
-function clientIp(c: Context): string | null {
-  const forwarded = headerOf(c, 'x-forwarded-for');
-  if (forwarded) return forwarded.split(',')[0]!.trim();
+function clientIp(c: Context<AppEnv>): string | null {
+  let socket: string | null = null;
   try {
-    return getConnInfo(c).remote.address ?? null;
+    socket = getConnInfo(c).remote.address ?? null;
   } catch {
-    return null; // not behind @hono/node-server (app.request in tests)
+    // not behind @hono/node-server (app.request in tests)
   }
+  return clientAddress(headerOf(c, 'x-forwarded-for'), socket, c.get('deps').config.trustProxyHops);
+}
+
+/**
+ * Where anyone may sign in and send (SANDBOX_LOGIN on a reachable server), a signed link is
+ * anyone's to mint, so the click shows where it goes instead of redirecting blindly.
+ */
+function leavingPage(target: string) {
+  const host = new URL(target).host;
+  return page(
+    `You are leaving for ${host}`,
+    html`<p>This link goes to <strong>${host}</strong>:</p>
+      <p><code>${target}</code></p>
+      <p><a href="${target}" rel="noreferrer noopener">Continue to ${host}</a></p>`,
+  );
 }
 
 function page(title: string, body: ReturnType<typeof html>) {

@@ -5,6 +5,7 @@ import { hmac } from '../../lib/crypto';
 import { PermanentJobError, RetryLaterError, type JobContext } from '../../jobs/queue';
 import { WEBHOOK_HEADERS } from '../../../../shared/contracts/webhooks';
 import { WEBHOOK_QUEUE } from './publish';
+import { BlockedAddressError, postOutbound } from '../../lib/ssrf';
 
 const TIMEOUT_MS = 10_000;
 
@@ -21,7 +22,7 @@ export function registerWebhookWorker(deps: Deps) {
  * One attempt at one delivery. Every attempt is logged on the delivery row; a 2xx is done,
  * 4xx (other than 408/429) will never succeed, anything else retries with backoff.
  */
-export async function deliverWebhook(deps: Pick<Deps, 'db'>, job: JobContext<{ deliveryId: string }>) {
+export async function deliverWebhook(deps: Pick<Deps, 'db' | 'config'>, job: JobContext<{ deliveryId: string }>) {
   const [row] = await deps.db
     .select({ delivery: webhookDeliveries, hook: webhooks })
     .from(webhookDeliveries)
@@ -34,9 +35,9 @@ export async function deliverWebhook(deps: Pick<Deps, 'db'>, job: JobContext<{ d
   let status: number | null = null;
   let error: string | null = null;
   let retryAfterMs: number | undefined;
+  let refused = false;
   try {
-    const res = await fetch(row.hook.url, {
-      method: 'POST',
+    const res = await postOutbound(row.hook.url, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Lumina-Webhooks/1',
@@ -46,16 +47,17 @@ export async function deliverWebhook(deps: Pick<Deps, 'db'>, job: JobContext<{ d
         [WEBHOOK_HEADERS.signature]: signDelivery(row.hook.secret, timestamp, body),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
+      allowPrivate: deps.config.webhookAllowPrivate,
     });
     status = res.status;
-    await res.body?.cancel();
     if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-    const retryAfter = Number(res.headers.get('retry-after'));
+    const retryAfter = Number(res.headers['retry-after']);
     if (res.status === 429 && retryAfter > 0) retryAfterMs = Math.min(retryAfter, 3600) * 1000;
   } catch (err) {
-    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    refused = err instanceof BlockedAddressError;
+    // What a failed connection says stays coarse: the deliveries log must not map someone's network.
+    error = refused ? 'Refused: the target is a private, loopback or reserved address' : 'Could not connect, or no answer in time';
   }
 
   await deps.db
@@ -63,6 +65,7 @@ export async function deliverWebhook(deps: Pick<Deps, 'db'>, job: JobContext<{ d
     .set({ attempts: job.attempt, status, error, ...(error ? {} : { deliveredAt: new Date() }) })
     .where(eq(webhookDeliveries.id, row.delivery.id));
   if (!error) return;
+  if (refused) throw new PermanentJobError(error);
   if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) throw new PermanentJobError(error);
   if (retryAfterMs) throw new RetryLaterError(error, retryAfterMs);
   throw new Error(error);

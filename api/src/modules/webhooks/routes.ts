@@ -3,7 +3,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
-import { notFound } from '../../lib/api-error';
+import { ApiError, notFound } from '../../lib/api-error';
+import { assertPublicTarget, BlockedAddressError } from '../../lib/ssrf';
 import { randomToken } from '../../lib/crypto';
 import { listPage, paginated } from '../../lib/pagination';
 import { webhookDeliveries, webhooks } from '../../../../db/schema';
@@ -23,6 +24,7 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
   .post('/webhooks', validate('json', createWebhookRequest), async (c) => {
     const body = c.req.valid('json');
+    await checkTarget(c.get('deps').config, body.url);
     const secret = `whsec_${randomToken()}`;
     const [row] = await c
       .get('deps')
@@ -38,6 +40,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { db } = c.get('deps');
     const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
     const body = c.req.valid('json');
+    if (body.url) await checkTarget(c.get('deps').config, body.url);
     const [row] = await db
       .update(webhooks)
       .set({ ...(body.url ? { url: body.url } : {}), ...(body.events ? { events: [...new Set(body.events)] } : {}), ...(body.active !== undefined ? { active: body.active } : {}) })
@@ -64,6 +67,16 @@ export const webhookRoutes = new Hono<AppEnv>()
     const data = rows.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null, createdAt: d.createdAt.toISOString(), webhookId: undefined }));
     return c.json(paginated(data, total, q.page, q.limit));
   });
+
+async function checkTarget(config: { webhookAllowPrivate: boolean }, url: string) {
+  if (config.webhookAllowPrivate) return;
+  try {
+    await assertPublicTarget(url);
+  } catch (err) {
+    if (!(err instanceof BlockedAddressError)) throw err;
+    throw new ApiError('VALIDATION_ERROR', 'Webhooks cannot target private, loopback or link-local addresses', [{ path: 'url', message: err.message }]);
+  }
+}
 
 async function findHook(db: AppEnv['Variables']['deps']['db'], workspaceId: string, id: string) {
   const [hook] = await db.select().from(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.workspaceId, workspaceId)));

@@ -1,0 +1,51 @@
+/**
+ * `npm run soak`: the standing suite's long profile — 20,000 fuzz requests and 1,000 sends
+ * under faults (on real Postgres too when TEST_DATABASE_URL is set), plus the tenancy matrix
+ * and the member lifecycle — and writes its figures into bench/RESULTS.md (section "soak").
+ * SOAK_FUZZ_REQUESTS / SOAK_FAULT_SENDS override the sizes.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+const fuzz = Number(process.env.SOAK_FUZZ_REQUESTS ?? 20_000);
+const sends = Number(process.env.SOAK_FAULT_SENDS ?? 1_000);
+const projects = ['api-pglite', ...(process.env.TEST_DATABASE_URL ? ['api-postgres'] : [])];
+const files = ['api/test/standing/fuzz.test.ts', 'api/test/standing/faults.test.ts', 'api/test/standing/tenancy-matrix.test.ts', 'api/test/standing/member-lifecycle.test.ts'];
+
+const started = Date.now();
+const run = spawnSync('npx', ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...files], {
+  env: { ...process.env, FUZZ_REQUESTS: String(fuzz), FAULT_SENDS: String(sends) },
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
+const output = `${run.stdout}\n${run.stderr}`;
+process.stdout.write(output);
+const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+
+const fuzzLines = [...output.matchAll(/\[fuzz\] (\d+) requests, statuses (\{[^}]*\})/g)].map((m) => ({ n: Number(m[1]), statuses: JSON.parse(m[2]!) as Record<string, number> }));
+const faultLines = [...output.matchAll(/\[faults\] (\{[^}]*\})/g)].map((m) => JSON.parse(m[1]!) as Record<string, number>);
+const fiveXx = fuzzLines.reduce((n, l) => n + Object.entries(l.statuses).filter(([s]) => Number(s) >= 500).reduce((a, [, c]) => a + c, 0), 0);
+const passed = run.status === 0;
+
+const section = [
+  '## soak',
+  '',
+  `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on this machine (${process.arch}, Node ${process.version}, ${cpus().length} cores; projects ${projects.join(', ')}); ${minutes} min; suite ${passed ? 'passed' : 'FAILED'}._`,
+  '',
+  'Reproduce: `npm run soak` (sizes: `SOAK_FUZZ_REQUESTS`, `SOAK_FAULT_SENDS`; real Postgres with `TEST_DATABASE_URL`).',
+  '',
+  '| check | figure |',
+  '|---|---|',
+  ...fuzzLines.map((l, i) => `| fuzz run ${i + 1}: requests (statuses) | ${l.n} (${Object.entries(l.statuses).map(([s, c]) => `${s}: ${c}`).join(', ')}) |`),
+  `| fuzz: 5xx answers | ${fiveXx} |`,
+  ...faultLines.map((f, i) => `| faults run ${i + 1}: sends / accepted / replays / SENT / FAILED / delivered / duplicate Message-IDs / s | ${f.sends} / ${f.accepted} / ${f.replays} / ${f.sent} / ${f.failed} / ${f.delivered} / ${f.duplicates} / ${f.seconds}${f.pgTerminated !== undefined ? ` (pg_terminate_backend: ${f.pgTerminated} connections)` : ''} |`),
+  '',
+].join('\n');
+
+const file = 'bench/RESULTS.md';
+const current = readFileSync(file, 'utf8');
+const next = /^## soak$/m.test(current) ? current.replace(/^## soak\n[\s\S]*?(?=^## |(?![\s\S]))/m, `${section}\n`) : `${current.trimEnd()}\n\n${section}`;
+writeFileSync(file, next);
+console.log(`\nsoak ${passed ? 'passed' : 'FAILED'} in ${minutes} min; figures in ${file}`);
+process.exit(run.status ?? 1);
