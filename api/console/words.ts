@@ -96,7 +96,7 @@ const FIELD: Record<string, string> = {
 export function valueWords(key: string, value: unknown): string {
   if (value === null || value === undefined) return key === 'sendWindow' ? 'any time' : key === 'rampUp' ? 'off' : 'none';
   if (key === 'role' && typeof value === 'string') return roleWords(value);
-  if (key === 'reason' && typeof value === 'string') return suppressionReasonWords(value);
+  if (key === 'reason' && typeof value === 'string') return Object.hasOwn(SUPPRESSION_REASON, value) ? SUPPRESSION_REASON[value]! : value;
   if (typeof value !== 'object') return String(value);
   const v = value as Record<string, unknown>;
   if (key === 'sendWindow' && typeof v.start === 'string') return sendWindowWords(v as { start: string; end: string; tz: string; days: number[] });

@@ -71,7 +71,8 @@ export const OverviewPage: FC<Overview> = ({ workspace, counts, team, mine, time
         )}
         {failed > 0 && (
           <a class="card" href="/console/failed" data-figure="failed">
-            <b>{failed}</b>failed sends need attention →
+            <b>{failed}</b>
+            {failed === 1 ? 'failed send needs' : 'failed sends need'} attention →
           </a>
         )}
       </div>

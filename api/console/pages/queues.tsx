@@ -10,7 +10,7 @@ const SERIES = [
   { key: 'failed', color: '#e03131', label: 'Failed' },
 ];
 
-const QUEUE_WORDS: Record<string, string> = { send: 'Sending', sequence: 'Sequence steps', 'lead-resume': 'Leads coming back', webhooks: 'Webhooks' };
+const QUEUE_WORDS: Record<string, string> = { send: 'Sending', sequence: 'Sequence steps', 'lead-resume': 'Leads coming back', webhooks: 'Webhooks', 'inbox-sync': 'Inbox sync', events: 'Tracking events' };
 
 export const QueuesPage: FC<{ health: QueuesResponse }> = ({ health }) => (
   <>

@@ -129,7 +129,7 @@ export const SuppressionsPage: FC<{ rows: Suppression[]; total: number; q?: stri
       </form>
       {canWrite && (
         <div class="panel">
-          <PostForm action="/console/suppressions" class="toolbar" aria-label="Suppress an address">
+          <PostForm action="/console/suppressions" class="toolbar" aria-label="Add a suppression">
             <Field name="email" label="Suppress an address" type="email" value={form?.email} errors={errors} required attrs={{ placeholder: 'name@company.com' }} />
             <div class="field">
               <button type="submit" class="primary">

@@ -7,6 +7,7 @@ import type { Prospect } from '../../../shared/contracts/prospects';
 import { createTemplate, deleteTemplate, getTemplateRow, listTemplates, renderWith, toTemplate, updateTemplate } from '../../src/modules/templates/service';
 import { getProspect, listProspects } from '../../src/modules/prospects/service';
 import { prospectVars } from '../../../shared/template-vars';
+import { htmlToText } from '../../../shared/html-to-text';
 import { validate } from '../../src/middleware/validate';
 import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
@@ -231,7 +232,10 @@ export const TemplateEditor: FC<{ template?: Template; form: Record<string, stri
           <p>
             <strong>Subject:</strong> {preview.subject || <span class="muted">(empty)</span>}
           </p>
-          <iframe title="Rendered body" sandbox="" srcdoc={preview.bodyHtml} style="width:100%;min-height:220px;border:1px solid #e3e6ef;border-radius:5px;background:#fff"></iframe>
+          {/* As the recipient's plain-text view: readable, and no template markup runs inside the console. */}
+          <pre class="preview" data-preview-body>
+            {htmlToText(preview.bodyHtml) || '(empty body)'}
+          </pre>
         </section>
       )}
       {template && (
