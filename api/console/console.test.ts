@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, signIn, type TestRuntime } from '../test/harness';
-import { campaigns, mailboxes, suppressions } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { campaigns, emails, mailboxes, suppressions } from '../../db/schema';
+import { giveMailbox } from '../src/modules/emails/test-mailbox';
+import { failOpenSends } from '../src/modules/emails/fail-sends';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -55,7 +58,12 @@ async function consoleSignIn(email: string) {
     expect(r.status, await r.clone().text()).toBe(303);
     return (await get(r.headers.get('location')!)).text();
   };
-  return { cookie: () => cookie(), get, post, submit, csrf: () => csrf };
+  /** A multipart form (a file upload), with the token added. */
+  const upload = async (path: string, body: FormData) => {
+    body.set('_csrf', csrf);
+    return keep(await rt.app.request(path, { method: 'POST', headers: { cookie: cookie(), origin: ORIGIN }, body }));
+  };
+  return { cookie: () => cookie(), get, post, submit, upload, csrf: () => csrf };
 }
 
 describe('console access', () => {
@@ -228,5 +236,64 @@ describe('console pages for an admin', () => {
     const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
     expect(svg).toContain('jobs'); // the y axis says what it counts
     expect(svg).not.toContain('<script');
+  });
+});
+
+describe('console actions', () => {
+  it('retries a failed send exactly once however often the button is pressed', async () => {
+    const admin = await consoleSignIn('owner@console-retry.test');
+    const who = await signIn(rt.app, 'owner@console-retry.test');
+    await giveMailbox(rt, who, 'owner@console-retry.test');
+    const sent = await rt.app.request('/api/emails/send', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json', 'idempotency-key': 'console-retry-0001' },
+      body: JSON.stringify({ to: 'busy@client.test', subject: 'Hi', bodyHtml: '<p>Hi</p>', scheduledAt: new Date(Date.now() + 86_400_000).toISOString() }),
+    });
+    const { id } = (await sent.json()) as { id: string };
+    await failOpenSends(rt.deps.db, eq(emails.id, id), 'Gmail kept rate-limiting after 5 tries: 429');
+    expect(await (await admin.get('/console')).text()).toContain('failed send needs attention');
+
+    const first = await admin.submit(`/console/failed/${id}/retry`);
+    expect(first).toContain('Retry queued');
+    const second = await admin.submit(`/console/failed/${id}/retry`);
+    expect(second).toContain('already retried once');
+    const rows = await rt.deps.db.select().from(emails).where(eq(emails.to, 'busy@client.test'));
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.id !== id)!.idempotencyKey).toBe(`retry-of:${id}`);
+    expect(await (await admin.get('/console')).text()).not.toContain('failed send needs attention');
+    const audit = await (await admin.get('/console/audit')).text();
+    expect(audit.match(/data-audit="email.retried"/g)).toHaveLength(1);
+  });
+
+  it('saves a mailbox cap through the mailbox service, audits before → after, and keeps a wrong form as typed', async () => {
+    const admin = await consoleSignIn('owner@console-cap.test');
+    const who = await signIn(rt.app, 'owner@console-cap.test');
+    const box = await giveMailbox(rt, who, 'owner@console-cap.test', { dailyCap: 100 });
+    const form = { dailyCap: '250', 'sendWindow.on': 'yes', 'sendWindow.tz': 'Nowhere/Land', 'sendWindow.start': '09:00', 'sendWindow.end': '17:00', 'sendWindow.days': '1' };
+    const bad = await admin.post(`/console/mailboxes/${box.id}`, form);
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('value="Nowhere/Land"');
+    expect(html).toContain('an IANA time zone');
+    const saved = await admin.submit(`/console/mailboxes/${box.id}`, { ...form, 'sendWindow.tz': 'Europe/Paris' });
+    expect(saved).toContain('Saved owner@console-cap.test: cap 250 today');
+    expect(saved).toContain('09:00–17:00 Europe/Paris, Mon');
+    const api = await rt.app.request('/api/mailboxes', { headers: { authorization: `Bearer ${who.token}` } });
+    expect(((await api.json()) as { data: Array<{ dailyCap: number }> }).data[0]!.dailyCap).toBe(250);
+    const audit = await (await admin.get('/console/audit')).text();
+    expect(audit).toContain('daily cap: 100 → 250');
+    expect(audit).toContain('send window: any time → 09:00–17:00 Europe/Paris, Mon');
+  });
+
+  it('imports suppressions from a CSV and tells what it did', async () => {
+    const admin = await consoleSignIn('owner@console-import.test');
+    await admin.get('/console/suppressions');
+    const body = new FormData();
+    body.set('file', new File(['email,name\na@client.test,A\nB@client.test,B\nnot-an-address,C\na@client.test,A again\n'], 'list.csv', { type: 'text/csv' }));
+    const res = await admin.upload('/console/suppressions/import', body);
+    expect(res.status).toBe(303);
+    const page = await (await admin.get('/console/suppressions')).text();
+    expect(page).toContain('Imported 2 new suppression(s); 1 already on the list; 1 not an address (not-an-address).');
+    expect(page).toContain('b@client.test');
   });
 });

@@ -7,7 +7,7 @@ import { countMembers } from '../../src/modules/admin/service';
 import { countMailboxes } from '../../src/modules/mailboxes/service';
 import { countSuppressions } from '../../src/modules/suppressions/service';
 import { countCampaigns } from '../../src/modules/campaigns/service';
-import { listEmails } from '../../src/modules/emails/service';
+import { countFailedUnretried } from '../../src/modules/emails/service';
 import { dailyTimeline, figuresBetween, repliesWaiting, userFiguresBetween } from '../../src/modules/dashboard/queries';
 import { TimelineChart } from '../bar-chart';
 import { consoleApp, render, viewerOf } from '../render';
@@ -34,7 +34,7 @@ export async function loadOverview(db: Db, workspaceId: string, userId: string, 
     dailyTimeline(db, workspaceId, 7, tz),
     repliesWaiting(db, workspaceId, since),
     repliesWaiting(db, workspaceId, since, userId),
-    listEmails(db, workspaceId, { status: 'FAILED', page: 1, limit: 1 }),
+    countFailedUnretried(db, workspaceId, since),
   ]);
   return {
     workspace: { name: workspace.name, gmailMode: workspace.gmailMode },
@@ -44,7 +44,7 @@ export async function loadOverview(db: Db, workspaceId: string, userId: string, 
     timeline,
     waiting,
     myWaiting,
-    failed: failed.total,
+    failed,
   };
 }
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { preparedQuery, preparedSql } from '../../../../db/prepared';
+import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
 import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
 import { rowFromJson } from '../../../../db/json-row';
 import type { Deps, SessionInfo } from '../../context';
@@ -136,6 +136,15 @@ export async function retryFailedSend(deps: Deps, actor: Sender, failedEmailId: 
   const answer = await acceptSend(deps, { workspaceId: actor.workspaceId, userId: row.userId, role: actor.role }, key, body);
   if (!before) await recordAudit(deps.db, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'email.retried', target: row.to, data: { reason: row.failureReason } });
   return { ...answer, replay: Boolean(before) };
+}
+
+/** Failed sends since `since` that nobody has retried yet: what still needs a person. */
+export async function countFailedUnretried(db: Db, workspaceId: string, since: Date): Promise<number> {
+  const rows = await db.execute(sql`
+    select count(*)::int as n from emails f
+    where f.workspace_id = ${workspaceId} and f.status = 'FAILED' and f.updated_at >= ${since.toISOString()}
+      and not exists (select 1 from emails r where r.workspace_id = ${workspaceId} and r.idempotency_key = 'retry-of:' || f.id::text)`);
+  return Number((rowsOf<{ n: number }>(rows)[0]?.n) ?? 0);
 }
 
 /** For failed emails, the status of the retry each one got, if any. */
