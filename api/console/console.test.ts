@@ -285,6 +285,19 @@ describe('console actions', () => {
     expect(audit).toContain('send window: any time → 09:00–17:00 Europe/Paris, Mon');
   });
 
+  it('asks before removing a member, then removes them', async () => {
+    const admin = await consoleSignIn('owner@console-remove.test');
+    const rep = await signIn(rt.app, 'rep@console-remove.test');
+    const members = await (await admin.get('/console/members')).text();
+    expect(members).toContain(`href="/console/members/${rep.user.id}/remove"`);
+    expect(members).not.toContain(`action="/console/members/${rep.user.id}/remove"`); // the list links to a question, it does not remove
+    const ask = await (await admin.get(`/console/members/${rep.user.id}/remove`)).text();
+    expect(ask).toContain('Remove rep@console-remove.test from the workspace?');
+    const done = await admin.submit(`/console/members/${rep.user.id}/remove`, { confirm: 'yes' });
+    expect(done).toContain('Member removed.');
+    expect(done).not.toContain('data-member="rep@console-remove.test"');
+  });
+
   it('imports suppressions from a CSV and tells what it did', async () => {
     const admin = await consoleSignIn('owner@console-import.test');
     await admin.get('/console/suppressions');

@@ -5,7 +5,7 @@ import { getMailbox, listMailboxesWithSync, updateMailbox } from '../../src/modu
 import { patchMailboxRequest, type Mailbox } from '../../../shared/contracts/mailboxes';
 import { validate } from '../../src/middleware/validate';
 import { Field, PostForm, When } from '../layout';
-import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render } from '../render';
+import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { mailboxStatusWords, sendWindowWords } from '../words';
 
 type Row = Mailbox & { lastSyncedAt: string | null };
@@ -20,7 +20,7 @@ export const mailboxRoutes = consoleApp()
   })
   .get('/mailboxes/:id', validate('param', idParam), async (c) => {
     const box = await getMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
-    return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={formFromMailbox(box)} />);
+    return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={formFromMailbox(box, viewerOf(c).tz)} />);
   })
   .post('/mailboxes/:id', validate('param', idParam), async (c) => {
     const { db } = c.get('deps');
@@ -158,11 +158,12 @@ export const MailboxForm: FC<{ box: Row; form: Record<string, string>; errors?: 
   );
 };
 
-function formFromMailbox(m: Row): Record<string, string> {
+/** A mailbox without a window starts the form in the viewer's own zone. */
+function formFromMailbox(m: Row, tz: string): Record<string, string> {
   return {
     dailyCap: String(m.dailyCap),
     'sendWindow.on': m.sendWindow ? 'yes' : '',
-    'sendWindow.tz': m.sendWindow?.tz ?? 'UTC',
+    'sendWindow.tz': m.sendWindow?.tz ?? tz,
     'sendWindow.start': m.sendWindow?.start ?? '09:00',
     'sendWindow.end': m.sendWindow?.end ?? '17:00',
     'sendWindow.days': (m.sendWindow?.days ?? [1, 2, 3, 4, 5]).join(','),
