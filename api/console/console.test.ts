@@ -298,6 +298,26 @@ describe('console actions', () => {
     expect(done).not.toContain('data-member="rep@console-remove.test"');
   });
 
+  it('lets a member add a suppression but not lift one', async () => {
+    const admin = await consoleSignIn('owner@console-lift.test');
+    const member = await consoleSignIn('rep@console-lift.test');
+    expect(await member.submit('/console/suppressions', { email: 'stop@client.test' })).toContain('stop@client.test is suppressed');
+    const [row] = await rt.deps.db.select().from(suppressions).where(eq(suppressions.email, 'stop@client.test'));
+    expect(await (await member.get('/console/suppressions')).text()).not.toContain(`/console/suppressions/${row!.id}/lift`);
+    const refused = await member.post(`/console/suppressions/${row!.id}/lift`, { confirm: 'yes' });
+    expect(refused.status).toBe(403);
+    expect(await (await admin.get('/console/suppressions')).text()).toContain('stop@client.test');
+  });
+
+  it('puts a mailbox that needs reconnecting first, with how to reconnect', async () => {
+    const admin = await consoleSignIn('owner@console-reauth.test');
+    const who = await signIn(rt.app, 'owner@console-reauth.test');
+    await giveMailbox(rt, who, 'owner@console-reauth.test', { status: 'needs_reauth' });
+    const html = await (await admin.get('/console/mailboxes')).text();
+    expect(html).toMatch(/role="alert"><strong>Needs reconnecting\.<\/strong>/);
+    expect(html).toContain('Connect Gmail');
+  });
+
   it('imports suppressions from a CSV and tells what it did', async () => {
     const admin = await consoleSignIn('owner@console-import.test');
     await admin.get('/console/suppressions');
