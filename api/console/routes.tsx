@@ -1,6 +1,5 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import { csrf } from 'hono/csrf';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -9,25 +8,27 @@ import { ApiError } from '../src/lib/api-error';
 import { validate } from '../src/middleware/validate';
 import { createSession, deleteSession, findOrCreateMember, resolveSession } from '../src/modules/auth/service';
 import { changeRole, createInvite, listInvites, listMembers, removeMember, revokeInvite } from '../src/modules/admin/service';
-import { listAudit } from '../src/modules/admin/audit';
 import { queueHealth } from '../src/modules/admin/queues';
-import { listMailboxesWithSync } from '../src/modules/mailboxes/service';
-import { listSuppressions } from '../src/modules/suppressions/service';
-import { totalPages } from '../src/lib/pagination';
 import { changeRoleRequest, createInviteRequest, inviteParam, memberParam } from '../../shared/contracts/admin';
-import { Layout, Pager, ErrorNote } from './layout';
+import { ConfirmPage, Layout } from './layout';
 import { CONSOLE_COOKIE, clearConsoleCookie, consoleSession, setConsoleCookie } from './session';
+import { adminOnly, refuseViewerWrites, requireCsrf } from './guard';
+import { KNOWN_ERRORS } from './notices';
+import { PAGE, act, fieldErrors, formOf, paged, render } from './render';
+import { roleWords } from './words';
 import { ForbiddenPage, GoogleDonePage, LoginPage } from './pages/login';
-import { OverviewPage, loadOverview } from './pages/overview';
+import { homeRoutes } from './pages/overview';
 import { MembersPage } from './pages/members';
-import { MailboxesPage } from './pages/mailboxes';
-import { SuppressionsPage } from './pages/suppressions';
+import { mailboxRoutes } from './pages/mailboxes';
+import { suppressionRoutes } from './pages/suppressions';
 import { CampaignsPage, loadCampaigns } from './pages/campaigns';
-import { AuditPage } from './pages/audit';
+import { auditRoutes } from './pages/audit';
 import { QueuesPage } from './pages/queues';
+import { failedRoutes } from './pages/failed';
+import { prospectRoutes } from './pages/prospects';
+import { templateRoutes } from './pages/templates';
 
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1), error: z.string().max(300).optional() });
-const PAGE = 50;
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 /** The sign-in form posts an empty name when none is typed. */
 const tokenForm = z.object({ token: z.string().min(20).max(200) });
 const loginForm = z.object({ email: z.email().max(320), name: z.string().trim().max(200).optional().transform((v) => v || undefined) });
@@ -78,48 +79,88 @@ export const consoleRoutes = new Hono<AppEnv>()
     clearConsoleCookie(c);
     return c.redirect('/console/login', 303);
   })
-  .use('*', consoleSession((c) => c.html(page(c, 'Admins only', <ForbiddenPage />), 403)))
-  .get('/', async (c) => c.html(page(c, 'Overview', <OverviewPage {...await loadOverview(c.get('deps').db, ws(c))} />)))
-  .get('/members', validate('query', pageQuery), async (c) => {
-    const { db } = c.get('deps');
-    const [members, invites] = await Promise.all([listMembers(db, ws(c), { page: 1, limit: 200 }), listInvites(db, ws(c), { page: 1, limit: 200 })]);
-    return c.html(
-      page(c, 'Members and roles', <MembersPage members={members.rows} invites={invites.rows} selfId={c.get('session').userId} />, consoleErrorText(c.req.valid('query').error)),
-    );
-  })
-  .post('/members/:userId/role', validate('param', memberParam), validate('form', changeRoleRequest), async (c) =>
-    backToMembers(c, () => changeRole(c.get('deps').db, c.get('session'), c.req.valid('param').userId, c.req.valid('form').role)),
-  )
-  .post('/members/:userId/remove', validate('param', memberParam), async (c) =>
-    backToMembers(c, () => removeMember(c.get('deps'), c.get('session'), c.req.valid('param').userId)),
-  )
-  .post('/invites', validate('form', createInviteRequest), async (c) =>
-    backToMembers(c, () => createInvite(c.get('deps').db, c.get('session'), c.req.valid('form'))),
-  )
-  .post('/invites/:id/revoke', validate('param', inviteParam), async (c) =>
-    backToMembers(c, () => revokeInvite(c.get('deps').db, c.get('session'), c.req.valid('param').id)),
-  )
-  .get('/mailboxes', validate('query', pageQuery), async (c) => {
-    const { page: n } = c.req.valid('query');
-    const { rows, total } = await listMailboxesWithSync(c.get('deps').db, ws(c), { page: n, limit: PAGE });
-    return c.html(page(c, 'Connected mailboxes', paged(<MailboxesPage rows={rows} />, '/console/mailboxes', n, total)));
-  })
-  .get('/suppressions', validate('query', pageQuery), async (c) => {
-    const { page: n } = c.req.valid('query');
-    const { rows, total } = await listSuppressions(c.get('deps').db, ws(c), { page: n, limit: PAGE });
-    return c.html(page(c, 'Suppressions', paged(<SuppressionsPage rows={rows} total={total} />, '/console/suppressions', n, total)));
-  })
+  .use('*', consoleSession())
+  .use('*', requireCsrf((c) => refused(c, 'CSRF')))
+  .use('*', refuseViewerWrites((c) => refused(c, 'READ_ONLY')))
+  .route('/', homeRoutes)
+  .route('/', failedRoutes)
+  .route('/', suppressionRoutes)
+  .route('/', prospectRoutes)
+  .route('/', templateRoutes)
   .get('/campaigns', validate('query', pageQuery), async (c) => {
     const { page: n } = c.req.valid('query');
     const { rows, total } = await loadCampaigns(c.get('deps').db, ws(c), { page: n, limit: PAGE });
-    return c.html(page(c, 'Campaigns', paged(<CampaignsPage rows={rows} />, '/console/campaigns', n, total)));
+    return render(c, 'Campaigns', paged(<CampaignsPage rows={rows} />, '/console/campaigns', n, total));
   })
-  .get('/audit', validate('query', pageQuery), async (c) => {
-    const { page: n } = c.req.valid('query');
-    const { rows, total } = await listAudit(c.get('deps').db, ws(c), { page: n, limit: PAGE });
-    return c.html(page(c, 'Audit log', paged(<AuditPage rows={rows} />, '/console/audit', n, total)));
+  .use('*', adminOnly((c) => render(c, 'Admins only', <ForbiddenPage />, { status: 403 })))
+  .route('/', mailboxRoutes)
+  .route('/', auditRoutes)
+  .get('/members', async (c) => {
+    const { db } = c.get('deps');
+    const [members, invites] = await Promise.all([listMembers(db, ws(c), { page: 1, limit: 200 }), listInvites(db, ws(c), { page: 1, limit: 200 })]);
+    return render(c, 'Members and roles', <MembersPage members={members.rows} invites={invites.rows} selfId={c.get('session').userId} />);
   })
-  .get('/queues', async (c) => c.html(page(c, 'Queue health', <QueuesPage health={await queueHealth(c.get('deps'), c.get('session'))} />)));
+  .post('/members/:userId/role', validate('param', memberParam), async (c) =>
+    act(c, '/console/members', async () => {
+      const parsed = changeRoleRequest.safeParse({ role: (await formOf(c)).role });
+      if (!parsed.success) throw new ApiError('VALIDATION_ERROR', 'Choose admin, member or viewer');
+      const { role } = parsed.data;
+      const m = await changeRole(c.get('deps').db, c.get('session'), c.req.valid('param').userId, role);
+      return `${m.email} is now ${roleWords(m.role)}.`;
+    }),
+  )
+  .get('/members/:userId/remove', validate('param', memberParam), async (c) => {
+    const { rows } = await listMembers(c.get('deps').db, ws(c), { page: 1, limit: 200 });
+    const m = rows.find((r) => r.userId === c.req.valid('param').userId);
+    if (!m) return render(c, 'Member not found', <p>That person is no longer a member. <a href="/console/members">Back to members</a></p>, { status: 404 });
+    return render(
+      c,
+      'Remove a member',
+      <ConfirmPage
+        question={`Remove ${m.email} from the workspace?`}
+        detail="They lose access at once; their prospects, templates and sent mail stay in the workspace."
+        action={`/console/members/${m.userId}/remove`}
+        confirmLabel="Remove member"
+        back="/console/members"
+      />,
+    );
+  })
+  .post('/members/:userId/remove', validate('param', memberParam), async (c) =>
+    act(c, '/console/members', async () => {
+      await removeMember(c.get('deps'), c.get('session'), c.req.valid('param').userId);
+      return 'Member removed.';
+    }),
+  )
+  .post('/invites', async (c) => {
+    const form = await formOf(c);
+    const parsed = createInviteRequest.safeParse({ email: form.email, role: form.role });
+    if (!parsed.success) {
+      const { db } = c.get('deps');
+      const [members, invites] = await Promise.all([listMembers(db, ws(c), { page: 1, limit: 200 }), listInvites(db, ws(c), { page: 1, limit: 200 })]);
+      return render(c, 'Members and roles', <MembersPage members={members.rows} invites={invites.rows} selfId={c.get('session').userId} form={form} errors={fieldErrors(parsed.error)} />, {
+        status: 400,
+        notice: { kind: 'error', text: 'The invite was not sent: check the highlighted field.' },
+      });
+    }
+    return act(c, '/console/members', async () => {
+      const invite = await createInvite(c.get('deps').db, c.get('session'), parsed.data);
+      return `Invite sent to ${invite.email}.`;
+    });
+  })
+  .get('/invites/:id/revoke', validate('param', inviteParam), async (c) =>
+    render(
+      c,
+      'Revoke an invite',
+      <ConfirmPage question="Revoke this invite?" detail="The link in the invite stops working." action={`/console/invites/${c.req.valid('param').id}/revoke`} confirmLabel="Revoke invite" back="/console/members" />,
+    ),
+  )
+  .post('/invites/:id/revoke', validate('param', inviteParam), async (c) =>
+    act(c, '/console/members', async () => {
+      await revokeInvite(c.get('deps').db, c.get('session'), c.req.valid('param').id);
+      return 'Invite revoked.';
+    }),
+  )
+  .get('/queues', async (c) => render(c, 'Queue health', <QueuesPage health={await queueHealth(c.get('deps'), c.get('session'))} />));
 
 const ws = (c: Context<AppEnv>) => c.get('session').workspaceId;
 
@@ -132,60 +173,7 @@ function loginPage(c: Context<AppEnv>, error?: string) {
   );
 }
 
-function page(c: Context<AppEnv>, title: string, body: Child, error?: string) {
-  return (
-    <Layout title={title} path={c.req.path.replace(/\/$/, '')} email={c.get('session').email}>
-      <ErrorNote message={error} />
-      {body}
-    </Layout>
-  );
-}
-
-/** A page of a list with its pager below. */
-function paged(list: Child, base: string, n: number, total: number) {
-  return (
-    <>
-      {list}
-      <Pager base={base} page={n} totalPages={totalPages(total, PAGE)} />
-    </>
-  );
-}
-
-/** Runs a members action and goes back to the page; a refusal (e.g. the last admin) shows there. */
-async function backToMembers(c: Context<AppEnv>, action: () => Promise<unknown>) {
-  try {
-    await action();
-    return c.redirect('/console/members', 303);
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status >= 500) throw err;
-    return c.redirect(`/console/members?error=${consoleErrorCode(err)}`, 303);
-  }
-}
-
-/**
- * The banner shows only text we wrote: `?error=` carries one of these codes, and anything
- * else in it (a link someone crafted to put their words on our page) shows nothing.
- */
-const CONSOLE_ERRORS = {
-  last_admin: 'A workspace needs at least one admin: promote someone else first.',
-  already_member: 'That person is already a member of this workspace.',
-  invite_accepted: 'That invite was already accepted.',
-  not_found: 'That member or invite is no longer here.',
-  forbidden: 'You cannot make that change.',
-  invalid: 'That change was not valid.',
-  failed: 'That change could not be made.',
-} as const;
-
-function consoleErrorCode(err: ApiError): keyof typeof CONSOLE_ERRORS {
-  if (/at least one admin/.test(err.message)) return 'last_admin';
-  if (/already a member/.test(err.message)) return 'already_member';
-  if (/already accepted/.test(err.message)) return 'invite_accepted';
-  if (err.code === 'NOT_FOUND') return 'not_found';
-  if (err.code === 'FORBIDDEN') return 'forbidden';
-  if (err.code === 'VALIDATION_ERROR') return 'invalid';
-  return 'failed';
-}
-
-function consoleErrorText(code: string | undefined): string | undefined {
-  return code && Object.hasOwn(CONSOLE_ERRORS, code) ? CONSOLE_ERRORS[code as keyof typeof CONSOLE_ERRORS] : undefined;
+/** A refused POST: 403 with the reason in words (a missing CSRF token, a viewer's write). */
+function refused(c: Context<AppEnv>, code: 'CSRF' | 'READ_ONLY') {
+  return render(c, 'Not allowed', <p><a href="/console">Back to the console home</a></p>, { status: 403, notice: { kind: 'error', text: KNOWN_ERRORS[code]! } });
 }

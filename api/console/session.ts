@@ -21,10 +21,10 @@ export function clearConsoleCookie(c: Context<AppEnv>) {
 }
 
 /**
- * Cookie → session. Anonymous visitors go to the sign-in page; a signed-in member or
- * viewer gets a 403 page (`forbidden` renders it), because the console is for admins.
+ * Cookie → session. Anonymous visitors go to the sign-in page. Every role may enter: what
+ * each one may see and change is decided per route (guard.ts).
  */
-export function consoleSession(forbidden: (c: Context<AppEnv>) => Response | Promise<Response>): MiddlewareHandler<AppEnv> {
+export function consoleSession(): MiddlewareHandler<AppEnv> {
   return async function consoleSession(c, next) {
     const token = getCookie(c, CONSOLE_COOKIE);
     const session = token ? await resolveSession(c.get('deps').db, token) : undefined;
@@ -33,7 +33,6 @@ export function consoleSession(forbidden: (c: Context<AppEnv>) => Response | Pro
       return c.redirect('/console/login', 302);
     }
     c.set('session', session);
-    if (session.role !== 'admin') return forbidden(c);
     await next();
   };
 }

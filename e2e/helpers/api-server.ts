@@ -7,6 +7,8 @@ import { serveOnFreePort } from '../../api/src/http-server';
 
 export interface RunningApi {
   url: string;
+  /** The in-process runtime behind the port, for arranging what no public door can (e.g. a send Gmail gave up on). */
+  runtime: Awaited<ReturnType<typeof startRuntime>>;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startEmbeddedApi(env: Record<string, string> = {}): Promis
   const server = await serveOnFreePort(runtime);
   return {
     url: server.url,
+    runtime,
     async close() {
       await server.close();
       await runtime.close();

@@ -4,6 +4,7 @@ import type { Db } from '../../../db/client';
 import { leadCountsOf, listCampaigns } from '../../src/modules/campaigns/service';
 import type { PageQuery } from '../../src/lib/pagination';
 import { Empty, When } from '../layout';
+import { campaignStatusWords } from '../words';
 
 /** The campaigns list of the API, with how its leads stand. */
 export async function loadCampaigns(db: Db, workspaceId: string, page: PageQuery) {
@@ -22,7 +23,7 @@ export async function loadCampaigns(db: Db, workspaceId: string, page: PageQuery
 type Row = Awaited<ReturnType<typeof loadCampaigns>>['rows'][number];
 
 export const CampaignsPage: FC<{ rows: Row[] }> = ({ rows }) => (
-  <table>
+  <table class="rows">
     <thead>
       <tr>
         <th>Campaign</th>
@@ -35,16 +36,16 @@ export const CampaignsPage: FC<{ rows: Row[] }> = ({ rows }) => (
       </tr>
     </thead>
     <tbody>
-      {rows.length === 0 && <Empty cols={7}>No campaigns yet.</Empty>}
+      {rows.length === 0 && <Empty cols={7}>No campaigns yet — create one through the API (POST /api/campaigns) or add prospects first.</Empty>}
       {rows.map((r) => (
         <tr data-campaign={r.name}>
-          <td>{r.name}</td>
-          <td>{r.status}</td>
-          <td>{r.steps}</td>
-          <td>{r.leads}</td>
-          <td>{r.replied}</td>
-          <td>{r.completed}</td>
-          <td>
+          <td data-label="Campaign">{r.name}</td>
+          <td data-label="Status">{campaignStatusWords(r.status)}</td>
+          <td data-label="Steps">{r.steps}</td>
+          <td data-label="Leads">{r.leads}</td>
+          <td data-label="Replied">{r.replied}</td>
+          <td data-label="Finished">{r.completed}</td>
+          <td data-label="Updated">
             <When at={r.updatedAt} />
           </td>
         </tr>

@@ -1,40 +1,190 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
-import type { listMailboxesWithSync } from '../../src/modules/mailboxes/service';
-import { Empty, When } from '../layout';
+import { z } from 'zod';
+import { getMailbox, listMailboxesWithSync, updateMailbox } from '../../src/modules/mailboxes/service';
+import { patchMailboxRequest, type Mailbox } from '../../../shared/contracts/mailboxes';
+import { validate } from '../../src/middleware/validate';
+import { Field, PostForm, When } from '../layout';
+import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
+import { mailboxStatusWords, sendWindowWords } from '../words';
 
-type Row = Awaited<ReturnType<typeof listMailboxesWithSync>>['rows'][number];
+type Row = Mailbox & { lastSyncedAt: string | null };
+const idParam = z.object({ id: z.uuid() });
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
+
+export const mailboxRoutes = consoleApp()
+  .get('/mailboxes', validate('query', pageQuery), async (c) => {
+    const { page: n } = c.req.valid('query');
+    const { rows, total } = await listMailboxesWithSync(c.get('deps').db, c.get('session').workspaceId, { page: n, limit: PAGE });
+    return render(c, 'Connected mailboxes', paged(<MailboxesPage rows={rows} />, '/console/mailboxes', n, total));
+  })
+  .get('/mailboxes/:id', validate('param', idParam), async (c) => {
+    const box = await getMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
+    return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={formFromMailbox(box, viewerOf(c).tz)} />);
+  })
+  .post('/mailboxes/:id', validate('param', idParam), async (c) => {
+    const { db } = c.get('deps');
+    const { workspaceId, userId } = c.get('session');
+    const id = c.req.valid('param').id;
+    const form = await formOf(c);
+    const body = await c.req.parseBody({ all: true });
+    const parsed = patchMailboxRequest.safeParse(patchFromForm(form, body['sendWindow.days']));
+    if (!parsed.success) {
+      const box = await getMailbox(db, workspaceId, id);
+      return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={form} errors={fieldErrors(parsed.error)} />, {
+        status: 400,
+        notice: { kind: 'error', text: 'Nothing was saved: check the highlighted fields.' },
+      });
+    }
+    // Saving the form must not restart a ramp-up that is unchanged.
+    const current = await getMailbox(db, workspaceId, id);
+    const ramp = parsed.data.rampUp;
+    if (ramp && current.rampUp && ramp.startCap === current.rampUp.startCap && ramp.increment === current.rampUp.increment && ramp.everyDays === current.rampUp.everyDays) {
+      ramp.startedAt = current.rampUp.startedAt;
+    }
+    return act(c, '/console/mailboxes', async () => {
+      const box = await updateMailbox(db, workspaceId, id, parsed.data, userId);
+      return `Saved ${box.email}: cap ${box.effectiveCap} today, ${box.remaining} left in the last 24 hours.`;
+    });
+  });
 
 export const MailboxesPage: FC<{ rows: Row[] }> = ({ rows }) => (
-  <table>
-    <thead>
-      <tr>
-        <th>Address</th>
-        <th>Provider</th>
-        <th>Status</th>
-        <th>Sent (24 h) / cap</th>
-        <th>Send window</th>
-        <th>Ramp-up</th>
-        <th>Last synced</th>
-      </tr>
-    </thead>
-    <tbody>
-      {rows.length === 0 && <Empty cols={7}>No mailbox connected yet: members connect theirs from the extension.</Empty>}
-      {rows.map((m) => (
-        <tr data-mailbox={m.email}>
-          <td>{m.email}</td>
-          <td>{m.provider}</td>
-          <td>{m.status}</td>
-          <td>
-            {m.used} / {m.dailyCap}
-          </td>
-          <td>{m.sendWindow ? `${m.sendWindow.start}–${m.sendWindow.end} ${m.sendWindow.tz}, days ${m.sendWindow.days.join(',')}` : <span class="muted">any time</span>}</td>
-          <td>{m.rampUp ? `${m.rampUp.startCap} +${m.rampUp.increment} every ${m.rampUp.everyDays} d` : <span class="muted">off</span>}</td>
-          <td>
-            <When at={m.lastSyncedAt} />
-          </td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+  <>
+    {rows.length === 0 && (
+      <p class="panel">No mailbox connected yet. Each member connects their Gmail from the Lumina extension (Options → Connect Gmail); it then shows up here.</p>
+    )}
+    {rows.map((m) => (
+      <section class="panel" data-mailbox={m.email} aria-label={m.email}>
+        <h2 style="margin-top:0">{m.email}</h2>
+        {m.status === 'needs_reauth' && (
+          <p class="notice error" role="alert">
+            <strong>Needs reconnecting.</strong> Google stopped accepting this mailbox's sign-in, so nothing is sent from it. The owner opens the Lumina extension's
+            Options page and clicks <em>Connect Gmail</em> again; queued mail waits, failed sends can then be retried from Failed sends.
+          </p>
+        )}
+        <p>
+          <span class={`badge ${m.status === 'active' ? 'good' : 'bad'}`}>{mailboxStatusWords(m.status)}</span>{' '}
+          <span class="muted">{m.provider === 'sandbox' ? 'Sandbox mailbox (test mail, nothing leaves this server)' : 'Gmail'}</span>
+        </p>
+        <Budget m={m} />
+        <p>
+          Send window: <strong>{sendWindowWords(m.sendWindow)}</strong>
+          <br />
+          Ramp-up: <strong>{m.rampUp ? `from ${m.rampUp.startCap} a day, +${m.rampUp.increment} every ${m.rampUp.everyDays} day(s), up to ${m.dailyCap}` : 'off'}</strong>
+          <br />
+          <span class="muted">
+            Inbox last synced: <When at={m.lastSyncedAt} />
+          </span>
+        </p>
+        <a class="button primary" href={`/console/mailboxes/${m.id}`}>
+          Edit cap, window and ramp-up
+        </a>
+      </section>
+    ))}
+  </>
 );
+
+const Budget: FC<{ m: Row }> = ({ m }) => (
+  <div class="budget" data-budget={`${m.used}/${m.effectiveCap}`}>
+    <p style="margin:.3rem 0">
+      <strong>
+        {m.used} sent of {m.effectiveCap}
+      </strong>{' '}
+      in the last 24 hours (manual sends included) — <strong>{m.remaining} left</strong>
+      {m.effectiveCap < m.dailyCap && <span class="muted"> · ramping up towards {m.dailyCap} a day</span>}
+    </p>
+    <svg class="chart" width="360" height="14" viewBox="0 0 360 14" role="img" aria-label={`${m.used} of ${m.effectiveCap} used`}>
+      <rect width="360" height="14" fill="#e3e6ef" rx="4" />
+      <rect width={Math.min(360, Math.round((m.used / Math.max(1, m.effectiveCap)) * 360))} height="14" fill={m.remaining === 0 ? '#e03131' : '#4c6ef5'} rx="4" />
+    </svg>
+  </div>
+);
+
+const DAYS = [
+  [1, 'Mon'],
+  [2, 'Tue'],
+  [3, 'Wed'],
+  [4, 'Thu'],
+  [5, 'Fri'],
+  [6, 'Sat'],
+  [7, 'Sun'],
+] as const;
+
+export const MailboxForm: FC<{ box: Row; form: Record<string, string>; errors?: Record<string, string> }> = ({ box, form, errors = {} }) => {
+  const days = new Set((form['sendWindow.days'] ?? '').split(',').filter(Boolean));
+  return (
+    <PostForm action={`/console/mailboxes/${box.id}`} aria-label="Sending settings">
+      <Budget m={box} />
+      <div class="panel">
+        <Field name="dailyCap" label="Daily cap (emails per rolling 24 hours)" type="number" value={form.dailyCap} errors={errors} required attrs={{ min: 1, max: 2000 }} />
+      </div>
+      <fieldset class="panel">
+        <legend>Send window</legend>
+        <label>
+          <input type="checkbox" name="sendWindow.on" value="yes" checked={form['sendWindow.on'] === 'yes'} /> Only send inside these hours
+        </label>
+        <Field name="sendWindow.tz" label="Time zone" value={form['sendWindow.tz']} errors={errors} hint="An IANA zone, e.g. Europe/Paris or America/New_York" />
+        <Field name="sendWindow.start" label="From" type="time" value={form['sendWindow.start']} errors={errors} />
+        <Field name="sendWindow.end" label="Until" type="time" value={form['sendWindow.end']} errors={errors} />
+        <div class="field" role="group" aria-label="Days">
+          <span style="font-weight:600">Days</span>{' '}
+          {DAYS.map(([n, label]) => (
+            <label style="display:inline;font-weight:normal;margin-right:.6rem">
+              <input type="checkbox" name="sendWindow.days" value={String(n)} checked={days.has(String(n))} /> {label}
+            </label>
+          ))}
+          {errors['sendWindow.days'] && <p class="field-error">{errors['sendWindow.days']}</p>}
+        </div>
+      </fieldset>
+      <fieldset class="panel">
+        <legend>Ramp-up for a new mailbox</legend>
+        <label>
+          <input type="checkbox" name="rampUp.on" value="yes" checked={form['rampUp.on'] === 'yes'} /> Start low and grow the cap
+        </label>
+        <Field name="rampUp.startCap" label="Start at (emails a day)" type="number" value={form['rampUp.startCap']} errors={errors} />
+        <Field name="rampUp.increment" label="Add each step" type="number" value={form['rampUp.increment']} errors={errors} />
+        <Field name="rampUp.everyDays" label="Every (days)" type="number" value={form['rampUp.everyDays']} errors={errors} />
+      </fieldset>
+      {errors._form && <p class="field-error">{errors._form}</p>}
+      <div class="toolbar">
+        <button type="submit" class="primary">
+          Save settings
+        </button>
+        <a class="button" href="/console/mailboxes">
+          Cancel
+        </a>
+      </div>
+    </PostForm>
+  );
+};
+
+/** A mailbox without a window starts the form in the viewer's own zone. */
+function formFromMailbox(m: Row, tz: string): Record<string, string> {
+  return {
+    dailyCap: String(m.dailyCap),
+    'sendWindow.on': m.sendWindow ? 'yes' : '',
+    'sendWindow.tz': m.sendWindow?.tz ?? tz,
+    'sendWindow.start': m.sendWindow?.start ?? '09:00',
+    'sendWindow.end': m.sendWindow?.end ?? '17:00',
+    'sendWindow.days': (m.sendWindow?.days ?? [1, 2, 3, 4, 5]).join(','),
+    'rampUp.on': m.rampUp ? 'yes' : '',
+    'rampUp.startCap': String(m.rampUp?.startCap ?? 20),
+    'rampUp.increment': String(m.rampUp?.increment ?? 10),
+    'rampUp.everyDays': String(m.rampUp?.everyDays ?? 2),
+  };
+}
+
+/** The form's fields → the same body `PATCH /api/mailboxes/:id` takes, validated by the same schema. */
+function patchFromForm(form: Record<string, string>, rawDays: unknown) {
+  const days = (Array.isArray(rawDays) ? rawDays : rawDays ? [rawDays] : []).map(Number);
+  form['sendWindow.days'] = days.join(',');
+  const num = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v));
+  return {
+    dailyCap: num(form.dailyCap),
+    sendWindow: form['sendWindow.on'] === 'yes' ? { tz: form['sendWindow.tz']?.trim(), start: form['sendWindow.start'], end: form['sendWindow.end'], days } : null,
+    rampUp:
+      form['rampUp.on'] === 'yes'
+        ? { startCap: num(form['rampUp.startCap']), increment: num(form['rampUp.increment']), everyDays: num(form['rampUp.everyDays']) }
+        : null,
+  };
+}

@@ -1,30 +1,106 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
 import type { Db } from '../../../db/client';
+import type { Figures } from '../../../shared/contracts/dashboard';
 import { getWorkspace } from '../../src/modules/auth/service';
 import { countMembers } from '../../src/modules/admin/service';
 import { countMailboxes } from '../../src/modules/mailboxes/service';
 import { countSuppressions } from '../../src/modules/suppressions/service';
 import { countCampaigns } from '../../src/modules/campaigns/service';
+import { countFailedUnretried } from '../../src/modules/emails/service';
+import { dailyTimeline, figuresBetween, repliesWaiting, userFiguresBetween } from '../../src/modules/dashboard/queries';
+import { TimelineChart } from '../bar-chart';
+import { consoleApp, render, viewerOf } from '../render';
 
-export async function loadOverview(db: Db, workspaceId: string) {
-  const [workspace, members, mailboxes, suppressions, campaigns] = await Promise.all([
+const WEEK_MS = 7 * 24 * 3600_000;
+
+export const homeRoutes = consoleApp().get('/', async (c) => {
+  const { db } = c.get('deps');
+  const { workspaceId, userId } = c.get('session');
+  return render(c, 'Home', <OverviewPage {...await loadOverview(db, workspaceId, userId, viewerOf(c).tz)} />);
+});
+
+export async function loadOverview(db: Db, workspaceId: string, userId: string, tz: string) {
+  const until = new Date();
+  const since = new Date(until.getTime() - WEEK_MS);
+  const [workspace, members, mailboxes, suppressions, campaigns, team, mine, timeline, waiting, myWaiting, failed] = await Promise.all([
     getWorkspace(db, workspaceId),
     countMembers(db, workspaceId),
     countMailboxes(db, workspaceId),
     countSuppressions(db, workspaceId),
     countCampaigns(db, workspaceId),
+    figuresBetween(db, workspaceId, since, until),
+    userFiguresBetween(db, workspaceId, userId, since, until),
+    dailyTimeline(db, workspaceId, 7, tz),
+    repliesWaiting(db, workspaceId, since),
+    repliesWaiting(db, workspaceId, since, userId),
+    countFailedUnretried(db, workspaceId, since),
   ]);
-  return { workspace: { name: workspace.name, gmailMode: workspace.gmailMode }, counts: { members, mailboxes, suppressions, campaigns } };
+  return {
+    workspace: { name: workspace.name, gmailMode: workspace.gmailMode },
+    counts: { members, mailboxes, suppressions, campaigns },
+    team,
+    mine,
+    timeline,
+    waiting,
+    myWaiting,
+    failed,
+  };
 }
 
 type Overview = Awaited<ReturnType<typeof loadOverview>>;
 
-export const OverviewPage: FC<Overview> = ({ workspace, counts }) => (
+const SERIES = [
+  { key: 'sent', color: '#4c6ef5', label: 'Sent' },
+  { key: 'humanOpens', color: '#12b886', label: 'Opened (people)' },
+  { key: 'replies', color: '#7048e8', label: 'Replies' },
+  { key: 'bounces', color: '#e03131', label: 'Bounces' },
+];
+
+export const OverviewPage: FC<Overview> = ({ workspace, counts, team, mine, timeline, waiting, myWaiting, failed }) => (
   <>
     <p>
-      Workspace <strong>{workspace.name}</strong> · Gmail mode {workspace.gmailMode}
+      Workspace <strong>{workspace.name}</strong> · Gmail {workspace.gmailMode === 'full' ? 'full mode (Lumina reads replies from the inbox)' : 'light mode (the extension reports replies)'}
     </p>
+    {(failed > 0 || waiting > 0) && (
+      <div class="cards">
+        {waiting > 0 && (
+          <div class="card" data-figure="replies-waiting">
+            <b>{waiting}</b>replies waiting for an answer{myWaiting ? ` (${myWaiting} to your mail)` : ''}
+          </div>
+        )}
+        {failed > 0 && (
+          <a class="card" href="/console/failed" data-figure="failed">
+            <b>{failed}</b>
+            {failed === 1 ? 'failed send needs' : 'failed sends need'} attention →
+          </a>
+        )}
+      </div>
+    )}
+    <h2>The last 7 days</h2>
+    <table class="rows" aria-label="This week's figures">
+      <thead>
+        <tr>
+          <th></th>
+          <th>Sent</th>
+          <th>Opened by people</th>
+          <th>Replies</th>
+          <th>Bounces</th>
+        </tr>
+      </thead>
+      <tbody>
+        <FigureRow label="You" f={mine} />
+        <FigureRow label="Whole workspace" f={team} />
+      </tbody>
+    </table>
+    <p class="muted small">Opens by mail scanners and image proxies are not counted as people.</p>
+    <TimelineChart title="Workspace, day by day" points={timeline} series={SERIES} />
+    {team.sent === 0 && (
+      <p class="panel">
+        Nothing sent this week yet. Reps send from Gmail with the Lumina extension; <a href="/console/prospects">add prospects</a> or <a href="/console/templates">write a template</a> to get started.
+      </p>
+    )}
+    <h2>Workspace</h2>
     <div class="cards">
       <a class="card" href="/console/members">
         <b>{counts.members}</b>members
@@ -40,4 +116,14 @@ export const OverviewPage: FC<Overview> = ({ workspace, counts }) => (
       </a>
     </div>
   </>
+);
+
+const FigureRow: FC<{ label: string; f: Figures }> = ({ label, f }) => (
+  <tr data-figures={label}>
+    <th scope="row">{label}</th>
+    <td data-label="Sent">{f.sent}</td>
+    <td data-label="Opened by people">{f.humanOpens}</td>
+    <td data-label="Replies">{f.replies}</td>
+    <td data-label="Bounces">{f.bounces}</td>
+  </tr>
 );

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { auditEvents, users } from '../../../../db/schema';
 import type { AuditEvent } from '../../../../shared/contracts/admin';
@@ -18,8 +18,22 @@ export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry) {
   await db.insert(auditEvents).values({ ...entry, target: entry.target ?? null, data: entry.data ?? {} });
 }
 
-export async function listAudit(db: Db, workspaceId: string, query: { page: number; limit: number; action?: string }) {
-  const where = and(eq(auditEvents.workspaceId, workspaceId), query.action ? eq(auditEvents.action, query.action) : undefined);
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  /** Inclusive lower and exclusive upper bound on when the action happened. */
+  since?: Date;
+  until?: Date;
+}
+
+export async function listAudit(db: Db, workspaceId: string, query: { page: number; limit: number } & AuditFilter) {
+  const where = and(
+    eq(auditEvents.workspaceId, workspaceId),
+    query.action ? eq(auditEvents.action, query.action) : undefined,
+    query.actorId ? eq(auditEvents.actorId, query.actorId) : undefined,
+    query.since ? gte(auditEvents.createdAt, query.since) : undefined,
+    query.until ? lt(auditEvents.createdAt, query.until) : undefined,
+  );
   const { rows, total } = await listPage(db, query, {
     rows: db
       .select({ event: auditEvents, actorEmail: users.email })
@@ -40,4 +54,10 @@ export async function listAudit(db: Db, workspaceId: string, query: { page: numb
     createdAt: event.createdAt.toISOString(),
   }));
   return { rows: data, total };
+}
+
+/** The actions recorded so far in a workspace, for a filter list. */
+export async function auditActions(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.workspaceId, workspaceId)).orderBy(auditEvents.action);
+  return rows.map((r) => r.action);
 }

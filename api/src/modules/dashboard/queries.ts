@@ -216,3 +216,25 @@ export async function sendTimes(db: Db, workspaceId: string, since: Date, tz: st
     .slice(0, 3);
   return { slots, best };
 }
+
+/** One member's figures of a time range: the events of the emails they sent (the console's "me"). */
+export async function userFiguresBetween(db: Db, workspaceId: string, userId: string, since: Date, until: Date): Promise<Figures> {
+  const rows = await db.execute(sql`
+    select ${figureColumns('ev')} from email_events ev
+    where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${since.toISOString()} and ev.occurred_at < ${until.toISOString()}
+      and ev.email_id in (select id from emails where workspace_id = ${workspaceId} and user_id = ${userId})`);
+  return toFigures(rowsOf<FigureRow>(rows)[0]!);
+}
+
+/**
+ * Replies since `since` that nobody has answered yet: the reply is the newest thing with that
+ * address (no email to them was created after it). Optionally only replies to one member's mail.
+ */
+export async function repliesWaiting(db: Db, workspaceId: string, since: Date, userId?: string): Promise<number> {
+  const rows = await db.execute(sql`
+    select count(distinct e.to)::int as n from email_engagement g join emails e on e.id = g.email_id
+    where g.workspace_id = ${workspaceId} and g.replied_at >= ${since.toISOString()}
+      ${userId ? sql`and e.user_id = ${userId}` : sql``}
+      and not exists (select 1 from emails later where later.workspace_id = ${workspaceId} and later.to = e.to and later.created_at > g.replied_at)`);
+  return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
+}

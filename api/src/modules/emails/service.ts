@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { preparedQuery, preparedSql } from '../../../../db/prepared';
+import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
 import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
 import { rowFromJson } from '../../../../db/json-row';
 import type { Deps, SessionInfo } from '../../context';
@@ -12,6 +12,7 @@ import { prospectVars, renderTemplate, type TemplateVars } from '../../../../sha
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
 import { normalizeAddress, suppressedSql } from '../suppressions/service';
 import { enqueueSend } from './send.worker';
+import { recordAudit } from '../admin/audit';
 
 type EmailRow = typeof emails.$inferSelect;
 
@@ -124,6 +125,67 @@ export async function listEmails(db: Db, workspaceId: string, q: { threadId?: st
     where,
   });
   return { rows: rows.map((r) => toEmail(r.email, r.dueAt)), total };
+}
+
+/** The Idempotency-Key of the one retry a failed email may have: retrying twice replays the first. */
+export const retryKey = (failedEmailId: string) => `retry-of:${failedEmailId}`;
+
+/**
+ * Sends a FAILED email again as a new email through the normal accept (acceptSend): same
+ * recipient, mailbox, content and tracking, in the author's name. Its key is derived from
+ * the failed email, so however often it is asked, exactly one new attempt exists.
+ * Members retry their own mail; admins anyone's.
+ */
+export async function retryFailedSend(deps: Deps, actor: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>, failedEmailId: string): Promise<SendEmailResponse & { replay: boolean }> {
+  const [row] = await deps.db.select().from(emails).where(and(eq(emails.workspaceId, actor.workspaceId), eq(emails.id, failedEmailId)));
+  if (!row || (actor.role !== 'admin' && row.userId !== actor.userId)) throw notFound('Email');
+  if (row.status !== 'FAILED') throw new ApiError('CONFLICT', `The email is ${row.status}; only a failed send can be retried`, { status: row.status });
+  if (!row.userId || !row.mailboxId) throw new ApiError('UNPROCESSABLE', 'The author or the mailbox of this email is gone; send it again from Gmail');
+  const key = retryKey(row.id);
+  const before = await findByKey(deps.db, actor.workspaceId, key);
+  const body: SendEmailRequest = {
+    to: row.to,
+    subject: row.subject,
+    bodyHtml: row.bodyHtml,
+    ...(row.bodyText ? { bodyText: row.bodyText } : {}),
+    mailboxId: row.mailboxId,
+    ...(row.prospectId ? { prospectId: row.prospectId } : {}),
+    ...(row.campaignId ? { campaignId: row.campaignId } : {}),
+    ...(row.threadId ? { threadId: row.threadId } : {}),
+    track: { opens: row.trackOpens, clicks: row.trackClicks },
+  };
+  const answer = await acceptSend(deps, { kind: 'user', workspaceId: actor.workspaceId, userId: row.userId, role: actor.role }, key, body);
+  if (!before) await recordAudit(deps.db, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'email.retried', target: row.to, data: { reason: row.failureReason } });
+  return { ...answer, replay: Boolean(before) };
+}
+
+/** Failed sends since `since` that nobody has retried yet: what still needs a person. */
+export async function countFailedUnretried(db: Db, workspaceId: string, since: Date): Promise<number> {
+  const rows = await db.execute(sql`
+    select count(*)::int as n from emails f
+    where f.workspace_id = ${workspaceId} and f.status = 'FAILED' and f.updated_at >= ${since.toISOString()}
+      and not exists (select 1 from emails r where r.workspace_id = ${workspaceId} and r.idempotency_key = 'retry-of:' || f.id::text)`);
+  return Number((rowsOf<{ n: number }>(rows)[0]?.n) ?? 0);
+}
+
+/** For failed emails, the status of the retry each one got, if any. */
+export async function retriesOf(db: Db, workspaceId: string, failedIds: string[]): Promise<Map<string, { id: string; status: EmailRow['status'] }>> {
+  if (!failedIds.length) return new Map();
+  const rows = await db
+    .select({ id: emails.id, key: emails.idempotencyKey, status: emails.status })
+    .from(emails)
+    .where(and(eq(emails.workspaceId, workspaceId), inArray(emails.idempotencyKey, failedIds.map(retryKey))));
+  return new Map(rows.map((r) => [r.key.slice('retry-of:'.length), { id: r.id, status: r.status }]));
+}
+
+/** Subject, recipient and time of a few emails, e.g. the ones that caused suppressions. */
+export async function emailSummaries(db: Db, workspaceId: string, ids: string[]) {
+  if (!ids.length) return new Map<string, { to: string; subject: string; sentAt: Date | null; createdAt: Date }>();
+  const rows = await db
+    .select({ id: emails.id, to: emails.to, subject: emails.subject, sentAt: emails.sentAt, createdAt: emails.createdAt })
+    .from(emails)
+    .where(and(eq(emails.workspaceId, workspaceId), inArray(emails.id, ids)));
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /**

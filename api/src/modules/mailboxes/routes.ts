@@ -17,6 +17,6 @@ export const mailboxRoutes = new Hono<AppEnv>()
     return c.json(paginated(rows, total, q.page, q.limit));
   })
   .patch('/mailboxes/:id', requireRole('admin'), validate('param', idParam), validate('json', patchMailboxRequest), async (c) => {
-    const mailbox = await updateMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json'));
+    const mailbox = await updateMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json'), c.get('session').userId);
     return c.json(mailbox);
   });

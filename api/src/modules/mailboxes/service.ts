@@ -5,6 +5,7 @@ import { notFound } from '../../lib/api-error';
 import { countRows, listPage, type Page, type PageQuery } from '../../lib/pagination';
 import type { Mailbox, PatchMailboxRequest } from '../../../../shared/contracts/mailboxes';
 import { budgetUsed, effectiveCap } from '../emails/schedule';
+import { recordAudit } from '../admin/audit';
 
 type MailboxRow = typeof mailboxes.$inferSelect;
 
@@ -21,15 +22,33 @@ export async function listMailboxesWithSync(db: Db, workspaceId: string, page: P
 
 export const countMailboxes = (db: Db, workspaceId: string) => countRows(db, mailboxes, eq(mailboxes.workspaceId, workspaceId));
 
-export async function updateMailbox(db: Db, workspaceId: string, id: string, patch: PatchMailboxRequest): Promise<Mailbox> {
+export async function getMailbox(db: Db, workspaceId: string, id: string): Promise<Mailbox & { lastSyncedAt: string | null }> {
+  const [row] = await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id)));
+  if (!row) throw notFound('Mailbox');
+  const used = await budgetUsed(db, [row.id]);
+  return { ...toMailbox(row, used.get(row.id) ?? 0), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
+}
+
+/** Changes caps, window or ramp-up; with an actor, the change and its before → after are audited together. */
+export async function updateMailbox(db: Db, workspaceId: string, id: string, patch: PatchMailboxRequest, actorId?: string): Promise<Mailbox> {
   const changes: Partial<MailboxRow> = {};
   if (patch.dailyCap !== undefined) changes.dailyCap = patch.dailyCap;
   if (patch.sendWindow !== undefined) changes.sendWindow = patch.sendWindow;
   if (patch.rampUp !== undefined) {
     changes.rampUp = patch.rampUp && { ...patch.rampUp, startedAt: new Date(patch.rampUp.startedAt ?? Date.now()).toISOString() };
   }
-  const [row] = await db.update(mailboxes).set(changes).where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id))).returning();
-  if (!row) throw notFound('Mailbox');
+  const where = and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id));
+  const row = await db.transaction(async (tx) => {
+    const [before] = await tx.select().from(mailboxes).where(where).for('update');
+    if (!before) throw notFound('Mailbox');
+    const [after] = await tx.update(mailboxes).set(changes).where(where).returning();
+    if (actorId) {
+      const keys = Object.keys(changes) as Array<keyof typeof changes>;
+      const pick = (r: MailboxRow) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null]));
+      await recordAudit(tx, { workspaceId, actorId, action: 'mailbox.updated', target: before.email, data: { before: pick(before), after: pick(after!) } });
+    }
+    return after!;
+  });
   const used = await budgetUsed(db, [row.id]);
   return toMailbox(row, used.get(row.id) ?? 0);
 }

@@ -7,8 +7,8 @@ import type { CreateProspectRequest, Prospect, UpdateProspectRequest } from '../
 
 type ProspectRow = typeof prospects.$inferSelect;
 
-export async function listProspects(db: Db, workspaceId: string, query: { page: number; limit: number; q?: string }) {
-  const where = and(eq(prospects.workspaceId, workspaceId), query.q ? searchFilter(query.q) : undefined);
+export async function listProspects(db: Db, workspaceId: string, query: { page: number; limit: number; q?: string; ownerId?: string }) {
+  const where = and(eq(prospects.workspaceId, workspaceId), query.q ? searchFilter(query.q) : undefined, query.ownerId ? eq(prospects.ownerId, query.ownerId) : undefined);
   const { rows, total } = await listPage(db, query, { rows: db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id)), from: prospects, where });
   return { rows: rows.map(toProspect), total };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../../../db/client';
 import { countRows, listPage, type PageQuery } from '../../lib/pagination';
 import { suppressions } from '../../../../db/schema';
 import type { Suppression } from '../../../../shared/contracts/suppressions';
+import { recordAudit } from '../admin/audit';
 
 type Row = typeof suppressions.$inferSelect;
 
@@ -39,11 +40,14 @@ export async function insertSuppression(db: Pick<Db, 'insert'>, workspaceId: str
   return created;
 }
 
-/** Adds an address; an address already on the list keeps its first entry (created=false). */
-export async function addSuppression(db: Db, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string }) {
+/** Adds an address; an address already on the list keeps its first entry (created=false). With an actor, a new entry is audited. */
+export async function addSuppression(db: Db, workspaceId: string, input: { email: string; reason: Row['reason']; sourceEmailId?: string }, actorId?: string) {
   const email = normalizeAddress(input.email);
   const created = await insertSuppression(db, workspaceId, input);
-  if (created) return { created: true, suppression: toSuppression(created) };
+  if (created) {
+    if (actorId) await recordAudit(db, { workspaceId, actorId, action: 'suppression.added', target: email, data: { reason: input.reason } });
+    return { created: true, suppression: toSuppression(created) };
+  }
   const [existing] = await db.select().from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, email)));
   return { created: false, suppression: toSuppression(existing!) };
 }
@@ -59,12 +63,28 @@ export async function listSuppressions(db: Db, workspaceId: string, query: PageQ
 
 export const countSuppressions = (db: Db, workspaceId: string) => countRows(db, suppressions, eq(suppressions.workspaceId, workspaceId));
 
-export async function removeSuppression(db: Db, workspaceId: string, id: string): Promise<boolean> {
+export async function getSuppression(db: Db, workspaceId: string, id: string): Promise<Suppression | null> {
+  const [row] = await db.select().from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.id, id)));
+  return row ? toSuppression(row) : null;
+}
+
+/** Lifts a suppression; with an actor, the lift (and what it was) is audited. */
+export async function removeSuppression(db: Db, workspaceId: string, id: string, actorId?: string): Promise<boolean> {
   const rows = await db
     .delete(suppressions)
     .where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.id, id)))
-    .returning({ id: suppressions.id });
+    .returning({ email: suppressions.email, reason: suppressions.reason });
+  if (rows[0] && actorId) await recordAudit(db, { workspaceId, actorId, action: 'suppression.lifted', target: rows[0].email, data: { reason: rows[0].reason } });
   return rows.length > 0;
+}
+
+/** Every suppression of the workspace, newest first, in pages of 1,000: the CSV export reads it without holding all in memory. */
+export async function* allSuppressions(db: Db, workspaceId: string) {
+  for (let page = 1; ; page++) {
+    const { rows } = await listSuppressions(db, workspaceId, { page, limit: 1000 });
+    yield* rows;
+    if (rows.length < 1000) return;
+  }
 }
 
 function toSuppression(row: Row): Suppression {

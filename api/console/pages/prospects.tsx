@@ -1,0 +1,263 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from 'hono/jsx';
+import { z } from 'zod';
+import type { Prospect } from '../../../shared/contracts/prospects';
+import { updateProspectRequest } from '../../../shared/contracts/prospects';
+import type { Member } from '../../../shared/contracts/admin';
+import { deleteProspect, getProspect, listProspects, updateProspect } from '../../src/modules/prospects/service';
+import { prospectActivity } from '../../src/modules/prospects/activity';
+import { listMembers } from '../../src/modules/admin/service';
+import { validate } from '../../src/middleware/validate';
+import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout';
+import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
+import { redirectWith } from '../notices';
+import { canChange } from '../ownership';
+import { campaignStatusWords, emailStatusWords, eventWords } from '../words';
+
+type Activity = Awaited<ReturnType<typeof prospectActivity>>;
+const idParam = z.object({ id: z.uuid() });
+const listQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  owner: z.union([z.uuid(), z.literal('me')]).optional().catch(undefined),
+});
+const FIELDS = [
+  ['email', 'Email'],
+  ['firstName', 'First name'],
+  ['lastName', 'Last name'],
+  ['company', 'Company'],
+  ['title', 'Job title'],
+] as const;
+
+export const prospectRoutes = consoleApp()
+  .get('/prospects', validate('query', listQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { db } = c.get('deps');
+    const { workspaceId, userId } = c.get('session');
+    const ownerId = q.owner === 'me' ? userId : q.owner;
+    const [{ rows, total }, members] = await Promise.all([listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId }), listMembers(db, workspaceId, { page: 1, limit: 200 })]);
+    return render(c, 'Prospects', paged(<ProspectsPage rows={rows} total={total} members={members.rows} q={q.q} owner={q.owner} />, '/console/prospects', q.page, total, { q: q.q, owner: q.owner }));
+  })
+  .get('/prospects/:id', validate('param', idParam), async (c) => showProspect(c, c.req.valid('param').id))
+  .post('/prospects/:id', validate('param', idParam), async (c) => {
+    const { db } = c.get('deps');
+    const ws = c.get('session').workspaceId;
+    const id = c.req.valid('param').id;
+    const prospect = await getProspect(db, ws, id);
+    if (!canChange(viewerOf(c), prospect.ownerId)) return redirectWith(c, `/console/prospects/${id}`, { kind: 'error', text: 'Only the owner or an admin can edit this prospect.' });
+    const form = await formOf(c);
+    const custom = customFieldsOf(form.customFields ?? '');
+    const parsed = updateProspectRequest.safeParse({
+      email: form.email,
+      ...Object.fromEntries(FIELDS.slice(1).map(([k]) => [k, form[k]?.trim() ? form[k] : null])),
+      ...(custom.ok ? { customFields: custom.value } : {}),
+    });
+    if (!parsed.success || !custom.ok) {
+      const errors = parsed.success ? {} : fieldErrors(parsed.error);
+      if (!custom.ok) errors.customFields = custom.error;
+      for (const key of Object.keys(errors)) if (key.startsWith('customFields.')) errors.customFields = `${key.slice(13)}: ${errors[key]}`;
+      return showProspect(c, id, { form, errors });
+    }
+    return act(c, `/console/prospects/${id}`, async () => {
+      const p = await updateProspect(db, ws, id, parsed.data);
+      return `Saved ${p.email}.`;
+    });
+  })
+  .get('/prospects/:id/delete', validate('param', idParam), async (c) => {
+    const p = await getProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
+    return render(
+      c,
+      'Delete a prospect',
+      <ConfirmPage
+        question={`Delete ${p.email}?`}
+        detail="Their record and custom fields are removed and they leave every campaign. Emails already sent stay in the history."
+        action={`/console/prospects/${p.id}/delete`}
+        confirmLabel="Delete prospect"
+        back={`/console/prospects/${p.id}`}
+      />,
+    );
+  })
+  .post('/prospects/:id/delete', validate('param', idParam), async (c) => {
+    const { db } = c.get('deps');
+    const ws = c.get('session').workspaceId;
+    const p = await getProspect(db, ws, c.req.valid('param').id);
+    if (!canChange(viewerOf(c), p.ownerId)) return redirectWith(c, `/console/prospects/${p.id}`, { kind: 'error', text: 'Only the owner or an admin can delete this prospect.' });
+    return act(c, '/console/prospects', async () => {
+      await deleteProspect(db, ws, p.id);
+      return `Deleted ${p.email}.`;
+    });
+  });
+
+async function showProspect(c: Parameters<typeof render>[0], id: string, edit?: { form: Record<string, string>; errors: Record<string, string> }) {
+  const { db } = c.get('deps');
+  const ws = c.get('session').workspaceId;
+  const [prospect, activity, members] = await Promise.all([getProspect(db, ws, id), prospectActivity(db, ws, id), listMembers(db, ws, { page: 1, limit: 200 })]);
+  const owner = members.rows.find((m) => m.userId === prospect.ownerId)?.email ?? null;
+  return render(c, prospectName(prospect), <ProspectDetail p={prospect} owner={owner} activity={activity} form={edit?.form} errors={edit?.errors} />, {
+    status: edit ? 400 : 200,
+    notice: edit ? { kind: 'error', text: 'Nothing was saved: check the highlighted fields.' } : undefined,
+  });
+}
+
+const prospectName = (p: Prospect) => [p.firstName, p.lastName].filter(Boolean).join(' ') || p.email;
+
+export const ProspectsPage: FC<{ rows: Prospect[]; total: number; members: Member[]; q?: string; owner?: string }> = ({ rows, total, members, q, owner }) => {
+  const emailOf = new Map(members.map((m) => [m.userId, m.email]));
+  return (
+    <>
+      <form method="get" action="/console/prospects" class="toolbar" role="search">
+        <div>
+          <label for="q">Search</label>
+          <input id="q" name="q" type="search" value={q ?? ''} placeholder="name, email or company" />
+        </div>
+        <div>
+          <label for="owner">Owner</label>
+          <select id="owner" name="owner">
+            <option value="">Anyone</option>
+            <option value="me" selected={owner === 'me'}>
+              Mine
+            </option>
+            {members.map((m) => (
+              <option value={m.userId} selected={owner === m.userId}>
+                {m.email}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Search</button>
+      </form>
+      <p class="muted">{total} prospect(s){q || owner ? ' match' : ''}.</p>
+      <table class="rows">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Company</th>
+            <th>Owner</th>
+            <th>Added</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <Empty cols={5}>{q || owner ? 'No prospect matches; clear the search to see everyone.' : 'No prospects yet — import a CSV through the API (POST /api/prospects/import) or save them from Gmail with the extension.'}</Empty>
+          )}
+          {rows.map((p) => (
+            <tr data-prospect={p.email}>
+              <td data-label="Name">
+                <a href={`/console/prospects/${p.id}`}>{prospectName(p)}</a>
+              </td>
+              <td data-label="Email">{p.email}</td>
+              <td data-label="Company">{p.company ?? <span class="muted">—</span>}</td>
+              <td data-label="Owner">{p.ownerId ? (emailOf.get(p.ownerId) ?? 'a former member') : <span class="muted">shared</span>}</td>
+              <td data-label="Added">
+                <When at={p.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+};
+
+export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: Activity; form?: Record<string, string>; errors?: Record<string, string> }> = ({ p, owner, activity, form, errors }) => {
+  const viewer = useViewer();
+  const editable = viewer ? canChange(viewer, p.ownerId) : false;
+  const values: Record<string, string> = form ?? {
+    ...Object.fromEntries(FIELDS.map(([k]) => [k, p[k] ?? ''])),
+    customFields: Object.entries(p.customFields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  };
+  return (
+    <>
+      <p>
+        <a href="/console/prospects">← All prospects</a>
+      </p>
+      <section class="panel">
+        <h2 style="margin-top:0">Details</h2>
+        <p class="muted">
+          Owner: {owner ?? 'shared'} · added <When at={p.createdAt} /> · updated <When at={p.updatedAt} />
+        </p>
+        {editable ? (
+          <PostForm action={`/console/prospects/${p.id}`} aria-label="Edit prospect">
+            {FIELDS.map(([k, label]) => (
+              <Field name={k} label={label} type={k === 'email' ? 'email' : 'text'} value={values[k]} errors={errors} required={k === 'email'} />
+            ))}
+            <div class="field">
+              <label for="f-customFields">Custom fields</label>
+              <textarea id="f-customFields" name="customFields" rows={4} aria-invalid={errors?.customFields ? 'true' : undefined}>
+                {values.customFields ?? ''}
+              </textarea>
+              <div class="muted small">One per line as name=value; templates use them as {'{{custom.name}}'}.</div>
+              {errors?.customFields && <p class="field-error">{errors.customFields}</p>}
+            </div>
+            <div class="toolbar">
+              <button type="submit" class="primary">
+                Save
+              </button>
+              <a class="button danger" href={`/console/prospects/${p.id}/delete`}>
+                Delete…
+              </a>
+            </div>
+          </PostForm>
+        ) : (
+          <dl>
+            {FIELDS.map(([k, label]) => (
+              <>
+                <dt class="muted">{label}</dt>
+                <dd>{p[k] ?? '—'}</dd>
+              </>
+            ))}
+            {Object.entries(p.customFields).map(([k, v]) => (
+              <>
+                <dt class="muted">{k}</dt>
+                <dd>{v}</dd>
+              </>
+            ))}
+          </dl>
+        )}
+      </section>
+      <h2>Campaigns</h2>
+      {activity.campaigns.length === 0 ? (
+        <p class="muted">Not in any campaign yet.</p>
+      ) : (
+        <ul>
+          {activity.campaigns.map((l) => (
+            <li>
+              {l.name} ({campaignStatusWords(l.campaignStatus)}) — this lead: {l.leadStatus}, step {l.currentStep + 1}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Emails and what happened</h2>
+      {activity.emails.length === 0 && <p class="muted">No email sent to {p.email} yet. Write to them from Gmail with the Lumina extension.</p>}
+      {activity.emails.map((e) => (
+        <section class="panel" data-email={e.subject}>
+          <strong>{e.subject}</strong> — {emailStatusWords(e.status)}, <When at={e.sentAt ?? e.createdAt} />
+          {e.failureReason && <div class="error small">{e.failureReason}</div>}
+          {e.events.length > 0 && (
+            <ul>
+              {e.events.map((ev) => (
+                <li>
+                  {eventWords(ev.type, ev.machine)} · <When at={ev.occurredAt} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
+    </>
+  );
+};
+
+function customFieldsOf(text: string): { ok: true; value: Record<string, string> } | { ok: false; error: string } {
+  const value: Record<string, string> = {};
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    if (!line.trim()) continue;
+    const at = line.indexOf('=');
+    if (at < 1) return { ok: false, error: `Line ${i + 1} needs the form name=value.` };
+    value[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return { ok: true, value };
+}

@@ -1,0 +1,148 @@
+/**
+ * Every internal word a person might read in the console, turned into plain words, in one
+ * place: email statuses, mailbox states, suppression reasons, audit actions, roles.
+ */
+
+const EMAIL_STATUS: Record<string, string> = {
+  DRAFT: 'Draft',
+  PENDING_SEND: 'Queued',
+  SENDING: 'Sending',
+  SENT: 'Sent',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+  BOUNCED: 'Bounced (mailbox does not exist)',
+};
+
+export const emailStatusWords = (status: string) => EMAIL_STATUS[status] ?? humanize(status);
+
+const MAILBOX_STATUS: Record<string, string> = {
+  active: 'Connected',
+  needs_reauth: 'Needs reconnecting',
+  disabled: 'Disabled',
+};
+export const mailboxStatusWords = (status: string) => MAILBOX_STATUS[status] ?? humanize(status);
+
+const SUPPRESSION_REASON: Record<string, string> = {
+  manual: 'Added by hand',
+  unsubscribe: 'Unsubscribed',
+  hard_bounce: 'Bounced (mailbox does not exist)',
+  complaint: 'Marked as spam',
+};
+export const suppressionReasonWords = (reason: string) => SUPPRESSION_REASON[reason] ?? humanize(reason);
+
+const ROLE: Record<string, string> = { admin: 'Admin', member: 'Member', viewer: 'Viewer (read only)' };
+export const roleWords = (role: string) => ROLE[role] ?? humanize(role);
+
+const CAMPAIGN_STATUS: Record<string, string> = { draft: 'Draft', active: 'Running', paused: 'Paused', completed: 'Finished', archived: 'Archived' };
+export const campaignStatusWords = (status: string) => CAMPAIGN_STATUS[status] ?? humanize(status);
+
+const PROSPECT_STATUS: Record<string, string> = {
+  active: 'Active',
+  replied: 'Replied',
+  bounced: 'Bounced (mailbox does not exist)',
+  unsubscribed: 'Unsubscribed',
+  do_not_contact: 'Do not contact',
+};
+export const prospectStatusWords = (status: string) => PROSPECT_STATUS[status] ?? humanize(status);
+
+const EVENT_TYPE: Record<string, string> = {
+  sent: 'Sent',
+  open: 'Opened',
+  click: 'Clicked a link',
+  reply: 'Replied',
+  auto_reply: 'Automatic reply (out of office)',
+  bounce: 'Bounced',
+  unsubscribe: 'Unsubscribed',
+  complaint: 'Marked as spam',
+};
+export const eventWords = (type: string, machine = false) => `${EVENT_TYPE[type] ?? humanize(type)}${machine ? ' (by a machine, not counted)' : ''}`;
+
+/** Audit actions as a sentence's verb: "Ana <changed the role of> rep@…". */
+const AUDIT_ACTION: Record<string, string> = {
+  'member.role_changed': 'changed the role of',
+  'member.removed': 'removed member',
+  'invite.created': 'invited',
+  'invite.revoked': 'revoked the invite of',
+  'invite.accepted': 'accepted the invite of',
+  'mailbox.updated': 'changed the sending settings of',
+  'suppression.added': 'suppressed',
+  'suppression.imported': 'imported suppressions',
+  'suppression.lifted': 'lifted the suppression of',
+  'email.retried': 'retried a failed send to',
+  'prospect.updated': 'edited prospect',
+  'prospect.deleted': 'deleted prospect',
+  'template.updated': 'edited template',
+  'template.deleted': 'deleted template',
+  'campaign.created': 'created campaign',
+  'campaign.launched': 'launched campaign',
+  'campaign.paused': 'paused campaign',
+  'campaign.resumed': 'resumed campaign',
+};
+export const auditActionWords = (action: string) => AUDIT_ACTION[action] ?? humanize(action.replace('.', ' '));
+export const KNOWN_AUDIT_ACTIONS = Object.keys(AUDIT_ACTION);
+
+/** Field names of audit before/after data, as a person says them. */
+const FIELD: Record<string, string> = {
+  role: 'role',
+  dailyCap: 'daily cap',
+  sendWindow: 'send window',
+  rampUp: 'ramp-up',
+  reason: 'reason',
+  email: 'address',
+  count: 'count',
+};
+
+/** One audit value in words: never raw JSON. */
+export function valueWords(key: string, value: unknown): string {
+  if (value === null || value === undefined) return key === 'sendWindow' ? 'any time' : key === 'rampUp' ? 'off' : 'none';
+  if (key === 'role' && typeof value === 'string') return roleWords(value);
+  if (key === 'reason' && typeof value === 'string') return Object.hasOwn(SUPPRESSION_REASON, value) ? SUPPRESSION_REASON[value]! : value;
+  if (typeof value !== 'object') return String(value);
+  const v = value as Record<string, unknown>;
+  if (key === 'sendWindow' && typeof v.start === 'string') return sendWindowWords(v as { start: string; end: string; tz: string; days: number[] });
+  if (key === 'rampUp' && 'startCap' in v) return `from ${v.startCap}, +${v.increment} every ${v.everyDays} day(s)`;
+  if (Array.isArray(value)) return value.map((x) => valueWords(key, x)).join(', ');
+  return Object.entries(v)
+    .map(([k, x]) => `${fieldWords(k)} ${valueWords(k, x)}`)
+    .join(', ');
+}
+export const fieldWords = (key: string) => FIELD[key] ?? humanize(key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+
+/**
+ * An audit row's data as "field: before → after" lines. Rows carry either `{before, after}`
+ * objects or flat values (e.g. `{from, to}` for a role change, or `{role}`).
+ */
+export function changeLines(raw: Record<string, unknown>): string[] {
+  // Ids are for machines; the row's target already names the thing in words.
+  const data = Object.fromEntries(Object.entries(raw).filter(([k]) => !/(^id|Id)$/.test(k)));
+  const before = data.before as Record<string, unknown> | undefined;
+  const after = data.after as Record<string, unknown> | undefined;
+  if (before || after) {
+    const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+    return keys.map((k) => `${fieldWords(k)}: ${valueWords(k, before?.[k])} → ${valueWords(k, after?.[k])}`);
+  }
+  if ('from' in data && 'to' in data) return [`${valueWords('role', data.from)} → ${valueWords('role', data.to)}`];
+  return Object.entries(data).map(([k, v]) => `${fieldWords(k)}: ${valueWords(k, v)}`);
+}
+
+const DAY = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+export function sendWindowWords(w: { start: string; end: string; tz: string; days: number[] } | null): string {
+  if (!w) return 'any time';
+  const days = [...w.days].sort().join(',') === '1,2,3,4,5' ? 'Mon–Fri' : w.days.map((d) => DAY[d]).join(', ');
+  return `${w.start}–${w.end} ${w.tz}, ${days}`;
+}
+
+/** Failure reasons are written for people already; this says whether trying again can help. */
+export function failureKind(reason: string | null): { retryable: boolean; advice: string } {
+  const r = reason ?? '';
+  if (/rate-limit/i.test(r)) return { retryable: true, advice: 'Gmail was busy; trying again usually works.' };
+  if (/invalid_grant|reconnect/i.test(r)) return { retryable: true, advice: 'Reconnect the mailbox from the extension first, then retry.' };
+  if (/did not answer|unknown/i.test(r)) return { retryable: false, advice: 'It may have been delivered: check the Sent folder in Gmail before sending again.' };
+  if (/disabled/i.test(r)) return { retryable: false, advice: 'The mailbox is disabled; an admin can re-enable it.' };
+  return { retryable: false, advice: 'Gmail refused this message; change it before sending again.' };
+}
+
+function humanize(word: string) {
+  const s = word.replace(/_/g, ' ').toLowerCase();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
