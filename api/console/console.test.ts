@@ -7,7 +7,7 @@ import { failOpenSends } from '../src/modules/emails/fail-sends';
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await createTestRuntime({ env: { OPERATOR_EMAILS: 'owner@console-d.test' } });
+  rt = await createTestRuntime({ env: { OPERATOR_EMAILS: 'owner@console-d.test', AUTH_RATE_LIMIT_PER_MIN: '1000' } });
 });
 afterAll(() => rt?.close());
 

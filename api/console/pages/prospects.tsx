@@ -11,7 +11,7 @@ import { validate } from '../../src/middleware/validate';
 import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { redirectWith } from '../notices';
-import { canChange } from '../ownership';
+import { mayChange } from '../../src/lib/ownership';
 import { campaignStatusWords, emailStatusWords, eventWords } from '../words';
 
 type Activity = Awaited<ReturnType<typeof prospectActivity>>;
@@ -44,7 +44,7 @@ export const prospectRoutes = consoleApp()
     const ws = c.get('session').workspaceId;
     const id = c.req.valid('param').id;
     const prospect = await getProspect(db, ws, id);
-    if (!canChange(viewerOf(c), prospect.ownerId)) return redirectWith(c, `/console/prospects/${id}`, { kind: 'error', text: 'Only the owner or an admin can edit this prospect.' });
+    if (!mayChange(viewerOf(c), 'prospect', prospect.ownerId, 'edit')) return redirectWith(c, `/console/prospects/${id}`, { kind: 'error', text: 'Only the owner or an admin can edit this prospect.' });
     const form = await formOf(c);
     const custom = customFieldsOf(form.customFields ?? '');
     const parsed = updateProspectRequest.safeParse({
@@ -81,7 +81,7 @@ export const prospectRoutes = consoleApp()
     const { db } = c.get('deps');
     const ws = c.get('session').workspaceId;
     const p = await getProspect(db, ws, c.req.valid('param').id);
-    if (!canChange(viewerOf(c), p.ownerId)) return redirectWith(c, `/console/prospects/${p.id}`, { kind: 'error', text: 'Only the owner or an admin can delete this prospect.' });
+    if (!mayChange(viewerOf(c), 'prospect', p.ownerId, 'delete')) return redirectWith(c, `/console/prospects/${p.id}`, { kind: 'error', text: 'Only the owner or an admin can delete this prospect.' });
     return act(c, '/console/prospects', async () => {
       await deleteProspect(db, ws, p.id);
       return `Deleted ${p.email}.`;
@@ -162,7 +162,7 @@ export const ProspectsPage: FC<{ rows: Prospect[]; total: number; members: Membe
 
 export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: Activity; form?: Record<string, string>; errors?: Record<string, string> }> = ({ p, owner, activity, form, errors }) => {
   const viewer = useViewer();
-  const editable = viewer ? canChange(viewer, p.ownerId) : false;
+  const editable = viewer ? mayChange(viewer, 'prospect', p.ownerId, 'edit') : false;
   const values: Record<string, string> = form ?? {
     ...Object.fromEntries(FIELDS.map(([k]) => [k, p[k] ?? ''])),
     customFields: Object.entries(p.customFields)

@@ -12,7 +12,7 @@ import { validate } from '../../src/middleware/validate';
 import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { redirectWith } from '../notices';
-import { canChange } from '../ownership';
+import { mayChange } from '../../src/lib/ownership';
 
 const idParam = z.object({ id: z.uuid() });
 const listQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1), q: z.string().trim().max(200).optional().catch(undefined) });
@@ -55,7 +55,7 @@ export const templateRoutes = consoleApp()
     const prospectId = z.uuid().safeParse(form.prospect).data;
     // "Preview" renders what was typed without saving; "Save" stores it.
     if (form.intent === 'preview') return showEditor(c, t, form, prospectId);
-    if (!canChange(viewerOf(c), t.ownerId)) return redirectWith(c, `/console/templates/${t.id}`, { kind: 'error', text: 'Only the owner or an admin can change this template.' });
+    if (!mayChange(viewerOf(c), 'template', t.ownerId, 'edit')) return redirectWith(c, `/console/templates/${t.id}`, { kind: 'error', text: 'Only the owner or an admin can change this template.' });
     const parsed = updateTemplateRequest.safeParse({ name: form.name, subject: form.subject, bodyHtml: form.bodyHtml });
     if (!parsed.success) return showEditor(c, t, form, prospectId, fieldErrors(parsed.error));
     return act(c, `/console/templates/${t.id}`, async () => {
@@ -75,7 +75,7 @@ export const templateRoutes = consoleApp()
     const { db } = c.get('deps');
     const ws = c.get('session').workspaceId;
     const t = await library.get(db, ws, c.req.valid('param').id);
-    if (!canChange(viewerOf(c), t.ownerId)) return redirectWith(c, `/console/templates/${t.id}`, { kind: 'error', text: 'Only the owner or an admin can delete this template.' });
+    if (!mayChange(viewerOf(c), 'template', t.ownerId, 'delete')) return redirectWith(c, `/console/templates/${t.id}`, { kind: 'error', text: 'Only the owner or an admin can delete this template.' });
     return act(c, '/console/templates', async () => {
       await library.remove(db, ws, t.id);
       return `Deleted “${t.name}”.`;
@@ -161,7 +161,7 @@ const VARIABLES = [
 
 export const TemplateEditor: FC<{ template?: Template; form: Record<string, string>; errors?: Record<string, string>; prospects: Prospect[]; preview?: Preview }> = ({ template, form, errors, prospects, preview }) => {
   const viewer = useViewer();
-  const editable = viewer ? (template ? canChange(viewer, template.ownerId) : viewer.role !== 'viewer') : false;
+  const editable = viewer ? (template ? mayChange(viewer, 'template', template.ownerId, 'edit') : viewer.role !== 'viewer') : false;
   return (
     <>
       <p>
