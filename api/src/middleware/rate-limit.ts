@@ -76,7 +76,11 @@ function limitersFor(deps: Deps): Limiters {
   let l = limiters.get(deps);
   if (l) return l;
   const { redisUrl, redisPrefix, rateLimits } = deps.config;
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  // Commands wait in ioredis' offline queue while the first connection is made: refusing them
+  // (enableOfflineQueue: false) sent a new process's first sign-ins to the memory limiter and
+  // split the count between two stores. With Redis down, a command fails after one retry and
+  // the memory limiter stands in.
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', (err) => deps.logger.warn({ err }, 'rate-limit redis error; memory limits stand in'));
   const make = (keyPrefix: string, points: number) => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
