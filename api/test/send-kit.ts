@@ -80,12 +80,21 @@ export async function settle(rt: Pick<SendRuntime, 'deps'>, ids: string[], ms = 
   }, ms);
 }
 
+/**
+ * Polls `probe` until it answers. A probe that throws (a fault test has just cut the database
+ * under it) is asked again; its last error is the one reported if the deadline passes.
+ */
 export async function until<T>(probe: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for a condition');
+    let failure: unknown;
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      failure = err;
+    }
+    if (Date.now() > end) throw failure ?? new Error('timed out waiting for a condition');
     await new Promise((r) => setTimeout(r, 25));
   }
 }
