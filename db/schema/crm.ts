@@ -11,6 +11,7 @@ export const prospects = pgTable(
     lastName: text('last_name'),
     company: text('company'),
     title: text('title'),
+    timeZone: text('time_zone'),
     customFields: jsonb('custom_fields').$type<Record<string, string>>().notNull().default({}),
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

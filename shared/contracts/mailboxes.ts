@@ -3,7 +3,7 @@ import { z } from 'zod';
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm, 24-hour');
 
 /** IANA zone check without a dependency in shared code: Intl throws on an unknown zone. */
-const timeZone = z.string().min(1).max(64).refine((tz) => {
+export const timeZoneSchema = z.string().min(1).max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -15,7 +15,7 @@ const timeZone = z.string().min(1).max(64).refine((tz) => {
 /** Sending hours in the mailbox's own time zone; days are ISO weekdays (1 = Monday … 7 = Sunday). */
 export const sendWindowSchema = z
   .strictObject({
-    tz: timeZone,
+    tz: timeZoneSchema,
     days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
     start: hhmm,
     end: hhmm,

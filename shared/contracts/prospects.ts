@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, paginationSchema } from '../errors';
+import { timeZoneSchema } from './mailboxes';
 
 const optionalText = z.string().trim().max(200).nullable().optional();
 
@@ -13,6 +14,8 @@ export const prospectSchema = z.object({
   lastName: z.string().nullable(),
   company: z.string().nullable(),
   title: z.string().nullable(),
+  /** IANA zone of the recipient; sequences send inside the window in this zone when set. */
+  timeZone: z.string().nullable(),
   customFields: z.record(z.string(), z.string()),
   ownerId: z.string().nullable(),
   createdAt: z.string(),
@@ -26,6 +29,8 @@ export const createProspectRequest = z.strictObject({
   lastName: optionalText,
   company: optionalText,
   title: optionalText,
+  /** IANA zone such as America/New_York; null clears it. */
+  timeZone: timeZoneSchema.nullable().optional(),
   customFields: customFieldsSchema.optional(),
 });
 export type CreateProspectRequest = z.infer<typeof createProspectRequest>;

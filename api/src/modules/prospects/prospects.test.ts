@@ -41,6 +41,16 @@ describe('prospects CRUD', () => {
     await expectError(await ana.call(`/api/prospects/${jo.id}`), 404, 'NOT_FOUND');
   });
 
+  it('keeps a recipient time zone, refuses an unknown one, and clears it with null', async () => {
+    const made = await ana.call('/api/prospects', { method: 'POST', json: { email: 'tz@client.test', timeZone: 'America/New_York' } });
+    const tz = prospectSchema.parse(await made.json());
+    expect(tz.timeZone).toBe('America/New_York');
+    await expectError(await ana.call(`/api/prospects/${tz.id}`, { method: 'PATCH', json: { timeZone: 'Mars/Olympus' } }), 400, 'VALIDATION_ERROR');
+    const cleared = await ana.call(`/api/prospects/${tz.id}`, { method: 'PATCH', json: { timeZone: null } });
+    expect(prospectSchema.parse(await cleared.json()).timeZone).toBeNull();
+    await ana.call(`/api/prospects/${tz.id}`, { method: 'DELETE' });
+  });
+
   it('refuses a duplicate email with 409', async () => {
     await ana.call('/api/prospects', { method: 'POST', json: { email: 'dup@client.test' } });
     await expectError(await ana.call('/api/prospects', { method: 'POST', json: { email: 'DUP@client.test' } }), 409, 'CONFLICT');

@@ -67,6 +67,7 @@ export function toProspect(row: ProspectRow): Prospect {
     lastName: row.lastName,
     company: row.company,
     title: row.title,
+    timeZone: row.timeZone,
     customFields: row.customFields,
     ownerId: row.ownerId,
     createdAt: row.createdAt.toISOString(),
@@ -76,8 +77,8 @@ export function toProspect(row: ProspectRow): Prospect {
 
 /** The optional text fields that were given; an empty string clears a field. */
 function fieldsOf(input: UpdateProspectRequest) {
-  const out: Partial<Pick<ProspectRow, 'firstName' | 'lastName' | 'company' | 'title'>> = {};
-  for (const key of ['firstName', 'lastName', 'company', 'title'] as const) {
+  const out: Partial<Pick<ProspectRow, 'firstName' | 'lastName' | 'company' | 'title' | 'timeZone'>> = {};
+  for (const key of ['firstName', 'lastName', 'company', 'title', 'timeZone'] as const) {
     if (input[key] !== undefined) out[key] = input[key] || null;
   }
   return out;
