@@ -23,6 +23,7 @@ const NAV: Array<[string, string, boolean]> = [
   ['/console/campaigns', 'Campaigns', false],
   ['/console/prospects', 'Prospects', false],
   ['/console/templates', 'Templates', false],
+  ['/console/replies', 'Replies', false],
   ['/console/failed', 'Failed sends', false],
   ['/console/suppressions', 'Suppressions', false],
   ['/console/mailboxes', 'Mailboxes', true],

@@ -27,6 +27,7 @@ import { QueuesPage } from './pages/queues';
 import { failedRoutes } from './pages/failed';
 import { prospectRoutes } from './pages/prospects';
 import { templateRoutes } from './pages/templates';
+import { replyRoutes } from './pages/replies';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 /** The sign-in form posts an empty name when none is typed. */
@@ -87,6 +88,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route('/', suppressionRoutes)
   .route('/', prospectRoutes)
   .route('/', templateRoutes)
+  .route('/', replyRoutes)
   .get('/campaigns', validate('query', pageQuery), async (c) => {
     const { page: n } = c.req.valid('query');
     const { rows, total } = await loadCampaigns(c.get('deps').db, ws(c), { page: n, limit: PAGE });

@@ -57,6 +57,52 @@ const EVENT_TYPE: Record<string, string> = {
 };
 export const eventWords = (type: string, machine = false) => `${EVENT_TYPE[type] ?? humanize(type)}${machine ? ' (by a machine, not counted)' : ''}`;
 
+const REPLY_MEANING: Record<string, string> = {
+  interested: 'Interested',
+  not_now: 'Not now',
+  objection: 'Objection',
+  referral: 'Pointed to someone else',
+  unsubscribe_request: 'Asked to stop',
+  out_of_office: 'Out of office',
+  auto_reply: 'Automatic reply',
+  bounce: 'Bounced',
+  complaint: 'Marked as spam',
+  other: 'Reply',
+};
+export const replyMeaningWords = (meaning: string) => REPLY_MEANING[meaning] ?? humanize(meaning);
+export const REPLY_MEANINGS = Object.keys(REPLY_MEANING);
+
+const LEAD_STATUS: Record<string, string> = {
+  pending: 'Waiting to start',
+  active: 'In sequence',
+  paused: 'Paused',
+  replied: 'Replied — sequence stopped',
+  referred: 'Referred — sequence stopped',
+  bounced: 'Bounced — sequence stopped',
+  unsubscribed: 'Unsubscribed — sequence stopped',
+  failed: 'Failed',
+  completed: 'Finished the sequence',
+  stopped: 'Stopped',
+};
+export const leadStatusWords = (status: string) => LEAD_STATUS[status] ?? humanize(status);
+
+/** Sisimai's bounce reasons, as a rep would say them. */
+const BOUNCE_REASON: Record<string, string> = {
+  userunknown: 'the mailbox does not exist',
+  hostunknown: 'the domain does not exist',
+  hasmoved: 'the person has moved',
+  mailboxfull: 'the mailbox is full',
+  filtered: 'refused by a filter',
+  rejected: 'the sender was refused',
+  blocked: 'our server was blocked',
+  spamdetected: 'it looked like spam',
+  suspend: 'the mailbox is suspended',
+  expired: 'delivery timed out',
+  policyviolation: 'it broke a policy of theirs',
+  ratelimited: 'too many messages at once',
+};
+export const bounceReasonWords = (reason: string) => BOUNCE_REASON[reason] ?? humanize(reason);
+
 /** Audit actions as a sentence's verb: "Ana <changed the role of> rep@…". */
 const AUDIT_ACTION: Record<string, string> = {
   'member.role_changed': 'changed the role of',

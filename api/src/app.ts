@@ -17,6 +17,7 @@ import { trackingRoutes } from './modules/tracking/routes';
 import { selfViewRoutes } from './modules/tracking/self-view-routes';
 import { observedRoutes } from './modules/replies/observed-routes';
 import { replySettingsRoutes } from './modules/replies/settings-routes';
+import { replyListRoutes } from './modules/replies/list-routes';
 import { eventRoutes } from './modules/events/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
 import { analyticsRoutes } from './modules/analytics/routes';
@@ -70,6 +71,7 @@ export function createApp(deps: Deps) {
   app.route('/api', selfViewRoutes);
   app.route('/api', observedRoutes);
   app.route('/api', replySettingsRoutes);
+  app.route('/api', replyListRoutes);
   app.route('/api', eventRoutes);
   app.route('/api', dashboardRoutes);
   app.route('/api', analyticsRoutes);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuerySchema, paginationSchema } from '../errors';
 
 /** What an inbound message is to Lumina; each kind drives a different sequence effect. */
 export const inboundKindSchema = z.enum(['reply', 'auto_reply', 'bounce', 'complaint', 'unsubscribe_request', 'other']);
@@ -64,3 +65,30 @@ export type InboundClassification = z.infer<typeof inboundClassificationSchema>;
 export const replySettingsSchema = z.object({ autoReplyPauseDays: z.number().int().min(1).max(90) });
 export type ReplySettings = z.infer<typeof replySettingsSchema>;
 export const patchReplySettingsRequest = replySettingsSchema.partial().strict().refine((v) => Object.keys(v).length > 0, 'Nothing to change');
+
+/** `GET /api/replies`: inbound mail that answered Lumina mail, newest first. Members and viewers see replies to their own sends; admins the workspace's. */
+export const listRepliesQuery = pageQuerySchema.extend({
+  meaning: replyMeaningSchema.optional(),
+  campaignId: z.uuid().optional(),
+});
+export type ListRepliesQuery = z.infer<typeof listRepliesQuery>;
+
+export const replyItemSchema = z.object({
+  id: z.number().int(),
+  receivedAt: z.string(),
+  /** What the message asks the rep to do; older rows without a stored meaning read from their kind. */
+  meaning: replyMeaningSchema,
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  snippet: z.string().nullable(),
+  returnDate: z.string().nullable(),
+  referral: z.object({ name: z.string().optional(), email: z.string().optional() }).nullable(),
+  bounceReason: bounceReasonSchema.nullable(),
+  /** The email it answered. */
+  email: z.object({ id: z.string(), to: z.string(), subject: z.string(), threadId: z.string().nullable() }),
+  campaign: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The campaign lead's state after the reply (e.g. `replied`, `paused`), when the email was a sequence step. */
+  leadStatus: z.string().nullable(),
+});
+export type ReplyItem = z.infer<typeof replyItemSchema>;
+export const replyListResponse = paginationSchema(replyItemSchema);

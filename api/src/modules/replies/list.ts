@@ -1,0 +1,68 @@
+import { and, desc, eq, like, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../../db/client';
+import { campaignLeads, campaigns, emailEvents, emails } from '../../../../db/schema';
+import type { SessionInfo } from '../../context';
+import { bounceReasonSchema, replyMeaningSchema, type ListRepliesQuery, type ReplyItem, type ReplyMeaning } from '../../../../shared/contracts/replies';
+import type { Page } from '../../lib/pagination';
+
+/**
+ * An inbound message's meaning: the classifier's stored answer, or — for rows written before
+ * meanings were stored — the one its kind implies. One SQL expression, so the filter and the
+ * list agree.
+ */
+const meaningOf = sql<string>`coalesce(${emailEvents.data}->>'meaning', case ${emailEvents.type}
+  when 'auto_reply' then 'auto_reply' when 'bounce' then 'bounce' when 'complaint' then 'complaint'
+  when 'unsubscribe' then 'unsubscribe_request' else 'other' end)`;
+
+/**
+ * Replies, out-of-office notes, bounces and complaints that answered the workspace's mail,
+ * newest first. Only inbound mail (its event key is the message's id), not one-click
+ * unsubscribes or opens. Admins see the workspace's; members and viewers the replies to
+ * what they sent.
+ */
+export async function listReplies(db: Db, session: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>, query: ListRepliesQuery): Promise<Page<ReplyItem>> {
+  const where = and(
+    eq(emailEvents.workspaceId, session.workspaceId),
+    like(emailEvents.dedupeKey, 'inbound:%'),
+    session.role === 'admin' ? undefined : eq(emails.userId, session.userId),
+    query.meaning ? sql`${meaningOf} = ${query.meaning}` : undefined,
+    query.campaignId ? eq(emails.campaignId, query.campaignId) : undefined,
+  ) as SQL;
+  const rows = db
+    .select({ event: emailEvents, meaning: meaningOf, email: { id: emails.id, to: emails.to, subject: emails.subject, threadId: emails.threadId }, campaign: { id: campaigns.id, name: campaigns.name }, leadStatus: campaignLeads.status })
+    .from(emailEvents)
+    .innerJoin(emails, eq(emails.id, emailEvents.emailId))
+    .leftJoin(campaigns, eq(campaigns.id, emails.campaignId))
+    .leftJoin(campaignLeads, eq(campaignLeads.id, emails.campaignLeadId))
+    .where(where)
+    .orderBy(desc(emailEvents.occurredAt), desc(emailEvents.id))
+    .limit(query.limit)
+    .offset((query.page - 1) * query.limit);
+  // The filter reads emails too, so the total joins it (lib/pagination's countRows counts one table).
+  const total = db.select({ n: sql<number>`count(*)::int` }).from(emailEvents).innerJoin(emails, eq(emails.id, emailEvents.emailId)).where(where);
+  const [page, [counted]] = await Promise.all([rows, total]);
+  return { rows: page.map(toReplyItem), total: counted?.n ?? 0 };
+}
+
+type Row = { event: typeof emailEvents.$inferSelect; meaning: string; email: ReplyItem['email']; campaign: { id: string | null; name: string | null } | null; leadStatus: string | null };
+
+function toReplyItem({ event, meaning, email, campaign, leadStatus }: Row): ReplyItem {
+  const data = event.data as Record<string, unknown>;
+  const text = (k: string) => (typeof data[k] === 'string' ? (data[k] as string) : null);
+  const referral = data.referral && typeof data.referral === 'object' ? (data.referral as ReplyItem['referral']) : null;
+  const bounce = data.bounce && typeof data.bounce === 'object' ? bounceReasonSchema.safeParse((data.bounce as { reason?: unknown }).reason) : undefined;
+  return {
+    id: event.id,
+    receivedAt: event.occurredAt.toISOString(),
+    meaning: replyMeaningSchema.catch('other').parse(meaning) as ReplyMeaning,
+    from: text('from'),
+    subject: text('subject'),
+    snippet: text('snippet'),
+    returnDate: text('returnDate'),
+    referral,
+    bounceReason: bounce?.success ? bounce.data : null,
+    email,
+    campaign: campaign?.id ? { id: campaign.id, name: campaign.name ?? '' } : null,
+    leadStatus,
+  };
+}
