@@ -189,6 +189,30 @@ describe('what the server refuses', () => {
   });
 });
 
+describe('what came back', () => {
+  it('lists an out-of-office and a reply on the Replies page, in words, and filters to one', async () => {
+    const messages = (await apiJson<{ data: Array<{ id: string; to: string }> }>(api, '/api/sandbox/messages', { token })).body.data;
+    const toLea = messages.find((m) => m.to.includes('lea@client.test'))!;
+    expect((await apiJson(api, `/api/sandbox/messages/${toLea.id}/auto-reply`, { method: 'POST', token, body: { returnDate: '2030-01-15' } })).status).toBe(201);
+    expect((await apiJson(api, `/api/sandbox/messages/${toLea.id}/reply`, { method: 'POST', token, body: { text: 'Thanks, Thursday at 3 works for me.' } })).status).toBe(201);
+    // The inbox sync picks them up on its own schedule.
+    for (let i = 0; ; i++) {
+      const listed = await apiJson<{ pagination: { total: number } }>(api, '/api/replies', { token });
+      if (listed.body.pagination.total >= 2) break;
+      if (i > 120) throw new Error('the inbox sync did not record the replies');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await page.goto(`${api.url}/console/replies`);
+    const rows = page.locator('tr[data-reply]');
+    await expect(rows.count()).resolves.toBe(2);
+    await expect(page.locator('tr[data-reply="out_of_office"]').textContent()).resolves.toMatch(/Out of office.*Back/s);
+    await page.getByLabel('Meaning').selectOption({ label: 'Out of office' });
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect(rows.count()).resolves.toBe(1);
+    expect(page.url()).toContain('meaning=out_of_office');
+  });
+});
+
 describe('every page at phone and desktop width', () => {
   it('has no horizontal overflow at 375 px, and is saved as screenshots', async () => {
     const pages: Array<[string, string]> = [
@@ -199,6 +223,7 @@ describe('every page at phone and desktop width', () => {
       ['templates', '/console/templates'],
       ['template', `/console/templates/${templateId}`],
       ['failed', '/console/failed'],
+      ['replies', '/console/replies'],
       ['suppressions', '/console/suppressions'],
       ['mailboxes', '/console/mailboxes'],
       ['mailbox-edit', `/console/mailboxes/${mailboxId}`],

@@ -44,6 +44,7 @@ h1{font-size:1.5rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .6r
 a{color:#2747c7}
 :focus-visible{outline:3px solid #f59f00;outline-offset:2px}
 table{border-collapse:collapse;width:100%;background:#fff;border-radius:6px}
+th.wide{min-width:12rem}
 th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid #e3e6ef;vertical-align:top}
 th{background:#eef0f6;font-weight:600}
 .muted{color:#5d6475}.small{font-size:.88em}
@@ -66,7 +67,7 @@ label{display:block;margin:.5rem 0 .2rem;font-weight:600}
 .toolbar{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:.8rem}.toolbar label{margin:0 0 .15rem}
 .pager{margin:.75rem 0;display:flex;gap:1rem;flex-wrap:wrap}
 .chart{max-width:100%;height:auto;background:#fff;border-radius:6px;border:1px solid #e3e6ef}
-.badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;background:#eef0f6;font-size:.85em}
+.badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;background:#eef0f6;font-size:.85em;white-space:nowrap}
 .badge.bad{background:#fde8e8;color:#7d1717;font-weight:600}.badge.good{background:#e3f6ea;color:#145c2e}
 details summary{cursor:pointer;color:#2747c7}
 pre.preview{white-space:pre-wrap;background:#fafbfd;border:1px solid #e3e6ef;padding:.7rem;border-radius:5px}

@@ -8,6 +8,7 @@ import { replyMeaningSchema } from '../../../shared/contracts/replies';
 import { listReplies } from '../../src/modules/replies/list';
 import { validate } from '../../src/middleware/validate';
 import { Empty, When } from '../layout';
+import { DateTime } from 'luxon';
 import { PAGE, consoleApp, paged, render } from '../render';
 import { REPLY_MEANINGS, bounceReasonWords, leadStatusWords, replyMeaningWords } from '../words';
 
@@ -74,7 +75,7 @@ export const RepliesPage: FC<{ rows: ReplyItem[]; total: number; scope: string; 
     <table class="rows">
       <thead>
         <tr>
-          <th>From</th>
+          <th class="wide">From</th>
           <th>Meaning</th>
           <th>What they said</th>
           <th>Campaign and lead</th>
@@ -116,8 +117,11 @@ export const RepliesPage: FC<{ rows: ReplyItem[]; total: number; scope: string; 
 );
 
 const MeaningDetail: FC<{ r: ReplyItem }> = ({ r }) => {
-  if (r.meaning === 'out_of_office') return <div class="muted small">{r.returnDate ? <>Back <When at={r.returnDate} /></> : 'No return date given'}</div>;
+  if (r.meaning === 'out_of_office') return <div class="muted small">{r.returnDate ? `Back ${formatDay(r.returnDate)}` : 'No return date given'}</div>;
   if (r.meaning === 'referral' && r.referral) return <div class="muted small">Talk to {[r.referral.name, r.referral.email].filter(Boolean).join(', ')}</div>;
   if (r.meaning === 'bounce' && r.bounceReason) return <div class="muted small">Because {bounceReasonWords(r.bounceReason)}</div>;
   return null;
 };
+
+/** A return date is a day, not a moment: shown as the person wrote it, in no zone. */
+const formatDay = (iso: string) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy');

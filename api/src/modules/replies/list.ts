@@ -4,6 +4,7 @@ import { campaignLeads, campaigns, emailEvents, emails } from '../../../../db/sc
 import type { SessionInfo } from '../../context';
 import { bounceReasonSchema, replyMeaningSchema, type ListRepliesQuery, type ReplyItem, type ReplyMeaning } from '../../../../shared/contracts/replies';
 import type { Page } from '../../lib/pagination';
+import { snippetOwnWords } from './classify/quoted';
 
 /**
  * An inbound message's meaning: the classifier's stored answer, or — for rows written before
@@ -57,7 +58,7 @@ function toReplyItem({ event, meaning, email, campaign, leadStatus }: Row): Repl
     meaning: replyMeaningSchema.catch('other').parse(meaning) as ReplyMeaning,
     from: text('from'),
     subject: text('subject'),
-    snippet: text('snippet'),
+    snippet: text('snippet') === null ? null : snippetOwnWords(text('snippet')!),
     returnDate: text('returnDate'),
     referral,
     bounceReason: bounce?.success ? bounce.data : null,

@@ -5,6 +5,7 @@ import { mailboxes } from '../../../../db/schema';
 import { GMAIL_SCOPES, sealTokens } from '../../gmail/oauth';
 import { ApiError } from '../../lib/api-error';
 import type { SandboxMessage } from '../../../../shared/contracts/sandbox';
+import { INBOX_SYNC_QUEUE } from '../replies/inbox-sync.worker';
 
 /**
  * Sandbox mail: with sandbox login on, no Google credentials and GOOGLE_API_ROOT pointing at
@@ -73,11 +74,22 @@ export async function listSandboxMessages(deps: Pick<Deps, 'config' | 'db'>, vie
 export type InboundKind = 'reply' | 'auto-reply' | 'bounce';
 
 /** Injects inbound mail answering one of the caller's sandbox messages; anyone else's id is 404. */
-export async function injectInbound(deps: Pick<Deps, 'config' | 'db'>, viewer: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>, messageId: string, kind: InboundKind, body: object) {
+export async function injectInbound(deps: Pick<Deps, 'config' | 'db' | 'queue'>, viewer: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>, messageId: string, kind: InboundKind, body: object) {
   const own = await listSandboxMessages(deps, viewer);
-  if (!own.some((m) => m.id === messageId)) throw new ApiError('NOT_FOUND', 'Sandbox message not found');
+  const answered = own.find((m) => m.id === messageId);
+  if (!answered) throw new ApiError('NOT_FOUND', 'Sandbox message not found');
   const injected = await control<{ id: string; threadId: string }>(deps.config, `/__control/messages/${messageId}/${kind}`, { method: 'POST', body });
+  // Read the mailbox now rather than at the next minute's sync: whoever injected it is watching for it.
+  await syncSoon(deps, viewer.workspaceId, answered.mailbox);
   return { id: injected.id, threadId: injected.threadId, kind: kind === 'auto-reply' ? ('auto_reply' as const) : kind };
+}
+
+async function syncSoon(deps: Pick<Deps, 'db' | 'queue'>, workspaceId: string, address: string) {
+  const [box] = await deps.db
+    .select({ id: mailboxes.id })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.provider, 'sandbox'), eq(mailboxes.email, address)));
+  if (box) await deps.queue.enqueue(INBOX_SYNC_QUEUE, 'sync', { mailboxId: box.id }, { jobId: `sync-${box.id}` });
 }
 
 async function control<T>(config: Pick<Config, 'google'>, path: string, init: { method?: string; body?: object } = {}): Promise<T> {

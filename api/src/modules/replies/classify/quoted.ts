@@ -28,3 +28,15 @@ const SENT_LINE = /^\s*\**(sent|date|gesendet|datum|envoyé|date|enviado|fecha|i
 const ATTRIBUTION = /^\s*(on\b.{4,200}\bwrote|am\b.{4,200}\bschrieb|le\b.{4,200}\ba écrit|el\b.{4,200}\bescribió|il\b.{4,200}\bha scritto|op\b.{4,200}\bschreef|em\b.{4,200}\bescreveu|den\b.{4,200}\bskrev)\s*:\s*$/i;
 const ATTRIBUTION_START = /^\s*(on|am|le|el|il|op|em|den)\s.{4,200}$/i;
 const ATTRIBUTION_END = /\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\s*:\s*$/i;
+
+/**
+ * The same cut for Gmail's one-line snippet, where the quoted history follows the reply on
+ * the same line ("Thanks, Thursday works. On Wed, 2 Dec 2026 … wrote: > Quick question").
+ */
+export function snippetOwnWords(snippet: string): string {
+  const cut = snippet.replace(INLINE_ATTRIBUTION, '').replace(/\s>\s.*$/s, '').trim();
+  return cut || snippet.trim();
+}
+
+// German puts the name after the verb ("… schrieb Ana <ana@…>:"), hence the few characters before the colon.
+const INLINE_ATTRIBUTION = /\s(?:on|am|le|el|il|op|em|den)\s.{4,200}?\b(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\b[^:]{0,120}:.*$/is;
