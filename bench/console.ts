@@ -1,0 +1,156 @@
+// Console pages at scale on real Postgres: each page's server time (app.request with the
+// console's session cookie, rendering included) with 100,000 prospects, 10,000
+// suppressions, 1,000 campaigns carrying 50,000 leads, 10,000 audit entries, 100,000 emails and
+// 1,000,000 events in one workspace — beside `GET /health` through the same app in the same run.
+// Needs TEST_DATABASE_URL (a server where it may create and drop its own database).
+import postgres from 'postgres';
+import pino from 'pino';
+import { openDb } from '../db/client';
+import { loadConfig } from '../api/src/env';
+import { createApp } from '../api/src/app';
+import { createInlineQueue } from '../api/src/jobs/inline';
+import { randomToken, sha256 } from '../api/src/lib/crypto';
+import { CONSOLE_COOKIE } from '../api/console/session';
+import { percentile, writeSection } from './results';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1); // 0.1 for a quick look
+const N = { prospects: 100_000, suppressions: 10_000, campaigns: 1_000, leadsPer: 50, audit: 10_000, emails: 100_000, events: 1_000_000 };
+for (const k of Object.keys(N) as Array<keyof typeof N>) if (k !== 'leadsPer') N[k] = Math.round(N[k] * SCALE);
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `lumina_bench_console_${process.pid}`;
+const dbUrl = withDatabase(serverUrl, dbName);
+
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+try {
+  await run();
+} finally {
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}
+
+async function run() {
+  const handle = await openDb({ databaseUrl: dbUrl, max: 4 });
+  const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  const t0 = performance.now();
+  const { token, prospectId, templateId, mailboxId } = await seed(sqlc);
+  const seedSeconds = (performance.now() - t0) / 1000;
+  console.log(`seeded in ${seedSeconds.toFixed(0)} s`, N);
+
+  const config = loadConfig({ DATABASE_URL: dbUrl, ENCRYPTION_KEY: '0'.repeat(64), TRACKING_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', DATA_DIR: '/tmp/lumina-bench-console' });
+  const queue = createInlineQueue(handle.db);
+  const app = createApp({ config, db: handle.db, dbKind: 'postgres', queue, logger: pino({ level: 'silent' }), pingDb: handle.ping });
+  const once = async (path: string) => {
+    const start = performance.now();
+    const res = await app.request(path, { headers: { cookie: `${CONSOLE_COOKIE}=${token}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    return performance.now() - start;
+  };
+  const measure = async (path: string) => {
+    for (let i = 0; i < 3; i++) await once(path); // warm caches and plans
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) times.push(await once(path));
+    return { p50: percentile(times, 50), p95: percentile(times, 95) };
+  };
+
+  const pages = [
+    '/health',
+    '/console',
+    '/console/campaigns',
+    '/console/prospects',
+    '/console/prospects?q=prospect42',
+    `/console/prospects/${prospectId}`,
+    '/console/templates',
+    `/console/templates/${templateId}`,
+    '/console/replies',
+    '/console/replies?meaning=out_of_office',
+    '/console/failed',
+    '/console/suppressions',
+    '/console/suppressions?q=gone9',
+    '/console/mailboxes',
+    `/console/mailboxes/${mailboxId}`,
+    '/console/members',
+    '/console/audit',
+    '/console/queues',
+  ];
+  const results: Array<[string, { p50: number; p95: number }]> = [];
+  for (const p of pages) {
+    results.push([p, await measure(p)]);
+    console.log(p, results.at(-1)![1]);
+  }
+  await queue.close();
+  await sqlc.end();
+  await handle.close();
+
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const health = results[0]![1];
+  const slow = results.slice(1).filter(([, r]) => r.p95 >= 100);
+  writeSection(
+    'console',
+    `Console pages through the app (\`app.request\` with the console's session cookie: session, guards, queries and
+Hono JSX rendering) on Postgres with one workspace holding ${N.prospects.toLocaleString('en')} prospects, ${N.suppressions.toLocaleString('en')} suppressions,
+${N.campaigns.toLocaleString('en')} campaigns with ${(N.campaigns * N.leadsPer).toLocaleString('en')} leads, ${N.audit.toLocaleString('en')} audit entries, ${N.emails.toLocaleString('en')} emails and ${N.events.toLocaleString('en')} events.
+${RUNS} sequential requests per page after 3 warm-ups; baseline = \`GET /health\` through the same app in the same run.
+
+| page | p50 | p95 |
+|---|---|---|
+${results.map(([p, r]) => `| \`${p}\`${p === '/health' ? ' (baseline)' : ''} | ${ms(r.p50)} | ${ms(r.p95)} |`).join('\n')}
+
+Goal: every page p95 < 100 ms → **${slow.length === 0 ? 'met' : `NOT met on ${slow.map(([p]) => `\`${p}\``).join(', ')}`}** (health p95 ${ms(health.p95)}).
+Seeding took ${seedSeconds.toFixed(0)} s (server-side \`generate_series\`, then \`VACUUM ANALYZE\`). Reproduce: \`TEST_DATABASE_URL=… npm run bench console\`.`,
+  );
+}
+
+async function seed(sql: postgres.Sql) {
+  const [ws] = await sql<{ id: string }[]>`insert into workspaces (name) values ('Bench console') returning id`;
+  const w = ws!.id;
+  const [user] = await sql<{ id: string }[]>`insert into users (email, name) values ('ada@bench-console.test', 'Ada') returning id`;
+  await sql`insert into memberships (workspace_id, user_id, role) values (${w}, ${user!.id}, 'admin')`;
+  await sql`insert into users (email) select 'rep' || g || '@bench-console.test' from generate_series(1, 20) g`;
+  await sql`insert into memberships (workspace_id, user_id, role) select ${w}, id, 'member' from users where email like 'rep%@bench-console.test'`;
+  const token = randomToken();
+  await sql`insert into sessions (token_hash, user_id, workspace_id, expires_at) values (${sha256(token)}, ${user!.id}, ${w}, now() + interval '1 day')`;
+  const [box] = await sql<{ id: string }[]>`insert into mailboxes (workspace_id, user_id, provider, email) values (${w}, ${user!.id}, 'sandbox', 'ada@bench-console.test') returning id`;
+  await sql`insert into prospects (workspace_id, email, first_name, company, owner_id)
+    select ${w}, 'prospect' || g || '@client' || (g % 500) || '.test', 'First' || g, 'Company ' || (g % 2000), case when g % 3 = 0 then ${user!.id}::uuid end
+    from generate_series(1, ${N.prospects}) g`;
+  await sql`insert into suppressions (workspace_id, email, reason) select ${w}, 'gone' || g || '@old.test', 'manual' from generate_series(1, ${N.suppressions}) g`;
+  await sql`insert into templates (workspace_id, owner_id, name, subject, body_html) select ${w}, ${user!.id}, 'Template ' || g, 'Hello {{firstName}}', '<p>Hi {{firstName|there}}</p>' from generate_series(1, 200) g`;
+  await sql`insert into campaigns (workspace_id, owner_id, name, status) select ${w}, ${user!.id}, 'Campaign ' || g, (array['active','paused','draft','completed'])[1 + g % 4] from generate_series(1, ${N.campaigns}) g`;
+  await sql`create temp table c_num as select row_number() over (order by id) as n, id from campaigns`;
+  await sql`create temp table p_num as select row_number() over (order by id) as n, id from prospects`;
+  await sql`insert into campaign_leads (workspace_id, campaign_id, prospect_id, status, next_due_at)
+    select ${w}, c.id, p.id, (array['active','pending','replied','paused','completed'])[1 + g % 5], now() + (g % 72) * interval '1 hour'
+    from generate_series(0, ${N.campaigns * N.leadsPer - 1}) g
+    join c_num c on c.n = 1 + g / ${N.leadsPer}
+    join p_num p on p.n = 1 + g % ${N.prospects}`;
+  await sql`insert into audit_events (workspace_id, actor_id, action, target, data, created_at)
+    select ${w}, ${user!.id}, (array['mailbox.updated','suppression.added','campaign.launched','prospect.updated'])[1 + g % 4], 'target' || g, jsonb_build_object('before', g, 'after', g + 1), now() - g * interval '1 minute'
+    from generate_series(1, ${N.audit}) g`;
+  await sql`insert into emails (workspace_id, user_id, mailbox_id, prospect_id, campaign_id, idempotency_key, request_hash, "to", from_address, subject, body_html, message_id, status, failure_reason, sent_at, thread_id)
+    select ${w}, ${user!.id}, ${box!.id}, p.id, case when g % 2 = 0 then c.id end, 'k' || g, 'h', 'prospect' || g || '@client.test', 'ada@bench-console.test', 'Subject ' || (g % 50), '<p>body</p>', '<' || g || '@bench.test>',
+      case when g % 100 = 0 then 'FAILED' else 'SENT' end, case when g % 100 = 0 then 'Gmail refused the message' end, now() - random() * interval '90 days', 't' || g
+    from generate_series(1, ${N.emails}) g
+    join p_num p on p.n = 1 + g % ${N.prospects}
+    join c_num c on c.n = 1 + g % ${N.campaigns}`;
+  await sql`create temp table e_num as select row_number() over (order by id) as n, id, sent_at from emails`;
+  await sql`insert into email_events (workspace_id, email_id, type, machine, dedupe_key, data, occurred_at)
+    select ${w}, e.id, t.type, false, case when t.type in ('reply','auto_reply') then 'inbound:' || g end,
+      case when t.type = 'reply' then '{"meaning":"interested","snippet":"Sounds good","from":"p@client.test"}'::jsonb when t.type = 'auto_reply' then '{"meaning":"out_of_office","returnDate":"2030-01-15T00:00:00.000Z"}'::jsonb else '{}'::jsonb end,
+      least(now(), e.sent_at + random() * interval '4 days')
+    from generate_series(1, ${N.events}) g
+    join e_num e on e.n = 1 + ((g - 1) % ${N.emails})
+    cross join lateral (select (array['open','open','open','open','open','open','click','click','reply','auto_reply'])[1 + floor(random() * 10)::int] as type) t`;
+  for (const t of ['email_events', 'emails', 'prospects', 'campaign_leads', 'audit_events', 'suppressions', 'event_rollups', 'email_engagement']) await sql.unsafe(`vacuum analyze ${t}`);
+  const [p] = await sql<{ id: string }[]>`select prospect_id as id from emails where status = 'SENT' limit 1`;
+  const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
+  return { token, prospectId: p!.id, templateId: tpl!.id, mailboxId: box!.id };
+}
+
+function withDatabase(url: string, database: string) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
