@@ -1,4 +1,4 @@
-import { and, desc, eq, like, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { campaignLeads, campaigns, emailEvents, emails } from '../../../../db/schema';
 import type { SessionInfo } from '../../context';
@@ -15,6 +15,8 @@ const meaningOf = sql<string>`coalesce(${emailEvents.data}->>'meaning', case ${e
   when 'auto_reply' then 'auto_reply' when 'bounce' then 'bounce' when 'complaint' then 'complaint'
   when 'unsubscribe' then 'unsubscribe_request' else 'other' end)`;
 
+const INBOUND_TYPES = ['reply', 'auto_reply', 'bounce', 'complaint', 'unsubscribe'] as const;
+
 /**
  * Replies, out-of-office notes, bounces and complaints that answered the workspace's mail,
  * newest first. Only inbound mail (its event key is the message's id), not one-click
@@ -24,6 +26,9 @@ const meaningOf = sql<string>`coalesce(${emailEvents.data}->>'meaning', case ${e
 export async function listReplies(db: Db, session: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>, query: ListRepliesQuery): Promise<Page<ReplyItem>> {
   const where = and(
     eq(emailEvents.workspaceId, session.workspaceId),
+    // The kinds inbound mail records (opens and clicks, most of the table, never are): lets the
+    // (workspace, type, occurred_at) index find them.
+    inArray(emailEvents.type, [...INBOUND_TYPES]),
     like(emailEvents.dedupeKey, 'inbound:%'),
     session.role === 'admin' ? undefined : eq(emails.userId, session.userId),
     query.meaning ? sql`${meaningOf} = ${query.meaning}` : undefined,
