@@ -101,12 +101,10 @@ describe('families added from Sisimai\'s reason definitions', () => {
   });
 });
 
-describe('"user unknown" with no code and no command', () => {
-  it('naming the address in the reply is the recipient lookup (hard); naming nobody is a filter (soft)', () => {
-    expect(bounceReason({ words: '550 <dana@acme.example>: User unknown', status: '5.0.0', recipient: 'dana@acme.example' })).toBe('userunknown');
-    expect(bounceReason({ words: '<dana@acme.example>: 550 : User unknown', status: null, recipient: 'dana@acme.example' })).toBe('filtered');
-    // A specific non-address code keeps the filter reading even when the address is named.
-    expect(bounceReason({ words: '550 5.7.1 User unknown: dana@acme.example', status: '5.7.1', recipient: 'dana@acme.example' })).toBe('filtered');
+describe('"user unknown" and directory lookups', () => {
+  it('with neither an X.1.x code nor RCPT named, "user unknown" is a filter (soft)', () => {
+    expect(bounceReason({ words: '550 <dana@acme.example>: User unknown', status: '5.0.0' })).toBe('filtered');
+    expect(bounceReason({ words: '550 <dana@acme.example>: User unknown', status: '5.0.0', command: 'RCPT' })).toBe('userunknown');
   });
   it('Office 365\'s resolver naming the recipient as not found is believed over its 5.1.10', () => {
     expect(bounceReason({ words: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', status: '5.1.10' })).toBe('userunknown');
@@ -200,5 +198,18 @@ describe('per-MTA readers', () => {
       ]),
     );
     expect(opensmtpd.bounce).toMatchObject({ recipient: 'full@acme.example', reason: 'mailboxfull' });
+  });
+});
+
+describe('Amazon SES notifications', () => {
+  it('reads the bounced recipient from JSON a relay wrapped across lines', async () => {
+    const json = JSON.stringify({
+      notificationType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'dana@acme.example', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] },
+      mail: { source: 'rep@lumina.test', destination: ['dana@acme.example'] },
+    });
+    const wrapped = json.match(/.{1,76}/g)!.join('\r\n');
+    const r = await classifyInbound(plain('AWS Notifications <no-reply@sns.amazonaws.com>', 'AWS Notification Message', [wrapped]));
+    expect(r.bounce).toMatchObject({ recipient: 'dana@acme.example', reason: 'userunknown', hard: true, status: '5.1.1' });
   });
 });

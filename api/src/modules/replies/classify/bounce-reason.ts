@@ -31,8 +31,6 @@ export interface BounceEvidence {
   delayed?: boolean;
   /** RFC 3464 diagnostic type: `x-unix` (and other `x-` local types) means a local delivery program spoke, not a remote server. */
   diagnosticType?: string | null;
-  /** The failed address, when known: a refusal that names it answered that recipient's lookup. */
-  recipient?: string | null;
 }
 
 /**
@@ -69,7 +67,7 @@ function reasonOf(e: BounceEvidence): BounceReason {
   // A refusal at connection or HELO is about our host, whatever the words name (an "invalid
   // domain" there is our HELO name); only the specific host checks say more.
   if ((command === 'EHLO' || command === 'HELO' || command === 'CONN') && !(byWords && HOST_CHECKS.has(byWords))) return 'blocked';
-  if (byWords === 'userunknown') return unknownUserOrFilter(byCode, command, namesRecipient(e));
+  if (byWords === 'userunknown') return unknownUserOrFilter(byCode, command);
   if (byWords) return byWords;
   // RFC 7504: 521 / 556 are the "this host (domain) accepts no mail" replies.
   if (e.smtpCode === '521' || e.smtpCode === '556') return 'notaccept';
@@ -131,26 +129,16 @@ const HARD: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', '
 const REFINABLE: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'securityerror', 'systemerror', 'networkerror', 'expired', 'filtered', 'blocked', 'toomanyconn']);
 
 /**
- * "User unknown" is believed when the code says X.1.x, when the server said it in answer to
- * RCPT TO, or — with no code but a generic one and no command named — when the refusal names
- * the recipient's address (Sendmail's `<a@b>... User unknown`, `550 <a@b>: User unknown`):
- * the server looked that recipient up. The same words under another specific code, after
- * DATA, or naming nobody, are a filter speaking (Sisimai's `filtered`): spam appliances and
- * Japanese carriers answer "unknown user" to mail they refuse, and a wrong hard bounce
- * suppresses a good prospect for ever.
+ * "User unknown" is only believed when the code says X.1.x or the server said it in answer
+ * to RCPT TO (Sisimai's documented rule for `userunknown`). The same words under any other
+ * code, after DATA, or with neither code nor command, are a filter speaking (`filtered`):
+ * spam appliances and Japanese carriers answer "unknown user" to mail they refuse, and a
+ * wrong hard bounce suppresses a good prospect for ever. (Whether the reply names the
+ * address was tried as a further sign on the dev part: it split evenly, so it is not used.)
  */
-function unknownUserOrFilter(byCode: BounceReason | null, command: string | null, namesRecipient: boolean): BounceReason {
+function unknownUserOrFilter(byCode: BounceReason | null, command: string | null): BounceReason {
   if (byCode === 'userunknown' || byCode === 'hostunknown') return 'userunknown';
-  if (command === 'RCPT') return 'userunknown';
-  return command === null && byCode === null && namesRecipient ? 'userunknown' : 'filtered';
-}
-
-/** Whether the server's reply itself (after its reply code, not the notice's own heading) names the address. */
-function namesRecipient(e: BounceEvidence): boolean {
-  const code = /\b[45]\d\d\b/.exec(e.words);
-  if (!code) return false;
-  const words = e.words.slice(code.index).toLowerCase();
-  return e.recipient ? words.includes(e.recipient.toLowerCase()) : /[\w.+-]+@[\w-]+\.[\w.-]+/.test(words);
+  return command === 'RCPT' ? 'userunknown' : 'filtered';
 }
 
 /** RFC 3463 subject.detail → reason, for permanent (5.x.x) codes and, unless overridden below, temporary ones. */
@@ -232,7 +220,12 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // Explicit statements that outrank the broader families below: the queue gave up ("message
   // expired", even with a connection error beside it), or the server named its policy.
   ['expired', re(['message expired', 'delivery time expired', 'message (has )?timed out in (the )?queue'])],
-  ['policyviolation', re(['rejected for policy reasons'])],
+  // Sisimai's policyviolation definitions: the receiver's stated policy, protocol or header rules.
+  ['policyviolation', re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list'])],
+  // Gmail's DMARC refusal ("Unauthenticated email from x is not accepted due to domain's DMARC policy").
+  ['authfailure', re(['unauthenticated email from'])],
+  // SMTP AUTH (RFC 4954) required: a security condition of the session, not a policy on content.
+  ['securityerror', re(['unauthenticated', 'authentication (is )?required', 'must (authenticate|log ?in)'])],
   ['syntaxerror', re(['malformed address', 'improper sequence of commands', 'bad sequence of commands'])],
   // X.2.2 and its words: quota, full mailbox, storage.
   ['mailboxfull', re([
@@ -286,7 +279,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // Sender IP reputation scores (Gmail, Outlook, SenderScore).
   ['badreputation', re(['unexpected volume or user complaints', 'ip reputation', '(poor|bad|low) (ip )?reputation', 'reputation', 'sender ?score', 'unusual rate of unsolicited'])],
   // X.6.x wording: the message's structure or encoding.
-  ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)', 'header error'])],
+  ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)'])],
   // A DNS lookup that failed, as opposed to one that found nothing: retry.
   ['networkerror', re(['name service error', 'dns error', 'host name lookup failure', 'nxdomain', 'lookup of [\\w.-]+ responded', 'host not found, try again', 'servfail', 'temporary (dns|lookup|name resolution) failure'])],
   // X.1.2 / X.4.4: the domain has no mail host.
@@ -305,7 +298,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   ['blocked', re([
     'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
     '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
-    'temporarily (deferred|blocked) due to', 'access denied', 'not allowed to send', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
+    'temporarily (deferred|blocked) due to', 'access denied', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],

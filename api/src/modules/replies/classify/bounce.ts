@@ -30,7 +30,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
-  const reason = groupRefusal(p, recipient) ?? bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null, recipient });
+  const reason = groupRefusal(p, recipient) ?? bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
     status,
@@ -175,9 +175,11 @@ function diagnosticNear(notice: string, recipient: string | null): string {
   const lines = notice.slice(notice.lastIndexOf('\n', at) + 1).split(/\r?\n/);
   const block: string[] = [];
   for (const line of lines) {
-    const other = /^\s*<?([^\s<>@]+@[^\s<>:]+)>?:?\s*$/.exec(line)?.[1];
+    // A line that starts with another address opens that recipient's block (Exim/qmail put it
+    // alone on the line; Zoho, Postfix and OpenSMTPD put their explanation after it).
+    const other = /^\s*<?([^\s<>@]+@[^\s<>:]+?)>?:?(\s|$)/.exec(line)?.[1];
     // The next recipient's block, or a blank line after some explanation, ends this one.
-    if (block.length > 0 && other && other.toLowerCase() !== recipient) break;
+    if (block.length > 0 && other && other.toLowerCase() !== recipient && !/^\s*(from|to|rcpt)\b/i.test(line)) break;
     const said = block.filter((l) => l.trim() !== '');
     if (line.trim() === '' && said.length >= 2 && !/:\s*$/.test(said.at(-1)!)) break;
     block.push(line);
@@ -225,11 +227,16 @@ export function sesNotification(p: ParsedInbound): SesNotification | null {
   const start = p.text.indexOf('{"notificationType"');
   if (start === -1) return null;
   const end = p.text.lastIndexOf('}');
-  try {
-    return JSON.parse(p.text.slice(start, end + 1)) as SesNotification;
-  } catch {
-    return null;
+  const json = p.text.slice(start, end + 1);
+  // Some relays wrap the one-line JSON at a fixed width; a line break is never part of it.
+  for (const candidate of [json, json.replace(/\r?\n/g, '')]) {
+    try {
+      return JSON.parse(candidate) as SesNotification;
+    } catch {
+      // try the unwrapped form
+    }
   }
+  return null;
 }
 
 function fromSes(b: SesBounce): BounceDetail {
@@ -238,7 +245,7 @@ function fromSes(b: SesBounce): BounceDetail {
   const diagnostic = r?.diagnosticCode ?? '';
   const smtpCode = /\b([245]\d\d)\b/.exec(diagnostic)?.[1] ?? null;
   const recipient = r?.emailAddress ? addressOf(r.emailAddress) : null;
-  const reason = bounceReason({ words: `${diagnostic} ${b.bounceSubType ?? ''}`, status, smtpCode, command: smtpCommand(diagnostic), recipient });
+  const reason = bounceReason({ words: `${diagnostic} ${b.bounceSubType ?? ''}`, status, smtpCode, command: smtpCommand(diagnostic) });
   return {
     hard: isHardBounce(reason, status ?? smtpCode),
     status,
