@@ -36,6 +36,9 @@ const REQUESTS = [
   g(String.raw`\b(i|we) (want|would like|wish|need|'d like) to (unsubscribe|be removed|opt[ -]?out|stop receiving)\b`),
   g(String.raw`\bunsubscribe\b(?! (link|button|page|option|footer|url|at the bottom|process))(?=[ .!,]*(me|us|please|from|now|thanks?|$))`),
   g(String.raw`\bopt(ing)?[ -]?out\b(?! (link|button|page))`),
+  // Asking how or where to unsubscribe is asking to be unsubscribed (we do it for them).
+  // ("Where is the unsubscribe button? Kidding" takes it back.)
+  g(String.raw`\b(how|where)\b[^.?!]{0,30}\b(unsubscrib|opt[ -]?out)(?![^]{0,40}\b(kidding|joking|jk)\b)`),
   // German, French, Spanish, Italian, Dutch, Portuguese
   g(String.raw`\b(bitte )?(entfernen|löschen|streichen) sie (mich|meine)|\bmelden sie mich ab\b|\bkeine (weiteren )?(e-?mails|nachrichten|mails)\b|\bnicht mehr (kontaktieren|anschreiben|schreiben)\b|\babmelden\b`),
   g(String.raw`\b(désinscri|désabonn|retirez[- ]moi|me retirer de|ne (plus|pas) me (contacter|écrire|envoyer)|ne plus recevoir|supprimez[- ]moi)`),
