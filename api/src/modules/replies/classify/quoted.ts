@@ -11,6 +11,9 @@ import EmailReplyParser from 'email-reply-parser';
 export function ownWords(text: string): string {
   const ours = cutQuoted(text.slice(0, MAX_CHARS));
   if (!ours) return '';
+  // email-reply-parser's cost grows fast with length (0.65 s for 100 kB); a reply longer than
+  // this is already cut by our own rules and is not worth the wait.
+  if (ours.length > PARSER_MAX_CHARS) return ours;
   let parsed = ours;
   try {
     parsed = new EmailReplyParser().parseReply(ours).trim();
@@ -23,6 +26,7 @@ export function ownWords(text: string): string {
 
 /** A reply is a few screens at most; the rest of a huge body is history or attachments. */
 const MAX_CHARS = 100_000;
+const PARSER_MAX_CHARS = 20_000;
 
 function cutQuoted(text: string): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
