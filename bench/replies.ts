@@ -28,7 +28,8 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const dev = score(results.filter((r) => r.part === 'dev'));
 const held = score(results.filter((r) => r.part === 'heldout'));
-const all = score(results);
+const late = score(results.filter((r) => r.part === 'late'));
+const all = score(results.filter((r) => r.part !== 'late'));
 const f2 = (v: number) => v.toFixed(2);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const frac = (x: { expected: number; right: number }) => `${x.right}/${x.expected}`;
@@ -40,17 +41,19 @@ const row = (label: string, s: DevsetScore) => {
 const labels = all.perLabel.map((l) => l.label);
 
 const body = `
-Dev set: ${all.files} messages written for Lumina (\`api/test/fixtures/replies/\`, ${dev.files} dev / ${held.files} held-out by a hash of the file name). Rules only, no AI. ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the start.
+Dev set: ${files.length} messages written for Lumina (\`api/test/fixtures/replies/\`): ${dev.files} dev and ${held.files} held-out (by a hash of the file name), written together with the rules; and ${late.files} **late** ones written after the rules were frozen. Rules only, no AI. ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the start.
 
-| label | dev: precision / recall (n) | held-out: precision / recall (n) |
-|---|---:|---:|
-${labels.map((l) => `| ${l} | ${row(l, dev)} | ${row(l, held)} |`).join('\n')}
-| **macro-F1** | **${f2(dev.macroF1)}** | **${f2(held.macroF1)}** |
-| out-of-office return date exactly right | ${frac(dev.returnDates)} | ${frac(held.returnDates)} |
-| not-now follow-up date exactly right | ${frac(dev.followUpDates)} | ${frac(held.followUpDates)} |
-| referred person (name and address) exactly right | ${frac(dev.referrals)} | ${frac(held.referrals)} |
+The same person wrote the messages and the rules, so dev and held-out agree almost perfectly; the late part is the honest measure of how the phrase families generalise. Its first scoring, before any rule was changed after reading it: macro-F1 0.63, unsubscribe_request recall 1.00 (7/7), out_of_office precision 1.00, return dates 5/8, referrals 1/3 (human replies the rules could not place were \`other\`, i.e. left for the AI classifier). Figures below are the current ones.
 
-Floors (whole set, asserted by \`api/src/modules/replies/classify/reply-devset.test.ts\`): unsubscribe_request recall ≥ 0.99, out_of_office precision ≥ 0.98, macro-F1 ≥ 0.90.
+| label | dev: precision / recall (n) | held-out | late |
+|---|---:|---:|---:|
+${labels.map((l) => `| ${l} | ${row(l, dev)} | ${row(l, held)} | ${row(l, late)} |`).join('\n')}
+| **macro-F1** | **${f2(dev.macroF1)}** | **${f2(held.macroF1)}** | **${f2(late.macroF1)}** |
+| out-of-office return date exactly right | ${frac(dev.returnDates)} | ${frac(held.returnDates)} | ${frac(late.returnDates)} |
+| not-now follow-up date exactly right | ${frac(dev.followUpDates)} | ${frac(held.followUpDates)} | ${frac(late.followUpDates)} |
+| referred person (name and address) exactly right | ${frac(dev.referrals)} | ${frac(held.referrals)} | ${frac(late.referrals)} |
+
+Floors (dev + held-out, asserted by \`api/src/modules/replies/classify/reply-devset.test.ts\`): unsubscribe_request recall ≥ 0.99, out_of_office precision ≥ 0.98, macro-F1 ≥ 0.90.
 
 | time, ${ROUNDS} rounds after a warm-up, all ${files.length} files | median round | best round |
 |---|---:|---:|
