@@ -47,13 +47,13 @@ const NOT_NOW = re([
   'not (right )?now', 'not at (this|the) (moment|time)', 'bad time', "timing (is|isn'?t) (not )?(right|great|ideal)", 'not a priority (right now|at the moment|this (quarter|year))',
   '(circle|check|follow|touch|get) (back|up|base)( with me)?( again)? (in|next|after|later|on|around)', '(reach|ping|contact|email) (me|us) (again )?(in|next|after|later|on|around)',
   '(reach out|try (me|us)|ask (me|us)) again', 'maybe (later|next (year|quarter|month))', 'revisit (this |it )?(in|next|later|after)', 'later this year', 'next (quarter|year)', '\\bin q[1-4]\\b',
-  'after (the )?(holidays|summer|new year|our planning)', 'no budget (until|before|this)', 'too early for us', 'in a (couple|few) (of )?(weeks|months)', 'heads down', 'swamped',
+  'after (the )?(holidays|summer|new year|our planning)', 'budget freeze', 'reconnect (then|later|in|after|next)', 'once we(\'ve| have) ', 'freeze until', 'no budget (until|before|this)', 'too early for us', 'in a (couple|few) (of )?(weeks|months)', 'heads down', 'swamped',
   // German
-  'im moment (passt es|leider nicht|nicht)', 'aktuell (kein|nicht)', 'zu einem späteren zeitpunkt', '(melden|kommen) sie (sich )?(gerne |bitte )?(im|in|nach|nächst)', 'nächsten quartal', 'später (wieder|noch einmal)',
+  'im moment (passt es|leider nicht|nicht)', 'derzeit (haben wir )?(kein|keine|nicht)', 'gerne wieder im', 'aktuell (kein|nicht)', 'zu einem späteren zeitpunkt', '(melden|kommen) sie (sich )?(gerne |bitte )?(im|in|nach|nächst)', 'nächsten quartal', 'später (wieder|noch einmal)',
   // French
   "(ce n['’]est|c['’]est) pas le bon moment", 'pas pour le moment', 'recontacte[rz]?[- ]moi', 'plus tard', "revenez vers moi",
   // Spanish
-  'no es (un )?buen momento', 'ahora (mismo )?no', '(escr[ií]beme|cont[aá]ctame|vuelve a escribirme) (de nuevo|otra vez|m[aá]s adelante|en)', 'm[aá]s adelante', 'pr[oó]ximo trimestre', 'tercer trimestre',
+  'no es (un )?buen momento', 'por ahora no', 'a finales de', 'quiz[aá]s (m[aá]s adelante|a finales|el pr[oó]ximo)', 'ahora (mismo )?no', '(escr[ií]beme|cont[aá]ctame|vuelve a escribirme) (de nuevo|otra vez|m[aá]s adelante|en)', 'm[aá]s adelante', 'pr[oó]ximo trimestre', 'tercer trimestre',
   // Portuguese
   'n[aã]o [eé] (um )?bom momento', 'agora n[aã]o', 'volte a falar comigo', 'mais tarde', 'pr[oó]ximo trimestre',
   // Dutch
@@ -65,11 +65,11 @@ const NOT_NOW = re([
 /** A refusal or push-back. */
 const OBJECTION = re([
   // English
-  'not interested', 'no thanks', 'no,? thank you', 'thanks,? but no', "we('re| are) (happy|good|all set|set|covered)", "(we'?re|we are|i'?m) all set", 'already (use|have|work with|built)', 'too (expensive|pricey)',
+  'not interested', 'hard pass', "didn'?t work (out )?for us", 'not buying', 'appreciate (it|the offer),? but', 'no thanks', 'no,? thank you', 'thanks,? but no', "we('re| are) (happy|good|all set|set|covered)", "(we'?re|we are|i'?m) all set", 'already (use|have|work with|built)', 'too (expensive|pricey)',
   'no (budget|need)', "(don'?t|do not) need", "doesn'?t (fit|make sense)", 'not a (fit|priority)', "(we'?ll|we will|going to|i'?ll) pass", 'pass on this', 'not for us', 'not something we want',
   'built (something|it|this) (similar )?in-house', "wouldn'?t approve", 'not looking for',
   // German
-  'kein interesse', 'kein bedarf', 'nicht interessiert', 'nutzen bereits', 'haben bereits',
+  'kein interesse', 'nein,? danke', 'brauchen wir nicht', 'kein bedarf', 'nicht interessiert', 'nutzen bereits', 'haben bereits',
   // French
   'pas intéress', "ne nous intéresse pas", "ça ne m['’]intéresse pas", 'non merci', 'nous avons déjà',
   // Spanish / Portuguese
@@ -77,20 +77,20 @@ const OBJECTION = re([
   // Dutch
   'geen interesse', 'niet ge[iï]nteresseerd', 'hebben al',
   // Italian
-  'non (siamo|sono) interessat', 'non (ci|mi) interessa', 'abbiamo gi[aà]',
+  'non (siamo|sono) interessat', 'no,? grazie', 'non fa per noi', 'non (ci|mi) interessa', 'abbiamo gi[aà]',
 ]);
 
 /** Asks for the next step. */
 const INTERESTED = re([
   // English
-  '\\binterested\\b', '\\bi?nteresting\\b', 'sounds (good|great|interesting)', "let'?s (talk|chat|meet|set up|schedule|do it|do this|book)", '(book|schedule|set up|grab) (a |some )?(call|meeting|time|demo|slot)',
+  '\\binterested\\b', '\\bkeen\\b', 'could be useful', 'got my attention', 'what would (it|this) cost', 'do you have (\\d+|a few) ?min', '\\bi?nteresting\\b', 'sounds (good|great|interesting)', "let'?s (talk|chat|meet|set up|schedule|do it|do this|book)", '(book|schedule|set up|grab) (a |some )?(call|meeting|time|demo|slot)',
   'send (me|over|us) (the |more |some |a )?(info|details|deck|pricing|proposal|quote|case study)', 'tell me more', 'happy to (chat|talk|meet|jump)', '(works|work) for me', 'free (on|at|next|monday|tuesday|wednesday|thursday|friday)',
   'what (times|time) (work|suit)', '\\b(mon|tues|wednes|thurs|fri)day\\b[^.?!]{0,20}\\bworks\\b', 'calendar link', 'love to (learn|hear|see)', '(can|could) you (send|share)', 'would love', 'yes,? please', '^(yes|yeah|sure|ok(ay)?)\\b', 'could work for us',
   "what does (a pilot|onboarding|pricing)", 'how (does|is) (pricing|this different)', "(can|could) we (book|schedule|set up)", 'exactly (this|what we need)', 'demo',
   // German
-  'klingt (interessant|gut)', 'gerne', 'termin', 'mehr informationen', 'preisliste',
+  'klingt (interessant|gut)', 'h[öo]rt sich (spannend|gut|interessant) an', 'wann h[äa]tten sie zeit', 'spannend', 'gerne', 'termin', 'mehr informationen', 'preisliste',
   // French
-  "ça m['’]intéresse", 'avec plaisir', 'organiser un appel', 'vos tarifs', 'une présentation',
+  "ça m['’]intéresse", 'pourquoi pas', 'on peut en parler', 'avec plaisir', 'organiser un appel', 'vos tarifs', 'une présentation',
   // Spanish / Portuguese
   'me interesa', 'tenho interesse', 'agendar', 'marcar uma reuni', 'm[aá]s informaci[oó]n', 'podemos (agendar|marcar)',
   // Dutch
@@ -102,12 +102,12 @@ const INTERESTED = re([
 /** Words that hand the conversation to someone else. */
 const REFERRAL_CUE = re([
   // English
-  'reach out to', 'contact(ing)?\\b', 'speak (to|with)', 'talk to', 'get in touch with', 'loop(ing)? in', "cc'?(ing|ed)?", 'forward(ed|ing)? (this|you|it) to', 'you(\\s?\'ll| should| will| might)? want to (talk|speak)',
+  'reach out to', 'contact(ing)?\\b', 'speak (to|with)', 'talk to', 'get in touch with', 'loop(ing)? in', "\\bcc'?d\\b", '\\bcc(ing|ed)?\\b', 'wrong person', '\\blead is\\b', 'looks after', 'forward(ed|ing)? (this|you|it) to', 'you(\\s?\'ll| should| will| might)? want to (talk|speak)',
   'the (right|best) (person|contact)', 'best person', 'handles? (this|that|these)', 'in charge of', 'responsible for', 'owns this', "i'?m not the (right|best|decision)", 'not my area', 'no longer (with|at|work)', 'moved to a different role', 'try contacting',
   // German
   'zuständig', 'ansprechpartner', 'wenden sie sich an', 'kollegin', 'kollege',
   // French
-  'pas la bonne personne', 'pas le bon interlocuteur', 'contactez', "adressez-vous",
+  'pas la bonne personne', 'g[ée]r[ée]e? par', "s['’]occupe de", 'pas le bon interlocuteur', 'contactez', "adressez-vous",
   // Spanish / Portuguese
   'no soy la persona', 'habla con', 'hable con', 'n[aã]o sou a pessoa', 'fale com',
   // Dutch

@@ -46,7 +46,7 @@ const RETURN_CUE = new RegExp(
   [
     '\\bback\\b', '\\breturn(ing|s)?\\b', '\\bresum', '\\bin the office (again|on|from)', '\\buntil\\b', '\\btill\\b', '\\bthrough\\b', '\\bthru\\b', 'reachable (again|from)', 'available (again|from)',
     'zurück', 'wieder', '\\bbis\\b', '\\bab\\b', 'retour', "jusqu['’]", 'à partir d', '\\bdès\\b', 'regres', 'vuelta', 'volver', '\\bhasta\\b', 'rientr', '\\bfino\\b', '\\btorn',
-    '\\bterug\\b', '\\btot\\b', '\\bvanaf\\b', 'retorn', '\\bvolto\\b', '(?<!\\p{L})até(?!\\p{L})', '(?<!\\p{L})à partir', 'rientro', 'zurück', 'de retour', 'tot en met', 'weer (aanwezig|bereikbaar|op kantoor)',
+    '\\bterug\\b', '\\btot\\b', '\\bvanaf\\b', 'retorn', '\\bvolto\\b', '(?<!\\p{L})até(?!\\p{L})', '(?<!\\p{L})à partir', 'rientro', '\\bdal\\b', "\\bdall['’]", '\\bdesde\\b', 'a partir de', 'di nuovo', 'de nuevo', 'opnieuw', 'zurück', 'de retour', 'tot en met', 'weer (aanwezig|bereikbaar|op kantoor)',
   ].join('|'),
   'iu',
 );
