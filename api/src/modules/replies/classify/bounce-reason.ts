@@ -298,7 +298,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   ['blocked', re([
     'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
     '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
-    'temporarily (deferred|blocked) due to', 'access denied', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
+    'temporarily (deferred|blocked) due to', 'invalid ip (for|address)', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],
