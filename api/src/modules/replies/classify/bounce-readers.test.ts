@@ -213,3 +213,14 @@ describe('Amazon SES notifications', () => {
     expect(r.bounce).toMatchObject({ recipient: 'dana@acme.example', reason: 'userunknown', hard: true, status: '5.1.1' });
   });
 });
+
+describe('X.7.x codes are refined only by a named cause', () => {
+  it('generic policy words keep securityerror; a named policy or a blocklist refines it', () => {
+    expect(bounceReason({ words: '550 5.7.0 Recipient address rejected: Policy violation', status: '5.7.0' })).toBe('securityerror');
+    expect(bounceReason({ words: '554 5.7.7 Email policy violation detected', status: '5.7.7' })).toBe('securityerror');
+    expect(bounceReason({ words: '550 5.7.1 Delivery not authorized by local policy', status: '5.7.1' })).toBe('policyviolation');
+    expect(bounceReason({ words: '554 5.7.1 Service unavailable; client host [192.0.2.1] blocked using bl.example.org', status: '5.7.1' })).toBe('blocked');
+    // Without a code the same generic words still name the reason.
+    expect(bounceReason({ words: '550 Policy violation', status: null })).toBe('policyviolation');
+  });
+});

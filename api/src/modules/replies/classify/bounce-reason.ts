@@ -61,7 +61,10 @@ function reasonOf(e: BounceEvidence): BounceReason {
   if (byCode && !REFINABLE.has(byCode)) return byCode;
   // RFC 3464 §2.3.6: an `X-Unix` diagnostic is a local delivery program's exit (procmail,
   // a pipe), whatever words its error output happens to contain.
-  const byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
+  let byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
+  // X.7.x already says "security or policy": only a named cause refines it, not the generic
+  // words every such refusal uses ("policy", "not allowed", "restricted").
+  if (byCode === 'securityerror' && byWords === 'policyviolation' && !NAMED_POLICY.test(e.words)) byWords = null;
   if (e.diagnosticType && /^x-unix/.test(e.diagnosticType)) return byWords && LOCAL_MAILER_SAYS.has(byWords) ? byWords : 'mailererror';
   const command = e.command?.toUpperCase() ?? null;
   // A refusal at connection or HELO is about our host, whatever the words name (an "invalid
@@ -96,6 +99,9 @@ const DIRECTORY_LOOKUP = re([
 
 /** Checks of the connecting host that keep their own reason even at connection / HELO time. */
 const HOST_CHECKS: ReadonlySet<BounceReason> = new Set(['requireptr', 'badreputation', 'ratelimited', 'toomanyconn', 'failedstarttls', 'notaccept']);
+
+/** The policy refusals Sisimai's policyviolation names (the early family), as opposed to the generic words. */
+const NAMED_POLICY = re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list', 'local policy']);
 
 /** What a local delivery program (X-Unix diagnostic) can still tell us precisely: the local disk or quota. */
 const LOCAL_MAILER_SAYS: ReadonlySet<BounceReason> = new Set(['mailboxfull', 'systemfull', 'mesgtoobig', 'exceedlimit', 'suspend']);
