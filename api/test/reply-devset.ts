@@ -16,19 +16,22 @@ const entrySchema = z.object({
   referral: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
   /** Written after the rules were frozen, and scored once without changing them. */
   late: z.boolean().optional(),
+  /** 2: a second late batch, written after the rules were widened on the first one. */
+  batch: z.number().optional(),
 });
 export type DevsetEntry = z.infer<typeof entrySchema>;
 
 /**
  * `dev`: rules were tuned looking at its mistakes; `heldout`: written with it, scored but not
- * read while tuning; `late`: written after the rules were frozen, scored without changing them.
+ * read while tuning; `late`: written after the rules were frozen, scored without changing them
+ * (the rules were then widened on its mistakes); `late2`: written after that, scored once.
  */
-export type DevsetPart = 'dev' | 'heldout' | 'late';
+export type DevsetPart = 'dev' | 'heldout' | 'late' | 'late2';
 
 export function loadDevset(): Array<{ entry: DevsetEntry; raw: Uint8Array; part: DevsetPart }> {
   const entries = z.array(entrySchema).parse(JSON.parse(readFileSync(join(devsetDir, 'labels.json'), 'utf8')));
   // The same deterministic hash split as the bounce corpus: rules are tuned on `dev` only.
-  return entries.map((entry) => ({ entry, raw: readFileSync(join(devsetDir, 'messages', entry.file)), part: entry.late ? 'late' : corpusPart(entry.file) }));
+  return entries.map((entry) => ({ entry, raw: readFileSync(join(devsetDir, 'messages', entry.file)), part: entry.batch === 2 ? 'late2' : entry.late ? 'late' : corpusPart(entry.file) }));
 }
 
 /** The label a rep sees: `meaning`, or the kind's own name for callers that set none. */
