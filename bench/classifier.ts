@@ -4,7 +4,7 @@
 import os from 'node:os';
 import PostalMime from 'postal-mime';
 import { classifyInbound } from '../api/src/modules/replies/classify/classify';
-import { corpusDir, corpusPresent, loadCorpus, tally } from '../api/test/inbound-corpus';
+import { corpusDir, corpusPart, corpusPresent, loadCorpus, tally } from '../api/test/inbound-corpus';
 import type { InboundClassification } from '../shared/contracts/replies';
 import { percentile, writeSection } from './results';
 
@@ -39,6 +39,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const a = tally(results);
+// The rules were developed looking at the dev part only; the held-out part shows whether they generalise.
+const dev = tally(results.filter((r) => corpusPart(r.label.file) === 'dev'));
+const held = tally(results.filter((r) => corpusPart(r.label.file) === 'heldout'));
 const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)} % (${n}/${d})`;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const kinds = ['reply', 'auto_reply', 'bounce', 'complaint', 'unsubscribe_request', 'other'];
@@ -51,13 +54,15 @@ const confusion = [
 const body = `
 Corpus: ${a.files} files from \`../shared/fixtures/inbound/\` (labels by Sisimai). ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)} at the start (the machine is shared).
 
-| agreement with the labels | figure | floor |
-|---|---:|---:|
-| kind | ${pct(a.kindAgree, a.files)} | 99 % |
-| Sisimai reason, of bounces | ${pct(a.reasonAgree, a.bounces)} | 90 % |
-| hard/soft, of bounces | ${pct(a.hardAgree, a.bounces)} | 96 % |
-| failed recipient, of bounces | ${pct(a.recipientAgree, a.bounces)} | 98 % |
-| enhanced status code, of bounces labelled with a real RFC 3463 code | ${pct(a.statusAgree, a.statusLabelled)} | — |
+The corpus is split by a hash of each file name (\`corpusPart\` in \`api/test/inbound-corpus.ts\`): rules were written looking at the dev part only; the held-out part (about a quarter) was scored, not read. Before the reason work of issue 18 the figures were: reason 68.5 % all / 67.3 % held-out, hard/soft 90.2 % / 89.8 %, recipient 97.0 % / 98.0 %. The gap between dev and held-out reason agreement (about 15 points) is how much of the gain came from MTA-specific wording seen in the dev part: Sisimai's per-MTA and per-host tables decide many of the remaining cases (the same "550 … User unknown" is \`userunknown\` from one reporter and \`filtered\` from another).
+
+| agreement with the labels | all | dev | held-out | floor |
+|---|---:|---:|---:|---:|
+| kind | ${pct(a.kindAgree, a.files)} | ${pct(dev.kindAgree, dev.files)} | ${pct(held.kindAgree, held.files)} | 99 % |
+| Sisimai reason, of bounces | ${pct(a.reasonAgree, a.bounces)} | ${pct(dev.reasonAgree, dev.bounces)} | ${pct(held.reasonAgree, held.bounces)} | 90 % |
+| hard/soft, of bounces | ${pct(a.hardAgree, a.bounces)} | ${pct(dev.hardAgree, dev.bounces)} | ${pct(held.hardAgree, held.bounces)} | 96 % |
+| failed recipient, of bounces | ${pct(a.recipientAgree, a.bounces)} | ${pct(dev.recipientAgree, dev.bounces)} | ${pct(held.recipientAgree, held.bounces)} | 98 % |
+| enhanced status code, of bounces labelled with a real RFC 3463 code | ${pct(a.statusAgree, a.statusLabelled)} | ${pct(dev.statusAgree, dev.statusLabelled)} | ${pct(held.statusAgree, held.statusLabelled)} | — |
 
 Kinds (label \`complaint\` agrees with \`complaint\` or \`unsubscribe_request\`; \`not_bounce\` with \`reply\`, \`unsubscribe_request\` or \`other\`):
 
@@ -69,9 +74,9 @@ ${confusion}
 | classifyInbound (parse + rules), all files | ${ms(percentile(classifyTotals, 50))} | ${ms(Math.min(...classifyTotals))} |
 | classifyInbound per file, p50 / p95 / max | ${ms(percentile(perFile, 50))} / ${ms(percentile(perFile, 95))} / ${ms(Math.max(...perFile))} | |
 
-Disagreements (${a.disagreements.length}):
+Disagreements on the dev part (${dev.disagreements.length}; the held-out part's are not listed, so nobody tunes to them):
 
-${a.disagreements.map((d) => `- ${d}`).join('\n')}
+${dev.disagreements.map((d) => `- ${d}`).join('\n')}
 `;
 
 console.log(body);

@@ -59,6 +59,28 @@ export const inboundClassificationSchema = z.object({
 export type InboundClassification = z.infer<typeof inboundClassificationSchema>;
 
 /**
+ * The `data` of an event an inbound message recorded (reply, auto_reply, bounce, complaint,
+ * unsubscribe), as the timeline API and webhooks carry it: where the message came from, and
+ * what the classifier read — the label a rep acts on (`meaning`), the referred person, the
+ * follow-up day a "not now" asked for, the out-of-office return date, the bounce's reason.
+ */
+export const inboundEventDataSchema = z.object({
+  inboundMessageId: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  threadId: z.string().nullable(),
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  snippet: z.string().nullable(),
+  classified: inboundKindSchema,
+  meaning: replyMeaningSchema.optional(),
+  referral: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
+  followUpDate: z.string().optional(),
+  returnDate: z.string().optional(),
+  bounce: bounceDetailSchema.optional(),
+});
+export type InboundEventData = z.infer<typeof inboundEventDataSchema>;
+
+/**
  * `GET|PATCH /api/replies/settings` (PATCH: admins): how the workspace treats inbound mail.
  * An out-of-office with no return date pauses the sequence for `autoReplyPauseDays`.
  */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-export const webhookEventSchema = z.enum(['email.sent', 'email.opened', 'email.clicked', 'email.replied', 'email.bounced', 'email.unsubscribed']);
+/**
+ * `email.auto_replied` carries the out-of-office label and return date, `email.complained` a
+ * spam complaint; replies carry their meaning and referred person, bounces their reason (the
+ * `data` of each is `inboundEventDataSchema` in ./replies).
+ */
+export const webhookEventSchema = z.enum(['email.sent', 'email.opened', 'email.clicked', 'email.replied', 'email.bounced', 'email.unsubscribed', 'email.auto_replied', 'email.complained']);
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 const webhookUrl = z
@@ -9,14 +14,14 @@ const webhookUrl = z
 
 export const createWebhookRequest = z.strictObject({
   url: webhookUrl,
-  events: z.array(webhookEventSchema).min(1).max(6),
+  events: z.array(webhookEventSchema).min(1).max(8),
   active: z.boolean().optional(),
 });
 export type CreateWebhookRequest = z.infer<typeof createWebhookRequest>;
 
 export const updateWebhookRequest = z.strictObject({
   url: webhookUrl.optional(),
-  events: z.array(webhookEventSchema).min(1).max(6).optional(),
+  events: z.array(webhookEventSchema).min(1).max(8).optional(),
   active: z.boolean().optional(),
 });
 

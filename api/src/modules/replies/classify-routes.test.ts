@@ -103,6 +103,14 @@ describe('POST /api/replies/classify', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const broken = Buffer.concat([Buffer.from('From: a@acme.example\r\nSubject: \xff\xfe\r\nContent-Type: multipart/mixed; boundary="x\r\n\r\n--x\r\nContent-Transfer-Encoding: base64\r\n\r\n', 'latin1'), Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x80])]);
     expect((await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: broken })).status).toBe(200);
+    // A reply that is one 900 kB line of words (no newline, no quote marker) for every phrase family to scan.
+    const words = 'please contact Jane Doe not now maybe later interested unsubscribe how where '.repeat(11_000);
+    const oneLine = `From: a@acme.example\r\nTo: rep@lumina.test\r\nSubject: Re: hi\r\nDate: Tue, 03 Mar 2026 09:00:00 +0000\r\n\r\n${words}`;
+    const t1 = Date.now();
+    expect((await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: oneLine })).status).toBe(200);
+    expect(Date.now() - t1).toBeLessThan(10_000);
+    // JSON sent as a message is not one.
+    await expectEnvelope(await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: JSON.stringify({ from: 'a@acme.example', text: 'hi' }) }), 400, 'VALIDATION_ERROR');
     const huge = Buffer.alloc(20 * 1024 * 1024, 0x61);
     expect((await session.call('/api/replies/classify', { method: 'POST', headers: rfc822, body: huge })).status).toBe(413);
   });

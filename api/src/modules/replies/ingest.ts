@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../context';
 import type { Db } from '../../../../db/client';
 import { emailEvents } from '../../../../db/schema';
-import type { InboundClassification } from '../../../../shared/contracts/replies';
+import type { InboundClassification, InboundEventData } from '../../../../shared/contracts/replies';
 import { classifyInbound } from './classify/classify';
 import { UnparseableMessageError } from './classify/parse';
 import { applyEffect, type EffectKind } from './effects';
@@ -79,26 +79,31 @@ export async function ingestInbound(deps: Pick<Deps, 'db' | 'queue' | 'logger' |
     occurredAt: msg.date ?? new Date(),
     bounce: classification.bounce,
     returnDate: classification.returnDate ? new Date(classification.returnDate) : null,
-    data: {
-      inboundMessageId: msg.messageId ?? null,
-      providerMessageId: msg.providerMessageId ?? null,
-      threadId: msg.threadId ?? null,
-      from: msg.from ?? null,
-      subject: msg.subject ?? null,
-      snippet: msg.snippet?.slice(0, 300) ?? null,
-      classified: kind,
-      ...(classification.meaning ? { meaning: classification.meaning } : {}),
-      ...(classification.referral ? { referral: classification.referral } : {}),
-      ...(classification.followUpDate ? { followUpDate: classification.followUpDate } : {}),
-      ...(classification.bounce ? { bounce: classification.bounce } : {}),
-      ...(classification.returnDate ? { returnDate: classification.returnDate } : {}),
-    },
+    data: eventData(msg, classification),
   });
   return {
     status: result.recorded ? 'recorded' : 'duplicate',
     kind,
     emailId: match.email.id,
     ...(result.resumeAt ? { resumeAt: result.resumeAt.toISOString() } : {}),
+  };
+}
+
+/** What the event records of the message and of the classifier's reading (`inboundEventDataSchema`). */
+function eventData(msg: InboundMessage, c: InboundClassification): InboundEventData {
+  return {
+    inboundMessageId: msg.messageId ?? null,
+    providerMessageId: msg.providerMessageId ?? null,
+    threadId: msg.threadId ?? null,
+    from: msg.from ?? null,
+    subject: msg.subject ?? null,
+    snippet: msg.snippet?.slice(0, 300) ?? null,
+    classified: c.kind,
+    ...(c.meaning ? { meaning: c.meaning } : {}),
+    ...(c.referral ? { referral: c.referral } : {}),
+    ...(c.followUpDate ? { followUpDate: c.followUpDate } : {}),
+    ...(c.bounce ? { bounce: c.bounce } : {}),
+    ...(c.returnDate ? { returnDate: c.returnDate } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ const NAMES: Record<string, WebhookEvent> = {
   reply: 'email.replied',
   bounce: 'email.bounced',
   unsubscribe: 'email.unsubscribed',
+  auto_reply: 'email.auto_replied',
+  complaint: 'email.complained',
 };
 
 /**

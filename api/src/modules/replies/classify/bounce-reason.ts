@@ -29,6 +29,8 @@ export interface BounceEvidence {
   command?: string | null;
   /** The report is a delay notice (Action: delayed). */
   delayed?: boolean;
+  /** RFC 3464 diagnostic type: `x-unix` (and other `x-` local types) means a local delivery program spoke, not a remote server. */
+  diagnosticType?: string | null;
 }
 
 /**
@@ -42,24 +44,67 @@ export interface BounceEvidence {
  * 4. `onhold` when the server said something we cannot place, `undefined` when it said nothing.
  */
 export function bounceReason(e: BounceEvidence): BounceReason {
+  const reason = reasonOf(e);
+  // A hard reason said with a temporary code (4xx, or 4.x.x) is a lookup or a server that may
+  // answer differently tomorrow: a DNS "domain not found" under 4.0.0 is a failed lookup.
+  if (reason === 'hostunknown' && isTemporary(e)) return 'networkerror';
+  return reason;
+}
+
+function isTemporary(e: BounceEvidence): boolean {
+  return e.status ? e.status.startsWith('4') : Boolean(e.smtpCode?.startsWith('4'));
+}
+
+function reasonOf(e: BounceEvidence): BounceReason {
+  if (DIRECTORY_LOOKUP.test(e.words)) return 'userunknown';
   const byCode = reasonOfStatus(e.status);
   if (byCode && !REFINABLE.has(byCode)) return byCode;
-  const byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
+  // RFC 3464 §2.3.6: an `X-Unix` diagnostic is a local delivery program's exit (procmail,
+  // a pipe), whatever words its error output happens to contain.
+  let byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
+  // X.7.x already says "security or policy": only a named cause refines it, not the generic
+  // words every such refusal uses ("policy", "not allowed", "restricted").
+  if (byCode === 'securityerror' && byWords === 'policyviolation' && !NAMED_POLICY.test(e.words)) byWords = null;
+  if (e.diagnosticType && /^x-unix/.test(e.diagnosticType)) return byWords && LOCAL_MAILER_SAYS.has(byWords) ? byWords : 'mailererror';
   const command = e.command?.toUpperCase() ?? null;
-  // An answer to MAIL FROM is about our sender address, whatever words it uses.
-  if (command === 'MAIL' && (!byCode || REFINABLE.has(byCode))) return 'rejected';
-  if (DIRECTORY_LOOKUP.test(e.words)) return 'userunknown';
+  // A refusal at connection or HELO is about our host, whatever the words name (an "invalid
+  // domain" there is our HELO name); only the specific host checks say more.
+  if ((command === 'EHLO' || command === 'HELO' || command === 'CONN') && !(byWords && HOST_CHECKS.has(byWords))) return 'blocked';
   if (byWords === 'userunknown') return unknownUserOrFilter(byCode, command);
   if (byWords) return byWords;
+  // RFC 7504: 521 / 556 are the "this host (domain) accepts no mail" replies.
+  if (e.smtpCode === '521' || e.smtpCode === '556') return 'notaccept';
+  // An answer to MAIL FROM with no more specific words is about our sender address.
+  if (command === 'MAIL' && (!byCode || REFINABLE.has(byCode))) return 'rejected';
   if (byCode) return byCode === 'userunknown' && command === 'DATA' ? 'filtered' : byCode;
   if (e.status && /^\d\.(6)\./.test(e.status)) return 'contenterror';
   if (e.status && /^\d\.7\./.test(e.status)) return 'securityerror';
-  if (command === 'EHLO' || command === 'HELO') return 'blocked';
-  if (command === 'MAIL') return 'rejected';
+  // RFC 5321 §4.2.2: 500–504 are syntax / command-sequence replies.
+  if (e.smtpCode && /^[45]0[1-7]$/.test(e.smtpCode)) return 'syntaxerror';
   if (e.delayed) return 'expired';
   if (command === 'RCPT' && (e.smtpCode === '550' || e.smtpCode === '553') && !e.words.trim()) return 'userunknown';
   return `${e.words}${e.context ?? ''}`.trim() ? 'onhold' : 'undefined';
 }
+
+/**
+ * Words only a recipient directory answers with, naming the address as absent from it
+ * (Lotus Domino, Exchange 2003, Outlook.com, Yahoo, Gmail/Office 365 notices): these are the
+ * RCPT-stage lookup whatever command the report names. Office 365's resolver component
+ * (`RESOLVER.ADR.RecipientNotFound`) is as explicit, and is believed over its vendor use of 5.1.10.
+ */
+const DIRECTORY_LOOKUP = re([
+  'not listed in (the )?(domino )?directory', 'ディレクトリには見つかりません', 'recipient name is not recognized', 'requested action not taken: mailbox unavailable',
+  "doesn'?t have an? [\\w.-]+ account", "address could ?n[o']t be found", 'email account that you tried to reach does not exist', 'resolver\\.adr\\.recipient ?not ?found',
+]);
+
+/** Checks of the connecting host that keep their own reason even at connection / HELO time. */
+const HOST_CHECKS: ReadonlySet<BounceReason> = new Set(['requireptr', 'badreputation', 'ratelimited', 'toomanyconn', 'failedstarttls', 'notaccept']);
+
+/** The policy refusals Sisimai's policyviolation names (the early family), as opposed to the generic words. */
+const NAMED_POLICY = re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list', 'local policy']);
+
+/** What a local delivery program (X-Unix diagnostic) can still tell us precisely: the local disk or quota. */
+const LOCAL_MAILER_SAYS: ReadonlySet<BounceReason> = new Set(['mailboxfull', 'systemfull', 'mesgtoobig', 'exceedlimit', 'suspend']);
 
 /** The phrase family that matches first, or null. Exported for the unit tests of each family. */
 export function reasonOfWords(text: string): BounceReason | null {
@@ -90,26 +135,17 @@ const HARD: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', '
 const REFINABLE: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'securityerror', 'systemerror', 'networkerror', 'expired', 'filtered', 'blocked', 'toomanyconn']);
 
 /**
- * "User unknown" is only believed when the code says X.1.x (a pipelined Sendmail transcript
- * shows it under `>>> DATA`) or the server said it in answer to RCPT TO. The same words
- * under any other code, after DATA, or with no code and no command, are a filter
- * speaking (Sisimai's `filtered`): spam appliances and Japanese carriers answer "unknown
- * user" to mail they refuse, and a wrong hard bounce suppresses a good prospect for ever.
+ * "User unknown" is only believed when the code says X.1.x or the server said it in answer
+ * to RCPT TO (Sisimai's documented rule for `userunknown`). The same words under any other
+ * code, after DATA, or with neither code nor command, are a filter speaking (`filtered`):
+ * spam appliances and Japanese carriers answer "unknown user" to mail they refuse, and a
+ * wrong hard bounce suppresses a good prospect for ever. (Whether the reply names the
+ * address was tried as a further sign on the dev part: it split evenly, so it is not used.)
  */
 function unknownUserOrFilter(byCode: BounceReason | null, command: string | null): BounceReason {
   if (byCode === 'userunknown' || byCode === 'hostunknown') return 'userunknown';
   return command === 'RCPT' ? 'userunknown' : 'filtered';
 }
-
-/**
- * Words only a recipient directory answers with, naming the address as absent from it
- * (Lotus Domino, Exchange 2003, Outlook.com, Yahoo, Gmail/Office 365 notices): these are the
- * RCPT-stage lookup whatever command the report names.
- */
-const DIRECTORY_LOOKUP = re([
-  'not listed in (the )?(domino )?directory', 'ディレクトリには見つかりません', 'recipient name is not recognized', 'requested action not taken: mailbox unavailable',
-  "doesn'?t have an? [\\w.-]+ account", "address could ?n[o']t be found", 'email account that you tried to reach does not exist',
-]);
 
 /** RFC 3463 subject.detail → reason, for permanent (5.x.x) codes and, unless overridden below, temporary ones. */
 const CODES: Record<string, BounceReason> = {
@@ -137,6 +173,7 @@ const CODES: Record<string, BounceReason> = {
   '4.0': 'networkerror',
   '4.3': 'systemerror', // directory server failure
   '4.4': 'hostunknown', // unable to route
+  '4.6': 'networkerror', // routing loop detected (X.4.x: network and routing status)
   '5.2': 'syntaxerror',
   '5.3': 'toomanyconn', // too many recipients
   '5.4': 'systemerror',
@@ -186,11 +223,21 @@ const TEMPORARY_CODES: Record<string, BounceReason> = {
  * reason classes): each names the words MTAs and mailbox providers write for that reason.
  */
 const PHRASES: Array<[BounceReason, RegExp]> = [
+  // Explicit statements that outrank the broader families below: the queue gave up ("message
+  // expired", even with a connection error beside it), or the server named its policy.
+  ['expired', re(['message expired', 'delivery time expired', 'message (has )?timed out in (the )?queue'])],
+  // Sisimai's policyviolation definitions: the receiver's stated policy, protocol or header rules.
+  ['policyviolation', re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list'])],
+  // Gmail's DMARC refusal ("Unauthenticated email from x is not accepted due to domain's DMARC policy").
+  ['authfailure', re(['unauthenticated email from'])],
+  // SMTP AUTH (RFC 4954) required: a security condition of the session, not a policy on content.
+  ['securityerror', re(['unauthenticated', 'authentication (is )?required', 'must (authenticate|log ?in)'])],
+  ['syntaxerror', re(['malformed address', 'improper sequence of commands', 'bad sequence of commands'])],
   // X.2.2 and its words: quota, full mailbox, storage.
   ['mailboxfull', re([
     'mailbox (is )?full', 'mailbox_full', 'full mailbox', 'over ?quota', 'quota (exceeded|full|violation)', 'exceed(ed|s)? (the |his |her |its |their )?(storage|quota|mailbox size|disk)',
     'mailbox size limit', 'insufficient (disk )?(space|storage)', 'not enough (disk )?(space|storage)', 'disk quota', "user'?s? (disk|mailbox) (is )?(full|over)", 'too many messages in',
-    'storage (allocation|limit|quota)', 'out of storage', 'mailbox has exceeded', 'full and cannot accept', 'account is full', 'mailbox (is )?over', 'mail ?box (storage )?limit',
+    'storage (allocation|limit|quota)', 'out of storage', 'mailbox has exceeded', 'mailbox exceeded', 'full and cannot accept', 'account is full', 'mailbox (is )?over', 'mail ?box (storage )?limit',
     'inbox is full', 'has exceeded (its|the) (quota|storage)', 'user over limit', 'not enough storage',
   ])],
   // X.3.4 / 552 size: the message is larger than the server takes.
@@ -208,9 +255,15 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // 5.7.1 relaying: the server is not the recipient's, and will not pass the mail on.
   ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying'])],
   // X.7.20–26: SPF, DKIM, DMARC, ARC.
-  ['authfailure', re(['\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'unauthenticated (email|mail|sender)', 'not (properly )?authenticated', 'sender (is )?not authenticated', 'dmarc', 'does not pass (spf|dkim)'])],
+  ['authfailure', re(['bad spf', "per it'?s spf record", 'spf settings', '\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'dmarc', 'does not pass (spf|dkim)'])],
   // X.1.7/8 and MAIL FROM rejections: the sender's own address is refused.
-  ['rejected', re(['permission to post', "'send mail as'", 'sender address rejected', 'domain of sender address', 'sender (domain|address) (does not exist|is invalid|unknown|must exist|not allowed|denied)', 'after mail from', 'mail from:?[^\\n]{0,80}(rejected|refused)', 'sender (is )?(rejected|denied|blocked|unknown|invalid)', 'invalid sender', 'bad sender', 'envelope sender', 'refused (to accept )?mail from', 'return path'])],
+  ['rejected', re(['permission to post', 'sender was rejected', 'purported responsible address', 'from:? domain is invalid', 'provide a valid from', "'send mail as'", 'sender address rejected', 'domain of sender address', 'sender (domain|address) (does not exist|is invalid|unknown|must exist|not allowed|denied)', 'mail from:?[^\\n]{0,80}(rejected|refused)', 'sender (is )?(rejected|denied|blocked|unknown|invalid)', 'invalid sender', 'bad sender', 'envelope sender', 'refused (to accept )?mail from', 'return path'])],
+  // RFC 7505 null MX, RFC 7504 "does not accept mail": the domain says it takes no mail at all.
+  ['notaccept', re(['null ?mx', 'rfc ?7505', "does(n'?t| not) (receive|accept) (any )?(e-?)?mail", 'mail receiving disabled', 'no mx record found for domain=', 'indicated no smtp service', 'accepts no mail', 'not accepting (any )?(mail|messages)'])],
+  // RFC 3463 X.4.6 and the loop / hop-count / unreachable-route wording: the network path, not the host.
+  ['networkerror', re(['network error', "(unable|wasn'?t able|not able|could ?n[o']t) to (establish|open) an? (smtp )?connection", 'too many hops', 'hop count exceeded', 'routing loop', 'mail (forwarding )?loop', 'forwarding loop', 'message looping', 'loops back to myself', 'malformed (or unexpected )?name server reply', 'no route to host', 'host is unreachable', 'unable to resolve route'])],
+  // A local delivery program failed (procmail, a pipe, qmail-local): Sisimai's mailererror.
+  ['mailererror', re(['procmail', 'pipe to \\|', '\\|\\s*(ifs=|exec|/)', '(mailer|program|pipe) (error|failed)', 'command (died|failed)', 'unknown mailer error'])],
   // X.1.2 said in so many words: the domain itself is absent (checked before "does not exist" of a user).
   ['hostunknown', re(['domain (name )?(does not exist|not found|is not reachable)', 'host or domain name not found', 'unrouteable address', 'no such domain', '(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+\\.? does not exist'])],
   // X.1.1: the local part does not exist.
@@ -224,20 +277,20 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'mailbox (is )?not (present|available)', 'no valid recipients', 'recipient address rejected\\.(?!\\S)', 'recipient address rejected: access denied', 'invalid address', 'bad address', 'user (is )?not (here|local)', 'unknown recipient', 'nonexistent',
   ])],
   // 5.2.0 and per-recipient filters: the recipient's own rules refused the mail.
-  ['filtered', re(['filtered', 'rejected by (the )?(recipient|user)', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)', 'message filtered'])],
+  ['filtered', re(['filtered', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)', 'message filtered'])],
   // X.7.25: no or bad PTR record for the sending IP.
-  ['requireptr', re(['reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
+  ['requireptr', re(['mismatch(es)? (the )?client ip', 'does not match (the )?(connecting|client) ip', 'reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
   // RFC 5322 compliance: headers the receiver will not take.
-  ['notcompliantrfc', re(['rfc ?5322', 'rfc ?2822', 'rfc ?822', 'not (rfc|standards?)[- ]compliant', 'multiple (from|to|subject|date|message-id) headers', 'duplicate (header|from|subject)', 'missing (required )?(header|date|from|message-id)', 'header (is )?(malformed|missing)', 'bare (lf|line feed)'])],
+  ['notcompliantrfc', re(['multiple\\b.{0,20}\\baddresses in (the )?from', '(violat|complian|conform|comply)\\w* (with |to )?rfc ?(5322|2822|822)\\b', 'rfc ?(5322|2822|822) (compliance|violation|standards)', 'not (rfc|standards?)[- ]compliant', 'multiple (from|to|subject|date|message-id) headers', 'duplicate (header|from|subject)', 'missing (required )?(header|date|from|message-id)', 'header (is )?(malformed|missing)', 'bare (lf|line feed)'])],
   // Sender IP reputation scores (Gmail, Outlook, SenderScore).
-  ['badreputation', re(['(poor|bad|low) (ip )?reputation', 'reputation', 'sender ?score', 'unusual rate of unsolicited'])],
+  ['badreputation', re(['unexpected volume or user complaints', 'ip reputation', '(poor|bad|low) (ip )?reputation', 'reputation', 'sender ?score', 'unusual rate of unsolicited'])],
   // X.6.x wording: the message's structure or encoding.
-  ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)', 'header error'])],
+  ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)'])],
   // A DNS lookup that failed, as opposed to one that found nothing: retry.
   ['networkerror', re(['name service error', 'dns error', 'host name lookup failure', 'nxdomain', 'lookup of [\\w.-]+ responded', 'host not found, try again', 'servfail', 'temporary (dns|lookup|name resolution) failure'])],
   // X.1.2 / X.4.4: the domain has no mail host.
   ['hostunknown', re([
-    'domain is not reachable', 'no smtp service', 'host (or domain name )?(unknown|not found)', 'unknown host', 'host name lookup failure', "(domain|host)( name)? (not found|does ?n[o']t exist|is not (found|valid|known))",
+    'domain is not reachable', 'host (or domain name )?(unknown|not found)', 'unknown host', 'host name lookup failure', "(domain|host)( name)? (not found|does ?n[o']t exist|is not (found|valid|known))",
     'no such (domain|host)', 'unrouteable (mail )?domain', 'domain (has no|without) mx', 'unknown domain',
     'no (mx|valid mx|dns)', 'non-existent (host|domain)', 'nodename nor servname', 'domain (is )?invalid', 'invalid domain',
   ])],
@@ -251,7 +304,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   ['blocked', re([
     'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
     '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
-    'temporarily (deferred|blocked) due to', 'access denied', 'not allowed to send', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
+    'temporarily (deferred|blocked) due to', 'invalid ip (for|address)', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],
@@ -260,7 +313,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // Delivery time ran out in the queue.
   ['expired', re(['timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
   // Faults inside the receiving system.
-  ['systemerror', re(['system error', 'internal (server )?error', 'local error', 'server (is )?(busy|misconfigured)', 'configuration error', 'i/o error', 'mail loop', 'loops back', 'routing loop', 'too many hops', 'service (is )?(currently )?unavailable', 'service not available', 'temporary (local )?(failure|problem)', 'resources temporarily'])],
+  ['systemerror', re(['system error', 'internal (server )?error', 'local error', 'server (is )?(busy|misconfigured)', 'configuration error', 'i/o error', 'service (is )?(currently )?unavailable', 'service not available', 'resources temporarily'])],
   // The network path failed (timeouts count as expired: the queue gave up on them).
   ['networkerror', re(['connection (refused|reset|timed out|closed|lost)', 'lost connection', 'network (is )?unreachable', 'no route to host', 'could not connect', "can'?t connect", 'broken pipe', 'temporary (dns|lookup|name resolution) failure', 'host not found, try again', 'servfail'])],
   // The receiving system's disk is full (not the mailbox).
@@ -270,7 +323,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // STARTTLS required or failed.
   ['failedstarttls', re(['starttls', '\\btls\\b.{0,40}(required|fail|handshake)', 'must issue a starttls', 'encryption required'])],
   // Security conditions not covered above.
-  ['securityerror', re(['security', 'authentication (required|credentials)', 'encryption'])],
+  ['securityerror', re(['security', 'authentication (required|credentials)', 'unauthenticated', 'not (properly )?authenticated', 'authentication is required', 'must (authenticate|log ?in)', 'encryption'])],
   // A local delivery program failed (procmail, pipes, qmail-local).
   ['mailererror', re(['(mailer|program|procmail|pipe) (error|failed)', 'x-unix', 'command (died|failed)', 'exit (code|status) \\d', 'unknown mailer error', 'permission denied', 'sh: '])],
   // The SMTP dialogue itself went wrong.

@@ -23,14 +23,14 @@ export function readBounce(p: ParsedInbound): BounceDetail {
 
   const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
   const notice = noticeText(p.text);
-  const recipient = dsn?.recipient ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
-  const diagnostic = dsn?.diagnostic || diagnosticNear(notice, recipient);
+  const recipient = dsn?.recipient ?? failedHeaderRecipient(p) ?? layoutRecipient(notice) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
+  const diagnostic = relayedAnswer(dsn?.diagnostic || diagnosticNear(notice, recipient));
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
   const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
-  const reason = bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed });
+  const reason = groupRefusal(p, recipient) ?? bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
     status,
@@ -48,12 +48,38 @@ export function readBounce(p: ParsedInbound): BounceDetail {
  * after the recipients, yet the refusal answered RCPT).
  */
 function smtpCommand(text: string): string | null {
+  // qmail names the stage in words: "my name was rejected" (HELO), "sender was rejected" (MAIL FROM).
+  if (/\bmy\s+name\s+was\s+rejected\b/i.test(text)) return 'HELO';
+  if (/\bsender\s+was\s+rejected\b/i.test(text)) return 'MAIL';
+  // Exim "after initial connection", Postfix "refused to talk to me": the greeting itself was a refusal.
+  if (/after\s+initial\s+connection|refused\s+to\s+talk\s+to\s+me/i.test(text)) return 'CONN';
   const said = /(?:in reply to|after|smtp command:?|progress was|did not like our|smtp:)\s*(?:end of\s+)?(rcpt|data|mail|ehlo|helo)\b|\[(rcpt|mail|data)_to\]/i.exec(text);
   if (said) return (said[1] ?? said[2])!.toUpperCase();
   const answer = /^\s*<<<\s*[45]\d\d/m.exec(text);
   if (!answer) return null;
   const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
   return sent ? sent[1]!.toUpperCase() : null;
+}
+
+/**
+ * Gmail (and Google Workspace) wrap the remote server's refusal in their own explanation —
+ * "rejected by the recipient domain … The error that the other server returned was: 550 …" —
+ * whose words would read as a reason of their own; only the relayed answer is the diagnostic.
+ */
+function relayedAnswer(diagnostic: string): string {
+  const at = /the error that the other server returned was:?/i.exec(diagnostic);
+  return at ? diagnostic.slice(at.index + at[0].length).trim() || diagnostic : diagnostic;
+}
+
+/**
+ * Google Groups answers a post it will not take (the group does not exist, or the sender may
+ * not post to it) with a notice in the poster's language and no diagnostic code: the failed
+ * address is the group's. Refusing a poster is refusing the sender (`rejected`), never a
+ * sign the group address is gone.
+ */
+function groupRefusal(p: ParsedInbound, recipient: string | null): 'rejected' | null {
+  if (!recipient?.endsWith('@googlegroups.com')) return null;
+  return /@(googlemail|google)\.com$/i.test(p.from) && /^mailer-daemon@/i.test(p.from) ? 'rejected' : null;
 }
 
 const DAEMON_SENDER = /^(mailer-daemon|mail-daemon|mailerdaemon|postmaster|post_master|poostmaster|mail\.delivery\.system|mail-delivery|mdaemon|mailer|bounces?|mail-?notification|microsoftexchange[\w.-]*|no-?reply)@|^$/i;
@@ -80,6 +106,21 @@ function noticeText(text: string): string {
 function failedHeaderRecipient(p: ParsedInbound): string | null {
   const value = header(p, 'x-failed-recipients');
   return value ? addressOf(value) : null;
+}
+
+/**
+ * The MTA's own layout names the failed address at the start of its block: qmail and Postfix
+ * write `<a@b>:` at the start of a line (qmail alone on the line, Postfix before "host … said"),
+ * Exim lists the addresses indented under "The following address(es) failed:". The first
+ * such block is the first failure (OpenSMTPD writes `a@b: 550 …`), as the notice orders them.
+ */
+function layoutRecipient(notice: string): string | null {
+  const qmailOrPostfix = /^<([^\s<>@]+@[^\s<>]+)>:(\s*$|\s+(host|connected to|sorry|remote host|mail for|delivery|\d{3}\b))/im.exec(notice);
+  // OpenSMTPD: `a@b: 550 5.1.1 …` — the address bare, then the server's reply.
+  const opensmtpd = /^([^\s<>@]+@[^\s<>:]+): [245]\d\d[ -]/m.exec(notice);
+  const exim = /following address(?:es)? failed:\s*\n\s*\n?[ \t]+<?([^\s<>@]+@[^\s<>]+?)>?\s*$/im.exec(notice);
+  const first = [qmailOrPostfix, opensmtpd, exim].filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index)[0];
+  return first ? first[1]!.toLowerCase() : null;
 }
 
 const ADDRESS = /[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
@@ -134,9 +175,11 @@ function diagnosticNear(notice: string, recipient: string | null): string {
   const lines = notice.slice(notice.lastIndexOf('\n', at) + 1).split(/\r?\n/);
   const block: string[] = [];
   for (const line of lines) {
-    const other = /^\s*<?([^\s<>@]+@[^\s<>:]+)>?:?\s*$/.exec(line)?.[1];
+    // A line that starts with another address opens that recipient's block (Exim/qmail put it
+    // alone on the line; Zoho, Postfix and OpenSMTPD put their explanation after it).
+    const other = /^\s*<?([^\s<>@]+@[^\s<>:]+?)>?:?(\s|$)/.exec(line)?.[1];
     // The next recipient's block, or a blank line after some explanation, ends this one.
-    if (block.length > 0 && other && other.toLowerCase() !== recipient) break;
+    if (block.length > 0 && other && other.toLowerCase() !== recipient && !/^\s*(from|to|rcpt)\b/i.test(line)) break;
     const said = block.filter((l) => l.trim() !== '');
     if (line.trim() === '' && said.length >= 2 && !/:\s*$/.test(said.at(-1)!)) break;
     block.push(line);
@@ -184,11 +227,16 @@ export function sesNotification(p: ParsedInbound): SesNotification | null {
   const start = p.text.indexOf('{"notificationType"');
   if (start === -1) return null;
   const end = p.text.lastIndexOf('}');
-  try {
-    return JSON.parse(p.text.slice(start, end + 1)) as SesNotification;
-  } catch {
-    return null;
+  const json = p.text.slice(start, end + 1);
+  // Some relays wrap the one-line JSON at a fixed width; a line break is never part of it.
+  for (const candidate of [json, json.replace(/\r?\n/g, '')]) {
+    try {
+      return JSON.parse(candidate) as SesNotification;
+    } catch {
+      // try the unwrapped form
+    }
   }
+  return null;
 }
 
 function fromSes(b: SesBounce): BounceDetail {
@@ -196,11 +244,12 @@ function fromSes(b: SesBounce): BounceDetail {
   const status = enhancedStatus(r?.status ?? '') ?? enhancedStatus(r?.diagnosticCode ?? '');
   const diagnostic = r?.diagnosticCode ?? '';
   const smtpCode = /\b([245]\d\d)\b/.exec(diagnostic)?.[1] ?? null;
+  const recipient = r?.emailAddress ? addressOf(r.emailAddress) : null;
   const reason = bounceReason({ words: `${diagnostic} ${b.bounceSubType ?? ''}`, status, smtpCode, command: smtpCommand(diagnostic) });
   return {
     hard: isHardBounce(reason, status ?? smtpCode),
     status,
-    recipient: r?.emailAddress ? addressOf(r.emailAddress) : null,
+    recipient,
     reason,
     diagnostic: diagnostic || null,
   };

@@ -1,16 +1,19 @@
-import type { InboundClassification, InboundKind } from '../../../../../shared/contracts/replies';
+import type { InboundClassification, ReplyMeaning } from '../../../../../shared/contracts/replies';
 import { isAutoReply } from './auto-reply';
 import { isBounce, readBounce } from './bounce';
 import { isComplaint } from './complaint';
 import { parseDeliveryStatus } from './dsn';
 import { header, parseInbound, type ParsedInbound } from './parse';
 import { ownWords } from './quoted';
-import { findReturnDate } from './return-date';
+import { findReturnDate, offsetMinutes } from './return-date';
 import { isUnsubscribeRequest, mentionsOptOut } from './unsubscribe';
-import { replyMeaning } from './meaning';
+import { replyMeaning, type Meaning } from './meaning';
+
+/** What the AI classifier may say about a human reply: a kind, or a meaning (with the referred person). */
+export type RefinedReply = 'reply' | 'unsubscribe_request' | 'other' | { meaning: Exclude<ReplyMeaning, 'out_of_office' | 'auto_reply' | 'bounce' | 'complaint'>; referral?: Meaning['referral'] };
 
 /** A second opinion on a human reply (the AI classifier, when configured). null keeps ours. */
-export type RefineReply = (ownText: string) => Promise<'reply' | 'unsubscribe_request' | 'other' | null>;
+export type RefineReply = (ownText: string) => Promise<RefinedReply | null>;
 
 export interface ClassifyOptions {
   /** Asked only about human replies whose wording is ambiguous; a failure keeps the rule's answer. */
@@ -30,18 +33,44 @@ export async function classifyInbound(raw: Uint8Array | string, options: Classif
   // Apple Mail's one-tap unsubscribe is sent as an RFC 3834 auto-reply; it is still the person's request.
   if (p.headers.has('x-apple-unsubscribe')) return { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' };
   const own = ownWords(p.text);
-  if (isAutoReply(p)) {
-    const returnDate = findReturnDate(`${p.subject}\n${own}`, p.sentAt, header(p, 'date'));
-    // Ticket systems and "we received your message" notices are automatic too, but nobody is away.
-    const meaning = returnDate || OUT_OF_OFFICE.test(`${p.subject}\n${own}`) ? 'out_of_office' : 'auto_reply';
-    return returnDate ? { kind: 'auto_reply', meaning, returnDate } : { kind: 'auto_reply', meaning };
-  }
+  if (isAutoReply(p)) return automatic(p, own);
   if (isListTraffic(p)) return { kind: 'other', meaning: 'other' };
   if (isUnsubscribeRequest(own) || isUnsubscribeRequest(stripReplyPrefix(p.subject))) return { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' };
-  const kind = await refined('reply', own, options.refine);
-  if (kind !== 'reply') return { kind, meaning: kind === 'unsubscribe_request' ? 'unsubscribe_request' : 'other' };
-  return { kind, ...replyMeaning(own, p.sentAt) };
+  const offset = offsetMinutes(header(p, 'date')) ?? 0;
+  const rules = replyMeaning(own, { sentAt: p.sentAt, offsetMinutes: offset, own: [header(p, 'from'), p.from, ...p.to] });
+  // The AI is asked only where the rules are unsure: words about opting out that made no clear
+  // request, or a reply no phrase family placed. Its failure, or its doubt, keeps the rules' answer.
+  if (options.refine && own.trim() && (mentionsOptOut(own) || rules.meaning === 'other')) {
+    const second = await askRefiner(options.refine, own);
+    if (second) return second.meaning === 'unsubscribe_request' ? { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' } : { kind: 'reply', ...second };
+  }
+  return { kind: 'reply', ...rules };
 }
+
+/**
+ * An automatic answer: an absence (out of office, with the return date when it names one), or
+ * an acknowledgement nobody is away behind (ticket systems, "we received your message",
+ * unmonitored mailboxes). Absence words decide first, then the acknowledgement signs, then a
+ * return date alone.
+ */
+function automatic(p: ParsedInbound, own: string): InboundClassification {
+  const words = `${p.subject}\n${own}`;
+  const returnDate = findReturnDate(words, p.sentAt, header(p, 'date'));
+  const away = OUT_OF_OFFICE.test(words);
+  if (!away && (isTicket(p) || ACKNOWLEDGEMENT.test(words))) return { kind: 'auto_reply', meaning: 'auto_reply' };
+  if (away || returnDate) return returnDate ? { kind: 'auto_reply', meaning: 'out_of_office', returnDate } : { kind: 'auto_reply', meaning: 'out_of_office' };
+  return { kind: 'auto_reply', meaning: 'auto_reply' };
+}
+
+/** Help-desk software stamps its own headers (Zendesk, Freshdesk, Jira Service Management, Help Scout, Salesforce, ServiceNow, Zoho Desk). */
+function isTicket(p: ParsedInbound): boolean {
+  for (const name of p.headers.keys()) if (/^x-(zendesk|freshdesk|jira|helpscout|sfdc|servicenow|zoho-?desk|kayako|gorgias|intercom|front)/.test(name)) return true;
+  return /\[(request|ticket|case)?\s*#?\s*[\w-]*\d+\]|\bticket\b|\bcase (number|#)|\[#?[A-Z]+-\d+\]/i.test(p.subject);
+}
+
+/** "We received your message" in the languages our prospects write in. */
+const ACKNOWLEDGEMENT =
+  /(we|i) (have )?received your (message|e-?mail|request|enquiry|inquiry)|(your|this) (message|e-?mail|request|ticket) (has been|was) (received|created)|confirm (that )?we (got|received)|mailbox is not monitored|does not accept replies|not monitored|respond to all enquiries|automatic confirmation|has been received|anfrage (ist )?eingegangen|nachricht erhalten|bien reçu votre|accusé de réception|hemos recibido|recebemos (a sua|sua) mensagem|uw bericht (is )?ontvangen|abbiamo ricevuto/i;
 
 /** An absence (vacation, leave, travel) rather than a ticket or receipt acknowledgement. */
 const OUT_OF_OFFICE =
@@ -62,11 +91,13 @@ function stripReplyPrefix(subject: string): string {
   return subject.replace(/^((re|aw|sv|vs|rif|antw|fwd?|wg|tr)\s*:\s*)+/i, '');
 }
 
-async function refined(kind: InboundKind, own: string, refine: RefineReply | undefined): Promise<InboundKind> {
-  if (!refine || !mentionsOptOut(own)) return kind;
+async function askRefiner(refine: RefineReply, own: string): Promise<Meaning | null> {
   try {
-    return (await refine(own)) ?? kind;
+    const answer = await refine(own);
+    if (answer === null || answer === 'reply') return null;
+    if (answer === 'unsubscribe_request' || answer === 'other') return { meaning: answer };
+    return answer.referral ? { meaning: answer.meaning, referral: answer.referral } : { meaning: answer.meaning };
   } catch {
-    return kind;
+    return null;
   }
 }

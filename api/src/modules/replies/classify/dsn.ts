@@ -4,6 +4,8 @@ export interface DsnRecipient {
   action: string;
   status: string | null;
   diagnostic: string;
+  /** The Diagnostic-Code's type (RFC 3464 §2.3.6): `smtp` when a remote server said it, `x-unix` / `x-postfix` for a local mailer. */
+  diagnosticType: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export function parseDeliveryStatus(body: string): DsnRecipient[] {
       action: (fields.get('action') ?? '').toLowerCase().trim(),
       status: enhancedStatus(fields.get('status') ?? '') ?? enhancedStatus(fields.get('diagnostic-code') ?? ''),
       diagnostic: stripType(fields.get('diagnostic-code') ?? '').trim(),
+      diagnosticType: /^\s*([\w-]+)\s*;/.exec(fields.get('diagnostic-code') ?? '')?.[1]?.toLowerCase() ?? '',
     });
   }
   return recipients;

@@ -38,9 +38,13 @@ describe.runIf(present || ci)('the classifier on the real inbound corpus', () =>
     expect(busyMs, 'time to classify every file').toBeLessThan(2_000);
     const a = tally(results);
     const show = `\n${a.disagreements.join('\n')}`;
-    expect(a.kindAgree / a.files, `kind agreement${show}`).toBeGreaterThanOrEqual(0.97);
-    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.9);
-    expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.95);
+    // Ratchets just under today's figures on the whole corpus (bench/RESULTS.md has them, with
+    // the dev / held-out split). The issue's floors — reason 90 %, hard/soft 96 %, recipient
+    // 98 % — are not met yet; these keep what has been reached from slipping back.
+    expect(a.kindAgree / a.files, `kind agreement${show}`).toBeGreaterThanOrEqual(0.99);
+    expect(a.reasonAgree / a.bounces, `reason agreement${show}`).toBeGreaterThanOrEqual(0.83);
+    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.92);
+    expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.97);
   });
 });
 

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { detectLanguage, type Language } from './language';
 
 /**
  * The day an out-of-office says its author is back, as `YYYY-MM-DD`, read relative to the
@@ -11,11 +12,23 @@ export function findReturnDate(text: string, sentAt: Date | null, dateHeader = '
   const ref = { instant, timezone: offsetMinutes(dateHeader) ?? 0 };
   const body = text.slice(0, 4000);
   const found: Array<{ at: number; day: string }> = [];
-  for (const parser of PARSERS) {
+  // The notice's own language first (a German "bis 20. März" is not English), English after it:
+  // many notices carry an English copy below the local one.
+  const language = detectLanguage(body);
+  for (const parser of language === 'en' ? [PARSERS.en] : [PARSERS[language], PARSERS.en]) {
     for (const result of parser.parse(body, ref, { forwardDate: true })) {
       const before = body.slice(Math.max(0, result.index - 60), result.index);
-      if (!RETURN_CUE.test(before) && !RETURN_CUE.test(result.text)) continue;
-      const when = result.end ?? result.start;
+      // A range ("from 2 to 13 March") needs no cue: its end is the last day away.
+      if (!result.end && !RETURN_CUE.test(before) && !RETURN_CUE.test(result.text)) continue;
+      // "we will get back to you within 24 hours" is a promise to answer, not a return.
+      if (/\b(get|getting|come|write) back to you\b|\bwithin\s*$/i.test(before)) continue;
+      let when = result.end ?? result.start;
+      // forwardDate moves a whole range a year on when it started before the message ("away
+      // from 2 to 13 March", written on the 4th): read it as written, if it ends after the message.
+      if (result.end && !result.start.isCertain('year')) {
+        const asWritten = parser.parse(result.text, ref)[0]?.end;
+        if (asWritten && (isoDay(asWritten) ?? '') >= isoDayOf(instant, ref.timezone)) when = asWritten;
+      }
       const day = isoDay(when);
       if (day && day >= isoDayOf(instant, ref.timezone)) found.push({ at: result.index, day });
     }
@@ -25,16 +38,17 @@ export function findReturnDate(text: string, sentAt: Date | null, dateHeader = '
   return found[0]?.day;
 }
 
-const PARSERS = [chrono.en.casual, chrono.de.casual, chrono.fr.casual, chrono.es.casual, chrono.it.casual, chrono.nl.casual, chrono.pt.casual, chrono.sv.casual];
+const PARSERS: Record<Language, chrono.Chrono> = { en: chrono.en.casual, de: chrono.de.casual, fr: chrono.fr.casual, es: chrono.es.casual, pt: chrono.pt.casual, nl: chrono.nl.casual, it: chrono.it.casual };
 
 /** Words that, shortly before a date, make it the return date. The last word may sit right before the date. */
+// `\\b` is ASCII-only in JavaScript, so cues that end in an accented letter ("até") use lookarounds.
 const RETURN_CUE = new RegExp(
   [
     '\\bback\\b', '\\breturn(ing|s)?\\b', '\\bresum', '\\bin the office (again|on|from)', '\\buntil\\b', '\\btill\\b', '\\bthrough\\b', '\\bthru\\b', 'reachable (again|from)', 'available (again|from)',
     'zurück', 'wieder', '\\bbis\\b', '\\bab\\b', 'retour', "jusqu['’]", 'à partir d', '\\bdès\\b', 'regres', 'vuelta', 'volver', '\\bhasta\\b', 'rientr', '\\bfino\\b', '\\btorn',
-    '\\bterug\\b', '\\btot\\b', '\\bvanaf\\b', 'retorn', '\\bvolto\\b', '\\baté\\b', 'tillbaka', 'till och med',
+    '\\bterug\\b', '\\btot\\b', '\\bvanaf\\b', 'retorn', '\\bvolto\\b', '(?<!\\p{L})até(?!\\p{L})', '(?<!\\p{L})à partir', 'rientro', '\\bdal\\b', "\\bdall['’]", '\\bdesde\\b', 'a partir de', 'di nuovo', 'de nuevo', 'opnieuw', 'zurück', 'de retour', 'tot en met', 'weer (aanwezig|bereikbaar|op kantoor)',
   ].join('|'),
-  'i',
+  'iu',
 );
 
 function isoDay(c: chrono.ParsedComponents): string | null {
@@ -50,7 +64,7 @@ function isoDayOf(instant: Date, offset: number): string {
 }
 
 /** The zone offset written in a Date header (`+0100`), in minutes. */
-function offsetMinutes(dateHeader: string): number | null {
+export function offsetMinutes(dateHeader: string): number | null {
   const m = /([+-])(\d\d):?(\d\d)\s*(\(.*\))?\s*$/.exec(dateHeader.trim());
   if (!m) return null;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));

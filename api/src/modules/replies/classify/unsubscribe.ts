@@ -18,13 +18,13 @@ export function isUnsubscribeRequest(ownText: string): boolean {
 
 /** Words around opting out that did not make a clear request. */
 export function mentionsOptOut(ownText: string): boolean {
-  return /unsubscrib|opt[ -]?out|remove|mailing list|stop|abmelden|désabonn|baja/i.test(ownText);
+  return /unsubscrib|opt[ -]?out|remove|mailing list|stop|abmelden|désabonn|baja|elimin|borr|lista|liste|list\b|verteiler|entfern|lösch|retir|supprim|cancell|rimuov|verwijder|uitschrijv|remov|descadastr/i.test(ownText);
 }
 
 /** The whole message is the request ("Unsubscribe", "STOP", "remove me."). */
 const BARE_REQUEST = /^(please[ ,]*)?(unsubscribe|remove|stop|opt[ -]?out|abmelden|austragen|désabonner|désinscription|baja|darse de baja|cancelar|uitschrijven|disiscrivi|cancella)( me| us)?( please)?[.!]*( thanks?( you)?[.!]*)?$/i;
 
-const g = (source: string) => new RegExp(source, 'gi');
+const g = (source: string) => new RegExp(source, 'giu');
 
 const REQUESTS = [
   g(String.raw`\b(unsubscribe|remove|delete|drop|take) (me|us|my (e-?mail|address|name|details|contact)|this (e-?mail|address))\b`),
@@ -36,10 +36,20 @@ const REQUESTS = [
   g(String.raw`\b(i|we) (want|would like|wish|need|'d like) to (unsubscribe|be removed|opt[ -]?out|stop receiving)\b`),
   g(String.raw`\bunsubscribe\b(?! (link|button|page|option|footer|url|at the bottom|process))(?=[ .!,]*(me|us|please|from|now|thanks?|$))`),
   g(String.raw`\bopt(ing)?[ -]?out\b(?! (link|button|page))`),
+  // Asking how or where to unsubscribe is asking to be unsubscribed (we do it for them).
+  // ("Where is the unsubscribe button? Kidding" takes it back.)
+  g(String.raw`\b(how|where)\b[^.?!]{0,30}\b(unsubscrib|opt[ -]?out)(?![^]{0,40}\b(kidding|joking|jk)\b)`),
   // German, French, Spanish, Italian, Dutch, Portuguese
   g(String.raw`\b(bitte )?(entfernen|löschen|streichen) sie (mich|meine)|\bmelden sie mich ab\b|\bkeine (weiteren )?(e-?mails|nachrichten|mails)\b|\bnicht mehr (kontaktieren|anschreiben|schreiben)\b|\babmelden\b`),
   g(String.raw`\b(désinscri|désabonn|retirez[- ]moi|me retirer de|ne (plus|pas) me (contacter|écrire|envoyer)|ne plus recevoir|supprimez[- ]moi)`),
   g(String.raw`\b(darme de baja|dar de baja|no me (envíen|envíes|escriban|contacten)|elimín(e|a)me|bórrenme|quitarme de)`),
+  // A removal verb on "my address / my data" or "from your list / database", in the verb forms
+  // people write (imperative, polite plural, infinitive): the family, not a fixed sentence.
+  g(String.raw`\b(elimin|borr|quit|sac)\p{L}*\s+(mi|mis)\s+(correo|email|e-mail|dirección|direccion|datos|contacto)`),
+  g(String.raw`\b(de|desde)\s+(su|sus|tu|la|vuestra)\s+(lista|base de datos|listado)\b`),
+  g(String.raw`\b(remove|delete|erase|drop|take)\s+(my|our)\s+(e-?mail|address|name|data|details|contact)`),
+  g(String.raw`\boff\s+(your|the|this|whatever|any)\s+(\w+\s+){0,3}list`),
+  g(String.raw`\b(entfern|lösch|streich)\p{L}*\s+(sie\s+)?(mich|meine)`),
   g(String.raw`\b(cancellami|rimuovimi|non (contattarmi|scrivermi|inviatemi)|disiscriv)`),
   g(String.raw`\b(uitschrijven|verwijder (mij|me)|geen (e-?mails|mails|berichten) meer)\b`),
   g(String.raw`\b(descadastr|me remova|remover-me|não (me )?(envie|contate))`),
