@@ -11,6 +11,7 @@ function fakeCompose(key = 'compose:cmp1') {
   const state = { subject: 'Onboarding at Acme', body: 'Hi Ada,' };
   let changed = () => {};
   let closed = () => {};
+  let keydown: (e: KeyboardEvent) => void = () => {};
   const handle: ComposeHandle = {
     key,
     getSubject: () => state.subject,
@@ -22,13 +23,27 @@ function fakeCompose(key = 'compose:cmp1') {
     threadId: () => undefined,
     onChange: (h) => ((changed = h), () => (changed = () => {})),
     onClosed: (h) => void (closed = h),
+    onKeydown: (h) => ((keydown = h), () => (keydown = () => {})),
+    close: () => closed(),
     addToolbarButton: () => {},
     mountPanel: () => {
       throw new Error('not used here');
     },
     onPresend: () => {},
   };
-  return { handle, type: (text: string) => ((state.body += text), changed()), close: () => closed() };
+  return {
+    handle,
+    type: (text: string) => ((state.body += text), changed()),
+    /** The rep rewrites the body (an edit anywhere, not only at the end). */
+    edit: (body: string) => ((state.body = body), changed()),
+    close: () => closed(),
+    /** A key pressed in the compose; true when Lumina took it (preventDefault). */
+    press: (init: KeyboardEventInit) => {
+      let prevented = false;
+      keydown({ ...init, key: init.key ?? '', ctrlKey: !!init.ctrlKey, metaKey: !!init.metaKey, shiftKey: !!init.shiftKey, altKey: !!init.altKey, preventDefault: () => (prevented = true), stopPropagation: () => {} } as unknown as KeyboardEvent);
+      return prevented;
+    },
+  };
 }
 
 describe('compose session', () => {
@@ -137,5 +152,57 @@ describe('compose session: the Glow', () => {
     expect(c.handle.getBodyText()).toBe('Hi Ada, Best, Rita');
     session.reject();
     expect(session.store.getState().glow).toEqual({ status: 'idle', last: { inputHash: 'h1', action: 'rejected' } });
+  });
+
+  it('Undo puts the rep\'s text back after an accept, by click or by Ctrl/Cmd+Z', async () => {
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.runAi('rewrite', 'concise');
+    session.accept();
+    expect(c.handle.getBodyText()).toBe('Hi Ada, Lumina halves ramp time.');
+    session.undo();
+    expect(c.handle.getBodyText()).toBe('Hi Ada,');
+    expect(session.store.getState().glow.status).toBe('idle');
+
+    await session.runAi('rewrite', 'concise');
+    session.accept();
+    expect(c.press({ key: 'z', metaKey: true })).toBe(true);
+    expect(c.handle.getBodyText()).toBe('Hi Ada,');
+    // With nothing of Lumina's to undo, Ctrl+Z is Gmail's own.
+    expect(c.press({ key: 'z', ctrlKey: true })).toBe(false);
+  });
+
+  it('Undo after the rep kept writing takes back only the suggestion\'s words', async () => {
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.runAi('rewrite', 'concise');
+    session.accept();
+    c.edit('Dear Ada, Lumina halves ramp time.');
+    expect(c.press({ key: 'z', ctrlKey: true })).toBe(false);
+    session.undo();
+    expect(c.handle.getBodyText()).toBe('Dear Ada,');
+  });
+
+  it('a stale suggestion merges around an edit elsewhere, and Ask again re-runs on the current draft', async () => {
+    const asked: RuntimeMessage[] = [];
+    const answer = { ...suggestion, suggestion: { body: 'Hi Ada, Lumina halves ramp time. Best, Rita' } };
+    const recording: Ask = async <T,>(m: RuntimeMessage) => (asked.push(m), { ok: true, data: (m.type === 'ai.run' ? answer : {}) as T });
+    const c = fakeCompose();
+    c.edit('Hi Ada, Best, Rita');
+    const session = await startComposeSession(c.handle, memoryStore(), recording);
+    await session.runAi('rewrite', 'concise');
+    c.edit('Hello Ada, Best, Rita');
+    expect(session.store.getState().glow.status).toBe('stale');
+    session.accept();
+    expect(session.store.getState().glow).toMatchObject({ status: 'applied', merged: true });
+    expect(c.handle.getBodyText()).toBe('Hello Ada, Lumina halves ramp time. Best, Rita');
+
+    session.undo();
+    await session.runAi('rewrite', 'concise');
+    c.edit('Hello Ada, Best wishes, Rita');
+    session.askAgain();
+    await vi.waitFor(() => expect(session.store.getState().glow.status).toBe('ready'));
+    const last = asked.filter((m) => m.type === 'ai.run').at(-1);
+    expect(last).toMatchObject({ input: { draft: { body: 'Hello Ada, Best wishes, Rita' } } });
   });
 });

@@ -4,7 +4,8 @@ import type { KeyValueStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, saveLocalDraft, type ConflictCopy, type LocalDraft } from '../state/drafts';
 import { createComposeStore, draftFingerprint, type ComposeStore } from '../state/compose-store';
 import type { Ask } from '../state/runtime';
-import { glowReducer, type GlowEvent, type GlowResult } from '../../shared/glow';
+import { glowReducer, type DraftText, type GlowEvent, type GlowResult } from '../../shared/glow';
+import { threeWayMerge } from '../../shared/glow-merge';
 import { suggestionResponse, type SuggestionResponse } from '../../shared/contracts/ai';
 import type { AiStreamEvent } from '../../shared/messages';
 import { describeError } from '../state/describe-error';
@@ -35,8 +36,16 @@ export interface ComposeSession {
   runAi(action: AiAction, tone: Tone): Promise<void>;
   /** Generate from a goal, streamed: the text shows as the model writes it, then the suggestion is ready. */
   generate(goal: string, tone: Tone): void;
-  /** The explicit accept: writes a ready suggestion into the compose. */
-  accept(): void;
+  /**
+   * The explicit accept: writes the suggestion into the compose — over exactly the text it
+   * was computed from, or merged around the rep's later edits; never over them. `option`:
+   * which of the subject lines.
+   */
+  accept(option?: number): void;
+  /** Re-runs the last request on the draft as it is now (a stale suggestion's way forward). */
+  askAgain(): void;
+  /** Puts back the rep's own text after an accept (also Ctrl/Cmd+Z in the compose). */
+  undo(): void;
   reject(): void;
   /** "Send with Lumina": warns first unless `confirmed`, then sends what the local draft holds. */
   send(confirmed: boolean): Promise<void>;
@@ -113,10 +122,13 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   const request = (task: string) => {
     const requestId = crypto.randomUUID();
     session.setState({ streamed: undefined });
-    glow({ type: 'REQUEST', requestId, task, draftHash: draftFingerprint(session.getState()) });
+    const st = session.getState();
+    glow({ type: 'REQUEST', requestId, task, draftHash: draftFingerprint(st), draft: { subject: st.subject, body: st.bodyText } });
     return requestId;
   };
+  let lastRun: (() => void) | undefined;
   const runAi = async (action: AiAction, tone: Tone) => {
+    lastRun = () => void runAi(action, tone);
     const { subject, bodyText } = session.getState();
     const requestId = request(action);
     const input = action === 'rewrite' ? { draft: { subject, body: bodyText }, tone } : { draft: { subject, body: bodyText } };
@@ -124,6 +136,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     glow(res.ok ? { type: 'RESULT', requestId, ...glowResultOf(res.data) } : { type: 'FAIL', requestId, code: res.error.code, message: describeError(res.error) });
   };
   const generate = (goal: string, tone: Tone) => {
+    lastRun = () => generate(goal, tone);
     const requestId = request('generate');
     session.setState({ streamed: '' });
     const to = session.getState().to[0];
@@ -139,15 +152,47 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       glow({ type: 'RESULT', requestId, ...glowResultOf(parsed.data) });
     });
   };
-  const accept = () => {
-    const g = session.getState().glow;
-    if (g.status !== 'ready') return;
-    if (g.suggestion.subject !== undefined) compose.setSubject(g.suggestion.subject);
-    if (g.suggestion.body !== undefined) compose.setBodyText(g.suggestion.body);
-    glow({ type: 'ACCEPT' });
+  const onScreen = (): DraftText => ({ subject: compose.getSubject(), body: compose.getBodyText() });
+  const write = (text: DraftText) => {
+    const now = onScreen();
+    if (text.subject !== now.subject) compose.setSubject(text.subject);
+    if (text.body !== now.body) compose.setBodyText(text.body);
     // Writing into the compose fires no input event everywhere: re-read, score and save it ourselves.
     edited();
   };
+  const accept = (option?: number) => {
+    glow({ type: 'ACCEPT', current: onScreen(), option });
+    const g = session.getState().glow;
+    if (g.status === 'applied') write(g.after);
+  };
+  const askAgain = () => lastRun?.();
+  const undo = () => {
+    const g = session.getState().glow;
+    if (g.status !== 'applied') return;
+    const now = onScreen();
+    glow({ type: 'UNDO' });
+    if (sameText(now, g.after)) return write(g.before);
+    // The rep kept writing after the accept: take back only what the suggestion changed.
+    const body = threeWayMerge(g.after.body, now.body, g.before.body);
+    const subject = now.subject === g.after.subject ? g.before.subject : now.subject;
+    if (body.ok) return write({ subject, body: body.text });
+    // The later edits sit on the suggestion's own words: keep them as a copy, then restore.
+    void keptCopies().then(async (kept) => {
+      const s = session.getState();
+      await store.set({ [conflictsKey(draftId)]: [...kept, { version: -Date.now(), subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, keptAt: Date.now() }] });
+      write(g.before);
+    });
+  };
+  const stopKeys = compose.onKeydown((e) => {
+    if (e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
+    const g = session.getState().glow;
+    // Only right after an accept: any other Ctrl/Cmd+Z is Gmail's own undo.
+    if (g.status !== 'applied' || !sameText(onScreen(), g.after)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    undo();
+  });
+  compose.onClosed(stopKeys);
   const reject = () => glow({ type: 'REJECT' });
 
   let sending = false;
@@ -191,7 +236,13 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     return res.ok ? res.data.suppression : describeError(res.error);
   };
 
-  return { store: session, edited, flush, keptCopies, restoreKept, runAi, generate, accept, reject, send, cancelSend };
+  return { store: session, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend };
+}
+
+/** Same text for the rep: Gmail's compose trims and folds blank lines when text becomes paragraphs. */
+function sameText(a: DraftText, b: DraftText): boolean {
+  const norm = (t: string) => t.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return a.subject === b.subject && norm(a.body) === norm(b.body);
 }
 
 /** The Idempotency-Key of a draft's send. */

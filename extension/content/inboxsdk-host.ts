@@ -1,6 +1,7 @@
 import * as InboxSDK from '@inboxsdk/core';
 import type { ComposeHandle, GmailHost, ThreadHandle } from './host';
 import { createShadowContainer } from './shadow-mount';
+import { textToHtml } from '../../shared/text-to-html';
 
 type Sdk = Awaited<ReturnType<typeof InboxSDK.load>>;
 type ComposeView = Parameters<Parameters<Sdk['Compose']['registerComposeViewHandler']>[0]>[0];
@@ -39,7 +40,7 @@ function composeHandle(view: ComposeView): ComposeHandle {
     setSubject: (s) => view.setSubject(s),
     getBodyText: () => view.getTextContent(),
     getBodyHtml: () => view.getHTMLContent(),
-    setBodyText: (t) => view.setBodyText(t),
+    setBodyText: (t) => view.setBodyHTML(textToHtml(t)),
     getRecipients: () => view.getToRecipients().map((c) => c.emailAddress),
     threadId: () => safe(() => view.getThreadID()) || undefined,
     onChange(handler) {
@@ -48,6 +49,11 @@ function composeHandle(view: ComposeView): ComposeHandle {
       return () => el.removeEventListener('input', handler);
     },
     onClosed: (handler) => view.on('destroy', handler),
+    onKeydown(handler) {
+      el.addEventListener('keydown', handler, true);
+      return () => el.removeEventListener('keydown', handler, true);
+    },
+    close: () => view.close(),
     addToolbarButton: ({ title, onClick }) => void view.addButton({ title, iconUrl: ICON, onClick, type: 'MODIFIER' }),
     mountPanel() {
       const { host, container } = createShadowContainer({ 'data-lumina': 'glow', 'data-host': 'inboxsdk' });

@@ -14,7 +14,8 @@ describe('compose store', () => {
     const edit = (glow: GlowState, draftHash: string) => glowReducer(glow, { type: 'DRAFT_CHANGED', draftHash });
     expect(edit(ready, requestedFor).status).toBe('ready');
     expect(edit(ready, draftFingerprint({ ...draft, bodyText: `${draft.bodyText}!` })).status).toBe('stale');
-    expect(edit({ ...ready, status: 'applied' }, 'anything').status).toBe('applied');
+    const text = { subject: draft.subject, body: draft.bodyText };
+    expect(edit({ ...ready, status: 'applied', before: text, after: text, merged: false }, 'anything').status).toBe('applied');
   });
 
   it('starts idle with tracking on and nothing saved', () => {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import { diffWords } from 'diff';
-import type { GlowResult } from '../../shared/glow';
+import { planAccept, type GlowState } from '../../shared/glow';
 import type { ComposeHandle } from '../content/host';
 import type { ComposeSession, Tone } from '../content/compose-session';
 import { TemplatePicker } from './template-picker';
@@ -45,10 +45,12 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         {g.status === 'thinking' && <p>Thinking…</p>}
         {g.status === 'thinking' && s.streamed !== undefined && <pre className="stream" data-testid="stream">{s.streamed}</pre>}
         {g.status === 'idle' && g.error && <p className="note" data-testid="glow-message">{g.error.message}</p>}
-        {(g.status === 'ready' || g.status === 'stale') && (
-          <Suggestion glow={g} current={{ subject: s.subject, body: s.bodyText }} stale={g.status === 'stale'} onAccept={composeSession.accept} onReject={composeSession.reject} />
+        {(g.status === 'ready' || g.status === 'stale') && <Suggestion glow={g} current={{ subject: s.subject, body: s.bodyText }} session={composeSession} />}
+        {g.status === 'applied' && (
+          <p data-testid="applied">
+            {g.merged ? 'Applied around your edits.' : 'Applied.'} <button data-testid="undo" onClick={composeSession.undo} title="Ctrl+Z (⌘Z) in the email does the same">Undo</button>
+          </p>
         )}
-        {g.status === 'applied' && <p>Applied.</p>}
       </div>
       <footer className="send">
         <label><input type="checkbox" checked={s.track.opens} onChange={(e) => session.setState({ track: { ...s.track, opens: e.target.checked } })} /> opens</label>
@@ -70,22 +72,46 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
   );
 }
 
-function Suggestion(props: { glow: GlowResult; current: { subject: string; body: string }; stale: boolean; onAccept(): void; onReject(): void }) {
-  const { suggestion, confidence } = props.glow;
+/**
+ * A suggestion and what Accept would do. A stale one is never applied over the rep's
+ * edits: it merges around them when they touch other words, otherwise it offers only
+ * "Ask again" on the draft as it is now.
+ */
+function Suggestion(props: { glow: Extract<GlowState, { status: 'ready' | 'stale' }>; current: { subject: string; body: string }; session: ComposeSession }) {
+  const g = props.glow;
+  const { suggestion, confidence } = g;
   const options = suggestion.options;
-  const parts = suggestion.body !== undefined ? diffWords(props.current.body, suggestion.body) : [];
+  const stale = g.status === 'stale';
+  const plan = planAccept(g, props.current);
+  // The diff shows what Accept would write: after a merge, the rep's own edits are not "removed".
+  const target = plan.kind === 'apply' ? plan.after.body : suggestion.body;
+  const parts = suggestion.body !== undefined && target !== undefined ? diffWords(props.current.body, target) : [];
+  // Streamed generate has no confidence of the model's own (the API sends the heuristic score): none is shown.
+  const showConfidence = g.task !== 'generate' && !stale;
   return (
-    <div className="suggestion" data-testid="suggestion">
-      <p className="meta">{props.stale ? 'Stale: the draft changed since you asked.' : `Confidence ${Math.round(confidence * 100)}%`}</p>
-      {suggestion.subject !== undefined && <p><b>Subject:</b> {suggestion.subject}</p>}
-      {options && options.length > 1 && <ul>{options.map((o) => <li key={o}>{o}</li>)}</ul>}
+    <div className="suggestion" data-testid="suggestion" data-plan={plan.kind}>
+      {stale && plan.kind === 'apply' && <p className="meta" data-testid="stale-note">You edited the draft since you asked. Accept keeps your edits and applies only the other changes.</p>}
+      {stale && plan.kind === 'ask-again' && <p className="meta" data-testid="stale-note">{plan.reason} Ask again to get a suggestion for the draft as it is now.</p>}
+      {showConfidence && <p className="meta" data-testid="confidence">Model confidence {Math.round(confidence * 100)}%</p>}
+      {options && options.length > 0 ? (
+        <ul className="options" data-testid="subject-options">
+          {options.map((o, i) => (
+            <li key={o}>
+              <span>{o}</span> <button data-testid={`use-subject-${i}`} disabled={planAccept(g, props.current, i).kind !== 'apply'} onClick={() => props.session.accept(i)}>Use</button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        suggestion.subject !== undefined && <p><b>Subject:</b> {suggestion.subject}</p>
+      )}
       {parts.length > 0 && (
         <pre className="diff" data-testid="diff">
           {parts.map((p, i) => <span key={i} className={p.added ? 'add' : p.removed ? 'del' : ''}>{p.value}</span>)}
         </pre>
       )}
-      <button className="primary" onClick={props.onAccept}>Accept</button>
-      <button onClick={props.onReject}>Reject</button>
+      {plan.kind === 'apply' && !options?.length && <button className="primary" data-testid="accept" onClick={() => props.session.accept()}>{stale ? 'Accept around my edits' : 'Accept'}</button>}
+      {stale && <button className={plan.kind === 'apply' ? '' : 'primary'} data-testid="ask-again" onClick={props.session.askAgain}>Ask again</button>}
+      <button onClick={props.session.reject}>{options?.length ? 'Close' : 'Reject'}</button>
     </div>
   );
 }
