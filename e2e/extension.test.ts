@@ -153,7 +153,7 @@ describe('Lumina in Chromium', () => {
 
   it('updates the score as the rep types, and keeps the draft locally', async () => {
     const score = glow(gmail).getByTestId('score');
-    const before = Number(await score.textContent());
+    const before = await score.getAttribute('data-score');
     const body = gmail.locator('[role="dialog"] [g_editable="true"]');
     await body.click();
     await gmail.keyboard.press('End');
@@ -162,7 +162,7 @@ describe('Lumina in Chromium', () => {
     await gmail.keyboard.insertText(
       ' Acme is hiring three SDRs this quarter. Teams like yours use Lumina to cut ramp time in half. Would a 15-minute call on Thursday work to see if it fits?',
     );
-    await until(async () => Number(await score.textContent()) !== before && true, 'the score to change');
+    await until(async () => (await score.getAttribute('data-score')) !== before && true, 'the score to change');
     await glow(gmail).getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
     await gmail.screenshot({ path: `${SHOTS}/compose-glow.png` });
   });

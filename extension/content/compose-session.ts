@@ -6,6 +6,7 @@ import { createComposeStore, draftFingerprint, type ComposeStore } from '../stat
 import type { Ask } from '../state/runtime';
 import { glowReducer, type DraftText, type GlowEvent, type GlowResult } from '../../shared/glow';
 import { threeWayMerge } from '../../shared/glow-merge';
+import { textToHtml } from '../../shared/text-to-html';
 import { suggestionResponse, type SuggestionResponse } from '../../shared/contracts/ai';
 import type { AiStreamEvent } from '../../shared/messages';
 import { describeError } from '../state/describe-error';
@@ -216,7 +217,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       payload: {
         to: st.to[0] ?? '',
         subject: st.subject,
-        bodyHtml: st.bodyHtml || escapeHtml(st.bodyText),
+        bodyHtml: st.bodyHtml || textToHtml(st.bodyText),
         bodyText: st.bodyText,
         draftId: st.draftId,
         track: st.track,
@@ -253,9 +254,4 @@ export function sendKeyOf(draftId: string): string {
 /** The API's suggestion in the Glow machine's terms. */
 function glowResultOf(res: SuggestionResponse): GlowResult {
   return { suggestion: { ...res.suggestion, ...(res.options ? { options: res.options } : {}) }, confidence: res.confidence, inputHash: res.input_hash, model: res.model, cached: res.cached };
-}
-
-function escapeHtml(text: string): string {
-  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return esc.split(/\n/).map((l) => `<div>${l || '<br>'}</div>`).join('');
 }

@@ -8,6 +8,8 @@ import { TemplatePicker } from './template-picker';
 import { SequencePicker } from './sequence-picker';
 import { KeptCopies } from './kept-copies';
 import { Signals } from './signals';
+import { scoreBand } from '../../shared/score/score-band';
+import type { ScoreResult } from '../../shared/score/score-email';
 
 /** The Glow panel: composer toolbar, live score with its signals, AI suggestions, send. It renders; the session acts. */
 export function GlowPanel({ session: composeSession, compose }: { session: ComposeSession; compose: ComposeHandle }) {
@@ -22,7 +24,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
     <section className="panel" data-testid="glow-panel" data-glow={g.status}>
       <header className="toolbar" data-testid="composer-toolbar">
         <strong>Lumina</strong>
-        <span className="score" data-testid="score" title="Heuristic score">{s.score.score}</span>
+        <ScoreBadge score={s.score} />
         <span className="saved" data-testid="saved">{s.saved === 'restored' ? 'Restored draft' : s.saved === 'saved' ? `Saved v${s.version}` : 'Editing…'}</span>
       </header>
       <TemplatePicker session={session} compose={compose} onInserted={composeSession.edited} />
@@ -113,5 +115,16 @@ function Suggestion(props: { glow: Extract<GlowState, { status: 'ready' | 'stale
       {stale && <button className={plan.kind === 'apply' ? '' : 'primary'} data-testid="ask-again" onClick={props.session.askAgain}>Ask again</button>}
       <button onClick={props.session.reject}>{options?.length ? 'Close' : 'Reject'}</button>
     </div>
+  );
+}
+
+/** The score with what it means: a label and its band's colour; nothing to grade before the rep writes. */
+function ScoreBadge({ score }: { score: ScoreResult }) {
+  if (score.stats.words === 0) return <span className="score empty" data-testid="score" data-band="empty">Write a few lines first</span>;
+  const band = scoreBand(score.score);
+  return (
+    <span className={`score band-${band.id}`} data-testid="score" data-band={band.id} data-score={score.score} title="Lumina's score of this draft, out of 100">
+      <b>{score.score}</b> {band.label}
+    </span>
   );
 }
