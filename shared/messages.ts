@@ -10,6 +10,7 @@ import type { Mailbox } from './contracts/mailboxes';
 import type { Prospect } from './contracts/prospects';
 import type { Suppression } from './contracts/suppressions';
 import type { Template } from './contracts/templates';
+import type { Capabilities } from './contracts/capabilities';
 import type { paginationSchema } from './errors';
 
 /**
@@ -49,6 +50,12 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('email.send'), idempotencyKey: idempotencyKeySchema, payload: sendEmailRequest }),
   z.object({ type: z.literal('thread.emails'), threadId: z.string().min(1).max(200) }),
+  /** One email's current state: the panel follows a send through to Sent or Failed. */
+  z.object({ type: z.literal('email.get'), emailId: z.string().min(1).max(100) }),
+  /** Cancels a send that has not started (a scheduled one). */
+  z.object({ type: z.literal('email.cancel'), emailId: z.string().min(1).max(100) }),
+  /** What this Lumina server offers (AI, Google sign-in, sandbox sign-in): asked before offering it. */
+  z.object({ type: z.literal('capabilities.get') }),
   z.object({ type: z.literal('email.events'), emailId: z.string().min(1).max(100) }),
   z.object({ type: z.literal('tracking.selfView'), threadId: z.string().min(1).max(200) }),
   /** Light mode: an inbound message the content script saw in a tracked thread. */
@@ -113,6 +120,9 @@ export interface RuntimeAnswers {
   'ai.run': SuggestionResponse;
   'email.send': SendEmailResponse;
   'thread.emails': Page<Email>;
+  'email.get': Email;
+  'email.cancel': Email;
+  'capabilities.get': Capabilities;
   'email.events': EmailTimelineResponse;
   'tracking.selfView': z.infer<typeof selfViewResponse>;
   'replies.observed': z.infer<typeof observedReplyResponse>;

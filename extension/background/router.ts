@@ -12,6 +12,7 @@ import { prospectSchema } from '../../shared/contracts/prospects';
 import { suppressionSchema } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
 import { suggestionResponse } from '../../shared/contracts/ai';
+import { capabilitiesResponse } from '../../shared/contracts/capabilities';
 import type { RuntimeAnswers, RuntimeMessage, RuntimeMessageType, RuntimeRequest, RuntimeResult } from '../../shared/messages';
 import { normalizeAddress } from '../../shared/address';
 import type { KeyValueStore } from '../state/kv';
@@ -114,6 +115,10 @@ const handlers: Handlers = {
       schema: sendEmailResponse,
     }),
   'thread.emails': async (msg, deps) => (await client(deps)).request({ path: `/api/emails?threadId=${encodeURIComponent(msg.threadId)}`, schema: paginationSchema(emailSchema) }),
+  'email.get': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}`, schema: emailSchema }),
+  'email.cancel': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: `/api/emails/${encodeURIComponent(msg.emailId)}/cancel`, schema: emailSchema }),
+  // Asked before sign-in too (the options page): no token needed.
+  'capabilities.get': async (_msg, deps) => (await client(deps, false)).request({ path: '/api/capabilities', schema: capabilitiesResponse }),
   'email.events': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}/events`, schema: emailTimelineResponse }),
   'tracking.selfView': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/tracking/self-view', body: { threadId: msg.threadId }, schema: selfViewResponse }),
   'replies.observed': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse }),

@@ -206,3 +206,70 @@ describe('compose session: the Glow', () => {
     expect(last).toMatchObject({ input: { draft: { body: 'Hello Ada, Best wishes, Rita' } } });
   });
 });
+
+describe('compose session: the send tells the truth', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('window', new EventTarget());
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('follows the accepted email through Sending to Sent, tombstones the draft, and a reopened compose cannot send again', async () => {
+    const statuses = ['SENDING', 'SENT'];
+    const messages: RuntimeMessage[] = [];
+    const ask: Ask = async <T,>(m: RuntimeMessage) => {
+      messages.push(m);
+      if (m.type === 'email.send') return { ok: true, data: { id: 'e1', status: 'PENDING_SEND', createdAt: '' } as T };
+      if (m.type === 'email.get') return { ok: true, data: { id: 'e1', status: statuses.shift() ?? 'SENT', scheduledAt: null, nextAttemptAt: null, sentAt: new Date().toISOString(), failureReason: null } as T };
+      if (m.type === 'suppression.check') return { ok: true, data: { suppression: null } as T };
+      if (m.type === 'mailboxes.list') return { ok: true, data: { data: [{ id: 'm1' }] } as T };
+      return { ok: true, data: {} as T };
+    };
+    const store = memoryStore();
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, store, ask);
+    const sentTo: string[] = [];
+    session.onSent((id) => sentTo.push(id));
+    await session.send(true);
+    expect(sentTo).toEqual(['e1']);
+    expect(session.store.getState().send).toMatchObject({ state: 'accepted', emailId: 'e1', email: { status: 'PENDING_SEND' } });
+    await vi.advanceTimersByTimeAsync(600);
+    expect(session.store.getState().send.email?.status).toBe('SENDING');
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(session.store.getState().send.email?.status).toBe('SENT');
+    // Final: no more polling.
+    const polls = messages.filter((m) => m.type === 'email.get').length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(messages.filter((m) => m.type === 'email.get').length).toBe(polls);
+
+    const reopened = await startComposeSession(fakeCompose().handle, store, ask);
+    expect(reopened.store.getState().send).toMatchObject({ state: 'accepted', emailId: 'e1' });
+    await reopened.send(true);
+    expect(messages.filter((m) => m.type === 'email.send')).toHaveLength(1);
+    reopened.stopFollowing();
+  });
+
+  it('what the server would refuse blocks the send, even through "Send anyway"', async () => {
+    const messages: RuntimeMessage[] = [];
+    const ask: Ask = async <T,>(m: RuntimeMessage) => {
+      messages.push(m);
+      if (m.type === 'suppression.check') return { ok: true, data: { suppression: { reason: 'unsubscribed' } } as T };
+      return { ok: true, data: {} as T };
+    };
+    const c = fakeCompose();
+    c.edit('Hi {{firstName}}, would Thursday work?');
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.send(true);
+    const send = session.store.getState().send;
+    expect(send.state).toBe('checking');
+    expect(send.blocking).toEqual([
+      'Fill in {{firstName}} first: the prospect would see the braces.',
+      'ada@prospect.test is on the do-not-email list (unsubscribed): Lumina will not send to this address.',
+    ]);
+    expect(messages.some((m) => m.type === 'email.send')).toBe(false);
+  });
+});
+

@@ -1,7 +1,7 @@
 import { scoreEmail } from '../../shared/score/score-email';
 import { htmlToPlain } from '../../shared/score/text-stats';
 import type { KeyValueStore } from '../state/kv';
-import { composeKey, conflictsKey, draftKey, saveLocalDraft, type ConflictCopy, type LocalDraft } from '../state/drafts';
+import { composeKey, conflictsKey, draftKey, saveLocalDraft, sentKey, type ConflictCopy, type LocalDraft, type SentMark } from '../state/drafts';
 import { createComposeStore, draftFingerprint, type ComposeStore } from '../state/compose-store';
 import type { Ask } from '../state/runtime';
 import { glowReducer, type DraftText, type GlowEvent, type GlowResult } from '../../shared/glow';
@@ -10,7 +10,9 @@ import { textToHtml } from '../../shared/text-to-html';
 import { suggestionResponse, type SuggestionResponse } from '../../shared/contracts/ai';
 import type { AiStreamEvent } from '../../shared/messages';
 import { describeError } from '../state/describe-error';
-import { presendWarnings } from '../ui/presend-check';
+import { presendCheck } from '../ui/presend-check';
+import { sendWords } from '../ui/send-words';
+import type { Email } from '../../shared/contracts/emails';
 import type { ComposeHandle } from './host';
 
 export const SAVE_DEBOUNCE_MS = 300;
@@ -52,6 +54,12 @@ export interface ComposeSession {
   send(confirmed: boolean): Promise<void>;
   /** Back to editing from the pre-send warnings. */
   cancelSend(): void;
+  /** Cancels the accepted send while it still waits (a scheduled one). */
+  cancelScheduled(): Promise<void>;
+  /** Stops polling the sent email's state (the page is going away). */
+  stopFollowing(): void;
+  /** The API took the email: the compose can close, the status lives on outside it. */
+  onSent(handler: (emailId: string) => void): void;
 }
 
 export type AiAction = 'personalize' | 'rewrite' | 'subject-lines';
@@ -197,12 +205,16 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   const reject = () => glow({ type: 'REJECT' });
 
   let sending = false;
+  const sentHandlers: Array<(emailId: string) => void> = [];
   const send = async (confirmed: boolean) => {
     const st = session.getState();
-    if (!confirmed) {
-      const warnings = presendWarnings({ ...st, suppression: await suppressionOf(st.to[0]) });
-      if (warnings.length) return session.setState({ send: { state: 'checking', warnings } });
-    }
+    // Already with the API: a second click (or a reopened compose) never sends again.
+    if (st.send.state === 'accepted' || sending) return;
+    const [suppression, mailboxes] = await Promise.all([suppressionOf(st.to[0]), mailboxCount()]);
+    const check = presendCheck({ ...st, suppression, mailboxes });
+    // What the server would refuse is said, never offered as "Send anyway".
+    if (check.blocking.length) return session.setState({ send: { state: 'checking', blocking: check.blocking, warnings: check.warnings } });
+    if (!confirmed && check.warnings.length) return session.setState({ send: { state: 'checking', blocking: [], warnings: check.warnings } });
     // A double click must not start a second request.
     if (sending) return;
     sending = true;
@@ -226,9 +238,47 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       },
     });
     sending = false;
-    session.setState({ send: res.ok ? { state: 'sent', emailId: res.data.id, message: st.sendAt ? `Scheduled (${res.data.status}).` : `Queued to send (${res.data.status}).` } : { state: 'error', message: describeError(res.error) } });
+    if (!res.ok) return session.setState({ send: { state: 'error', message: describeError(res.error) } });
+    await store.set({ [sentKey(draftId)]: { emailId: res.data.id, at: Date.now() } satisfies SentMark });
+    const scheduledAt = st.sendAt ? new Date(st.sendAt).toISOString() : null;
+    accepted(res.data.id, { status: 'PENDING_SEND', scheduledAt, nextAttemptAt: null, sentAt: null, failureReason: null });
+    for (const h of sentHandlers) h(res.data.id);
   };
   const cancelSend = () => session.setState({ send: { state: 'idle' } });
+
+  // ---- following the email after the API took it --------------------------------------
+  let follow: ReturnType<typeof setTimeout> | undefined;
+  const accepted = (emailId: string, email?: EmailState) => {
+    session.setState({ send: { state: 'accepted', emailId, ...(email ? { email } : {}) } });
+    clearTimeout(follow);
+    follow = setTimeout(() => void poll(emailId, 0), 500);
+  };
+  /** Polls the email until nothing more will happen to it: quickly while it goes out, slowly while it waits for its time. */
+  const poll = async (emailId: string, round: number) => {
+    const res = await ask({ type: 'email.get', emailId });
+    if (res.ok) session.setState((s) => ({ send: { ...s.send, email: res.data } }));
+    const email = session.getState().send.email;
+    if (email && sendWords(email).final) return;
+    const waiting = email?.status === 'PENDING_SEND' && email.scheduledAt && Date.parse(email.scheduledAt) > Date.now() + 60_000;
+    follow = setTimeout(() => void poll(emailId, round + 1), waiting ? 30_000 : Math.min(5_000, 700 + round * 300));
+  };
+  const cancelScheduled = async () => {
+    const { emailId } = session.getState().send;
+    if (!emailId) return;
+    const res = await ask({ type: 'email.cancel', emailId });
+    if (res.ok) session.setState((s) => ({ send: { ...s.send, email: res.data } }));
+    else session.setState((s) => ({ send: { ...s.send, message: describeError(res.error) } }));
+  };
+  const stopFollowing = () => clearTimeout(follow);
+  // A compose reopened on a draft Lumina already sent shows that email, not a second Send.
+  const mark = await store.get<SentMark>(sentKey(draftId));
+  if (mark) accepted(mark.emailId);
+
+  /** Connected mailboxes, or undefined when the list could not be read (then the server decides). */
+  const mailboxCount = async (): Promise<number | undefined> => {
+    const res = await ask({ type: 'mailboxes.list' });
+    return res.ok && Array.isArray(res.data?.data) ? res.data.data.length : undefined;
+  };
 
   /** The recipient's suppression (null: none), or why the list could not be checked. */
   const suppressionOf = async (email: string | undefined): Promise<{ reason: string } | null | string> => {
@@ -237,8 +287,13 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     return res.ok ? res.data.suppression : describeError(res.error);
   };
 
-  return { store: session, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend };
+  return {
+    store: session, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend, cancelScheduled, stopFollowing,
+    onSent: (h) => void sentHandlers.push(h),
+  };
 }
+
+type EmailState = Pick<Email, 'status' | 'scheduledAt' | 'nextAttemptAt' | 'sentAt' | 'failureReason'>;
 
 /** Same text for the rep: Gmail's compose trims and folds blank lines when text becomes paragraphs. */
 function sameText(a: DraftText, b: DraftText): boolean {

@@ -53,7 +53,13 @@ function composeHandle(view: ComposeView): ComposeHandle {
       el.addEventListener('keydown', handler, true);
       return () => el.removeEventListener('keydown', handler, true);
     },
-    close: () => view.close(),
+    close() {
+      try {
+        view.close();
+      } catch {
+        // Gmail moved its close button: the compose stays open, the panel still says what happened.
+      }
+    },
     addToolbarButton: ({ title, onClick }) => void view.addButton({ title, iconUrl: ICON, onClick, type: 'MODIFIER' }),
     mountPanel() {
       const { host, container } = createShadowContainer({ 'data-lumina': 'glow', 'data-host': 'inboxsdk' });

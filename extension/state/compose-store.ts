@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ScoreResult } from '../../shared/score/score-email';
 import { initialGlow, type GlowState } from '../../shared/glow';
+import type { Email } from '../../shared/contracts/emails';
 
 export interface ComposeState {
   draftId: string;
@@ -19,7 +20,11 @@ export interface ComposeState {
   sendAt: string;
   /** The sequence the recipient was added to from this compose: the email is sent under it. */
   sequence?: { campaignId: string; name: string };
-  send: { state: 'idle' | 'checking' | 'sending' | 'sent' | 'error'; message?: string; warnings?: string[]; emailId?: string };
+  /**
+   * "Send with Lumina": `checking` shows what blocks (no "Send anyway") or warns; `accepted`
+   * means the API holds the email, and `email` is its latest known state, followed live.
+   */
+  send: { state: 'idle' | 'checking' | 'sending' | 'accepted' | 'error'; message?: string; blocking?: string[]; warnings?: string[]; emailId?: string; email?: Pick<Email, 'status' | 'scheduledAt' | 'nextAttemptAt' | 'sentAt' | 'failureReason'> };
 }
 
 export type ComposeStore = ReturnType<typeof createComposeStore>;

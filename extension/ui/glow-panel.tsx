@@ -10,6 +10,7 @@ import { KeptCopies } from './kept-copies';
 import { Signals } from './signals';
 import { scoreBand } from '../../shared/score/score-band';
 import type { ScoreResult } from '../../shared/score/score-email';
+import { sendWords } from './send-words';
 
 /** The Glow panel: composer toolbar, live score with its signals, AI suggestions, send. It renders; the session acts. */
 export function GlowPanel({ session: composeSession, compose }: { session: ComposeSession; compose: ComposeHandle }) {
@@ -55,21 +56,33 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         )}
       </div>
       <footer className="send">
-        <label><input type="checkbox" checked={s.track.opens} onChange={(e) => session.setState({ track: { ...s.track, opens: e.target.checked } })} /> opens</label>
-        <label><input type="checkbox" checked={s.track.clicks} onChange={(e) => session.setState({ track: { ...s.track, clicks: e.target.checked } })} /> clicks</label>
-        <input type="datetime-local" aria-label="Send later" value={s.sendAt} onChange={(e) => session.setState({ sendAt: e.target.value })} />
-        <button className="primary" data-testid="send-with-lumina" disabled={s.send.state === 'sending' || s.send.state === 'sent'} onClick={() => void composeSession.send(false)}>
-          {s.sendAt ? 'Schedule with Lumina' : 'Send with Lumina'}
+        <label><input type="checkbox" checked={s.track.opens} onChange={(e) => session.setState({ track: { ...s.track, opens: e.target.checked } })} /> Track opens</label>
+        <label><input type="checkbox" checked={s.track.clicks} onChange={(e) => session.setState({ track: { ...s.track, clicks: e.target.checked } })} /> Track clicks</label>
+        <label className="later">Send later <input type="datetime-local" aria-label="Send later" value={s.sendAt} onChange={(e) => session.setState({ sendAt: e.target.value })} /></label>
+        <button className="primary" data-testid="send-with-lumina" disabled={s.send.state === 'sending' || s.send.state === 'accepted'} onClick={() => void composeSession.send(false)}>
+          {s.send.state === 'accepted' ? 'Sent with Lumina' : s.send.state === 'sending' ? 'Sending…' : s.sendAt ? 'Schedule with Lumina' : 'Send with Lumina'}
         </button>
       </footer>
       {s.send.state === 'checking' && (
-        <div className="presend" data-testid="presend">
-          <ul>{s.send.warnings?.map((w) => <li key={w}>{w}</li>)}</ul>
-          <button onClick={() => void composeSession.send(true)}>Send anyway</button>
+        <div className={`presend${s.send.blocking?.length ? ' blocked' : ''}`} data-testid="presend">
+          {!!s.send.blocking?.length && (
+            <>
+              <p className="presend-title">Lumina cannot send this yet:</p>
+              <ul data-testid="presend-blocking">{s.send.blocking.map((w) => <li key={w} className="error">{w}</li>)}</ul>
+            </>
+          )}
+          {!!s.send.warnings?.length && (
+            <>
+              <p className="presend-title">{s.send.blocking?.length ? 'Also worth a look:' : 'Before it goes:'}</p>
+              <ul data-testid="presend-warnings">{s.send.warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+            </>
+          )}
+          {!s.send.blocking?.length && <button className="primary" onClick={() => void composeSession.send(true)}>Send anyway</button>}
           <button onClick={composeSession.cancelSend}>Back to editing</button>
         </div>
       )}
-      {s.send.message && <p className={`note ${s.send.state}`} data-testid="send-status" data-email-id={s.send.emailId}>{s.send.message}</p>}
+      {s.send.state === 'error' && <p className="note error" data-testid="send-error">Not sent: {s.send.message}</p>}
+      <SendStatus session={composeSession} />
     </section>
   );
 }
@@ -126,5 +139,19 @@ function ScoreBadge({ score }: { score: ScoreResult }) {
     <span className={`score band-${band.id}`} data-testid="score" data-band={band.id} data-score={score.score} title="Lumina's score of this draft, out of 100">
       <b>{score.score}</b> {band.label}
     </span>
+  );
+}
+
+/** The sent email's state in words, followed live; a scheduled one can be cancelled. Also shown outside the compose once it closes. */
+export function SendStatus({ session: composeSession }: { session: ComposeSession }) {
+  const send = useStore(composeSession.store, (s) => s.send);
+  if (send.state !== 'accepted') return null;
+  const words = send.email ? sendWords(send.email) : { text: 'Queued', tone: 'waiting' as const, cancellable: false, final: false };
+  return (
+    <p className={`send-status tone-${words.tone}`} data-testid="send-status" data-email-id={send.emailId} data-status={send.email?.status ?? 'PENDING_SEND'} role="status">
+      <span>{words.text}</span>
+      {words.cancellable && send.email?.scheduledAt && <button data-testid="cancel-send" onClick={() => void composeSession.cancelScheduled()}>Cancel send</button>}
+      {send.message && <span className="note error"> {send.message}</span>}
+    </p>
   );
 }
