@@ -105,6 +105,10 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   // A reload or a closed tab inside the debounce must not drop the last keystrokes either.
   const onPageHide = () => void flush();
   window.addEventListener('pagehide', onPageHide);
+  // AI availability is known when the panel mounts: without a provider the AI buttons say why instead of failing.
+  void ask({ type: 'capabilities.get' }).then((r) => {
+    if (r.ok && r.data?.ai) session.setState({ ai: r.data.ai.configured ? { state: 'on' } : { state: 'off', hint: r.data.ai.hint ?? 'AI writing is off on this Lumina server.' } });
+  });
   const stop = compose.onChange(edited);
   compose.onClosed(() => {
     stop();

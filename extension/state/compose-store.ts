@@ -14,6 +14,8 @@ export interface ComposeState {
   version: number;
   /** The Glow (DESIGN §3), driven only through shared/glow.ts's reducer by the compose session. */
   glow: GlowState;
+  /** Whether the server has an AI provider (asked when the panel mounts); `unknown` until it answers. */
+  ai: { state: 'unknown' | 'on' | 'off'; hint?: string };
   /** A streamed generate's text as it arrives, while the Glow is thinking. */
   streamed?: string;
   track: { opens: boolean; clicks: boolean };
@@ -35,6 +37,7 @@ export function createComposeStore(initial: Pick<ComposeState, 'draftId' | 'subj
     saved: 'unsaved',
     version: 0,
     glow: initialGlow,
+    ai: { state: 'unknown' },
     track: { opens: true, clicks: true },
     sendAt: '',
     send: { state: 'idle' },

@@ -20,6 +20,8 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
   const [goal, setGoal] = useState('');
   const g = s.glow;
 
+  const aiOff = s.ai.state === 'off';
+  const aiBusy = aiOff || g.status === 'thinking';
   const intensity = 'confidence' in g ? 0.35 + 0.65 * g.confidence : 0.3;
   return (
     <section className="panel" data-testid="glow-panel" data-glow={g.status}>
@@ -32,17 +34,18 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
       <SequencePicker session={session} />
       <KeptCopies session={composeSession} draftId={s.draftId} />
       <Signals score={s.score} subject={s.subject} />
+      {aiOff && <p className="note ai-off" data-testid="ai-off">{s.ai.hint} The score still works.</p>}
       <div className="ai">
-        <button onClick={() => composeSession.runAi('personalize', tone)} disabled={g.status === 'thinking'}>Personalize</button>
-        <button onClick={() => composeSession.runAi('rewrite', tone)} disabled={g.status === 'thinking'}>Rewrite</button>
+        <button onClick={() => composeSession.runAi('personalize', tone)} disabled={aiBusy}>Personalize</button>
+        <button onClick={() => composeSession.runAi('rewrite', tone)} disabled={aiBusy}>Rewrite</button>
         <select aria-label="Tone" value={tone} onChange={(e) => setTone(e.target.value as Tone)}>
           {(['friendly', 'formal', 'concise', 'confident'] as const).map((t) => <option key={t}>{t}</option>)}
         </select>
-        <button onClick={() => composeSession.runAi('subject-lines', tone)} disabled={g.status === 'thinking'}>Subject lines</button>
+        <button onClick={() => composeSession.runAi('subject-lines', tone)} disabled={aiBusy}>Subject lines</button>
       </div>
       <div className="ai generate">
-        <input aria-label="Goal" data-testid="goal" placeholder="Goal, e.g. book a 15-minute call" value={goal} onChange={(e) => setGoal(e.target.value)} />
-        <button onClick={() => composeSession.generate(goal, tone)} disabled={g.status === 'thinking' || !goal.trim()}>Generate</button>
+        <input aria-label="Goal" data-testid="goal" placeholder="Goal, e.g. book a 15-minute call" value={goal} disabled={aiOff} onChange={(e) => setGoal(e.target.value)} />
+        <button onClick={() => composeSession.generate(goal, tone)} disabled={aiBusy || !goal.trim()}>Generate</button>
       </div>
       <div className={`glow glow-${g.status}`} data-testid="glow" style={{ ['--intensity' as string]: intensity }}>
         {g.status === 'thinking' && <p>Thinking…</p>}
