@@ -73,7 +73,7 @@ describe('compose session', () => {
     expect(await saved(store, c.handle.key)).toBeUndefined();
     await vi.advanceTimersByTimeAsync(300);
     expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, would Thursday work?');
-    expect(messages).toEqual([expect.objectContaining({ type: 'draft.changed' })]);
+    expect(messages.filter((m) => (m as RuntimeMessage).type !== 'capabilities.get')).toEqual([expect.objectContaining({ type: 'draft.changed' })]);
   });
 
   it('flushes a change still in its debounce at once, so a send right after typing sends what is saved', async () => {
@@ -273,3 +273,15 @@ describe('compose session: the send tells the truth', () => {
   });
 });
 
+
+describe('compose session: AI availability', () => {
+  beforeEach(() => vi.stubGlobal('window', new EventTarget()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('knows on mount that the server has no AI provider, and what to set', async () => {
+    const ask: Ask = async <T,>(m: RuntimeMessage) =>
+      ({ ok: true, data: (m.type === 'capabilities.get' ? { ai: { configured: false, hint: 'Set AI_BASE_URL and AI_MODEL.' }, googleSignIn: false, sandboxLogin: true } : {}) as T });
+    const session = await startComposeSession(fakeCompose().handle, memoryStore(), ask);
+    await vi.waitFor(() => expect(session.store.getState().ai).toEqual({ state: 'off', hint: 'Set AI_BASE_URL and AI_MODEL.' }));
+  });
+});
