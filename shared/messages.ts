@@ -4,8 +4,8 @@ import { observedReplyRequest, type observedReplyResponse, type selfViewResponse
 import type { SessionResponse } from './contracts/auth';
 import type { SuggestionResponse } from './contracts/ai';
 import type { AddLeadsResponse, Campaign, Lead } from './contracts/campaigns';
-import type { campaignFiguresSchema, statsResponse, timelineResponse } from './contracts/dashboard';
-import type { EmailTimelineResponse } from './contracts/events';
+import type { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from './contracts/dashboard';
+import type { EmailTimelineResponse, emailFiguresSchema } from './contracts/events';
 import type { Mailbox } from './contracts/mailboxes';
 import type { Prospect } from './contracts/prospects';
 import type { Suppression } from './contracts/suppressions';
@@ -107,7 +107,10 @@ export interface RuntimeAnswers {
     timeline: RuntimeResult<z.infer<typeof timelineResponse>>;
     mailboxes: RuntimeResult<Page<Mailbox>>;
     campaigns: RuntimeResult<Page<z.infer<typeof campaignFiguresSchema>>>;
-    recent: RuntimeResult<Page<Email>>;
+    /** The latest emails, each with its figures (opened, replied, bounced) when the API could say. */
+    recent: RuntimeResult<Page<Email & { figures?: z.infer<typeof emailFiguresSchema> }>>;
+    /** This week against last, and the hot leads to follow up first. */
+    momentum: RuntimeResult<z.infer<typeof momentumResponse>>;
   };
   'mailboxes.list': Page<Mailbox>;
   'campaigns.list': Page<Campaign>;

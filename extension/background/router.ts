@@ -5,7 +5,7 @@ import { lookupProspectResponse } from '../../shared/contracts/prospects';
 import { emailSchema, sendEmailResponse } from '../../shared/contracts/emails';
 import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
-import { campaignFiguresSchema, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
 import { mailboxSchema } from '../../shared/contracts/mailboxes';
 import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
@@ -76,14 +76,27 @@ const handlers: Handlers = {
   'dashboard.get': async (msg, deps) => {
     const api = await client(deps);
     // Each section answers on its own: one missing endpoint leaves the others on screen.
-    const [stats, timeline, mailboxes, campaigns, recent] = await Promise.all([
+    const [stats, timeline, mailboxes, campaigns, emails, momentum] = await Promise.all([
       api.request({ path: `/api/dashboard/stats?days=${msg.days}`, schema: statsResponse }),
       api.request({ path: `/api/dashboard/timeline?days=${msg.days}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
       api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
       api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
       api.request({ path: '/api/emails?limit=5', schema: paginationSchema(emailSchema) }),
+      api.request({ path: '/api/dashboard/momentum', schema: momentumResponse }),
     ]);
-    return ok({ stats, timeline, mailboxes, campaigns, recent });
+    // Each recent email's real latest state (bounced, replied, opened by a person), not only its send status.
+    const recent = emails.ok
+      ? ok({
+          ...emails.data,
+          data: await Promise.all(
+            emails.data.data.map(async (e) => {
+              const t = await api.request({ path: `/api/emails/${encodeURIComponent(e.id)}/events?limit=1`, schema: emailTimelineResponse });
+              return t.ok ? { ...e, figures: t.data.figures } : e;
+            }),
+          ),
+        })
+      : emails;
+    return ok({ stats, timeline, mailboxes, campaigns, recent, momentum });
   },
   'mailboxes.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
   'campaigns.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse }),
