@@ -38,7 +38,9 @@ function composeHandle(view: ComposeView): ComposeHandle {
     key: composeKeyOf(view, el),
     getSubject: () => view.getSubject(),
     setSubject: (s) => view.setSubject(s),
-    getBodyText: () => view.getTextContent(),
+    // innerText keeps paragraphs and line breaks as newlines (InboxSDK's getTextContent drops them): the
+    // text part of the email and the scorer's paragraph checks read the same lines the rep sees.
+    getBodyText: () => safe(() => view.getBodyElement().innerText) ?? view.getTextContent(),
     getBodyHtml: () => view.getHTMLContent(),
     setBodyText: (t) => view.setBodyHTML(textToHtml(t)),
     getRecipients: () => view.getToRecipients().map((c) => c.emailAddress),

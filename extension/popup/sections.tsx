@@ -35,7 +35,7 @@ export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> 
         <ul>
           {mailboxes.data.data.map((m) => (
             <li key={m.id} data-testid="mailbox-budget" data-remaining={m.remaining}>
-              {m.email}: <b>{m.remaining}</b> of {m.effectiveCap} left{m.status !== 'active' ? ` (${m.status})` : ''}
+              {m.email}: <b>{m.remaining}</b> of {m.effectiveCap} left{m.status !== 'active' ? ` (${m.status.replace(/_/g, ' ')})` : ''}
             </li>
           ))}
         </ul>
@@ -88,7 +88,7 @@ export function MomentumSection({ momentum }: { momentum: RuntimeResult<Momentum
           const before = Number(previous[k]) || 0;
           const diff = now - before;
           return (
-            <div key={k} data-stat={k}>
+            <div key={k} data-momentum={k}>
               <dt>{name}</dt>
               <dd>
                 {now} <span className={`delta ${diff > 0 ? 'up' : diff < 0 ? 'down' : ''}`}>{diff === 0 ? '= last week' : `${diff > 0 ? '▲' : '▼'} ${Math.abs(diff)} vs ${before}`}</span>

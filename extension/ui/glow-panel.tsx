@@ -28,7 +28,9 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
       <header className="toolbar" data-testid="composer-toolbar">
         <strong>Lumina</strong>
         <ScoreBadge score={s.score} />
-        <span className="saved" data-testid="saved">{s.saved === 'restored' ? 'Restored draft' : s.saved === 'saved' ? `Saved v${s.version}` : 'Editing…'}</span>
+        <span className="saved" data-testid="saved" data-version={s.version} title="Kept on this computer, and synced to Lumina when online">
+          {s.saved === 'restored' ? 'Restored your draft' : s.saved === 'saved' ? 'Saved' : 'Editing…'}
+        </span>
       </header>
       <TemplatePicker session={session} compose={compose} onInserted={composeSession.edited} />
       <SequencePicker session={session} />
