@@ -45,7 +45,11 @@ describe('Glow panel against a server without AI', () => {
     for (const name of ['Personalize', 'Rewrite', 'Subject lines', 'Generate']) expect(await panel().getByRole('button', { name }).isDisabled()).toBe(true);
     expect(await panel().getByTestId('goal').isDisabled()).toBe(true);
     expect(await panel().getAttribute('data-glow')).toBe('idle');
-    await gmail.screenshot({ path: 'test-results/compose-ai-off.png' });
+    for (const width of [1440, 375]) {
+      await gmail.setViewportSize({ width, height: 900 });
+      await gmail.screenshot({ path: `docs/extension-compose-ai-off-${width}.png` });
+    }
+    await gmail.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('keeps the live score: it is shown and changes as the rep types', async () => {

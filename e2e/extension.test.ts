@@ -60,6 +60,20 @@ const storage = async <T>(key: string): Promise<T | undefined> => {
   return storagePage.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key) as Promise<T | undefined>;
 };
 
+/**
+ * A screenshot of a state the rep sees, at a desktop (1440 px) and a phone-sized (375 px)
+ * width, kept under docs/ as extension-<name>-<width>.png to be looked at.
+ */
+const shoot = async (page: Page, name: string) => {
+  const before = page.viewportSize();
+  for (const width of [1440, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `docs/extension-${name}-${width}.png` });
+  }
+  if (before) await page.setViewportSize(before);
+};
+
 const until = async <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -135,7 +149,7 @@ describe('Lumina in Chromium', () => {
     // This server has no Google client: no Google button to fail.
     await options.getByTestId('server').filter({ hasText: 'Google sign-in off' }).waitFor();
     expect(await options.getByRole('button', { name: 'Sign in with Google' }).count()).toBe(0);
-    await options.screenshot({ path: `${SHOTS}/options-errors.png` });
+    await shoot(options, 'options-errors');
     await options.getByTestId('email').fill('rep@lumina.test');
     await options.getByTestId('name').fill('Rita Rep');
     await options.getByRole('button', { name: 'Sign in (sandbox)' }).click();
@@ -145,7 +159,7 @@ describe('Lumina in Chromium', () => {
     await options.getByTestId('mailbox').waitFor();
     expect(await options.getByTestId('mailbox').textContent()).toMatch(/rep@lumina\.test — sandbox mailbox, active/);
     expect(await options.getByTestId('gmail-mode').textContent()).toMatch(/Gmail mode: (light|full)/);
-    await options.screenshot({ path: `${SHOTS}/options.png` });
+    await shoot(options, 'options');
     const session = await storage<{ token: string }>('session');
     repToken = session!.token;
     expect((await apiJson(api, '/api/me', { token: repToken })).status).toBe(200);
@@ -177,7 +191,7 @@ describe('Lumina in Chromium', () => {
     );
     await until(async () => (await score.getAttribute('data-score')) !== before && true, 'the score to change');
     await glow(gmail).getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
-    await gmail.screenshot({ path: `${SHOTS}/compose-glow.png` });
+    await shoot(gmail, 'compose-glow');
   });
 
   it('shows the words a signal is about: hovering the spam-phrase signal marks "limited time" in the Glow preview', async () => {
@@ -253,10 +267,11 @@ describe('Lumina in Chromium', () => {
     expect(await panel.getByTestId('diff').textContent()).toContain('halves their ramp time');
     expect(await panel.getByTestId('confidence').textContent()).toBe('Model confidence 90%');
     expect(await composeBody(gmail).textContent()).not.toContain('halves their ramp time'); // nothing applied without an accept
-    await gmail.screenshot({ path: `${SHOTS}/compose-glow-suggestion.png` });
+    await shoot(gmail, 'compose-glow-suggestion');
     await panel.getByTestId('accept').click();
     await glowState(gmail, 'applied');
     await until(async () => (await composeBody(gmail).textContent())?.trim() === AI_BODY, 'the suggestion in the compose');
+    await shoot(gmail, 'compose-glow-applied');
     await panel.getByTestId('undo').click();
     await until(async () => (await composeBody(gmail).textContent())?.trim() === before.trim(), 'the rep’s text back after Undo');
     await glowState(gmail, 'idle');
@@ -287,7 +302,7 @@ describe('Lumina in Chromium', () => {
     await glowState(gmail, 'stale');
     expect(await panel.getByTestId('stale-note').textContent()).toContain('You edited the same words this suggestion rewrites.');
     expect(await panel.getByTestId('accept').count()).toBe(0);
-    await gmail.screenshot({ path: `${SHOTS}/compose-glow-stale.png` });
+    await shoot(gmail, 'compose-glow-stale');
     ai.script({ json: { subject: 'Onboarding at Acme', body: `${AI_BODY} Best, Rita`, confidence: 0.8 } });
     await panel.getByTestId('ask-again').click();
     await glowState(gmail, 'ready');
@@ -346,7 +361,7 @@ describe('Lumina in Chromium', () => {
     const toast = sendToast(gmail);
     await toast.filter({ hasText: /^Sent \d/ }).waitFor({ timeout: 30_000 });
     expect(await toast.getAttribute('data-status')).toBe('SENT');
-    await gmail.screenshot({ path: `${SHOTS}/compose-sent.png` });
+    await shoot(gmail, 'compose-sent');
     // The same compose again after a reload (the fixture brings it back): the sent draft shows its email, never a second send.
     await gmail.reload();
     await glow(gmail).waitFor({ timeout: 20_000 });
@@ -416,7 +431,7 @@ describe('Lumina in Chromium', () => {
     await sidebar.getByRole('button', { name: 'Refresh' }).click();
     await until(async () => (await card.getByTestId('machine-opens').textContent()) === '1', 'the machine open in the sidebar');
     expect(await card.getByTestId('human-opens').textContent()).toBe('1');
-    await sidebar.screenshot({ path: `${SHOTS}/sidebar.png` });
+    await shoot(page, 'sidebar');
     await page.close();
   });
 
@@ -440,7 +455,7 @@ describe('Lumina in Chromium', () => {
     expect(await budget.textContent()).toContain('rep@lumina.test');
     expect(await popup.getByTestId('recent-email').first().textContent()).toContain('ada@prospect.test');
     expect(await popup.getByTestId('campaigns').textContent()).toContain('No campaign running.');
-    await popup.screenshot({ path: `${SHOTS}/popup.png` });
+    await shoot(popup, 'popup');
     await popup.close();
   });
 
@@ -482,7 +497,7 @@ describe('Lumina in Chromium', () => {
     ]);
     expect(await presend.getByTestId('presend-warnings').locator('li').allTextContents()).toContain('Sequence mail (“Q4 SDR”) without an unsubscribe line: add a way to opt out.');
     expect(await panel.getByRole('button', { name: 'Send anyway' }).count()).toBe(0);
-    await page.screenshot({ path: `${SHOTS}/compose-presend.png` });
+    await shoot(page, 'compose-presend');
     await panel.getByRole('button', { name: 'Back to editing' }).click();
     expect((await apiJson(api, `/api/suppressions/${suppression.body.id}`, { method: 'DELETE', token: t })).status).toBeLessThan(300);
 
@@ -508,7 +523,7 @@ describe('Lumina in Chromium', () => {
     expect(email.body).toMatchObject({ to: 'ada@prospect.test', subject: 'Ramp time at Acme', campaignId: campaign.body.id, track: { opens: true, clicks: false } });
     expect(new Date(email.body.scheduledAt!).getTime()).toBe(new Date(local).getTime());
     expect(email.body.sentAt).toBeNull();
-    await page.screenshot({ path: `${SHOTS}/compose-scheduled.png` });
+    await shoot(page, 'compose-scheduled');
     // Cancelled from the status itself: the API holds it as cancelled, nothing goes out.
     await status.getByTestId('cancel-send').click();
     await status.filter({ hasText: 'Cancelled: not sent' }).waitFor();

@@ -34,6 +34,7 @@ export async function loadInboxSdkHost(appId: string, timeoutMs: number): Promis
 
 function composeHandle(view: ComposeView): ComposeHandle {
   const el = view.getElement();
+  let panelHost: HTMLElement | undefined;
   return {
     key: composeKeyOf(view, el),
     getSubject: () => view.getSubject(),
@@ -58,6 +59,8 @@ function composeHandle(view: ComposeView): ComposeHandle {
     close() {
       try {
         view.close();
+        // The panel goes with the compose even before InboxSDK reports the destroy.
+        panelHost?.remove();
       } catch {
         // Gmail moved its close button: the compose stays open, the panel still says what happened.
       }
@@ -66,6 +69,7 @@ function composeHandle(view: ComposeView): ComposeHandle {
     mountPanel() {
       const { host, container } = createShadowContainer({ 'data-lumina': 'glow', 'data-host': 'inboxsdk' });
       document.body.append(host);
+      panelHost = host;
       view.on('destroy', () => host.remove());
       return container;
     },

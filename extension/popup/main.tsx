@@ -66,7 +66,9 @@ function Figures({ dash }: { dash: Dashboard }) {
   return (
     <>
       <SentToday timeline={timeline} />
+      {/* What to do next first: who to follow up, what just happened; then the numbers. */}
       <HotLeads momentum={dash.momentum} />
+      <RecentActivity recent={dash.recent} />
       <MomentumSection momentum={dash.momentum} />
       <section data-testid="stats">
         {stats.ok ? (
@@ -79,7 +81,6 @@ function Figures({ dash }: { dash: Dashboard }) {
         {timeline.ok ? <TimelineChart points={timeline.data.days} /> : <p className="note">Timeline: {describeError(timeline.error)}</p>}
       </section>
       <Budget mailboxes={dash.mailboxes} />
-      <RecentActivity recent={dash.recent} />
       <ActiveCampaigns campaigns={dash.campaigns} />
     </>
   );

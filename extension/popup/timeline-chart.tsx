@@ -22,7 +22,8 @@ export function TimelineChart({ points }: { points: Point[] }) {
   const x = (i: number) => left + (points.length === 1 ? w / 2 : (i / (points.length - 1)) * w);
   const y = (v: number) => top + h - (v / max) * h;
   const ticks = [0, max / 2, max].filter((t, i, all) => Number.isInteger(t) && all.indexOf(t) === i);
-  const labelled = points.length <= 7 ? points.map((_, i) => i) : [0, Math.floor((points.length - 1) / 2), points.length - 1];
+  // First, middle and last day: more labels would run into each other.
+  const labelled = [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])];
   return (
     <figure className="chart">
       <svg width={W} height={H} role="img" aria-label={`Emails per day over the last ${points.length} days`}>

@@ -18,20 +18,24 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
   const s = useStore(session);
   const [tone, setTone] = useState<Tone>('concise');
   const [goal, setGoal] = useState('');
+  // Folded, the panel is a small badge (name and score) that never covers the compose.
+  const [small, setSmall] = useState(false);
   const g = s.glow;
 
   const aiOff = s.ai.state === 'off';
   const aiBusy = aiOff || g.status === 'thinking';
   const intensity = 'confidence' in g ? 0.35 + 0.65 * g.confidence : 0.3;
   return (
-    <section className="panel" data-testid="glow-panel" data-glow={g.status}>
+    <section className={`panel${small ? ' small' : ''}`} data-testid="glow-panel" data-glow={g.status}>
       <header className="toolbar" data-testid="composer-toolbar">
         <strong>Lumina</strong>
         <ScoreBadge score={s.score} />
         <span className="saved" data-testid="saved" data-version={s.version} title="Kept on this computer, and synced to Lumina when online">
           {s.saved === 'restored' ? 'Restored your draft' : s.saved === 'saved' ? 'Saved' : 'Editing…'}
         </span>
+        <button className="fold" data-testid="fold" aria-expanded={!small} title={small ? 'Open the Lumina panel' : 'Fold the panel to a badge'} onClick={() => setSmall(!small)}>{small ? '▸' : '▾'}</button>
       </header>
+      {!small && <>
       <TemplatePicker session={session} compose={compose} onInserted={composeSession.edited} />
       <SequencePicker session={session} />
       <KeptCopies session={composeSession} draftId={s.draftId} />
@@ -65,11 +69,12 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         <label><input type="checkbox" checked={s.track.clicks} onChange={(e) => session.setState({ track: { ...s.track, clicks: e.target.checked } })} /> Track clicks</label>
         <label className="later">Send later <input type="datetime-local" aria-label="Send later" value={s.sendAt} onChange={(e) => session.setState({ sendAt: e.target.value })} /></label>
         <button className="primary" data-testid="send-with-lumina" disabled={s.send.state === 'sending' || s.send.state === 'accepted'} onClick={() => void composeSession.send(false)}>
-          {s.send.state === 'accepted' ? 'Sent with Lumina' : s.send.state === 'sending' ? 'Sending…' : s.sendAt ? 'Schedule with Lumina' : 'Send with Lumina'}
+          {s.send.state === 'accepted' ? (s.send.email?.scheduledAt && s.send.email.status === 'PENDING_SEND' ? 'Scheduled with Lumina' : 'Sent with Lumina') : s.send.state === 'sending' ? 'Sending…' : s.sendAt ? 'Schedule with Lumina' : 'Send with Lumina'}
         </button>
       </footer>
       {s.send.state === 'checking' && (
-        <div className={`presend${s.send.blocking?.length ? ' blocked' : ''}`} data-testid="presend">
+        // Brought into view: on a narrow window the check would open below the fold of the panel.
+        <div className={`presend${s.send.blocking?.length ? ' blocked' : ''}`} data-testid="presend" ref={(el) => el?.scrollIntoView?.({ block: 'nearest' })}>
           {!!s.send.blocking?.length && (
             <>
               <p className="presend-title">Lumina cannot send this yet:</p>
@@ -88,6 +93,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
       )}
       {s.send.state === 'error' && <p className="note error" data-testid="send-error">Not sent: {s.send.message}</p>}
       <SendStatus session={composeSession} />
+      </>}
     </section>
   );
 }
