@@ -191,7 +191,11 @@ describe('Lumina in Chromium', () => {
     );
     await until(async () => (await score.getAttribute('data-score')) !== before && true, 'the score to change');
     await glow(gmail).getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    // The first-run card says what Lumina does, once.
+    expect(await glow(gmail).getByTestId('intro').textContent()).toContain('Lumina scores this email as you write');
     await shoot(gmail, 'compose-glow');
+    await glow(gmail).getByRole('button', { name: 'Got it' }).click();
+    await glow(gmail).getByTestId('intro').waitFor({ state: 'detached' });
   });
 
   it('shows the words a signal is about: hovering the spam-phrase signal marks "limited time" in the Glow preview', async () => {

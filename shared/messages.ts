@@ -56,6 +56,8 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('email.cancel'), emailId: z.string().min(1).max(100) }),
   /** What this Lumina server offers (AI, Google sign-in, sandbox sign-in): asked before offering it. */
   z.object({ type: z.literal('capabilities.get') }),
+  /** Opens Lumina's options page (a content script cannot). */
+  z.object({ type: z.literal('options.open') }),
   z.object({ type: z.literal('email.events'), emailId: z.string().min(1).max(100) }),
   z.object({ type: z.literal('tracking.selfView'), threadId: z.string().min(1).max(200) }),
   /** Light mode: an inbound message the content script saw in a tracked thread. */
@@ -126,6 +128,7 @@ export interface RuntimeAnswers {
   'email.get': Email;
   'email.cancel': Email;
   'capabilities.get': Capabilities;
+  'options.open': null;
   'email.events': EmailTimelineResponse;
   'tracking.selfView': z.infer<typeof selfViewResponse>;
   'replies.observed': z.infer<typeof observedReplyResponse>;

@@ -27,6 +27,8 @@ export interface RouterDeps {
   /** browser.identity.launchWebAuthFlow in the extension, a fake in unit tests; without it Google sign-in answers NOT_AVAILABLE. */
   launchWebAuthFlow?: (url: string) => Promise<string | undefined>;
   redirectUrl?: string;
+  /** browser.runtime.openOptionsPage in the extension; absent in unit tests. */
+  openOptions?: () => Promise<void>;
 }
 
 /** Bodies of routes whose contract is not in shared/contracts yet: shown as the API sends them. */
@@ -132,6 +134,11 @@ const handlers: Handlers = {
   'email.cancel': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: `/api/emails/${encodeURIComponent(msg.emailId)}/cancel`, schema: emailSchema }),
   // Asked before sign-in too (the options page): no token needed.
   'capabilities.get': async (_msg, deps) => (await client(deps, false)).request({ path: '/api/capabilities', schema: capabilitiesResponse }),
+  'options.open': async (_msg, deps) => {
+    if (!deps.openOptions) return { ok: false, error: { code: 'NOT_AVAILABLE', message: 'Open Lumina’s options from the extensions menu.' } };
+    await deps.openOptions();
+    return ok(null);
+  },
   'email.events': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}/events`, schema: emailTimelineResponse }),
   'tracking.selfView': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/tracking/self-view', body: { threadId: msg.threadId }, schema: selfViewResponse }),
   'replies.observed': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse }),

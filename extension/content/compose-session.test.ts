@@ -285,3 +285,24 @@ describe('compose session: AI availability', () => {
     await vi.waitFor(() => expect(session.store.getState().ai).toEqual({ state: 'off', hint: 'Set AI_BASE_URL and AI_MODEL.' }));
   });
 });
+
+describe('compose session: first run', () => {
+  beforeEach(() => vi.stubGlobal('window', new EventTarget()));
+  afterEach(() => vi.unstubAllGlobals());
+  const ask: Ask = async <T,>() => ({ ok: true, data: {} as T });
+
+  it('signed out: says where to sign in; signed in the first time: what Lumina does, until dismissed for good', async () => {
+    const out = await startComposeSession(fakeCompose().handle, memoryStore(), ask);
+    await vi.waitFor(() => expect(out.store.getState().intro).toBe('signed-out'));
+
+    const store = memoryStore();
+    await store.set({ session: { token: 't' } });
+    const first = await startComposeSession(fakeCompose().handle, store, ask);
+    await vi.waitFor(() => expect(first.store.getState().intro).toBe('first-run'));
+    first.dismissIntro();
+    expect(first.store.getState().intro).toBeUndefined();
+    const later = await startComposeSession(fakeCompose('compose:cmp2').handle, store, ask);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(later.store.getState().intro).toBeUndefined();
+  });
+});

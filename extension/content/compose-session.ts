@@ -14,8 +14,11 @@ import { presendCheck } from '../ui/presend-check';
 import { sendWords } from '../ui/send-words';
 import type { Email } from '../../shared/contracts/emails';
 import type { ComposeHandle } from './host';
+import { SESSION_KEY } from '../state/session';
 
 export const SAVE_DEBOUNCE_MS = 300;
+/** Set once the rep dismissed the first-run card. */
+export const INTRO_SEEN_KEY = 'introSeen';
 
 /**
  * One compose window's life: find or create its local draft (restoring it after a
@@ -58,6 +61,10 @@ export interface ComposeSession {
   cancelScheduled(): Promise<void>;
   /** Stops polling the sent email's state (the page is going away). */
   stopFollowing(): void;
+  /** Hides the first-run card for good. */
+  dismissIntro(): void;
+  /** Opens Lumina's options page (sign-in, API address). */
+  openOptions(): void;
   /** The API took the email: the compose can close, the status lives on outside it. */
   onSent(handler: (emailId: string) => void): void;
 }
@@ -105,6 +112,11 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   // A reload or a closed tab inside the debounce must not drop the last keystrokes either.
   const onPageHide = () => void flush();
   window.addEventListener('pagehide', onPageHide);
+  // First run (or signed out): say what Lumina does and where to sign in, instead of letting a button fail.
+  void Promise.all([store.get(SESSION_KEY), store.get<boolean>(INTRO_SEEN_KEY)]).then(([signedIn, seen]) => {
+    if (!signedIn) session.setState({ intro: 'signed-out' });
+    else if (!seen) session.setState({ intro: 'first-run' });
+  });
   // AI availability is known when the panel mounts: without a provider the AI buttons say why instead of failing.
   void ask({ type: 'capabilities.get' }).then((r) => {
     if (r.ok && r.data?.ai) session.setState({ ai: r.data.ai.configured ? { state: 'on' } : { state: 'off', hint: r.data.ai.hint ?? 'AI writing is off on this Lumina server.' } });
@@ -291,8 +303,14 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     return res.ok ? res.data.suppression : describeError(res.error);
   };
 
+  const dismissIntro = () => {
+    session.setState({ intro: undefined });
+    void store.set({ [INTRO_SEEN_KEY]: true });
+  };
+  const openOptions = () => void ask({ type: 'options.open' });
+
   return {
-    store: session, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend, cancelScheduled, stopFollowing,
+    store: session, dismissIntro, openOptions, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend, cancelScheduled, stopFollowing,
     onSent: (h) => void sentHandlers.push(h),
   };
 }

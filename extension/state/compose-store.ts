@@ -16,6 +16,8 @@ export interface ComposeState {
   glow: GlowState;
   /** Whether the server has an AI provider (asked when the panel mounts); `unknown` until it answers. */
   ai: { state: 'unknown' | 'on' | 'off'; hint?: string };
+  /** The first-run card: what Lumina does and where to sign in; shown until dismissed (or while signed out). */
+  intro?: 'first-run' | 'signed-out';
   /** A streamed generate's text as it arrives, while the Glow is thinking. */
   streamed?: string;
   track: { opens: boolean; clicks: boolean };

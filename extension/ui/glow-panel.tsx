@@ -36,6 +36,16 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         <button className="fold" data-testid="fold" aria-expanded={!small} title={small ? 'Open the Lumina panel' : 'Fold the panel to a badge'} onClick={() => setSmall(!small)}>{small ? '▸' : '▾'}</button>
       </header>
       {!small && <>
+      {s.intro && (
+        <div className="card intro" data-testid="intro">
+          <p><b>Lumina scores this email as you write</b> (the badge above: what to fix is listed under it), suggests rewrites, and sends with open and reply tracking.</p>
+          {s.intro === 'signed-out' ? (
+            <p>Sign in to send, track and use AI: <button className="primary" onClick={composeSession.openOptions}>Open Lumina’s options</button></p>
+          ) : (
+            <p className="meta">Shortcuts: Ctrl+Z (⌘Z) right after an accept puts your text back. <button onClick={composeSession.dismissIntro}>Got it</button></p>
+          )}
+        </div>
+      )}
       <TemplatePicker session={session} compose={compose} onInserted={composeSession.edited} />
       <SequencePicker session={session} />
       <KeptCopies session={composeSession} draftId={s.draftId} />

@@ -10,7 +10,7 @@ export const capabilityRoutes = new Hono<AppEnv>().get('/capabilities', (c) => {
   const { ai, google, sandboxLogin } = c.get('deps').config;
   const aiConfigured = Boolean(ai.baseUrl && ai.model);
   const body: Capabilities = {
-    ai: { configured: aiConfigured, hint: aiConfigured ? null : 'AI writing is off on this Lumina server: whoever runs it sets AI_BASE_URL and AI_MODEL (and AI_API_KEY if the provider needs one).' },
+    ai: { configured: aiConfigured, hint: aiConfigured ? null : 'AI writing is off on this Lumina server: ask whoever runs it to set AI_BASE_URL and AI_MODEL.' },
     googleSignIn: Boolean(google.clientId && google.clientSecret),
     sandboxLogin,
   };
