@@ -2,6 +2,7 @@ import * as InboxSDK from '@inboxsdk/core';
 import type { ComposeHandle, GmailHost, ThreadHandle } from './host';
 import { createShadowContainer } from './shadow-mount';
 import { textToHtml } from '../../shared/text-to-html';
+import { composeText } from './compose-text';
 
 type Sdk = Awaited<ReturnType<typeof InboxSDK.load>>;
 type ComposeView = Parameters<Parameters<Sdk['Compose']['registerComposeViewHandler']>[0]>[0];
@@ -39,9 +40,10 @@ function composeHandle(view: ComposeView): ComposeHandle {
     key: composeKeyOf(view, el),
     getSubject: () => view.getSubject(),
     setSubject: (s) => view.setSubject(s),
-    // innerText keeps paragraphs and line breaks as newlines (InboxSDK's getTextContent drops them): the
-    // text part of the email and the scorer's paragraph checks read the same lines the rep sees.
-    getBodyText: () => safe(() => view.getBodyElement().innerText) ?? view.getTextContent(),
+    // Paragraphs and line breaks kept as newlines (InboxSDK's getTextContent drops them), so the text
+    // part of the email and the scorer's paragraph checks read the lines the rep sees; read from the
+    // HTML rather than innerText, which lays the page out on every keystroke.
+    getBodyText: () => composeText(view.getHTMLContent()),
     getBodyHtml: () => view.getHTMLContent(),
     setBodyText: (t) => view.setBodyHTML(textToHtml(t)),
     getRecipients: () => view.getToRecipients().map((c) => c.emailAddress),
