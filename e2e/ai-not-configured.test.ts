@@ -9,7 +9,6 @@ import { FIXTURE_THREAD_ID } from './helpers/gmail-fixture';
  * panel must say so plainly and keep the live heuristic score working.
  */
 const GMAIL = `https://mail.google.com/mail/u/0/#inbox/${FIXTURE_THREAD_ID}`;
-const NOT_CONFIGURED = 'AI is not configured on this Lumina server';
 
 let api: RunningApi;
 let ext: LoadedExtension;
@@ -39,24 +38,23 @@ afterAll(async () => {
 const panel = () => gmail.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]');
 
 describe('Glow panel against a server without AI', () => {
-  it('says AI is not configured when the rep asks for a suggestion, and stays idle', async () => {
-    await panel().getByRole('button', { name: 'Personalize' }).click();
-    const message = panel().getByTestId('glow-message');
-    await message.filter({ hasText: NOT_CONFIGURED }).waitFor();
+  it('knows on mount: the AI buttons are off with one line saying what to set, and nothing is asked', async () => {
+    const off = panel().getByTestId('ai-off');
+    await off.waitFor();
+    expect(await off.textContent()).toContain('AI_BASE_URL');
+    for (const name of ['Personalize', 'Rewrite', 'Subject lines', 'Generate']) expect(await panel().getByRole('button', { name }).isDisabled()).toBe(true);
+    expect(await panel().getByTestId('goal').isDisabled()).toBe(true);
     expect(await panel().getAttribute('data-glow')).toBe('idle');
-    expect(await panel().getByTestId('suggestion').count()).toBe(0);
-  });
-
-  it('says the same for a streamed generate', async () => {
-    await panel().getByTestId('goal').fill('book a 15-minute call');
-    await panel().getByRole('button', { name: 'Generate' }).click();
-    await panel().getByTestId('glow-message').filter({ hasText: NOT_CONFIGURED }).waitFor();
-    expect(await panel().getAttribute('data-glow')).toBe('idle');
+    for (const width of [1440, 375]) {
+      await gmail.setViewportSize({ width, height: 900 });
+      await gmail.screenshot({ path: `docs/extension-compose-ai-off-${width}.png` });
+    }
+    await gmail.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('keeps the live score: it is shown and changes as the rep types', async () => {
     const score = panel().getByTestId('score');
-    const before = Number(await score.textContent());
+    const before = Number(await score.getAttribute('data-score'));
     expect(before).toBeGreaterThanOrEqual(0);
     expect(before).toBeLessThanOrEqual(100);
     const body = gmail.locator('[role="dialog"] [g_editable="true"]');
@@ -64,9 +62,9 @@ describe('Glow panel against a server without AI', () => {
     await gmail.keyboard.press('End');
     await gmail.keyboard.insertText(' FREE!!! Click here for a limited time offer!!! Act now!!!');
     const deadline = Date.now() + 10_000;
-    while (Number(await score.textContent()) === before && Date.now() < deadline) await gmail.waitForTimeout(100);
-    expect(Number(await score.textContent())).toBeLessThan(before);
+    while (Number(await score.getAttribute('data-score')) === before && Date.now() < deadline) await gmail.waitForTimeout(100);
+    expect(Number(await score.getAttribute('data-score'))).toBeLessThan(before);
     // The note about AI is still there beside the working score.
-    expect(await panel().getByTestId('glow-message').textContent()).toContain(NOT_CONFIGURED);
+    expect(await panel().getByTestId('ai-off').textContent()).toContain('The score still works.');
   });
 });

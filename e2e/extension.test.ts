@@ -60,6 +60,20 @@ const storage = async <T>(key: string): Promise<T | undefined> => {
   return storagePage.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key) as Promise<T | undefined>;
 };
 
+/**
+ * A screenshot of a state the rep sees, at a desktop (1440 px) and a phone-sized (375 px)
+ * width, kept under docs/ as extension-<name>-<width>.png to be looked at.
+ */
+const shoot = async (page: Page, name: string) => {
+  const before = page.viewportSize();
+  for (const width of [1440, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `docs/extension-${name}-${width}.png` });
+  }
+  if (before) await page.setViewportSize(before);
+};
+
 const until = async <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -90,14 +104,17 @@ async function glowState(page: Page, state: string, timeoutMs = 20_000) {
 /** What the send flow and the tracking flow share. */
 const sent: { emailId?: string; subject?: string; message?: SandboxMessage; pixelPath?: string; replyId?: string } = {};
 
-/** "Send with Lumina", through the pre-send check when it has warnings; answers the email id the panel shows. */
+/** Where the sent email's state stays once Lumina closed the compose (bottom left, like Gmail's "Message sent"). */
+const sendToast = (page: Page) => page.locator('lumina-root[data-lumina="send-status"] [data-testid="send-status"]');
+
+/** "Send with Lumina", through the pre-send check when it has warnings; answers the email id the status shows. */
 async function sendWithLumina(page: Page, clicks: 1 | 2 = 1): Promise<string> {
   const panel = glow(page);
   await panel.getByTestId('send-with-lumina').click();
-  await panel.getByTestId('presend').or(panel.getByTestId('send-status')).first().waitFor();
+  await panel.getByTestId('presend').or(sendToast(page)).first().waitFor();
   const anyway = panel.getByRole('button', { name: 'Send anyway' });
   if (await anyway.isVisible()) await (clicks === 2 ? anyway.dblclick() : anyway.click());
-  const status = panel.getByTestId('send-status').filter({ hasText: 'Queued to send' });
+  const status = sendToast(page);
   await status.waitFor({ timeout: 20_000 });
   return (await status.getAttribute('data-email-id'))!;
 }
@@ -123,6 +140,16 @@ describe('Lumina in Chromium', () => {
     await options.getByTestId('api-url').fill(api.url);
     await options.getByRole('button', { name: 'Save' }).click();
     await options.getByTestId('note').filter({ hasText: 'API URL saved.' }).waitFor();
+    // The page checks its own fields and says what is wrong, in words.
+    await options.getByRole('button', { name: 'Sign in (sandbox)' }).click();
+    await options.getByTestId('note').filter({ hasText: 'Enter your work e-mail address to sign in.' }).waitFor();
+    await options.getByTestId('email').fill('rita');
+    await options.getByRole('button', { name: 'Sign in (sandbox)' }).click();
+    await options.getByTestId('note').filter({ hasText: '“rita” is not an e-mail address' }).waitFor();
+    // This server has no Google client: no Google button to fail.
+    await options.getByTestId('server').filter({ hasText: 'Google sign-in off' }).waitFor();
+    expect(await options.getByRole('button', { name: 'Sign in with Google' }).count()).toBe(0);
+    await shoot(options, 'options-errors');
     await options.getByTestId('email').fill('rep@lumina.test');
     await options.getByTestId('name').fill('Rita Rep');
     await options.getByRole('button', { name: 'Sign in (sandbox)' }).click();
@@ -132,7 +159,7 @@ describe('Lumina in Chromium', () => {
     await options.getByTestId('mailbox').waitFor();
     expect(await options.getByTestId('mailbox').textContent()).toMatch(/rep@lumina\.test — sandbox mailbox, active/);
     expect(await options.getByTestId('gmail-mode').textContent()).toMatch(/Gmail mode: (light|full)/);
-    await options.screenshot({ path: `${SHOTS}/options.png` });
+    await shoot(options, 'options');
     const session = await storage<{ token: string }>('session');
     repToken = session!.token;
     expect((await apiJson(api, '/api/me', { token: repToken })).status).toBe(200);
@@ -153,7 +180,7 @@ describe('Lumina in Chromium', () => {
 
   it('updates the score as the rep types, and keeps the draft locally', async () => {
     const score = glow(gmail).getByTestId('score');
-    const before = Number(await score.textContent());
+    const before = await score.getAttribute('data-score');
     const body = gmail.locator('[role="dialog"] [g_editable="true"]');
     await body.click();
     await gmail.keyboard.press('End');
@@ -162,9 +189,13 @@ describe('Lumina in Chromium', () => {
     await gmail.keyboard.insertText(
       ' Acme is hiring three SDRs this quarter. Teams like yours use Lumina to cut ramp time in half. Would a 15-minute call on Thursday work to see if it fits?',
     );
-    await until(async () => Number(await score.textContent()) !== before && true, 'the score to change');
-    await glow(gmail).getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
-    await gmail.screenshot({ path: `${SHOTS}/compose-glow.png` });
+    await until(async () => (await score.getAttribute('data-score')) !== before && true, 'the score to change');
+    await glow(gmail).getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    // The first-run card says what Lumina does, once.
+    expect(await glow(gmail).getByTestId('intro').textContent()).toContain('Lumina scores this email as you write');
+    await shoot(gmail, 'compose-glow');
+    await glow(gmail).getByRole('button', { name: 'Got it' }).click();
+    await glow(gmail).getByTestId('intro').waitFor({ state: 'detached' });
   });
 
   it('shows the words a signal is about: hovering the spam-phrase signal marks "limited time" in the Glow preview', async () => {
@@ -193,7 +224,7 @@ describe('Lumina in Chromium', () => {
     await glow(gmail).waitFor({ timeout: 20_000 });
     const body = gmail.locator('[role="dialog"] [g_editable="true"]');
     await until(async () => (await body.textContent())?.includes('15-minute call on Thursday'), 'the restored body');
-    expect(await glow(gmail).getByTestId('saved').textContent()).toMatch(/Restored draft|Saved/);
+    expect(await glow(gmail).getByTestId('saved').textContent()).toMatch(/Restored your draft|Saved/);
   });
 
   it('syncs the draft to the API with its id and version', async () => {
@@ -229,34 +260,76 @@ describe('Lumina in Chromium', () => {
     expect(await sidebar.textContent()).toContain('No Lumina email in this thread.');
   });
 
-  it('takes an AI suggestion from the OpenAI-compatible fake: thinking → ready with a diff → applied; an edit makes the next one stale', async () => {
+  it('takes an AI suggestion from the OpenAI-compatible fake: thinking → ready with a diff → applied, and Undo (click or Ctrl+Z) gives the rep their text back', async () => {
     const panel = glow(gmail);
+    const before = (await composeBody(gmail).textContent())!;
     // A provider that takes its time, so the rep sees the Glow think.
     ai.script({ fault: 'slow', ms: 1_500, then: { json: { subject: 'Onboarding at Acme', body: AI_BODY, confidence: 0.9 } } });
     await panel.getByRole('button', { name: 'Rewrite' }).click();
     await glowState(gmail, 'thinking');
     await glowState(gmail, 'ready');
     expect(await panel.getByTestId('diff').textContent()).toContain('halves their ramp time');
-    expect(await panel.getByTestId('suggestion').textContent()).toContain('Confidence 90%');
+    expect(await panel.getByTestId('confidence').textContent()).toBe('Model confidence 90%');
     expect(await composeBody(gmail).textContent()).not.toContain('halves their ramp time'); // nothing applied without an accept
-    await gmail.screenshot({ path: `${SHOTS}/compose-glow-suggestion.png` });
-    await panel.getByRole('button', { name: 'Accept' }).click();
+    await shoot(gmail, 'compose-glow-suggestion');
+    await panel.getByTestId('accept').click();
     await glowState(gmail, 'applied');
     await until(async () => (await composeBody(gmail).textContent())?.trim() === AI_BODY, 'the suggestion in the compose');
-    await panel.getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
+    await shoot(gmail, 'compose-glow-applied');
+    await panel.getByTestId('undo').click();
+    await until(async () => (await composeBody(gmail).textContent())?.trim() === before.trim(), 'the rep’s text back after Undo');
+    await glowState(gmail, 'idle');
 
+    // Again, and this time Ctrl+Z in the compose takes it back (another tone: the same draft and tone would be the cached answer).
+    ai.script({ json: { subject: 'Onboarding at Acme', body: AI_BODY, confidence: 0.9 } });
+    await panel.getByLabel('Tone').selectOption('friendly');
+    await panel.getByRole('button', { name: 'Rewrite' }).click();
+    await glowState(gmail, 'ready');
+    await panel.getByTestId('accept').click();
+    await until(async () => (await composeBody(gmail).textContent())?.trim() === AI_BODY, 'the suggestion in the compose');
+    await composeBody(gmail).click();
+    await gmail.keyboard.press('Control+z');
+    await until(async () => (await composeBody(gmail).textContent())?.trim() === before.trim(), 'the rep’s text back after Ctrl+Z');
+    await panel.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+  });
+
+  it('a stale suggestion that rewrites what the rep just typed cannot be applied: Ask again runs on the current draft', async () => {
+    const panel = glow(gmail);
+    ai.script({ json: { subject: 'Onboarding at Acme', body: AI_BODY, confidence: 0.9 } });
+    await panel.getByLabel('Tone').selectOption('formal');
+    await panel.getByRole('button', { name: 'Rewrite' }).click();
+    await glowState(gmail, 'ready');
+    // The rep rewords what the suggestion rewrites ("I noticed" is gone from it): no merge can keep both.
+    const mine = (await composeBody(gmail).textContent())!;
+    expect(mine).toContain('I noticed');
+    await composeBody(gmail).fill(`${mine.replace('I noticed', 'I saw')} Best, Rita`);
+    await glowState(gmail, 'stale');
+    expect(await panel.getByTestId('stale-note').textContent()).toContain('You edited the same words this suggestion rewrites.');
+    expect(await panel.getByTestId('accept').count()).toBe(0);
+    await shoot(gmail, 'compose-glow-stale');
+    ai.script({ json: { subject: 'Onboarding at Acme', body: `${AI_BODY} Best, Rita`, confidence: 0.8 } });
+    await panel.getByTestId('ask-again').click();
+    await glowState(gmail, 'ready');
+    expect(JSON.stringify(ai.requests.at(-1))).toContain('I saw');
+    await panel.getByRole('button', { name: 'Reject' }).click();
+    await glowState(gmail, 'idle');
+  });
+
+  it('each subject line applies, even after an edit to the body (a merge: the rep’s words stay)', async () => {
+    const panel = glow(gmail);
     ai.script({ json: { options: ['Ramp time at Acme', 'Halving SDR ramp at Acme', 'Thursday?'], confidence: 0.7 } });
     await panel.getByRole('button', { name: 'Subject lines' }).click();
     await glowState(gmail, 'ready');
-    expect(await panel.getByTestId('suggestion').textContent()).toContain('Halving SDR ramp at Acme');
+    expect(await panel.getByTestId('subject-options').locator('li').count()).toBe(3);
     await composeBody(gmail).click();
     await gmail.keyboard.press('End');
-    await gmail.keyboard.type(' Best, Rita');
+    await gmail.keyboard.type(' Thanks!');
     await glowState(gmail, 'stale');
-    expect(await panel.getByTestId('suggestion').textContent()).toContain('Stale: the draft changed');
-    await panel.getByRole('button', { name: 'Reject' }).click();
-    await glowState(gmail, 'idle');
-    expect(ai.requests.length).toBe(2);
+    await panel.getByTestId('use-subject-1').click();
+    await glowState(gmail, 'applied');
+    expect(await gmail.locator('[role="dialog"] input[name="subjectbox"]').inputValue()).toBe('Halving SDR ramp at Acme');
+    expect(await composeBody(gmail).textContent()).toContain('Thanks!');
+    expect(ai.requests.length).toBe(5);
   });
 
   it('streams a generated email into the Glow while the provider writes, then applies it', async () => {
@@ -273,36 +346,46 @@ describe('Lumina in Chromium', () => {
     await glowState(gmail, 'ready');
     expect(ai.requests.at(-1)?.stream).toBe(true);
     expect(await panel.getByTestId('suggestion').textContent()).toContain('Ramp time at Acme');
-    await panel.getByRole('button', { name: 'Accept' }).click();
+    // A streamed generate has no confidence of the model's own: none is shown (not the heuristic score under that name).
+    expect(await panel.getByTestId('confidence').count()).toBe(0);
+    await panel.getByTestId('accept').click();
     await glowState(gmail, 'applied');
     await until(async () => (await composeBody(gmail).textContent())?.includes('Lumina halves their ramp'), 'the generated body in the compose');
     expect(await gmail.locator('[role="dialog"] input[name="subjectbox"]').inputValue()).toBe('Ramp time at Acme');
+    // Paragraphs, not one wall of text.
+    expect(await composeBody(gmail).evaluate((el) => el.querySelectorAll('p').length)).toBe(3);
   });
 
-  it('sends with Lumina: exactly one message in the sandbox mailbox, even after a double click and a retry', async () => {
+  it('sends with Lumina: the compose closes, the status follows to Sent, exactly one message even after a double click and a reopened compose', async () => {
     sent.subject = await gmail.locator('[role="dialog"] input[name="subjectbox"]').inputValue();
-    const text = (await composeBody(gmail).textContent())!;
+    const text = await composeBody(gmail).innerText();
     const first = await sendWithLumina(gmail, 2);
-    // The rep retries after a reload: the same draft, the same idempotency key, the first answer.
+    // Like Gmail's own Send: the compose is gone, no second Send button beside it.
+    await gmail.locator('[role="dialog"] [g_editable="true"]').waitFor({ state: 'detached', timeout: 10_000 });
+    const toast = sendToast(gmail);
+    await toast.filter({ hasText: /^Sent \d/ }).waitFor({ timeout: 30_000 });
+    expect(await toast.getAttribute('data-status')).toBe('SENT');
+    await shoot(gmail, 'compose-sent');
+    // The same compose again after a reload (the fixture brings it back): the sent draft shows its email, never a second send.
     await gmail.reload();
     await glow(gmail).waitFor({ timeout: 20_000 });
-    let shown: string | null = null;
-    await until(async () => (shown = await composeBody(gmail).textContent()) === text, 'the restored draft').catch((e: Error) => {
-      throw new Error(`${e.message}: expected ${JSON.stringify(text)}, the compose shows ${JSON.stringify(shown)}`);
-    });
-    expect(await sendWithLumina(gmail)).toBe(first);
+    const status = glow(gmail).getByTestId('send-status');
+    await status.filter({ hasText: /^Sent \d/ }).waitFor({ timeout: 20_000 });
+    expect(await status.getAttribute('data-email-id')).toBe(first);
+    expect(await glow(gmail).getByTestId('send-with-lumina').isDisabled()).toBe(true);
     sent.emailId = first;
 
-    const email = await until(async () => {
-      const res = await apiJson<Email>(api, `/api/emails/${first}`, { token: await token() });
-      return res.body.status === 'SENT' && res.body;
-    }, 'the send worker to deliver', 30_000);
+    const email = (await apiJson<Email>(api, `/api/emails/${first}`, { token: await token() })).body;
+    expect(email.status).toBe('SENT');
     const box = await apiJson<{ data: SandboxMessage[] }>(api, '/api/sandbox/messages?limit=100', { token: await token() });
     const delivered = box.body.data.filter((m) => m.subject === sent.subject);
     expect(delivered).toHaveLength(1);
     expect(delivered[0]).toMatchObject({ to: 'ada@prospect.test', threadId: email.threadId });
     const parsed = await PostalMime.parse(delivered[0]!.raw);
-    expect(parsed.text).toContain(text.slice(0, 40));
+    expect(parsed.text).toContain(text.slice(0, 30));
+    // The generated paragraphs reach both MIME parts: <p> in the HTML, blank lines in the text.
+    expect(parsed.html?.match(/<p>/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(parsed.text).toMatch(/Hi Ada,\s*\n\s*\n/);
     sent.message = delivered[0];
     sent.pixelPath = parsed.html?.match(/\/t\/o\/[A-Za-z0-9._-]+/)?.[0];
     expect(sent.pixelPath).toBeTruthy();
@@ -335,7 +418,8 @@ describe('Lumina in Chromium', () => {
     await sidebar.and(page.locator('[data-phase="ready"]')).waitFor({ timeout: 30_000 });
     const card = sidebar.getByTestId('tracked-email');
     expect(await card.getAttribute('data-email-id')).toBe(emailId);
-    expect(await card.getByTestId('email-status').textContent()).toBe('SENT');
+    expect(await card.getByTestId('email-status').getAttribute('data-status')).toBe('SENT');
+    expect(await card.getByTestId('email-status').textContent()).toMatch(/^Sent /);
     expect(await card.getByTestId('human-opens').textContent()).toBe('1');
     expect(await card.getByTestId('replies').textContent()).toBe('1');
     expect(await sidebar.getByTestId('prospect-card').textContent()).toContain('ada@prospect.test');
@@ -351,7 +435,7 @@ describe('Lumina in Chromium', () => {
     await sidebar.getByRole('button', { name: 'Refresh' }).click();
     await until(async () => (await card.getByTestId('machine-opens').textContent()) === '1', 'the machine open in the sidebar');
     expect(await card.getByTestId('human-opens').textContent()).toBe('1');
-    await sidebar.screenshot({ path: `${SHOTS}/sidebar.png` });
+    await shoot(page, 'sidebar');
     await page.close();
   });
 
@@ -375,7 +459,7 @@ describe('Lumina in Chromium', () => {
     expect(await budget.textContent()).toContain('rep@lumina.test');
     expect(await popup.getByTestId('recent-email').first().textContent()).toContain('ada@prospect.test');
     expect(await popup.getByTestId('campaigns').textContent()).toContain('No campaign running.');
-    await popup.screenshot({ path: `${SHOTS}/popup.png` });
+    await shoot(popup, 'popup');
     await popup.close();
   });
 
@@ -410,27 +494,26 @@ describe('Lumina in Chromium', () => {
     await panel.getByTestId('send-with-lumina').click();
     const presend = panel.getByTestId('presend');
     await presend.waitFor();
-    const warnings = await presend.locator('li').allTextContents();
-    expect(warnings).toEqual(
-      expect.arrayContaining([
-        'ada@prospect.test is suppressed (manual): Lumina will not send to this address.',
-        'Sequence mail (“Q4 SDR”) without an unsubscribe line: add a way to opt out.',
-        'Unfilled variables: {{custom.deal_size}}.',
-      ]),
-    );
-    await page.screenshot({ path: `${SHOTS}/compose-presend.png` });
+    // What the server refuses blocks, with the reason and no "Send anyway"; the rest is a warning.
+    expect(await presend.getByTestId('presend-blocking').locator('li').allTextContents()).toEqual([
+      'Fill in {{custom.deal_size}} first: the prospect would see the braces.',
+      'ada@prospect.test is on the do-not-email list (manual): Lumina will not send to this address.',
+    ]);
+    expect(await presend.getByTestId('presend-warnings').locator('li').allTextContents()).toContain('Sequence mail (“Q4 SDR”) without an unsubscribe line: add a way to opt out.');
+    expect(await panel.getByRole('button', { name: 'Send anyway' }).count()).toBe(0);
+    await shoot(page, 'compose-presend');
     await panel.getByRole('button', { name: 'Back to editing' }).click();
     expect((await apiJson(api, `/api/suppressions/${suppression.body.id}`, { method: 'DELETE', token: t })).status).toBeLessThan(300);
 
     // The rep fills the gap and adds an opt-out; then tomorrow at 9, clicks untracked: the API holds it under the sequence.
     await composeBody(page).fill('Hi Ada, is a three-seat pilot still the plan? Reply "unsubscribe" and I will not write again.');
-    await panel.getByTestId('saved').filter({ hasText: /Saved v\d+/ }).waitFor();
-    await panel.getByLabel('clicks').uncheck();
+    await panel.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    await panel.getByLabel('Track clicks').uncheck();
     const tomorrow = new Date(Date.now() + 864e5);
     const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T09:00`;
     await panel.getByLabel('Send later').fill(local);
     await panel.getByRole('button', { name: 'Schedule with Lumina' }).click();
-    const status = panel.getByTestId('send-status');
+    const status = sendToast(page);
     await presend.or(status).first().waitFor();
     if (await presend.isVisible()) {
       // What is left to say is the score, nothing of what was fixed.
@@ -438,11 +521,17 @@ describe('Lumina in Chromium', () => {
       await panel.getByRole('button', { name: 'Send anyway' }).click();
     }
     await status.waitFor({ timeout: 20_000 });
-    expect(await status.textContent()).toMatch(/^Scheduled/);
-    const email = await apiJson<Email>(api, `/api/emails/${await status.getAttribute('data-email-id')}`, { token: t });
+    await status.filter({ hasText: /^Scheduled for / }).waitFor({ timeout: 10_000 });
+    const emailId = await status.getAttribute('data-email-id');
+    const email = await apiJson<Email>(api, `/api/emails/${emailId}`, { token: t });
     expect(email.body).toMatchObject({ to: 'ada@prospect.test', subject: 'Ramp time at Acme', campaignId: campaign.body.id, track: { opens: true, clicks: false } });
     expect(new Date(email.body.scheduledAt!).getTime()).toBe(new Date(local).getTime());
     expect(email.body.sentAt).toBeNull();
+    await shoot(page, 'compose-scheduled');
+    // Cancelled from the status itself: the API holds it as cancelled, nothing goes out.
+    await status.getByTestId('cancel-send').click();
+    await status.filter({ hasText: 'Cancelled: not sent' }).waitFor();
+    expect((await apiJson<Email>(api, `/api/emails/${emailId}`, { token: t })).body.status).toBe('CANCELLED');
     await page.close();
   });
 

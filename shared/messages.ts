@@ -4,12 +4,13 @@ import { observedReplyRequest, type observedReplyResponse, type selfViewResponse
 import type { SessionResponse } from './contracts/auth';
 import type { SuggestionResponse } from './contracts/ai';
 import type { AddLeadsResponse, Campaign, Lead } from './contracts/campaigns';
-import type { campaignFiguresSchema, statsResponse, timelineResponse } from './contracts/dashboard';
-import type { EmailTimelineResponse } from './contracts/events';
+import type { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from './contracts/dashboard';
+import type { EmailTimelineResponse, emailFiguresSchema } from './contracts/events';
 import type { Mailbox } from './contracts/mailboxes';
 import type { Prospect } from './contracts/prospects';
 import type { Suppression } from './contracts/suppressions';
 import type { Template } from './contracts/templates';
+import type { Capabilities } from './contracts/capabilities';
 import type { paginationSchema } from './errors';
 
 /**
@@ -49,6 +50,14 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('email.send'), idempotencyKey: idempotencyKeySchema, payload: sendEmailRequest }),
   z.object({ type: z.literal('thread.emails'), threadId: z.string().min(1).max(200) }),
+  /** One email's current state: the panel follows a send through to Sent or Failed. */
+  z.object({ type: z.literal('email.get'), emailId: z.string().min(1).max(100) }),
+  /** Cancels a send that has not started (a scheduled one). */
+  z.object({ type: z.literal('email.cancel'), emailId: z.string().min(1).max(100) }),
+  /** What this Lumina server offers (AI, Google sign-in, sandbox sign-in): asked before offering it. */
+  z.object({ type: z.literal('capabilities.get') }),
+  /** Opens Lumina's options page (a content script cannot). */
+  z.object({ type: z.literal('options.open') }),
   z.object({ type: z.literal('email.events'), emailId: z.string().min(1).max(100) }),
   z.object({ type: z.literal('tracking.selfView'), threadId: z.string().min(1).max(200) }),
   /** Light mode: an inbound message the content script saw in a tracked thread. */
@@ -100,7 +109,10 @@ export interface RuntimeAnswers {
     timeline: RuntimeResult<z.infer<typeof timelineResponse>>;
     mailboxes: RuntimeResult<Page<Mailbox>>;
     campaigns: RuntimeResult<Page<z.infer<typeof campaignFiguresSchema>>>;
-    recent: RuntimeResult<Page<Email>>;
+    /** The latest emails, each with its figures (opened, replied, bounced) when the API could say. */
+    recent: RuntimeResult<Page<Email & { figures?: z.infer<typeof emailFiguresSchema> }>>;
+    /** This week against last, and the hot leads to follow up first. */
+    momentum: RuntimeResult<z.infer<typeof momentumResponse>>;
   };
   'mailboxes.list': Page<Mailbox>;
   'campaigns.list': Page<Campaign>;
@@ -113,6 +125,10 @@ export interface RuntimeAnswers {
   'ai.run': SuggestionResponse;
   'email.send': SendEmailResponse;
   'thread.emails': Page<Email>;
+  'email.get': Email;
+  'email.cancel': Email;
+  'capabilities.get': Capabilities;
+  'options.open': null;
   'email.events': EmailTimelineResponse;
   'tracking.selfView': z.infer<typeof selfViewResponse>;
   'replies.observed': z.infer<typeof observedReplyResponse>;

@@ -30,10 +30,11 @@ import { campaignRoutes } from './modules/campaigns/routes';
 import { classifyRoutes } from './modules/replies/classify-routes';
 import { sandboxRoutes } from './modules/sandbox/routes';
 import { googleAuthRoutes } from './modules/google-auth/routes';
+import { capabilityRoutes } from './modules/capabilities/routes';
 import { consoleRoutes } from '../console/routes';
 
 /** Paths under /api that answer without a session. */
-const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback))$/];
+const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback))$/, /^\/api\/capabilities$/];
 
 /** Composes the Hono app from one router per domain. Deps come from the caller (server or test). */
 export function createApp(deps: Deps) {
@@ -84,6 +85,7 @@ export function createApp(deps: Deps) {
   app.route('/api', classifyRoutes);
   app.route('/api', sandboxRoutes);
   app.route('/api', googleAuthRoutes);
+  app.route('/api', capabilityRoutes);
   app.route('/console', consoleRoutes);
 
   app.onError(onError);

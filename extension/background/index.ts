@@ -18,6 +18,7 @@ const deps: RouterDeps = {
   defaultApiUrl: __LUMINA_DEFAULT_API_URL__,
   launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
   redirectUrl: browser.identity?.getRedirectURL?.(),
+  openOptions: () => browser.runtime.openOptionsPage(),
 };
 
 browser.runtime.onInstalled.addListener(ensureAlarm);

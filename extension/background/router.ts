@@ -5,13 +5,14 @@ import { lookupProspectResponse } from '../../shared/contracts/prospects';
 import { emailSchema, sendEmailResponse } from '../../shared/contracts/emails';
 import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
-import { campaignFiguresSchema, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
 import { mailboxSchema } from '../../shared/contracts/mailboxes';
 import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
 import { suppressionSchema } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
 import { suggestionResponse } from '../../shared/contracts/ai';
+import { capabilitiesResponse } from '../../shared/contracts/capabilities';
 import type { RuntimeAnswers, RuntimeMessage, RuntimeMessageType, RuntimeRequest, RuntimeResult } from '../../shared/messages';
 import { normalizeAddress } from '../../shared/address';
 import type { KeyValueStore } from '../state/kv';
@@ -26,6 +27,8 @@ export interface RouterDeps {
   /** browser.identity.launchWebAuthFlow in the extension, a fake in unit tests; without it Google sign-in answers NOT_AVAILABLE. */
   launchWebAuthFlow?: (url: string) => Promise<string | undefined>;
   redirectUrl?: string;
+  /** browser.runtime.openOptionsPage in the extension; absent in unit tests. */
+  openOptions?: () => Promise<void>;
 }
 
 /** Bodies of routes whose contract is not in shared/contracts yet: shown as the API sends them. */
@@ -75,14 +78,27 @@ const handlers: Handlers = {
   'dashboard.get': async (msg, deps) => {
     const api = await client(deps);
     // Each section answers on its own: one missing endpoint leaves the others on screen.
-    const [stats, timeline, mailboxes, campaigns, recent] = await Promise.all([
+    const [stats, timeline, mailboxes, campaigns, emails, momentum] = await Promise.all([
       api.request({ path: `/api/dashboard/stats?days=${msg.days}`, schema: statsResponse }),
       api.request({ path: `/api/dashboard/timeline?days=${msg.days}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
       api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
       api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
       api.request({ path: '/api/emails?limit=5', schema: paginationSchema(emailSchema) }),
+      api.request({ path: '/api/dashboard/momentum', schema: momentumResponse }),
     ]);
-    return ok({ stats, timeline, mailboxes, campaigns, recent });
+    // Each recent email's real latest state (bounced, replied, opened by a person), not only its send status.
+    const recent = emails.ok
+      ? ok({
+          ...emails.data,
+          data: await Promise.all(
+            emails.data.data.map(async (e) => {
+              const t = await api.request({ path: `/api/emails/${encodeURIComponent(e.id)}/events?limit=1`, schema: emailTimelineResponse });
+              return t.ok ? { ...e, figures: t.data.figures } : e;
+            }),
+          ),
+        })
+      : emails;
+    return ok({ stats, timeline, mailboxes, campaigns, recent, momentum });
   },
   'mailboxes.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
   'campaigns.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse }),
@@ -114,6 +130,15 @@ const handlers: Handlers = {
       schema: sendEmailResponse,
     }),
   'thread.emails': async (msg, deps) => (await client(deps)).request({ path: `/api/emails?threadId=${encodeURIComponent(msg.threadId)}`, schema: paginationSchema(emailSchema) }),
+  'email.get': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}`, schema: emailSchema }),
+  'email.cancel': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: `/api/emails/${encodeURIComponent(msg.emailId)}/cancel`, schema: emailSchema }),
+  // Asked before sign-in too (the options page): no token needed.
+  'capabilities.get': async (_msg, deps) => (await client(deps, false)).request({ path: '/api/capabilities', schema: capabilitiesResponse }),
+  'options.open': async (_msg, deps) => {
+    if (!deps.openOptions) return { ok: false, error: { code: 'NOT_AVAILABLE', message: 'Open Lumina’s options from the extensions menu.' } };
+    await deps.openOptions();
+    return ok(null);
+  },
   'email.events': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}/events`, schema: emailTimelineResponse }),
   'tracking.selfView': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/tracking/self-view', body: { threadId: msg.threadId }, schema: selfViewResponse }),
   'replies.observed': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse }),

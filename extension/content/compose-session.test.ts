@@ -11,6 +11,7 @@ function fakeCompose(key = 'compose:cmp1') {
   const state = { subject: 'Onboarding at Acme', body: 'Hi Ada,' };
   let changed = () => {};
   let closed = () => {};
+  let keydown: (e: KeyboardEvent) => void = () => {};
   const handle: ComposeHandle = {
     key,
     getSubject: () => state.subject,
@@ -22,13 +23,27 @@ function fakeCompose(key = 'compose:cmp1') {
     threadId: () => undefined,
     onChange: (h) => ((changed = h), () => (changed = () => {})),
     onClosed: (h) => void (closed = h),
+    onKeydown: (h) => ((keydown = h), () => (keydown = () => {})),
+    close: () => closed(),
     addToolbarButton: () => {},
     mountPanel: () => {
       throw new Error('not used here');
     },
     onPresend: () => {},
   };
-  return { handle, type: (text: string) => ((state.body += text), changed()), close: () => closed() };
+  return {
+    handle,
+    type: (text: string) => ((state.body += text), changed()),
+    /** The rep rewrites the body (an edit anywhere, not only at the end). */
+    edit: (body: string) => ((state.body = body), changed()),
+    close: () => closed(),
+    /** A key pressed in the compose; true when Lumina took it (preventDefault). */
+    press: (init: KeyboardEventInit) => {
+      let prevented = false;
+      keydown({ ...init, key: init.key ?? '', ctrlKey: !!init.ctrlKey, metaKey: !!init.metaKey, shiftKey: !!init.shiftKey, altKey: !!init.altKey, preventDefault: () => (prevented = true), stopPropagation: () => {} } as unknown as KeyboardEvent);
+      return prevented;
+    },
+  };
 }
 
 describe('compose session', () => {
@@ -58,7 +73,7 @@ describe('compose session', () => {
     expect(await saved(store, c.handle.key)).toBeUndefined();
     await vi.advanceTimersByTimeAsync(300);
     expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, would Thursday work?');
-    expect(messages).toEqual([expect.objectContaining({ type: 'draft.changed' })]);
+    expect(messages.filter((m) => (m as RuntimeMessage).type !== 'capabilities.get')).toEqual([expect.objectContaining({ type: 'draft.changed' })]);
   });
 
   it('flushes a change still in its debounce at once, so a send right after typing sends what is saved', async () => {
@@ -137,5 +152,157 @@ describe('compose session: the Glow', () => {
     expect(c.handle.getBodyText()).toBe('Hi Ada, Best, Rita');
     session.reject();
     expect(session.store.getState().glow).toEqual({ status: 'idle', last: { inputHash: 'h1', action: 'rejected' } });
+  });
+
+  it('Undo puts the rep\'s text back after an accept, by click or by Ctrl/Cmd+Z', async () => {
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.runAi('rewrite', 'concise');
+    session.accept();
+    expect(c.handle.getBodyText()).toBe('Hi Ada, Lumina halves ramp time.');
+    session.undo();
+    expect(c.handle.getBodyText()).toBe('Hi Ada,');
+    expect(session.store.getState().glow.status).toBe('idle');
+
+    await session.runAi('rewrite', 'concise');
+    session.accept();
+    expect(c.press({ key: 'z', metaKey: true })).toBe(true);
+    expect(c.handle.getBodyText()).toBe('Hi Ada,');
+    // With nothing of Lumina's to undo, Ctrl+Z is Gmail's own.
+    expect(c.press({ key: 'z', ctrlKey: true })).toBe(false);
+  });
+
+  it('Undo after the rep kept writing takes back only the suggestion\'s words', async () => {
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.runAi('rewrite', 'concise');
+    session.accept();
+    c.edit('Dear Ada, Lumina halves ramp time.');
+    expect(c.press({ key: 'z', ctrlKey: true })).toBe(false);
+    session.undo();
+    expect(c.handle.getBodyText()).toBe('Dear Ada,');
+  });
+
+  it('a stale suggestion merges around an edit elsewhere, and Ask again re-runs on the current draft', async () => {
+    const asked: RuntimeMessage[] = [];
+    const answer = { ...suggestion, suggestion: { body: 'Hi Ada, Lumina halves ramp time. Best, Rita' } };
+    const recording: Ask = async <T,>(m: RuntimeMessage) => (asked.push(m), { ok: true, data: (m.type === 'ai.run' ? answer : {}) as T });
+    const c = fakeCompose();
+    c.edit('Hi Ada, Best, Rita');
+    const session = await startComposeSession(c.handle, memoryStore(), recording);
+    await session.runAi('rewrite', 'concise');
+    c.edit('Hello Ada, Best, Rita');
+    expect(session.store.getState().glow.status).toBe('stale');
+    session.accept();
+    expect(session.store.getState().glow).toMatchObject({ status: 'applied', merged: true });
+    expect(c.handle.getBodyText()).toBe('Hello Ada, Lumina halves ramp time. Best, Rita');
+
+    session.undo();
+    await session.runAi('rewrite', 'concise');
+    c.edit('Hello Ada, Best wishes, Rita');
+    session.askAgain();
+    await vi.waitFor(() => expect(session.store.getState().glow.status).toBe('ready'));
+    const last = asked.filter((m) => m.type === 'ai.run').at(-1);
+    expect(last).toMatchObject({ input: { draft: { body: 'Hello Ada, Best wishes, Rita' } } });
+  });
+});
+
+describe('compose session: the send tells the truth', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('window', new EventTarget());
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('follows the accepted email through Sending to Sent, tombstones the draft, and a reopened compose cannot send again', async () => {
+    const statuses = ['SENDING', 'SENT'];
+    const messages: RuntimeMessage[] = [];
+    const ask: Ask = async <T,>(m: RuntimeMessage) => {
+      messages.push(m);
+      if (m.type === 'email.send') return { ok: true, data: { id: 'e1', status: 'PENDING_SEND', createdAt: '' } as T };
+      if (m.type === 'email.get') return { ok: true, data: { id: 'e1', status: statuses.shift() ?? 'SENT', scheduledAt: null, nextAttemptAt: null, sentAt: new Date().toISOString(), failureReason: null } as T };
+      if (m.type === 'suppression.check') return { ok: true, data: { suppression: null } as T };
+      if (m.type === 'mailboxes.list') return { ok: true, data: { data: [{ id: 'm1' }] } as T };
+      return { ok: true, data: {} as T };
+    };
+    const store = memoryStore();
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, store, ask);
+    const sentTo: string[] = [];
+    session.onSent((id) => sentTo.push(id));
+    await session.send(true);
+    expect(sentTo).toEqual(['e1']);
+    expect(session.store.getState().send).toMatchObject({ state: 'accepted', emailId: 'e1', email: { status: 'PENDING_SEND' } });
+    await vi.advanceTimersByTimeAsync(600);
+    expect(session.store.getState().send.email?.status).toBe('SENDING');
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(session.store.getState().send.email?.status).toBe('SENT');
+    // Final: no more polling.
+    const polls = messages.filter((m) => m.type === 'email.get').length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(messages.filter((m) => m.type === 'email.get').length).toBe(polls);
+
+    const reopened = await startComposeSession(fakeCompose().handle, store, ask);
+    expect(reopened.store.getState().send).toMatchObject({ state: 'accepted', emailId: 'e1' });
+    await reopened.send(true);
+    expect(messages.filter((m) => m.type === 'email.send')).toHaveLength(1);
+    reopened.stopFollowing();
+  });
+
+  it('what the server would refuse blocks the send, even through "Send anyway"', async () => {
+    const messages: RuntimeMessage[] = [];
+    const ask: Ask = async <T,>(m: RuntimeMessage) => {
+      messages.push(m);
+      if (m.type === 'suppression.check') return { ok: true, data: { suppression: { reason: 'unsubscribed' } } as T };
+      return { ok: true, data: {} as T };
+    };
+    const c = fakeCompose();
+    c.edit('Hi {{firstName}}, would Thursday work?');
+    const session = await startComposeSession(c.handle, memoryStore(), ask);
+    await session.send(true);
+    const send = session.store.getState().send;
+    expect(send.state).toBe('checking');
+    expect(send.blocking).toEqual([
+      'Fill in {{firstName}} first: the prospect would see the braces.',
+      'ada@prospect.test is on the do-not-email list (unsubscribed): Lumina will not send to this address.',
+    ]);
+    expect(messages.some((m) => m.type === 'email.send')).toBe(false);
+  });
+});
+
+
+describe('compose session: AI availability', () => {
+  beforeEach(() => vi.stubGlobal('window', new EventTarget()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('knows on mount that the server has no AI provider, and what to set', async () => {
+    const ask: Ask = async <T,>(m: RuntimeMessage) =>
+      ({ ok: true, data: (m.type === 'capabilities.get' ? { ai: { configured: false, hint: 'Set AI_BASE_URL and AI_MODEL.' }, googleSignIn: false, sandboxLogin: true } : {}) as T });
+    const session = await startComposeSession(fakeCompose().handle, memoryStore(), ask);
+    await vi.waitFor(() => expect(session.store.getState().ai).toEqual({ state: 'off', hint: 'Set AI_BASE_URL and AI_MODEL.' }));
+  });
+});
+
+describe('compose session: first run', () => {
+  beforeEach(() => vi.stubGlobal('window', new EventTarget()));
+  afterEach(() => vi.unstubAllGlobals());
+  const ask: Ask = async <T,>() => ({ ok: true, data: {} as T });
+
+  it('signed out: says where to sign in; signed in the first time: what Lumina does, until dismissed for good', async () => {
+    const out = await startComposeSession(fakeCompose().handle, memoryStore(), ask);
+    await vi.waitFor(() => expect(out.store.getState().intro).toBe('signed-out'));
+
+    const store = memoryStore();
+    await store.set({ session: { token: 't' } });
+    const first = await startComposeSession(fakeCompose().handle, store, ask);
+    await vi.waitFor(() => expect(first.store.getState().intro).toBe('first-run'));
+    first.dismissIntro();
+    expect(first.store.getState().intro).toBeUndefined();
+    const later = await startComposeSession(fakeCompose('compose:cmp2').handle, store, ask);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(later.store.getState().intro).toBeUndefined();
   });
 });

@@ -1,17 +1,24 @@
 import { scoreEmail } from '../../shared/score/score-email';
 import { htmlToPlain } from '../../shared/score/text-stats';
 import type { KeyValueStore } from '../state/kv';
-import { composeKey, conflictsKey, draftKey, saveLocalDraft, type ConflictCopy, type LocalDraft } from '../state/drafts';
+import { composeKey, conflictsKey, draftKey, saveLocalDraft, sentKey, type ConflictCopy, type LocalDraft, type SentMark } from '../state/drafts';
 import { createComposeStore, draftFingerprint, type ComposeStore } from '../state/compose-store';
 import type { Ask } from '../state/runtime';
-import { glowReducer, type GlowEvent, type GlowResult } from '../../shared/glow';
+import { glowReducer, type DraftText, type GlowEvent, type GlowResult } from '../../shared/glow';
+import { threeWayMerge } from '../../shared/glow-merge';
+import { textToHtml } from '../../shared/text-to-html';
 import { suggestionResponse, type SuggestionResponse } from '../../shared/contracts/ai';
 import type { AiStreamEvent } from '../../shared/messages';
 import { describeError } from '../state/describe-error';
-import { presendWarnings } from '../ui/presend-check';
+import { presendCheck } from '../ui/presend-check';
+import { sendWords } from '../ui/send-words';
+import type { Email } from '../../shared/contracts/emails';
 import type { ComposeHandle } from './host';
+import { SESSION_KEY } from '../state/session';
 
 export const SAVE_DEBOUNCE_MS = 300;
+/** Set once the rep dismissed the first-run card. */
+export const INTRO_SEEN_KEY = 'introSeen';
 
 /**
  * One compose window's life: find or create its local draft (restoring it after a
@@ -35,13 +42,31 @@ export interface ComposeSession {
   runAi(action: AiAction, tone: Tone): Promise<void>;
   /** Generate from a goal, streamed: the text shows as the model writes it, then the suggestion is ready. */
   generate(goal: string, tone: Tone): void;
-  /** The explicit accept: writes a ready suggestion into the compose. */
-  accept(): void;
+  /**
+   * The explicit accept: writes the suggestion into the compose — over exactly the text it
+   * was computed from, or merged around the rep's later edits; never over them. `option`:
+   * which of the subject lines.
+   */
+  accept(option?: number): void;
+  /** Re-runs the last request on the draft as it is now (a stale suggestion's way forward). */
+  askAgain(): void;
+  /** Puts back the rep's own text after an accept (also Ctrl/Cmd+Z in the compose). */
+  undo(): void;
   reject(): void;
   /** "Send with Lumina": warns first unless `confirmed`, then sends what the local draft holds. */
   send(confirmed: boolean): Promise<void>;
   /** Back to editing from the pre-send warnings. */
   cancelSend(): void;
+  /** Cancels the accepted send while it still waits (a scheduled one). */
+  cancelScheduled(): Promise<void>;
+  /** Stops polling the sent email's state (the page is going away). */
+  stopFollowing(): void;
+  /** Hides the first-run card for good. */
+  dismissIntro(): void;
+  /** Opens Lumina's options page (sign-in, API address). */
+  openOptions(): void;
+  /** The API took the email: the compose can close, the status lives on outside it. */
+  onSent(handler: (emailId: string) => void): void;
 }
 
 export type AiAction = 'personalize' | 'rewrite' | 'subject-lines';
@@ -87,6 +112,15 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   // A reload or a closed tab inside the debounce must not drop the last keystrokes either.
   const onPageHide = () => void flush();
   window.addEventListener('pagehide', onPageHide);
+  // First run (or signed out): say what Lumina does and where to sign in, instead of letting a button fail.
+  void Promise.all([store.get(SESSION_KEY), store.get<boolean>(INTRO_SEEN_KEY)]).then(([signedIn, seen]) => {
+    if (!signedIn) session.setState({ intro: 'signed-out' });
+    else if (!seen) session.setState({ intro: 'first-run' });
+  });
+  // AI availability is known when the panel mounts: without a provider the AI buttons say why instead of failing.
+  void ask({ type: 'capabilities.get' }).then((r) => {
+    if (r.ok && r.data?.ai) session.setState({ ai: r.data.ai.configured ? { state: 'on' } : { state: 'off', hint: r.data.ai.hint ?? 'AI writing is off on this Lumina server.' } });
+  });
   const stop = compose.onChange(edited);
   compose.onClosed(() => {
     stop();
@@ -113,10 +147,13 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   const request = (task: string) => {
     const requestId = crypto.randomUUID();
     session.setState({ streamed: undefined });
-    glow({ type: 'REQUEST', requestId, task, draftHash: draftFingerprint(session.getState()) });
+    const st = session.getState();
+    glow({ type: 'REQUEST', requestId, task, draftHash: draftFingerprint(st), draft: { subject: st.subject, body: st.bodyText } });
     return requestId;
   };
+  let lastRun: (() => void) | undefined;
   const runAi = async (action: AiAction, tone: Tone) => {
+    lastRun = () => void runAi(action, tone);
     const { subject, bodyText } = session.getState();
     const requestId = request(action);
     const input = action === 'rewrite' ? { draft: { subject, body: bodyText }, tone } : { draft: { subject, body: bodyText } };
@@ -124,6 +161,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     glow(res.ok ? { type: 'RESULT', requestId, ...glowResultOf(res.data) } : { type: 'FAIL', requestId, code: res.error.code, message: describeError(res.error) });
   };
   const generate = (goal: string, tone: Tone) => {
+    lastRun = () => generate(goal, tone);
     const requestId = request('generate');
     session.setState({ streamed: '' });
     const to = session.getState().to[0];
@@ -139,24 +177,60 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       glow({ type: 'RESULT', requestId, ...glowResultOf(parsed.data) });
     });
   };
-  const accept = () => {
-    const g = session.getState().glow;
-    if (g.status !== 'ready') return;
-    if (g.suggestion.subject !== undefined) compose.setSubject(g.suggestion.subject);
-    if (g.suggestion.body !== undefined) compose.setBodyText(g.suggestion.body);
-    glow({ type: 'ACCEPT' });
+  const onScreen = (): DraftText => ({ subject: compose.getSubject(), body: compose.getBodyText() });
+  const write = (text: DraftText) => {
+    const now = onScreen();
+    if (text.subject !== now.subject) compose.setSubject(text.subject);
+    if (text.body !== now.body) compose.setBodyText(text.body);
     // Writing into the compose fires no input event everywhere: re-read, score and save it ourselves.
     edited();
   };
+  const accept = (option?: number) => {
+    glow({ type: 'ACCEPT', current: onScreen(), option });
+    const g = session.getState().glow;
+    if (g.status === 'applied') write(g.after);
+  };
+  const askAgain = () => lastRun?.();
+  const undo = () => {
+    const g = session.getState().glow;
+    if (g.status !== 'applied') return;
+    const now = onScreen();
+    glow({ type: 'UNDO' });
+    if (sameText(now, g.after)) return write(g.before);
+    // The rep kept writing after the accept: take back only what the suggestion changed.
+    const body = threeWayMerge(g.after.body, now.body, g.before.body);
+    const subject = now.subject === g.after.subject ? g.before.subject : now.subject;
+    if (body.ok) return write({ subject, body: body.text });
+    // The later edits sit on the suggestion's own words: keep them as a copy, then restore.
+    void keptCopies().then(async (kept) => {
+      const s = session.getState();
+      await store.set({ [conflictsKey(draftId)]: [...kept, { version: -Date.now(), subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, keptAt: Date.now() }] });
+      write(g.before);
+    });
+  };
+  const stopKeys = compose.onKeydown((e) => {
+    if (e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
+    const g = session.getState().glow;
+    // Only right after an accept: any other Ctrl/Cmd+Z is Gmail's own undo.
+    if (g.status !== 'applied' || !sameText(onScreen(), g.after)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    undo();
+  });
+  compose.onClosed(stopKeys);
   const reject = () => glow({ type: 'REJECT' });
 
   let sending = false;
+  const sentHandlers: Array<(emailId: string) => void> = [];
   const send = async (confirmed: boolean) => {
     const st = session.getState();
-    if (!confirmed) {
-      const warnings = presendWarnings({ ...st, suppression: await suppressionOf(st.to[0]) });
-      if (warnings.length) return session.setState({ send: { state: 'checking', warnings } });
-    }
+    // Already with the API: a second click (or a reopened compose) never sends again.
+    if (st.send.state === 'accepted' || sending) return;
+    const [suppression, mailboxes] = await Promise.all([suppressionOf(st.to[0]), mailboxCount()]);
+    const check = presendCheck({ ...st, suppression, mailboxes });
+    // What the server would refuse is said, never offered as "Send anyway".
+    if (check.blocking.length) return session.setState({ send: { state: 'checking', blocking: check.blocking, warnings: check.warnings } });
+    if (!confirmed && check.warnings.length) return session.setState({ send: { state: 'checking', blocking: [], warnings: check.warnings } });
     // A double click must not start a second request.
     if (sending) return;
     sending = true;
@@ -171,7 +245,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       payload: {
         to: st.to[0] ?? '',
         subject: st.subject,
-        bodyHtml: st.bodyHtml || escapeHtml(st.bodyText),
+        bodyHtml: st.bodyHtml || textToHtml(st.bodyText),
         bodyText: st.bodyText,
         draftId: st.draftId,
         track: st.track,
@@ -180,9 +254,47 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       },
     });
     sending = false;
-    session.setState({ send: res.ok ? { state: 'sent', emailId: res.data.id, message: st.sendAt ? `Scheduled (${res.data.status}).` : `Queued to send (${res.data.status}).` } : { state: 'error', message: describeError(res.error) } });
+    if (!res.ok) return session.setState({ send: { state: 'error', message: describeError(res.error) } });
+    await store.set({ [sentKey(draftId)]: { emailId: res.data.id, at: Date.now() } satisfies SentMark });
+    const scheduledAt = st.sendAt ? new Date(st.sendAt).toISOString() : null;
+    accepted(res.data.id, { status: 'PENDING_SEND', scheduledAt, nextAttemptAt: null, sentAt: null, failureReason: null });
+    for (const h of sentHandlers) h(res.data.id);
   };
   const cancelSend = () => session.setState({ send: { state: 'idle' } });
+
+  // ---- following the email after the API took it --------------------------------------
+  let follow: ReturnType<typeof setTimeout> | undefined;
+  const accepted = (emailId: string, email?: EmailState) => {
+    session.setState({ send: { state: 'accepted', emailId, ...(email ? { email } : {}) } });
+    clearTimeout(follow);
+    follow = setTimeout(() => void poll(emailId, 0), 500);
+  };
+  /** Polls the email until nothing more will happen to it: quickly while it goes out, slowly while it waits for its time. */
+  const poll = async (emailId: string, round: number) => {
+    const res = await ask({ type: 'email.get', emailId });
+    if (res.ok) session.setState((s) => ({ send: { ...s.send, email: res.data } }));
+    const email = session.getState().send.email;
+    if (email && sendWords(email).final) return;
+    const waiting = email?.status === 'PENDING_SEND' && email.scheduledAt && Date.parse(email.scheduledAt) > Date.now() + 60_000;
+    follow = setTimeout(() => void poll(emailId, round + 1), waiting ? 30_000 : Math.min(5_000, 700 + round * 300));
+  };
+  const cancelScheduled = async () => {
+    const { emailId } = session.getState().send;
+    if (!emailId) return;
+    const res = await ask({ type: 'email.cancel', emailId });
+    if (res.ok) session.setState((s) => ({ send: { ...s.send, email: res.data } }));
+    else session.setState((s) => ({ send: { ...s.send, message: describeError(res.error) } }));
+  };
+  const stopFollowing = () => clearTimeout(follow);
+  // A compose reopened on a draft Lumina already sent shows that email, not a second Send.
+  const mark = await store.get<SentMark>(sentKey(draftId));
+  if (mark) accepted(mark.emailId);
+
+  /** Connected mailboxes, or undefined when the list could not be read (then the server decides). */
+  const mailboxCount = async (): Promise<number | undefined> => {
+    const res = await ask({ type: 'mailboxes.list' });
+    return res.ok && Array.isArray(res.data?.data) ? res.data.data.length : undefined;
+  };
 
   /** The recipient's suppression (null: none), or why the list could not be checked. */
   const suppressionOf = async (email: string | undefined): Promise<{ reason: string } | null | string> => {
@@ -191,7 +303,24 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     return res.ok ? res.data.suppression : describeError(res.error);
   };
 
-  return { store: session, edited, flush, keptCopies, restoreKept, runAi, generate, accept, reject, send, cancelSend };
+  const dismissIntro = () => {
+    session.setState({ intro: undefined });
+    void store.set({ [INTRO_SEEN_KEY]: true });
+  };
+  const openOptions = () => void ask({ type: 'options.open' });
+
+  return {
+    store: session, dismissIntro, openOptions, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend, cancelScheduled, stopFollowing,
+    onSent: (h) => void sentHandlers.push(h),
+  };
+}
+
+type EmailState = Pick<Email, 'status' | 'scheduledAt' | 'nextAttemptAt' | 'sentAt' | 'failureReason'>;
+
+/** Same text for the rep: Gmail's compose trims and folds blank lines when text becomes paragraphs. */
+function sameText(a: DraftText, b: DraftText): boolean {
+  const norm = (t: string) => t.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return a.subject === b.subject && norm(a.body) === norm(b.body);
 }
 
 /** The Idempotency-Key of a draft's send. */
@@ -202,9 +331,4 @@ export function sendKeyOf(draftId: string): string {
 /** The API's suggestion in the Glow machine's terms. */
 function glowResultOf(res: SuggestionResponse): GlowResult {
   return { suggestion: { ...res.suggestion, ...(res.options ? { options: res.options } : {}) }, confidence: res.confidence, inputHash: res.input_hash, model: res.model, cached: res.cached };
-}
-
-function escapeHtml(text: string): string {
-  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return esc.split(/\n/).map((l) => `<div>${l || '<br>'}</div>`).join('');
 }

@@ -1,5 +1,6 @@
 import type { ComposeHandle, GmailHost, ThreadHandle, ThreadMessage } from './host';
 import { createShadowContainer } from './shadow-mount';
+import { textToHtml } from '../../shared/text-to-html';
 
 /**
  * The fallback when InboxSDK cannot load (Gmail changed, no app id): a few of Gmail's
@@ -97,7 +98,7 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel): ComposeHandle
     getBodyText: () => body().innerText ?? body().textContent ?? '',
     getBodyHtml: () => body().innerHTML,
     setBodyText(text) {
-      body().textContent = text;
+      body().innerHTML = textToHtml(text);
     },
     getRecipients: () =>
       [...dialog.querySelectorAll<HTMLElement>('[data-hovercard-id]')].map((el) => el.dataset.hovercardId!).filter((e) => e.includes('@')),
@@ -107,6 +108,16 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel): ComposeHandle
       return () => dialog.removeEventListener('input', handler);
     },
     onClosed: (handler) => void closed.push(handler),
+    onKeydown(handler) {
+      dialog.addEventListener('keydown', handler, true);
+      return () => dialog.removeEventListener('keydown', handler, true);
+    },
+    close() {
+      // Gmail's own close control when there is one; otherwise the window simply goes.
+      const button = dialog.querySelector<HTMLElement>('[aria-label="Close"], [data-tooltip="Close"], img.Ha');
+      if (button) button.click();
+      else dialog.remove();
+    },
     addToolbarButton() {
       // No safe slot in Gmail's toolbar without InboxSDK: the floating panel carries the actions.
     },

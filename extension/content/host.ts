@@ -16,12 +16,17 @@ export interface ComposeHandle {
   setSubject(subject: string): void;
   getBodyText(): string;
   getBodyHtml(): string;
+  /** Writes plain text as paragraphs (`<p>`, `<br>`): what reaches the email's HTML part. */
   setBodyText(text: string): void;
   getRecipients(): string[];
   threadId(): string | undefined;
   /** Any edit of subject or body. Returns an unsubscribe. */
   onChange(handler: () => void): () => void;
   onClosed(handler: () => void): void;
+  /** Keys pressed inside the compose (Lumina's undo listens for Ctrl/Cmd+Z). Returns an unsubscribe. */
+  onKeydown(handler: (event: KeyboardEvent) => void): () => void;
+  /** Closes the compose window the way Gmail does after its own Send. */
+  close(): void;
   addToolbarButton(button: { title: string; onClick: () => void }): void;
   /** A shadow-root container for Lumina's panel, bound to this compose. */
   mountPanel(): HTMLElement;

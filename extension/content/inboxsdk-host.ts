@@ -1,6 +1,8 @@
 import * as InboxSDK from '@inboxsdk/core';
 import type { ComposeHandle, GmailHost, ThreadHandle } from './host';
 import { createShadowContainer } from './shadow-mount';
+import { textToHtml } from '../../shared/text-to-html';
+import { composeText } from './compose-text';
 
 type Sdk = Awaited<ReturnType<typeof InboxSDK.load>>;
 type ComposeView = Parameters<Parameters<Sdk['Compose']['registerComposeViewHandler']>[0]>[0];
@@ -33,13 +35,17 @@ export async function loadInboxSdkHost(appId: string, timeoutMs: number): Promis
 
 function composeHandle(view: ComposeView): ComposeHandle {
   const el = view.getElement();
+  let panelHost: HTMLElement | undefined;
   return {
     key: composeKeyOf(view, el),
     getSubject: () => view.getSubject(),
     setSubject: (s) => view.setSubject(s),
-    getBodyText: () => view.getTextContent(),
+    // Paragraphs and line breaks kept as newlines (InboxSDK's getTextContent drops them), so the text
+    // part of the email and the scorer's paragraph checks read the lines the rep sees; read from the
+    // HTML rather than innerText, which lays the page out on every keystroke.
+    getBodyText: () => composeText(view.getHTMLContent()),
     getBodyHtml: () => view.getHTMLContent(),
-    setBodyText: (t) => view.setBodyText(t),
+    setBodyText: (t) => view.setBodyHTML(textToHtml(t)),
     getRecipients: () => view.getToRecipients().map((c) => c.emailAddress),
     threadId: () => safe(() => view.getThreadID()) || undefined,
     onChange(handler) {
@@ -48,10 +54,24 @@ function composeHandle(view: ComposeView): ComposeHandle {
       return () => el.removeEventListener('input', handler);
     },
     onClosed: (handler) => view.on('destroy', handler),
+    onKeydown(handler) {
+      el.addEventListener('keydown', handler, true);
+      return () => el.removeEventListener('keydown', handler, true);
+    },
+    close() {
+      try {
+        view.close();
+        // The panel goes with the compose even before InboxSDK reports the destroy.
+        panelHost?.remove();
+      } catch {
+        // Gmail moved its close button: the compose stays open, the panel still says what happened.
+      }
+    },
     addToolbarButton: ({ title, onClick }) => void view.addButton({ title, iconUrl: ICON, onClick, type: 'MODIFIER' }),
     mountPanel() {
       const { host, container } = createShadowContainer({ 'data-lumina': 'glow', 'data-host': 'inboxsdk' });
       document.body.append(host);
+      panelHost = host;
       view.on('destroy', () => host.remove());
       return container;
     },

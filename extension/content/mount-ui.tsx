@@ -1,6 +1,8 @@
 import { createRoot } from 'react-dom/client';
 import type { KeyValueStore } from '../state/kv';
-import { GlowPanel } from '../ui/glow-panel';
+import { GlowPanel, SendStatus } from '../ui/glow-panel';
+import { sendWords } from '../ui/send-words';
+import { createShadowContainer } from './shadow-mount';
 import { TrackingSidebar } from '../ui/tracking-sidebar';
 import { ask } from '../state/runtime';
 import { streamGenerate } from '../state/ai-stream-client';
@@ -16,6 +18,29 @@ export async function mountCompose(compose: ComposeHandle, store: KeyValueStore)
   compose.addToolbarButton({ title: 'Lumina', onClick: () => container.classList.toggle('collapsed') });
   compose.onPresend(() => container.classList.remove('collapsed'));
   compose.onClosed(() => root.unmount());
+  // Like Gmail's own Send: the compose closes (no second Send beside it) and the email's
+  // state stays on screen, bottom left, until it is final.
+  session.onSent(() => {
+    showSendToast(session);
+    compose.close();
+  });
+}
+
+function showSendToast(session: Awaited<ReturnType<typeof startComposeSession>>) {
+  const { host, container } = createShadowContainer({ 'data-lumina': 'send-status' });
+  container.classList.add('toast');
+  document.body.append(host);
+  const root = createRoot(container);
+  root.render(<SendStatus session={session} />);
+  const stop = session.store.subscribe((s) => {
+    if (s.send.email && sendWords(s.send.email).final) {
+      stop();
+      setTimeout(() => {
+        root.unmount();
+        host.remove();
+      }, 15_000);
+    }
+  });
 }
 
 export function mountThread(thread: ThreadHandle) {

@@ -1,26 +1,17 @@
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { z } from 'zod';
-import type { RuntimeResult } from '../../shared/messages';
-import type { Figures, campaignFiguresSchema, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
-import type { Email } from '../../shared/contracts/emails';
-import type { Mailbox } from '../../shared/contracts/mailboxes';
+import type { RuntimeAnswers } from '../../shared/messages';
+import type { Figures } from '../../shared/contracts/dashboard';
 import type { StoredSession, HostStatus } from '../state/session';
 import { ask } from '../state/runtime';
 import { browser } from '../browser';
 import { describeError } from '../state/describe-error';
 import { TimelineChart } from './timeline-chart';
-import { ActiveCampaigns, Budget, RecentActivity, SentToday } from './sections';
+import { ActiveCampaigns, Budget, HotLeads, MomentumSection, RecentActivity, SentToday } from './sections';
 import '../ui/page.css';
 
 interface SessionInfo { apiUrl: string; session: StoredSession | null; host: HostStatus | null }
-interface Dashboard {
-  stats: RuntimeResult<z.infer<typeof statsResponse>>;
-  timeline: RuntimeResult<z.infer<typeof timelineResponse>>;
-  mailboxes: RuntimeResult<{ data: Mailbox[] }>;
-  campaigns: RuntimeResult<{ data: Array<z.infer<typeof campaignFiguresSchema>> }>;
-  recent: RuntimeResult<{ data: Email[] }>;
-}
+type Dashboard = RuntimeAnswers['dashboard.get'];
 
 /** The headline figures, in the order a rep reads them. */
 const HEADLINE: Array<[keyof Figures, string]> = [
@@ -56,7 +47,7 @@ function Popup() {
         <p data-testid="signed-out">Sign in from the <a href="options.html" onClick={(e) => { e.preventDefault(); void browser.runtime.openOptionsPage(); }}>options page</a> to see your dashboard.</p>
       ) : (
         <>
-          <p className="meta" data-testid="who">{info.session.user.email} · {info.session.workspace.name}</p>
+          <p className="meta" data-testid="who">{info.session.user.email} · figures for the whole {info.session.workspace.name} workspace</p>
           <div className="tabs">
             {([7, 30] as const).map((d) => <button key={d} className={d === days ? 'on' : ''} onClick={() => setDays(d)}>{d} days</button>)}
           </div>
@@ -75,6 +66,10 @@ function Figures({ dash }: { dash: Dashboard }) {
   return (
     <>
       <SentToday timeline={timeline} />
+      {/* What to do next first: who to follow up, what just happened; then the numbers. */}
+      <HotLeads momentum={dash.momentum} />
+      <RecentActivity recent={dash.recent} />
+      <MomentumSection momentum={dash.momentum} />
       <section data-testid="stats">
         {stats.ok ? (
           <dl>{HEADLINE.map(([k, name]) => <div key={k} data-stat={k}><dt>{name}</dt><dd>{formatValue(k, stats.data.figures[k])}</dd></div>)}</dl>
@@ -86,7 +81,6 @@ function Figures({ dash }: { dash: Dashboard }) {
         {timeline.ok ? <TimelineChart points={timeline.data.days} /> : <p className="note">Timeline: {describeError(timeline.error)}</p>}
       </section>
       <Budget mailboxes={dash.mailboxes} />
-      <RecentActivity recent={dash.recent} />
       <ActiveCampaigns campaigns={dash.campaigns} />
     </>
   );

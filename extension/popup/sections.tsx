@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import type { RuntimeResult } from '../../shared/messages';
 import type { Email } from '../../shared/contracts/emails';
 import type { Mailbox } from '../../shared/contracts/mailboxes';
-import type { campaignFiguresSchema, timelineResponse } from '../../shared/contracts/dashboard';
+import type { campaignFiguresSchema, momentumResponse, timelineResponse } from '../../shared/contracts/dashboard';
+import type { EmailTimelineResponse } from '../../shared/contracts/events';
+import { gmailLink, latestState } from './latest-state';
+import { when } from '../ui/send-words';
 import { describeError } from '../state/describe-error';
 
 type CampaignFigures = z.infer<typeof campaignFiguresSchema>;
@@ -32,7 +35,7 @@ export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> 
         <ul>
           {mailboxes.data.data.map((m) => (
             <li key={m.id} data-testid="mailbox-budget" data-remaining={m.remaining}>
-              {m.email}: <b>{m.remaining}</b> of {m.effectiveCap} left{m.status !== 'active' ? ` (${m.status})` : ''}
+              {m.email}: <b>{m.remaining}</b> of {m.effectiveCap} left{m.status !== 'active' ? ` (${m.status.replace(/_/g, ' ')})` : ''}
             </li>
           ))}
         </ul>
@@ -41,8 +44,8 @@ export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> 
   );
 }
 
-/** The latest emails and where each one stands. */
-export function RecentActivity({ recent }: { recent: RuntimeResult<Page<Email>> }) {
+/** The latest emails and where each one really stands; a click opens the thread in Gmail. */
+export function RecentActivity({ recent }: { recent: RuntimeResult<Page<Email & { figures?: EmailTimelineResponse['figures'] }>> }) {
   return (
     <section data-testid="recent">
       <h2>Recent activity</h2>
@@ -51,10 +54,70 @@ export function RecentActivity({ recent }: { recent: RuntimeResult<Page<Email>> 
       ) : recent.data.data.length === 0 ? (
         <p className="note">Nothing sent yet.</p>
       ) : (
-        <ul>
-          {recent.data.data.map((e) => (
-            <li key={e.id} data-testid="recent-email">
-              {e.to} · {e.subject} · <span className="meta">{e.status}</span>
+        <ul className="rows">
+          {recent.data.data.map((e) => {
+            const state = latestState(e);
+            return (
+              <li key={e.id}>
+                <a data-testid="recent-email" data-state={state.label} href={gmailLink(e)} target="_blank" rel="noreferrer" title="Open in Gmail">
+                  <span className="row-main"><b>{e.to}</b> <span className="meta">{e.subject}</span></span>
+                  <span className={`pill tone-${state.tone}`}>{state.label}</span>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+type Momentum = z.infer<typeof momentumResponse>;
+
+/** This week against the week before, for the figures a rep steers by. */
+export function MomentumSection({ momentum }: { momentum: RuntimeResult<Momentum> }) {
+  if (!momentum.ok) return <section data-testid="momentum"><h2>This week</h2><p className="note">{describeError(momentum.error)}</p></section>;
+  const { current, previous } = momentum.data;
+  const rows: Array<[keyof Momentum['current'], string]> = [['sent', 'Sent'], ['humanOpens', 'Opened (people)'], ['replies', 'Replies']];
+  return (
+    <section data-testid="momentum">
+      <h2>This week vs last</h2>
+      <dl className="momentum">
+        {rows.map(([k, name]) => {
+          const now = Number(current[k]) || 0;
+          const before = Number(previous[k]) || 0;
+          const diff = now - before;
+          return (
+            <div key={k} data-momentum={k}>
+              <dt>{name}</dt>
+              <dd>
+                {now} <span className={`delta ${diff > 0 ? 'up' : diff < 0 ? 'down' : ''}`}>{diff === 0 ? '= last week' : `${diff > 0 ? '▲' : '▼'} ${Math.abs(diff)} vs ${before}`}</span>
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+    </section>
+  );
+}
+
+/** People engaging now without having replied: who to follow up with first. */
+export function HotLeads({ momentum }: { momentum: RuntimeResult<Momentum> }) {
+  if (!momentum.ok) return null;
+  const leads = momentum.data.hotLeads.slice(0, 5);
+  return (
+    <section data-testid="hot-leads">
+      <h2>Follow up first</h2>
+      {leads.length === 0 ? (
+        <p className="note">No one is opening without replying this week.</p>
+      ) : (
+        <ul className="rows">
+          {leads.map((l) => (
+            <li key={l.emailId}>
+              <a data-testid="hot-lead" href={gmailLink({ threadId: null, to: l.to })} target="_blank" rel="noreferrer" title="Open in Gmail">
+                <span className="row-main"><b>{l.to}</b> <span className="meta">{l.subject}</span></span>
+                <span className="pill tone-warm">{l.humanOpens} open{l.humanOpens === 1 ? '' : 's'}{l.humanClicks ? `, ${l.humanClicks} click${l.humanClicks === 1 ? '' : 's'}` : ''} · {when(Date.parse(l.lastActivityAt))}</span>
+              </a>
             </li>
           ))}
         </ul>

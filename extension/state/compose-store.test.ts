@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreEmail } from '../../shared/score/score-email';
-import { presendWarnings } from '../ui/presend-check';
+import { presendCheck, presendWarnings } from '../ui/presend-check';
 import { glowReducer, type GlowState } from '../../shared/glow';
 import { createComposeStore, draftFingerprint } from './compose-store';
 
@@ -14,7 +14,8 @@ describe('compose store', () => {
     const edit = (glow: GlowState, draftHash: string) => glowReducer(glow, { type: 'DRAFT_CHANGED', draftHash });
     expect(edit(ready, requestedFor).status).toBe('ready');
     expect(edit(ready, draftFingerprint({ ...draft, bodyText: `${draft.bodyText}!` })).status).toBe('stale');
-    expect(edit({ ...ready, status: 'applied' }, 'anything').status).toBe('applied');
+    const text = { subject: draft.subject, body: draft.bodyText };
+    expect(edit({ ...ready, status: 'applied', before: text, after: text, merged: false }, 'anything').status).toBe('applied');
   });
 
   it('starts idle with tracking on and nothing saved', () => {
@@ -52,5 +53,26 @@ describe('compose store', () => {
     const warnings = presendWarnings({ to: ['ada@prospect.test'], subject: 'Ramp', bodyText: long, score });
     expect(warnings).toContain(`${Math.round(score.stats.bytes / 1024)} KB: Gmail clips messages over 102 KB, hiding the end (and the tracking pixel).`);
     expect(warnings.some((w) => /^\d+ links/.test(w))).toBe(true);
+  });
+});
+
+describe('pre-send check: what the server refuses blocks, the rest warns', () => {
+  const body = 'Hi {{firstName}}, would Thursday work?';
+  const score = scoreEmail({ subject: 'Hi', body });
+  it('unfilled variables, no recipient and a suppressed address are blocking, with the reason', () => {
+    const check = presendCheck({ to: ['ada@prospect.test'], subject: 'Hi', bodyText: body, score, suppression: { reason: 'hard_bounce' }, mailboxes: 0 });
+    expect(check.blocking).toEqual([
+      'Fill in {{firstName}} first: the prospect would see the braces.',
+      'ada@prospect.test is on the do-not-email list (hard bounce): Lumina will not send to this address.',
+      'No Gmail mailbox is connected: connect one in Lumina’s options first.',
+    ]);
+    expect(check.warnings.join(' ')).not.toMatch(/firstName|suppressed/);
+    expect(presendCheck({ to: [], subject: '', bodyText: 'Hi', score }).blocking.slice(0, 2)).toEqual(['Add a recipient first.', 'Add a subject first: Lumina does not send an email without one.']);
+  });
+
+  it('a low score or a list that could not be checked only warns', () => {
+    const check = presendCheck({ to: ['ada@prospect.test'], subject: 'Hi', bodyText: 'Hi', score: scoreEmail({ subject: 'Hi', body: 'Hi' }), suppression: 'the server did not answer', mailboxes: 1 });
+    expect(check.blocking).toEqual([]);
+    expect(check.warnings.some((w) => w.startsWith('Could not check the suppression list'))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ScoreResult } from '../../shared/score/score-email';
 import { initialGlow, type GlowState } from '../../shared/glow';
+import type { Email } from '../../shared/contracts/emails';
 
 export interface ComposeState {
   draftId: string;
@@ -13,13 +14,21 @@ export interface ComposeState {
   version: number;
   /** The Glow (DESIGN §3), driven only through shared/glow.ts's reducer by the compose session. */
   glow: GlowState;
+  /** Whether the server has an AI provider (asked when the panel mounts); `unknown` until it answers. */
+  ai: { state: 'unknown' | 'on' | 'off'; hint?: string };
+  /** The first-run card: what Lumina does and where to sign in; shown until dismissed (or while signed out). */
+  intro?: 'first-run' | 'signed-out';
   /** A streamed generate's text as it arrives, while the Glow is thinking. */
   streamed?: string;
   track: { opens: boolean; clicks: boolean };
   sendAt: string;
   /** The sequence the recipient was added to from this compose: the email is sent under it. */
   sequence?: { campaignId: string; name: string };
-  send: { state: 'idle' | 'checking' | 'sending' | 'sent' | 'error'; message?: string; warnings?: string[]; emailId?: string };
+  /**
+   * "Send with Lumina": `checking` shows what blocks (no "Send anyway") or warns; `accepted`
+   * means the API holds the email, and `email` is its latest known state, followed live.
+   */
+  send: { state: 'idle' | 'checking' | 'sending' | 'accepted' | 'error'; message?: string; blocking?: string[]; warnings?: string[]; emailId?: string; email?: Pick<Email, 'status' | 'scheduledAt' | 'nextAttemptAt' | 'sentAt' | 'failureReason'> };
 }
 
 export type ComposeStore = ReturnType<typeof createComposeStore>;
@@ -30,6 +39,7 @@ export function createComposeStore(initial: Pick<ComposeState, 'draftId' | 'subj
     saved: 'unsaved',
     version: 0,
     glow: initialGlow,
+    ai: { state: 'unknown' },
     track: { opens: true, clicks: true },
     sendAt: '',
     send: { state: 'idle' },

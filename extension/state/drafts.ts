@@ -43,6 +43,15 @@ export const syncKey = (id: string) => `sync:${id}`;
 export const conflictsKey = (id: string) => `conflicts:${id}`;
 /** Which Lumina draft a Gmail compose (by its draft/compose/thread key) belongs to. */
 export const composeKey = (key: string) => `compose:${key}`;
+/**
+ * The tombstone of a draft Lumina sent: the email it became. A compose reopened on it
+ * (a reload before Gmail forgot it) shows that email's state instead of a second Send.
+ */
+export const sentKey = (id: string) => `sent:${id}`;
+export interface SentMark {
+  emailId: string;
+  at: number;
+}
 
 export const initialSync = (): SyncState => ({ syncedVersion: 0, versionOffset: 0, attempts: 0, nextAttemptAt: 0 });
 

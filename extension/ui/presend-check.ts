@@ -11,12 +11,33 @@ export interface PresendInput {
   sequence?: { name: string };
   /** The recipient's suppression, `null` when not suppressed, a message when the list could not be checked. */
   suppression?: { reason: string } | null | string;
+  /** Connected mailboxes (undefined: not known); none means the server has nothing to send from. */
+  mailboxes?: number;
 }
 
 /**
- * What the rep should know before "Send with Lumina": warnings only — the rep decides
- * (and the API still refuses a suppressed address, whatever the rep chooses).
+ * What the rep should know before "Send with Lumina". `blocking`: what the server will
+ * refuse (no recipient or subject, an unfilled variable, a suppressed address, no mailbox) —
+ * said plainly, with no "Send anyway". `warnings`: the rep decides.
  */
+export function presendCheck(input: PresendInput): { blocking: string[]; warnings: string[] } {
+  const blocking: string[] = [];
+  if (input.to.length === 0) blocking.push('Add a recipient first.');
+  if (!input.subject.trim()) blocking.push('Add a subject first: Lumina does not send an email without one.');
+  const unresolved = [...new Set([...listVariables(input.subject), ...listVariables(input.bodyText)].map((v) => v.name))];
+  if (unresolved.length) blocking.push(`Fill in ${unresolved.map((v) => `{{${v}}}`).join(', ')} first: the prospect would see the braces.`);
+  if (input.suppression && typeof input.suppression !== 'string') {
+    blocking.push(`${input.to[0]} is on the do-not-email list (${input.suppression.reason.replace(/_/g, ' ')}): Lumina will not send to this address.`);
+  }
+  if (input.mailboxes === 0) blocking.push('No Gmail mailbox is connected: connect one in Lumina’s options first.');
+  const warnings = presendWarnings(input).filter((w) => !BLOCKING_WORDS.some((re) => re.test(w)));
+  return { blocking, warnings };
+}
+
+/** The warnings below that presendCheck turns into blocking errors. */
+const BLOCKING_WORDS = [/^No recipient yet\./, /^The subject is empty\./, /^Unfilled variables:/, / is suppressed \(/];
+
+/** Every remark before a send, blocking or not, in one list. */
 export function presendWarnings(input: PresendInput): string[] {
   const warnings: string[] = [];
   if (input.to.length === 0) warnings.push('No recipient yet.');

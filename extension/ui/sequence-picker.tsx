@@ -46,7 +46,7 @@ export function SequencePicker({ session }: { session: ComposeStore }) {
       {campaigns && campaigns.length > 0 && (
         <select aria-label="Sequence" defaultValue="" onChange={(e) => { const c = campaigns.find((x) => x.id === e.target.value); if (c) void add(c); }}>
           <option value="" disabled>Pick a sequence…</option>
-          {campaigns.map((c) => <option key={c.id} value={c.id}>{c.name} ({c.status})</option>)}
+          {campaigns.map((c) => <option key={c.id} value={c.id}>{c.name}{c.status === 'active' ? '' : ` (${c.status.replace(/_/g, ' ')})`}</option>)}
         </select>
       )}
       {note && <p className="note" data-testid="sequence-note">{note}</p>}

@@ -12,6 +12,8 @@ import { describeError } from '../state/describe-error';
 /** Templates, filled from the recipient's prospect record; unfilled variables stay visible and marked. */
 export function TemplatePicker({ session, compose, onInserted }: { session: ComposeStore; compose: ComposeHandle; onInserted(): void }) {
   const to = useStore(session, (s) => s.to);
+  // Only what is still unfilled in the draft: a variable the rep filled in stops being listed.
+  const text = useStore(session, (s) => `${s.subject}\n${s.bodyText}`);
   const [templates, setTemplates] = useState<Template[] | undefined>();
   const [note, setNote] = useState<string>();
   const [missing, setMissing] = useState<string[]>([]);
@@ -46,7 +48,9 @@ export function TemplatePicker({ session, compose, onInserted }: { session: Comp
           {templates.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
         </select>
       )}
-      {missing.length > 0 && <p className="missing" data-testid="missing-vars">Fill in: {missing.map((m) => <mark key={m}>{`{{${m}}}`}</mark>)}</p>}
+      {missing.some((m) => text.includes(`{{${m}`)) && (
+        <p className="missing" data-testid="missing-vars">Fill in: {missing.filter((m) => text.includes(`{{${m}`)).map((m) => <mark key={m}>{`{{${m}}}`}</mark>)}</p>
+      )}
       {note && <p className="note">{note}</p>}
     </div>
   );

@@ -3,6 +3,22 @@ import type { Campaign, Lead } from '../../shared/contracts/campaigns';
 import type { Prospect } from '../../shared/contracts/prospects';
 import type { ThreadHandle } from '../content/host';
 import type { ThreadSession, TrackedEmail } from '../content/thread-session';
+import { sendWords } from './send-words';
+
+/** An event in words (the API's event types are codes). */
+const EVENT_WORDS: Record<string, string> = {
+  sent: 'Sent', open: 'Opened', click: 'Clicked', reply: 'Replied', auto_reply: 'Automatic reply',
+  bounce: 'Bounced', complaint: 'Marked as spam', unsubscribe: 'Unsubscribed',
+};
+/** Why an open or click was a machine's, in words. */
+const MACHINE_WORDS: Record<string, string> = {
+  self_view: 'your own view', gmail_proxy_prefetch: 'Gmail’s image proxy', apple_mpp: 'Apple Mail Privacy Protection',
+  scanner_agent: 'a security scanner', head_request: 'a link checker', click_at_delivery: 'a scanner at delivery',
+  all_links_burst: 'a scanner clicking every link', not_sent: 'before the email was sent',
+};
+/** A lead's or sequence's status in words. */
+const STATUS_WORDS: Record<string, string> = { pending: 'waiting to start', active: 'running', paused: 'paused', completed: 'finished', replied: 'replied', bounced: 'bounced', unsubscribed: 'unsubscribed', draft: 'draft', archived: 'archived' };
+const words = (status: string) => STATUS_WORDS[status] ?? status.replace(/_/g, ' ');
 
 /** Every Lumina email in the open thread with its opens (human vs machine), clicks and replies. */
 export function TrackingSidebar({ thread, session }: { thread: ThreadHandle; session: ThreadSession }) {
@@ -39,10 +55,10 @@ function SequenceState({ campaign: c, lead, onRunning }: { campaign: Campaign; l
   const running = lead?.status === 'active' || lead?.status === 'pending';
   return (
     <div className="card" data-testid="sequence-state" data-status={c.status} data-lead-status={lead?.status ?? 'none'}>
-      Sequence <b>{c.name}</b>: {c.status} · {c.steps.length} steps
+      Sequence <b>{c.name}</b>: {words(c.status)} · {c.steps.length} steps
       {lead && (
         <p className="meta" data-testid="lead-state">
-          This lead: {lead.status} · step {Math.min(lead.currentStep + 1, c.steps.length)} of {c.steps.length}
+          This lead: {words(lead.status)} · step {Math.min(lead.currentStep + 1, c.steps.length)} of {c.steps.length}
           {lead.nextDueAt && running && <> · next {new Date(lead.nextDueAt).toLocaleString()}</>}
         </p>
       )}
@@ -60,7 +76,7 @@ function TrackedEmailCard({ email: e }: { email: TrackedEmail }) {
   return (
     <article data-testid="tracked-email" data-email-id={e.id}>
       <p><b>{e.subject}</b> → {e.to}</p>
-      <p>Status: <span data-testid="email-status">{e.status}</span>{e.sentAt && <> · sent {when(e.sentAt)}</>}</p>
+      <p><span data-testid="email-status" data-status={e.status}>{sendWords(e).text}</span></p>
       <p data-testid="email-counts">
         Opens: <span data-testid="human-opens">{count('open', false)}</span> human, <span data-testid="machine-opens">{count('open', true)}</span> machine · Clicks:{' '}
         <span data-testid="human-clicks">{count('click', false)}</span> · Replies: <span data-testid="replies">{count('reply')}</span>
@@ -69,7 +85,7 @@ function TrackedEmailCard({ email: e }: { email: TrackedEmail }) {
         <ol className="events" data-testid="events">
           {activity.map((x) => (
             <li key={x.id} className={x.machine ? 'machine' : 'human'}>
-              {x.type}{x.machine ? ` (machine: ${x.reason})` : ''} · {when(x.occurredAt)}
+              {EVENT_WORDS[x.type] ?? x.type}{x.machine ? ` (not a person: ${MACHINE_WORDS[String(x.reason)] ?? 'a machine'})` : ''} · {when(x.occurredAt)}
             </li>
           ))}
         </ol>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scoreEmail, type ScoreInput } from './score-email';
+import { BLOCKED_CAP, scoreEmail, type ScoreInput } from './score-email';
+import { scoreBand } from './score-band';
 import { SPAM_PHRASES } from './spam-phrases';
 import { countSyllables, htmlToPlain, readingGrade, splitSentences } from './text-stats';
 
@@ -110,6 +111,26 @@ describe('each signal', () => {
         else expect(s.impact).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('an empty draft scores low, a near-empty one still needs work', () => {
+    expect(scoreEmail({ subject: '', body: '' }).score).toBeLessThan(25);
+    expect(scoreBand(scoreEmail({ subject: 'Quick idea', body: 'Hi Ada, got a minute?' }).score).id).toBe('needs-work');
+  });
+
+  it('a blocking error caps a good draft at 49 and is listed first', () => {
+    const withVar = scoreEmail({ ...GOOD, body: `${GOOD.body}\nP.S. {{custom.pain}}` });
+    expect(scoreEmail(GOOD).score).toBeGreaterThan(85);
+    expect(withVar.score).toBe(BLOCKED_CAP);
+    expect(withVar.signals.slice(0, 2).map((s) => s.id)).toEqual(['variables.unresolved', 'blocked']);
+    // The score is still 100 minus the impacts: the cap is a signal of its own.
+    expect(100 - withVar.signals.reduce((sum, s) => sum + s.impact, 0)).toBeCloseTo(BLOCKED_CAP, 5);
+    // An empty subject is an error to fix, but not one that holds the email back.
+    expect(scoreEmail({ ...GOOD, subject: '' }).score).toBeGreaterThan(BLOCKED_CAP);
+  });
+
+  it('bands: distinct labels for needs work, fair, good and great', () => {
+    expect([0, 49, 50, 69, 70, 84, 85, 100].map((n) => scoreBand(n).label)).toEqual(['Needs work', 'Needs work', 'Fair', 'Fair', 'Good', 'Good', 'Great', 'Great']);
   });
 
   it('a bad draft scores far below the good one', () => {

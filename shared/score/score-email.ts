@@ -64,6 +64,16 @@ export function scoreEmail(input: ScoreInput): ScoreResult {
     ...sizeSignals(bytes),
     ...unsubscribeSignals(input, text),
   ];
+  const raw = 100 - signals.reduce((sum, s) => sum + s.impact, 0);
+  // A blocking error (no body, unfilled variable, clipped by Gmail, campaign mail without a way
+  // out) keeps the draft in "needs work" whatever else is good: the cap is a signal of its own,
+  // so the score stays 100 minus the impacts.
+  const blockers = signals.filter((s) => s.severity === 'error' && BLOCKING.has(s.id)).length;
+  if (blockers && raw > BLOCKED_CAP) {
+    signals.push(error('blocked', `Fix ${blockers === 1 ? 'the error' : `the ${blockers} errors`} first: the score stays under ${BLOCKED_CAP + 1} until then.`, raw - BLOCKED_CAP));
+  }
+  // Blocking errors first: they are what to fix before anything else.
+  signals.sort((a, b) => rank(a) - rank(b));
   const lost = signals.reduce((sum, s) => sum + s.impact, 0);
   return {
     score: Math.max(0, Math.min(100, Math.round(100 - lost))),
@@ -78,17 +88,29 @@ export function scoreEmail(input: ScoreInput): ScoreResult {
 // phrase costs (15): the monotonic property tests hold the scorer to that.
 
 const SPAM_IMPACT = 15;
+/** The highest score a draft with a blocking error can have (the top of "needs work"). */
+export const BLOCKED_CAP = 49;
+/** Errors that mean the email must not go out as it is (an empty subject is fixed in a second, and not blocking). */
+const BLOCKING = new Set(['word-count', 'variables.unresolved', 'size-clip', 'unsubscribe']);
+const rank = (s: ScoreSignal) => (s.id === 'blocked' ? 1 : s.severity === 'error' ? 0 : s.severity === 'warning' ? 2 : 3);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const info = (id: string, message: string, extra: Partial<ScoreSignal> = {}): ScoreSignal => ({ id, severity: 'info', message, impact: 0, ...extra });
 const warn = (id: string, message: string, impact: number, extra: Partial<ScoreSignal> = {}): ScoreSignal => ({ id, severity: 'warning', message, impact: round1(impact), ...extra });
 const error = (id: string, message: string, impact: number, extra: Partial<ScoreSignal> = {}): ScoreSignal => ({ id, severity: 'error', message, impact: round1(impact), ...extra });
 
 function wordCountSignals(words: number): ScoreSignal[] {
-  if (words === 0) return [error('word-count', 'The email has no body yet.', 25, { field: 'body' })];
-  if (words < 50) return [warn('word-count', `${words} words: emails of 50–125 words get the most replies; add a line of context.`, Math.min(15, (50 - words) * 0.3), { field: 'body' })];
+  if (words === 0) return [error('word-count', 'The email has no body yet.', shortImpact(0), { field: 'body' })];
+  if (words < 50) return [warn('word-count', `${words} words: emails of 50–125 words get the most replies; add a line of context.`, shortImpact(words), { field: 'body' })];
   if (words <= 125) return [info('word-count', `${words} words: right in the 50–125 sweet spot.`, { field: 'body' })];
   return [warn('word-count', `${words} words: emails of 50–125 words get the most replies; trim it.`, Math.min(20, (words - 125) * 0.1), { field: 'body' })];
 }
+
+/**
+ * What a short body costs: steep for a near-empty draft (an empty one scores low, not 65),
+ * gentle near 50 words. At most 3.5 points a word, so the four words of the longest spam
+ * phrase never win back its 15.
+ */
+const shortImpact = (words: number) => Math.max((50 - words) * 0.3, 70 - 3.5 * words);
 
 function subjectSignals(subject: string, n: number): ScoreSignal[] {
   const at = { field: 'subject' as const, span: { start: 0, end: subject.length } };
