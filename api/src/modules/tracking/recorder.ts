@@ -114,7 +114,7 @@ export function createEventRecorder(deps: RecorderDeps, options: RecorderOptions
   }
 
   /**
-   * Writes ready hits, CHUNK_ROWS at most per write, until none is left ready. A write is one
+   * Writes ready hits, CHUNK_ROWS at most per write, until the backlog is written. A write is one
    * INSERT statement (or one queued job), so one that fails has written nothing and its hits
    * go back into the buffer whole: no duplicates when a long outage's backlog is written.
    */
@@ -140,6 +140,10 @@ export function createEventRecorder(deps: RecorderDeps, options: RecorderOptions
       if (failures) deps.logger.info({ failures, dropped }, 'event recorder writing again');
       failures = 0;
       retryAt = 0;
+      // Only a backlog (a full statement's worth was ready) is written on at once; hits that
+      // arrived during this write wait for the next flush, so a steady stream makes one
+      // write per flush interval rather than a tight loop of tiny ones.
+      if (ready.length < CHUNK_ROWS) return;
     }
   }
 
