@@ -53,7 +53,7 @@ const section = [
   '|---|---|',
   ...fuzzLines.map((l, i) => `| fuzz run ${i + 1}: requests (statuses) | ${l.n} (${Object.entries(l.statuses).map(([s, c]) => `${s}: ${c}`).join(', ')}) |`),
   `| fuzz: 5xx answers | ${fiveXx} |`,
-  ...faultLines.map((f, i) => `| faults run ${i + 1}: sends / accepted / replays / SENT / FAILED / delivered / duplicate Message-IDs / s | ${f.sends} / ${f.accepted} / ${f.replays} / ${f.sent} / ${f.failed} / ${f.delivered} / ${f.duplicates} / ${f.seconds}${f.workerKills ? `; worker process SIGKILLed ${f.workerKills}×` : ''}${f.pgTerminated !== undefined ? `; pg_terminate_backend: ${f.pgTerminated} connections` : ''} |`),
+  ...faultLines.map((f, i) => `| faults run ${i + 1}: sends / accepted / replays / SENT / FAILED / delivered / duplicate Message-IDs / s | ${f.sends} / ${f.accepted} / ${f.replays} / ${f.sent} / ${f.failed} / ${f.delivered} / ${f.duplicates} / ${f.seconds}${f.failedDelivered ? `; ${f.failedDelivered} of the FAILED ("delivery is unknown") had reached Gmail` : ''}${f.workerKills ? `; worker process SIGKILLed ${f.workerKills}×` : ''}${f.pgTerminated !== undefined ? `; pg_terminate_backend: ${f.pgTerminated} connections` : ''} |`),
   ...eventLines.flatMap((e) =>
     Object.entries(e).map(([fault, x]) => `| pixel hits, ${fault === 'postgres' ? 'Postgres unreachable 10 s' : 'Redis SIGKILLed, down 3 s'}: answered / recorded / lost / dropped (buffer full) / answered during the outage / s to settle | ${x.answered} / ${x.recorded} / ${x.answered - x.recorded} / ${x.dropped} / ${x.answeredDuringFault} / ${x.recoverySeconds} |`),
   ),
