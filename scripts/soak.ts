@@ -49,6 +49,8 @@ const section = [
   '',
   'Reproduce: `npm run soak` (sizes: `SOAK_FUZZ_REQUESTS`, `SOAK_FAULT_SENDS`, `SOAK_EVENT_HITS`; real Postgres with `TEST_DATABASE_URL`, BullMQ suites with `REDIS_URL`).',
   '',
+  'Runs are listed as vitest finished them, api-pglite before api-postgres. The worker-process kill, `pg_terminate_backend` and the Postgres outage run on api-postgres only; the embedded crash runs on api-pglite only.',
+  '',
   '| check | figure |',
   '|---|---|',
   ...fuzzLines.map((l, i) => `| fuzz run ${i + 1}: requests (statuses) | ${l.n} (${Object.entries(l.statuses).map(([s, c]) => `${s}: ${c}`).join(', ')}) |`),
