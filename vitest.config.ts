@@ -28,6 +28,8 @@ export default defineConfig({
         test: {
           name: 'api-postgres',
           include: apiTests,
+          // The embedded server is PGlite by definition: its crash test runs on api-pglite only.
+          exclude: ['**/node_modules/**', 'api/test/standing/embedded-crash.test.ts'],
           env: { LUMINA_TEST_DB: 'postgres' },
           globalSetup: ['api/test/pg-global-setup.ts'],
           testTimeout: 30_000,

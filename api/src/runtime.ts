@@ -4,6 +4,8 @@ import type { Config } from './env';
 import type { Deps } from './context';
 import { createApp } from './app';
 import { openQueue } from './jobs';
+import { releaseDeadProcessJobs } from './jobs/inline';
+import { releaseDeadProcessLeases } from './modules/emails/send.worker';
 import { startWorkers } from './workers';
 import { startSandboxMailServer } from './modules/sandbox/mail-server';
 import { closeAi } from './ai/ai-runtime';
@@ -24,6 +26,13 @@ export async function startRuntime(config: Config, logger: Logger = pino({ level
   const sandboxMail = await startSandboxMailServer(config, logger);
   config = sandboxMail.config;
   const dbHandle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (dbHandle.kind === 'pglite') {
+    // One process owns a PGlite directory: whatever is claimed in it now was claimed by a
+    // process that crashed (SIGKILL, power loss). Let it go before the workers start.
+    const jobs = await releaseDeadProcessJobs(dbHandle.db);
+    const leases = await releaseDeadProcessLeases(dbHandle.db);
+    if (jobs || leases) logger.warn({ jobs, leases }, 'released the jobs and send leases of a process that stopped without shutting down');
+  }
   const queue = openQueue(config, dbHandle.db, (err) => logger.error({ err }, 'queue error'));
   const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger, pingDb: dbHandle.ping };
   const stopWorkers = startWorkers(deps, config.role);

@@ -50,6 +50,8 @@ export async function openSendRuntime(driver: 'inline' | 'bullmq', emu: GmailEmu
     app,
     config,
     dbHandle,
+    /** The BullMQ key prefix: a worker in another process joins the same queues with it. */
+    prefix,
     wipeQueue,
     async close() {
       await queue.close();

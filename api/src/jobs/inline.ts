@@ -15,6 +15,16 @@ export interface InlineQueueOptions {
 }
 
 /**
+ * Embedded mode after a crash: the PGlite database lives inside one process, so a job still
+ * `active` when that process starts was held by a process that died. Its lock is let go at
+ * once instead of lapsing on its own (lockMs, a minute by default).
+ */
+export async function releaseDeadProcessJobs(db: Db): Promise<number> {
+  const rows = await db.update(queueJobs).set({ lockedUntil: sql`now()` }).where(eq(queueJobs.state, 'active')).returning({ id: queueJobs.id });
+  return rows.length;
+}
+
+/**
  * Jobs persisted in Postgres (or PGlite) and run in this process. Claims use
  * FOR UPDATE SKIP LOCKED so several processes can share one Postgres; PGlite has a
  * single connection, so claims are also serialised in-process.

@@ -69,6 +69,18 @@ export function enqueueSend(queue: QueuePort, emailId: string, dueAt: Date = new
 }
 
 /**
+ * Embedded mode after a crash: the send leases still held belong to the process that died
+ * (PGlite lives inside one process, so no live worker can hold one). They are released at once
+ * rather than after leaseMs (3 min): each email stays SENDING, so its next try searches the
+ * mailbox for our Message-ID before sending — a message the dead process got to Gmail is
+ * marked SENT, never sent again.
+ */
+export async function releaseDeadProcessLeases(db: Db): Promise<number> {
+  const rows = await db.update(sendJobs).set({ state: 'queued', lastError: 'released after a restart', updatedAt: new Date() }).where(eq(sendJobs.state, 'claimed')).returning({ emailId: sendJobs.emailId });
+  return rows.length;
+}
+
+/**
  * Starts the send worker on the queue port (the queue's close stops it). Gmail clients come
  * from mailboxGmail: Google, or the emulator under GOOGLE_API_ROOT.
  */

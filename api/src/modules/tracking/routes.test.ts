@@ -257,6 +257,50 @@ describe('the recorder under a slow database', () => {
   });
 });
 
+describe('the recorder while writes fail', () => {
+  /** The real database, whose n-th INSERT (1-based) fails when `fails(n)` says so (reads still work). */
+  const failing = (state: { inserts: number }, fails: (n: number) => boolean) =>
+    new Proxy(rt.deps.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'execute') return Reflect.get(target, prop, receiver);
+        return async (query: Parameters<typeof target.execute>[0]) => {
+          if (fails(++state.inserts)) throw new Error('connection lost');
+          return target.execute(query);
+        };
+      },
+    });
+
+  it('writes a backlog bigger than one statement in whole statements: a failed one is written again, none twice', async () => {
+    const email = await seedSentEmail(rt.deps.db, rep.workspace.id);
+    // The first statement (5,000 rows) goes in, the second fails: only its rows go back.
+    const recorder = createEventRecorder({ ...rt.deps, db: failing({ inserts: 0 }, (n) => n === 2) }, { maxBatch: 100_000, flushMs: 10_000 });
+    for (let i = 0; i < 12_000; i++) recorder.record({ kind: 'open', emailId: email.id, at: new Date(), userAgent: CHROME, ip: null, method: 'GET' });
+    await recorder.flush(true);
+    expect(recorder.pending()).toBe(7000);
+    await recorder.close();
+    expect(recorder.pending()).toBe(0);
+    expect(await eventsOf(email.id)).toHaveLength(12_000);
+  }, 60_000);
+
+  it('holds at most maxBuffered hits while the database is away, counts the ones it drops, and writes the rest when it is back', async () => {
+    const email = await seedSentEmail(rt.deps.db, rep.workspace.id);
+    const state = { inserts: 0, down: true };
+    const recorder = createEventRecorder({ ...rt.deps, db: failing(state, () => state.down) }, { maxBatch: 10, flushMs: 5, maxBuffered: 100 });
+    for (let i = 0; i < 150; i++) {
+      recorder.record({ kind: 'open', emailId: email.id, at: new Date(), userAgent: CHROME, ip: null, method: 'GET' });
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    await recorder.flush(true);
+    expect(recorder.pending()).toBe(100);
+    expect(recorder.dropped()).toBe(50);
+    const triesWhileDown = state.inserts;
+    expect(triesWhileDown).toBeLessThan(30); // backed off, not one failing query per hit
+    state.down = false;
+    await recorder.close();
+    expect(await eventsOf(email.id)).toHaveLength(100);
+  });
+});
+
 describe('a burst of pixel hits over a real port', () => {
   it('loses no event: 10,000 hits, 10,000 rows', async () => {
     const email = await seedSentEmail(rt.deps.db, rep.workspace.id);
