@@ -22,6 +22,7 @@ import { dashboardRoutes } from './modules/dashboard/routes';
 import { analyticsRoutes } from './modules/analytics/routes';
 import { webhookRoutes } from './modules/webhooks/routes';
 import { prospectRoutes } from './modules/prospects/routes';
+import { privacyRoutes } from './modules/privacy/routes';
 import { templateRoutes } from './modules/templates/routes';
 import { aiRoutes } from './modules/ai/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -74,6 +75,7 @@ export function createApp(deps: Deps) {
   app.route('/api', dashboardRoutes);
   app.route('/api', analyticsRoutes);
   app.route('/api', webhookRoutes);
+  app.route('/api', privacyRoutes);
   app.route('/api', prospectRoutes);
   app.route('/api', templateRoutes);
   app.route('/api', aiRoutes);
