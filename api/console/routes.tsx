@@ -68,14 +68,14 @@ export const consoleRoutes = new Hono<AppEnv>()
   .post('/login', validate('form', loginForm), async (c) => {
     const { config, db } = c.get('deps');
     if (!config.sandboxLogin) throw new ApiError('FORBIDDEN', 'Sandbox login is off on this server (SANDBOX_LOGIN=false)');
-    const session = await createSession(db, await findOrCreateMember(db, c.req.valid('form')), config.sessionTtlMs);
+    const session = await createSession(db, await findOrCreateMember(db, c.req.valid('form'), { joinByDomainDefault: config.joinByDomainDefault }), config.sessionTtlMs);
     setConsoleCookie(c, session.token, new Date(session.expiresAt));
     return c.redirect('/console', 303);
   })
   .post('/logout', async (c) => {
     const token = getCookie(c, CONSOLE_COOKIE);
     const session = token ? await resolveSession(c.get('deps').db, token) : undefined;
-    if (session) await deleteSession(c.get('deps').db, session.sessionId);
+    if (session) await deleteSession(c.get('deps').db, session);
     clearConsoleCookie(c);
     return c.redirect('/console/login', 303);
   })

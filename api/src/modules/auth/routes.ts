@@ -15,12 +15,12 @@ export const authRoutes = new Hono<AppEnv>()
     if (!config.sandboxLogin) {
       throw new ApiError('FORBIDDEN', 'Sandbox login is off on this server (SANDBOX_LOGIN=false); sign in with Google.');
     }
-    const member = await findOrCreateMember(db, c.req.valid('json'));
+    const member = await findOrCreateMember(db, c.req.valid('json'), { joinByDomainDefault: config.joinByDomainDefault });
     if (sandboxMailEnabled(config)) await ensureSandboxMailbox({ config, db }, { workspaceId: member.workspace.id, userId: member.user.id, email: member.user.email });
     return c.json(await createSession(db, member, config.sessionTtlMs), 200);
   })
   .post('/auth/logout', requireAuth(), async (c) => {
-    await deleteSession(c.get('deps').db, c.get('session').sessionId);
+    await deleteSession(c.get('deps').db, c.get('session'));
     return c.json({ ok: true });
   })
   .get('/me', requireAuth(), async (c) => {

@@ -6,7 +6,7 @@ import { requireRole } from '../../middleware/auth';
 import { paginated } from '../../lib/pagination';
 import { pageQuerySchema } from '../../../../shared/errors';
 import { patchMailboxRequest } from '../../../../shared/contracts/mailboxes';
-import { listMailboxes, updateMailbox } from './service';
+import { disconnectMailbox, listMailboxes, updateMailbox } from './service';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -19,4 +19,7 @@ export const mailboxRoutes = new Hono<AppEnv>()
   .patch('/mailboxes/:id', requireRole('admin'), validate('param', idParam), validate('json', patchMailboxRequest), async (c) => {
     const mailbox = await updateMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json'), c.get('session').userId);
     return c.json(mailbox);
+  })
+  .delete('/mailboxes/:id', requireRole('admin'), validate('param', idParam), async (c) => {
+    return c.json(await disconnectMailbox(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id, c.get('session').userId));
   });
