@@ -33,7 +33,7 @@ import { googleAuthRoutes } from './modules/google-auth/routes';
 import { consoleRoutes } from '../console/routes';
 
 /** Paths under /api that answer without a session. */
-const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback))$/];
+const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback)|password\/(sign-in|sign-up))$/];
 
 /** Composes the Hono app from one router per domain. Deps come from the caller (server or test). */
 export function createApp(deps: Deps) {
@@ -53,6 +53,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', refuseNul());
   app.use('/api/auth/sandbox-login', rateLimitSignIn());
   app.use('/api/auth/google/*', rateLimitSignIn());
+  app.use('/api/auth/password/*', rateLimitSignIn());
   app.on('POST', ['/console/login', '/console/token'], rateLimitSignIn());
   app.use('/console/*', refuseNul());
   app.use('/api/*', async (c, next) => {

@@ -12,9 +12,9 @@ import type { Role, SessionResponse } from '../../../../shared/contracts/auth';
 const PERSONAL_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'proton.me', 'example.com']);
 
 /** Whether a workspace takes colleagues by e-mail domain, and as what: its own setting, else the server's default. */
-export function domainJoinOf(settings: Record<string, unknown> | undefined, serverDefault: boolean): { on: boolean; role: Role } {
+export function domainJoinOf(settings: Record<string, unknown> | undefined, serverDefault: boolean): { on: boolean; role: 'member' | 'viewer' } {
   const on = typeof settings?.joinByDomain === 'boolean' ? settings.joinByDomain : serverDefault;
-  const role = settings?.joinByDomainRole === 'viewer' ? 'viewer' : 'member'; // never admin by domain alone
+  const role: 'member' | 'viewer' = settings?.joinByDomainRole === 'viewer' ? 'viewer' : 'member'; // never admin by domain alone
   return { on, role };
 }
 
