@@ -15,6 +15,7 @@ import { mailboxRoutes } from './modules/mailboxes/routes';
 import { suppressionRoutes } from './modules/suppressions/routes';
 import { trackingRoutes } from './modules/tracking/routes';
 import { selfViewRoutes } from './modules/tracking/self-view-routes';
+import { trackingDomainRoutes } from './modules/tracking/domain-routes';
 import { observedRoutes } from './modules/replies/observed-routes';
 import { replySettingsRoutes } from './modules/replies/settings-routes';
 import { eventRoutes } from './modules/events/routes';
@@ -70,6 +71,7 @@ export function createApp(deps: Deps) {
   app.route('/api', suppressionRoutes);
   app.route('/', trackingRoutes);
   app.route('/api', selfViewRoutes);
+  app.route('/api', trackingDomainRoutes);
   app.route('/api', observedRoutes);
   app.route('/api', replySettingsRoutes);
   app.route('/api', eventRoutes);
