@@ -82,4 +82,20 @@ describe('GET /api/mailboxes/:id/deliverability', () => {
     const theirs = await rival.call(`/api/mailboxes/${boxes['good.test']}/deliverability`);
     expect(errorEnvelopeSchema.parse(await theirs.json()).error.code).toBe('NOT_FOUND');
   });
+
+  it('shows the checks in words on the console, from the mailbox page', async () => {
+    const login = await rt.app.request('/console/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+      body: new URLSearchParams({ email: 'boss@dns-checks.test' }).toString(),
+    });
+    const cookie = login.headers.getSetCookie().map((l) => l.split(';')[0]).join('; ');
+    const settings = await (await rt.app.request(`/console/mailboxes/${boxes['bare.test']}`, { headers: { cookie } })).text();
+    expect(settings).toContain(`href="/console/mailboxes/${boxes['bare.test']}/dns"`);
+    const page = await rt.app.request(`/console/mailboxes/${boxes['bare.test']}/dns?selector=s1&recipient=`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('DMARC missing: Gmail and Yahoo reject bulk mail without it');
+    expect(html).toContain('no key at selector &quot;google&quot; or &quot;s1&quot;');
+    expect(html).toContain('Some receivers will reject or bin this mail');
+  });
 });
