@@ -172,6 +172,19 @@ describe('export and erase of one person', () => {
     expect(await scanFor(ADDRESS)).toEqual([]);
   });
 
+  it('redacts audit rows naming the person by whole words only', async () => {
+    const ws = admin.workspace.id;
+    const p = prospectSchema.parse(await (await admin.call('/api/prospects', { method: 'POST', json: { email: 'tom.ek@short-name.test', firstName: 'Tom', lastName: 'Ek' } })).json());
+    const note = async (text: string) =>
+      (await rt.deps.db.insert(auditEvents).values({ workspaceId: ws, actorId: admin.user.id, action: 'test.note', data: { text } }).returning())[0]!.id;
+    const named = await note('Tom asked for a call');
+    const unrelated = await note('custom fields of Tomas were updated');
+    expect((await admin.call(`/api/prospects/${p.id}/erase`, { method: 'POST' })).status).toBe(200);
+    const rows = new Map((await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'test.note'))).map((r) => [r.id, r.data]));
+    expect(rows.get(named)).toEqual({ redacted: true });
+    expect(rows.get(unrelated)).toEqual({ text: 'custom fields of Tomas were updated' });
+  });
+
   it('answers 404 for an unknown prospect and 400 for a malformed id', async () => {
     await expectError(await admin.call(`/api/prospects/${crypto.randomUUID()}/erase`, { method: 'POST' }), 404, 'NOT_FOUND');
     await expectError(await admin.call('/api/prospects/not-a-uuid/export'), 400, 'VALIDATION_ERROR');

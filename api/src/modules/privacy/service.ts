@@ -35,16 +35,23 @@ const draftsOf = (workspaceId: string, p: ProspectRow) =>
   )!;
 
 /**
- * Words that name the person in free text (audit data, webhook payloads, finished jobs): the
- * address, the full name, and each name part long enough not to match everything.
+ * What names the person in free text (audit data, webhook payloads, finished jobs): the address
+ * anywhere, and the full name and each name part of 3+ letters as whole words (so "Tom" does not
+ * match "custom").
  */
-function needlesOf(p: ProspectRow): string[] {
-  const full = [p.firstName, p.lastName].filter(Boolean).join(' ');
-  const parts = [p.firstName, p.lastName].filter((s): s is string => Boolean(s && s.trim().length >= 3)).map((s) => s.trim());
-  return [...new Set([normalizeAddress(p.email), ...(full ? [full] : []), ...parts])];
+interface Needles {
+  address: string;
+  words: string[];
 }
-const mentions = (column: SQL, needles: string[]) =>
-  sql`(${sql.join(needles.map((n) => sql`${column} ilike ${`%${n.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`), sql` or `)})`;
+function needlesOf(p: ProspectRow): Needles {
+  const full = [p.firstName, p.lastName].filter(Boolean).join(' ').trim();
+  const parts = [p.firstName, p.lastName].filter((s): s is string => Boolean(s && s.trim().length >= 3)).map((s) => s.trim());
+  return { address: normalizeAddress(p.email), words: [...new Set([...(full ? [full] : []), ...parts])] };
+}
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const mentions = (column: SQL, n: Needles) =>
+  sql`(${column} ilike ${`%${likeEscape(n.address)}%`}${sql.join(n.words.map((w) => sql` or ${column} ~* ${`\\m${regexEscape(w)}\\M`}`), sql``)})`;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
