@@ -7,6 +7,7 @@ import type { AppEnv } from '../src/context';
 import { ApiError } from '../src/lib/api-error';
 import { validate } from '../src/middleware/validate';
 import { createSession, deleteSession, findOrCreateMember, resolveSession } from '../src/modules/auth/service';
+import { signInWithPassword } from '../src/modules/auth/password';
 import { changeRole, createInvite, listInvites, listMembers, removeMember, revokeInvite } from '../src/modules/admin/service';
 import { queueHealth } from '../src/modules/admin/queues';
 import { changeRoleRequest, createInviteRequest, inviteParam, memberParam } from '../../shared/contracts/admin';
@@ -32,7 +33,12 @@ import { replyRoutes } from './pages/replies';
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 /** The sign-in form posts an empty name when none is typed. */
 const tokenForm = z.object({ token: z.string().min(20).max(200) });
-const loginForm = z.object({ email: z.email().max(320), name: z.string().trim().max(200).optional().transform((v) => v || undefined) });
+const loginForm = z.object({
+  email: z.email().max(320),
+  name: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  /** With a password, an e-mail + password account signs in; without, the sandbox sign-in (when on). */
+  password: z.string().max(256).optional().transform((v) => v || undefined),
+});
 
 /**
  * The admin console, server-rendered with Hono JSX under /console. It signs in through
@@ -68,15 +74,25 @@ export const consoleRoutes = new Hono<AppEnv>()
   })
   .post('/login', validate('form', loginForm), async (c) => {
     const { config, db } = c.get('deps');
-    if (!config.sandboxLogin) throw new ApiError('FORBIDDEN', 'Sandbox login is off on this server (SANDBOX_LOGIN=false)');
-    const session = await createSession(db, await findOrCreateMember(db, c.req.valid('form')), config.sessionTtlMs);
+    const form = c.req.valid('form');
+    if (form.password) {
+      const signedIn = await signInWithPassword(db, config, { email: form.email, password: form.password }).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) return undefined;
+        throw err;
+      });
+      if (!signedIn) return c.html(loginPage(c, 'Wrong e-mail address or password.'), 401);
+      setConsoleCookie(c, signedIn.token, new Date(signedIn.expiresAt));
+      return c.redirect('/console', 303);
+    }
+    if (!config.sandboxLogin) return c.html(loginPage(c, 'Enter your password: sandbox sign-in is off on this server.'), 400);
+    const session = await createSession(db, await findOrCreateMember(db, form, { joinByDomainDefault: config.joinByDomainDefault }), config.sessionTtlMs);
     setConsoleCookie(c, session.token, new Date(session.expiresAt));
     return c.redirect('/console', 303);
   })
   .post('/logout', async (c) => {
     const token = getCookie(c, CONSOLE_COOKIE);
     const session = token ? await resolveSession(c.get('deps').db, token) : undefined;
-    if (session) await deleteSession(c.get('deps').db, session.sessionId);
+    if (session) await deleteSession(c.get('deps').db, session);
     clearConsoleCookie(c);
     return c.redirect('/console/login', 303);
   })

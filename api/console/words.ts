@@ -27,6 +27,7 @@ const SUPPRESSION_REASON: Record<string, string> = {
   unsubscribe: 'Unsubscribed',
   hard_bounce: 'Bounced (mailbox does not exist)',
   complaint: 'Marked as spam',
+  erased: 'Erased on request (only a fingerprint of the address is kept)',
 };
 export const suppressionReasonWords = (reason: string) => SUPPRESSION_REASON[reason] ?? humanize(reason);
 

@@ -15,6 +15,7 @@ import { mailboxRoutes } from './modules/mailboxes/routes';
 import { suppressionRoutes } from './modules/suppressions/routes';
 import { trackingRoutes } from './modules/tracking/routes';
 import { selfViewRoutes } from './modules/tracking/self-view-routes';
+import { trackingDomainRoutes } from './modules/tracking/domain-routes';
 import { observedRoutes } from './modules/replies/observed-routes';
 import { replySettingsRoutes } from './modules/replies/settings-routes';
 import { replyListRoutes } from './modules/replies/list-routes';
@@ -23,6 +24,7 @@ import { dashboardRoutes } from './modules/dashboard/routes';
 import { analyticsRoutes } from './modules/analytics/routes';
 import { webhookRoutes } from './modules/webhooks/routes';
 import { prospectRoutes } from './modules/prospects/routes';
+import { privacyRoutes } from './modules/privacy/routes';
 import { templateRoutes } from './modules/templates/routes';
 import { aiRoutes } from './modules/ai/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -34,7 +36,7 @@ import { capabilityRoutes } from './modules/capabilities/routes';
 import { consoleRoutes } from '../console/routes';
 
 /** Paths under /api that answer without a session. */
-const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback))$/, /^\/api\/capabilities$/];
+const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback)|password\/(sign-in|sign-up))$/, /^\/api\/capabilities$/];
 
 /** Composes the Hono app from one router per domain. Deps come from the caller (server or test). */
 export function createApp(deps: Deps) {
@@ -54,6 +56,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', refuseNul());
   app.use('/api/auth/sandbox-login', rateLimitSignIn());
   app.use('/api/auth/google/*', rateLimitSignIn());
+  app.use('/api/auth/password/*', rateLimitSignIn());
   app.on('POST', ['/console/login', '/console/token'], rateLimitSignIn());
   app.use('/console/*', refuseNul());
   app.use('/api/*', async (c, next) => {
@@ -70,6 +73,7 @@ export function createApp(deps: Deps) {
   app.route('/api', suppressionRoutes);
   app.route('/', trackingRoutes);
   app.route('/api', selfViewRoutes);
+  app.route('/api', trackingDomainRoutes);
   app.route('/api', observedRoutes);
   app.route('/api', replySettingsRoutes);
   app.route('/api', replyListRoutes);
@@ -77,6 +81,7 @@ export function createApp(deps: Deps) {
   app.route('/api', dashboardRoutes);
   app.route('/api', analyticsRoutes);
   app.route('/api', webhookRoutes);
+  app.route('/api', privacyRoutes);
   app.route('/api', prospectRoutes);
   app.route('/api', templateRoutes);
   app.route('/api', aiRoutes);

@@ -75,6 +75,17 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
   /** Requests with an unknown or expired bearer token per client IP per minute. */
   BAD_TOKEN_RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(60),
+  /**
+   * Whether someone signing in with a company domain joins that domain's workspace without an
+   * invite, for workspaces that have not chosen (their `joinByDomain` setting decides). Off.
+   */
+  JOIN_BY_DOMAIN: flag,
+  /** DNS servers for deliverability and tracking-domain checks (`ip` or `ip:port`, comma-separated). Unset: the system's. */
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => /^[0-9a-f.:\[\]]+$/i.test(x)), 'a comma-separated list of ip or ip:port'),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -124,6 +135,10 @@ export interface Config {
   trustProxyHops: number;
   operatorEmails: string[];
   rateLimits: { authPerMin: number; badTokenPerMin: number };
+  /** Domain joining for workspaces without their own `joinByDomain` setting (JOIN_BY_DOMAIN, default off). */
+  joinByDomainDefault: boolean;
+  /** Resolver servers for DNS checks; empty: the system's. */
+  dnsServers: string[];
 }
 
 export class ConfigError extends Error {
@@ -201,6 +216,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxyHops: env.TRUST_PROXY,
     operatorEmails: (env.OPERATOR_EMAILS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     rateLimits: { authPerMin: env.AUTH_RATE_LIMIT_PER_MIN, badTokenPerMin: env.BAD_TOKEN_RATE_LIMIT_PER_MIN },
+    joinByDomainDefault: env.JOIN_BY_DOMAIN ?? false,
+    dnsServers: env.DNS_SERVERS,
   };
 }
 

@@ -7,6 +7,7 @@ import { registerLeadResumeWorker } from './modules/replies/resume.worker';
 import { registerInboxSync } from './modules/replies/inbox-sync.worker';
 import { registerWebhookWorker } from './modules/webhooks/deliver';
 import { registerEventWriter } from './modules/tracking/recorder';
+import { registerRetentionWorker } from './modules/privacy/retention.worker';
 
 type Register = (deps: Deps) => void | (() => Promise<void>);
 
@@ -19,6 +20,7 @@ const allWorkers: Register[] = [
   (deps) => registerInboxSync(deps), // replies: reads each mailbox's inbox for replies and bounces
   (deps) => registerWebhookWorker(deps), // webhooks: delivery with retries
   (deps) => registerEventWriter(deps), // tracking: writes batched pixel/click hits (BullMQ only)
+  (deps) => registerRetentionWorker(deps), // privacy: clears raw open/click user agents and IPs past the workspace's retention, daily
 ];
 
 /**

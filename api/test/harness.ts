@@ -65,7 +65,9 @@ export interface TestRuntime {
 /** Real app on a real database: what the server builds, with test-sized settings. */
 export async function createTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', ...options.env });
+  // Suites written before domain joining became a setting sign colleagues in by domain; the
+  // sign-in tests pass JOIN_BY_DOMAIN=false to run on the production default.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', JOIN_BY_DOMAIN: 'true', ...options.env });
   const dbHandle = await openTestDb();
   const queue: QueuePort =
     options.queue === 'bullmq'

@@ -25,7 +25,7 @@ export const fastSend: Partial<SendSettings> = { backoffMs: 40, maxBackoffMs: 40
 
 export async function openSendRuntime(driver: 'inline' | 'bullmq', emu: GmailEmulator, settings: Partial<SendSettings> = fastSend) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-send-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', GOOGLE_API_ROOT: emu.url });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', GOOGLE_API_ROOT: emu.url, JOIN_BY_DOMAIN: 'true' });
   const dbHandle = await openTestDb();
   const prefix = `lumina-send-test-${crypto.randomUUID()}`;
   const queue: QueuePort = driver === 'bullmq' ? createBullQueue(process.env.REDIS_URL!, { prefix }) : createInlineQueue(dbHandle.db, { pollMs: 10, lockMs: 1500 });

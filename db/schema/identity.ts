@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, timestamp, uniqueIndex, index, pgEnum, jsonb } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 export const roleEnum = pgEnum('role', ['admin', 'member', 'viewer']);
 
@@ -8,6 +9,12 @@ export const workspaces = pgTable('workspaces', {
   /** `light` = gmail.send only (replies observed by the extension); `full` adds gmail.readonly. */
   gmailMode: text('gmail_mode', { enum: ['light', 'full'] }).notNull().default('light'),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  /**
+   * Random per workspace: an erased person's address stays on the suppression list only as
+   * sha256(salt || address), so the list cannot be read back into addresses with a table
+   * computed once for every workspace (api/src/modules/privacy/erased.ts).
+   */
+  privacySalt: text('privacy_salt').notNull().default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -18,6 +25,8 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name'),
     googleSub: text('google_sub'),
+    /** argon2id (PHC string) for people who sign in with e-mail and password; null for Google/sandbox accounts. */
+    passwordHash: text('password_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email), uniqueIndex('users_google_sub_uq').on(t.googleSub)],
@@ -58,6 +67,8 @@ export const invites = pgTable(
     role: roleEnum('role').notNull().default('member'),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    /** An invite is single-use (acceptedAt) and lapses after this (7 days by default). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull().default(sql`now() + interval '7 days'`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('invites_ws_email_uq').on(t.workspaceId, t.email)],

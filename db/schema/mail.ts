@@ -220,7 +220,8 @@ export const suppressions = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
-    reason: text('reason', { enum: ['manual', 'unsubscribe', 'hard_bounce', 'complaint'] }).notNull(),
+    /** `erased`: email holds `erased:<sha256(workspace salt || address)>`, never the address (modules/privacy). */
+    reason: text('reason', { enum: ['manual', 'unsubscribe', 'hard_bounce', 'complaint', 'erased'] }).notNull(),
     sourceEmailId: uuid('source_email_id').references(() => emails.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

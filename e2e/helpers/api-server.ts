@@ -18,7 +18,7 @@ export interface RunningApi {
  */
 export async function startEmbeddedApi(env: Record<string, string> = {}): Promise<RunningApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', JOIN_BY_DOMAIN: 'true', ...env }); // suites sign colleagues in by domain
   const runtime = await startRuntime(config);
   const server = await serveOnFreePort(runtime);
   return {

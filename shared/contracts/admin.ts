@@ -23,7 +23,11 @@ export const inviteSchema = z.object({
   role: roleSchema,
   invitedBy: z.string().nullable(),
   acceptedAt: z.string().nullable(),
+  /** Invites are single-use and lapse at this time (7 days after they were made or renewed). */
+  expiresAt: z.string(),
   createdAt: z.string(),
+  /** At creation only: the token of the e-mail + password sign-up link (POST /api/auth/password/sign-up). */
+  signUpToken: z.string().optional(),
 });
 export type Invite = z.infer<typeof inviteSchema>;
 export const inviteListResponse = paginationSchema(inviteSchema);

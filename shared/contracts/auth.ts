@@ -21,3 +21,20 @@ export type SessionResponse = z.infer<typeof sessionResponse>;
 
 export const meResponse = z.object({ user: userSchema, workspace: workspaceSchema });
 export type MeResponse = z.infer<typeof meResponse>;
+
+/** Passwords: long enough to be worth checking, short enough that hashing stays cheap. */
+const password = z.string().min(1).max(256);
+
+/** POST /api/auth/password/sign-up: an invite's sign-up token (from the admin who invited) and the new password. */
+export const passwordSignUpRequest = z.strictObject({
+  token: z.string().min(10).max(300),
+  password,
+  name: z.string().trim().min(1).max(200).optional(),
+});
+/** POST /api/auth/password/sign-in */
+export const passwordSignInRequest = z.strictObject({ email: z.email().max(320), password });
+
+/** Workspace settings an admin changes: joining by e-mail domain (off unless turned on). */
+export const workspaceSettingsSchema = z.object({ joinByDomain: z.boolean(), joinByDomainRole: z.enum(['member', 'viewer']) });
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+export const patchWorkspaceSettingsRequest = z.strictObject({ joinByDomain: z.boolean().optional(), joinByDomainRole: z.enum(['member', 'viewer']).optional() });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
-export const suppressionReasonSchema = z.enum(['manual', 'unsubscribe', 'hard_bounce', 'complaint']);
+/** Why an address is on the list. `erased`: the person was erased and only a salted hash of the address remains. */
+export const suppressionReasonSchema = z.enum(['manual', 'unsubscribe', 'hard_bounce', 'complaint', 'erased']);
 
 export const createSuppressionRequest = z.strictObject({
   email: z.email().max(320),
-  reason: suppressionReasonSchema.default('manual'),
+  reason: z.enum(['manual', 'unsubscribe', 'hard_bounce', 'complaint']).default('manual'),
 });
 
 export const listSuppressionsQuery = z.object({

@@ -11,24 +11,31 @@ export const LoginPage: FC<{ sandbox: boolean; google: boolean; error?: string }
         <a href="/console/google">Sign in with Google</a>
       </p>
     )}
-    {sandbox ? (
-      <form method="post" action="/console/login">
-        <p class="muted">Sandbox sign-in (embedded mode): the first person of a workspace is its admin.</p>
-        <p>
-          <label>
-            Email <input type="email" name="email" required autofocus />
-          </label>
-        </p>
+    <form method="post" action="/console/login">
+      <p class="muted">
+        {sandbox
+          ? 'Sign in with your e-mail and password, or leave the password empty for the sandbox sign-in (embedded mode: the first person of a workspace is its admin).'
+          : 'Sign in with your e-mail and password. No account yet? Ask an admin for an invite link.'}
+      </p>
+      <p>
+        <label>
+          Email <input type="email" name="email" required autofocus autocomplete="username" />
+        </label>
+      </p>
+      <p>
+        <label>
+          Password <input type="password" name="password" autocomplete="current-password" required={!sandbox} />
+        </label>
+      </p>
+      {sandbox && (
         <p>
           <label>
             Name <input type="text" name="name" />
           </label>
         </p>
-        <button type="submit">Sign in</button>
-      </form>
-    ) : (
-      !google && <p>Sandbox sign-in is off and Google is not configured on this server (GOOGLE_CLIENT_ID).</p>
-    )}
+      )}
+      <button type="submit">Sign in</button>
+    </form>
   </>
 );
 

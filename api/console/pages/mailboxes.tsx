@@ -7,9 +7,60 @@ import { validate } from '../../src/middleware/validate';
 import { Field, PostForm, When } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { mailboxStatusWords, sendWindowWords } from '../words';
+import { deliverabilityOf } from '../../src/modules/mailboxes/deliverability';
+import { resolverFor } from '../../src/lib/dns';
+import { deliverabilityQuery, type DeliverabilityResponse } from '../../../shared/contracts/deliverability';
+
+const CHECK_NAMES = { spf: 'SPF', dkim: 'DKIM', dmarc: 'DMARC', mx: 'Recipient MX' } as const;
+const STATUS_WORDS = { pass: 'OK', warn: 'Worth fixing', fail: 'Problem', unknown: 'Could not check' } as const;
+
+export const DnsChecks: FC<{ box: Row; result: DeliverabilityResponse; selector?: string; recipient?: string }> = ({ box, result, selector, recipient }) => (
+  <>
+    <p>
+      <a href={`/console/mailboxes/${box.id}`}>← Sending settings of {box.email}</a>
+    </p>
+    <p>{result.ok ? 'No problem found with how this domain is set up for sending.' : 'Some receivers will reject or bin this mail until the problems below are fixed.'}</p>
+    <table class="rows">
+      <thead>
+        <tr>
+          <th>Check</th>
+          <th>Result</th>
+          <th>What it means</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.checks.map((ch) => (
+          <tr data-check={ch.check}>
+            <td data-label="Check">{CHECK_NAMES[ch.check]}</td>
+            <td data-label="Result" class={ch.status === 'fail' ? 'error' : undefined}>{STATUS_WORDS[ch.status]}</td>
+            <td data-label="What it means">
+              {ch.message}
+              {ch.record && <div class="muted small">{ch.name}: {ch.record}</div>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+    <form method="get" action={`/console/mailboxes/${box.id}/dns`} class="toolbar">
+      <div>
+        <label for="selector">Your DKIM selector</label>
+        <input id="selector" name="selector" value={selector ?? ''} placeholder="e.g. s1" />
+      </div>
+      <div>
+        <label for="recipient">A recipient's domain</label>
+        <input id="recipient" name="recipient" value={recipient ?? ''} placeholder="e.g. client.com" />
+      </div>
+      <button type="submit">Check again</button>
+    </form>
+  </>
+);
 
 type Row = Mailbox & { lastSyncedAt: string | null };
 const idParam = z.object({ id: z.uuid() });
+const dnsQuery = z.object({
+  selector: deliverabilityQuery.shape.selector.catch(undefined).transform((v) => v || undefined),
+  recipient: deliverabilityQuery.shape.recipient.catch(undefined).transform((v) => v || undefined),
+});
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 
 export const mailboxRoutes = consoleApp()
@@ -21,6 +72,14 @@ export const mailboxRoutes = consoleApp()
   .get('/mailboxes/:id', validate('param', idParam), async (c) => {
     const box = await getMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={formFromMailbox(box, viewerOf(c).tz)} />);
+  })
+  // The same checks as GET /api/mailboxes/:id/deliverability, in words, with a selector and a recipient to try.
+  .get('/mailboxes/:id/dns', validate('param', idParam), validate('query', dnsQuery), async (c) => {
+    const { config, db } = c.get('deps');
+    const box = await getMailbox(db, c.get('session').workspaceId, c.req.valid('param').id);
+    const q = c.req.valid('query');
+    const result = await deliverabilityOf(resolverFor(config.dnsServers), box, q);
+    return render(c, `DNS checks for ${result.domain}`, <DnsChecks box={box} result={result} selector={q.selector} recipient={q.recipient} />);
   })
   .post('/mailboxes/:id', validate('param', idParam), async (c) => {
     const { db } = c.get('deps');
@@ -115,6 +174,9 @@ export const MailboxForm: FC<{ box: Row; form: Record<string, string>; errors?: 
   return (
     <PostForm action={`/console/mailboxes/${box.id}`} aria-label="Sending settings">
       <Budget m={box} />
+      <p>
+        <a href={`/console/mailboxes/${box.id}/dns`}>Check this domain's SPF, DKIM and DMARC</a>
+      </p>
       <div class="panel">
         <Field name="dailyCap" label="Daily cap (emails per rolling 24 hours)" type="number" value={form.dailyCap} errors={errors} required attrs={{ min: 1, max: 2000 }} />
       </div>

@@ -12,6 +12,7 @@ import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout'
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { redirectWith } from '../notices';
 import { mayChange } from '../../src/lib/ownership';
+import { eraseProspect, exportProspect } from '../../src/modules/privacy/service';
 import { campaignStatusWords, emailStatusWords, eventWords } from '../words';
 
 type Activity = Awaited<ReturnType<typeof prospectActivity>>;
@@ -76,6 +77,40 @@ export const prospectRoutes = consoleApp()
         back={`/console/prospects/${p.id}`}
       />,
     );
+  })
+  // A person's data (GDPR art. 15 and 17): the same service as GET /api/prospects/:id/export and POST …/erase.
+  .get('/prospects/:id/export', validate('param', idParam), async (c) => {
+    const s = c.get('session');
+    if (s.role === 'viewer') return redirectWith(c, `/console/prospects/${c.req.valid('param').id}`, { kind: 'error', text: 'Viewers cannot download a person’s data.' });
+    const doc = await exportProspect(c.get('deps').db, s.workspaceId, c.req.valid('param').id, s.userId);
+    c.header('content-disposition', `attachment; filename="prospect-${doc.prospect.id}.json"`);
+    c.header('cache-control', 'no-store');
+    return c.json(doc);
+  })
+  .get('/prospects/:id/erase', validate('param', idParam), async (c) => {
+    const p = await getProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
+    if (c.get('session').role !== 'admin') return redirectWith(c, `/console/prospects/${p.id}`, { kind: 'error', text: 'Only an admin can erase a person.' });
+    return render(
+      c,
+      'Erase a person',
+      <ConfirmPage
+        question={`Erase ${p.email} for good?`}
+        detail="Their record, campaign places and drafts are deleted; the emails sent to them lose recipient, subject and text, and their opens and clicks lose browser and IP. Counts stay. Only a fingerprint of the address is kept so nobody mails or imports them again. This cannot be undone: download their data first if they asked for a copy."
+        action={`/console/prospects/${p.id}/erase`}
+        confirmLabel="Erase for good"
+        back={`/console/prospects/${p.id}`}
+      />,
+    );
+  })
+  .post('/prospects/:id/erase', validate('param', idParam), async (c) => {
+    const { db } = c.get('deps');
+    const s = c.get('session');
+    const id = c.req.valid('param').id;
+    if (s.role !== 'admin') return redirectWith(c, `/console/prospects/${id}`, { kind: 'error', text: 'Only an admin can erase a person.' });
+    return act(c, '/console/prospects', async () => {
+      const r = await eraseProspect(db, s.workspaceId, id, s.userId);
+      return `Erased: ${r.emails} email(s) and ${r.events} event(s) anonymised, ${r.drafts} draft(s) deleted.`;
+    });
   })
   .post('/prospects/:id/delete', validate('param', idParam), async (c) => {
     const { db } = c.get('deps');
@@ -218,6 +253,22 @@ export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: A
           </dl>
         )}
       </section>
+      {viewer && viewer.role !== 'viewer' && (
+        <section class="panel" aria-label="Their data">
+          <h2 style="margin-top:0">Their data</h2>
+          <p class="muted">A person may ask for a copy of what we hold about them, or to be erased.</p>
+          <div class="toolbar">
+            <a class="button" href={`/console/prospects/${p.id}/export`} download>
+              Download their data (JSON)
+            </a>
+            {viewer.role === 'admin' && (
+              <a class="button danger" href={`/console/prospects/${p.id}/erase`}>
+                Erase this person…
+              </a>
+            )}
+          </div>
+        </section>
+      )}
       <h2>Campaigns</h2>
       {activity.campaigns.length === 0 ? (
         <p class="muted">Not in any campaign yet.</p>

@@ -4,8 +4,10 @@ import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
 import { paginated } from '../../lib/pagination';
 import { pageQuerySchema } from '../../../../shared/errors';
+import { inviteToken } from '../auth/password';
+import { patchWorkspaceSettingsRequest } from '../../../../shared/contracts/auth';
 import { auditQuery, changeRoleRequest, createInviteRequest, inviteParam, memberParam, removeMemberQuery } from '../../../../shared/contracts/admin';
-import { changeRole, createInvite, listInvites, listMembers, removeMember, revokeInvite } from './service';
+import { changeRole, createInvite, listInvites, listMembers, readWorkspaceSettings, removeMember, revokeInvite, writeWorkspaceSettings } from './service';
 import { listAudit } from './audit';
 import { queueHealth } from './queues';
 
@@ -30,11 +32,18 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.json(paginated(rows, total, page.page, page.limit));
   })
   .post('/admin/invites', validate('json', createInviteRequest), async (c) => {
-    return c.json(await createInvite(c.get('deps').db, c.get('session'), c.req.valid('json')), 201);
+    const invite = await createInvite(c.get('deps').db, c.get('session'), c.req.valid('json'));
+    // The link for someone who will not use Google: shown once, to the admin who invited.
+    return c.json({ ...invite, signUpToken: inviteToken(c.get('deps').config, invite) }, 201);
   })
   .delete('/admin/invites/:id', validate('param', inviteParam), async (c) => {
     await revokeInvite(c.get('deps').db, c.get('session'), c.req.valid('param').id);
     return c.body(null, 204);
+  })
+  .get('/admin/settings', async (c) => c.json(await readWorkspaceSettings(c.get('deps').db, c.get('session').workspaceId, c.get('deps').config.joinByDomainDefault)))
+  .patch('/admin/settings', validate('json', patchWorkspaceSettingsRequest), async (c) => {
+    const { db, config } = c.get('deps');
+    return c.json(await writeWorkspaceSettings(db, c.get('session'), c.req.valid('json'), config.joinByDomainDefault));
   })
   .get('/admin/audit', validate('query', auditQuery), async (c) => {
     const query = c.req.valid('query');

@@ -1,6 +1,8 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { invites, memberships, sessions, users } from '../../../../db/schema';
+import { invites, memberships, sessions, users, workspaces } from '../../../../db/schema';
+import { domainJoinOf } from '../auth/service';
+import type { WorkspaceSettings } from '../../../../shared/contracts/auth';
 import { ApiError, notFound } from '../../lib/api-error';
 import { countRows, listPage, type PageQuery } from '../../lib/pagination';
 import type { SessionInfo } from '../../context';
@@ -86,7 +88,7 @@ export async function createInvite(db: Db, actor: SessionInfo, input: { email: s
       .values({ workspaceId: actor.workspaceId, email: input.email, role: input.role, invitedBy: actor.userId })
       .onConflictDoUpdate({
         target: [invites.workspaceId, invites.email],
-        set: { role: input.role, invitedBy: actor.userId, createdAt: new Date() },
+        set: { role: input.role, invitedBy: actor.userId, createdAt: new Date(), expiresAt: sql`now() + interval '7 days'` },
         setWhere: and(eq(invites.workspaceId, actor.workspaceId), eq(invites.email, input.email)),
       })
       .returning();
@@ -134,6 +136,29 @@ function toInvite(row: typeof invites.$inferSelect): Invite {
     role: row.role,
     invitedBy: row.invitedBy,
     acceptedAt: row.acceptedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** Joining by domain as the workspace has it (its own setting, else the server's default). */
+export async function readWorkspaceSettings(db: Db, workspaceId: string, serverDefault: boolean): Promise<WorkspaceSettings> {
+  const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const join = domainJoinOf(ws?.settings, serverDefault);
+  return { joinByDomain: join.on, joinByDomainRole: join.role };
+}
+
+/** Changes who may join by domain; audited before → after in the same transaction. */
+export async function writeWorkspaceSettings(db: Db, actor: SessionInfo, patch: Partial<WorkspaceSettings>, serverDefault: boolean): Promise<WorkspaceSettings> {
+  return db.transaction(async (tx) => {
+    const [ws] = await tx.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, actor.workspaceId)).for('update');
+    const join = domainJoinOf(ws?.settings, serverDefault);
+    const before: WorkspaceSettings = { joinByDomain: join.on, joinByDomainRole: join.role };
+    const after: WorkspaceSettings = { ...before, ...patch };
+    await tx.update(workspaces).set({ settings: sql`${workspaces.settings} || ${JSON.stringify(after)}::jsonb` }).where(eq(workspaces.id, actor.workspaceId));
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      await recordAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'settings.changed', target: 'joinByDomain', data: { before, after } });
+    }
+    return after;
+  });
 }

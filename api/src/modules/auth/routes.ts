@@ -4,7 +4,8 @@ import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { requireAuth } from '../../middleware/auth';
 import { ApiError } from '../../lib/api-error';
-import { sandboxLoginRequest } from '../../../../shared/contracts/auth';
+import { passwordSignInRequest, passwordSignUpRequest, sandboxLoginRequest } from '../../../../shared/contracts/auth';
+import { signInWithPassword, signUpWithPassword } from './password';
 import { createSession, deleteSession, findOrCreateMember, getWorkspace } from './service';
 import { ensureSandboxMailbox, sandboxMailEnabled } from '../sandbox/service';
 import { users } from '../../../../db/schema';
@@ -15,12 +16,20 @@ export const authRoutes = new Hono<AppEnv>()
     if (!config.sandboxLogin) {
       throw new ApiError('FORBIDDEN', 'Sandbox login is off on this server (SANDBOX_LOGIN=false); sign in with Google.');
     }
-    const member = await findOrCreateMember(db, c.req.valid('json'));
+    const member = await findOrCreateMember(db, c.req.valid('json'), { joinByDomainDefault: config.joinByDomainDefault });
     if (sandboxMailEnabled(config)) await ensureSandboxMailbox({ config, db }, { workspaceId: member.workspace.id, userId: member.user.id, email: member.user.email });
     return c.json(await createSession(db, member, config.sessionTtlMs), 200);
   })
+  .post('/auth/password/sign-up', validate('json', passwordSignUpRequest), async (c) => {
+    const { config, db } = c.get('deps');
+    return c.json(await signUpWithPassword(db, config, c.req.valid('json')), 201);
+  })
+  .post('/auth/password/sign-in', validate('json', passwordSignInRequest), async (c) => {
+    const { config, db } = c.get('deps');
+    return c.json(await signInWithPassword(db, config, c.req.valid('json')), 200);
+  })
   .post('/auth/logout', requireAuth(), async (c) => {
-    await deleteSession(c.get('deps').db, c.get('session').sessionId);
+    await deleteSession(c.get('deps').db, c.get('session'));
     return c.json({ ok: true });
   })
   .get('/me', requireAuth(), async (c) => {

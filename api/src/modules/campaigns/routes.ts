@@ -11,6 +11,7 @@ import {
 import { campaignStats } from './stats';
 import { setLeadRunning } from './lead-running';
 import { ownerOnly } from '../../lib/ownership';
+import { audited } from '../admin/audit';
 
 export const campaignRoutes = new Hono<AppEnv>()
   .get('/campaigns', validate('query', listCampaignsQuery), async (c) => {
@@ -18,16 +19,16 @@ export const campaignRoutes = new Hono<AppEnv>()
     const { rows, total } = await listCampaigns(c.get('deps').db, c.get('session').workspaceId, query);
     return c.json(paginated(rows, total, query.page, query.limit));
   })
-  .post('/campaigns', validate('json', createCampaignRequest), async (c) => {
+  .post('/campaigns', validate('json', createCampaignRequest), audited('campaign.created', (a) => ({ name: a.name })), async (c) => {
     return c.json(await createCampaign(c.get('deps').db, c.get('session'), c.req.valid('json')), 201);
   })
   .get('/campaigns/:id', validate('param', campaignIdParam), async (c) => {
     return c.json(await getCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
-  .patch('/campaigns/:id', validate('param', campaignIdParam), ownerOnly('campaign'), validate('json', updateCampaignRequest), async (c) => {
+  .patch('/campaigns/:id', validate('param', campaignIdParam), ownerOnly('campaign'), validate('json', updateCampaignRequest), audited('campaign.updated'), async (c) => {
     return c.json(await updateCampaign(c.get('deps').db, c.get('session'), c.req.valid('param').id, c.req.valid('json')));
   })
-  .delete('/campaigns/:id', validate('param', campaignIdParam), ownerOnly('campaign', { change: 'delete' }), async (c) => {
+  .delete('/campaigns/:id', validate('param', campaignIdParam), ownerOnly('campaign', { change: 'delete' }), audited('campaign.deleted'), async (c) => {
     await deleteCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   })
@@ -36,7 +37,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     const { rows, total } = await listLeads(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, query);
     return c.json(paginated(rows, total, query.page, query.limit));
   })
-  .post('/campaigns/:id/leads', validate('param', campaignIdParam), ownerOnly('campaign'), validate('json', addLeadsRequest), async (c) => {
+  .post('/campaigns/:id/leads', validate('param', campaignIdParam), ownerOnly('campaign'), validate('json', addLeadsRequest), audited('campaign.leads_added', (a) => ({ added: a.added })), async (c) => {
     const { db } = c.get('deps');
     return c.json(await addLeads(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json').prospectIds));
   })
@@ -48,13 +49,13 @@ export const campaignRoutes = new Hono<AppEnv>()
     const { id, leadId } = c.req.valid('param');
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, true));
   })
-  .post('/campaigns/:id/launch', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
+  .post('/campaigns/:id/launch', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.launched', (a) => ({ status: a.status })), async (c) => {
     return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
-  .post('/campaigns/:id/pause', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
+  .post('/campaigns/:id/pause', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.paused', (a) => ({ status: a.status })), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, false));
   })
-  .post('/campaigns/:id/resume', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
+  .post('/campaigns/:id/resume', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.resumed', (a) => ({ status: a.status })), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, true));
   })
   .get('/campaigns/:id/stats', validate('param', campaignIdParam), async (c) => {

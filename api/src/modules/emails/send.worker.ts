@@ -12,6 +12,7 @@ import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
 import { publishEvents } from '../webhooks/publish';
 import { failOpenSends } from './fail-sends';
 import { suppressedSql } from '../suppressions/service';
+import { trackingBase } from '../tracking/domain';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from '../../jobs/queue';
 
@@ -128,6 +129,7 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
     if (found) return markSent(deps, claimed.id, found);
   }
 
+  const base = await trackingBase(deps, claimed.workspaceId); // the workspace's own tracking domain, else PUBLIC_URL
   const mime = await buildMime({
     from: { name: fromName, address: mailbox.email },
     to: claimed.to,
@@ -137,10 +139,10 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
     messageId: claimed.messageId,
     inReplyTo: claimed.inReplyTo,
     references: claimed.references,
-    unsubscribeUrl: unsubscribeUrl(deps.config.publicUrl, deps.config.trackingSecret, claimed.id),
+    unsubscribeUrl: unsubscribeUrl(base, deps.config.trackingSecret, claimed.id),
     tracking: {
-      openPixelUrl: claimed.trackOpens ? openPixelUrl(deps.config.publicUrl, deps.config.trackingSecret, claimed.id) : undefined,
-      clickUrl: claimed.trackClicks ? (i, url) => clickUrl(deps.config.publicUrl, deps.config.trackingSecret, claimed.id, i, url) : undefined,
+      openPixelUrl: claimed.trackOpens ? openPixelUrl(base, deps.config.trackingSecret, claimed.id) : undefined,
+      clickUrl: claimed.trackClicks ? (i, url) => clickUrl(base, deps.config.trackingSecret, claimed.id, i, url) : undefined,
     },
   });
   if (mime.warnings.length) deps.logger.warn({ emailId, warnings: mime.warnings, bytes: mime.bytes }, 'large email');

@@ -1,3 +1,4 @@
+import { recordAudit } from '../admin/audit';
 import { google } from 'googleapis';
 import type { Deps } from '../../context';
 import { eq } from 'drizzle-orm';
@@ -63,7 +64,7 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string, state
     });
   if (!me.email || !me.verified_email || !me.id) throw new ApiError('FORBIDDEN', 'Google did not confirm a verified email address for this account.');
 
-  const member = await findOrCreateMember(deps.db, { email: me.email, name: me.name ?? undefined, googleSub: me.id });
+  const member = await findOrCreateMember(deps.db, { email: me.email, name: me.name ?? undefined, googleSub: me.id }, { joinByDomainDefault: deps.config.joinByDomainDefault });
   const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
   const canRead = scopes.includes(READ_SCOPE);
   if (state.chosen && member.role === 'admin' && (state.mode === 'light' || canRead) && member.workspace.gmailMode !== state.mode) {
@@ -82,6 +83,7 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string, state
       // A new sign-in reconnects a mailbox that needed reauth; Google may omit the refresh token, then the old one stays.
       set: { provider: 'gmail', userId: member.user.id, scopes, status: 'active', ...sealed },
     });
+  await recordAudit(deps.db, { workspaceId: member.workspace.id, actorId: member.user.id, action: 'mailbox.connected', target: member.user.email, data: { provider: 'gmail', scopes } });
   return { session: await createSession(deps.db, member, deps.config.sessionTtlMs) };
 }
 

@@ -6,7 +6,10 @@ import { requireRole } from '../../middleware/auth';
 import { paginated } from '../../lib/pagination';
 import { pageQuerySchema } from '../../../../shared/errors';
 import { patchMailboxRequest } from '../../../../shared/contracts/mailboxes';
-import { listMailboxes, updateMailbox } from './service';
+import { disconnectMailbox, getMailbox, listMailboxes, updateMailbox } from './service';
+import { deliverabilityOf } from './deliverability';
+import { resolverFor } from '../../lib/dns';
+import { deliverabilityQuery } from '../../../../shared/contracts/deliverability';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -19,4 +22,12 @@ export const mailboxRoutes = new Hono<AppEnv>()
   .patch('/mailboxes/:id', requireRole('admin'), validate('param', idParam), validate('json', patchMailboxRequest), async (c) => {
     const mailbox = await updateMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json'), c.get('session').userId);
     return c.json(mailbox);
+  })
+  .get('/mailboxes/:id/deliverability', validate('param', idParam), validate('query', deliverabilityQuery), async (c) => {
+    const { config, db } = c.get('deps');
+    const mailbox = await getMailbox(db, c.get('session').workspaceId, c.req.valid('param').id);
+    return c.json(await deliverabilityOf(resolverFor(config.dnsServers), mailbox, c.req.valid('query')));
+  })
+  .delete('/mailboxes/:id', requireRole('admin'), validate('param', idParam), async (c) => {
+    return c.json(await disconnectMailbox(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id, c.get('session').userId));
   });

@@ -1,11 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { mailboxes } from '../../../../db/schema';
+import { campaigns, emails, mailboxes } from '../../../../db/schema';
 import { notFound } from '../../lib/api-error';
 import { countRows, listPage, type Page, type PageQuery } from '../../lib/pagination';
 import type { Mailbox, PatchMailboxRequest } from '../../../../shared/contracts/mailboxes';
 import { budgetUsed, effectiveCap } from '../emails/schedule';
 import { recordAudit } from '../admin/audit';
+import { failOpenSends } from '../emails/fail-sends';
+import { revokeGoogleGrant } from '../../gmail/oauth';
+import type { Deps } from '../../context';
 
 type MailboxRow = typeof mailboxes.$inferSelect;
 
@@ -51,6 +54,30 @@ export async function updateMailbox(db: Db, workspaceId: string, id: string, pat
   });
   const used = await budgetUsed(db, [row.id]);
   return toMailbox(row, used.get(row.id) ?? 0);
+}
+
+/**
+ * Disconnects a mailbox: its open sends fail with the reason, campaigns sending from it pause,
+ * its sealed tokens are deleted and it is `disabled` — one transaction, audited. The grant is
+ * revoked at Google after the commit (best effort: the tokens are gone either way).
+ */
+export async function disconnectMailbox(deps: Pick<Deps, 'db' | 'config'>, workspaceId: string, id: string, actorId: string): Promise<Mailbox> {
+  const where = and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id));
+  const { row, sealed } = await deps.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(mailboxes).where(where).for('update');
+    if (!before) throw notFound('Mailbox');
+    const failedSends = await failOpenSends(tx, eq(emails.mailboxId, before.id), 'The mailbox was disconnected by an admin');
+    const paused = await tx
+      .update(campaigns)
+      .set({ status: 'paused', updatedAt: new Date() })
+      .where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.mailboxId, before.id), eq(campaigns.status, 'active')))
+      .returning({ id: campaigns.id });
+    const [after] = await tx.update(mailboxes).set({ status: 'disabled', accessTokenEnc: null, refreshTokenEnc: null, tokenExpiresAt: null }).where(where).returning();
+    await recordAudit(tx, { workspaceId, actorId, action: 'mailbox.disconnected', target: before.email, data: { before: before.status, after: 'disabled', failedSends, pausedCampaigns: paused.length } });
+    return { row: after!, sealed: before };
+  });
+  if (sealed.provider === 'gmail') await revokeGoogleGrant(deps.config, sealed).catch(() => false);
+  return toMailbox(row, 0);
 }
 
 /** Never exposes tokens: only what an admin needs to see and tune. */

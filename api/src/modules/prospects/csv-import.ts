@@ -1,3 +1,4 @@
+import { withoutErased } from '../suppressions/service';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -60,7 +61,7 @@ export function parseProspectCsv(text: string): ParsedCsv {
  * stored value, an empty one keeps it, and custom fields merge.
  */
 export async function importProspects(db: Db, workspaceId: string, ownerId: string, text: string): Promise<ImportResult> {
-  const { rows, errors } = parseProspectCsv(text);
+  const { rows, errors } = await withoutErased(db, workspaceId, parseProspectCsv(text));
   let imported = 0;
   let updated = 0;
   for (let i = 0; i < rows.length; i += BATCH) {

@@ -9,6 +9,7 @@ import {
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
 import { importProspects } from './csv-import';
 import { ownerOnly } from '../../lib/ownership';
+import { audited } from '../admin/audit';
 
 export const prospectRoutes = new Hono<AppEnv>()
   .get('/prospects', validate('query', listProspectsQuery), async (c) => {
@@ -20,7 +21,7 @@ export const prospectRoutes = new Hono<AppEnv>()
     const prospect = await findProspectByEmail(c.get('deps').db, c.get('session').workspaceId, c.req.valid('query').email);
     return c.json({ prospect });
   })
-  .post('/prospects/import', async (c) => {
+  .post('/prospects/import', audited('prospect.imported', (a) => ({ imported: a.imported, updated: a.updated, skipped: a.skipped })), async (c) => {
     const s = c.get('session');
     return c.json(await importProspects(c.get('deps').db, s.workspaceId, s.userId, await csvBody(c.req.raw)));
   })
@@ -35,7 +36,7 @@ export const prospectRoutes = new Hono<AppEnv>()
     const { db } = c.get('deps');
     return c.json(await updateProspect(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json')));
   })
-  .delete('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect', { change: 'delete' }), async (c) => {
+  .delete('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect', { change: 'delete' }), audited('prospect.deleted'), async (c) => {
     await deleteProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   });

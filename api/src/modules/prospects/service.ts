@@ -3,6 +3,7 @@ import type { Db } from '../../../../db/client';
 import { prospects } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
 import { listPage } from '../../lib/pagination';
+import { erasedAmong, normalizeAddress } from '../suppressions/service';
 import type { CreateProspectRequest, Prospect, UpdateProspectRequest } from '../../../../shared/contracts/prospects';
 
 type ProspectRow = typeof prospects.$inferSelect;
@@ -25,6 +26,9 @@ export async function findProspectByEmail(db: Db, workspaceId: string, email: st
 }
 
 export async function createProspect(db: Db, workspaceId: string, ownerId: string, input: CreateProspectRequest): Promise<Prospect> {
+  if ((await erasedAmong(db, workspaceId, [normalizeAddress(input.email)])).size > 0) {
+    throw new ApiError('CONFLICT', 'This person was erased at their request and cannot be added again');
+  }
   const [row] = await db
     .insert(prospects)
     .values({ workspaceId, ownerId, email: input.email, ...fieldsOf(input), customFields: input.customFields ?? {} })

@@ -7,11 +7,12 @@ import { requireRole } from '../../middleware/auth';
 import { validate } from '../../middleware/validate';
 import { patchReplySettingsRequest, type ReplySettings } from '../../../../shared/contracts/replies';
 import { pauseDaysOf } from './settings';
+import { audited } from '../admin/audit';
 
 /** The workspace's reply settings, kept in `workspaces.settings` beside its other settings. */
 export const replySettingsRoutes = new Hono<AppEnv>()
   .get('/replies/settings', async (c) => c.json(await readReplySettings(c.get('deps').db, c.get('session').workspaceId)))
-  .patch('/replies/settings', requireRole('admin'), validate('json', patchReplySettingsRequest), async (c) => {
+  .patch('/replies/settings', requireRole('admin'), validate('json', patchReplySettingsRequest), audited('settings.changed', (a) => ({ after: a })), async (c) => {
     const { db } = c.get('deps');
     const { workspaceId } = c.get('session');
     // jsonb `||` merges: the workspace's other settings are left as they are.

@@ -4,6 +4,7 @@ import type { Deps, SessionInfo } from '../../context';
 import { mailboxes } from '../../../../db/schema';
 import { GMAIL_SCOPES, sealTokens } from '../../gmail/oauth';
 import { ApiError } from '../../lib/api-error';
+import { recordAudit } from '../admin/audit';
 import type { SandboxMessage } from '../../../../shared/contracts/sandbox';
 import { INBOX_SYNC_QUEUE } from '../replies/inbox-sync.worker';
 
@@ -32,6 +33,7 @@ export async function ensureSandboxMailbox(deps: Pick<Deps, 'config' | 'db'>, me
   if (existing) {
     // Signing in again reconnects a sandbox mailbox a test (or a fault) left needing reauth.
     const [row] = await db.update(mailboxes).set({ ...sealed, status: 'active' }).where(eq(mailboxes.id, existing.id)).returning();
+    await recordAudit(db, { workspaceId: member.workspaceId, actorId: member.userId, action: 'mailbox.reconnected', target: email, data: { provider: 'sandbox' } });
     return row!;
   }
   const [row] = await db
@@ -39,6 +41,7 @@ export async function ensureSandboxMailbox(deps: Pick<Deps, 'config' | 'db'>, me
     .values({ workspaceId: member.workspaceId, userId: member.userId, provider: 'sandbox', email, scopes: scope.split(' '), ...sealed })
     .onConflictDoNothing()
     .returning();
+  if (row) await recordAudit(db, { workspaceId: member.workspaceId, actorId: member.userId, action: 'mailbox.connected', target: email, data: { provider: 'sandbox' } });
   return row ?? (await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, member.workspaceId), eq(mailboxes.email, email))))[0]!;
 }
 

@@ -21,10 +21,10 @@ export const suppressionRoutes = new Hono<AppEnv>()
     return c.json(paginated(rows, total, q.page, q.limit));
   })
   .post('/suppressions', validate('json', createSuppressionRequest), async (c) => {
-    const { created, suppression } = await addSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('json'));
+    const { created, suppression } = await addSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('json'), c.get('session').userId);
     return c.json(suppression, created ? 201 : 200);
   })
   .delete('/suppressions/:id', requireRole('admin'), validate('param', idParam), async (c) => {
-    if (!(await removeSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id))) throw notFound('Suppression');
+    if (!(await removeSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.get('session').userId))) throw notFound('Suppression');
     return c.body(null, 204);
   });

@@ -1,7 +1,8 @@
-import { and, desc, eq, ilike, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { countRows, listPage, type PageQuery } from '../../lib/pagination';
-import { suppressions } from '../../../../db/schema';
+import { createHash } from 'node:crypto';
+import { suppressions, workspaces } from '../../../../db/schema';
 import type { Suppression } from '../../../../shared/contracts/suppressions';
 import { recordAudit } from '../admin/audit';
 
@@ -16,14 +17,56 @@ import { normalizeAddress } from '../../../../shared/address';
  * accept's one read, the send worker's load): the address must already be normalized.
  */
 export const suppressedSql = (workspaceId: SQLWrapper, normalizedAddress: SQLWrapper) =>
-  sql`exists (select 1 from ${suppressions} s where s.workspace_id = ${workspaceId} and s.email = ${normalizedAddress})`;
+  sql`exists (select 1 from ${suppressions} s where s.workspace_id = ${workspaceId} and s.email in (${normalizedAddress}::text, ${erasedMarkerSql(workspaceId, normalizedAddress)}))`;
+
+/**
+ * An erased person stays on the list as `erased:` + hex sha256(workspace salt || address), never
+ * the address itself (DESIGN §3.9). The same marker in SQL (for the one-statement checks) and in
+ * JS (for batches such as a CSV import); a test holds the two to each other.
+ */
+export const erasedMarkerSql = (workspaceId: SQLWrapper, normalizedAddress: SQLWrapper) =>
+  sql`(select 'erased:' || encode(sha256(convert_to(w.privacy_salt || ${normalizedAddress}::text, 'UTF8')), 'hex') from ${workspaces} w where w.id = ${workspaceId})`;
+export const erasedMarker = (salt: string, normalizedAddress: string) => `erased:${createHash('sha256').update(salt + normalizedAddress, 'utf8').digest('hex')}`;
+
+/** The workspace's salt for erased markers. */
+export async function privacySalt(db: Pick<Db, 'select'>, workspaceId: string): Promise<string> {
+  const [row] = await db.select({ salt: workspaces.privacySalt }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  if (!row) throw new Error(`no workspace ${workspaceId}`);
+  return row.salt;
+}
+
+/** Which of these (normalized) addresses belong to erased people in the workspace. */
+export async function erasedAmong(db: Pick<Db, 'select'>, workspaceId: string, addresses: string[]): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const salt = await privacySalt(db, workspaceId);
+  const byMarker = new Map(addresses.map((a) => [erasedMarker(salt, a), a]));
+  const rows = await db
+    .select({ email: suppressions.email })
+    .from(suppressions)
+    .where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.reason, 'erased'), inArray(suppressions.email, [...byMarker.keys()])));
+  return new Set(rows.map((r) => byMarker.get(r.email)!));
+}
+
+/**
+ * A parsed import without the rows of erased people: each becomes an error naming its row only,
+ * so nobody erased comes back by a re-imported spreadsheet.
+ */
+export async function withoutErased<R extends { email: string; row: number }>(
+  db: Pick<Db, 'select'>, workspaceId: string, parsed: { rows: R[]; errors: Array<{ row: number; message: string }> },
+) {
+  const erased = await erasedAmong(db, workspaceId, parsed.rows.map((r) => normalizeAddress(r.email)));
+  if (erased.size === 0) return parsed;
+  const errors = [...parsed.errors, ...parsed.rows.filter((r) => erased.has(normalizeAddress(r.email))).map((r) => ({ row: r.row, message: 'this person was erased at their request; not imported' }))];
+  return { rows: parsed.rows.filter((r) => !erased.has(normalizeAddress(r.email))), errors: errors.sort((a, b) => a.row - b.row) };
+}
 
 /** Why the address is suppressed in the workspace (its first entry's reason), or undefined. */
 export async function suppressionReason(db: Pick<Db, 'select'>, workspaceId: string, address: string): Promise<Row['reason'] | undefined> {
+  const normalized = normalizeAddress(address);
   const [row] = await db
     .select({ reason: suppressions.reason })
     .from(suppressions)
-    .where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, normalizeAddress(address))));
+    .where(and(eq(suppressions.workspaceId, workspaceId), sql`${suppressions.email} in (${normalized}::text, ${erasedMarkerSql(sql`${workspaceId}::uuid`, sql`${normalized}`)})`));
   return row?.reason;
 }
 

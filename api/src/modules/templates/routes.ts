@@ -5,6 +5,7 @@ import { paginated } from '../../lib/pagination';
 import {
   createTemplateRequest, listTemplatesQuery, renderTemplateRequest, templateIdParam, updateTemplateRequest,
 } from '../../../../shared/contracts/templates';
+import { audited } from '../admin/audit';
 import { createTemplate, deleteTemplate, getTemplateRow, listTemplates, renderStoredTemplate, toTemplate, updateTemplate } from './service';
 import { ownerOnly } from '../../lib/ownership';
 
@@ -24,7 +25,7 @@ export const templateRoutes = new Hono<AppEnv>()
   .patch('/templates/:id', validate('param', templateIdParam), ownerOnly('template'), validate('json', updateTemplateRequest), async (c) => {
     return c.json(await updateTemplate(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json')));
   })
-  .delete('/templates/:id', validate('param', templateIdParam), ownerOnly('template', { change: 'delete' }), async (c) => {
+  .delete('/templates/:id', validate('param', templateIdParam), ownerOnly('template', { change: 'delete' }), audited('template.deleted'), async (c) => {
     await deleteTemplate(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   })

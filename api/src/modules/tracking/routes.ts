@@ -10,6 +10,7 @@ import { verifyToken } from './tokens';
 import { trackableUrl } from '../../lib/link-url';
 import { clientAddress } from '../../lib/client-ip';
 import { recorderFor } from './recorder';
+import { workspaceOfHost } from './domain';
 import { openPixelHandler } from './pixel';
 import { addressOf, applyEffect } from '../replies/effects';
 
@@ -20,9 +21,10 @@ import { addressOf, applyEffect } from '../replies/effects';
  */
 export const trackingRoutes = new Hono<AppEnv>()
   .get('/t/o/:token', openPixelHandler)
-  .get('/t/c/:token', (c) => {
+  .get('/t/c/:token', async (c) => {
     const deps = c.get('deps');
     const token = verifyToken(deps.config.trackingSecret, c.req.param('token'));
+    if (token?.kind === 'c' && !(await boundToHost(c, token.emailId))) throw new ApiError('NOT_FOUND', 'Unknown link');
     // Links signed before the MIME builder normalised them may still hold CR/LF: such a
     // target is refused here (and not counted as a click) rather than thrown on as a header.
     // eslint-disable-next-line no-control-regex
@@ -58,12 +60,27 @@ async function unsubscribeTarget(c: Context<AppEnv>) {
   const { config, db } = c.get('deps');
   const token = verifyToken(config.trackingSecret, c.req.param('token') ?? '');
   if (token?.kind !== 'u') return undefined;
+  const host = await workspaceOfHost(c.get('deps'), hostOf(c));
   const [row] = await db
     .select({ id: emails.id, workspaceId: emails.workspaceId, to: emails.to, prospectId: emails.prospectId, campaignLeadId: emails.campaignLeadId, workspaceName: workspaces.name })
     .from(emails)
     .innerJoin(workspaces, eq(workspaces.id, emails.workspaceId))
     .where(and(eq(emails.id, token.emailId)));
-  return row;
+  return row && (host === null || host === row.workspaceId) ? row : undefined;
+}
+
+const hostOf = (c: Context<AppEnv>) => c.req.header('host') ?? new URL(c.req.url).host;
+
+/**
+ * On a workspace's own tracking domain, only that workspace's links work: another's token
+ * there is refused (on PUBLIC_URL's host, any valid token). Costs one read, only off PUBLIC_URL.
+ */
+async function boundToHost(c: Context<AppEnv>, emailId: string): Promise<boolean> {
+  const deps = c.get('deps');
+  const owner = await workspaceOfHost(deps, hostOf(c));
+  if (owner === null) return true;
+  const [row] = await deps.db.select({ workspaceId: emails.workspaceId }).from(emails).where(eq(emails.id, emailId));
+  return row?.workspaceId === owner;
 }
 
 function hitOf(c: Context<AppEnv>) {

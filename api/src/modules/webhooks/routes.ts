@@ -9,6 +9,7 @@ import { randomToken } from '../../lib/crypto';
 import { listPage, paginated } from '../../lib/pagination';
 import { webhookDeliveries, webhooks } from '../../../../db/schema';
 import { pageQuerySchema } from '../../../../shared/errors';
+import { audited } from '../admin/audit';
 import { createWebhookRequest, updateWebhookRequest, webhookIdParam } from '../../../../shared/contracts/webhooks';
 
 /** Outgoing webhooks: workspace admins only. The signing secret is shown once, at creation. */
@@ -22,7 +23,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { rows, total } = await listPage(db, q, { rows: db.select().from(webhooks).where(where).orderBy(desc(webhooks.createdAt)), from: webhooks, where });
     return c.json(paginated(rows.map(toJson), total, q.page, q.limit));
   })
-  .post('/webhooks', validate('json', createWebhookRequest), async (c) => {
+  .post('/webhooks', validate('json', createWebhookRequest), audited('webhook.created', (a) => ({ url: a.url, events: a.events })), async (c) => {
     const body = c.req.valid('json');
     await checkTarget(c.get('deps').config, body.url);
     const secret = `whsec_${randomToken()}`;
@@ -36,7 +37,7 @@ export const webhookRoutes = new Hono<AppEnv>()
   .get('/webhooks/:id', validate('param', webhookIdParam), async (c) => {
     return c.json(toJson(await findHook(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id)));
   })
-  .patch('/webhooks/:id', validate('param', webhookIdParam), validate('json', updateWebhookRequest), async (c) => {
+  .patch('/webhooks/:id', validate('param', webhookIdParam), validate('json', updateWebhookRequest), audited('webhook.updated', (a) => ({ url: a.url, events: a.events, active: a.active })), async (c) => {
     const { db } = c.get('deps');
     const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
     const body = c.req.valid('json');
@@ -48,7 +49,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       .returning();
     return c.json(toJson(row!));
   })
-  .delete('/webhooks/:id', validate('param', webhookIdParam), async (c) => {
+  .delete('/webhooks/:id', validate('param', webhookIdParam), audited('webhook.deleted'), async (c) => {
     const { db } = c.get('deps');
     const hook = await findHook(db, c.get('session').workspaceId, c.req.valid('param').id);
     await db.delete(webhooks).where(eq(webhooks.id, hook.id));

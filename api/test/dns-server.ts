@@ -1,0 +1,37 @@
+import dns2 from 'dns2';
+
+export type Zone = Record<string, Partial<{ TXT: string[][]; MX: Array<{ exchange: string; priority: number }>; A: string[]; CNAME: string }>>;
+
+/**
+ * A real DNS server on a UDP port of 127.0.0.1 (the `dns2` package), answering from a zone the
+ * test can change; a name listed in `fail` answers SERVFAIL. Point DNS_SERVERS at `server`.
+ */
+export async function startDnsServer(zone: Zone, fail = new Set<string>()) {
+  const { Packet } = dns2;
+  const server = dns2.createServer({
+    udp: true,
+    handle: (request, send) => {
+      const response = Packet.createResponseFromRequest(request);
+      const [q] = request.questions;
+      const name = q!.name.toLowerCase();
+      if (fail.has(name)) {
+        response.header.rcode = 2; // SERVFAIL
+        send(response);
+        return;
+      }
+      const entry = zone[name];
+      const base = { name: q!.name, class: Packet.CLASS.IN, ttl: 60 };
+      // @types/dns2 lags the package: the encoder takes plain records (it adds no toBuffer of its own).
+      const answer = (record: Record<string, unknown>) => response.answers.push(record as unknown as (typeof response.answers)[number]);
+      if (!entry) response.header.rcode = 3; // NXDOMAIN
+      else if (q!.type === Packet.TYPE.TXT) for (const data of entry.TXT ?? []) answer({ ...base, type: Packet.TYPE.TXT, data });
+      else if (q!.type === Packet.TYPE.MX) for (const mx of entry.MX ?? []) answer({ ...base, type: Packet.TYPE.MX, ...mx });
+      else if (q!.type === Packet.TYPE.A) for (const address of entry.A ?? []) answer({ ...base, type: Packet.TYPE.A, address });
+      else if (q!.type === Packet.TYPE.CNAME && entry.CNAME) answer({ ...base, type: Packet.TYPE.CNAME, domain: entry.CNAME });
+      send(response);
+    },
+  });
+  await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
+  const { port } = server.addresses().udp as { port: number };
+  return { server: `127.0.0.1:${port}`, zone, fail, close: () => server.close() };
+}
