@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { rowsOf } from '../../../../db/prepared';
 import { z } from 'zod';
 import type { Db } from '../../../../db/client';
 import { memberships, prospects, suppressions, users } from '../../../../db/schema';
@@ -234,11 +235,11 @@ export class ImportRun {
     this.errors = [];
     let suppressed: Array<{ row: number; email: string }> = [];
     if (batch.length) {
-      const [written, flagged] = await Promise.all([this.write(batch), this.suppressedOf(batch)]);
+      const written = await this.write(batch);
       this.progress.imported += written.inserted;
       this.progress.updated += written.updated;
       this.progress.skipped += batch.length - written.inserted - written.updated;
-      suppressed = batch.filter((p) => flagged.has(p.email)).map((p) => ({ row: p.row, email: p.email }));
+      suppressed = batch.filter((p) => written.suppressed.has(p.email)).map((p) => ({ row: p.row, email: p.email }));
     }
     this.progress.skipped += errors.length;
     this.progress.errorCount += errors.length;
@@ -247,46 +248,57 @@ export class ImportRun {
     await this.hooks.onProgress?.({ ...this.progress });
   }
 
-  private async suppressedOf(batch: CsvProspect[]): Promise<Set<string>> {
-    const rows = await this.db
-      .select({ email: suppressions.email })
-      .from(suppressions)
-      .where(and(eq(suppressions.workspaceId, this.workspaceId), inArray(suppressions.email, batch.map((p) => p.email))));
-    return new Set(rows.map((r) => r.email));
-  }
-
-  /** Rows naming an owner set it on update too; the others keep the stored owner (a new prospect is the importer's). */
-  private async write(batch: CsvProspect[]): Promise<{ inserted: number; updated: number }> {
+  /**
+   * One round trip per part of a batch: the rows travel as one JSON parameter (unpacked by
+   * jsonb_to_recordset — building and binding 9,000 separate parameters cost more than the
+   * write itself), are upserted, and the same statement answers which addresses are suppressed.
+   * Rows naming an owner set it on update too; the others keep the stored owner (a new
+   * prospect is the importer's).
+   */
+  private async write(batch: CsvProspect[]): Promise<{ inserted: number; updated: number; suppressed: Set<string> }> {
     const withOwner = batch.filter((p) => p.ownerId !== undefined);
     const parts = withOwner.length === 0 ? [[batch, false] as const] : [[batch.filter((p) => p.ownerId === undefined), false] as const, [withOwner, true] as const];
-    let inserted = 0;
-    let updated = 0;
+    const out = { inserted: 0, updated: 0, suppressed: new Set<string>() };
     for (const [rows, setsOwner] of parts) {
       if (!rows.length) continue;
-      const values = rows.map(({ row: _row, ownerId, ...p }) => ({ ...p, workspaceId: this.workspaceId, ownerId: ownerId ?? this.importerId }));
-      const insert = this.db.insert(prospects).values(values);
-      const written =
+      const json = JSON.stringify(
+        rows.map((p) => ({ email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null })),
+      );
+      const onConflict =
         this.dedupe === 'skip'
-          ? await insert.onConflictDoNothing({ target: [prospects.workspaceId, prospects.email] }).returning({ inserted: sql<boolean>`true` })
-          : await insert
-              .onConflictDoUpdate({
-                target: [prospects.workspaceId, prospects.email],
-                set: {
-                  firstName: sql`coalesce(excluded.first_name, ${prospects.firstName})`,
-                  lastName: sql`coalesce(excluded.last_name, ${prospects.lastName})`,
-                  company: sql`coalesce(excluded.company, ${prospects.company})`,
-                  title: sql`coalesce(excluded.title, ${prospects.title})`,
-                  timeZone: sql`coalesce(excluded.time_zone, ${prospects.timeZone})`,
-                  customFields: sql`${prospects.customFields} || excluded.custom_fields`,
-                  ...(setsOwner ? { ownerId: sql`excluded.owner_id` } : {}),
-                  updatedAt: new Date(),
-                },
-              })
-              // xmax is 0 only on a freshly inserted tuple: tells an insert from an update in one round trip.
-              .returning({ inserted: sql<boolean>`(xmax = 0)` });
-      for (const w of written) (w.inserted ? inserted++ : updated++);
+          ? sql`do nothing`
+          : sql`do update set
+              first_name = coalesce(excluded.first_name, p.first_name),
+              last_name = coalesce(excluded.last_name, p.last_name),
+              company = coalesce(excluded.company, p.company),
+              title = coalesce(excluded.title, p.title),
+              time_zone = coalesce(excluded.time_zone, p.time_zone),
+              custom_fields = p.custom_fields || excluded.custom_fields,
+              ${setsOwner ? sql`owner_id = excluded.owner_id,` : sql``}
+              updated_at = now()`;
+      const [row] = rowsOf<{ inserted: number; updated: number; suppressed: string[] | string }>(
+        await this.db.execute(sql`
+          with r as (
+            select * from jsonb_to_recordset(${json}::jsonb)
+              as r(email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid)),
+          written as (
+            insert into ${prospects} as p (workspace_id, email, first_name, last_name, company, title, time_zone, custom_fields, owner_id)
+            select ${this.workspaceId}::uuid, r.email, r.first_name, r.last_name, r.company, r.title, r.time_zone, r.custom_fields, coalesce(r.owner_id, ${this.importerId}::uuid)
+            from r
+            on conflict (workspace_id, email) ${onConflict}
+            -- xmax is 0 only on a freshly inserted tuple: tells an insert from an update.
+            returning (xmax = 0) as inserted)
+          select
+            (select count(*) from written where inserted)::int as inserted,
+            (select count(*) from written where not inserted)::int as updated,
+            coalesce((select jsonb_agg(s.email) from ${suppressions} s where s.workspace_id = ${this.workspaceId}::uuid and s.email in (select email from r)), '[]'::jsonb) as suppressed`),
+      );
+      out.inserted += Number(row!.inserted);
+      out.updated += Number(row!.updated);
+      const flagged = typeof row!.suppressed === 'string' ? (JSON.parse(row!.suppressed) as string[]) : row!.suppressed;
+      for (const e of flagged) out.suppressed.add(e);
     }
-    return { inserted, updated };
+    return out;
   }
 }
 
