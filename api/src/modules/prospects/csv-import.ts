@@ -227,21 +227,45 @@ export class ImportRun {
     }
   }
 
-  /** Writes what is waiting and reports it. */
-  async flush(): Promise<void> {
-    const batch = this.batch;
+  /**
+   * Hands what is waiting to the database and reports it. One write is in flight while the
+   * next batch is read (the database works while this process parses); a second flush waits
+   * for the first. The batch is encoded at once, so only its JSON text lives across the wait.
+   */
+  async flush(final = false): Promise<void> {
+    const parts = encode(this.batch);
+    const rows = this.batch.length;
     const errors = this.errors;
     this.batch = [];
     this.errors = [];
-    let suppressed: Array<{ row: number; email: string }> = [];
-    if (batch.length) {
-      const written = await this.write(batch);
-      this.progress.imported += written.inserted;
-      this.progress.updated += written.updated;
-      this.progress.skipped += batch.length - written.inserted - written.updated;
-      suppressed = batch.filter((p) => written.suppressed.has(p.email)).map((p) => ({ row: p.row, email: p.email }));
+    await this.inflight;
+    if (this.failure) throw this.failure;
+    this.inflight = this.writeParts(parts, rows, errors).catch((err: unknown) => {
+      this.failure = err;
+    });
+    if (final) {
+      await this.inflight;
+      if (this.failure) throw this.failure;
     }
-    this.progress.skipped += errors.length;
+  }
+
+  private inflight: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  private async writeParts(parts: Array<{ json: string; setsOwner: boolean }>, rows: number, errors: RowIssue[]) {
+    let inserted = 0;
+    let updated = 0;
+    const flagged: string[] = [];
+    for (const part of parts) {
+      const w = await this.write(part.json, part.setsOwner);
+      inserted += w.inserted;
+      updated += w.updated;
+      flagged.push(...w.suppressed);
+    }
+    const suppressed = flagged.map((email) => ({ row: this.seen.get(email) ?? 0, email })).sort((a, b) => a.row - b.row);
+    this.progress.imported += inserted;
+    this.progress.updated += updated;
+    this.progress.skipped += rows - inserted - updated + errors.length;
     this.progress.errorCount += errors.length;
     this.progress.suppressedCount += suppressed.length;
     if (errors.length || suppressed.length) await this.hooks.onIssues?.({ errors, suppressed });
@@ -255,51 +279,48 @@ export class ImportRun {
    * Rows naming an owner set it on update too; the others keep the stored owner (a new
    * prospect is the importer's).
    */
-  private async write(batch: CsvProspect[]): Promise<{ inserted: number; updated: number; suppressed: Set<string> }> {
-    const withOwner = batch.filter((p) => p.ownerId !== undefined);
-    const parts = withOwner.length === 0 ? [[batch, false] as const] : [[batch.filter((p) => p.ownerId === undefined), false] as const, [withOwner, true] as const];
-    const out = { inserted: 0, updated: 0, suppressed: new Set<string>() };
-    for (const [rows, setsOwner] of parts) {
-      if (!rows.length) continue;
-      const json = JSON.stringify(
-        rows.map((p) => ({ email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null })),
-      );
-      const onConflict =
-        this.dedupe === 'skip'
-          ? sql`do nothing`
-          : sql`do update set
-              first_name = coalesce(excluded.first_name, p.first_name),
-              last_name = coalesce(excluded.last_name, p.last_name),
-              company = coalesce(excluded.company, p.company),
-              title = coalesce(excluded.title, p.title),
-              time_zone = coalesce(excluded.time_zone, p.time_zone),
-              custom_fields = p.custom_fields || excluded.custom_fields,
-              ${setsOwner ? sql`owner_id = excluded.owner_id,` : sql``}
-              updated_at = now()`;
-      const [row] = rowsOf<{ inserted: number; updated: number; suppressed: string[] | string }>(
-        await this.db.execute(sql`
-          with r as (
-            select * from jsonb_to_recordset(${json}::jsonb)
-              as r(email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid)),
-          written as (
-            insert into ${prospects} as p (workspace_id, email, first_name, last_name, company, title, time_zone, custom_fields, owner_id)
-            select ${this.workspaceId}::uuid, r.email, r.first_name, r.last_name, r.company, r.title, r.time_zone, r.custom_fields, coalesce(r.owner_id, ${this.importerId}::uuid)
-            from r
-            on conflict (workspace_id, email) ${onConflict}
-            -- xmax is 0 only on a freshly inserted tuple: tells an insert from an update.
-            returning (xmax = 0) as inserted)
-          select
-            (select count(*) from written where inserted)::int as inserted,
-            (select count(*) from written where not inserted)::int as updated,
-            coalesce((select jsonb_agg(s.email) from ${suppressions} s where s.workspace_id = ${this.workspaceId}::uuid and s.email in (select email from r)), '[]'::jsonb) as suppressed`),
-      );
-      out.inserted += Number(row!.inserted);
-      out.updated += Number(row!.updated);
-      const flagged = typeof row!.suppressed === 'string' ? (JSON.parse(row!.suppressed) as string[]) : row!.suppressed;
-      for (const e of flagged) out.suppressed.add(e);
-    }
-    return out;
+  private async write(json: string, setsOwner: boolean): Promise<{ inserted: number; updated: number; suppressed: string[] }> {
+    const onConflict =
+      this.dedupe === 'skip'
+        ? sql`do nothing`
+        : sql`do update set
+            first_name = coalesce(excluded.first_name, p.first_name),
+            last_name = coalesce(excluded.last_name, p.last_name),
+            company = coalesce(excluded.company, p.company),
+            title = coalesce(excluded.title, p.title),
+            time_zone = coalesce(excluded.time_zone, p.time_zone),
+            custom_fields = p.custom_fields || excluded.custom_fields,
+            ${setsOwner ? sql`owner_id = excluded.owner_id,` : sql``}
+            updated_at = now()`;
+    const [row] = rowsOf<{ inserted: number; updated: number; suppressed: string[] | string }>(
+      await this.db.execute(sql`
+        with r as (
+          select * from jsonb_to_recordset(${json}::jsonb)
+            as r(email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid)),
+        written as (
+          insert into ${prospects} as p (workspace_id, email, first_name, last_name, company, title, time_zone, custom_fields, owner_id)
+          select ${this.workspaceId}::uuid, r.email, r.first_name, r.last_name, r.company, r.title, r.time_zone, r.custom_fields, coalesce(r.owner_id, ${this.importerId}::uuid)
+          from r
+          on conflict (workspace_id, email) ${onConflict}
+          -- xmax is 0 only on a freshly inserted tuple: tells an insert from an update.
+          returning (xmax = 0) as inserted)
+        select
+          (select count(*) from written where inserted)::int as inserted,
+          (select count(*) from written where not inserted)::int as updated,
+          coalesce((select jsonb_agg(s.email) from ${suppressions} s where s.workspace_id = ${this.workspaceId}::uuid and s.email in (select email from r)), '[]'::jsonb) as suppressed`),
+    );
+    const flagged = typeof row!.suppressed === 'string' ? (JSON.parse(row!.suppressed) as string[]) : row!.suppressed;
+    return { inserted: Number(row!.inserted), updated: Number(row!.updated), suppressed: flagged };
   }
+}
+
+/** A batch as the JSON its statement unpacks; rows naming an owner apart, since their update sets it. */
+function encode(batch: CsvProspect[]): Array<{ json: string; setsOwner: boolean }> {
+  const json = (rows: CsvProspect[]) =>
+    JSON.stringify(rows.map((p) => ({ email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null })));
+  const withOwner = batch.filter((p) => p.ownerId !== undefined);
+  const without = withOwner.length ? batch.filter((p) => p.ownerId === undefined) : batch;
+  return [...(without.length ? [{ json: json(without), setsOwner: false }] : []), ...(withOwner.length ? [{ json: json(withOwner), setsOwner: true }] : [])];
 }
 
 /** Reads the header record (blank lines before it are skipped) and plans the columns; a file without one is a 400. */
@@ -358,7 +379,7 @@ export async function startImport(db: Db, ctx: { workspaceId: string; importerId
         }
         await job.add(splitter.end());
       }
-      await job.flush();
+      await job.flush(true);
       return job.progress;
     },
   };

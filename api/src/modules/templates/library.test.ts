@@ -4,7 +4,7 @@ import { createTestRuntime, signIn, testDbKind, type TestRuntime } from '../../.
 import { giveMailbox } from '../../../test/test-mailbox';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { renderTemplateResponse, templateListResponse, templateSchema } from '../../../../shared/contracts/templates';
-import { campaigns, emailEvents, emails, sequenceSteps, templateSeeds, templates } from '../../../../db/schema';
+import { campaigns, emailEvents, emails, memberships, sequenceSteps, templateSeeds, templates } from '../../../../db/schema';
 import { BUILTIN_TEMPLATES } from './builtins';
 import { seedBuiltinTemplates } from './seed';
 
@@ -65,6 +65,20 @@ describe('built-in template library', () => {
     expect(after.pagination.total).toBe(19);
     expect(after.data.find((t) => t.id === intro.id)?.subject).toBe('My own subject');
     expect(after.data.some((t) => t.builtinKey === 'break-up')).toBe(false);
+  });
+
+  it('lets a member copy a builtin into their own template (the builtin itself is the admins’)', async () => {
+    await signIn(rt.app, 'ana@lib-copy.test'); // the workspace's first user: its admin
+    const mo = await signIn(rt.app, 'mo@lib-copy.test');
+    const [m] = await rt.deps.db.select().from(memberships).where(eq(memberships.userId, mo.user.id));
+    expect(m?.role).toBe('member');
+    const intro = (await list(mo)).data.find((t) => t.builtinKey === 'cold-intro')!;
+    await expectError(await mo.call(`/api/templates/${intro.id}`, { method: 'PATCH', json: { subject: 'x' } }), 403, 'FORBIDDEN');
+    const res = await mo.call(`/api/templates/${intro.id}/copy`, { method: 'POST' });
+    expect(res.status).toBe(201);
+    const copy = templateSchema.parse(await res.json());
+    expect(copy).toMatchObject({ name: `${intro.name} (copy)`, subject: intro.subject, category: intro.category, builtinKey: null, ownerId: mo.user.id });
+    expect((await mo.call(`/api/templates/${copy.id}`, { method: 'PATCH', json: { subject: 'Mine now' } })).status).toBe(200);
   });
 
   it(`seeds once under concurrent first reads (${testDbKind})`, async () => {

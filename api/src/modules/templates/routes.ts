@@ -5,7 +5,7 @@ import { paginated } from '../../lib/pagination';
 import {
   createTemplateRequest, listTemplatesQuery, renderTemplateRequest, templateIdParam, updateTemplateRequest,
 } from '../../../../shared/contracts/templates';
-import { createTemplate, deleteTemplate, getTemplate, listTemplates, renderStoredTemplate, setFavourite, updateTemplate } from './service';
+import { copyTemplate, createTemplate, deleteTemplate, getTemplate, listTemplates, renderStoredTemplate, setFavourite, updateTemplate } from './service';
 import { ownerOnly } from '../../lib/ownership';
 
 export const templateRoutes = new Hono<AppEnv>()
@@ -33,6 +33,10 @@ export const templateRoutes = new Hono<AppEnv>()
   .delete('/templates/:id', validate('param', templateIdParam), ownerOnly('template', { change: 'delete' }), async (c) => {
     await deleteTemplate(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
+  })
+  .post('/templates/:id/copy', validate('param', templateIdParam), async (c) => {
+    const s = c.get('session');
+    return c.json(await copyTemplate(c.get('deps').db, s.workspaceId, s.userId, c.req.valid('param').id), 201);
   })
   // A star is the caller's own: any member may star any template of the workspace.
   .put('/templates/:id/favourite', validate('param', templateIdParam), async (c) => {

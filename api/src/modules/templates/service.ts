@@ -113,6 +113,16 @@ export async function createTemplate(db: Db, workspaceId: string, ownerId: strin
   return toTemplate(row!);
 }
 
+/** A template of the workspace (a builtin, a colleague's) as the caller's own, to change freely. */
+export async function copyTemplate(db: Db, workspaceId: string, ownerId: string, id: string) {
+  const source = await getTemplateRow(db, workspaceId, id);
+  const [row] = await db
+    .insert(templates)
+    .values({ workspaceId, ownerId, name: `${source.name} (copy)`.slice(0, 200), subject: source.subject, bodyHtml: source.bodyHtml, category: source.category })
+    .returning();
+  return toTemplate(row!);
+}
+
 export async function updateTemplate(db: Db, workspaceId: string, id: string, input: { name?: string; subject?: string; bodyHtml?: string; category?: TemplateCategory | null }) {
   const [row] = await db
     .update(templates)
