@@ -27,6 +27,7 @@ import { writeSection } from './results';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const MEMORY_ROWS = Number(process.env.BENCH_IMPORT_MEMORY_ROWS ?? 500_000);
+const CAP_MB = 160;
 const SECRETS = { ENCRYPTION_KEY: 'ab'.repeat(32), TRACKING_SECRET: 'bench-import-secret-0123456789abcdef' };
 
 if (process.argv[2] === '--lumina') await serveLumina();
@@ -47,9 +48,9 @@ async function main() {
 
     // 2. The import engine on each database.
     const pglite = await importOn(await openDb({ dataDir: 'memory://' }), file);
-    const only = process.env.BENCH_IMPORT_ONLY; // `memory`: skip the timings (a quick memory check)
     let pg: Awaited<ReturnType<typeof importOn>> | undefined;
     let memory: Awaited<ReturnType<typeof memoryRun>> | undefined;
+    let capped: Awaited<ReturnType<typeof memoryRun>> | undefined;
     if (pgUrl) {
       const scratch = await createScratchDb(pgUrl, 'lumina_bench_import');
       try {
@@ -62,9 +63,16 @@ async function main() {
       try {
         const big = join(dir, 'big.csv');
         await writeCsv(big, MEMORY_ROWS);
-        memory = await memoryRun(scratch2.url, big, dir);
+        memory = await memoryRun(scratch2.url, big, dir, []);
       } finally {
         await scratch2.drop();
+      }
+      // The same with V8's old generation capped: how much of the peak was garbage not yet collected.
+      const scratch3 = await createScratchDb(pgUrl, 'lumina_bench_import_cap');
+      try {
+        capped = await memoryRun(scratch3.url, join(dir, 'big.csv'), dir, [`--max-old-space-size=${CAP_MB}`]);
+      } finally {
+        await scratch3.drop();
       }
     }
 
@@ -85,6 +93,9 @@ ${pg ? `| **Postgres**: import (file stream, 1,000-row upserts), first time — 
 | PGlite: re-import, every row an update | ${s(pglite.againMs)} | ${rate(ROWS, pglite.againMs)} | ${verdict(pglite.againMs, 30)} |
 
 ${memory ? `**Memory**: the API as a child process (Postgres, inline queue) took a ${MEMORY_ROWS.toLocaleString('en')}-row, ${(memory.bytes / 1024 / 1024).toFixed(0)} MB upload as \`text/csv\` over HTTP: 202 after ${s(memory.acceptMs)} (the upload spooled to disk and the header checked), job done after ${s(memory.doneMs)} in all (${memory.job.imported.toLocaleString('en')} imported, ${memory.job.errorCount.toLocaleString('en')} errors). RSS of the API process: ${memory.rssBeforeMb} MB idle before the upload, ${memory.peakUploadMb} MB peak once the upload was spooled, **peak ${memory.peakMb} MB** (VmHWM) — ${memory.peakMb < 300 ? 'under the 300 MB goal' : '**over the 300 MB goal**'}.` : 'Memory: skipped (needs Postgres).'}
+${capped ? `\nThe same upload with \`node --max-old-space-size=${CAP_MB}\` (V8 collects sooner instead of growing the heap): job done after ${s(capped.doneMs)}, idle ${capped.rssBeforeMb} MB, **peak ${capped.peakMb} MB** — ${capped.peakMb < 300 ? 'under' : '**over**'} the 300 MB goal.` : ''}
+
+Why the memory goal is missed, measured apart (a script importing the same 500,000 rows in one process): the import's own live set is about 46 MB after a forced GC (mostly the in-file dedupe map, one entry per address), and RSS stays near 190 MB in a bare process. The API process idles at about 260 MB before any upload (googleapis alone adds about 100 MB at load, the rest of the app about 90 MB, tsx about 35 MB), and with that heap V8 lets the import's short-lived garbage pile up before a full collection; capping the old generation brings the peak close to the goal at twice the time. What would get under 300 MB: load googleapis only when a Gmail mailbox is used, run compiled JS instead of tsx, or dedupe in-file repeats in the database instead of a map.
 `;
     writeSection('import', body);
     console.log(body);
@@ -122,11 +133,11 @@ async function oursParseOnly(file: string): Promise<number> {
 }
 
 /** Starts the API in a child, uploads the file as a stream, follows the job, and reads the child's peak RSS. */
-async function memoryRun(dbUrl: string, file: string, dir: string) {
+async function memoryRun(dbUrl: string, file: string, dir: string, nodeArgs: string[]) {
   const children: ChildProcess[] = [];
   try {
     const env = { ...SECRETS, DATABASE_URL: dbUrl, SANDBOX_LOGIN: 'true', PUBLIC_URL: 'http://lumina.test', LOG_LEVEL: 'silent', DATA_DIR: join(dir, 'data'), LUMINA_ROLE: 'all' };
-    const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--lumina'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const c = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), '--lumina'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     children.push(c);
     const base = await new Promise<string>((resolve, reject) => {
       c.once('exit', (code) => reject(new Error(`API child exited ${code}`)));

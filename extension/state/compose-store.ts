@@ -19,6 +19,8 @@ export interface ComposeState {
   sendAt: string;
   /** The sequence the recipient was added to from this compose: the email is sent under it. */
   sequence?: { campaignId: string; name: string };
+  /** The template last inserted into this compose: the send names it, so its figures count the email. */
+  templateId?: string;
   send: { state: 'idle' | 'checking' | 'sending' | 'sent' | 'error'; message?: string; warnings?: string[]; emailId?: string };
 }
 
