@@ -81,6 +81,14 @@ describe('built-in template library', () => {
     expect((await mo.call(`/api/templates/${copy.id}`, { method: 'PATCH', json: { subject: 'Mine now' } })).status).toBe(200);
   });
 
+  it('lists for a system read with no user (no stars to sort by)', async () => {
+    const ana = await signIn(rt.app, 'ana@lib-system.test');
+    const { listTemplates } = await import('./service');
+    const page = await listTemplates(rt.deps.db, ana.workspace.id, { page: 1, limit: 5 });
+    expect(page.total).toBe(20);
+    expect(page.rows.every((t) => !t.favourite)).toBe(true);
+  });
+
   it(`seeds once under concurrent first reads (${testDbKind})`, async () => {
     const ana = await signIn(rt.app, 'ana@lib-race.test');
     const pages = await Promise.all(Array.from({ length: 8 }, () => list(ana)));

@@ -31,6 +31,7 @@ const favouriteOf = (userId: string) =>
  */
 export async function listTemplates(db: Db, workspaceId: string, query: ListTemplatesQuery, userId?: string) {
   await ensureBuiltinTemplates(db, workspaceId);
+  // Without a user (a system read) nobody has stars; Postgres refuses a bare constant in ORDER BY, so it is left out there.
   const favourite = userId ? favouriteOf(userId) : sql<boolean>`false`;
   const where = and(
     eq(templates.workspaceId, workspaceId),
@@ -44,7 +45,7 @@ export async function listTemplates(db: Db, workspaceId: string, query: ListTemp
       .select({ row: templates, favourite })
       .from(templates)
       .where(where)
-      .orderBy(desc(favourite), desc(isNull(templates.builtinKey)), desc(templates.updatedAt), asc(templates.name), desc(templates.id)),
+      .orderBy(...(userId ? [desc(favourite)] : []), desc(isNull(templates.builtinKey)), desc(templates.updatedAt), asc(templates.name), desc(templates.id)),
     from: templates,
     where,
   });
