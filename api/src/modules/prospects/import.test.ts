@@ -5,7 +5,7 @@ import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harne
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { importAcceptedSchema, importJobSchema, importResultSchema, lookupProspectResponse } from '../../../../shared/contracts/prospects';
 import { importErrors, prospects, suppressions } from '../../../../db/schema';
-import { importJobsSettled } from './import-jobs';
+import { createImportJob, importJobsSettled, runImportJob } from './import-jobs';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -134,6 +134,28 @@ describe('import: large files as a job', () => {
     await expectError(await rex.call(job.errorsCsvUrl), 404, 'NOT_FOUND');
     await expectError(await ana.call('/api/prospects/import/not-a-job'), 400, 'VALIDATION_ERROR');
     expect(await rt.deps.db.select().from(importErrors).where(eq(importErrors.jobId, job.id))).toHaveLength(7);
+  });
+
+  it('shows the counts so far while a job runs, and a failure in words', async () => {
+    const ana = await signIn(rt.app, 'ana@imp-progress.test');
+    const jobId = await createImportJob(rt.deps.db, ana.workspace.id, ana.user.id, 'update');
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const removed: string[] = [];
+    const done = runImportJob(rt.deps.db, rt.deps.logger, jobId, async (hooks) => {
+      await hooks.onIssues?.({ errors: [{ row: 3, message: 'invalid email: x' }], suppressed: [] });
+      await hooks.onProgress?.({ rowsRead: 1000, imported: 990, updated: 9, skipped: 1, errorCount: 1, suppressedCount: 0 });
+      await gate;
+      throw new Error('database went away');
+    }, async () => void removed.push('file'));
+    const running = importJobSchema.parse(await (await ana.call(`/api/prospects/import/${jobId}`)).json());
+    expect(running).toMatchObject({ status: 'running', rowsRead: 1000, imported: 990, updated: 9, skipped: 1, errorCount: 1, errors: [{ row: 3, message: 'invalid email: x' }], finishedAt: null });
+    finish();
+    await done;
+    const failed = importJobSchema.parse(await (await ana.call(`/api/prospects/import/${jobId}`)).json());
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toMatch(/rows written so far are kept/);
+    expect(removed).toEqual(['file']); // the upload's temporary file goes whatever happens
   });
 
   it('keeps the JSON body limit everywhere else', async () => {
