@@ -141,13 +141,17 @@ describe('import: large files as a job', () => {
     const jobId = await createImportJob(rt.deps.db, ana.workspace.id, ana.user.id, 'update');
     let finish!: () => void;
     const gate = new Promise<void>((r) => (finish = r));
+    let reached!: () => void;
+    const midway = new Promise<void>((r) => (reached = r));
     const removed: string[] = [];
     const done = runImportJob(rt.deps.db, rt.deps.logger, jobId, async (hooks) => {
       await hooks.onIssues?.({ errors: [{ row: 3, message: 'invalid email: x' }], suppressed: [] });
       await hooks.onProgress?.({ rowsRead: 1000, imported: 990, updated: 9, skipped: 1, errorCount: 1, suppressedCount: 0 });
+      reached();
       await gate;
       throw new Error('database went away');
     }, async () => void removed.push('file'));
+    await midway;
     const running = importJobSchema.parse(await (await ana.call(`/api/prospects/import/${jobId}`)).json());
     expect(running).toMatchObject({ status: 'running', rowsRead: 1000, imported: 990, updated: 9, skipped: 1, errorCount: 1, errors: [{ row: 3, message: 'invalid email: x' }], finishedAt: null });
     finish();
