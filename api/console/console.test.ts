@@ -173,6 +173,14 @@ describe('console pages for an admin', () => {
     expect(crafted).not.toContain('Your account is locked');
   });
 
+  it('lists the built-in template library apart from the team’s own', async () => {
+    const admin = await consoleSignIn('lib-admin@console-lib.test');
+    const html = await (await admin.get('/console/templates')).text();
+    expect(html).toContain('<h2>Built-in library</h2>');
+    expect(html).toContain('Cold intro — short and direct');
+    expect(html.indexOf('Cold intro')).toBeGreaterThan(html.indexOf('<h2>Built-in library</h2>'));
+  });
+
   it('draws queue health as a server-rendered SVG chart', async () => {
     const admin = await consoleSignIn('owner@console-d.test');
     await rt.deps.queue.enqueue('console-chart', 'noop', {}, { delayMs: 60_000 });

@@ -46,13 +46,12 @@ export function createApp(deps: Deps) {
     await next();
   });
   app.use('*', requestLog());
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 413, `Body over the ${deps.config.bodyLimitBytes}-byte limit`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 413, `Body over the ${deps.config.bodyLimitBytes}-byte limit`),
+  });
+  // A CSV import streams to disk under its own, larger limit (modules/prospects/upload.ts).
+  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/prospects/import' ? next() : limitBody(c, next)));
   app.use('/api/*', refuseNul());
   app.use('/api/auth/sandbox-login', rateLimitSignIn());
   app.use('/api/auth/google/*', rateLimitSignIn());

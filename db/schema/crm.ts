@@ -1,4 +1,5 @@
-import { pgTable, uuid, text, timestamp, jsonb, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, jsonb, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { workspaces, users } from './identity';
 
 export const prospects = pgTable(
@@ -29,10 +30,81 @@ export const templates = pgTable(
     name: text('name').notNull(),
     subject: text('subject').notNull().default(''),
     bodyHtml: text('body_html').notNull().default(''),
+    category: text('category'),
+    /** The built-in library's key (builtins.ts) of a seeded template; null for a rep's own. */
+    builtinKey: text('builtin_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('templates_ws_idx').on(t.workspaceId)],
+  (t) => [
+    index('templates_ws_idx').on(t.workspaceId),
+    uniqueIndex('templates_ws_builtin_uq').on(t.workspaceId, t.builtinKey).where(sql`${t.builtinKey} is not null`),
+  ],
+);
+
+/**
+ * Which builtins a workspace has been given, one row per (workspace, builtin) forever: the
+ * seed inserts here first (on conflict do nothing) and creates a template only for the rows it
+ * inserted, so concurrent first reads seed once and a deleted builtin never comes back.
+ */
+export const templateSeeds = pgTable(
+  'template_seeds',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    builtinKey: text('builtin_key').notNull(),
+    seededAt: timestamp('seeded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.builtinKey] })],
+);
+
+/** A member's starred templates. */
+export const templateFavourites = pgTable(
+  'template_favourites',
+  {
+    templateId: uuid('template_id').notNull().references(() => templates.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.userId] }), index('template_favourites_ws_user_idx').on(t.workspaceId, t.userId)],
+);
+
+/**
+ * A large CSV import running in the background: its progress while it runs, its report when
+ * done. Rows with errors go to `import_errors` (downloadable as CSV), however many there are.
+ */
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull().default('running'),
+    dedupe: text('dedupe', { enum: ['update', 'skip'] }).notNull(),
+    rowsRead: integer('rows_read').notNull().default(0),
+    imported: integer('imported').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    suppressed: integer('suppressed').notNull().default(0),
+    failureReason: text('failure_reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('import_jobs_ws_idx').on(t.workspaceId, t.createdAt)],
+);
+
+export const importErrors = pgTable(
+  'import_errors',
+  {
+    jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    /** `error` rows were not imported; `suppressed` rows were, and are flagged. */
+    kind: text('kind', { enum: ['error', 'suppressed'] }).notNull().default('error'),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.row] })],
 );
 
 export const aiFeedback = pgTable(

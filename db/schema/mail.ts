@@ -3,7 +3,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { workspaces, users } from './identity';
-import { prospects } from './crm';
+import { prospects, templates } from './crm';
 import { campaigns, campaignLeads, sequenceSteps } from './campaigns';
 
 export const mailboxes = pgTable(
@@ -69,6 +69,8 @@ export const emails = pgTable(
     campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'set null' }),
     campaignLeadId: uuid('campaign_lead_id').references(() => campaignLeads.id, { onDelete: 'set null' }),
     stepId: uuid('step_id').references(() => sequenceSteps.id, { onDelete: 'set null' }),
+    /** The template a rep sent from (send body `templateId`); a campaign's sends link through their step. */
+    templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
     draftId: text('draft_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     /** sha256 of the canonical request body, to tell a replay from a conflicting reuse of a key. */
@@ -104,6 +106,8 @@ export const emails = pgTable(
     index('emails_mailbox_sent_idx').on(t.mailboxId, t.sentAt),
     index('emails_ws_sent_idx').on(t.workspaceId, t.sentAt),
     index('emails_campaign_idx').on(t.campaignId),
+    index('emails_template_idx').on(t.templateId).where(sql`${t.templateId} is not null`),
+    index('emails_step_idx').on(t.stepId).where(sql`${t.stepId} is not null`),
   ],
 );
 

@@ -120,6 +120,15 @@ describe('compose session', () => {
     const kept = await store.get<ConflictCopy[]>(conflictsKey(draftId));
     expect(kept?.map((k) => [k.subject, k.bodyText])).toEqual([['Onboarding at Acme', 'Hi Ada,']]);
   });
+  it('names the inserted template in the send, so the template’s figures count the email', async () => {
+    const store = memoryStore();
+    const c = fakeCompose();
+    const session = await startComposeSession(c.handle, store, ask);
+    session.store.setState({ templateId: '7f1c0a52-5b43-4d1e-9a57-2f0e6c1b9d10' });
+    await session.send(true);
+    const sent = messages.find((m): m is Extract<RuntimeMessage, { type: 'email.send' }> => (m as RuntimeMessage).type === 'email.send');
+    expect(sent?.payload).toMatchObject({ to: 'ada@prospect.test', templateId: '7f1c0a52-5b43-4d1e-9a57-2f0e6c1b9d10' });
+  });
 });
 
 describe('compose session: the Glow', () => {

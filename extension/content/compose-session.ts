@@ -250,6 +250,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
         draftId: st.draftId,
         track: st.track,
         ...(st.sequence ? { campaignId: st.sequence.campaignId } : {}),
+        ...(st.templateId ? { templateId: st.templateId } : {}),
         ...(st.sendAt ? { scheduledAt: new Date(st.sendAt).toISOString() } : {}),
       },
     });

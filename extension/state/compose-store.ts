@@ -24,6 +24,8 @@ export interface ComposeState {
   sendAt: string;
   /** The sequence the recipient was added to from this compose: the email is sent under it. */
   sequence?: { campaignId: string; name: string };
+  /** The template last inserted into this compose: the send names it, so its figures count the email. */
+  templateId?: string;
   /**
    * "Send with Lumina": `checking` shows what blocks (no "Send anyway") or warns; `accepted`
    * means the API holds the email, and `email` is its latest known state, followed live.

@@ -35,6 +35,7 @@ export function TemplatePicker({ session, compose, onInserted }: { session: Comp
     const body = renderTemplate(htmlToPlain(t.bodyHtml).trim(), vars);
     compose.setSubject(subject.text);
     compose.setBodyText(body.text);
+    session.setState({ templateId: t.id });
     onInserted();
     setMissing([...new Set([...subject.missing, ...body.missing])]);
     setTemplates(undefined);

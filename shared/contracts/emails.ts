@@ -15,6 +15,8 @@ export const sendEmailRequest = z.strictObject({
   mailboxId: z.uuid().optional(),
   prospectId: z.uuid().optional(),
   campaignId: z.uuid().optional(),
+  /** The template this email was written from (the workspace's): its figures count this send. */
+  templateId: z.uuid().optional(),
   /** Send no earlier than this (ISO date-time); the mailbox's window and cap still apply. */
   scheduledAt: z.iso.datetime({ offset: true }).optional(),
   track: z.strictObject({ opens: z.boolean(), clicks: z.boolean() }).optional(),

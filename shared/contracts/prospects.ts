@@ -51,16 +51,77 @@ export const lookupProspectResponse = z.object({ prospect: prospectSchema.nullab
 
 export const prospectListResponse = paginationSchema(prospectSchema);
 
+/** Prospect fields a CSV column can fill; `fullName` splits into first and last name when those are empty. */
+export const importFields = ['email', 'firstName', 'lastName', 'fullName', 'company', 'title', 'timeZone', 'owner'] as const;
+export type ImportField = (typeof importFields)[number];
+
+const importTarget = z.string().refine((t) => (importFields as readonly string[]).includes(t) || t === 'ignore' || /^custom\.\w{1,64}$/.test(t), {
+  message: `unknown field: use one of ${importFields.join(', ')}, custom.<key> (letters, digits, _) or ignore`,
+});
+
+/** Header → field, e.g. `{"Work Mail":"email","Region":"custom.region","Notes":"ignore"}`; headers not named are inferred. */
+export const importMappingSchema = z.record(z.string().min(1).max(200), importTarget);
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+const jsonText = z.string().max(20_000).transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"Work Mail":"email"}' });
+    return z.NEVER;
+  }
+});
+
+/**
+ * Options of `POST /api/prospects/import`, as query parameters (or, for multipart, as form
+ * fields beside `file`). `dedupe`: an address already in the workspace is `update`d (non-empty
+ * cells overwrite, custom fields merge) or `skip`ped.
+ */
+export const importOptionsSchema = z.object({
+  dedupe: z.enum(['update', 'skip']).default('update'),
+  mapping: jsonText.pipe(importMappingSchema).optional(),
+});
+export type ImportOptions = z.infer<typeof importOptionsSchema>;
+
+const rowIssue = z.object({ row: z.number(), message: z.string() });
+
 /**
  * CSV import result. `row` is the file's line number where the record starts (the header
- * is row 1), as a spreadsheet shows it. Every skipped row has an entry in `errors`.
+ * is row 1), as a spreadsheet shows it. Every row in `errors` was skipped; `skipped` also
+ * counts addresses already in the workspace when `dedupe=skip`. Suppressed addresses are
+ * imported (they are never mailed) and listed in `suppressed`.
  */
 export const importResultSchema = z.object({
   imported: z.number(),
   updated: z.number(),
   skipped: z.number(),
-  errors: z.array(z.object({ row: z.number(), message: z.string() })),
+  errors: z.array(rowIssue),
+  suppressed: z.array(z.object({ row: z.number(), email: z.string() })),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
+
+/** A large import (over 5,000 rows) while it runs and once done; `errors` holds the first 1,000, the CSV all. */
+export const importJobSchema = z.object({
+  id: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  dedupe: z.enum(['update', 'skip']),
+  rowsRead: z.number(),
+  imported: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  errorCount: z.number(),
+  suppressedCount: z.number(),
+  errors: z.array(rowIssue),
+  /** Every error and flag of the job as CSV (row, kind, message). */
+  errorsCsvUrl: z.string(),
+  failureReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type ImportJob = z.infer<typeof importJobSchema>;
+
+export const importAcceptedSchema = z.object({ jobId: z.string(), status: z.literal('running'), statusUrl: z.string() });
+export const importJobIdParam = z.object({ jobId: z.uuid() });
 
 export const prospectIdParam = z.object({ id: z.uuid() });

@@ -32,7 +32,7 @@ const library = {
 export const templateRoutes = consoleApp()
   .get('/templates', validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
-    const { rows, total } = await library.list(c.get('deps').db, c.get('session').workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined });
+    const { rows, total } = await library.list(c.get('deps').db, c.get('session').workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined }, c.get('session').userId);
     return render(c, 'Templates', paged(<TemplatesPage rows={rows} q={q.q} />, '/console/templates', q.page, total, { q: q.q }));
   })
   .get('/templates/new', (c) => render(c, 'New template', <TemplateEditor form={{ name: '', subject: '', bodyHtml: '' }} prospects={[]} />))
@@ -97,7 +97,9 @@ async function showEditor(c: Parameters<typeof render>[0], t: Template, form: Re
 export const TemplatesPage: FC<{ rows: Template[]; q?: string }> = ({ rows, q }) => {
   const viewer = useViewer();
   const mine = rows.filter((t) => t.ownerId === viewer?.userId);
-  const team = rows.filter((t) => t.ownerId !== viewer?.userId);
+  const team = rows.filter((t) => t.ownerId !== viewer?.userId && !t.builtinKey);
+  // Seeded from Lumina's library: the workspace's to edit (admins) or copy; shown apart from colleagues' own.
+  const builtin = rows.filter((t) => t.ownerId !== viewer?.userId && t.builtinKey);
   return (
     <>
       <form method="get" action="/console/templates" class="toolbar" role="search">
@@ -114,6 +116,7 @@ export const TemplatesPage: FC<{ rows: Template[]; q?: string }> = ({ rows, q })
       </form>
       <TemplateTable title="Mine" rows={mine} empty={q ? 'None of yours match.' : 'You have no templates yet — click “New template” to write one.'} />
       <TemplateTable title="From the team" rows={team} empty={q ? 'None of the team’s match.' : 'Nobody else has shared a template yet.'} />
+      {builtin.length > 0 && <TemplateTable title="Built-in library" rows={builtin} empty="" />}
     </>
   );
 };

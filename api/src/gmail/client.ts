@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { google, type gmail_v1 } from 'googleapis';
+// The Gmail API alone: the `googleapis` index loads every Google API (about 100 MB of RSS at start).
+import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import type { Deps } from '../context';
 import { mailboxes } from '../../../db/schema';
 import { createOAuthClient, googleEndpoints, openTokens, sealedUnderOlderKey, sealTokens } from './oauth';
@@ -56,7 +57,7 @@ export async function gmailForMailbox(deps: GmailDeps, mailbox: string | Mailbox
     },
   });
 
-  return google.gmail({ version: 'v1', auth, rootUrl: googleEndpoints(deps.config).apiRoot, timeout: timeoutMs, retry: options.retry ?? false });
+  return gmailApi({ version: 'v1', auth, rootUrl: googleEndpoints(deps.config).apiRoot, timeout: timeoutMs, retry: options.retry ?? false });
 }
 
 async function loadMailbox(deps: GmailDeps, id: string): Promise<MailboxRow> {

@@ -1,4 +1,5 @@
-import { google, type Auth } from 'googleapis';
+// google-auth-library directly, not through the `googleapis` index (which loads every Google API).
+import { OAuth2Client, type Credentials } from 'google-auth-library';
 import type { Config } from '../env';
 import { decrypt, encrypt, keyringFrom } from '../lib/crypto';
 
@@ -37,9 +38,9 @@ export interface OAuthClientOptions {
 }
 
 /** googleapis' OAuth2 client bound to our endpoints; refreshes and retries once after a 401. */
-export function createOAuthClient(config: Pick<Config, 'google'>, options: OAuthClientOptions = {}): Auth.OAuth2Client {
+export function createOAuthClient(config: Pick<Config, 'google'>, options: OAuthClientOptions = {}): OAuth2Client {
   const endpoints = googleEndpoints(config);
-  return new google.auth.OAuth2({
+  return new OAuth2Client({
     clientId: config.google.clientId ?? SANDBOX_CLIENT.clientId,
     clientSecret: config.google.clientSecret ?? SANDBOX_CLIENT.clientSecret,
     redirectUri: options.redirectUri,
@@ -57,7 +58,7 @@ export interface SealedTokens {
 }
 
 /** Seals what Google handed back; fields it did not send are left out (a refresh keeps the old refresh token). */
-export function sealTokens(config: Pick<Config, 'encryptionKey'>, tokens: Auth.Credentials): SealedTokens {
+export function sealTokens(config: Pick<Config, 'encryptionKey'>, tokens: Credentials): SealedTokens {
   const ring = keyringFrom(config.encryptionKey);
   return {
     ...(tokens.access_token ? { accessTokenEnc: encrypt(ring, tokens.access_token) } : {}),
@@ -73,7 +74,7 @@ export function sealedUnderOlderKey(config: Pick<Config, 'encryptionKey'>, seale
 }
 
 /** Opens tokens sealed under the current key or one being rotated out (a refresh re-seals under the current one). */
-export function openTokens(config: Pick<Config, 'encryptionKey' | 'previousEncryptionKeys'>, sealed: SealedTokens): Auth.Credentials {
+export function openTokens(config: Pick<Config, 'encryptionKey' | 'previousEncryptionKeys'>, sealed: SealedTokens): Credentials {
   const ring = keyringFrom(config.encryptionKey, config.previousEncryptionKeys);
   return {
     access_token: sealed.accessTokenEnc ? decrypt(ring, sealed.accessTokenEnc) : undefined,

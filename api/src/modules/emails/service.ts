@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
-import { campaigns, drafts, emails, mailboxes, prospects, sendJobs } from '../../../../db/schema';
+import { campaigns, drafts, emails, mailboxes, prospects, sendJobs, templates } from '../../../../db/schema';
 import { rowFromJson } from '../../../../db/json-row';
 import type { Deps, SessionInfo } from '../../context';
 import { ApiError, notFound } from '../../lib/api-error';
@@ -54,6 +54,7 @@ export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: 
   const mailbox = checkMailbox(sender, body.mailboxId, found.mailbox);
   if (!found.prospect && body.prospectId) throw notFound('Prospect');
   if (!found.campaignOk) throw notFound('Campaign');
+  if (!found.templateOk) throw notFound('Template');
   const prospect = found.prospect;
   const thread = threadHeaders(body, found.lastInThread);
   const rendered = renderSend(body, prospect ? prospectVars(prospect) : {});
@@ -68,6 +69,7 @@ export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: 
     mailboxId: mailbox.id,
     prospectId: prospect?.id ?? null,
     campaignId: body.campaignId ?? null,
+    templateId: body.templateId ?? null,
     draftId: body.draftId ?? null,
     idempotencyKey,
     requestHash,
@@ -151,6 +153,7 @@ export async function retryFailedSend(deps: Deps, actor: Pick<SessionInfo, 'work
     mailboxId: row.mailboxId,
     ...(row.prospectId ? { prospectId: row.prospectId } : {}),
     ...(row.campaignId ? { campaignId: row.campaignId } : {}),
+    ...(row.templateId ? { templateId: row.templateId } : {}),
     ...(row.threadId ? { threadId: row.threadId } : {}),
     track: { opens: row.trackOpens, clicks: row.trackClicks },
   };
@@ -276,6 +279,7 @@ interface AcceptReads {
   prospect?: typeof prospects.$inferSelect;
   lastInThread?: { messageId: string; references: string | null } | null;
   campaignOk: boolean;
+  templateOk: boolean;
 }
 
 /**
@@ -287,7 +291,7 @@ interface AcceptReads {
  * plan (postgres.js prepares every text once per connection).
  */
 async function acceptReads(db: Db, sender: SendActor, key: string, body: SendEmailRequest): Promise<AcceptReads> {
-  const by = { mailboxId: Boolean(body.mailboxId), prospectId: Boolean(body.prospectId), thread: Boolean(body.threadId), campaign: Boolean(body.campaignId) };
+  const by = { mailboxId: Boolean(body.mailboxId), prospectId: Boolean(body.prospectId), thread: Boolean(body.threadId), campaign: Boolean(body.campaignId), template: Boolean(body.templateId) };
   const [row] = await acceptReadsQuery(by)(db).execute({
     ws: sender.workspaceId,
     key,
@@ -296,6 +300,7 @@ async function acceptReads(db: Db, sender: SendActor, key: string, body: SendEma
     prospect: body.prospectId ?? normalizeAddress(body.to),
     ...(body.threadId ? { threadId: body.threadId } : {}),
     ...(body.campaignId ? { campaignId: body.campaignId } : {}),
+    ...(body.templateId ? { templateId: body.templateId } : {}),
   });
   return {
     replay: rowFromJson(emails, row!.replay),
@@ -304,11 +309,12 @@ async function acceptReads(db: Db, sender: SendActor, key: string, body: SendEma
     prospect: rowFromJson(prospects, row!.prospect),
     lastInThread: row!.thread as AcceptReads['lastInThread'],
     campaignOk: row!.campaign_ok,
+    templateOk: row!.template_ok,
   };
 }
 
-type ReadsVariant = Record<'mailboxId' | 'prospectId' | 'thread' | 'campaign', boolean>;
-type ReadsRow = { replay: Json; suppressed: boolean; mailbox: Json; prospect: Json; thread: Json; campaign_ok: boolean };
+type ReadsVariant = Record<'mailboxId' | 'prospectId' | 'thread' | 'campaign' | 'template', boolean>;
+type ReadsRow = { replay: Json; suppressed: boolean; mailbox: Json; prospect: Json; thread: Json; campaign_ok: boolean; template_ok: boolean };
 const readsVariants = new Map<string, ReturnType<typeof preparedSql<ReadsRow>>>();
 
 /** One prepared statement per shape of request (which of the optional fields it names). */
@@ -326,14 +332,15 @@ function acceptReadsQuery(by: ReadsVariant) {
         ? sql`(select jsonb_build_object('messageId', t.message_id, 'references', t."references") from ${emails} t
              where t.workspace_id = ${ph('ws')} and t.thread_id = ${ph('threadId')} and t.status = 'SENT' order by t.sent_at desc limit 1)`
         : sql`null::jsonb`} as thread,
-      ${by.campaign ? sql`exists (select 1 from ${campaigns} c where c.workspace_id = ${ph('ws')} and c.id = ${ph('campaignId')})` : sql`true`} as campaign_ok`);
+      ${by.campaign ? sql`exists (select 1 from ${campaigns} c where c.workspace_id = ${ph('ws')} and c.id = ${ph('campaignId')})` : sql`true`} as campaign_ok,
+      ${by.template ? sql`exists (select 1 from ${templates} t where t.workspace_id = ${ph('ws')} and t.id = ${ph('templateId')})` : sql`true`} as template_ok`);
     readsVariants.set(name, query);
   }
   return query;
 }
 
 const EMAIL_FIELDS = [
-  'id', 'workspaceId', 'userId', 'mailboxId', 'prospectId', 'campaignId', 'draftId', 'idempotencyKey', 'requestHash', 'to', 'fromAddress', 'subject',
+  'id', 'workspaceId', 'userId', 'mailboxId', 'prospectId', 'campaignId', 'templateId', 'draftId', 'idempotencyKey', 'requestHash', 'to', 'fromAddress', 'subject',
   'bodyHtml', 'bodyText', 'messageId', 'inReplyTo', 'references', 'trackOpens', 'trackClicks', 'scheduledAt', 'threadId', 'createdAt', 'updatedAt',
 ] as const;
 const TIMES = new Set<string>(['scheduledAt', 'createdAt', 'updatedAt']);

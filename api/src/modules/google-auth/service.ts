@@ -1,5 +1,5 @@
 import { recordAudit } from '../admin/audit';
-import { google } from 'googleapis';
+import { oauth2 } from 'googleapis/build/src/apis/oauth2';
 import type { Deps } from '../../context';
 import { eq } from 'drizzle-orm';
 import { mailboxes, workspaces } from '../../../../db/schema';
@@ -55,8 +55,7 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string, state
     },
   );
   oauth.setCredentials(tokens);
-  const { data: me } = await google
-    .oauth2({ version: 'v2', auth: oauth, rootUrl: googleEndpoints(deps.config).userinfoRoot, timeout: 15_000 })
+  const { data: me } = await oauth2({ version: 'v2', auth: oauth, rootUrl: googleEndpoints(deps.config).userinfoRoot, timeout: 15_000 })
     .userinfo.get()
     .catch((err: unknown) => {
       deps.logger.error({ err }, 'Google userinfo failed');

@@ -125,6 +125,7 @@ describe('CSV import', () => {
         { row: 7, message: 'duplicate of row 2 (amy@csv.test); skipped' },
         { row: 8, message: 'unclosed quote' },
       ],
+      suppressed: [],
     });
     const dan = lookupProspectResponse.parse(await (await s.call('/api/prospects/lookup?email=dan@csv.test')).json()).prospect;
     expect(dan).toMatchObject({ firstName: 'Dan', company: 'Multi\nline Inc', customFields: { industry: 'Tech', deal_size: '5k' } });
@@ -132,7 +133,7 @@ describe('CSV import', () => {
     expect(fay?.lastName).toBe('Fox');
 
     const again = importResultSchema.parse(await (await s.call('/api/prospects/import', csv('email,title,industry\namy@csv.test,CEO,\nnew@csv.test,,Ops\n'))).json());
-    expect(again).toEqual({ imported: 1, updated: 1, skipped: 0, errors: [] });
+    expect(again).toEqual({ imported: 1, updated: 1, skipped: 0, errors: [], suppressed: [] });
     const amy = lookupProspectResponse.parse(await (await s.call('/api/prospects/lookup?email=amy@csv.test')).json()).prospect;
     expect(amy).toMatchObject({ firstName: 'Amy', company: 'Acme', title: 'CEO', customFields: { industry: 'Retail', deal_size: '10k' } });
   });

@@ -1,15 +1,20 @@
 import { Hono } from 'hono';
+import { stringify } from 'csv-stringify/sync';
 import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
-import { ApiError } from '../../lib/api-error';
 import { paginated } from '../../lib/pagination';
 import {
-  createProspectRequest, listProspectsQuery, lookupProspectQuery, prospectIdParam, updateProspectRequest,
+  createProspectRequest, importJobIdParam, listProspectsQuery, lookupProspectQuery, prospectIdParam, updateProspectRequest, type ImportResult,
 } from '../../../../shared/contracts/prospects';
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
-import { importProspects } from './csv-import';
+import { startImport } from './csv-import';
+import { spoolUpload } from './upload';
+import { createImportJob, getImportJob, importIssues, runImportJob } from './import-jobs';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
+
+/** Up to this many rows an import answers at once (200 with the report); over it, a job (202). */
+export const INLINE_IMPORT_ROWS = 5000;
 
 export const prospectRoutes = new Hono<AppEnv>()
   .get('/prospects', validate('query', listProspectsQuery), async (c) => {
@@ -21,9 +26,64 @@ export const prospectRoutes = new Hono<AppEnv>()
     const prospect = await findProspectByEmail(c.get('deps').db, c.get('session').workspaceId, c.req.valid('query').email);
     return c.json({ prospect });
   })
-  .post('/prospects/import', audited('prospect.imported', (a) => ({ imported: a.imported, updated: a.updated, skipped: a.skipped })), async (c) => {
+  /**
+   * The upload streams to a temporary file (the JSON body limit does not apply here; see
+   * upload.ts for this route's own), the header and mapping are checked (400 before any row is
+   * written), then the rows are read back: a small file at once, a large one as a job.
+   */
+  .post('/prospects/import', audited('prospect.imported', (a) => (a.jobId ? { jobId: a.jobId } : { imported: a.imported, updated: a.updated, skipped: a.skipped })), async (c) => {
     const s = c.get('session');
-    return c.json(await importProspects(c.get('deps').db, s.workspaceId, s.userId, await csvBody(c.req.raw)));
+    const { db, logger } = c.get('deps');
+    const upload = await spoolUpload(c.req.raw, c.req.query());
+    const lines = upload.readLines();
+    let handedOver = false;
+    try {
+      const started = await startImport(db, { workspaceId: s.workspaceId, importerId: s.userId }, lines, upload.options);
+      if (upload.lines - 1 > INLINE_IMPORT_ROWS) {
+        const jobId = await createImportJob(db, s.workspaceId, s.userId, upload.options.dedupe);
+        handedOver = true;
+        void runImportJob(db, logger, jobId, (hooks) => started.run(hooks), async () => {
+          await lines.return(undefined);
+          await upload.remove();
+        });
+        return c.json({ jobId, status: 'running' as const, statusUrl: `/api/prospects/import/${jobId}` }, 202);
+      }
+      const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], suppressed: [] };
+      const progress = await started.run({
+        onIssues: ({ errors, suppressed }) => {
+          result.errors.push(...errors);
+          result.suppressed.push(...suppressed);
+        },
+      });
+      result.errors.sort((a, b) => a.row - b.row);
+      return c.json({ ...result, imported: progress.imported, updated: progress.updated, skipped: progress.skipped });
+    } finally {
+      if (!handedOver) {
+        await lines.return(undefined);
+        await upload.remove();
+      }
+    }
+  })
+  .get('/prospects/import/:jobId', validate('param', importJobIdParam), async (c) => {
+    return c.json(await getImportJob(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').jobId));
+  })
+  .get('/prospects/import/:jobId/errors.csv', validate('param', importJobIdParam), async (c) => {
+    const { jobId } = c.req.valid('param');
+    const issues = importIssues(c.get('deps').db, c.get('session').workspaceId, jobId);
+    const first = await issues.next(); // a 404 for an unknown job, before the download starts
+    const encoder = new TextEncoder();
+    const safe = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v); // a spreadsheet must not run a cell as a formula
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode(stringify([['row', 'kind', 'message']])));
+        if (!first.done) controller.enqueue(encoder.encode(stringify([[first.value.row, first.value.kind, safe(first.value.message)]])));
+        for await (const i of issues) controller.enqueue(encoder.encode(stringify([[i.row, i.kind, safe(i.message)]])));
+        controller.close();
+      },
+    });
+    return new Response(stream, {
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="import-${jobId}-errors.csv"`, 'cache-control': 'no-store' },
+    });
   })
   .post('/prospects', validate('json', createProspectRequest), async (c) => {
     const s = c.get('session');
@@ -40,18 +100,3 @@ export const prospectRoutes = new Hono<AppEnv>()
     await deleteProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   });
-
-/** The CSV comes as a `text/csv` body or as the `file` field of a multipart form. */
-async function csvBody(req: Request): Promise<string> {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'text/csv' || type === 'text/plain') return req.text();
-  if (type === 'multipart/form-data') {
-    const form = await req.formData().catch(() => {
-      throw new ApiError('VALIDATION_ERROR', 'Unreadable multipart body');
-    });
-    const file = form.get('file');
-    if (!(file instanceof File)) throw new ApiError('VALIDATION_ERROR', 'The form needs a `file` field holding the CSV');
-    return file.text();
-  }
-  throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the CSV as text/csv or as the `file` field of multipart/form-data');
-}

@@ -1,0 +1,118 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../../../../db/client';
+import { importErrors, importJobs } from '../../../../db/schema';
+import { notFound } from '../../lib/api-error';
+import type { ImportJob, ImportOptions } from '../../../../shared/contracts/prospects';
+import type { ImportHooks, ImportProgress } from './csv-import';
+
+type JobRow = typeof importJobs.$inferSelect;
+
+/** A running job whose progress has not moved for this long died with its process. */
+const STALE_MS = 10 * 60_000;
+/** Progress is written at most this often (a batch takes a few ms; the row update is not free). */
+const PROGRESS_EVERY_MS = 250;
+
+/** Jobs this process is running: a test or a shutdown can wait for them. */
+const running = new Set<Promise<void>>();
+export const importJobsSettled = () => Promise.allSettled([...running]);
+
+export async function createImportJob(db: Db, workspaceId: string, userId: string, dedupe: ImportOptions['dedupe']): Promise<string> {
+  const [row] = await db.insert(importJobs).values({ workspaceId, userId, dedupe }).returning({ id: importJobs.id });
+  return row!.id;
+}
+
+/**
+ * Runs a large import in this process (it holds the uploaded file), keeping the job row's
+ * counts current so any API instance can answer its progress; every error and suppressed flag
+ * goes to `import_errors`. A crash leaves the job `running` until it is stale, then it reads
+ * as failed — importing the file again is safe (rows already written are updated or skipped).
+ */
+export function runImportJob(db: Db, logger: Logger, jobId: string, run: (hooks: ImportHooks) => Promise<ImportProgress>, cleanup: () => Promise<void>): Promise<void> {
+  let last = 0;
+  const save = (p: ImportProgress, extra: Partial<JobRow> = {}) =>
+    db
+      .update(importJobs)
+      .set({ rowsRead: p.rowsRead, imported: p.imported, updated: p.updated, skipped: p.skipped, errorCount: p.errorCount, suppressed: p.suppressedCount, updatedAt: new Date(), ...extra })
+      .where(eq(importJobs.id, jobId));
+  const hooks: ImportHooks = {
+    async onIssues({ errors, suppressed }) {
+      const rows = [
+        ...errors.map((e) => ({ jobId, row: e.row, kind: 'error' as const, message: e.message })),
+        ...suppressed.map((s) => ({ jobId, row: s.row, kind: 'suppressed' as const, message: `${s.email} is on the suppression list: imported, never mailed` })),
+      ];
+      for (let i = 0; i < rows.length; i += 1000) await db.insert(importErrors).values(rows.slice(i, i + 1000)).onConflictDoNothing();
+    },
+    async onProgress(p) {
+      if (Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      await save(p);
+    },
+  };
+  const job = (async () => {
+    try {
+      const progress = await run(hooks);
+      await save(progress, { status: 'done', finishedAt: new Date() });
+    } catch (err) {
+      logger.error({ err, jobId }, 'import job failed');
+      await db
+        .update(importJobs)
+        .set({ status: 'failed', failureReason: 'The import stopped on an unexpected error; rows written so far are kept — import the file again to finish', updatedAt: new Date(), finishedAt: new Date() })
+        .where(eq(importJobs.id, jobId))
+        .catch((e: unknown) => logger.error({ err: e, jobId }, 'could not mark the import job failed'));
+    } finally {
+      await cleanup().catch(() => {});
+    }
+  })();
+  running.add(job);
+  void job.finally(() => running.delete(job));
+  return job;
+}
+
+export async function getImportJob(db: Db, workspaceId: string, jobId: string): Promise<ImportJob> {
+  const [row] = await db.select().from(importJobs).where(and(eq(importJobs.workspaceId, workspaceId), eq(importJobs.id, jobId)));
+  if (!row) throw notFound('Import job');
+  const errors = await db
+    .select({ row: importErrors.row, message: importErrors.message })
+    .from(importErrors)
+    .where(and(eq(importErrors.jobId, jobId), eq(importErrors.kind, 'error')))
+    .orderBy(asc(importErrors.row))
+    .limit(1000);
+  const stale = row.status === 'running' && Date.now() - row.updatedAt.getTime() > STALE_MS;
+  return {
+    id: row.id,
+    status: stale ? 'failed' : row.status,
+    dedupe: row.dedupe,
+    rowsRead: row.rowsRead,
+    imported: row.imported,
+    updated: row.updated,
+    skipped: row.skipped,
+    errorCount: row.errorCount,
+    suppressedCount: row.suppressed,
+    errors,
+    errorsCsvUrl: `/api/prospects/import/${row.id}/errors.csv`,
+    failureReason: stale ? 'The import stopped before finishing (the server restarted); import the file again — rows already written are updated, not duplicated' : row.failureReason,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Every error and flag of a job, by row, in pages of 5,000 (a keyset on the row number). */
+export async function* importIssues(db: Db, workspaceId: string, jobId: string): AsyncGenerator<{ row: number; kind: string; message: string }> {
+  const [job] = await db.select({ id: importJobs.id }).from(importJobs).where(and(eq(importJobs.workspaceId, workspaceId), eq(importJobs.id, jobId)));
+  if (!job) throw notFound('Import job');
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .select({ row: importErrors.row, kind: importErrors.kind, message: importErrors.message })
+      .from(importErrors)
+      .where(and(eq(importErrors.jobId, jobId), gt(importErrors.row, after)))
+      .orderBy(asc(importErrors.row))
+      .limit(5000);
+    yield* page;
+    if (page.length < 5000) return;
+    after = page.at(-1)!.row;
+  }
+}
+
