@@ -69,6 +69,8 @@ export const emails = pgTable(
     campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'set null' }),
     campaignLeadId: uuid('campaign_lead_id').references(() => campaignLeads.id, { onDelete: 'set null' }),
     stepId: uuid('step_id').references(() => sequenceSteps.id, { onDelete: 'set null' }),
+    /** The A/B variant of the step this email carried (the variant's id inside the step). */
+    variantId: text('variant_id'),
     draftId: text('draft_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     /** sha256 of the canonical request body, to tell a replay from a conflicting reuse of a key. */
@@ -104,6 +106,8 @@ export const emails = pgTable(
     index('emails_mailbox_sent_idx').on(t.mailboxId, t.sentAt),
     index('emails_ws_sent_idx').on(t.workspaceId, t.sentAt),
     index('emails_campaign_idx').on(t.campaignId),
+    index('emails_lead_idx').on(t.campaignLeadId),
+    index('emails_step_idx').on(t.stepId),
   ],
 );
 

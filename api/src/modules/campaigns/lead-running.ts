@@ -3,9 +3,8 @@ import type { Db } from '../../../../db/client';
 import { campaignLeads, prospects } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
 import type { Lead } from '../../../../shared/contracts/campaigns';
-import { getCampaignRow, stepsOf, toLead } from './service';
+import { firstDue, getCampaignRow, stepsOf, toLead } from './service';
 
-const DAY_MS = 86_400_000;
 /** Leads still in the sequence; the others (replied, bounced, completed…) are over for good. */
 const RUNNING = ['pending', 'active'] as const;
 /** Paused already counts: a manual pause turns an out-of-office pause into an open-ended one. */
@@ -24,7 +23,7 @@ export async function setLeadRunning(db: Db, workspaceId: string, campaignId: st
   if (!(PAUSABLE as readonly string[]).includes(lead.status)) throw new ApiError('CONFLICT', `A ${lead.status} lead cannot be ${run ? 'resumed' : 'paused'}`);
   // A manual pause has no end date: clearing pausedUntil also stops a pending out-of-office
   // resume (resumePausedLead) from waking the lead behind the rep's back.
-  const set = run ? await resumeFields(db, campaign.status, lead) : { status: 'paused' as const, pausedUntil: null };
+  const set = run ? { ...(await resumeFields(db, campaign.status, lead)), reason: 'Resumed by the rep' } : { status: 'paused' as const, pausedUntil: null, reason: 'Paused by the rep' };
   const [row] = await db
     .update(campaignLeads)
     .set({ ...set, updatedAt: new Date() })
@@ -47,7 +46,7 @@ async function resumeFields(db: Db, campaignStatus: string, lead: typeof campaig
   let nextDueAt = lead.pausedUntil || !lead.nextDueAt || lead.nextDueAt < now ? now : lead.nextDueAt;
   if (!lead.nextDueAt && !lead.pausedUntil) {
     const step = (await stepsOf(db, lead.campaignId))[lead.currentStep];
-    nextDueAt = new Date(now.getTime() + (step?.delayDays ?? 0) * DAY_MS);
+    nextDueAt = await firstDue(db, await getCampaignRow(db, lead.workspaceId, lead.campaignId), step, now);
   }
   return { status: 'active' as const, pausedUntil: null, nextDueAt };
 }
