@@ -163,10 +163,18 @@ async function softBounce(tx: Tx, leadId: string, stepId: string | null, input: 
   const [lead] = await tx.select().from(campaignLeads).where(eq(campaignLeads.id, leadId)).for('update');
   if (!lead || !(LIVE_LEAD as readonly string[]).includes(lead.status)) return;
   const why = typeof input.data?.bounce === 'object' && input.data.bounce && 'reason' in input.data.bounce ? String((input.data.bounce as { reason?: unknown }).reason ?? '') : '';
-  if (lead.softBounces >= SOFT_BOUNCE_RETRIES) {
+  // Counted from the facts (this one included): the soft-bounced emails of this lead for this step.
+  const [{ n } = { n: 0 }] = stepId
+    ? await tx
+        .select({ n: sql<number>`count(distinct ${emails.id})::int`.mapWith(Number) })
+        .from(emailEvents)
+        .innerJoin(emails, eq(emails.id, emailEvents.emailId))
+        .where(and(eq(emails.workspaceId, lead.workspaceId), eq(emails.campaignLeadId, leadId), eq(emails.stepId, stepId), eq(emailEvents.type, 'bounce'), eq(emailEvents.reason, 'soft')))
+    : [{ n: lead.softBounces + 1 }];
+  if (n > SOFT_BOUNCE_RETRIES) {
     await tx
       .update(campaignLeads)
-      .set({ status: 'failed', nextDueAt: null, pausedUntil: null, reason: `Soft bounce ${lead.softBounces + 1} times${why ? ` (${why})` : ''}: gave up`, updatedAt: now })
+      .set({ status: 'failed', nextDueAt: null, pausedUntil: null, reason: `Soft bounce ${n} times${why ? ` (${why})` : ''}: gave up`, updatedAt: now })
       .where(eq(campaignLeads.id, leadId));
     return;
   }
@@ -177,9 +185,10 @@ async function softBounce(tx: Tx, leadId: string, stepId: string | null, input: 
     .set({
       status: lead.status === 'paused' ? 'paused' : 'active',
       currentStep: at >= 0 ? at : lead.currentStep,
-      softBounces: lead.softBounces + 1,
+      // The retry's send key carries n, so each retry is its own send.
+      softBounces: n,
       nextDueAt: new Date(now.getTime() + SOFT_BOUNCE_RETRY_MS),
-      reason: `Soft bounce${why ? ` (${why})` : ''}: retry ${lead.softBounces + 1} of ${SOFT_BOUNCE_RETRIES} later`,
+      reason: `Soft bounce${why ? ` (${why})` : ''}: retry ${n} of ${SOFT_BOUNCE_RETRIES} later`,
       updatedAt: now,
     })
     .where(eq(campaignLeads.id, leadId));
