@@ -163,13 +163,29 @@ export const leadSchema = z.object({
   updatedAt: z.string(),
 });
 export type Lead = z.infer<typeof leadSchema>;
+
+/** `GET /api/campaigns/:id/leads/:leadId`: the lead and what happened at each of its steps. */
+export const leadDetailSchema = leadSchema.extend({
+  history: z.array(
+    z.object({
+      stepId: z.string().nullable(),
+      position: z.number(),
+      outcome: z.enum(['sent', 'skipped']),
+      reason: z.string().nullable(),
+      emailId: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+});
+export type LeadDetail = z.infer<typeof leadDetailSchema>;
 export const leadListResponse = paginationSchema(leadSchema);
 /** `prospectId`: the one lead a prospect is in this campaign (the tracking sidebar's question). */
 export const listLeadsQuery = pageQuerySchema.extend({ status: leadStatusSchema.optional(), prospectId: z.uuid().optional() });
 
 /**
  * `POST /api/campaigns/:id/leads/:leadId/pause|resume` (no body): one lead's sequence, not
- * the whole campaign. Answers the lead (`leadSchema`).
+ * the whole campaign; `DELETE …/leads/:leadId` takes the lead out (stopped, kept for the
+ * figures). Each answers the lead (`leadSchema`).
  */
 export const campaignLeadParam = z.object({ id: z.uuid(), leadId: z.uuid() });
 

@@ -87,9 +87,7 @@ export async function updateCampaign(db: Db, actor: Actor, id: string, input: Up
   await checkReferences(db, actor, input);
   await db.transaction(async (tx) => {
     const current = await getCampaignRow(tx, workspaceId, id);
-    if (input.steps && current.status === 'active') {
-      throw new ApiError('CONFLICT', 'Pause the campaign before changing its steps');
-    }
+    if (current.status === 'archived') throw new ApiError('CONFLICT', 'An archived campaign is read-only');
     await tx
       .update(campaigns)
       .set({
@@ -99,9 +97,12 @@ export async function updateCampaign(db: Db, actor: Actor, id: string, input: Up
         updatedAt: new Date(),
       })
       .where(eq(campaigns.id, id));
-    if (input.steps) {
+    if (input.steps && current.status === 'draft') {
+      // Nothing was sent from a draft: the new sequence simply replaces the old one.
       await tx.delete(sequenceSteps).where(eq(sequenceSteps.campaignId, id));
       await writeSteps(tx, id, input.steps);
+    } else if (input.steps) {
+      await versionSteps(tx, id, input.steps);
     }
   });
   return getCampaign(db, workspaceId, id);
@@ -205,6 +206,23 @@ export async function launchCampaign(db: Db, workspaceId: string, id: string): P
   return getCampaign(db, workspaceId, id);
 }
 
+/**
+ * Archives a campaign: read-only from then on, kept for its figures. Leads still in the
+ * sequence are stopped (on the record) so nothing more is sent.
+ */
+export async function archiveCampaign(db: Db, workspaceId: string, id: string): Promise<Campaign> {
+  await db.transaction(async (tx) => {
+    const campaign = await getCampaignRow(tx, workspaceId, id);
+    if (campaign.status === 'archived') return;
+    await tx.update(campaigns).set({ status: 'archived', updatedAt: new Date() }).where(eq(campaigns.id, id));
+    await tx
+      .update(campaignLeads)
+      .set({ status: 'stopped', nextDueAt: null, pausedUntil: null, reason: 'The campaign was archived', updatedAt: new Date() })
+      .where(and(eq(campaignLeads.campaignId, id), inArray(campaignLeads.status, ['pending', 'active', 'paused'])));
+  });
+  return getCampaign(db, workspaceId, id);
+}
+
 /** Pausing stops the scheduler from picking the campaign's leads; their due dates are kept. */
 export async function setRunning(db: Db, workspaceId: string, id: string, run: boolean): Promise<Campaign> {
   const from = run ? 'paused' : 'active';
@@ -249,8 +267,11 @@ export function toCampaign(row: CampaignRow, steps: StepRow[]): Campaign {
 /** Steps are stored at positions 0..n-1 in sending order. */
 async function writeSteps(tx: Tx, campaignId: string, steps: StepInput[]) {
   if (steps.length === 0) return;
-  await tx.insert(sequenceSteps).values(
-    orderSteps(steps).map((s, position) => ({
+  await tx.insert(sequenceSteps).values(orderSteps(steps).map((s, position) => stepRow(campaignId, s, position)));
+}
+
+function stepRow(campaignId: string, s: StepInput, position: number) {
+  return {
       campaignId,
       position,
       delayDays: s.delayUnit === 'days' ? s.delay : 0,
@@ -262,8 +283,53 @@ async function writeSteps(tx: Tx, campaignId: string, steps: StepInput[]) {
       bodyHtml: sanitizeEmailHtml(s.bodyHtml),
       templateId: s.templateId ?? null,
       sameThread: s.sameThread ? 1 : 0,
-    })),
-  );
+    };
+}
+
+/** What a step sends and when: two rows with the same content are the same version. */
+const contentOf = (r: ReturnType<typeof stepRow> | StepRow) =>
+  JSON.stringify([r.delayAmount, r.delayUnit, r.condition, r.subject, r.bodyHtml, r.templateId ?? null, r.sameThread, r.variants]);
+
+/**
+ * Edits the sequence of a campaign that has sent: leads keep what they got, only what they
+ * have not got yet changes. A step named by id and unchanged stays (its id, its figures); a
+ * changed one is retired and replaced by a new version; a step left out is retired. Each
+ * lead then continues after the last step it already got, in the new order — so a lead
+ * waiting on a removed step moves on to the next one, and a lead that got a step that was
+ * changed does not get its new version.
+ */
+async function versionSteps(tx: Tx, campaignId: string, input: StepInput[]) {
+  const now = new Date();
+  const old = await stepsOf(tx, campaignId);
+  const oldIndex = new Map(old.map((s, i) => [s.id, i]));
+  for (const s of input) if (s.id && !oldIndex.has(s.id)) throw new ApiError('VALIDATION_ERROR', 'A step id is not a live step of this campaign', { issues: [{ path: ['steps'], message: `unknown step ${s.id}` }] });
+  const ordered = orderSteps(input);
+  const rows = ordered.map((s, position) => ({ input: s, row: stepRow(campaignId, s, position), was: s.id ? oldIndex.get(s.id)! : -1 }));
+  const kept = new Set(rows.filter((r) => r.was >= 0 && contentOf(r.row) === contentOf(old[r.was]!)).map((r) => old[r.was]!.id));
+  const retire = old.filter((s) => !kept.has(s.id)).map((s) => s.id);
+  if (retire.length) await tx.update(sequenceSteps).set({ retiredAt: now }).where(inArray(sequenceSteps.id, retire));
+  // Out of the way of the (campaign, position) index first, then in their new places.
+  if (kept.size) await tx.update(sequenceSteps).set({ position: sql`${sequenceSteps.position} + 10000` }).where(inArray(sequenceSteps.id, [...kept]));
+  for (const [position, r] of rows.entries()) {
+    const id = r.was >= 0 ? old[r.was]!.id : undefined;
+    if (id && kept.has(id)) await tx.update(sequenceSteps).set({ position }).where(eq(sequenceSteps.id, id));
+    else await tx.insert(sequenceSteps).values(r.row);
+  }
+  // A lead at step k got old steps 0..k-1; it goes on after the last of those in the new order.
+  // k runs to old.length: a lead that got every old step goes on after the last of them too.
+  const cases = Array.from({ length: old.length + 1 }, (_, k) => {
+    let next = 0;
+    rows.forEach((r, j) => {
+      if (r.was >= 0 && r.was < k) next = j + 1;
+    });
+    return { k, next };
+  }).filter((c) => c.k !== c.next);
+  if (cases.length) {
+    await tx
+      .update(campaignLeads)
+      .set({ currentStep: sql`case ${campaignLeads.currentStep} ${sql.join(cases.map((c) => sql`when ${c.k}::int then ${c.next}::int`), sql` `)} else ${campaignLeads.currentStep} end`, updatedAt: now })
+      .where(and(eq(campaignLeads.campaignId, campaignId), inArray(campaignLeads.status, ['pending', 'active', 'paused'])));
+  }
 }
 
 /**
