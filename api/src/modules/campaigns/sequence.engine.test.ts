@@ -210,3 +210,16 @@ describe('the sequence engine over simulated days (scheduler + send worker + Gma
     expect(stats.steps.reduce((n, s) => n + s.sent, 0)).toBe(sentToA);
   });
 });
+
+describe('two schedulers ticking at once', () => {
+  it('send each step exactly once (counted in the emulator)', async () => {
+    const addresses = Array.from({ length: 20 }, (_, i) => `twice${i}@eng.test`);
+    await campaignWith('Twice', [{ subject: 'Once only', bodyHtml: '<p>1</p>' }, { delay: 1, bodyHtml: '<p>2</p>' }], addresses);
+    const start = new Date(Date.now() + 1000);
+    for (const at of [start, new Date(start.getTime() + DAY + 60_000)]) {
+      await Promise.all([advanceDueLeads(rt.deps, { batch: 7 }, at), advanceDueLeads(rt.deps, { batch: 7 }, at)]);
+      await until(async () => (await rt.deps.db.select({ id: emails.id }).from(emails).where(inArray(emails.status, ['PENDING_SEND', 'SENDING']))).length === 0);
+    }
+    for (const address of addresses) expect(deliveredTo(address).map((m) => m.subject)).toEqual(['Once only', 'Re: Once only']);
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestRuntime, rowCounts, signIn, type TestRuntime } from '../../../test/harness';
-import { emailEvents, emails, mailboxes } from '../../../../db/schema';
+import { campaignLeads as campaignLeadsTable, emailEvents, emails, mailboxes } from '../../../../db/schema';
 import { campaignSchema, campaignStatsSchema, leadDetailSchema, leadListResponse, leadSchema, type Campaign } from '../../../../shared/contracts/campaigns';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { prospectSchema } from '../../../../shared/contracts/prospects';
@@ -174,5 +174,59 @@ describe('lifecycle and leads', () => {
     }
     // Still there for its figures.
     expect((await ana.call(`/api/campaigns/${c.id}/stats`)).status).toBe(200);
+  });
+});
+
+describe('editing a running campaign versions its steps', () => {
+  it('keeps what leads got, changes only unsent steps, and moves a lead past a removed step', async () => {
+    const c = await launched(
+      'Edited',
+      [{ subject: 'Hi', bodyHtml: '<p>A</p>' }, { delay: 1, bodyHtml: '<p>B</p>' }, { delay: 1, bodyHtml: '<p>C</p>' }],
+      ['early@edit.test', 'late@edit.test'],
+    );
+    const [A, B, C] = c.steps;
+    const t0 = new Date(Date.now() + 1000);
+    await advanceDueLeads(rt.deps, {}, t0);
+    await deliver(c.id, t0);
+    let leads = await leadsOf(c.id);
+    // late@ is one step further: it got A and B.
+    await advanceDueLeads(rt.deps, {}, new Date(t0.getTime() + DAY + 1000)); // both get B…
+    await deliver(c.id, t0);
+    // …then put early@ back as if it had only got A (its B never went: cancel it).
+    const earlyB = (await emailsOf(leads.early!.id))[1]!;
+    await rt.deps.db.delete(emails).where(eq(emails.id, earlyB.id));
+    await rt.deps.db.update(campaignLeadsTable).set({ currentStep: 1 }).where(eq(campaignLeadsTable.id, leads.early!.id));
+
+    const res = await ana.call(`/api/campaigns/${c.id}`, {
+      method: 'PATCH',
+      json: { steps: [{ id: A!.id, subject: 'Hi', bodyHtml: '<p>A</p>' }, { id: B!.id, delay: 1, bodyHtml: '<p>B, better</p>' }, { delay: 1, bodyHtml: '<p>D</p>' }] },
+    });
+    expect(res.status).toBe(200);
+    const edited = campaignSchema.parse(await res.json());
+    expect(edited.steps[0]!.id).toBe(A!.id); // unchanged: the same step
+    expect(edited.steps[1]!.id).not.toBe(B!.id); // changed: a new version
+    expect(edited.steps.map((s) => s.bodyHtml)).toEqual(['<p>A</p>', '<p>B, better</p>', '<p>D</p>']);
+    expect(edited.steps.map((s) => s.id)).not.toContain(C!.id);
+    leads = await leadsOf(c.id);
+    expect(leads.early!.currentStep).toBe(1); // waits on B's new version
+    expect(leads.late!.currentStep).toBe(2); // was waiting on C (removed): moves on to D
+
+    await advanceDueLeads(rt.deps, {}, new Date(t0.getTime() + 3 * DAY));
+    expect((await emailsOf(leads.early!.id)).map((e) => e.bodyHtml.includes('better'))).toEqual([false, true]);
+    const late = await emailsOf(leads.late!.id);
+    expect(late.map((e) => /<p>(.)/.exec(e.bodyHtml)?.[1])).toEqual(['A', 'B', 'D']);
+
+    const stats = campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json());
+    const oldB = stats.steps.find((s) => s.stepId === B!.id)!;
+    expect(oldB).toMatchObject({ retired: true, sent: 1 });
+    expect(stats.stepCount).toBe(3);
+  });
+
+  it('refuses a step id that is not a live step of the campaign, writing nothing', async () => {
+    const c = await launched('Edit bad', [{ subject: 'Hi', bodyHtml: '<p>A</p>' }], ['x@editbad.test']);
+    const before = await rowCounts(rt.deps.db);
+    const res = await ana.call(`/api/campaigns/${c.id}`, { method: 'PATCH', json: { steps: [{ id: crypto.randomUUID(), subject: 'Hi', bodyHtml: '<p>A</p>' }] } });
+    expect(res.status).toBe(400);
+    expect(await rowCounts(rt.deps.db)).toEqual(before);
   });
 });

@@ -302,7 +302,9 @@ async function versionSteps(tx: Tx, campaignId: string, input: StepInput[]) {
   const now = new Date();
   const old = await stepsOf(tx, campaignId);
   const oldIndex = new Map(old.map((s, i) => [s.id, i]));
-  for (const s of input) if (s.id && !oldIndex.has(s.id)) throw new ApiError('VALIDATION_ERROR', 'A step id is not a live step of this campaign', { issues: [{ path: ['steps'], message: `unknown step ${s.id}` }] });
+  input.forEach((s, i) => {
+    if (s.id && !oldIndex.has(s.id)) throw new ApiError('VALIDATION_ERROR', 'Invalid json', [{ path: `steps.${i}.id`, message: `${s.id} is not a live step of this campaign` }]);
+  });
   const ordered = orderSteps(input);
   const rows = ordered.map((s, position) => ({ input: s, row: stepRow(campaignId, s, position), was: s.id ? oldIndex.get(s.id)! : -1 }));
   const kept = new Set(rows.filter((r) => r.was >= 0 && contentOf(r.row) === contentOf(old[r.was]!)).map((r) => old[r.was]!.id));
