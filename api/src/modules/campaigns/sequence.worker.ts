@@ -22,9 +22,11 @@ export interface SequenceSettings {
   retryMs: number;
   /** A follow-up whose previous email is still queued (window, budget) is looked at again after this long. */
   waitPreviousMs: number;
+  /** Claimed leads advanced at once (each lead's work is sequential; PGlite serialises them anyway). */
+  concurrency: number;
 }
 
-export const defaultSequenceSettings: SequenceSettings = { tickMs: 30_000, batch: 50, leaseMs: 10 * 60_000, retryMs: 60 * 60_000, waitPreviousMs: 10 * 60_000 };
+export const defaultSequenceSettings: SequenceSettings = { tickMs: 30_000, batch: 50, leaseMs: 10 * 60_000, retryMs: 60 * 60_000, waitPreviousMs: 10 * 60_000, concurrency: 8 };
 
 /**
  * The scheduler of multi-step sequences. A timer queues one tick per period (the job id
@@ -61,12 +63,19 @@ export async function advanceDueLeads(deps: Deps, settings: Partial<SequenceSett
   await wakeAwayLeads(deps, now);
   for (;;) {
     const claimed = await claimDueLeads(deps, s, now);
-    for (const lead of claimed) {
-      outcomes.set(lead.id, await advanceLead(deps, s, lead, now).catch((err) => {
-        deps.logger.error({ err, leadId: lead.id }, 'sequence step failed; the lead is retried when its lease ends');
-        return 'error' as const;
-      }));
-    }
+    // Leads are independent (each has its own send key and guarded update): a few at a time,
+    // so the round trips and commits of one overlap another's.
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < claimed.length; i = next++) {
+        const lead = claimed[i]!;
+        outcomes.set(lead.id, await advanceLead(deps, s, lead, now).catch((err) => {
+          deps.logger.error({ err, leadId: lead.id }, 'sequence step failed; the lead is retried when its lease ends');
+          return 'error' as const;
+        }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, lane));
     if (claimed.length < s.batch) break;
   }
   await completeFinishedCampaigns(deps, now);
