@@ -25,5 +25,6 @@ ALTER TABLE "lead_steps" ADD CONSTRAINT "lead_steps_lead_id_campaign_leads_id_fk
 ALTER TABLE "lead_steps" ADD CONSTRAINT "lead_steps_step_id_sequence_steps_id_fk" FOREIGN KEY ("step_id") REFERENCES "public"."sequence_steps"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "lead_steps_lead_idx" ON "lead_steps" USING btree ("lead_id","at");--> statement-breakpoint
 CREATE INDEX "emails_lead_idx" ON "emails" USING btree ("campaign_lead_id");--> statement-breakpoint
+CREATE INDEX "emails_prospect_idx" ON "emails" USING btree ("prospect_id");--> statement-breakpoint
 CREATE INDEX "emails_step_idx" ON "emails" USING btree ("step_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "sequence_steps_campaign_pos_uq" ON "sequence_steps" USING btree ("campaign_id","position") WHERE "sequence_steps"."retired_at" is null;

@@ -107,6 +107,8 @@ export const emails = pgTable(
     index('emails_ws_sent_idx').on(t.workspaceId, t.sentAt),
     index('emails_campaign_idx').on(t.campaignId),
     index('emails_lead_idx').on(t.campaignLeadId),
+    // Stop checks ask "any reply, bounce or unsubscribe on any email to this person?"
+    index('emails_prospect_idx').on(t.prospectId),
     index('emails_step_idx').on(t.stepId),
   ],
 );

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, exists, gte, inArray, isNotNull, isNull, lte, ne, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Deps } from '../../context';
 import { campaignLeads, campaigns, emailEvents, emails, leadSteps, mailboxes, prospects, sequenceSteps, templates } from '../../../../db/schema';
-import { calendarOf, dueAfter, type LeadCalendar } from './timing';
+import { calendarOf, dueAfter } from './timing';
 import { pickVariant, type Variant } from './variants';
 import { ApiError } from '../../lib/api-error';
 import { acceptSend } from '../emails/service';
@@ -172,8 +172,16 @@ async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Dat
   const unmet = await unmetCondition(deps, lead, step.condition);
   if (unmet) {
     const reason = `Step ${step.position + 1} skipped: ${unmet}`;
-    await db.insert(leadSteps).values({ workspaceId: lead.workspaceId, leadId: lead.id, stepId: step.id, position: step.position, outcome: 'skipped', reason, at: now });
-    await moveOn(deps, lead, next, cal, now, reason);
+    await moveAndRecord(deps, lead, {
+      set: {
+        currentStep: lead.currentStep + 1,
+        status: next ? 'active' : 'completed',
+        nextDueAt: next ? dueAfter(now, { amount: next.delayAmount, unit: next.delayUnit }, cal) : null,
+        reason,
+        updatedAt: now,
+      },
+      record: { stepId: step.id, position: step.position, outcome: 'skipped', reason, emailId: null, at: now },
+    });
     return 'skipped';
   }
 
@@ -217,37 +225,43 @@ async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Dat
     if (err.code !== 'IDEMPOTENCY_CONFLICT') return refused(deps, s, lead, err, now);
   }
 
-  const [moved] = await db
-    .update(campaignLeads)
-    .set({
+  await moveAndRecord(deps, lead, {
+    set: {
       currentStep: lead.currentStep + 1,
       status: next ? 'active' : 'completed',
       nextDueAt: next ? dueAfter(now, { amount: next.delayAmount, unit: next.delayUnit }, cal) : null,
       reason: `Step ${step.position + 1} sent${variant ? ` (variant ${variant.id})` : ''}`,
       softBounces: 0,
       updatedAt: now,
-    })
-    .where(and(eq(campaignLeads.id, lead.id), eq(campaignLeads.currentStep, lead.currentStep), inArray(campaignLeads.status, ['pending', 'active'])))
-    .returning({ id: campaignLeads.id });
-  if (moved) await db.insert(leadSteps).values({ workspaceId: lead.workspaceId, leadId: lead.id, stepId: step.id, position: step.position, outcome: 'sent', emailId: emailId ?? null, at: now });
+    },
+    record: { stepId: step.id, position: step.position, outcome: 'sent', reason: null, emailId: emailId ?? null, at: now },
+  });
   return next ? 'sent' : 'completed';
 }
 
 /** The send key of a step for a lead; a soft-bounce retry is a new send, so it has its own key. */
 export const stepKey = (leadId: string, stepId: string, retry = 0) => `campaign:${leadId}:step:${stepId}${retry ? `:retry:${retry}` : ''}`;
 
-/** Past a skipped step: the next one falls due after its delay, counted from now. */
-async function moveOn(deps: Deps, lead: Lead, next: Step | undefined, cal: LeadCalendar, now: Date, reason: string) {
-  await deps.db
+/**
+ * Moves the lead past a step and records what happened to that step, in one statement (one
+ * round trip, one commit). Guarded on the step it was at: a lead moved meanwhile (an edit, a
+ * reply) is left alone and nothing is recorded. A skipped step's successor is due after its
+ * delay counted from now.
+ */
+async function moveAndRecord(
+  deps: Deps,
+  lead: Lead,
+  change: { set: Partial<typeof campaignLeads.$inferInsert>; record: { stepId: string; position: number; outcome: 'sent' | 'skipped'; reason: string | null; emailId: string | null; at: Date } },
+) {
+  const r = change.record;
+  const moved = deps.db
     .update(campaignLeads)
-    .set({
-      currentStep: lead.currentStep + 1,
-      status: next ? 'active' : 'completed',
-      nextDueAt: next ? dueAfter(now, { amount: next.delayAmount, unit: next.delayUnit }, cal) : null,
-      reason,
-      updatedAt: now,
-    })
-    .where(and(eq(campaignLeads.id, lead.id), eq(campaignLeads.currentStep, lead.currentStep), inArray(campaignLeads.status, ['pending', 'active'])));
+    .set(change.set)
+    .where(and(eq(campaignLeads.id, lead.id), eq(campaignLeads.currentStep, lead.currentStep), inArray(campaignLeads.status, ['pending', 'active'])))
+    .returning({ id: campaignLeads.id });
+  await deps.db.execute(sql`with moved as (${moved.getSQL()})
+    insert into ${leadSteps} (workspace_id, lead_id, step_id, position, outcome, reason, email_id, at)
+    select ${lead.workspaceId}::uuid, id, ${r.stepId}::uuid, ${r.position}::int, ${r.outcome}, ${r.reason}, ${r.emailId}::uuid, ${r.at.toISOString()}::timestamptz from moved`);
 }
 
 /** Why the condition is false, or undefined when the step goes. Only human events count. */
