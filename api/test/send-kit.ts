@@ -21,7 +21,7 @@ import { registerSendWorker, SEND_QUEUE, type SendSettings } from '../src/module
  * storage the test can wipe (Redis keys under its own prefix, or the inline table), and the
  * Gmail emulator behind googleapis.
  */
-export const fastSend: Partial<SendSettings> = { backoffMs: 40, maxBackoffMs: 400, requestTimeoutMs: 2500, leaseMs: 4000, settleMs: 300, maxAttempts: 4, concurrency: 4 };
+export const fastSend: Partial<SendSettings> = { backoffMs: 40, maxBackoffMs: 400, requestTimeoutMs: 2500, leaseMs: 4000, settleMs: 300, maxAttempts: 4, concurrency: 4, minGapMs: 0, gapJitterMs: 0 };
 
 export async function openSendRuntime(driver: 'inline' | 'bullmq', emu: GmailEmulator, settings: Partial<SendSettings> = fastSend) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-send-'));

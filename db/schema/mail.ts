@@ -71,6 +71,8 @@ export const emails = pgTable(
     stepId: uuid('step_id').references(() => sequenceSteps.id, { onDelete: 'set null' }),
     /** The template a rep sent from (send body `templateId`); a campaign's sends link through their step. */
     templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
+    /** The A/B variant of the step this email carried (the variant's id inside the step). */
+    variantId: text('variant_id'),
     draftId: text('draft_id'),
     idempotencyKey: text('idempotency_key').notNull(),
     /** sha256 of the canonical request body, to tell a replay from a conflicting reuse of a key. */
@@ -107,6 +109,9 @@ export const emails = pgTable(
     index('emails_ws_sent_idx').on(t.workspaceId, t.sentAt),
     index('emails_campaign_idx').on(t.campaignId),
     index('emails_template_idx').on(t.templateId).where(sql`${t.templateId} is not null`),
+    index('emails_lead_idx').on(t.campaignLeadId),
+    // Stop checks ask "any reply, bounce or unsubscribe on any email to this person?"
+    index('emails_prospect_idx').on(t.prospectId),
     index('emails_step_idx').on(t.stepId).where(sql`${t.stepId} is not null`),
   ],
 );

@@ -1,55 +1,119 @@
 import { z } from 'zod';
 import { pageQuerySchema, paginationSchema } from '../errors';
 
-export const campaignStatusSchema = z.enum(['draft', 'active', 'paused', 'completed']);
-export const leadStatusSchema = z.enum(['pending', 'active', 'paused', 'replied', 'bounced', 'unsubscribed', 'completed', 'stopped']);
+/** `completed`: no lead has anything left. `archived`: read-only, kept for its figures. */
+export const campaignStatusSchema = z.enum(['draft', 'active', 'paused', 'completed', 'archived']);
+export const leadStatusSchema = z.enum(['pending', 'active', 'paused', 'replied', 'referred', 'bounced', 'unsubscribed', 'failed', 'completed', 'stopped']);
+
+export const delayUnitSchema = z.enum(['minutes', 'hours', 'days', 'business_days']);
+export type DelayUnit = z.infer<typeof delayUnitSchema>;
+/** At most a year, in each unit. */
+export const MAX_DELAY: Record<DelayUnit, number> = { minutes: 525_600, hours: 8_760, days: 365, business_days: 261 };
+
+/** Read when the step falls due, on human events only (a scanner's open or click is not one). */
+export const stepConditionSchema = z.enum(['always', 'no_reply', 'opened', 'not_opened', 'clicked', 'not_clicked']);
+export type StepCondition = z.infer<typeof stepConditionSchema>;
+
+export const variantInput = z.strictObject({
+  /** Kept across edits so figures stay with it; given by the server when left out. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+  subject: z.string().max(998).default(''),
+  bodyHtml: z.string().max(500_000).default(''),
+  weight: z.number().int().min(1).max(99),
+});
 
 /**
- * One step of a sequence: its own subject and body, or a template's. `delayDays` counts
- * from the previous step's send (from launch for the first). A follow-up with no subject
- * goes out as `Re: <first subject>` in the first email's thread.
+ * One step of a sequence: its own subject and body, or a template's, or 2–5 A/B variants.
+ * The delay counts from the previous step's send (from launch for the first); business days
+ * are the mailbox's sending days minus the campaign's holidays. A follow-up goes into the
+ * previous email's thread (`Re:` subject, In-Reply-To/References) unless `sameThread` is false.
+ * `delayDays` is the older spelling of `{ delay, delayUnit: 'days' }`.
  */
 export const stepInput = z
   .strictObject({
+    /** An existing step's id, when editing: the step is kept (or versioned) instead of added. */
+    id: z.uuid().optional(),
     position: z.number().int().min(0).max(1000).optional(),
-    delayDays: z.number().int().min(0).max(365).default(0),
+    delay: z.number().int().min(0).optional(),
+    delayUnit: delayUnitSchema.default('days'),
+    delayDays: z.number().int().min(0).max(365).optional(),
+    condition: stepConditionSchema.default('always'),
     subject: z.string().max(998).default(''),
     bodyHtml: z.string().max(500_000).default(''),
     templateId: z.uuid().nullable().optional(),
     sameThread: z.boolean().default(true),
+    variants: z.array(variantInput).min(2).max(5).optional(),
   })
-  .refine((s) => s.templateId || s.bodyHtml.trim(), { message: 'a step needs a bodyHtml or a templateId', path: ['bodyHtml'] });
+  .superRefine((s, ctx) => {
+    if (s.delay !== undefined && s.delay > MAX_DELAY[s.delayUnit]) {
+      ctx.addIssue({ code: 'custom', path: ['delay'], message: `at most ${MAX_DELAY[s.delayUnit]} ${s.delayUnit.replace('_', ' ')}` });
+    }
+    if (s.delay !== undefined && s.delayDays !== undefined) ctx.addIssue({ code: 'custom', path: ['delayDays'], message: 'give delay (with delayUnit) or delayDays, not both' });
+    if (s.variants) {
+      const sum = s.variants.reduce((a, v) => a + v.weight, 0);
+      if (sum !== 100) ctx.addIssue({ code: 'custom', path: ['variants'], message: `variant weights must sum to 100 (they sum to ${sum})` });
+      s.variants.forEach((v, i) => {
+        if (!v.bodyHtml.trim() && !s.bodyHtml.trim() && !s.templateId) ctx.addIssue({ code: 'custom', path: ['variants', i, 'bodyHtml'], message: 'a variant needs a bodyHtml (or the step one)' });
+      });
+      const ids = s.variants.map((v) => v.id).filter(Boolean);
+      if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'variant ids must be unique' });
+    } else if (!s.templateId && !s.bodyHtml.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['bodyHtml'], message: 'a step needs a bodyHtml or a templateId' });
+    }
+  })
+  .transform(({ delayDays, ...s }) => ({ ...s, delay: s.delay ?? delayDays ?? 0, delayUnit: s.delay === undefined && delayDays !== undefined ? ('days' as const) : s.delayUnit }));
 export type StepInput = z.infer<typeof stepInput>;
 
 const stepsInput = z
   .array(stepInput)
   .max(20)
   .refine((steps) => new Set(steps.map((s, i) => s.position ?? i)).size === steps.length, { message: 'step positions must be unique' })
-  .refine((steps) => steps.length === 0 || orderSteps(steps)[0]!.templateId || orderSteps(steps)[0]!.subject.trim(), {
+  .refine((steps) => steps.length === 0 || firstHasSubject(orderSteps(steps)[0]!), {
     message: 'the first step needs a subject (or a template)',
   });
+
+function firstHasSubject(s: { templateId?: string | null; subject: string; variants?: Array<{ subject: string }> }) {
+  return Boolean(s.templateId || s.subject.trim() || (s.variants && s.variants.every((v) => v.subject.trim())));
+}
+
+/** Dates (YYYY-MM-DD) no business-day delay counts, in the recipient's (or mailbox's) calendar. */
+export const holidaysSchema = z.array(z.iso.date()).max(400);
 
 export const createCampaignRequest = z.strictObject({
   name: z.string().trim().min(1).max(200),
   mailboxId: z.uuid().nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  holidays: holidaysSchema.optional(),
   steps: stepsInput.default([]),
 });
 export type CreateCampaignRequest = z.infer<typeof createCampaignRequest>;
 
-/** `steps`, when given, replaces the whole sequence (only while the campaign is not running). */
+/**
+ * `steps`, when given, is the new sequence. In a draft it replaces the old one. In a running or
+ * paused campaign it versions it: a step named by `id` and unchanged stays; a changed one is
+ * retired (kept for its figures) and its new version takes its place; a step left out is
+ * retired and the leads waiting on it move to the next one; leads keep what they got.
+ */
 export const updateCampaignRequest = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   mailboxId: z.uuid().nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  holidays: holidaysSchema.optional(),
   steps: stepsInput.optional(),
 });
 export type UpdateCampaignRequest = z.infer<typeof updateCampaignRequest>;
 
+export const variantSchema = z.object({ id: z.string(), subject: z.string(), bodyHtml: z.string(), weight: z.number() });
+
 export const stepSchema = z.object({
   id: z.string(),
   position: z.number(),
+  delay: z.number(),
+  delayUnit: delayUnitSchema,
+  /** The delay in whole days when its unit is days, else 0 (older clients read this). */
   delayDays: z.number(),
+  condition: stepConditionSchema,
+  variants: z.array(variantSchema),
   subject: z.string(),
   bodyHtml: z.string(),
   templateId: z.string().nullable(),
@@ -89,20 +153,69 @@ export const leadSchema = z.object({
   prospectId: z.string(),
   email: z.string(),
   status: leadStatusSchema,
+  /** Position of the next step to send (= steps done, sent or skipped). */
   currentStep: z.number(),
   nextDueAt: z.string().nullable(),
+  pausedUntil: z.string().nullable(),
+  /** Why the lead last changed state, in plain words (null when nothing happened yet). */
+  reason: z.string().nullable(),
   createdAt: z.string(),
+  updatedAt: z.string(),
 });
 export type Lead = z.infer<typeof leadSchema>;
+
+/** `GET /api/campaigns/:id/leads/:leadId`: the lead and what happened at each of its steps. */
+export const leadDetailSchema = leadSchema.extend({
+  history: z.array(
+    z.object({
+      stepId: z.string().nullable(),
+      position: z.number(),
+      outcome: z.enum(['sent', 'skipped']),
+      reason: z.string().nullable(),
+      emailId: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+});
+export type LeadDetail = z.infer<typeof leadDetailSchema>;
 export const leadListResponse = paginationSchema(leadSchema);
 /** `prospectId`: the one lead a prospect is in this campaign (the tracking sidebar's question). */
 export const listLeadsQuery = pageQuerySchema.extend({ status: leadStatusSchema.optional(), prospectId: z.uuid().optional() });
 
 /**
  * `POST /api/campaigns/:id/leads/:leadId/pause|resume` (no body): one lead's sequence, not
- * the whole campaign. Answers the lead (`leadSchema`).
+ * the whole campaign; `DELETE …/leads/:leadId` takes the lead out (stopped, kept for the
+ * figures). Each answers the lead (`leadSchema`).
  */
 export const campaignLeadParam = z.object({ id: z.uuid(), leadId: z.uuid() });
+
+const rates = z.object({ open: z.number(), click: z.number(), reply: z.number(), bounce: z.number() });
+
+export const variantStatsSchema = z.object({
+  id: z.string(),
+  weight: z.number(),
+  sent: z.number(),
+  /** People, not scanners: machine opens and clicks are left out. */
+  opened: z.number(),
+  clicked: z.number(),
+  replied: z.number(),
+  bounced: z.number(),
+  rates,
+});
+
+/**
+ * The A/B verdict of a step: a two-proportion z-test between the best and the runner-up, on
+ * replies first, then on human opens. A winner is named only at p < 0.05 with at least 30
+ * sends per variant; the counts and p-value behind the answer are always shown.
+ */
+export const abTestSchema = z.object({
+  winner: z.string().nullable(),
+  metric: z.enum(['reply', 'open']).nullable(),
+  pValue: z.number().nullable(),
+  /** The two variants compared and their counts on the metric tested. */
+  compared: z.array(z.object({ id: z.string(), sent: z.number(), hits: z.number() })),
+  reason: z.string(),
+});
 
 export const campaignStatsSchema = z.object({
   leads: z.record(leadStatusSchema, z.number()).and(z.object({ total: z.number() })),
@@ -110,8 +223,26 @@ export const campaignStatsSchema = z.object({
   /** Distinct emails with at least one such event; machine opens (proxies, scanners) are left out. */
   events: z.object({ opened: z.number(), clicked: z.number(), replied: z.number(), bounced: z.number(), unsubscribed: z.number() }),
   rates: z.object({ open: z.number(), reply: z.number() }),
-  /** Per sequence step (position), for the emails the scheduler sent. */
-  steps: z.array(z.object({ position: z.number(), sent: z.number(), opened: z.number(), replied: z.number() })),
+  /** Number of live steps in the sequence. */
+  stepCount: z.number(),
+  /** Per sequence step (each version of it), for the emails the scheduler sent (read from each email's step link). */
+  steps: z.array(
+    z.object({
+      stepId: z.string(),
+      position: z.number(),
+      /** Replaced or removed by an edit; kept for what was sent. */
+      retired: z.boolean(),
+      sent: z.number(),
+      opened: z.number(),
+      clicked: z.number(),
+      replied: z.number(),
+      bounced: z.number(),
+      /** Leads for whom the step's condition was false. */
+      skipped: z.number(),
+      variants: z.array(variantStatsSchema),
+      abTest: abTestSchema.nullable(),
+    }),
+  ),
 });
 export type CampaignStats = z.infer<typeof campaignStatsSchema>;
 

@@ -6,10 +6,10 @@ import {
   addLeadsRequest, campaignIdParam, campaignLeadParam, createCampaignRequest, listCampaignsQuery, listLeadsQuery, updateCampaignRequest,
 } from '../../../../shared/contracts/campaigns';
 import {
-  addLeads, createCampaign, deleteCampaign, getCampaign, launchCampaign, listCampaigns, listLeads, setRunning, updateCampaign,
+  addLeads, archiveCampaign, createCampaign, deleteCampaign, getCampaign, launchCampaign, listCampaigns, listLeads, setRunning, updateCampaign,
 } from './service';
 import { campaignStats } from './stats';
-import { setLeadRunning } from './lead-running';
+import { leadDetail, removeLead, setLeadRunning } from './lead-running';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
 
@@ -41,6 +41,14 @@ export const campaignRoutes = new Hono<AppEnv>()
     const { db } = c.get('deps');
     return c.json(await addLeads(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json').prospectIds));
   })
+  .get('/campaigns/:id/leads/:leadId', validate('param', campaignLeadParam), async (c) => {
+    const { id, leadId } = c.req.valid('param');
+    return c.json(await leadDetail(c.get('deps').db, c.get('session').workspaceId, id, leadId));
+  })
+  .delete('/campaigns/:id/leads/:leadId', validate('param', campaignLeadParam), ownerOnly('campaign'), async (c) => {
+    const { id, leadId } = c.req.valid('param');
+    return c.json(await removeLead(c.get('deps').db, c.get('session').workspaceId, id, leadId));
+  })
   .post('/campaigns/:id/leads/:leadId/pause', validate('param', campaignLeadParam), ownerOnly('campaign'), async (c) => {
     const { id, leadId } = c.req.valid('param');
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, false));
@@ -57,6 +65,9 @@ export const campaignRoutes = new Hono<AppEnv>()
   })
   .post('/campaigns/:id/resume', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.resumed', (a) => ({ status: a.status })), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, true));
+  })
+  .post('/campaigns/:id/archive', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
+    return c.json(await archiveCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
   .get('/campaigns/:id/stats', validate('param', campaignIdParam), async (c) => {
     return c.json(await campaignStats(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));

@@ -39,8 +39,9 @@ async function runningCampaign(...addresses: string[]) {
   return { campaign, leadOf };
 }
 
+/** The lead's emails, through the link the accept path writes. */
 const emailsOfLead = (leadId: string) =>
-  rt.deps.db.select().from(emails).where(and(eq(emails.workspaceId, ana.workspace.id), eq(emails.idempotencyKey, `campaign:${leadId}:step:0`)));
+  rt.deps.db.select().from(emails).where(and(eq(emails.workspaceId, ana.workspace.id), eq(emails.campaignLeadId, leadId))).orderBy(emails.createdAt);
 const leadRow = async (id: string) => (await rt.deps.db.select().from(campaignLeads).where(eq(campaignLeads.id, id)))[0]!;
 const campaignEmails = (campaignId: string) => rt.deps.db.select().from(emails).where(eq(emails.campaignId, campaignId)).orderBy(emails.createdAt);
 
@@ -52,7 +53,7 @@ describe('sequence scheduler', () => {
 
     expect((await advanceDueLeads(rt.deps, {}, now)).get(lead.id)).toBe('sent');
     const [first] = await emailsOfLead(lead.id);
-    expect(first).toMatchObject({ to: 'amy@seq.test', subject: 'Hi amy', campaignId: campaign.id, status: 'PENDING_SEND' });
+    expect(first).toMatchObject({ to: 'amy@seq.test', subject: 'Hi amy', campaignId: campaign.id, campaignLeadId: lead.id, stepId: campaign.steps[0]!.id, status: 'PENDING_SEND' });
     const after = await leadRow(lead.id);
     expect(after).toMatchObject({ status: 'active', currentStep: 1 });
     expect(after.nextDueAt!.getTime()).toBe(now.getTime() + 2 * DAY);
@@ -63,17 +64,23 @@ describe('sequence scheduler', () => {
     // A crash after the send but before the lead moved on: the re-run replays the key, no second email.
     await rt.deps.db.update(campaignLeads).set({ currentStep: 0, nextDueAt: now }).where(eq(campaignLeads.id, lead.id));
     expect((await advanceDueLeads(rt.deps, {}, now)).get(lead.id)).toBe('sent');
+    // (the first email is still queued: the follow-up waits for it to go out, then answers it)
+    await rt.deps.db.update(emails).set({ status: 'SENT', sentAt: now }).where(eq(emails.campaignId, campaign.id));
     expect(await campaignEmails(campaign.id)).toHaveLength(1);
 
     const later = new Date(now.getTime() + 2 * DAY + 1000);
     expect((await advanceDueLeads(rt.deps, {}, later)).get(lead.id)).toBe('completed');
     const sent = await campaignEmails(campaign.id);
     expect(sent.map((e) => e.subject)).toEqual(['Hi amy', 'Re: Hi amy']);
-    expect(sent.map((e) => e.idempotencyKey)).toEqual([`campaign:${lead.id}:step:0`, `campaign:${lead.id}:step:1`]);
+    expect(sent.map((e) => e.idempotencyKey)).toEqual(campaign.steps.map((st) => `campaign:${lead.id}:step:${st.id}`));
+    expect(sent.map((e) => [e.campaignLeadId, e.stepId])).toEqual(campaign.steps.map((st) => [lead.id, st.id]));
+    // The follow-up answers the first email: In-Reply-To its Message-ID.
+    expect(sent[1]!.inReplyTo).toBe(sent[0]!.messageId);
     expect(await leadRow(lead.id)).toMatchObject({ status: 'completed', currentStep: 2, nextDueAt: null });
 
     // Stats are derived from the emails and their events, step by step.
     await rt.deps.db.update(emails).set({ status: 'SENT', sentAt: new Date() }).where(eq(emails.campaignId, campaign.id));
+    expect(await leadRow(lead.id)).toMatchObject({ reason: 'Step 2 sent' });
     await rt.deps.db.insert(emailEvents).values([
       { workspaceId: ana.workspace.id, emailId: sent[0]!.id, type: 'open', dedupeKey: `o1-${sent[0]!.id}` },
       { workspaceId: ana.workspace.id, emailId: sent[0]!.id, type: 'open', dedupeKey: `o2-${sent[0]!.id}` },
@@ -84,9 +91,10 @@ describe('sequence scheduler', () => {
     expect(stats.events.opened).toBe(1);
     expect(stats.rates).toEqual({ open: 0.5, reply: 0 });
     expect(stats.leads).toMatchObject({ total: 1, completed: 1 });
-    expect(stats.steps).toEqual([
-      { position: 0, sent: 1, opened: 1, replied: 0 },
-      { position: 1, sent: 1, opened: 0, replied: 0 },
+    expect(stats.stepCount).toBe(2);
+    expect(stats.steps.map(({ stepId, position, sent, opened, replied, skipped }) => ({ stepId, position, sent, opened, replied, skipped }))).toEqual([
+      { stepId: campaign.steps[0]!.id, position: 0, sent: 1, opened: 1, replied: 0, skipped: 0 },
+      { stepId: campaign.steps[1]!.id, position: 1, sent: 1, opened: 0, replied: 0, skipped: 0 },
     ]);
   });
 

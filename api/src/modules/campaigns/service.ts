@@ -1,10 +1,11 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, templates } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
 import { countRows, listPage } from '../../lib/pagination';
 import type { SessionInfo } from '../../context';
 import { sanitizeEmailHtml } from '../templates/sanitize';
+import { calendarOf, dueAfter, legacyDays } from './timing';
 import { suppressedSql } from '../suppressions/service';
 import {
   orderSteps, type AddLeadsResponse, type Campaign, type CreateCampaignRequest, type Lead, type StepInput, type UpdateCampaignRequest,
@@ -15,12 +16,13 @@ type StepRow = typeof sequenceSteps.$inferSelect;
 type LeadRow = typeof campaignLeads.$inferSelect;
 type Actor = Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-const DAY_MS = 86_400_000;
 
 export async function listCampaigns(db: Db, workspaceId: string, query: { page: number; limit: number; status?: CampaignRow['status'] }) {
   const where = and(eq(campaigns.workspaceId, workspaceId), query.status ? eq(campaigns.status, query.status) : undefined);
   const { rows, total } = await listPage(db, query, { rows: db.select().from(campaigns).where(where).orderBy(desc(campaigns.createdAt), desc(campaigns.id)), from: campaigns, where });
-  const steps = rows.length ? await db.select().from(sequenceSteps).where(inArray(sequenceSteps.campaignId, rows.map((r) => r.id))).orderBy(asc(sequenceSteps.position)) : [];
+  const steps = rows.length
+    ? await db.select().from(sequenceSteps).where(and(inArray(sequenceSteps.campaignId, rows.map((r) => r.id)), isNull(sequenceSteps.retiredAt))).orderBy(asc(sequenceSteps.position))
+    : [];
   return { rows: rows.map((r) => toCampaign(r, steps.filter((s) => s.campaignId === r.id))), total };
 }
 
@@ -50,8 +52,20 @@ export async function getCampaign(db: Db, workspaceId: string, id: string): Prom
   return toCampaign(row, await stepsOf(db, id));
 }
 
+/** The live steps (an edit retires the old versions; they stay for their figures). */
 export async function stepsOf(db: Db | Tx, campaignId: string): Promise<StepRow[]> {
-  return db.select().from(sequenceSteps).where(eq(sequenceSteps.campaignId, campaignId)).orderBy(asc(sequenceSteps.position));
+  return db.select().from(sequenceSteps).where(and(eq(sequenceSteps.campaignId, campaignId), isNull(sequenceSteps.retiredAt))).orderBy(asc(sequenceSteps.position));
+}
+
+/** When a lead starting now is due for its first step (the step's delay, in the campaign mailbox's calendar). */
+export async function firstDue(db: Db | Tx, campaign: CampaignRow, first: StepRow | undefined, now = new Date()): Promise<Date> {
+  if (!first || first.delayAmount === 0) return now;
+  const [box] = await db
+    .select({ sendWindow: mailboxes.sendWindow })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, campaign.workspaceId), campaign.mailboxId ? eq(mailboxes.id, campaign.mailboxId) : eq(mailboxes.userId, campaign.ownerId ?? sql`null`)))
+    .limit(1);
+  return dueAfter(now, { amount: first.delayAmount, unit: first.delayUnit }, calendarOf({ window: box?.sendWindow, holidays: campaign.settings.holidays }));
 }
 
 export async function createCampaign(db: Db, actor: Actor, input: CreateCampaignRequest): Promise<Campaign> {
@@ -60,7 +74,7 @@ export async function createCampaign(db: Db, actor: Actor, input: CreateCampaign
   const id = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(campaigns)
-      .values({ workspaceId, ownerId, name: input.name, mailboxId: input.mailboxId ?? null, settings: input.settings ?? {} })
+      .values({ workspaceId, ownerId, name: input.name, mailboxId: input.mailboxId ?? null, settings: withHolidays(input.settings ?? {}, input.holidays) })
       .returning({ id: campaigns.id });
     await writeSteps(tx, row!.id, input.steps);
     return row!.id;
@@ -73,21 +87,22 @@ export async function updateCampaign(db: Db, actor: Actor, id: string, input: Up
   await checkReferences(db, actor, input);
   await db.transaction(async (tx) => {
     const current = await getCampaignRow(tx, workspaceId, id);
-    if (input.steps && current.status === 'active') {
-      throw new ApiError('CONFLICT', 'Pause the campaign before changing its steps');
-    }
+    if (current.status === 'archived') throw new ApiError('CONFLICT', 'An archived campaign is read-only');
     await tx
       .update(campaigns)
       .set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.mailboxId !== undefined ? { mailboxId: input.mailboxId } : {}),
-        ...(input.settings !== undefined ? { settings: input.settings } : {}),
+        ...(input.settings !== undefined || input.holidays !== undefined ? { settings: withHolidays(input.settings ?? current.settings, input.holidays ?? (current.settings.holidays as string[] | undefined)) } : {}),
         updatedAt: new Date(),
       })
       .where(eq(campaigns.id, id));
-    if (input.steps) {
+    if (input.steps && current.status === 'draft') {
+      // Nothing was sent from a draft: the new sequence simply replaces the old one.
       await tx.delete(sequenceSteps).where(eq(sequenceSteps.campaignId, id));
       await writeSteps(tx, id, input.steps);
+    } else if (input.steps) {
+      await versionSteps(tx, id, input.steps);
     }
   });
   return getCampaign(db, workspaceId, id);
@@ -111,8 +126,11 @@ export async function addLeads(db: Db, workspaceId: string, campaignId: string, 
     .where(and(eq(prospects.workspaceId, workspaceId), inArray(prospects.id, ids)));
   const known = new Set(found.map((p) => p.id));
   const eligible = found.filter((p) => !p.suppressed);
-  const running = campaign.status === 'active';
+  if (campaign.status === 'archived') throw new ApiError('CONFLICT', 'An archived campaign is read-only');
+  // A completed campaign takes new leads and runs again for them.
+  const running = campaign.status === 'active' || campaign.status === 'completed';
   const [first] = await stepsOf(db, campaignId);
+  const due = running ? await firstDue(db, campaign, first) : null;
   const inserted = eligible.length
     ? await db
         .insert(campaignLeads)
@@ -122,13 +140,16 @@ export async function addLeads(db: Db, workspaceId: string, campaignId: string, 
             campaignId,
             prospectId: p.id,
             status: running ? ('active' as const) : ('pending' as const),
-            nextDueAt: running ? new Date(Date.now() + (first?.delayDays ?? 0) * DAY_MS) : null,
+            nextDueAt: due,
           })),
         )
         .onConflictDoNothing({ target: [campaignLeads.campaignId, campaignLeads.prospectId] })
         .returning({ prospectId: campaignLeads.prospectId })
     : [];
   const added = new Set(inserted.map((r) => r.prospectId));
+  if (added.size && campaign.status === 'completed') {
+    await db.update(campaigns).set({ status: 'active', updatedAt: new Date() }).where(and(eq(campaigns.id, campaignId), eq(campaigns.status, 'completed')));
+  }
   return {
     added: added.size,
     duplicates: eligible.filter((p) => !added.has(p.id)).map((p) => p.id),
@@ -162,7 +183,10 @@ export function toLead(lead: LeadRow, email: string): Lead {
     status: lead.status,
     currentStep: lead.currentStep,
     nextDueAt: lead.nextDueAt?.toISOString() ?? null,
+    pausedUntil: lead.pausedUntil?.toISOString() ?? null,
+    reason: lead.reason,
     createdAt: lead.createdAt.toISOString(),
+    updatedAt: lead.updatedAt.toISOString(),
   };
 }
 
@@ -176,8 +200,25 @@ export async function launchCampaign(db: Db, workspaceId: string, id: string): P
     await tx.update(campaigns).set({ status: 'active', updatedAt: new Date() }).where(eq(campaigns.id, id));
     await tx
       .update(campaignLeads)
-      .set({ status: 'active', nextDueAt: new Date(Date.now() + first.delayDays * DAY_MS), updatedAt: new Date() })
+      .set({ status: 'active', nextDueAt: await firstDue(tx, campaign, first), updatedAt: new Date() })
       .where(and(eq(campaignLeads.campaignId, id), eq(campaignLeads.status, 'pending')));
+  });
+  return getCampaign(db, workspaceId, id);
+}
+
+/**
+ * Archives a campaign: read-only from then on, kept for its figures. Leads still in the
+ * sequence are stopped (on the record) so nothing more is sent.
+ */
+export async function archiveCampaign(db: Db, workspaceId: string, id: string): Promise<Campaign> {
+  await db.transaction(async (tx) => {
+    const campaign = await getCampaignRow(tx, workspaceId, id);
+    if (campaign.status === 'archived') return;
+    await tx.update(campaigns).set({ status: 'archived', updatedAt: new Date() }).where(eq(campaigns.id, id));
+    await tx
+      .update(campaignLeads)
+      .set({ status: 'stopped', nextDueAt: null, pausedUntil: null, reason: 'The campaign was archived', updatedAt: new Date() })
+      .where(and(eq(campaignLeads.campaignId, id), inArray(campaignLeads.status, ['pending', 'active', 'paused'])));
   });
   return getCampaign(db, workspaceId, id);
 }
@@ -208,7 +249,11 @@ export function toCampaign(row: CampaignRow, steps: StepRow[]): Campaign {
     steps: steps.map((s) => ({
       id: s.id,
       position: s.position,
-      delayDays: s.delayDays,
+      delay: s.delayAmount,
+      delayUnit: s.delayUnit,
+      delayDays: legacyDays(s),
+      condition: s.condition,
+      variants: s.variants,
       subject: s.subject,
       bodyHtml: s.bodyHtml,
       templateId: s.templateId,
@@ -222,17 +267,71 @@ export function toCampaign(row: CampaignRow, steps: StepRow[]): Campaign {
 /** Steps are stored at positions 0..n-1 in sending order. */
 async function writeSteps(tx: Tx, campaignId: string, steps: StepInput[]) {
   if (steps.length === 0) return;
-  await tx.insert(sequenceSteps).values(
-    orderSteps(steps).map((s, position) => ({
+  await tx.insert(sequenceSteps).values(orderSteps(steps).map((s, position) => stepRow(campaignId, s, position)));
+}
+
+function stepRow(campaignId: string, s: StepInput, position: number) {
+  return {
       campaignId,
       position,
-      delayDays: s.delayDays,
+      delayDays: s.delayUnit === 'days' ? s.delay : 0,
+      delayAmount: s.delay,
+      delayUnit: s.delayUnit,
+      condition: s.condition,
+      variants: variantsOf(s),
       subject: s.subject,
       bodyHtml: sanitizeEmailHtml(s.bodyHtml),
       templateId: s.templateId ?? null,
       sameThread: s.sameThread ? 1 : 0,
-    })),
-  );
+    };
+}
+
+/** What a step sends and when: two rows with the same content are the same version. */
+const contentOf = (r: ReturnType<typeof stepRow> | StepRow) =>
+  JSON.stringify([r.delayAmount, r.delayUnit, r.condition, r.subject, r.bodyHtml, r.templateId ?? null, r.sameThread, r.variants]);
+
+/**
+ * Edits the sequence of a campaign that has sent: leads keep what they got, only what they
+ * have not got yet changes. A step named by id and unchanged stays (its id, its figures); a
+ * changed one is retired and replaced by a new version; a step left out is retired. Each
+ * lead then continues after the last step it already got, in the new order — so a lead
+ * waiting on a removed step moves on to the next one, and a lead that got a step that was
+ * changed does not get its new version.
+ */
+async function versionSteps(tx: Tx, campaignId: string, input: StepInput[]) {
+  const now = new Date();
+  const old = await stepsOf(tx, campaignId);
+  const oldIndex = new Map(old.map((s, i) => [s.id, i]));
+  input.forEach((s, i) => {
+    if (s.id && !oldIndex.has(s.id)) throw new ApiError('VALIDATION_ERROR', 'Invalid json', [{ path: `steps.${i}.id`, message: `${s.id} is not a live step of this campaign` }]);
+  });
+  const ordered = orderSteps(input);
+  const rows = ordered.map((s, position) => ({ input: s, row: stepRow(campaignId, s, position), was: s.id ? oldIndex.get(s.id)! : -1 }));
+  const kept = new Set(rows.filter((r) => r.was >= 0 && contentOf(r.row) === contentOf(old[r.was]!)).map((r) => old[r.was]!.id));
+  const retire = old.filter((s) => !kept.has(s.id)).map((s) => s.id);
+  if (retire.length) await tx.update(sequenceSteps).set({ retiredAt: now }).where(inArray(sequenceSteps.id, retire));
+  // Out of the way of the (campaign, position) index first, then in their new places.
+  if (kept.size) await tx.update(sequenceSteps).set({ position: sql`${sequenceSteps.position} + 10000` }).where(inArray(sequenceSteps.id, [...kept]));
+  for (const [position, r] of rows.entries()) {
+    const id = r.was >= 0 ? old[r.was]!.id : undefined;
+    if (id && kept.has(id)) await tx.update(sequenceSteps).set({ position }).where(eq(sequenceSteps.id, id));
+    else await tx.insert(sequenceSteps).values(r.row);
+  }
+  // A lead at step k got old steps 0..k-1; it goes on after the last of those in the new order.
+  // k runs to old.length: a lead that got every old step goes on after the last of them too.
+  const cases = Array.from({ length: old.length + 1 }, (_, k) => {
+    let next = 0;
+    rows.forEach((r, j) => {
+      if (r.was >= 0 && r.was < k) next = j + 1;
+    });
+    return { k, next };
+  }).filter((c) => c.k !== c.next);
+  if (cases.length) {
+    await tx
+      .update(campaignLeads)
+      .set({ currentStep: sql`case ${campaignLeads.currentStep} ${sql.join(cases.map((c) => sql`when ${c.k}::int then ${c.next}::int`), sql` `)} else ${campaignLeads.currentStep} end`, updatedAt: now })
+      .where(and(eq(campaignLeads.campaignId, campaignId), inArray(campaignLeads.status, ['pending', 'active', 'paused'])));
+  }
 }
 
 /**
@@ -251,4 +350,13 @@ async function checkReferences(db: Db, actor: Actor, input: { mailboxId?: string
     const found = await db.select({ id: templates.id }).from(templates).where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, templateIds)));
     if (found.length !== templateIds.length) throw notFound('Template');
   }
+}
+
+/** Variants as stored: each with an id (given, or A, B, C… by place) and a sanitised body. */
+function variantsOf(s: StepInput) {
+  return (s.variants ?? []).map((v, i) => ({ id: v.id ?? String.fromCharCode(65 + i), subject: v.subject, bodyHtml: sanitizeEmailHtml(v.bodyHtml), weight: v.weight }));
+}
+
+function withHolidays(settings: Record<string, unknown>, holidays: string[] | undefined) {
+  return holidays === undefined ? settings : { ...settings, holidays: [...new Set(holidays)].sort() };
 }

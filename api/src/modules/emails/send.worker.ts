@@ -1,7 +1,8 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import type { gmail_v1 } from 'googleapis';
 import type { Db } from '../../../../db/client';
-import { emailEvents, emails, mailboxes, sendJobs, users, webhooks } from '../../../../db/schema';
+import { emailEvents, emails, mailboxes, prospects, sendJobs, users, webhooks } from '../../../../db/schema';
 import type { Deps } from '../../context';
 import { buildMime } from '../../gmail/mime';
 import { findByMessageId, sendRaw, type ProviderIds } from '../../gmail/messages';
@@ -38,9 +39,14 @@ export interface SendSettings {
    */
   settleMs: number;
   concurrency: number;
+  /** Least time between two sends of one mailbox when the second is a sequence step, plus up to the jitter. */
+  minGapMs: number;
+  gapJitterMs: number;
 }
 
 export const defaultSendSettings: SendSettings = {
+  minGapMs: 60_000,
+  gapJitterMs: 30_000,
   maxAttempts: 6,
   backoffMs: 15_000,
   maxBackoffMs: 30 * 60_000,
@@ -121,7 +127,7 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
 
   const gmail = await gmailFor(mailbox);
   const mayHaveSent = email.status === 'SENDING';
-  const claimed = mayHaveSent ? await reclaimAfterUnknownOutcome(db, s, email) : await claimFresh(db, email, mailbox);
+  const claimed = mayHaveSent ? await reclaimAfterUnknownOutcome(db, s, email) : await claimFresh(db, s, email, mailbox, loaded.recipientZone);
   if (!claimed) return; // cancelled between the read and the claim: the guarded update settled it
 
   if (mayHaveSent) {
@@ -161,17 +167,27 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
  * overspend its budget. Outside the send window, over the rolling 24-hour cap, or before
  * its scheduled time, the email stays PENDING_SEND (still cancellable) and the job waits.
  */
-async function claimFresh(db: Db, email: EmailRow, mailbox: MailboxRow): Promise<EmailRow | undefined> {
+async function claimFresh(db: Db, s: SendSettings, email: EmailRow, mailbox: MailboxRow, recipientZone: string | null): Promise<EmailRow | undefined> {
   const now = new Date();
   if (email.scheduledAt && email.scheduledAt > now) return waitUntil(db, email.id, email.scheduledAt, 'scheduled');
-  const opening = nextWindowOpening(mailbox.sendWindow ?? null, now);
-  if (opening > now) return waitUntil(db, email.id, opening, `outside the send window (${mailbox.sendWindow!.start}–${mailbox.sendWindow!.end} ${mailbox.sendWindow!.tz})`);
+  // The window's days and hours are the recipient's when we know their zone: 9–17 means their 9–17.
+  const window = windowFor(mailbox.sendWindow ?? null, recipientZone);
+  const opening = nextWindowOpening(window, now);
+  if (opening > now) return waitUntil(db, email.id, opening, `outside the send window (${window!.start}–${window!.end} ${window!.tz})`);
+  // Sequence sends are spread, not burst: a gap (plus jitter) after the mailbox's last send,
+  // checked under the mailbox lock so two workers cannot both take the same slot.
+  const spaced = Boolean(email.campaignLeadId) && s.minGapMs > 0;
 
   const cap = effectiveCap(mailbox, now);
   const outcome = await db.transaction(async (tx) => {
     // NO KEY UPDATE: claims on one mailbox queue behind each other, while accepts (whose
     // foreign key check on the mailbox takes KEY SHARE) go on writing new emails for it.
     const lock = tx.execute(sql`select id from ${mailboxes} where id = ${mailbox.id} for no key update`);
+    if (spaced) {
+      await lock;
+      const slot = await gapEndsAt(tx as unknown as Db, mailbox.id, email.id, s, now);
+      if (slot) return { gap: slot };
+    }
     // After the lock, one statement counts the budget and claims: a fresh snapshot, so it sees
     // every claim committed by whoever held the lock before us. Both are sent at once (one round
     // trip); on the transaction's one connection the claim only starts once the lock is held.
@@ -192,8 +208,9 @@ async function claimFresh(db: Db, email: EmailRow, mailbox: MailboxRow): Promise
     if (used >= cap) return { wait: await budgetFreesAt(tx as unknown as Db, mailbox.id, cap, used, now) };
     return { claimed: Number(row?.claimed ?? 0) > 0 };
   });
-  if (outcome.wait) return waitUntil(db, email.id, outcome.wait, `daily cap of ${cap} reached`);
-  return outcome.claimed ? { ...email, status: 'SENDING', attempts: email.attempts + 1, updatedAt: now } : undefined;
+  if ('gap' in outcome && outcome.gap) return waitUntil(db, email.id, outcome.gap, `spacing sequence sends (${Math.round(s.minGapMs / 1000)} s apart)`);
+  if ('wait' in outcome && outcome.wait) return waitUntil(db, email.id, outcome.wait, `daily cap of ${cap} reached`);
+  return 'claimed' in outcome && outcome.claimed ? { ...email, status: 'SENDING', attempts: email.attempts + 1, updatedAt: now } : undefined;
 }
 
 /**
@@ -313,6 +330,26 @@ async function failPermanently(db: Db, email: EmailRow, reason: string): Promise
   throw new PermanentJobError(reason);
 }
 
+/** The mailbox's window, read in the recipient's zone when that zone is known and valid. */
+export function windowFor(window: NonNullable<MailboxRow['sendWindow']> | null, recipientZone: string | null | undefined) {
+  if (!window || !recipientZone || !DateTime.local().setZone(recipientZone).isValid) return window;
+  return { ...window, tz: recipientZone };
+}
+
+/**
+ * When a sequence email may go, if the mailbox sent (or is sending) too recently: its last
+ * send plus the minimum gap plus a jitter (so the sends do not tick like a metronome).
+ */
+async function gapEndsAt(db: Db, mailboxId: string, emailId: string, s: SendSettings, now: Date): Promise<Date | undefined> {
+  const since = new Date(now.getTime() - s.minGapMs).toISOString();
+  const [row] = rowsOf<{ last: string | Date | null; busy: boolean }>(await db.execute(sql`select
+      (select max(sent_at) from ${emails} where mailbox_id = ${mailboxId} and sent_at > ${since}::timestamptz) as last,
+      exists (select 1 from ${emails} where mailbox_id = ${mailboxId} and status = 'SENDING' and id <> ${emailId}) as busy`));
+  if (!row?.last && !row?.busy) return undefined;
+  const from = row.last ? new Date(row.last).getTime() : now.getTime();
+  return new Date(from + s.minGapMs + Math.floor(Math.random() * (s.gapJitterMs + 1)));
+}
+
 async function waitUntil(db: Db, emailId: string, at: Date, why: string): Promise<never> {
   await db.update(sendJobs).set({ dueAt: at, lastError: `waiting: ${why}`, updatedAt: new Date() }).where(eq(sendJobs.emailId, emailId));
   throw new RetryLaterError(`waiting: ${why}`, Math.max(0, at.getTime() - Date.now()));
@@ -329,11 +366,13 @@ const emailToSend = preparedQuery((db) =>
       email: emails,
       mailbox: mailboxes,
       fromName: users.name,
+      recipientZone: prospects.timeZone,
       suppressed: suppressedSql(emails.workspaceId, emails.to).mapWith(Boolean),
     })
     .from(emails)
     .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))
     .leftJoin(users, eq(users.id, emails.userId))
+    .leftJoin(prospects, and(eq(prospects.id, emails.prospectId), eq(prospects.workspaceId, emails.workspaceId)))
     .where(eq(emails.id, sql.placeholder('emailId')))
     .prepare('send_load_email'),
 );

@@ -24,7 +24,11 @@ type EmailRow = typeof emails.$inferSelect;
  */
 export type SendActor =
   | { kind: 'user'; workspaceId: string; userId: string; role: SessionInfo['role'] }
-  | { kind: 'campaign'; workspaceId: string; campaignId: string; ownerId: string; mailboxId: string | null };
+  | {
+      kind: 'campaign'; workspaceId: string; campaignId: string; ownerId: string; mailboxId: string | null;
+      /** The lead, step and A/B variant this send is: written on the email row, read by every effect and figure. */
+      leadId: string; stepId: string; variantId?: string | null;
+    };
 
 /** The send route's actor: the signed-in person. */
 export const userActor = (session: Pick<SessionInfo, 'workspaceId' | 'userId' | 'role'>): SendActor => ({ kind: 'user', workspaceId: session.workspaceId, userId: session.userId, role: session.role });
@@ -68,7 +72,11 @@ export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: 
     userId: senderOf(sender),
     mailboxId: mailbox.id,
     prospectId: prospect?.id ?? null,
-    campaignId: body.campaignId ?? null,
+    campaignId: sender.kind === 'campaign' ? sender.campaignId : (body.campaignId ?? null),
+    // Only the scheduler knows these; a person's send is never a campaign step.
+    campaignLeadId: sender.kind === 'campaign' ? sender.leadId : null,
+    stepId: sender.kind === 'campaign' ? sender.stepId : null,
+    variantId: sender.kind === 'campaign' ? (sender.variantId ?? null) : null,
     templateId: body.templateId ?? null,
     draftId: body.draftId ?? null,
     idempotencyKey,
@@ -340,7 +348,7 @@ function acceptReadsQuery(by: ReadsVariant) {
 }
 
 const EMAIL_FIELDS = [
-  'id', 'workspaceId', 'userId', 'mailboxId', 'prospectId', 'campaignId', 'templateId', 'draftId', 'idempotencyKey', 'requestHash', 'to', 'fromAddress', 'subject',
+  'id', 'workspaceId', 'userId', 'mailboxId', 'prospectId', 'campaignId', 'campaignLeadId', 'stepId', 'variantId', 'templateId', 'draftId', 'idempotencyKey', 'requestHash', 'to', 'fromAddress', 'subject',
   'bodyHtml', 'bodyText', 'messageId', 'inReplyTo', 'references', 'trackOpens', 'trackClicks', 'scheduledAt', 'threadId', 'createdAt', 'updatedAt',
 ] as const;
 const TIMES = new Set<string>(['scheduledAt', 'createdAt', 'updatedAt']);

@@ -1,7 +1,8 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../context';
-import { campaignLeads, emailEvents, workspaces } from '../../../../db/schema';
+import { campaignLeads, campaigns, emailEvents, emails, mailboxes, prospects, sequenceSteps, workspaces } from '../../../../db/schema';
+import { businessDayAfter, calendarOf, type LeadCalendar } from '../campaigns/timing';
 import { insertSuppression } from '../suppressions/service';
 import { publishEvents } from '../webhooks/publish';
 import { pauseDaysOf } from './settings';
@@ -43,9 +44,21 @@ export interface EffectResult {
 
 export const LEAD_RESUME_QUEUE = 'lead-resume';
 const LIVE_LEAD = ['pending', 'active', 'paused'] as const;
+/** A soft bounce retries the step this much later, at most this many times, then the lead has failed. */
+export const SOFT_BOUNCE_RETRY_MS = 6 * 3_600_000;
+export const SOFT_BOUNCE_RETRIES = 3;
 
-export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, input: EffectInput): Promise<EffectResult> {
+/**
+ * Applies one fact. Stops reach every campaign of the workspace the person is in, not only the
+ * one whose email it answers: a reply, a hard bounce, an unsubscribe or a complaint ends their
+ * live leads everywhere (the last three also suppress the address); an out-of-office pauses
+ * them until the business day after the return date; a soft bounce sends the same step again
+ * later. The email's links (campaign_lead_id, step_id, written by the one accept path) say
+ * which lead and step the fact is about.
+ */
+export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, input: EffectInput, now = new Date()): Promise<EffectResult> {
   const { email } = input;
+  const resumed: string[] = [];
   const { result, event } = await deps.db.transaction(async (tx) => {
     const machine = input.kind === 'auto_reply' || input.kind === 'bounce';
     const [event] = await tx
@@ -58,19 +71,30 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
         reason: input.kind === 'bounce' ? (input.bounce?.hard ? 'hard' : 'soft') : null,
         data: input.data ?? {},
         dedupeKey: input.dedupeKey,
-        occurredAt: input.occurredAt ?? new Date(),
+        occurredAt: input.occurredAt ?? now,
       })
       .onConflictDoNothing()
       .returning();
     if (!event) return { result: { recorded: false } as EffectResult, event: undefined };
 
     const out: EffectResult = { recorded: true, eventId: event.id };
-    const leadsOfEmail = email.campaignLeadId ? [eq(campaignLeads.id, email.campaignLeadId)] : [];
-    const leadsOfPerson = email.prospectId ? [eq(campaignLeads.prospectId, email.prospectId)] : [];
-    const live = (scope: typeof leadsOfEmail) =>
-      and(eq(campaignLeads.workspaceId, email.workspaceId), inArray(campaignLeads.status, [...LIVE_LEAD]), or(...scope));
-    const setLeads = async (scope: typeof leadsOfEmail, set: Partial<typeof campaignLeads.$inferInsert>) => {
-      if (scope.length) await tx.update(campaignLeads).set({ ...set, updatedAt: new Date() }).where(live(scope));
+    const [link] = await tx
+      .select({ leadId: emails.campaignLeadId, stepId: emails.stepId, prospectId: emails.prospectId, timeZone: prospects.timeZone, window: mailboxes.sendWindow, campaignSettings: campaigns.settings })
+      .from(emails)
+      .leftJoin(prospects, eq(prospects.id, emails.prospectId))
+      .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))
+      .leftJoin(campaigns, eq(campaigns.id, emails.campaignId))
+      .where(and(eq(emails.id, email.id), eq(emails.workspaceId, email.workspaceId)));
+    const leadId = link?.leadId ?? email.campaignLeadId;
+    const prospectId = link?.prospectId ?? email.prospectId;
+    const leadsOfEmail = leadId ? [eq(campaignLeads.id, leadId)] : [];
+    const leadsOfPerson = prospectId ? [eq(campaignLeads.prospectId, prospectId)] : [];
+    const everywhere = [...leadsOfEmail, ...leadsOfPerson];
+    const live = (scope: typeof leadsOfEmail, statuses: readonly LeadStatus[] = LIVE_LEAD) =>
+      and(eq(campaignLeads.workspaceId, email.workspaceId), inArray(campaignLeads.status, [...statuses]), or(...scope));
+    const setLeads = async (scope: typeof leadsOfEmail, set: Partial<typeof campaignLeads.$inferInsert>, statuses?: readonly LeadStatus[]) => {
+      if (!scope.length) return [];
+      return tx.update(campaignLeads).set({ ...set, updatedAt: now }).where(live(scope, statuses)).returning({ id: campaignLeads.id });
     };
     const suppress = async (address: string, reason: 'unsubscribe' | 'hard_bounce' | 'complaint') => {
       out.suppressed = address;
@@ -79,48 +103,104 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
 
     switch (input.kind) {
       case 'reply':
-        await setLeads(leadsOfEmail, { status: 'replied', nextDueAt: null, pausedUntil: null });
+        await setLeads(everywhere, { status: 'replied', nextDueAt: null, pausedUntil: null, reason: 'Replied' });
         break;
       case 'auto_reply': {
         const [ws] = await tx.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, email.workspaceId));
-        out.resumeAt = resumeDate(input.returnDate ?? null, pauseDaysOf(ws?.settings));
-        await setLeads(leadsOfEmail, { status: 'paused', pausedUntil: out.resumeAt, nextDueAt: out.resumeAt });
+        const cal = calendarOf({ prospectZone: link?.timeZone, window: link?.window, holidays: link?.campaignSettings?.holidays });
+        out.resumeAt = resumeDate(input.returnDate ?? null, pauseDaysOf(ws?.settings), now, cal);
+        const back = input.returnDate ? `back ${input.returnDate.toISOString().slice(0, 10)}` : 'no return date given';
+        // A manual pause (no end date) is the rep's: an out-of-office does not turn it into a timed one.
+        const rows = !everywhere.length ? [] : await tx
+          .update(campaignLeads)
+          .set({ status: 'paused', pausedUntil: out.resumeAt, nextDueAt: out.resumeAt, reason: `Out of office (${back}): paused until ${out.resumeAt.toISOString()}`, updatedAt: now })
+          .where(and(live(everywhere), sql`not (${campaignLeads.status} = 'paused' and ${campaignLeads.pausedUntil} is null)`))
+          .returning({ id: campaignLeads.id });
+        resumed.push(...rows.map((r) => r.id));
         break;
       }
       case 'bounce':
         if (input.bounce?.hard) {
           await suppress(addressOf(input.bounce.recipient ?? email.to), 'hard_bounce');
-          await setLeads([...leadsOfEmail, ...leadsOfPerson], { status: 'bounced', nextDueAt: null });
+          await setLeads(everywhere, { status: 'bounced', nextDueAt: null, pausedUntil: null, reason: 'Hard bounce: the address does not exist' });
+        } else if (leadId) {
+          await softBounce(tx, leadId, link?.stepId ?? null, input, now);
         }
         break;
       case 'complaint':
         await suppress(addressOf(email.to), 'complaint');
-        await setLeads([...leadsOfEmail, ...leadsOfPerson], { status: 'stopped', nextDueAt: null });
+        await setLeads(everywhere, { status: 'stopped', nextDueAt: null, pausedUntil: null, reason: 'Marked as spam' });
         break;
       case 'unsubscribe':
         await suppress(addressOf(email.to), 'unsubscribe');
-        await setLeads([...leadsOfEmail, ...leadsOfPerson], { status: 'unsubscribed', nextDueAt: null });
+        await setLeads(everywhere, { status: 'unsubscribed', nextDueAt: null, pausedUntil: null, reason: 'Unsubscribed' });
         break;
     }
     return { result: out, event };
   });
   if (event) publishEvents(deps, [event]);
-  if (result.resumeAt && email.campaignLeadId) {
+  // The scheduler also wakes these on its tick; the job only makes the resume prompt when no tick runs.
+  for (const id of result.resumeAt ? resumed : []) {
     // The date is in the id: the resume of the lead's earlier out-of-office may still be
     // waiting, and an add with a live job's id is ignored.
-    await deps.queue.enqueue(LEAD_RESUME_QUEUE, 'resume', { leadId: email.campaignLeadId }, {
-      jobId: `resume-${email.campaignLeadId}-${result.resumeAt.getTime()}`,
-      delayMs: Math.max(0, result.resumeAt.getTime() - Date.now()),
+    await deps.queue.enqueue(LEAD_RESUME_QUEUE, 'resume', { leadId: id }, {
+      jobId: `resume-${id}-${result.resumeAt!.getTime()}`,
+      delayMs: Math.max(0, result.resumeAt!.getTime() - Date.now()),
       attempts: 5,
     });
   }
   return result;
 }
 
-/** The day after the return date (start of that day, UTC), or the workspace default from now. */
-export function resumeDate(returnDate: Date | null, defaultDays: number, now = new Date()): Date {
-  const base = returnDate && returnDate.getTime() > now.getTime() - 86_400_000 ? DateTime.fromJSDate(returnDate).toUTC().plus({ days: 1 }).startOf('day') : DateTime.fromJSDate(now).toUTC().plus({ days: defaultDays });
-  return base.toJSDate();
+type LeadStatus = (typeof campaignLeads.$inferSelect)['status'];
+type Tx = Parameters<Parameters<Deps['db']['transaction']>[0]>[0];
+
+/**
+ * A soft bounce (mailbox full, greylisted…) sends the bounced step again later: the lead goes
+ * back to that step (its live position), up to three retries; the next soft bounce fails the lead.
+ */
+async function softBounce(tx: Tx, leadId: string, stepId: string | null, input: EffectInput, now: Date) {
+  const [lead] = await tx.select().from(campaignLeads).where(eq(campaignLeads.id, leadId)).for('update');
+  if (!lead || !(LIVE_LEAD as readonly string[]).includes(lead.status)) return;
+  const why = typeof input.data?.bounce === 'object' && input.data.bounce && 'reason' in input.data.bounce ? String((input.data.bounce as { reason?: unknown }).reason ?? '') : '';
+  // Counted from the facts (this one included): the soft-bounced emails of this lead for this step.
+  const [{ n } = { n: 0 }] = stepId
+    ? await tx
+        .select({ n: sql<number>`count(distinct ${emails.id})::int`.mapWith(Number) })
+        .from(emailEvents)
+        .innerJoin(emails, eq(emails.id, emailEvents.emailId))
+        .where(and(eq(emails.workspaceId, lead.workspaceId), eq(emails.campaignLeadId, leadId), eq(emails.stepId, stepId), eq(emailEvents.type, 'bounce'), eq(emailEvents.reason, 'soft')))
+    : [{ n: lead.softBounces + 1 }];
+  if (n > SOFT_BOUNCE_RETRIES) {
+    await tx
+      .update(campaignLeads)
+      .set({ status: 'failed', nextDueAt: null, pausedUntil: null, reason: `Soft bounce ${n} times${why ? ` (${why})` : ''}: gave up`, updatedAt: now })
+      .where(eq(campaignLeads.id, leadId));
+    return;
+  }
+  const live = await tx.select({ id: sequenceSteps.id }).from(sequenceSteps).where(and(eq(sequenceSteps.campaignId, lead.campaignId), isNull(sequenceSteps.retiredAt))).orderBy(asc(sequenceSteps.position));
+  const at = stepId ? live.findIndex((s) => s.id === stepId) : -1;
+  await tx
+    .update(campaignLeads)
+    .set({
+      status: lead.status === 'paused' ? 'paused' : 'active',
+      currentStep: at >= 0 ? at : lead.currentStep,
+      // The retry's send key carries n, so each retry is its own send.
+      softBounces: n,
+      nextDueAt: new Date(now.getTime() + SOFT_BOUNCE_RETRY_MS),
+      reason: `Soft bounce${why ? ` (${why})` : ''}: retry ${n} of ${SOFT_BOUNCE_RETRIES} later`,
+      updatedAt: now,
+    })
+    .where(eq(campaignLeads.id, leadId));
+}
+
+/**
+ * The business day after the return date (start of that day in the lead's calendar), or the
+ * workspace default number of days from now when no (usable) date was given.
+ */
+export function resumeDate(returnDate: Date | null, defaultDays: number, now = new Date(), cal: LeadCalendar = calendarOf({})): Date {
+  if (returnDate && returnDate.getTime() > now.getTime() - 86_400_000) return businessDayAfter(returnDate.toISOString().slice(0, 10), cal);
+  return DateTime.fromJSDate(now).toUTC().plus({ days: defaultDays }).toJSDate();
 }
 
 /** `"Ada <ada@x.io>"` → `ada@x.io`. */
@@ -140,6 +220,6 @@ export async function resumePausedLead(deps: Pick<Deps, 'db' | 'queue'>, leadId:
   }
   await deps.db
     .update(campaignLeads)
-    .set({ status: 'active', pausedUntil: null, nextDueAt: sql`now()`, updatedAt: new Date() })
+    .set({ status: 'active', pausedUntil: null, nextDueAt: sql`now()`, reason: 'Back from out of office', updatedAt: new Date() })
     .where(and(eq(campaignLeads.id, leadId), eq(campaignLeads.status, 'paused')));
 }

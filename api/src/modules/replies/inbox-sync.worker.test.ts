@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../../db/schema';
+import { campaignLeads, emailEvents, emails, mailboxes, prospects, suppressions } from '../../../../db/schema';
+import { campaignSchema } from '../../../../shared/contracts/campaigns';
+import { advanceDueLeads } from '../campaigns/sequence.worker';
 import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import { sealTokens } from '../../gmail/oauth';
-import { seedSentEmail, until } from '../../../test/tracking-fixtures';
+import { until } from '../../../test/tracking-fixtures';
 import { closeEventRecorder } from '../tracking/recorder';
 import { INBOX_SYNC_QUEUE, registerInboxSync, syncMailbox } from './inbox-sync.worker';
 
@@ -35,20 +37,31 @@ async function connectFullMailbox() {
   return row!;
 }
 
-/** Our email as the send pipeline leaves it: in Gmail's SENT, and as a SENT row pointing at it. */
+/**
+ * A sequence step to the prospect, accepted by the real scheduler (so its lead link is the one
+ * acceptSend wrote), then settled as the send worker leaves it: in Gmail's SENT with our
+ * Message-ID, and SENT on the row pointing at it.
+ */
 async function sendToProspect(mailboxId: string, to: string) {
   const db = rt.deps.db;
   const [prospect] = await db.insert(prospects).values({ workspaceId: rep.workspace.id, email: to }).returning();
-  const [campaign] = await db.insert(campaigns).values({ workspaceId: rep.workspace.id, name: `to ${to}`, status: 'active' }).returning();
-  const [lead] = await db.insert(campaignLeads).values({ workspaceId: rep.workspace.id, campaignId: campaign!.id, prospectId: prospect!.id, status: 'active' }).returning();
-  const messageId = `<${crypto.randomUUID()}@lumina.test>`;
-  const raw = await new MailComposer({ from: MAILBOX, to, subject: 'Quick question', text: 'Hi there', messageId }).compile().build();
+  const campaign = campaignSchema.parse(
+    await (await rep.call('/api/campaigns', { method: 'POST', json: { name: `to ${to}`, mailboxId, steps: [{ subject: 'Quick question', bodyHtml: '<p>Hi there</p>' }, { delay: 1, bodyHtml: '<p>Again</p>' }] } })).json(),
+  );
+  await rep.call(`/api/campaigns/${campaign.id}/leads`, { method: 'POST', json: { prospectIds: [prospect!.id] } });
+  await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' });
+  await advanceDueLeads(rt.deps, {}, new Date(Date.now() + 1000));
+  const [row] = await db.select().from(emails).where(eq(emails.campaignId, campaign.id));
+  const raw = await new MailComposer({ from: MAILBOX, to, subject: row!.subject, text: 'Hi there', messageId: row!.messageId }).compile().build();
   const gm = emu.control.injectRaw(MAILBOX, raw, { labelIds: ['SENT'] });
-  const email = await seedSentEmail(db, rep.workspace.id, {
-    mailboxId, to, fromAddress: MAILBOX, messageId, threadId: gm.threadId, providerMessageId: gm.id,
-    prospectId: prospect!.id, campaignId: campaign!.id, campaignLeadId: lead!.id, sentAt: new Date(Date.now() - 60_000),
-  });
-  return { gmailId: gm.id, email, leadId: lead!.id };
+  const [email] = await db
+    .update(emails)
+    .set({ status: 'SENT', sentAt: new Date(Date.now() - 60_000), threadId: gm.threadId, providerMessageId: gm.id })
+    .where(eq(emails.id, row!.id))
+    .returning();
+  const [lead] = await db.select().from(campaignLeads).where(eq(campaignLeads.campaignId, campaign.id));
+  expect(email!.campaignLeadId).toBe(lead!.id);
+  return { gmailId: gm.id, email: email!, leadId: lead!.id };
 }
 
 const typesOf = async (emailId: string) => (await rt.deps.db.select().from(emailEvents).where(eq(emailEvents.emailId, emailId)).orderBy(emailEvents.id)).map((e) => e.type);

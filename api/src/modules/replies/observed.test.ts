@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { campaignLeads, campaigns, emailEvents, mailboxes, prospects, suppressions } from '../../../../db/schema';
-import { seedSentEmail } from '../../../test/tracking-fixtures';
+import { campaignLeads, emailEvents, emails, mailboxes, prospects, suppressions } from '../../../../db/schema';
+import { campaignSchema } from '../../../../shared/contracts/campaigns';
+import { advanceDueLeads } from '../campaigns/sequence.worker';
 import { closeEventRecorder } from '../tracking/recorder';
 import { ingestInbound } from './ingest';
 import { LEAD_RESUME_QUEUE, resumePausedLead } from './effects';
@@ -12,7 +13,7 @@ let rep: Awaited<ReturnType<typeof signIn>>;
 beforeAll(async () => {
   rt = await createTestRuntime();
   rep = await signIn(rt.app, 'rita@observed.test');
-  await rt.deps.db.insert(mailboxes).values({ workspaceId: rep.workspace.id, provider: 'sandbox', email: 'rita@observed.test' });
+  await rt.deps.db.insert(mailboxes).values({ workspaceId: rep.workspace.id, userId: rep.user.id, provider: 'sandbox', email: 'rita@observed.test' });
 });
 afterAll(async () => {
   await closeEventRecorder(rt.deps);
@@ -20,22 +21,35 @@ afterAll(async () => {
 });
 
 let n = 0;
-/** A prospect in an active campaign and the first email we sent them. */
+/**
+ * Sends the campaign's due step through the real scheduler at `at`, then settles it as the
+ * send worker would (SENT at `sentAt`, in a Gmail thread): the lead and step links are the ones
+ * the accept path wrote.
+ */
+async function sendDueStep(campaignId: string, at: Date, sentAt: Date) {
+  const db = rt.deps.db;
+  await advanceDueLeads(rt.deps, {}, at);
+  const [row] = await db.select().from(emails).where(and(eq(emails.campaignId, campaignId), eq(emails.status, 'PENDING_SEND')));
+  const [sent] = await db
+    .update(emails)
+    .set({ status: 'SENT', sentAt, threadId: row!.threadId ?? `thread-${row!.id.slice(0, 8)}`, providerMessageId: `gm-${row!.id.slice(0, 8)}` })
+    .where(eq(emails.id, row!.id))
+    .returning();
+  return sent!;
+}
+
+/** A prospect in an active campaign (two steps, a day apart) and the first email we sent them. */
 async function leadWithEmail(sentHoursAgo = 48) {
   const db = rt.deps.db;
   const address = `dana${++n}@acme.test`;
-  const [prospect] = await db.insert(prospects).values({ workspaceId: rep.workspace.id, email: address }).returning();
-  const [campaign] = await db.insert(campaigns).values({ workspaceId: rep.workspace.id, name: `C${n}`, status: 'active' }).returning();
-  const [lead] = await db.insert(campaignLeads).values({ workspaceId: rep.workspace.id, campaignId: campaign!.id, prospectId: prospect!.id, status: 'active', nextDueAt: new Date(Date.now() + 86_400_000) }).returning();
-  const email = await seedSentEmail(db, rep.workspace.id, {
-    to: `Dana <${address}>`,
-    fromAddress: 'rita@observed.test',
-    prospectId: prospect!.id,
-    campaignId: campaign!.id,
-    campaignLeadId: lead!.id,
-    sentAt: new Date(Date.now() - sentHoursAgo * 3_600_000),
-  });
-  return { address, lead: lead!, email };
+  const [prospect] = await db.insert(prospects).values({ workspaceId: rep.workspace.id, email: address, firstName: 'Dana' }).returning();
+  const campaign = campaignSchema.parse(await (await rep.call('/api/campaigns', { method: 'POST', json: { name: `C${n}`, steps: [{ subject: 'Quick question', bodyHtml: '<p>Hi</p>' }, { delay: 1, bodyHtml: '<p>Again</p>' }] } })).json());
+  await rep.call(`/api/campaigns/${campaign.id}/leads`, { method: 'POST', json: { prospectIds: [prospect!.id] } });
+  await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' });
+  const email = await sendDueStep(campaign.id, new Date(Date.now() + 1000), new Date(Date.now() - sentHoursAgo * 3_600_000));
+  const [lead] = await db.select().from(campaignLeads).where(eq(campaignLeads.campaignId, campaign.id));
+  expect(email.campaignLeadId).toBe(lead!.id);
+  return { address, lead: lead!, email, campaignId: campaign.id };
 }
 
 const observe = (body: Record<string, unknown>) => rep.call('/api/replies/observed', { method: 'POST', json: body });
@@ -77,11 +91,9 @@ describe('light mode: POST /api/replies/observed', () => {
   });
 
   it('matches a reply to a follow-up in the same thread to the follow-up (or to what it cites)', async () => {
-    const { address, email: first } = await leadWithEmail(72);
-    const followUp = await seedSentEmail(rt.deps.db, rep.workspace.id, {
-      to: first.to, fromAddress: 'rita@observed.test', prospectId: first.prospectId, campaignId: first.campaignId, campaignLeadId: first.campaignLeadId,
-      threadId: first.threadId, inReplyTo: first.messageId, references: first.messageId, sentAt: new Date(Date.now() - 24 * 3_600_000),
-    });
+    const { address, email: first, campaignId } = await leadWithEmail(72);
+    const followUp = await sendDueStep(campaignId, new Date(Date.now() + 2 * 86_400_000), new Date(Date.now() - 24 * 3_600_000));
+    expect(followUp).toMatchObject({ threadId: first.threadId, inReplyTo: first.messageId, campaignLeadId: first.campaignLeadId });
     const inThread = await observe({ threadId: first.threadId, messageId: 'gm-f1', from: address, date: new Date().toISOString(), snippet: 'Yes, let us talk.' });
     expect(await inThread.json()).toMatchObject({ status: 'recorded', emailId: followUp.id });
     const citing = await observe({ threadId: first.threadId, messageId: 'gm-f2', from: address, date: new Date().toISOString(), inReplyTo: first.messageId, snippet: 'Replying to your first note.' });
