@@ -69,6 +69,8 @@ ${RUNS} people erased and ${RUNS} others deleted, alternately.
 | baseline: plain prospect delete (DELETE /api/prospects/:id; leaves emails and events as they were) | ${percentile(del, 50).toFixed(1)} | ${percentile(del, 95).toFixed(1)} |
 
 Erased-address check of a CSV import, 10,000 addresses (hash each, one indexed query): ${checkMs.toFixed(0)} ms (${found.size} erased found among them).
+
+Where the erase's time goes: finding the person's emails reads every email of the workspace (the recipient is matched as the bare address of \`to\`, which no index covers), and audit rows are searched for the address and name as text. It is a rare admin action, so no index is spent on it; a workspace with millions of emails would want an expression index on the bare recipient.
 `;
 writeSection('erase', body);
 console.log(body);
