@@ -124,6 +124,23 @@ const AUDIT_ACTION: Record<string, string> = {
   'campaign.launched': 'launched campaign',
   'campaign.paused': 'paused campaign',
   'campaign.resumed': 'resumed campaign',
+  'campaign.updated': 'edited campaign',
+  'campaign.deleted': 'deleted campaign',
+  'campaign.leads_added': 'added leads to campaign',
+  'auth.signed_in': 'signed in as',
+  'auth.signed_out': 'signed out as',
+  'auth.sign_in_failed': 'failed to sign in as',
+  'member.joined_by_domain': 'joined by e-mail domain as',
+  'mailbox.connected': 'connected mailbox',
+  'mailbox.reconnected': 'reconnected mailbox',
+  'mailbox.disconnected': 'disconnected mailbox',
+  'webhook.created': 'created webhook',
+  'webhook.updated': 'changed webhook',
+  'webhook.deleted': 'deleted webhook',
+  'settings.changed': 'changed the setting',
+  'prospect.imported': 'imported prospects',
+  'prospect.exported': 'downloaded the data of prospect',
+  'prospect.erased': 'erased prospect',
 };
 export const auditActionWords = (action: string) => AUDIT_ACTION[action] ?? humanize(action.replace('.', ' '));
 export const KNOWN_AUDIT_ACTIONS = Object.keys(AUDIT_ACTION);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { giveMailbox } from '../../../test/test-mailbox';
-import { auditEvents } from '../../../../db/schema';
+import { auditEvents, users, workspaces } from '../../../../db/schema';
 import { auditListResponse } from '../../../../shared/contracts/admin';
 
 let rt: TestRuntime;
@@ -134,5 +134,15 @@ describe('the audit log is complete', () => {
     expect((await admin.call(`/api/admin/audit/${row.id}`, { method: 'DELETE' })).status).toBe(404);
     expect((await admin.call(`/api/admin/audit/${row.id}`, { method: 'PATCH', json: {} })).status).toBe(404);
     expect((await rowOf(admin, 'auth.signed_in')).action).toBe('auth.signed_in');
+  });
+
+  it("lets a workspace's deletion take its rows, and a user's deletion clear the actor", async () => {
+    const gone = await signIn(rt.app, 'boss@deleted-ws.test', 'Boss');
+    const staying = await signIn(rt.app, 'boss@kept-ws.test', 'Kept');
+    await rt.deps.db.delete(users).where(eq(users.id, staying.user.id));
+    const [kept] = await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, staying.workspace.id));
+    expect(kept).toMatchObject({ action: 'auth.signed_in', actorId: null, target: 'boss@kept-ws.test' });
+    await rt.deps.db.delete(workspaces).where(eq(workspaces.id, gone.workspace.id));
+    expect(await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, gone.workspace.id))).toEqual([]);
   });
 });
