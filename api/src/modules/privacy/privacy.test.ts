@@ -167,7 +167,7 @@ describe('export and erase of one person', () => {
       422, 'RECIPIENT_SUPPRESSED',
     );
     const imported = await admin.call('/api/prospects/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `email,first_name\nnew@erase-me.test,New\n${ADDRESS},Again\n` });
-    expect(await imported.json()).toEqual({ imported: 1, updated: 0, skipped: 1, errors: [{ row: 3, message: 'this person was erased at their request; not imported' }] });
+    expect(await imported.json()).toEqual({ imported: 1, updated: 0, skipped: 1, errors: [{ row: 3, message: 'this person was erased at their request; not imported' }], suppressed: [] });
     await expectError(await admin.call('/api/prospects', { method: 'POST', json: { email: ADDRESS } }), 409, 'CONFLICT');
     expect(await scanFor(ADDRESS)).toEqual([]);
   });
