@@ -261,6 +261,22 @@ for (const driver of drivers) {
       expect(emu.control.sent(box.email)).toHaveLength(0);
     });
 
+    it('after the last try, checks the mailbox once more: a message Gmail took is SENT, one it did not is FAILED as not delivered', async () => {
+      const took = await mailbox();
+      emu.control.fault('messages.send', { kind: 'server_error' }, { times: 3 });
+      emu.control.fault('messages.send', { kind: 'server_error' }, { times: 1, afterCommit: true });
+      const [sent] = await settle(rt, [await accept(took.id)]);
+      expect(sent).toMatchObject({ status: 'SENT', attempts: 5 });
+      expect(emu.control.sent(took.email)).toHaveLength(1);
+
+      const lost = await mailbox();
+      emu.control.fault('messages.send', { kind: 'server_error' }, { times: 4 });
+      const [failed] = await settle(rt, [await accept(lost.id)]);
+      expect(failed).toMatchObject({ status: 'FAILED', attempts: 5 });
+      expect(failed!.failureReason).toMatch(/did not answer after 4 tries; not delivered/);
+      expect(emu.control.sent(lost.email)).toHaveLength(0);
+    });
+
     it('fails a permanent refusal at once', async () => {
       const box = await mailbox();
       const [row] = await settle(rt, [await accept(box.id, { threadId: 'no-such-thread' })]);

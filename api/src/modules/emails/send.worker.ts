@@ -133,6 +133,8 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   if (mayHaveSent) {
     const found = await findOwnMessage(gmail, s, claimed).catch((err: unknown) => handleFailure(deps, s, claimed, mailbox, classifyGmailError(err), true));
     if (found) return markSent(deps, claimed.id, found);
+    // The check after the last try (see handleFailure): not in the mailbox, so it was not delivered.
+    if (claimed.attempts > s.maxAttempts) return failPermanently(db, claimed, `Gmail did not answer after ${claimed.attempts - 1} tries; not delivered (the mailbox holds no copy)`);
   }
 
   const base = await trackingBase(deps, claimed.workspaceId); // the workspace's own tracking domain, else PUBLIC_URL
@@ -302,9 +304,10 @@ async function handleFailure(deps: Deps, s: SendSettings, email: EmailRow, mailb
     if (lastTry) return failPermanently(db, email, `Gmail kept rate-limiting after ${email.attempts} tries: ${f.message}`);
     await release(db, email.id, 'PENDING_SEND', f.message);
   } else {
-    if (lastTry) {
-      const outcome = duringSearch ? 'whether an earlier try was delivered is unknown' : 'delivery is unknown';
-      return failPermanently(db, email, `Gmail did not answer after ${email.attempts} tries (${f.message}); ${outcome}`);
+    // The last send's outcome is unknown: one more turn only searches the mailbox (sendOnce), so a
+    // message Gmail did take ends SENT, not FAILED with a retry button that would send it twice.
+    if (lastTry && duringSearch) {
+      return failPermanently(db, email, `Gmail did not answer after ${email.attempts} tries (${f.message}); whether an earlier try was delivered is unknown`);
     }
     await release(db, email.id, 'SENDING', f.message);
   }
