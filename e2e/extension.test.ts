@@ -444,7 +444,8 @@ describe('Lumina in Chromium', () => {
     await popup.getByTestId('who').waitFor();
     expect(await popup.getByTestId('who').textContent()).toContain('rep@lumina.test');
     await popup.locator('[data-stat="sent"] dd').waitFor();
-    const stats = await apiJson<{ figures: Figures }>(api, '/api/dashboard/stats?days=7', { token: await token() });
+    expect(await popup.getByTestId('who').textContent()).toContain('the emails you sent');
+    const stats = await apiJson<{ figures: Figures }>(api, '/api/dashboard/stats?days=7&scope=me', { token: await token() });
     expect(stats.body.figures).toMatchObject({ sent: 1, humanOpens: 1, replies: 1 });
     const shown = async (key: string) => popup.locator(`[data-stat="${key}"] dd`).textContent();
     expect(await shown('sent')).toBe('1');
@@ -460,6 +461,13 @@ describe('Lumina in Chromium', () => {
     expect(await popup.getByTestId('recent-email').first().textContent()).toContain('ada@prospect.test');
     expect(await popup.getByTestId('campaigns').textContent()).toContain('No campaign running.');
     await shoot(popup, 'popup');
+    // Team: the workspace's figures, said so.
+    await popup.locator('[data-scope="workspace"]').click();
+    await popup.getByText(/figures for the whole/).waitFor();
+    const team = await apiJson<{ figures: Figures }>(api, '/api/dashboard/stats?days=7&scope=workspace', { token: await token() });
+    await popup.locator('[data-stat="sent"] dd').waitFor();
+    expect(await shown('sent')).toBe(String(team.body.figures.sent));
+    expect(await popup.locator('[data-scope="workspace"]').getAttribute('aria-pressed')).toBe('true');
     await popup.close();
   });
 

@@ -30,7 +30,7 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('draft.changed'), id: z.string().min(1).max(100) }),
   z.object({ type: z.literal('sync.now') }),
   /** `tz`: the rep's IANA zone, so "today" on the timeline is the rep's today. */
-  z.object({ type: z.literal('dashboard.get'), days: z.union([z.literal(7), z.literal(30)]), tz: z.string().min(1).max(64).optional() }),
+  z.object({ type: z.literal('dashboard.get'), days: z.union([z.literal(7), z.literal(30)]), tz: z.string().min(1).max(64).optional(), scope: z.enum(['me', 'workspace']).optional() }),
   z.object({ type: z.literal('mailboxes.list') }),
   z.object({ type: z.literal('campaigns.list') }),
   /** Adds the recipient to a sequence, creating the prospect record when there is none yet. */

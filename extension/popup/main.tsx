@@ -29,14 +29,16 @@ const HEADLINE: Array<[keyof Figures, string]> = [
 function Popup() {
   const [info, setInfo] = useState<SessionInfo>();
   const [days, setDays] = useState<7 | 30>(7);
+  // A rep's own sends by default: a rep who sent nothing should not read the team's numbers as theirs.
+  const [scope, setScope] = useState<'me' | 'workspace'>('me');
   const [dash, setDash] = useState<Dashboard | { error: string }>();
   useEffect(() => void ask({ type: 'session.get' }).then((r) => r.ok && setInfo(r.data)), []);
   useEffect(() => {
     if (!info?.session) return;
     setDash(undefined);
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    void ask({ type: 'dashboard.get', days, ...(tz ? { tz } : {}) }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
-  }, [info, days]);
+    void ask({ type: 'dashboard.get', days, scope, ...(tz ? { tz } : {}) }).then((r) => setDash(r.ok ? r.data : { error: describeError(r.error) }));
+  }, [info, days, scope]);
 
   if (!info) return <main><p>Loading…</p></main>;
   return (
@@ -47,9 +49,16 @@ function Popup() {
         <p data-testid="signed-out">Sign in from the <a href="options.html" onClick={(e) => { e.preventDefault(); void browser.runtime.openOptionsPage(); }}>options page</a> to see your dashboard.</p>
       ) : (
         <>
-          <p className="meta" data-testid="who">{info.session.user.email} · figures for the whole {info.session.workspace.name} workspace</p>
+          <p className="meta" data-testid="who">{info.session.user.email} · {scope === 'me' ? 'figures for the emails you sent' : `figures for the whole ${info.session.workspace.name} workspace`}</p>
           <div className="tabs">
-            {([7, 30] as const).map((d) => <button key={d} className={d === days ? 'on' : ''} onClick={() => setDays(d)}>{d} days</button>)}
+            <span role="group" aria-label="Period">
+              {([7, 30] as const).map((d) => <button key={d} className={d === days ? 'on' : ''} aria-pressed={d === days} onClick={() => setDays(d)}>{d} days</button>)}
+            </span>
+            <span role="group" aria-label="Whose figures">
+              {(['me', 'workspace'] as const).map((s) => (
+                <button key={s} data-scope={s} className={s === scope ? 'on' : ''} aria-pressed={s === scope} onClick={() => setScope(s)}>{s === 'me' ? 'Mine' : 'Team'}</button>
+              ))}
+            </span>
           </div>
           {!dash && <p data-testid="loading">Loading…</p>}
           {dash && 'error' in dash && <p className="error" data-testid="dashboard-error">{dash.error}</p>}

@@ -3,14 +3,21 @@ import { eventTypeSchema } from './events';
 
 const ianaZone = z.string().min(1).max(64).regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$|^UTC$/, 'an IANA time zone such as Europe/Paris');
 
+/** Whose figures: the caller's own sends (`me`) or the whole workspace's. */
+export const scopeSchema = z.enum(['me', 'workspace']).default('workspace');
+export type Scope = z.infer<typeof scopeSchema>;
+export const momentumQuery = z.object({ scope: scopeSchema });
+
 export const statsQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(30),
+  scope: scopeSchema,
   campaignId: z.uuid().optional(),
 });
 
 export const timelineDaysQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(30),
   tz: ianaZone.default('UTC'),
+  scope: scopeSchema,
 });
 
 export const sendTimesQuery = z.object({

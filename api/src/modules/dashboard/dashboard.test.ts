@@ -150,6 +150,40 @@ describe('dashboard', () => {
   });
 });
 
+describe('dashboard for me or for the workspace (scope)', () => {
+  it("gives a rep their own sends' figures, timeline and hot leads, and the team's on request", async () => {
+    await rep.call('/api/admin/invites', { method: 'POST', json: { email: 'kim@dash-team.test', role: 'member' } });
+    const kim = await signIn(rt.app, 'kim@dash-team.test');
+    const db = rt.deps.db;
+    const ws = rep.workspace.id;
+    const mine = await seedSentEmail(db, ws, { userId: kim.user.id, to: 'lou@client.test', subject: 'From Kim', sentAt: ago(3) });
+    await db.insert(emailEvents).values([
+      { workspaceId: ws, emailId: mine.id, type: 'sent', occurredAt: ago(3) },
+      { workspaceId: ws, emailId: mine.id, type: 'open', reason: 'human', occurredAt: ago(2) },
+      { workspaceId: ws, emailId: mine.id, type: 'open', reason: 'human', occurredAt: ago(1) },
+    ]);
+    const stats = async (who: typeof rep, q: string) => statsResponse.parse(await (await who.call(`/api/dashboard/stats?days=7${q}`)).json()).figures;
+    expect(await stats(kim, '&scope=me')).toMatchObject({ sent: 1, humanOpens: 2 });
+    expect((await stats(rep, '&scope=me')).sent).toBe(0); // the story's emails were sent by nobody in particular
+    expect((await stats(kim, '&scope=workspace')).sent).toBe(4);
+    expect((await stats(kim, '')).sent).toBe(4); // the default stays the workspace, for older callers
+
+    const timeline = timelineResponse.parse(await (await kim.call('/api/dashboard/timeline?days=7&scope=me')).json());
+    expect(timeline.days.reduce((n, d) => n + d.sent, 0)).toBe(1);
+    expect(timeline.days.reduce((n, d) => n + d.humanOpens, 0)).toBe(2);
+
+    const momentum = momentumResponse.parse(await (await kim.call('/api/dashboard/momentum?scope=me')).json());
+    expect(momentum.current.sent).toBe(1);
+    expect(momentum.hotLeads.map((l) => l.to)).toEqual(['lou@client.test']);
+    const repMomentum = momentumResponse.parse(await (await rep.call('/api/dashboard/momentum?scope=me')).json());
+    expect(repMomentum.hotLeads).toEqual([]);
+
+    const bad = await kim.call('/api/dashboard/stats?scope=everyone');
+    expect(bad.status).toBe(400);
+    expect(errorEnvelopeSchema.parse(await bad.json()).error.code).toBe('VALIDATION_ERROR');
+  });
+});
+
 describe('GET /api/analytics/export.csv', () => {
   it('exports the workspace’s events as CSV, with filters', async () => {
     const res = await rep.call('/api/analytics/export.csv?type=open,click&machine=false');

@@ -97,23 +97,29 @@ async function campaignFiguresBetween(db: Db, workspaceId: string, since: Date, 
   return toFigures(rowsOf<FigureRow>(rows)[0]!);
 }
 
-/** One point per local day, from the hourly rollups (exact for whole-hour time zones). */
-export async function dailyTimeline(db: Db, workspaceId: string, days: number, tz: string) {
+/**
+ * One point per local day. The workspace's comes from the hourly rollups (exact for
+ * whole-hour time zones); one member's (`userId`) counts the events of the emails they sent.
+ */
+export async function dailyTimeline(db: Db, workspaceId: string, days: number, tz: string, userId?: string) {
   const start = DateTime.now().setZone(tz).startOf('day').minus({ days: days - 1 });
-  const rows = rowsOf<{ day: string } & Record<string, number>>(
-    await db.execute(sql`
-      select to_char(hour at time zone ${tz}, 'YYYY-MM-DD') as day,
-        coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
-        coalesce(sum(n) filter (where type = 'open'), 0)::int as opens,
-        coalesce(sum(n) filter (where type = 'open' and not machine), 0)::int as "humanOpens",
-        coalesce(sum(n) filter (where type = 'click'), 0)::int as clicks,
-        coalesce(sum(n) filter (where type = 'click' and not machine), 0)::int as "humanClicks",
-        coalesce(sum(n) filter (where type = 'reply'), 0)::int as replies,
-        coalesce(sum(n) filter (where type = 'bounce'), 0)::int as bounces
-      from event_rollups
-      where workspace_id = ${workspaceId} and hour >= ${start.toUTC().toISO()}
-      group by 1`),
-  );
+  const from = start.toUTC().toISO();
+  const counted = (n: SQL, time: SQL) => sql`
+      select to_char(${time} at time zone ${tz}, 'YYYY-MM-DD') as day,
+        coalesce(sum(${n}) filter (where type = 'sent'), 0)::int as sent,
+        coalesce(sum(${n}) filter (where type = 'open'), 0)::int as opens,
+        coalesce(sum(${n}) filter (where type = 'open' and not machine), 0)::int as "humanOpens",
+        coalesce(sum(${n}) filter (where type = 'click'), 0)::int as clicks,
+        coalesce(sum(${n}) filter (where type = 'click' and not machine), 0)::int as "humanClicks",
+        coalesce(sum(${n}) filter (where type = 'reply'), 0)::int as replies,
+        coalesce(sum(${n}) filter (where type = 'bounce'), 0)::int as bounces`;
+  const query = userId
+    ? sql`${counted(sql`1`, sql`occurred_at`)} from email_events
+        where workspace_id = ${workspaceId} and occurred_at >= ${from}
+          and email_id in (select id from emails where workspace_id = ${workspaceId} and user_id = ${userId})
+        group by 1`
+    : sql`${counted(sql`n`, sql`hour`)} from event_rollups where workspace_id = ${workspaceId} and hour >= ${from} group by 1`;
+  const rows = rowsOf<{ day: string } & Record<string, number>>(await db.execute(query));
   const byDay = new Map(rows.map((r) => [r.day, r]));
   return Array.from({ length: days }, (_, i) => {
     const day = start.plus({ days: i }).toISODate()!;
@@ -124,7 +130,7 @@ export async function dailyTimeline(db: Db, workspaceId: string, days: number, t
 }
 
 /** People opening or clicking in the last week who have not answered: who to follow up with first. */
-export async function hotLeads(db: Db, workspaceId: string, since: Date, limit = 10) {
+export async function hotLeads(db: Db, workspaceId: string, since: Date, limit = 10, userId?: string) {
   // Aggregate the week's human opens and clicks per email first (an index-only range scan),
   // then look up only those emails: answered, bounced or unsubscribed ones are not leads.
   const rows = rowsOf<{ email_id: string; to: string; subject: string; human_opens: number; human_clicks: number; last_at: string | Date }>(
@@ -143,7 +149,7 @@ export async function hotLeads(db: Db, workspaceId: string, since: Date, limit =
       from engaged g
       join emails e on e.id = g.email_id
       left join email_engagement x on x.email_id = g.email_id
-      where x.replied_at is null and x.bounced_at is null
+      where x.replied_at is null and x.bounced_at is null ${userId ? sql`and e.user_id = ${userId}` : sql``}
         and not exists (select 1 from suppressions s where s.workspace_id = ${workspaceId} and s.email = lower(trim(coalesce(substring(e."to" from '<([^>]+)>'), e."to"))))
       order by g.human_clicks desc, g.human_opens desc, g.last_at desc
       limit ${limit}`),
