@@ -190,16 +190,17 @@ describe('what the server refuses', () => {
 });
 
 describe('what came back', () => {
-  it('lists an out-of-office and a reply on the Replies page, in words, and filters to one', async () => {
+  it('lists an out-of-office and a reply on the Replies page, in words, and filters to one', { timeout: 150_000 }, async () => {
     const messages = (await apiJson<{ data: Array<{ id: string; to: string }> }>(api, '/api/sandbox/messages', { token })).body.data;
     const toLea = messages.find((m) => m.to.includes('lea@client.test'))!;
     expect((await apiJson(api, `/api/sandbox/messages/${toLea.id}/auto-reply`, { method: 'POST', token, body: { returnDate: '2030-01-15' } })).status).toBe(201);
     expect((await apiJson(api, `/api/sandbox/messages/${toLea.id}/reply`, { method: 'POST', token, body: { text: 'Thanks, Thursday at 3 works for me.' } })).status).toBe(201);
-    // The inbox sync picks them up on its own schedule.
+    // The sync the inject asks for reads them at once, unless a sync was already running: then the
+    // next minute's sync does, so the wait covers one whole sync period.
     for (let i = 0; ; i++) {
       const listed = await apiJson<{ pagination: { total: number } }>(api, '/api/replies', { token });
       if (listed.body.pagination.total >= 2) break;
-      if (i > 120) throw new Error('the inbox sync did not record the replies');
+      if (i > 400) throw new Error('the inbox sync did not record the replies');
       await new Promise((r) => setTimeout(r, 250));
     }
     await page.goto(`${api.url}/console/replies`);
