@@ -222,7 +222,7 @@ describe('console campaigns: leads, launch and figures', () => {
     expect(detail).toMatch(/data-variant-stats="2A"[\s\S]*?data-label="Sent" class="num">3<[\s\S]*?data-label="Opened" class="num">2 /);
     expect(detail).toMatch(/data-variant-stats="2B"[\s\S]*?data-label="Sent" class="num">1</);
     expect(detail).toContain('No winner yet');
-    expect(detail).toContain('not enough sends yet: every variant needs 30 (A has 3, B has 1)');
+    expect(detail).toContain('not enough sends yet: every version needs 30 (A has 3, B has 1)');
     expect(detail).toMatch(/A: 1 replies of 3 sent vs B: 0 replies of 1 sent, p = 0\.\d+/);
 
     const list = await (await admin.get('/console/campaigns')).text();

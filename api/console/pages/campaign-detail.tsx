@@ -195,7 +195,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
   ].sort((a, b) => a.position - b.position || Number(Boolean(a.stats?.retired)) - Number(Boolean(b.stats?.retired)));
   if (rows.length === 0) return <p class="muted">No step yet — edit the sequence to write the first email.</p>;
   return (
-    <table class="rows">
+    <table class="rows stats">
       <thead>
         <tr>
           <th class="wide">Step</th>
@@ -214,7 +214,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
           return (
             <>
               <tr data-step-stats={r.position + 1} data-retired={s?.retired ? 'yes' : undefined}>
-                <td data-label="Step">
+                <td>
                   <strong>Step {r.position + 1}</strong>
                   {s?.retired && <span class="badge">earlier version</span>}
                   {step && (
@@ -222,7 +222,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
                       {delayWords(step.delay, step.delayUnit, step.position === 0)} · {stepConditionWords(step.condition)}
                       {step.position > 0 && (step.sameThread ? ' · same thread' : ' · new thread')}
                       {step.variants.length > 0 && ` · A/B test of ${step.variants.length}`}
-                      <br />“{step.variants[0]?.subject || step.subject || (step.templateId ? 'from its template' : 'Re: …')}”
+                      <br />{step.variants[0]?.subject || step.subject ? `“${step.variants[0]?.subject || step.subject}”` : step.templateId ? 'Subject from its template' : '“Re: …” the previous email'}
                     </div>
                   )}
                 </td>
@@ -235,7 +235,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
               </tr>
               {s?.variants.map((v) => (
                 <tr data-variant-stats={`${r.position + 1}${v.id}`}>
-                  <td data-label="Version">
+                  <td>
                     ↳ Version {v.id} <span class="muted small">({v.weight}% of leads)</span>
                     {s.abTest?.winner === v.id && <span class="badge good">winner</span>}
                   </td>
@@ -272,8 +272,8 @@ const Verdict: FC<{ test: NonNullable<StepStats['abTest']> }> = ({ test }) => {
   return (
     <p class="verdict small">
       <strong>{test.winner ? `Version ${test.winner} wins on ${metric}` : 'No winner yet'}</strong>
-      {!test.winner && ` — ${test.reason}`}
-      {metric && test.compared.length === 2 && (
+      {!test.winner && ` — ${test.reason.replace(/variant/g, 'version')}`}
+      {metric && test.compared.length === 2 && test.compared.some((v) => v.sent > 0) && (
         <>
           {' '}
           ({test.compared.map((v) => `${v.id}: ${v.hits} ${metric} of ${v.sent} sent`).join(' vs ')}

@@ -224,7 +224,8 @@ export const CampaignEditor: FC<{
         </p>
       )}
       <style>{raw(CAMPAIGN_CSS)}</style>
-      <form method="post" action={action} aria-label="Sequence" data-campaign-editor="">
+      <div class="editor">
+      <form method="post" action={action} aria-label="Sequence" id="campaign-editor" data-campaign-editor="">
         <input type="hidden" name={CSRF_FIELD} value={viewer?.csrf ?? ''} />
         {/* Enter in a field saves (the first button of a form is the one Enter presses). */}
         <button type="submit" name="op" value="save" tabindex={-1} aria-hidden="true" class="offscreen">
@@ -244,6 +245,9 @@ export const CampaignEditor: FC<{
           {errors.mailboxId && <p class="field-error">{errors.mailboxId}</p>}
         </div>
         <h2>Steps</h2>
+        <p class="muted small">
+          Variables: <code>{'{{firstName}}'}</code>, <code>{'{{company}}'}</code>, <code>{'{{title}}'}</code>, <code>{'{{custom.industry}}'}</code>; a fallback after a bar: <code>{'{{firstName|there}}'}</code> writes “there” when the name is missing.
+        </p>
         {errors.steps && (
           <p class="field-error" role="alert">
             {errors.steps}
@@ -260,17 +264,6 @@ export const CampaignEditor: FC<{
             </button>
           )}
         </div>
-        <div class="field">
-          <label for="f-prospect">Preview for</label>
-          <select id="f-prospect" name="prospect">
-            {prospects.length === 0 && <option value="">no prospect yet (variables stay empty)</option>}
-            {prospects.map((p) => (
-              <option value={p.id} selected={p.id === preview?.prospect?.id}>
-                {p.email}
-              </option>
-            ))}
-          </select>
-        </div>
         <div class="toolbar">
           <button type="submit" name="op" value="save" class="primary">
             {campaign ? 'Save sequence' : 'Create campaign'}
@@ -280,7 +273,8 @@ export const CampaignEditor: FC<{
           </a>
         </div>
       </form>
-      <PreviewPanel preview={preview} />
+      <PreviewPanel preview={preview} prospects={prospects} />
+      </div>
       <script>{raw(LIVE_PREVIEW)}</script>
     </>
   );
@@ -309,7 +303,7 @@ const StepFields: FC<{ step: StepDraft; i: number; errors: Record<string, string
               ))}
             </select>
           </span>
-          <div class="muted small">At most {MAX_DELAY[unit]} {delayUnitWords(unit)}.</div>
+          <div class="muted small">Up to a year.</div>
           {err('delay') && <p class="field-error">{err('delay')}</p>}
         </div>
         <div class="field">
@@ -346,7 +340,7 @@ const StepFields: FC<{ step: StepDraft; i: number; errors: Record<string, string
       )}
       {s.variants.length === 0 ? (
         <>
-          <Field name={n('subject')} label="Subject" value={s.subject} errors={errors} hint={i > 0 && s.sameThread ? 'In the same thread the subject is “Re: ” the previous one; this one is used only without a previous email.' : undefined} />
+          <Field name={n('subject')} label="Subject" value={s.subject} errors={errors} hint={i > 0 ? 'A reply in the same thread keeps “Re: ” the previous subject; this one is for a new thread.' : undefined} />
           <TextArea name={n('bodyHtml')} label="Email" value={s.bodyHtml} error={err('bodyHtml')} />
         </>
       ) : (
@@ -400,10 +394,21 @@ const TextArea: FC<{ name: string; label: string; value: string; error?: string;
     <textarea id={`f-${name}`} name={name} rows={rows} aria-invalid={error ? 'true' : undefined}>
       {value}
     </textarea>
-    <div class="muted small">
-      Variables: <code>{'{{firstName}}'}</code>, <code>{'{{company}}'}</code>, <code>{'{{custom.industry}}'}</code>; a fallback after a bar: <code>{'{{firstName|there}}'}</code>.
-    </div>
     {error && <p class="field-error">{error}</p>}
+  </div>
+);
+
+const PreviewFor: FC<{ prospects: Prospect[]; chosen?: string }> = ({ prospects, chosen }) => (
+  <div class="field">
+    <label for="f-prospect">Preview for</label>
+    <select id="f-prospect" name="prospect" form="campaign-editor">
+      {prospects.length === 0 && <option value="">no prospect yet (variables stay empty)</option>}
+      {prospects.map((p) => (
+        <option value={p.id} selected={p.id === chosen}>
+          {p.email}
+        </option>
+      ))}
+    </select>
   </div>
 );
 
@@ -424,13 +429,14 @@ const Marked: FC<{ text: string }> = ({ text }) => (
   </>
 );
 
-export const PreviewPanel: FC<{ preview?: StepPreview }> = ({ preview }) => (
-  <section class="panel" id="preview" aria-label="Preview" aria-live="polite">
+export const PreviewPanel: FC<{ preview?: StepPreview; prospects: Prospect[] }> = ({ preview, prospects }) => (
+  <section class="panel preview-panel" id="preview" aria-label="Preview" aria-live="polite">
+    <PreviewFor prospects={prospects} chosen={preview?.prospect?.id} />
     {!preview ? (
       <p class="muted">Press “Preview” on a step to see it as a prospect will read it.</p>
     ) : (
       <>
-        <h2 style="margin-top:0">
+        <h2>
           Preview of step {preview.step + 1}
           {preview.prospect ? ` for ${preview.prospect.email}` : ''}
         </h2>
@@ -469,12 +475,19 @@ const LIVE_PREVIEW = `(function(){var f=document.querySelector('form[data-campai
 var t,step=0,p=document.getElementById('preview'),m=p&&/step (\\d+)/.exec(p.textContent||'');if(m)step=Number(m[1])-1;
 function at(e){var s=e.target&&e.target.closest&&e.target.closest('[data-step]');if(s)step=Number(s.getAttribute('data-step'));clearTimeout(t);t=setTimeout(go,400)}
 function go(){var d=new FormData(f);d.set('op','preview:'+step);fetch(f.action,{method:'POST',body:d,credentials:'same-origin'}).then(function(r){return r.ok?r.text():null}).then(function(h){if(!h)return;var n=new DOMParser().parseFromString(h,'text/html').getElementById('preview'),o=document.getElementById('preview');if(n&&o)o.replaceWith(n)}).catch(function(){})}
-f.addEventListener('input',at);f.addEventListener('change',at)})()`;
+function mine(e){var t=e.target;return t&&(t.form===f||f.contains(t))}
+document.addEventListener('input',function(e){if(mine(e))at(e)});document.addEventListener('change',function(e){if(mine(e))at(e)})})()`;
 
 /** The campaign pages' own few styles (the layout's stay shared by every page). */
 export const CAMPAIGN_CSS = `
 .offscreen{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 fieldset{border:1px solid #e3e6ef;border-radius:6px;min-width:0}
+.step .field>input:not([size]),#f-name{width:100%}
+.editor{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
+@media (min-width:1100px){.editor{grid-template-columns:minmax(0,1fr) 24rem}.preview-panel{position:sticky;top:1rem;align-self:start;max-height:calc(100vh - 2rem);overflow:auto}}
+.preview-panel h2{margin-top:.4rem}
+table.rows th.num{white-space:nowrap;overflow-wrap:normal}
+@media (max-width:700px){table.stats td.num{display:inline-block;width:auto;padding-right:.9rem}table.stats td.num::before{content:attr(data-label) " "}}
 fieldset.variant{margin:.6rem 0;padding:.6rem .8rem;background:#fafbfd}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:0 1rem}
 .pair{display:flex;gap:.4rem;flex-wrap:wrap}
