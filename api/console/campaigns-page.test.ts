@@ -269,6 +269,9 @@ describe('console campaigns: who may change what', () => {
       expect(res.status, path).toBe(403);
     }
     expect((await member.get(`/console/campaigns/${anas}/leads/add`)).status).toBe(403);
+    const readOnlyEditor = await (await member.get(`/console/campaigns/${anas}/edit`)).text();
+    expect(readOnlyEditor).toContain('Only its owner or an admin can change this campaign. You can still preview its steps');
+    expect(readOnlyEditor).not.toContain('Save sequence');
     expect(await member.submit(`/console/campaigns/${maxs}/launch`)).toContain('Launched “Max’s”');
     // An admin may act on anyone's.
     expect(await adminPage.submit(`/console/campaigns/${maxs}/pause`)).toContain('Paused “Max’s”');

@@ -10,6 +10,7 @@ import type { Mailbox } from '../../../shared/contracts/mailboxes';
 import { htmlToText } from '../../../shared/html-to-text';
 import { Field, useViewer } from '../layout';
 import { CSRF_FIELD } from '../guard';
+import { mayChange } from '../../src/lib/ownership';
 import { DELAY_UNITS, STEP_CONDITIONS, delayUnitWords, delayWords, stepConditionWords } from '../words';
 
 /**
@@ -190,6 +191,9 @@ function plainMessage(key: string, message: string): string {
   return message;
 }
 
+/** Someone to preview for: the campaign's leads first, else the workspace's newest prospects. */
+export type PickOption = Pick<Prospect, 'id' | 'email'>;
+
 /** A step rendered for one prospect, each A/B version apart; missing variables left as {{name}}. */
 export interface StepPreview {
   step: number;
@@ -206,19 +210,25 @@ export const CampaignEditor: FC<{
   errors?: Record<string, string>;
   templates: Template[];
   mailboxes: Mailbox[];
-  prospects: Prospect[];
+  prospects: PickOption[];
   preview?: StepPreview;
 }> = ({ campaign, draft, errors = {}, templates, mailboxes, prospects, preview }) => {
   const viewer = useViewer();
   const action = campaign ? `/console/campaigns/${campaign.id}/edit` : '/console/campaigns/new';
   const running = campaign && campaign.status !== 'draft';
+  const editable = Boolean(viewer && (campaign ? mayChange(viewer, 'campaign', campaign.ownerId) && campaign.status !== 'archived' : viewer.role !== 'viewer'));
   const mine = mailboxes.filter((m) => viewer?.role === 'admin' || m.userId === viewer?.userId);
   return (
     <>
       <p>
         <a href={campaign ? `/console/campaigns/${campaign.id}` : '/console/campaigns'}>← {campaign ? campaign.name : 'All campaigns'}</a>
       </p>
-      {running && (
+      {!editable && (
+        <p class="warn" role="status">
+          {campaign?.status === 'archived' ? 'This campaign is archived: read-only.' : 'Only its owner or an admin can change this campaign.'} You can still preview its steps for a prospect.
+        </p>
+      )}
+      {editable && running && (
         <p class="warn">
           This campaign has sent already. Leads keep what they got: a changed step goes out as a new version to those who have not had it yet, and its figures start again.
         </p>
@@ -265,9 +275,11 @@ export const CampaignEditor: FC<{
           )}
         </div>
         <div class="toolbar">
-          <button type="submit" name="op" value="save" class="primary">
-            {campaign ? 'Save sequence' : 'Create campaign'}
-          </button>
+          {editable && (
+            <button type="submit" name="op" value="save" class="primary">
+              {campaign ? 'Save sequence' : 'Create campaign'}
+            </button>
+          )}
           <a class="button" href={campaign ? `/console/campaigns/${campaign.id}` : '/console/campaigns'}>
             Cancel
           </a>
@@ -398,7 +410,7 @@ const TextArea: FC<{ name: string; label: string; value: string; error?: string;
   </div>
 );
 
-const PreviewFor: FC<{ prospects: Prospect[]; chosen?: string }> = ({ prospects, chosen }) => (
+const PreviewFor: FC<{ prospects: PickOption[]; chosen?: string }> = ({ prospects, chosen }) => (
   <div class="field">
     <label for="f-prospect">Preview for</label>
     <select id="f-prospect" name="prospect" form="campaign-editor">
@@ -429,7 +441,7 @@ const Marked: FC<{ text: string }> = ({ text }) => (
   </>
 );
 
-export const PreviewPanel: FC<{ preview?: StepPreview; prospects: Prospect[] }> = ({ preview, prospects }) => (
+export const PreviewPanel: FC<{ preview?: StepPreview; prospects: PickOption[] }> = ({ preview, prospects }) => (
   <section class="panel preview-panel" id="preview" aria-label="Preview" aria-live="polite">
     <PreviewFor prospects={prospects} chosen={preview?.prospect?.id} />
     {!preview ? (

@@ -5,7 +5,6 @@ import { raw } from 'hono/html';
 import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import type { AppEnv } from '../../src/context';
-import type { Figures } from '../../../shared/contracts/dashboard';
 import type { Prospect } from '../../../shared/contracts/prospects';
 import { campaignStatusSchema, createCampaignRequest, leadStatusSchema, updateCampaignRequest, type AddLeadsResponse, type Campaign } from '../../../shared/contracts/campaigns';
 import { prospectVars } from '../../../shared/template-vars';
@@ -14,7 +13,7 @@ import {
 } from '../../src/modules/campaigns/service';
 import { campaignStats } from '../../src/modules/campaigns/stats';
 import { leadDetail, removeLead, setLeadRunning } from '../../src/modules/campaigns/lead-running';
-import { campaignFigures, figuresBetween } from '../../src/modules/dashboard/queries';
+import { campaignTotalsOf } from '../../src/modules/dashboard/queries';
 import { getTemplateRow, listTemplates, renderWith } from '../../src/modules/templates/service';
 import { sanitizeEmailHtml } from '../../src/modules/templates/sanitize';
 import { findProspectByEmail, getProspect, listProspects } from '../../src/modules/prospects/service';
@@ -31,7 +30,7 @@ import { ConfirmPage, Empty, When, useViewer } from '../layout';
 import { PAGE, act, consoleApp, formOf, paged, render, viewerOf } from '../render';
 import { redirectWith } from '../notices';
 import { campaignStatusWords, delayWords, leadStatusWords, stepConditionWords } from '../words';
-import { CAMPAIGN_CSS, CampaignEditor, applyOp, draftFromForm, draftOf, editorErrors, emptyDraft, requestOf, type Draft, type StepPreview } from './campaign-editor';
+import { CAMPAIGN_CSS, CampaignEditor, applyOp, draftFromForm, draftOf, editorErrors, emptyDraft, requestOf, type Draft, type PickOption, type StepPreview } from './campaign-editor';
 import { CampaignDetail } from './campaign-detail';
 import { AddLeadsPage, MAX_CSV_BYTES } from './campaign-leads';
 
@@ -205,25 +204,18 @@ export const campaignRoutes = consoleApp()
 
 // ——— the list ———
 
-type ListRow = Campaign & { stepCount: number; leads: Partial<Record<string, number>>; leadTotal: number; figures: Figures };
+type ListRow = Campaign & { stepCount: number; leads: Partial<Record<string, number>>; leadTotal: number; figures: { sent: number; opened: number; replied: number; bounced: number } };
 
 /** A page of campaigns with their steps, their leads by state, and what was sent and came back (people's opens only). */
 export async function loadCampaigns(db: Db, workspaceId: string, pageQuery: PageQuery, status?: Campaign['status']) {
   const { rows, total } = await listCampaigns(db, workspaceId, { ...pageQuery, status });
   const ids = rows.map((r) => r.id);
-  const [leads, figures] = await Promise.all([
-    leadCountsOf(db, workspaceId, ids),
-    // The dashboard's per-campaign figures list campaigns in the same order; a filtered page asks per campaign.
-    status ? Promise.resolve({ data: [] as Array<{ id: string; figures: Figures }> }) : campaignFigures(db, workspaceId, new Date(0), pageQuery.page, pageQuery.limit),
-  ]);
-  const byId = new Map(figures.data.map((f) => [f.id, f.figures]));
-  const missing = await Promise.all(rows.filter((r) => !byId.has(r.id)).map(async (r) => [r.id, await figuresBetween(db, workspaceId, new Date(0), new Date(), r.id)] as const));
-  for (const [id, f] of missing) byId.set(id, f);
+  const [leads, figures] = await Promise.all([leadCountsOf(db, workspaceId, ids), campaignTotalsOf(db, workspaceId, ids)]);
   return {
     total,
     rows: rows.map((r): ListRow => {
       const counts = leads.get(r.id) ?? {};
-      return { ...r, stepCount: r.steps.length, leads: counts, leadTotal: Object.values(counts).reduce<number>((a, n) => a + (n ?? 0), 0), figures: byId.get(r.id)! };
+      return { ...r, stepCount: r.steps.length, leads: counts, leadTotal: Object.values(counts).reduce<number>((a, n) => a + (n ?? 0), 0), figures: figures.get(r.id) ?? { sent: 0, opened: 0, replied: 0, bounced: 0 } };
     }),
   };
 }
@@ -299,13 +291,13 @@ export const CampaignsPage: FC<{ rows: ListRow[]; status?: string }> = ({ rows, 
                 {r.figures.sent}
               </td>
               <td data-label="Opened (people)" class="num" data-count="opened">
-                {r.figures.openedEmails}
+                {r.figures.opened}
               </td>
               <td data-label="Replies" class="num" data-count="replies">
-                {r.figures.repliedEmails}
+                {r.figures.replied}
               </td>
               <td data-label="Bounces" class="num" data-count="bounces">
-                {r.figures.bounces}
+                {r.figures.bounced}
               </td>
               <td data-label="Updated">
                 <When at={r.updatedAt} />
@@ -353,14 +345,17 @@ async function editorPost(c: C, campaign: Campaign | undefined) {
 async function showEditor(c: C, campaign: Campaign | undefined, draft: Draft, opts: { errors?: Record<string, string>; refusal?: string; preview?: number; prospectId?: string }) {
   const { db } = c.get('deps');
   const s = c.get('session');
-  const [templates, mailboxes, prospects] = await Promise.all([
+  const [templates, mailboxes, leads] = await Promise.all([
     listTemplates(db, s.workspaceId, { page: 1, limit: 200 }, s.userId),
     listMailboxes(db, s.workspaceId, { page: 1, limit: 200 }),
-    listProspects(db, s.workspaceId, { page: 1, limit: 50 }),
+    campaign ? listLeads(db, s.workspaceId, campaign.id, { page: 1, limit: 50 }) : Promise.resolve({ rows: [] }),
   ]);
-  let prospect: Prospect | null = prospects.rows[0] ?? null;
-  if (opts.prospectId) prospect = prospects.rows.find((p) => p.id === opts.prospectId) ?? (await found(() => getProspect(db, s.workspaceId, opts.prospectId!))) ?? prospect;
-  const list = prospect && !prospects.rows.some((p) => p.id === prospect!.id) ? [prospect, ...prospects.rows] : prospects.rows;
+  // Preview for the campaign's own leads; before it has any, for the newest prospects.
+  let list: PickOption[] = leads.rows.map((l) => ({ id: l.prospectId, email: l.email }));
+  if (list.length === 0) list = (await listProspects(db, s.workspaceId, { page: 1, limit: 50 })).rows;
+  const chosen = opts.prospectId ?? list[0]?.id;
+  const prospect = chosen ? await found(() => getProspect(db, s.workspaceId, chosen)) : null;
+  if (prospect && !list.some((p) => p.id === prospect.id)) list = [prospect, ...list];
   const preview = opts.preview !== undefined ? await previewStep(db, s.workspaceId, draft, opts.preview, prospect) : undefined;
   const invalid = Boolean(opts.errors && Object.keys(opts.errors).length) || Boolean(opts.refusal);
   return render(
