@@ -28,7 +28,7 @@ import type { PageQuery } from '../../src/lib/pagination';
 import { validate } from '../../src/middleware/validate';
 import { ConfirmPage, Empty, When, useViewer } from '../layout';
 import { PAGE, act, consoleApp, formOf, paged, render, viewerOf } from '../render';
-import { redirectWith } from '../notices';
+import { KNOWN_ERRORS, redirectWith } from '../notices';
 import { campaignStatusWords, delayWords, leadStatusWords, stepConditionWords } from '../words';
 import { CAMPAIGN_CSS, CampaignEditor, applyOp, draftFromForm, draftOf, editorErrors, emptyDraft, requestOf, type Draft, type PickOption, type StepPreview } from './campaign-editor';
 import { CampaignDetail } from './campaign-detail';
@@ -454,7 +454,7 @@ const notYours = (c: C) =>
   render(c, 'Not allowed', <p><a href="/console/campaigns">Back to campaigns</a></p>, { status: 403, notice: { kind: 'error', text: 'Only its owner or an admin can change this campaign.' } });
 
 const readOnly = (c: C) =>
-  render(c, 'Not allowed', <p><a href="/console/campaigns">Back to campaigns</a></p>, { status: 403, notice: { kind: 'error', text: 'Viewers can read but not change anything. Ask an admin for the member role.' } });
+  render(c, 'Not allowed', <p><a href="/console/campaigns">Back to campaigns</a></p>, { status: 403, notice: { kind: 'error', text: KNOWN_ERRORS.READ_ONLY! } });
 
 async function audit(c: C, action: string, campaign: Campaign, data: Record<string, unknown>) {
   const s = c.get('session');
