@@ -265,7 +265,7 @@ export const CampaignEditor: FC<{
         )}
         {draft.steps.length === 0 && <p class="muted">No step yet — add the first email.</p>}
         {draft.steps.map((s, i) => (
-          <StepFields step={s} i={i} errors={errors} templates={templates} />
+          <StepFields step={s} i={i} action={action} errors={errors} templates={templates} />
         ))}
         <div class="toolbar">
           {draft.steps.length < MAX_STEPS && (
@@ -292,7 +292,7 @@ export const CampaignEditor: FC<{
   );
 };
 
-const StepFields: FC<{ step: StepDraft; i: number; errors: Record<string, string>; templates: Template[] }> = ({ step: s, i, errors, templates }) => {
+const StepFields: FC<{ step: StepDraft; i: number; action: string; errors: Record<string, string>; templates: Template[] }> = ({ step: s, i, action, errors, templates }) => {
   const n = (k: string) => `steps.${i}.${k}`;
   const err = (k: string) => errors[n(k)];
   const unit = (DELAY_UNITS.includes(s.delayUnit) ? s.delayUnit : 'days') as DelayUnit;
@@ -389,7 +389,7 @@ const StepFields: FC<{ step: StepDraft; i: number; errors: Record<string, string
             {s.variants.length === 0 ? 'A/B test this step' : '+ Add a version'}
           </button>
         )}
-        <button type="submit" name="op" value={`preview:${i}`}>
+        <button type="submit" name="op" value={`preview:${i}`} formaction={`${action}#preview`}>
           Preview step {i + 1}
         </button>
         <button type="submit" name="op" value={`remove-step:${i}`}>
