@@ -1,6 +1,7 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
-import { bounceReason, isHardBounce } from './bounce-reason';
+import { bounceReason, isHardBounce, type BounceReason } from './bounce-reason';
+import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
 import { header, type ParsedInbound } from './parse';
 
 /**
@@ -30,7 +31,14 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
-  const reason = groupRefusal(p, recipient) ?? bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
+  const hosts = [dsn?.remoteMta, ...hostsNamedIn(diagnostic), ...hostsNamedIn(notice)].filter((h): h is string => Boolean(h));
+  // The bounce's own Received path names the answering host only when the report itself does not.
+  if (hosts.length === 0) hosts.push(...receivedHosts(p));
+  const reason =
+    groupRefusal(p, recipient) ??
+    bounceCategory(p) ??
+    reasonOfRemoteHost({ hosts, recipient, diagnostic, status }) ??
+    bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
     status,
@@ -59,6 +67,35 @@ function smtpCommand(text: string): string | null {
   if (!answer) return null;
   const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
   return sent ? sent[1]!.toUpperCase() : null;
+}
+
+/**
+ * PowerMTA states its own verdict per recipient (`X-PowerMTA-BounceCategory`, from its
+ * documented bounce categories); the category is the reason, whatever words follow it.
+ */
+function bounceCategory(p: ParsedInbound): BounceReason | null {
+  const m = /^x-powermta-bouncecategory:\s*([a-z-]+)/im.exec(`${p.text}\n${p.deliveryStatus.join('\n')}`);
+  return m ? (POWERMTA_CATEGORIES[m[1]!.toLowerCase()] ?? null) : null;
+}
+
+const POWERMTA_CATEGORIES: Record<string, BounceReason> = {
+  'bad-domain': 'hostunknown',
+  'bad-mailbox': 'userunknown',
+  'inactive-mailbox': 'suspend',
+  'message-expired': 'expired',
+  'no-answer-from-host': 'networkerror',
+  'policy-related': 'policyviolation',
+  'quota-issues': 'mailboxfull',
+  'routing-errors': 'systemerror',
+  'spam-related': 'spamdetected',
+};
+
+/** Host names in the `from` clauses of the bounce's own Received headers, oldest hop first. */
+function receivedHosts(p: ParsedInbound): string[] {
+  return (p.headers.get('received') ?? [])
+    .slice(0, 20)
+    .reverse()
+    .flatMap((r) => [...r.matchAll(/\b(?:from|by)\s+([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)].map((m) => m[1]!.toLowerCase()));
 }
 
 /**
