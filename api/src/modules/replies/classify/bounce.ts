@@ -1,7 +1,8 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
-import { bounceReason, isHardBounce, type BounceReason } from './bounce-reason';
+import { bounceReason, isHardBounce } from './bounce-reason';
 import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
+import { reporterVerdict } from './reporter';
 import { header, type ParsedInbound } from './parse';
 
 /**
@@ -31,13 +32,13 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
+  // The answering host as the report names it, then the bounce's own Received path (after the recipient's domain).
   const hosts = [dsn?.remoteMta, ...hostsNamedIn(diagnostic), ...hostsNamedIn(notice)].filter((h): h is string => Boolean(h));
-  // The bounce's own Received path names the answering host only when the report itself does not.
-  if (hosts.length === 0) hosts.push(...receivedHosts(p));
   const reason =
     groupRefusal(p, recipient) ??
-    bounceCategory(p) ??
+    reporterVerdict(p, diagnostic) ??
     reasonOfRemoteHost({ hosts, recipient, diagnostic, status }) ??
+    reasonOfRemoteHost({ hosts: receivedHosts(p), recipient: null, diagnostic, status }) ??
     bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
@@ -68,27 +69,6 @@ function smtpCommand(text: string): string | null {
   const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
   return sent ? sent[1]!.toUpperCase() : null;
 }
-
-/**
- * PowerMTA states its own verdict per recipient (`X-PowerMTA-BounceCategory`, from its
- * documented bounce categories); the category is the reason, whatever words follow it.
- */
-function bounceCategory(p: ParsedInbound): BounceReason | null {
-  const m = /^x-powermta-bouncecategory:\s*([a-z-]+)/im.exec(`${p.text}\n${p.deliveryStatus.join('\n')}`);
-  return m ? (POWERMTA_CATEGORIES[m[1]!.toLowerCase()] ?? null) : null;
-}
-
-const POWERMTA_CATEGORIES: Record<string, BounceReason> = {
-  'bad-domain': 'hostunknown',
-  'bad-mailbox': 'userunknown',
-  'inactive-mailbox': 'suspend',
-  'message-expired': 'expired',
-  'no-answer-from-host': 'networkerror',
-  'policy-related': 'policyviolation',
-  'quota-issues': 'mailboxfull',
-  'routing-errors': 'systemerror',
-  'spam-related': 'spamdetected',
-};
 
 /** Host names in the `from` clauses of the bounce's own Received headers, oldest hop first. */
 function receivedHosts(p: ParsedInbound): string[] {

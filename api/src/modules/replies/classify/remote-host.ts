@@ -93,21 +93,6 @@ const PROVIDERS: Provider[] = [
     },
   },
   {
-    // Zoho Mail (zoho.com/mail/help, smtpfieldmanual.com/provider/zoho).
-    name: 'zoho',
-    hosts: ['.zoho.com', '.zoho.eu', '.zohomail.com'],
-    domains: ['zoho.com', 'zoho.eu', 'zohomail.com'],
-    read: phrases([
-      ['authfailure', ['email rejected per dmarc policy']],
-      ['blocked', ['greylisted, try again after some time']],
-      ['rejected', ['email cannot be delivered. reason: email flagged as spam', 'mail rejected by destination domain']],
-      ['policyviolation', ['email policy violation detected', 'mailbox delivery restricted by policy error']],
-      ['systemerror', ['temporary system error']],
-      ['userunknown', ['user does not exist']],
-      ['virusdetected', [' detected by zoho mail']],
-    ]),
-  },
-  {
     // Broadcom Email Security.cloud, formerly MessageLabs (knowledge.broadcom.com articles).
     name: 'messagelabs',
     hosts: ['.messagelabs.com'],
@@ -240,23 +225,30 @@ const FACEBOOK_CODES: Record<string, BounceReason> = {
   'int-p3': 'userunknown', 'int-p4': 'userunknown', 'pol-p5': 'virusdetected',
 };
 
-/** Which provider answered: the first host that belongs to one, else the recipient's domain. */
-export function providerOf(hosts: string[], recipient: string | null): Provider | null {
+/** Providers the evidence points at, in order: the hosts (most specific first), then the recipient's domain. */
+export function providersOf(hosts: string[], recipient: string | null): Provider[] {
+  const found: Provider[] = [];
+  const add = (p: Provider | undefined) => {
+    if (p && !found.includes(p)) found.push(p);
+  };
   for (const raw of hosts) {
     const host = raw.toLowerCase().replace(/\.$/, '');
-    const found = PROVIDERS.find((p) => p.hosts.some((h) => (h.startsWith('.') ? host.endsWith(h) || host === h.slice(1) : host === h || host.endsWith(`.${h}`))));
-    if (found) return found;
+    add(PROVIDERS.find((p) => p.hosts.some((h) => (h.startsWith('.') ? host.endsWith(h) || host === h.slice(1) : host === h || host.endsWith(`.${h}`)))));
   }
   const domain = recipient?.split('@')[1]?.toLowerCase();
-  if (!domain) return null;
-  return PROVIDERS.find((p) => p.domains.some((d) => (d.startsWith('.') ? domain.endsWith(d) : domain === d))) ?? null;
+  if (domain) add(PROVIDERS.find((p) => p.domains.some((d) => (d.startsWith('.') ? domain.endsWith(d) : domain === d))));
+  return found;
 }
 
-/** The reason a known provider's table gives for this failure, or null when none applies. */
+/** The reason the first known provider's table gives for this failure, or null when none applies. */
 export function reasonOfRemoteHost(e: RemoteHostEvidence): BounceReason | null {
   if (!e.diagnostic.trim()) return null;
-  const provider = providerOf(e.hosts, e.recipient);
-  return provider ? provider.read(e, e.diagnostic.toLowerCase().replace(/\s+/g, ' ')) : null;
+  const lower = e.diagnostic.toLowerCase().replace(/\s+/g, ' ');
+  for (const provider of providersOf(e.hosts, e.recipient)) {
+    const reason = provider.read(e, lower);
+    if (reason) return reason;
+  }
+  return null;
 }
 
 /** Host names a report names as the one that answered: Remote-MTA, "host X[ip] said", "host: X", "by X" of a relayed answer. */
