@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { classifyInbound } from './classify';
+import { providersOf, reasonOfRemoteHost } from './remote-host';
+
+// Every message here is written for this test (addresses under example or provider domains,
+// wording after each provider's published error pages); none is taken from the shared corpus.
+
+interface Report {
+  status: string;
+  diagnostic: string;
+  recipient?: string;
+  remoteMta?: string;
+  headers?: string[];
+  notice?: string;
+}
+
+function report(r: Report): string {
+  return [
+    'From: MAILER-DAEMON@mx.lumina.test (Mail Delivery System)',
+    'To: rep@lumina.test',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Date: Tue, 03 Mar 2026 09:00:00 +0000',
+    'MIME-Version: 1.0',
+    ...(r.headers ?? []),
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain',
+    '',
+    r.notice ?? 'Your message could not be delivered.',
+    '--b1',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.lumina.test',
+    '',
+    `Final-Recipient: rfc822; ${r.recipient ?? 'dana@acme.example'}`,
+    'Action: failed',
+    `Status: ${r.status}`,
+    ...(r.remoteMta ? [`Remote-MTA: dns; ${r.remoteMta}`] : []),
+    `Diagnostic-Code: smtp; ${r.diagnostic}`,
+    '',
+    '--b1--',
+    '',
+  ].join('\r\n');
+}
+
+async function bounceOf(r: Report) {
+  const c = await classifyInbound(report(r));
+  expect(c.kind).toBe('bounce');
+  return c.bounce!;
+}
+
+describe('providers are recognised by the answering host, else by the recipient domain', () => {
+  it('a Remote-MTA or "host X[ip]" names the provider; a domain it hosts does too', () => {
+    expect(providersOf(['mx2.mail.orange.fr'], null).map((p) => p.name)).toEqual(['franceptt']);
+    expect(providersOf(['mx.acme.example'], 'kim@icloud.com').map((p) => p.name)).toEqual(['apple']);
+    expect(providersOf(['mx.acme.example'], 'kim@acme.example')).toEqual([]);
+    // A suffix match is on a label boundary: "notorange.fr" is not Orange.
+    expect(providersOf(['mx.notorange.fr'], null)).toEqual([]);
+  });
+
+  it('a provider table that says nothing leaves the decision to the generic rules', () => {
+    expect(reasonOfRemoteHost({ hosts: ['smtp-in.orange.fr'], recipient: null, diagnostic: '550 5.1.1 no such user', status: '5.1.1' })).toBeNull();
+  });
+});
+
+describe('au (KDDI): the same "User unknown" is a filter without the address, a missing mailbox with it', () => {
+  it('"550 : User unknown" → filtered (soft)', async () => {
+    const b = await bounceOf({ status: '5.0.0', remoteMta: 'lsean.ezweb.ne.jp', recipient: 'taro@ezweb.ne.jp', diagnostic: '550 : User unknown' });
+    expect([b.reason, b.hard]).toEqual(['filtered', false]);
+  });
+  it('"550 <addr>: User unknown" → userunknown (hard)', async () => {
+    const b = await bounceOf({ status: '5.0.0', remoteMta: 'lsean.ezweb.ne.jp', recipient: 'taro@ezweb.ne.jp', diagnostic: '550 <taro@ezweb.ne.jp>: User unknown' });
+    expect([b.reason, b.hard]).toEqual(['userunknown', true]);
+  });
+});
+
+describe('Orange / La Poste: the OFR_ / LPN_ code names the reason', () => {
+  it.each([
+    ['550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]', 'spamdetected'],
+    ['550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. LPN007_416', 'userunknown'],
+    ['552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417 [417]', 'mailboxfull'],
+    ['421 mwinf ME Trop de connexions, veuillez verifier votre configuration. OFR005_104 [104]', 'toomanyconn'],
+  ])('%s → %s', async (diagnostic, reason) => {
+    const b = await bounceOf({ status: '5.0.0', recipient: 'lea@orange.fr', diagnostic: `host smtp-in.orange.fr[192.0.2.1] said: ${diagnostic}` });
+    expect(b.reason).toBe(reason);
+  });
+});
+
+describe('Spectrum, Facebook: provider codes', () => {
+  it('Spectrum AUP#In-1310 is in the connection-limit range → toomanyconn', async () => {
+    const b = await bounceOf({ status: '5.1.0', recipient: 'sam@charter.net', diagnostic: '550 5.1.0 <a@b.example> sender rejected. AUP#In-1310' });
+    expect(b.reason).toBe('toomanyconn');
+  });
+  it('Facebook RCP-P2 (recipient preferences) → filtered, soft', async () => {
+    const b = await bounceOf({ status: '5.0.0', remoteMta: 'mx.facebook.com', recipient: 'z@facebook.com', diagnostic: '550 5.0.0 RCP-P2 The attempted recipient\'s preferences prevent messages from being delivered.' });
+    expect([b.reason, b.hard]).toEqual(['filtered', false]);
+  });
+});
+
+describe('Gmail: a published message counts only under the code it is published with', () => {
+  it('5.2.1 "account … is disabled" → suspend (soft, never suppressed)', async () => {
+    const b = await bounceOf({ status: '5.2.1', remoteMta: 'gmail-smtp-in.l.google.com', recipient: 'ana@gmail.com', diagnostic: '550-5.2.1 The email account that you tried to reach is disabled. https://support.google.com/mail/?p=DisabledUser' });
+    expect([b.reason, b.hard]).toEqual(['suspend', false]);
+  });
+  it('4.2.1 "receiving mail at a rate" → ratelimited', async () => {
+    const b = await bounceOf({ status: '4.2.1', remoteMta: 'gmail-smtp-in.l.google.com', recipient: 'ana@gmail.com', diagnostic: '450-4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.' });
+    expect(b.reason).toBe('ratelimited');
+  });
+  it('the same words under another code are not read by the Gmail table', () => {
+    expect(reasonOfRemoteHost({ hosts: ['gmail-smtp-in.l.google.com'], recipient: null, diagnostic: 'The email account that you tried to reach is disabled.', status: '5.1.1' })).toBeNull();
+  });
+});
+
+describe('Yahoo / AOL, iCloud, QQ: phrase tables', () => {
+  it('Yahoo "This mailbox is disabled" → suspend', async () => {
+    const b = await bounceOf({ status: '5.0.0', remoteMta: 'mta7.am0.yahoodns.net', recipient: 'joe@yahoo.com', diagnostic: '554 30 Sorry, your message to joe@yahoo.com cannot be delivered. This mailbox is disabled (554.30)' });
+    expect([b.reason, b.hard]).toEqual(['suspend', false]);
+  });
+  it('iCloud, known by the recipient domain alone: "user is over quota" → mailboxfull', async () => {
+    const b = await bounceOf({ status: '5.0.0', recipient: 'kim@icloud.com', diagnostic: '552 <kim@icloud.com>: user is over quota' });
+    expect(b.reason).toBe('mailboxfull');
+  });
+  it('QQ "is a deactivated mailbox" → suspend', async () => {
+    const b = await bounceOf({ status: '5.0.0', remoteMta: 'mx3.qq.com', recipient: 'li@qq.com', diagnostic: '550 Mailbox unavailable: li@qq.com is a deactivated mailbox' });
+    expect(b.reason).toBe('suspend');
+  });
+});
+
+describe('reporters that state their own verdict', () => {
+  it('PowerMTA bad-mailbox under 5.2.1 → userunknown; quota-issues → mailboxfull', async () => {
+    const notice = (category: string) => `Hello, this is the mail server on mta1.lumina.test.\r\n\r\nX-PowerMTA-BounceCategory: ${category}`;
+    expect((await bounceOf({ status: '5.2.1', diagnostic: '550 5.2.1 <dana@acme.example>... rejected', notice: notice('bad-mailbox') })).reason).toBe('userunknown');
+    expect((await bounceOf({ status: '5.0.0', diagnostic: '552 sorry', notice: notice('quota-issues') })).reason).toBe('mailboxfull');
+  });
+
+  it('McAfee "550 Unknown user a@b" → userunknown, while the generic rule (no RCPT named) says filtered', async () => {
+    const r: Report = { status: '5.0.0', diagnostic: '550 Unknown user dana@acme.example' };
+    expect((await bounceOf(r)).reason).toBe('filtered');
+    expect((await bounceOf({ ...r, headers: ['X-NAI-Header: Modified by McAfee Email and Web Security Virtual Appliance'] })).reason).toBe('userunknown');
+  });
+
+  it('IMail "Unknown user:" → userunknown; "User mailbox exceeds allowed size" → mailboxfull', async () => {
+    const headers = ['X-Mailer: <SMTP32 v8.22>'];
+    expect((await bounceOf({ status: '5.0.0', diagnostic: 'Unknown user: dana@acme.example', headers })).reason).toBe('userunknown');
+    expect((await bounceOf({ status: '5.0.0', diagnostic: 'User mailbox exceeds allowed size: dana@acme.example', headers })).reason).toBe('mailboxfull');
+  });
+
+  it('au EZweb: X-SPASIGN: NG is the carrier spam filter → filtered', async () => {
+    const raw = report({ status: '5.0.0', recipient: 'taro@ezweb.ne.jp', diagnostic: '550 user unknown', headers: ['X-SPASIGN: NG'] }).replace('From: MAILER-DAEMON@mx.lumina.test (Mail Delivery System)', 'From: Postmaster@ezweb.ne.jp');
+    const c = await classifyInbound(raw);
+    expect([c.bounce?.reason, c.bounce?.hard]).toEqual(['filtered', false]);
+  });
+});
