@@ -88,13 +88,16 @@ function reasonOf(e: BounceEvidence): BounceReason {
 
 /**
  * Words only a recipient directory answers with, naming the address as absent from it
- * (Lotus Domino, Exchange 2003, Outlook.com, Yahoo, Gmail/Office 365 notices): these are the
- * RCPT-stage lookup whatever command the report names. Office 365's resolver component
- * (`RESOLVER.ADR.RecipientNotFound`) is as explicit, and is believed over its vendor use of 5.1.10.
+ * (Lotus Domino, Exchange 2003, Outlook.com notices): these are the RCPT-stage lookup whatever
+ * command the report names. Office 365's resolver component (`RESOLVER.ADR.RecipientNotFound`)
+ * is as explicit, and is believed over its vendor use of 5.1.10. Yahoo's "this user doesn't have
+ * a … account" and Gmail's "the email account that you tried to reach does not exist" are not
+ * here: the provider tables read them (Gmail's only under 5.1.1); elsewhere, without X.1.1 or
+ * RCPT, they follow Sisimai's general rule and read as a filter.
  */
 const DIRECTORY_LOOKUP = re([
   'not listed in (the )?(domino )?directory', 'ディレクトリには見つかりません', 'recipient name is not recognized', 'requested action not taken: mailbox unavailable',
-  "doesn'?t have an? [\\w.-]+ account", "address could ?n[o']t be found", 'email account that you tried to reach does not exist', 'resolver\\.adr\\.recipient ?not ?found',
+  "address could ?n[o']t be found", 'resolver\\.adr\\.recipient ?not ?found',
 ]);
 
 /** Checks of the connecting host that keep their own reason even at connection / HELO time. */

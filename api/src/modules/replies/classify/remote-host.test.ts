@@ -152,3 +152,12 @@ describe('reporters that state their own verdict', () => {
     expect([c.bounce?.reason, c.bounce?.hard]).toEqual(['filtered', false]);
   });
 });
+
+describe('"no such account" wording outside the provider that owns it follows the general rule', () => {
+  it('without X.1.1 or RCPT it is a filter (soft); Yahoo\'s own "dd This user doesn\'t have a … account" is userunknown', async () => {
+    const words = "This user doesn't have a acme.example account (dana@acme.example) [0]";
+    expect((await bounceOf({ status: '5.0.0', diagnostic: words })).reason).toBe('filtered');
+    const yahoo = await bounceOf({ status: '5.0.0', remoteMta: 'mta5.am0.yahoodns.net', recipient: 'joe@yahoo.com', diagnostic: "554 delivery error: dd This user doesn't have a yahoo.com account (joe@yahoo.com) [0]" });
+    expect([yahoo.reason, yahoo.hard]).toEqual(['userunknown', true]);
+  });
+});
