@@ -25,7 +25,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
 
   const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
   const notice = noticeText(p.text);
-  const recipient = dsn?.recipient ?? failedHeaderRecipient(p) ?? layoutRecipient(notice) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
+  const recipient = dsn?.recipient ?? layoutRecipient(notice) ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
   const diagnostic = relayedAnswer(dsn?.diagnostic || diagnosticNear(notice, recipient));
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
@@ -135,7 +135,7 @@ function layoutRecipient(notice: string): string | null {
   const qmailOrPostfix = /^<([^\s<>@]+@[^\s<>]+)>:(\s*$|\s+(host|connected to|sorry|remote host|mail for|delivery|\d{3}\b))/im.exec(notice);
   // OpenSMTPD: `a@b: 550 5.1.1 …` — the address bare, then the server's reply.
   const opensmtpd = /^([^\s<>@]+@[^\s<>:]+): [245]\d\d[ -]/m.exec(notice);
-  const exim = /following address(?:es)? failed:\s*\n\s*\n?[ \t]+<?([^\s<>@]+@[^\s<>]+?)>?\s*$/im.exec(notice);
+  const exim = /following address(?:\(es\)|es)? failed:\s*\n\s*\n?[ \t]+<?([^\s<>@]+@[^\s<>:]+?)>?:?\s*$/im.exec(notice);
   const first = [qmailOrPostfix, opensmtpd, exim].filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index)[0];
   return first ? first[1]!.toLowerCase() : null;
 }

@@ -43,13 +43,13 @@ describe.runIf(present || ci)('the classifier on the real inbound corpus', () =>
     // 98 % — are not met on the held-out part yet; these keep what has been reached from slipping back.
     expect(a.kindAgree / a.files, `kind agreement${show}`).toBeGreaterThanOrEqual(0.99);
     expect(a.reasonAgree / a.bounces, `reason agreement${show}`).toBeGreaterThanOrEqual(0.89);
-    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.955);
-    expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.97);
+    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.965);
+    expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.975);
     // The held-out part (never read while writing rules) is ratcheted on its own, figures only:
     // its disagreements are not printed, so nobody tunes to them.
     const held = tally(results.filter((r) => corpusPart(r.label.file) === 'heldout'));
-    expect(held.reasonAgree / held.bounces, 'held-out reason agreement').toBeGreaterThanOrEqual(0.76);
-    expect(held.hardAgree / held.bounces, 'held-out hard/soft agreement').toBeGreaterThanOrEqual(0.92);
+    expect(held.reasonAgree / held.bounces, 'held-out reason agreement').toBeGreaterThanOrEqual(0.77);
+    expect(held.hardAgree / held.bounces, 'held-out hard/soft agreement').toBeGreaterThanOrEqual(0.93);
   });
 });
 

@@ -161,3 +161,43 @@ describe('"no such account" wording outside the provider that owns it follows th
     expect([yahoo.reason, yahoo.hard]).toEqual(['userunknown', true]);
   });
 });
+
+describe('Exchange Online: a message counts only under its exact code', () => {
+  it('5.7.504 "Recipient address rejected: Access denied" → suspend (soft), where the generic phrase list would say userunknown', async () => {
+    const b = await bounceOf({ status: '5.7.504', remoteMta: 'acme-example.mail.protection.outlook.com', diagnostic: '550 5.7.504 Recipient address rejected: Access denied' });
+    expect([b.reason, b.hard]).toEqual(['suspend', false]);
+  });
+  it('5.5.0 "Requested action not taken: mailbox unavailable" at Outlook.com → userunknown', () => {
+    expect(reasonOfRemoteHost({ hosts: [], recipient: 'kim@hotmail.com', diagnostic: '550 5.5.0 Requested action not taken: mailbox unavailable', status: '5.5.0' })).toBe('userunknown');
+  });
+});
+
+describe('Exim free-text notices: the failed address is read from the notice', () => {
+  const exim = (failedHeader: string, line: string) =>
+    [
+      'From: Mail Delivery System <Mailer-Daemon@mx.lumina.test>',
+      'To: rep@lumina.test',
+      'Subject: Mail delivery failed: returning message to sender',
+      'Date: Tue, 03 Mar 2026 09:00:00 +0000',
+      `X-Failed-Recipients: ${failedHeader}`,
+      '',
+      'This message was created automatically by mail delivery software.',
+      '',
+      'A message that you sent could not be delivered to one or more of its',
+      'recipients. This is a permanent error. The following address(es) failed:',
+      '',
+      line,
+      '    SMTP error from remote mail server after RCPT TO:<dana@acme.example.org>:',
+      '    host mx.acme.example.org [192.0.2.7]: 550 5.1.1 No such user',
+      '',
+    ].join('\r\n');
+
+  it('the "address(es) failed:" block wins over an X-Failed-Recipients header that names another address', async () => {
+    const c = await classifyInbound(exim('dana@acme.example', '  dana@acme.example.org'));
+    expect(c.bounce?.recipient).toBe('dana@acme.example.org');
+  });
+  it('a trailing colon after the address is not part of it', async () => {
+    const c = await classifyInbound(exim('dana@acme.example', '  dana@acme.example.org:'));
+    expect(c.bounce?.recipient).toBe('dana@acme.example.org');
+  });
+});
