@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyInbound } from './classify';
-import { providersOf, reasonOfRemoteHost } from './remote-host';
+import { hostsNamedIn, providersOf, reasonOfRemoteHost } from './remote-host';
 
 // Every message here is written for this test (addresses under example or provider domains,
 // wording after each provider's published error pages); none is taken from the shared corpus.
@@ -199,5 +199,17 @@ describe('Exim free-text notices: the failed address is read from the notice', (
   it('a trailing colon after the address is not part of it', async () => {
     const c = await classifyInbound(exim('dana@acme.example', '  dana@acme.example.org:'));
     expect(c.bounce?.recipient).toBe('dana@acme.example.org');
+  });
+});
+
+describe('bounded time on hostile text', () => {
+  it('host names and provider codes are found in linear time on long runs of look-alike text', () => {
+    const hostile = ['host ' + 'a-'.repeat(50_000), 'host ' + 'ab.'.repeat(30_000), 'host: '.repeat(20_000), 'aup#' + '-'.repeat(100_000), 'ofr_'.repeat(25_000)];
+    const start = performance.now();
+    for (const text of hostile) {
+      hostsNamedIn(text);
+      reasonOfRemoteHost({ hosts: ['x.charter.net', 'smtp-in.orange.fr', 'mx.facebook.com', 'x.prod.outlook.com'], recipient: 'a@gmail.com', diagnostic: text, status: '5.1.1' });
+    }
+    expect(performance.now() - start).toBeLessThan(500);
   });
 });
