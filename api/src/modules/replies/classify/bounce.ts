@@ -60,6 +60,11 @@ function smtpCommand(text: string): string | null {
   // qmail names the stage in words: "my name was rejected" (HELO), "sender was rejected" (MAIL FROM).
   if (/\bmy\s+name\s+was\s+rejected\b/i.test(text)) return 'HELO';
   if (/\bsender\s+was\s+rejected\b/i.test(text)) return 'MAIL';
+  // qmail-remote.c: "<host> does not like recipient." is its answer to RCPT TO; "failed on DATA
+  // command" / "failed after I sent the message" are DATA; "but greeting failed" the connection.
+  if (/\bdoes\s+not\s+like\s+recipient\b/i.test(text)) return 'RCPT';
+  if (/\bfailed\s+(on\s+DATA\s+command|after\s+I\s+sent\s+the\s+message)\b/i.test(text)) return 'DATA';
+  if (/\bbut\s+greeting\s+failed\b/i.test(text)) return 'CONN';
   // Exim "after initial connection", Postfix "refused to talk to me": the greeting itself was a refusal.
   if (/after\s+initial\s+connection|refused\s+to\s+talk\s+to\s+me/i.test(text)) return 'CONN';
   const said = /(?:in reply to|after|smtp command:?|progress was|did not like our|smtp:)\s*(?:end of\s+)?(rcpt|data|mail|ehlo|helo)\b|\[(rcpt|mail|data)_to\]/i.exec(text);

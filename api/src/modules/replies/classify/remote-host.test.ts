@@ -213,3 +213,32 @@ describe('bounded time on hostile text', () => {
     expect(performance.now() - start).toBeLessThan(500);
   });
 });
+
+describe('qmail names the SMTP stage in words (qmail-remote.c)', () => {
+  const qmail = (stage: string) =>
+    [
+      'From: MAILER-DAEMON@mx.lumina.test',
+      'To: rep@lumina.test',
+      'Subject: failure notice',
+      'Date: Tue, 03 Mar 2026 09:00:00 +0000',
+      '',
+      'Hi. This is the qmail-send program at mx.lumina.test.',
+      "I'm afraid I wasn't able to deliver your message to the following addresses.",
+      'This is a permanent error; I\'ve given up. Sorry it didn\'t work out.',
+      '',
+      '<dana@acme.example>:',
+      `192.0.2.7 ${stage}`,
+      'Remote host said: 550 User unknown',
+      'Giving up on 192.0.2.7.',
+      '',
+    ].join('\r\n');
+
+  it('"does not like recipient." is the RCPT answer: "User unknown" there is userunknown (hard)', async () => {
+    const c = await classifyInbound(qmail('does not like recipient.'));
+    expect([c.bounce?.reason, c.bounce?.hard]).toEqual(['userunknown', true]);
+  });
+  it('"failed after I sent the message" is after DATA: the same words are a filter (soft)', async () => {
+    const c = await classifyInbound(qmail('failed after I sent the message.'));
+    expect([c.bounce?.reason, c.bounce?.hard]).toEqual(['filtered', false]);
+  });
+});
