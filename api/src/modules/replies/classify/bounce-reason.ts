@@ -289,6 +289,14 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   ['badreputation', re(['unexpected volume or user complaints', 'ip reputation', '(poor|bad|low) (ip )?reputation', 'reputation', 'sender ?score', 'unusual rate of unsolicited'])],
   // X.6.x wording: the message's structure or encoding.
   ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)'])],
+  // Sisimai's rejected family (envelope-sender checks: BATV, callouts, null senders).
+  // Checked after the PTR, RFC-compliance, reputation and content families, as Sisimai orders them.
+  ['rejected', re([
+    'sender verify failed', 'bogus mail from', 'null sender is not allowed', 'empty envelope senders not allowed', 'returned mail not accepted here', 'unroutable sender address',
+    'batv (failed|validation|defense|: no tag)', 'rejected by batv', 'mail from not owned by user', 'sender not pre-approved', 'sender is spammer', 'fully qualified email address required', 'sender domain is empty',
+    'syntax error: empty email address', 'no third-party dsns', 'without a valid sender domain', 'email address is not verified', 'backscatter protection', 'not a registered gateway user',
+    'rule imposed mailbox access for', 'sending to/from an address that has been blacklisted', 'emetteur invalide', 'access denied \\(in reply to mail from command\\)',
+  ])],
   // A DNS lookup that failed, as opposed to one that found nothing: retry.
   ['networkerror', re(['name service error', 'dns error', 'host name lookup failure', 'nxdomain', 'lookup of [\\w.-]+ responded', 'host not found, try again', 'servfail', 'temporary (dns|lookup|name resolution) failure'])],
   // X.1.2 / X.4.4: the domain has no mail host.
@@ -314,7 +322,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // Local or organisational policy.
   ['policyviolation', re(['policy', 'prohibited', 'not allowed', 'not authori[sz]ed', 'forbidden', 'restricted', 'only accepts mail from', 'members only', 'administrative prohibition'])],
   // Delivery time ran out in the queue.
-  ['expired', re(['timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
+  ['expired', re(['could not find a gateway for', 'it has not been collected after', 'expired after sitting in queue', 'server did not respond', 'in the queue too long', 'was not reachable within the allowed queue period', 'retry time not reached', 'timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
   // Faults inside the receiving system.
   ['systemerror', re(['system error', 'internal (server )?error', 'local error', 'server (is )?(busy|misconfigured)', 'configuration error', 'i/o error', 'service (is )?(currently )?unavailable', 'service not available', 'resources temporarily'])],
   // The network path failed (timeouts count as expired: the queue gave up on them).

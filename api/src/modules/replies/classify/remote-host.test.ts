@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bounceReason } from './bounce-reason';
 import { classifyInbound } from './classify';
 import { hostsNamedIn, providersOf, reasonOfRemoteHost } from './remote-host';
 
@@ -240,5 +241,20 @@ describe('qmail names the SMTP stage in words (qmail-remote.c)', () => {
   it('"failed after I sent the message" is after DATA: the same words are a filter (soft)', async () => {
     const c = await classifyInbound(qmail('failed after I sent the message.'));
     expect([c.bounce?.reason, c.bounce?.hard]).toEqual(['filtered', false]);
+  });
+});
+
+describe("Sisimai's rejected and expired phrase families", () => {
+  it.each([
+    ['550 5.7.1 Sender verify failed', '5.7.1', 'rejected'],
+    ['553 5.7.1 Null sender is not allowed', '5.7.1', 'rejected'],
+    ['550 Returned mail not accepted here', null, 'rejected'],
+    ["I'm not going to try again; this message has been in the queue too long.", null, 'expired'],
+    ['Remote host was not reachable within the allowed queue period', null, 'expired'],
+  ])('%s → %s', (words, status, reason) => {
+    expect(bounceReason({ words, status })).toBe(reason);
+  });
+  it('a PTR refusal that also names the sender domain stays requireptr (the PTR family is read first)', () => {
+    expect(bounceReason({ words: '550 5.7.1 Connections not accepted from servers without a valid sender domain. Fix reverse DNS for 192.0.2.9', status: '5.7.1' })).toBe('requireptr');
   });
 });
