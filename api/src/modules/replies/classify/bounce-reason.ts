@@ -242,16 +242,22 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'mailbox size limit', 'insufficient (disk )?(space|storage)', 'not enough (disk )?(space|storage)', 'disk quota', "user'?s? (disk|mailbox) (is )?(full|over)", 'too many messages in',
     'storage (allocation|limit|quota)', 'out of storage', 'mailbox has exceeded', 'mailbox exceeded', 'full and cannot accept', 'account is full', 'mailbox (is )?over', 'mail ?box (storage )?limit',
     'inbox is full', 'has exceeded (its|the) (quota|storage)', 'user over limit', 'not enough storage',
+    // Sisimai's mailboxfull list.
+    'account disabled temporarly for exceeding receiving limits', 'account is exceeding their quota', 'boite du destinataire pleine', 'does not have enough space', 'exceeding its mailbox quota', 'mail file size exceeds the maximum size allowed for mail delivery', 'mailbox quota usage exceeded', 'mailfolder is full', 'over the allowed quota', 'mailbox would exceed maximum allowed storage', 'the user\'s space has been used up', 'too much mail data', 'user has too many messages on the server', 'user is over the quota',
   ])],
   // X.3.4 / 552 size: the message is larger than the server takes.
   ['mesgtoobig', re(['message (size )?(is )?too (big|large)', 'exceeds? (the )?(maximum |fixed maximum )?(allowed )?(message )?size', 'message size exceeds', 'size limit exceeded', 'message length exceeds', 'message too large', 'email size exceeds', 'mail too large'])],
   // X.2.3 / X.5.3: a per-mailbox or per-message limit other than size.
   ['exceedlimit', re(['message header size exceeds', 'exceeded (the )?(maximum )?number of recipients', 'recipients? limit exceeded'])],
+  // Sisimai lists these inactive-address phrases as userunknown, not suspend (checked before the account states below).
+  ['userunknown', re(['mailbox is inactive', 'user not active', 'is not an active address at this host'])],
   // X.2.1 and account states: the mailbox exists but is switched off for now.
   ['suspend', re([
     'temporar(il)?y (locked|suspended|disabled|deactivated)', '(mailbox|account|user|recipient|address) (is |has been |was )?(frozen|locked|suspended|inactive|not active|deactivated|disabled|blocked|on hold|expired)',
     'inactive (user|account|mailbox)', 'disabled (recipient|user|mailbox|account)', 'disabled or discontinued', 'discontinued', 'is disabled', 'account (has been |is )?(closed|terminated)', 'no longer (active|available)',
     'disableduser', 'mailbox unavailable.{0,40}(suspend|disabled)', 'recipient (is )?suspended', 'service (is )?(suspended|stopped) for (this|the) (user|account)', 'user (has been )?suspended',
+    // Sisimai's suspend list.
+    'is currently suspended', 'boite du destinataire archivee', 'is a deactivated mailbox', 'mailbox currently suspended', 'mailbox unavailable or access denied', 'recipient rejected: temporarily inactive', 'recipient suspend the service',
   ])],
   // X.1.6 / X.7.17: the address existed, its owner moved on without forwarding.
   ['hasmoved', re(['has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
@@ -278,6 +284,8 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'unrouteable address', 'not our customer', 'address (not|is not) (in|found)', 'no account', 'unknown or illegal', 'addressee unknown', 'user not (found|exist)', 'not a known user',
     "(not|isn't|no longer) (listed|registered)", 'undeliverable address', "doesn'?t have an? [\\w.]+ account", 'there is no one at this address', 'mailbox not existing', 'not listed in (the )?(domino )?directory',
     'mailbox (is )?not (present|available)', 'no valid recipients', 'recipient address rejected\\.(?!\\S)', 'recipient address rejected: access denied', 'invalid address', 'bad address', 'user (is )?not (here|local)', 'unknown recipient', 'nonexistent',
+    // Sisimai's userunknown list.
+    '5\\.1\\.0 address rejected\\.', 'address not present in directory', 'can\'t accept user', 'destination addresses were unknown', 'destination server rejected recipients', 'mailbox is unavailable', 'mailbox unavaiable', 'nessun utente simile in questo indirizzo', 'no existe dicha persona', 'no existe ese usuario', 'no mail box available for this user', 'no thank you rejected: account unavailable', 'not a local address', 'not email addresses', 'recipient address rejected: invalid-recipient', 'recipient address rejected: userunknown', 'recipient is not accepted', 'recipient is not local', 'recipient not ok', 'recipient refuses to accept your mail', 'sorry, badrcptto', 'sorry, your envelope recipient has been denied', 'isn\'t in my list of allowed rcpthosts', 'the following recipients was undeliverable', 'the user\'s email name is not found', 'this address no longer accepts mail', 'this email address is wrong or no longer valid', 'is in my badrecipientto list', 'is not in my validrcptto list', 'user missing home directory', 'user not known', 'utilisateur inconnu', 'invalid or unknown virtual user', 'is in my badrcptto list',
   ])],
   // 5.2.0 and per-recipient filters: the recipient's own rules refused the mail.
   ['filtered', re(['filtered', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)', 'message filtered'])],

@@ -258,3 +258,17 @@ describe("Sisimai's rejected and expired phrase families", () => {
     expect(bounceReason({ words: '550 5.7.1 Connections not accepted from servers without a valid sender domain. Fix reverse DNS for 192.0.2.9', status: '5.7.1' })).toBe('requireptr');
   });
 });
+
+describe("Sisimai's mailboxfull, suspend and userunknown lists", () => {
+  it.each([
+    ['552 mailfolder is full', 'mailboxfull'],
+    ["552 the user's space has been used up", 'mailboxfull'],
+    ['550 recipient rejected: temporarily inactive', 'suspend'],
+    ['550 mailbox currently suspended', 'suspend'],
+    ['550 mailbox is inactive', 'userunknown'],
+    ['550 sorry, your envelope recipient has been denied', 'userunknown'],
+    ['550 utilisateur inconnu !', 'userunknown'],
+  ])('%s (answer to RCPT) → %s', (words, reason) => {
+    expect(bounceReason({ words, status: null, smtpCode: '550', command: 'RCPT' })).toBe(reason);
+  });
+});
