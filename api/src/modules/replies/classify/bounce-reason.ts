@@ -67,6 +67,9 @@ function reasonOf(e: BounceEvidence): BounceReason {
   if (byCode === 'securityerror' && byWords === 'policyviolation' && !NAMED_POLICY.test(e.words)) byWords = null;
   if (e.diagnosticType && /^x-unix/.test(e.diagnosticType)) return byWords && LOCAL_MAILER_SAYS.has(byWords) ? byWords : 'mailererror';
   const command = e.command?.toUpperCase() ?? null;
+  // Sisimai's spamdetected rule: content is only read after DATA, so spam words in an answer
+  // to the connection, HELO, MAIL or RCPT name something else (a blocklist, a policy).
+  if (byWords === 'spamdetected' && command && BEFORE_DATA.has(command)) byWords = reasonOfWords(e.words, 'spamdetected') ?? (e.context ? reasonOfWords(e.context, 'spamdetected') : null);
   // A refusal at connection or HELO is about our host, whatever the words name (an "invalid
   // domain" there is our HELO name); only the specific host checks say more.
   if ((command === 'EHLO' || command === 'HELO' || command === 'CONN') && !(byWords && HOST_CHECKS.has(byWords))) return 'blocked';
@@ -100,6 +103,9 @@ const DIRECTORY_LOOKUP = re([
   "address could ?n[o']t be found", 'resolver\\.adr\\.recipient ?not ?found',
 ]);
 
+/** SMTP stages before the message content is sent. */
+const BEFORE_DATA: ReadonlySet<string> = new Set(['CONN', 'EHLO', 'HELO', 'MAIL', 'RCPT']);
+
 /** Checks of the connecting host that keep their own reason even at connection / HELO time. */
 const HOST_CHECKS: ReadonlySet<BounceReason> = new Set(['requireptr', 'badreputation', 'ratelimited', 'toomanyconn', 'failedstarttls', 'notaccept']);
 
@@ -110,9 +116,9 @@ const NAMED_POLICY = re(['rejected for policy reasons', 'not accepted for policy
 const LOCAL_MAILER_SAYS: ReadonlySet<BounceReason> = new Set(['mailboxfull', 'systemfull', 'mesgtoobig', 'exceedlimit', 'suspend']);
 
 /** The phrase family that matches first, or null. Exported for the unit tests of each family. */
-export function reasonOfWords(text: string): BounceReason | null {
+export function reasonOfWords(text: string, except?: BounceReason): BounceReason | null {
   if (!text) return null;
-  for (const [reason, re] of PHRASES) if (re.test(text)) return reason;
+  for (const [reason, re] of PHRASES) if (reason !== except && re.test(text)) return reason;
   return null;
 }
 
@@ -274,7 +280,9 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // A local delivery program failed (procmail, a pipe, qmail-local): Sisimai's mailererror.
   ['mailererror', re(['procmail', 'pipe to \\|', '\\|\\s*(ifs=|exec|/)', '(mailer|program|pipe) (error|failed)', 'command (died|failed)', 'unknown mailer error'])],
   // X.1.2 said in so many words: the domain itself is absent (checked before "does not exist" of a user).
-  ['hostunknown', re(['domain (name )?(does not exist|not found|is not reachable)', 'host or domain name not found', 'unrouteable address', 'no such domain', '(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+\\.? does not exist'])],
+  ['hostunknown', re(['domain (name )?(does not exist|not found|is not reachable)', 'host or domain name not found', 'unrouteable address', 'no such domain', '(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+\\.? does not exist',
+    // Sisimai's hostunknown list.
+    'recipient domain must exist', 'host unreachable', 'mail domain mentioned in email address is unknown', 'name or service not known', 'the account or domain may not exist'])],
   // X.1.1: the local part does not exist.
   ['userunknown', re([
     'recipient name is not recognized', '見つかりません', '存在しません', '宛先不明', "address could ?n[o']t be found", 'user(name)? (is )?unknown', 'unknown (user|recipient|local ?part|address|mailbox|alias|account)',
@@ -285,10 +293,10 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     "(not|isn't|no longer) (listed|registered)", 'undeliverable address', "doesn'?t have an? [\\w.]+ account", 'there is no one at this address', 'mailbox not existing', 'not listed in (the )?(domino )?directory',
     'mailbox (is )?not (present|available)', 'no valid recipients', 'recipient address rejected\\.(?!\\S)', 'recipient address rejected: access denied', 'invalid address', 'bad address', 'user (is )?not (here|local)', 'unknown recipient', 'nonexistent',
     // Sisimai's userunknown list.
-    '5\\.1\\.0 address rejected\\.', 'address not present in directory', 'can\'t accept user', 'destination addresses were unknown', 'destination server rejected recipients', 'mailbox is unavailable', 'mailbox unavaiable', 'nessun utente simile in questo indirizzo', 'no existe dicha persona', 'no existe ese usuario', 'no mail box available for this user', 'no thank you rejected: account unavailable', 'not a local address', 'not email addresses', 'recipient address rejected: invalid-recipient', 'recipient address rejected: userunknown', 'recipient is not accepted', 'recipient is not local', 'recipient not ok', 'recipient refuses to accept your mail', 'sorry, badrcptto', 'sorry, your envelope recipient has been denied', 'isn\'t in my list of allowed rcpthosts', 'the following recipients was undeliverable', 'the user\'s email name is not found', 'this address no longer accepts mail', 'this email address is wrong or no longer valid', 'is in my badrecipientto list', 'is not in my validrcptto list', 'user missing home directory', 'user not known', 'utilisateur inconnu', 'invalid or unknown virtual user', 'is in my badrcptto list',
+    '5\\.1\\.0 address rejected\\.', 'address not present in directory', 'can\'t accept user', 'destination addresses were unknown', 'destination server rejected recipients', 'mailbox is unavailable', 'mailbox unavaiable', 'nessun utente simile in questo indirizzo', 'no existe dicha persona', 'no existe ese usuario', 'no mail box available for this user', 'no thank you rejected: account unavailable', 'not a local address', 'not email addresses', 'recipient address rejected: invalid-recipient', 'recipient address rejected: userunknown', 'recipient is not accepted', 'recipient is not local', 'recipient not ok', 'recipient refuses to accept your mail', 'sorry, badrcptto', 'sorry, your envelope recipient has been denied', 'domain or user isn\'t in my list of allowed rcpthosts', 'the following recipients was undeliverable', 'the user\'s email name is not found', 'this address no longer accepts mail', 'this email address is wrong or no longer valid', 'is in my badrecipientto list', 'is not in my validrcptto list', 'user missing home directory', 'user not known', 'utilisateur inconnu', 'invalid or unknown virtual user', 'is in my badrcptto list',
   ])],
   // 5.2.0 and per-recipient filters: the recipient's own rules refused the mail.
-  ['filtered', re(['filtered', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)', 'message filtered'])],
+  ['filtered', re(['(?<!message )\\bfiltered\\b(?! by outbound)', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)'])],
   // X.7.25: no or bad PTR record for the sending IP.
   ['requireptr', re(['mismatch(es)? (the )?client ip', 'does not match (the )?(connecting|client) ip', 'reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
   // RFC 5322 compliance: headers the receiver will not take.
@@ -314,7 +322,11 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'no (mx|valid mx|dns)', 'non-existent (host|domain)', 'nodename nor servname', 'domain (is )?invalid', 'invalid domain',
   ])],
   // Content classified as spam or bulk.
-  ['spamdetected', re(['\\bspam\\b', 'junk mail', 'unsolicited', 'bulk mail', 'looks like spam', 'classified as spam', '\\buce\\b', 'spam(my)? content', 'suspicious (content|message|url|link)', 'phish', 'message content rejected'])],
+  ['spamdetected', re(['\\bspam\\b', 'junk mail', 'unsolicited', 'bulk mail', 'looks like spam', 'classified as spam', '\\buce\\b', 'spam(my)? content', 'suspicious (content|message|url|link)', 'phish', 'message content rejected',
+    // Sisimai's spamdetected list.
+    'blacklisted url in message', 'blocked by spamassassin', 'bulk email', 'content filter rejection', 'mail content denied', 'spamprofiler', 'rejected because of unacceptable content',
+    'reject bulk\\.advertising', 'spamassassin score', 'rejecting banned content', 'rejecting mail content', 'spamming not allowed', 'recurrent pattern detection system', 'uribl policy',
+    'temporarily blocked by our filter', 'several antispam checks', 'message filtered'])],
   // Sending too fast (Sisimai 5's speeding / ratelimited).
   ['ratelimited', re(['receiving mail at a rate', 'rate limit(ed)?', 'rate-limited', 'throttl', 'too many (messages|emails|mails) (from|in|per|sent)', 'sending (too )?fast', 'exceeded (the )?(rate|sending|daily|hourly)', 'too much (mail|traffic)', 'try again later.{0,40}too many'])],
   // Too many connections or recipients at once.
@@ -324,6 +336,10 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
     '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
     'temporarily (deferred|blocked) due to', 'invalid ip (for|address)', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
+    // Sisimai's blocked list.
+    'ip name lookup failed', 'access from ip address [^\\n]{0,60} blocked', 'confirm this mail server', 'connection dropped', 'connection reset by peer', 'connection was dropped by remote host',
+    'dns lookup failure: [^\\n]{0,80} try again later', 'go away', 'mail server at [^\\n]{0,80} is blocked', 'no access from mail server', 'rejecting open proxy', "that domain isn'?t in my list of allowed rcpthosts",
+    'remotehost looks suspiciously like spammer', 'unresolvable relay host name',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],

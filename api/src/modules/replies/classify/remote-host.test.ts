@@ -272,3 +272,22 @@ describe("Sisimai's mailboxfull, suspend and userunknown lists", () => {
     expect(bounceReason({ words, status: null, smtpCode: '550', command: 'RCPT' })).toBe(reason);
   });
 });
+
+describe("Sisimai's blocked, spamdetected and hostunknown lists", () => {
+  it.each([
+    ['550 go away', null, 'blocked'],
+    ['421 rejecting open proxy', null, 'blocked'],
+    ['554 connection reset by peer', null, 'blocked'],
+    ['550 message refused by MailMarshal SpamProfiler', 'DATA', 'spamdetected'],
+    ['550 your message failed several antispam checks', 'DATA', 'spamdetected'],
+    ['550 message filtered', 'DATA', 'spamdetected'],
+    ['550 the account or domain may not exist', null, 'hostunknown'],
+    ['550 mail domain mentioned in email address is unknown', null, 'hostunknown'],
+  ])('%s (%s) → %s', (words, command, reason) => {
+    expect(bounceReason({ words, status: null, smtpCode: '550', command })).toBe(reason);
+  });
+  it('spam words in an answer to RCPT are not spamdetected (content is only read after DATA)', () => {
+    expect(bounceReason({ words: '550 5.7.1 rejected: listed on a spam blocklist', status: '5.7.1', command: 'DATA' })).toBe('spamdetected');
+    expect(bounceReason({ words: '550 5.7.1 rejected: listed on a spam blocklist', status: '5.7.1', command: 'RCPT' })).toBe('blocked');
+  });
+});
