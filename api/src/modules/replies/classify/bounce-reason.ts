@@ -236,11 +236,16 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // expired", even with a connection error beside it), or the server named its policy.
   ['expired', re(['message expired', 'delivery time expired', 'message (has )?timed out in (the )?queue'])],
   // Sisimai's policyviolation definitions: the receiver's stated policy, protocol or header rules.
-  ['policyviolation', re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list'])],
+  ['policyviolation', re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list',
+    // Sisimai's policyviolation list.
+    'an illegal attachment on your message', 'because the recipient is not accepting mail with ', 'non-member to a members-only list', 'email rejected due to security policies',
+    'message given low priority', 'is not subscribed to this group', 'do not accept messages containing images or other attachments', 'posts without solving a captcha'])],
   // Gmail's DMARC refusal ("Unauthenticated email from x is not accepted due to domain's DMARC policy").
   ['authfailure', re(['unauthenticated email from'])],
   // SMTP AUTH (RFC 4954) required: a security condition of the session, not a policy on content.
-  ['securityerror', re(['unauthenticated', 'authentication (is )?required', 'must (authenticate|log ?in)'])],
+  ['securityerror', re(['unauthenticated', 'authentication (is )?required', 'must (authenticate|log ?in)',
+    // Sisimai's securityerror list.
+    'account not subscribed to ses', 'authentication turned on in your email client', 'executable files are not allowed in compressed files', 'verification failure', 'authentication credentials invalid'])],
   ['syntaxerror', re(['malformed address', 'improper sequence of commands', 'bad sequence of commands'])],
   // X.2.2 and its words: quota, full mailbox, storage.
   ['mailboxfull', re([
@@ -268,15 +273,21 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // X.1.6 / X.7.17: the address existed, its owner moved on without forwarding.
   ['hasmoved', re(['has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
   // 5.7.1 relaying: the server is not the recipient's, and will not pass the mail on.
-  ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying'])],
+  ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying',
+    // Sisimai's norelaying list.
+    'insecure mail relay', 'requires authentication when attempting to send to a non-local', 'not allowed to relay through this machine', "that domain isn'?t in my list of allowed rcpthost"])],
   // X.7.20–26: SPF, DKIM, DMARC, ARC.
   ['authfailure', re(['bad spf', "per it'?s spf record", 'spf settings', '\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'dmarc', 'does not pass (spf|dkim)'])],
   // X.1.7/8 and MAIL FROM rejections: the sender's own address is refused.
   ['rejected', re(['permission to post', 'sender was rejected', 'purported responsible address', 'from:? domain is invalid', 'provide a valid from', "'send mail as'", 'sender address rejected', 'domain of sender address', 'sender (domain|address) (does not exist|is invalid|unknown|must exist|not allowed|denied)', 'mail from:?[^\\n]{0,80}(rejected|refused)', 'sender (is )?(rejected|denied|blocked|unknown|invalid)', 'invalid sender', 'bad sender', 'envelope sender', 'refused (to accept )?mail from', 'return path'])],
   // RFC 7505 null MX, RFC 7504 "does not accept mail": the domain says it takes no mail at all.
-  ['notaccept', re(['null ?mx', 'rfc ?7505', "does(n'?t| not) (receive|accept) (any )?(e-?)?mail", 'mail receiving disabled', 'no mx record found for domain=', 'indicated no smtp service', 'accepts no mail', 'not accepting (any )?(mail|messages)'])],
+  ['notaccept', re(['null ?mx', 'rfc ?7505', "does(n'?t| not) (receive|accept) (any )?(e-?)?mail", 'mail receiving disabled', 'no mx record found for domain=', 'indicated no smtp service', 'accepts no mail', 'not accepting (any )?(mail|messages)',
+    // Sisimai's notaccept list.
+    'smtp protocol returned a permanent error'])],
   // RFC 3463 X.4.6 and the loop / hop-count / unreachable-route wording: the network path, not the host.
-  ['networkerror', re(['network error', "(unable|wasn'?t able|not able|could ?n[o']t) to (establish|open) an? (smtp )?connection", 'too many hops', 'hop count exceeded', 'routing loop', 'mail (forwarding )?loop', 'forwarding loop', 'message looping', 'loops back to myself', 'malformed (or unexpected )?name server reply', 'no route to host', 'host is unreachable', 'unable to resolve route'])],
+  ['networkerror', re(['network error', "(unable|wasn'?t able|not able|could ?n[o']t) to (establish|open) an? (smtp )?connection", 'too many hops', 'hop count exceeded', 'routing loop', 'mail (forwarding )?loop', 'forwarding loop', 'message looping', 'loops back to myself', 'malformed (or unexpected )?name server reply', 'no route to host', 'host is unreachable', 'unable to resolve route',
+    // Sisimai's networkerror list.
+    'dns records for the destination computer could not be found', 'unrouteable mail domain'])],
   // A local delivery program failed (procmail, a pipe, qmail-local): Sisimai's mailererror.
   ['mailererror', re(['procmail', 'pipe to \\|', '\\|\\s*(ifs=|exec|/)', '(mailer|program|pipe) (error|failed)', 'command (died|failed)', 'unknown mailer error'])],
   // X.1.2 said in so many words: the domain itself is absent (checked before "does not exist" of a user).
@@ -338,13 +349,16 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'temporarily (deferred|blocked) due to', 'invalid ip (for|address)', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
     // Sisimai's blocked list.
     'ip name lookup failed', 'access from ip address [^\\n]{0,60} blocked', 'confirm this mail server', 'connection dropped', 'connection reset by peer', 'connection was dropped by remote host',
-    'dns lookup failure: [^\\n]{0,80} try again later', 'go away', 'mail server at [^\\n]{0,80} is blocked', 'no access from mail server', 'rejecting open proxy', "that domain isn'?t in my list of allowed rcpthosts",
+    'dns lookup failure: [^\\n]{0,80} try again later', 'go away', 'mail server at [^\\n]{0,80} is blocked', 'no access from mail server', 'rejecting open proxy',
     'remotehost looks suspiciously like spammer', 'unresolvable relay host name',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],
   // Local or organisational policy.
   ['policyviolation', re(['policy', 'prohibited', 'not allowed', 'not authori[sz]ed', 'forbidden', 'restricted', 'only accepts mail from', 'members only', 'administrative prohibition'])],
+  // Sisimai's systemerror list, read before the expiry wording ("timeout", "deferred") as Sisimai orders them.
+  ['systemerror', re(["can'?t create user output file", 'could not load drd for domain', 'interrupted system call', 'it encountered an error while being processed', 'loop was found in the mail exchanger',
+    'queue file write error', 'there is no mdb', 'system config error', 'temporary local problem', 'timeout waiting for input', 'transaction failed '])],
   // Delivery time ran out in the queue.
   ['expired', re(['could not find a gateway for', 'it has not been collected after', 'expired after sitting in queue', 'server did not respond', 'in the queue too long', 'was not reachable within the allowed queue period', 'retry time not reached', 'timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
   // Faults inside the receiving system.

@@ -291,3 +291,21 @@ describe("Sisimai's blocked, spamdetected and hostunknown lists", () => {
     expect(bounceReason({ words: '550 5.7.1 rejected: listed on a spam blocklist', status: '5.7.1', command: 'RCPT' })).toBe('blocked');
   });
 });
+
+describe("Sisimai's policyviolation, systemerror, norelaying, securityerror, notaccept and networkerror lists", () => {
+  it.each([
+    ['550 rejected: posted by non-member to a members-only list', 'DATA', 'policyviolation'],
+    ['451 temporary local problem - please try later', null, 'systemerror'],
+    ['421 timeout waiting for input', null, 'systemerror'],
+    ["553 sorry, that domain isn't in my list of allowed rcpthosts", 'RCPT', 'norelaying'],
+    ['550 account not subscribed to SES', null, 'securityerror'],
+    ['554 SMTP protocol returned a permanent error', null, 'notaccept'],
+    ['554 unrouteable mail domain "acme.example"', null, 'networkerror'],
+  ])('%s → %s', (words, command, reason) => {
+    expect(bounceReason({ words, status: null, smtpCode: words.slice(0, 3), command })).toBe(reason);
+  });
+  it('an unrouteable mail domain is a routing failure, so soft', async () => {
+    const b = await bounceOf({ status: '5.0.0', diagnostic: '550 unrouteable mail domain "acme.example"' });
+    expect([b.reason, b.hard]).toEqual(['networkerror', false]);
+  });
+});
