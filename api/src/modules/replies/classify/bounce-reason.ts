@@ -257,7 +257,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'account disabled temporarly for exceeding receiving limits', 'account is exceeding their quota', 'boite du destinataire pleine', 'does not have enough space', 'exceeding its mailbox quota', 'mail file size exceeds the maximum size allowed for mail delivery', 'mailbox quota usage exceeded', 'mailfolder is full', 'over the allowed quota', 'mailbox would exceed maximum allowed storage', 'the user\'s space has been used up', 'too much mail data', 'user has too many messages on the server', 'user is over the quota',
   ])],
   // X.3.4 / 552 size: the message is larger than the server takes.
-  ['mesgtoobig', re(['message (size )?(is )?too (big|large)', 'exceeds? (the )?(maximum |fixed maximum )?(allowed )?(message )?size', 'message size exceeds', 'size limit exceeded', 'message length exceeds', 'message too large', 'email size exceeds', 'mail too large'])],
+  ['mesgtoobig', re(['exceeded maximum inbound message size', 'max message size exceeded', 'message file too big', 'size limit', 'message (size )?(is )?too (big|large)', 'exceeds? (the )?(maximum |fixed maximum )?(allowed )?(message )?size', 'message size exceeds', 'size limit exceeded', 'message length exceeds', 'message too large', 'email size exceeds', 'mail too large'])],
   // X.2.3 / X.5.3: a per-mailbox or per-message limit other than size.
   ['exceedlimit', re(['message header size exceeds', 'exceeded (the )?(maximum )?number of recipients', 'recipients? limit exceeded'])],
   // Sisimai lists these inactive-address phrases as userunknown, not suspend (checked before the account states below).
@@ -271,13 +271,13 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'is currently suspended', 'boite du destinataire archivee', 'is a deactivated mailbox', 'mailbox currently suspended', 'mailbox unavailable or access denied', 'recipient rejected: temporarily inactive', 'recipient suspend the service',
   ])],
   // X.1.6 / X.7.17: the address existed, its owner moved on without forwarding.
-  ['hasmoved', re(['has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
+  ['hasmoved', re(['address [^\\n]{1,200} has been replaced by ', 'has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
   // 5.7.1 relaying: the server is not the recipient's, and will not pass the mail on.
   ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying',
     // Sisimai's norelaying list.
     'insecure mail relay', 'requires authentication when attempting to send to a non-local', 'not allowed to relay through this machine', "that domain isn'?t in my list of allowed rcpthost"])],
   // X.7.20–26: SPF, DKIM, DMARC, ARC.
-  ['authfailure', re(['bad spf', "per it'?s spf record", 'spf settings', '\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'dmarc', 'does not pass (spf|dkim)'])],
+  ['authfailure', re(['//spf\\.pobox\\.com', 'is not allowed to send mail\\.[^\\n]{0,40}_401', 'bad spf', "per it'?s spf record", 'spf settings', '\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'dmarc', 'does not pass (spf|dkim)'])],
   // X.1.7/8 and MAIL FROM rejections: the sender's own address is refused.
   ['rejected', re(['permission to post', 'sender was rejected', 'purported responsible address', 'from:? domain is invalid', 'provide a valid from', "'send mail as'", 'sender address rejected', 'domain of sender address', 'sender (domain|address) (does not exist|is invalid|unknown|must exist|not allowed|denied)', 'mail from:?[^\\n]{0,80}(rejected|refused)', 'sender (is )?(rejected|denied|blocked|unknown|invalid)', 'invalid sender', 'bad sender', 'envelope sender', 'refused (to accept )?mail from', 'return path'])],
   // RFC 7505 null MX, RFC 7504 "does not accept mail": the domain says it takes no mail at all.
@@ -309,7 +309,7 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // 5.2.0 and per-recipient filters: the recipient's own rules refused the mail.
   ['filtered', re(['(?<!message )\\bfiltered\\b(?! by outbound)', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)'])],
   // X.7.25: no or bad PTR record for the sending IP.
-  ['requireptr', re(['mismatch(es)? (the )?client ip', 'does not match (the )?(connecting|client) ip', 'reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
+  ['requireptr', re(['ip name lookup failed', 'unresolvable relay host name', 'dns lookup failure: [^\\n]{0,80} try again later', 'invalid rdns record', 'unverifyable sending ips', 'mismatch(es)? (the )?client ip', 'does not match (the )?(connecting|client) ip', 'reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
   // RFC 5322 compliance: headers the receiver will not take.
   ['notcompliantrfc', re(['multiple\\b.{0,20}\\baddresses in (the )?from', '(violat|complian|conform|comply)\\w* (with |to )?rfc ?(5322|2822|822)\\b', 'rfc ?(5322|2822|822) (compliance|violation|standards)', 'not (rfc|standards?)[- ]compliant', 'multiple (from|to|subject|date|message-id) headers', 'duplicate (header|from|subject)', 'missing (required )?(header|date|from|message-id)', 'header (is )?(malformed|missing)', 'bare (lf|line feed)'])],
   // Sender IP reputation scores (Gmail, Outlook, SenderScore).
@@ -341,16 +341,18 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // Sending too fast (Sisimai 5's speeding / ratelimited).
   ['ratelimited', re(['receiving mail at a rate', 'rate limit(ed)?', 'rate-limited', 'throttl', 'too many (messages|emails|mails) (from|in|per|sent)', 'sending (too )?fast', 'exceeded (the )?(rate|sending|daily|hourly)', 'too much (mail|traffic)', 'try again later.{0,40}too many'])],
   // Too many connections or recipients at once.
-  ['toomanyconn', re(['too many (connections|sessions|simultaneous|concurrent)', 'too many recipients', 'connection limit', 'maximum (number of )?connections'])],
+  ['toomanyconn', re(['too many (connections|sessions|simultaneous|concurrent)', 'too many recipients', 'connection limit', 'maximum (number of )?connections',
+    // Sisimai's toomanyconn list.
+    'exceeded the max emails per hour', 'too many errors from your ip', 'too many smtp sessions for this host', 'trop de connexions', 'numerous attempts to deliver this message'])],
   // The sending IP or host is on a blocklist or refused by the receiving server.
   ['blocked', re([
     'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
     '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
     'temporarily (deferred|blocked) due to', 'invalid ip (for|address)', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
     // Sisimai's blocked list.
-    'ip name lookup failed', 'access from ip address [^\\n]{0,60} blocked', 'confirm this mail server', 'connection dropped', 'connection reset by peer', 'connection was dropped by remote host',
-    'dns lookup failure: [^\\n]{0,80} try again later', 'go away', 'mail server at [^\\n]{0,80} is blocked', 'no access from mail server', 'rejecting open proxy',
-    'remotehost looks suspiciously like spammer', 'unresolvable relay host name',
+    'access from ip address [^\\n]{0,60} blocked', 'confirm this mail server', 'connection dropped', 'connection reset by peer', 'connection was dropped by remote host',
+    'go away', 'mail server at [^\\n]{0,80} is blocked', 'no access from mail server', 'rejecting open proxy',
+    'remotehost looks suspiciously like spammer',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],

@@ -309,3 +309,19 @@ describe("Sisimai's policyviolation, systemerror, norelaying, securityerror, not
     expect([b.reason, b.hard]).toEqual(['networkerror', false]);
   });
 });
+
+describe("Sisimai's requireptr, toomanyconn, hasmoved, mesgtoobig and authfailure lists", () => {
+  it.each([
+    ['450 access denied. IP name lookup failed [192.0.2.9]', 'requireptr'],
+    ['421 too many SMTP sessions for this host', 'toomanyconn'],
+    ['550 address kim@acme.example has been replaced by kim@new.example', 'hasmoved'],
+    ['552 message file too big', 'mesgtoobig'],
+    ['550 see http://spf.pobox.com/why.html', 'authfailure'],
+  ])('%s → %s', (words, reason) => {
+    expect(bounceReason({ words, status: null, smtpCode: words.slice(0, 3) })).toBe(reason);
+  });
+  it('an address replaced by another has moved: hard, never retried', async () => {
+    const b = await bounceOf({ status: '5.0.0', diagnostic: '550 address kim@acme.example has been replaced by kim@new.example' });
+    expect([b.reason, b.hard]).toEqual(['hasmoved', true]);
+  });
+});
