@@ -130,7 +130,7 @@ describe('the stage of the SMTP dialogue', () => {
   });
   it('after MAIL FROM, specific words still win (reverse DNS), plain refusals are about our sender', () => {
     expect(bounceReason({ words: '554 5.7.1 Reverse DNS failed', status: '5.7.1', command: 'MAIL' })).toBe('requireptr');
-    expect(bounceReason({ words: '550 go away', status: '5.7.1', command: 'MAIL' })).toBe('rejected');
+    expect(bounceReason({ words: '550 no thanks', status: '5.7.1', command: 'MAIL' })).toBe('rejected');
   });
 });
 

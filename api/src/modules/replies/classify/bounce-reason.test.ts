@@ -64,7 +64,7 @@ describe('a specific enhanced status code wins over the words', () => {
 
   it('a generic code (5.0.0) falls back to the words, then to the command', () => {
     expect(bounceReason({ words: '550 mailbox full', status: '5.0.0' })).toBe('mailboxfull');
-    expect(bounceReason({ words: '550 go away', status: '5.0.0', command: 'MAIL' })).toBe('rejected');
+    expect(bounceReason({ words: '550 no thanks', status: '5.0.0', command: 'MAIL' })).toBe('rejected');
     expect(bounceReason({ words: '554 no', status: '5.0.0', command: 'EHLO' })).toBe('blocked');
     expect(bounceReason({ words: '', status: '4.0.0', delayed: true })).toBe('expired');
     expect(bounceReason({ words: '550 something odd happened', status: '5.0.0' })).toBe('onhold');

@@ -67,6 +67,9 @@ function reasonOf(e: BounceEvidence): BounceReason {
   if (byCode === 'securityerror' && byWords === 'policyviolation' && !NAMED_POLICY.test(e.words)) byWords = null;
   if (e.diagnosticType && /^x-unix/.test(e.diagnosticType)) return byWords && LOCAL_MAILER_SAYS.has(byWords) ? byWords : 'mailererror';
   const command = e.command?.toUpperCase() ?? null;
+  // Sisimai's spamdetected rule: content is only read after DATA, so spam words in an answer
+  // to the connection, HELO, MAIL or RCPT name something else (a blocklist, a policy).
+  if (byWords === 'spamdetected' && command && BEFORE_DATA.has(command)) byWords = reasonOfWords(e.words, 'spamdetected') ?? (e.context ? reasonOfWords(e.context, 'spamdetected') : null);
   // A refusal at connection or HELO is about our host, whatever the words name (an "invalid
   // domain" there is our HELO name); only the specific host checks say more.
   if ((command === 'EHLO' || command === 'HELO' || command === 'CONN') && !(byWords && HOST_CHECKS.has(byWords))) return 'blocked';
@@ -88,14 +91,20 @@ function reasonOf(e: BounceEvidence): BounceReason {
 
 /**
  * Words only a recipient directory answers with, naming the address as absent from it
- * (Lotus Domino, Exchange 2003, Outlook.com, Yahoo, Gmail/Office 365 notices): these are the
- * RCPT-stage lookup whatever command the report names. Office 365's resolver component
- * (`RESOLVER.ADR.RecipientNotFound`) is as explicit, and is believed over its vendor use of 5.1.10.
+ * (Lotus Domino, Exchange 2003, Outlook.com notices): these are the RCPT-stage lookup whatever
+ * command the report names. Office 365's resolver component (`RESOLVER.ADR.RecipientNotFound`)
+ * is as explicit, and is believed over its vendor use of 5.1.10. Yahoo's "this user doesn't have
+ * a … account" and Gmail's "the email account that you tried to reach does not exist" are not
+ * here: the provider tables read them (Gmail's only under 5.1.1); elsewhere, without X.1.1 or
+ * RCPT, they follow Sisimai's general rule and read as a filter.
  */
 const DIRECTORY_LOOKUP = re([
   'not listed in (the )?(domino )?directory', 'ディレクトリには見つかりません', 'recipient name is not recognized', 'requested action not taken: mailbox unavailable',
-  "doesn'?t have an? [\\w.-]+ account", "address could ?n[o']t be found", 'email account that you tried to reach does not exist', 'resolver\\.adr\\.recipient ?not ?found',
+  "address could ?n[o']t be found", 'resolver\\.adr\\.recipient ?not ?found',
 ]);
+
+/** SMTP stages before the message content is sent. */
+const BEFORE_DATA: ReadonlySet<string> = new Set(['CONN', 'EHLO', 'HELO', 'MAIL', 'RCPT']);
 
 /** Checks of the connecting host that keep their own reason even at connection / HELO time. */
 const HOST_CHECKS: ReadonlySet<BounceReason> = new Set(['requireptr', 'badreputation', 'ratelimited', 'toomanyconn', 'failedstarttls', 'notaccept']);
@@ -107,9 +116,9 @@ const NAMED_POLICY = re(['rejected for policy reasons', 'not accepted for policy
 const LOCAL_MAILER_SAYS: ReadonlySet<BounceReason> = new Set(['mailboxfull', 'systemfull', 'mesgtoobig', 'exceedlimit', 'suspend']);
 
 /** The phrase family that matches first, or null. Exported for the unit tests of each family. */
-export function reasonOfWords(text: string): BounceReason | null {
+export function reasonOfWords(text: string, except?: BounceReason): BounceReason | null {
   if (!text) return null;
-  for (const [reason, re] of PHRASES) if (re.test(text)) return reason;
+  for (const [reason, re] of PHRASES) if (reason !== except && re.test(text)) return reason;
   return null;
 }
 
@@ -227,11 +236,16 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
   // expired", even with a connection error beside it), or the server named its policy.
   ['expired', re(['message expired', 'delivery time expired', 'message (has )?timed out in (the )?queue'])],
   // Sisimai's policyviolation definitions: the receiver's stated policy, protocol or header rules.
-  ['policyviolation', re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list'])],
+  ['policyviolation', re(['rejected for policy reasons', 'not accepted for policy reasons', 'denied by policy', 'header error', 'protocol violation', 'content presents a potential', 'organi[sz]ation(al)? (policy|settings)', 'mass mailer', 'closed mailing list',
+    // Sisimai's policyviolation list.
+    'an illegal attachment on your message', 'because the recipient is not accepting mail with ', 'non-member to a members-only list', 'email rejected due to security policies',
+    'message given low priority', 'is not subscribed to this group', 'do not accept messages containing images or other attachments', 'posts without solving a captcha'])],
   // Gmail's DMARC refusal ("Unauthenticated email from x is not accepted due to domain's DMARC policy").
   ['authfailure', re(['unauthenticated email from'])],
   // SMTP AUTH (RFC 4954) required: a security condition of the session, not a policy on content.
-  ['securityerror', re(['unauthenticated', 'authentication (is )?required', 'must (authenticate|log ?in)'])],
+  ['securityerror', re(['unauthenticated', 'authentication (is )?required', 'must (authenticate|log ?in)',
+    // Sisimai's securityerror list.
+    'account not subscribed to ses', 'authentication turned on in your email client', 'executable files are not allowed in compressed files', 'verification failure', 'authentication credentials invalid'])],
   ['syntaxerror', re(['malformed address', 'improper sequence of commands', 'bad sequence of commands'])],
   // X.2.2 and its words: quota, full mailbox, storage.
   ['mailboxfull', re([
@@ -239,33 +253,47 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'mailbox size limit', 'insufficient (disk )?(space|storage)', 'not enough (disk )?(space|storage)', 'disk quota', "user'?s? (disk|mailbox) (is )?(full|over)", 'too many messages in',
     'storage (allocation|limit|quota)', 'out of storage', 'mailbox has exceeded', 'mailbox exceeded', 'full and cannot accept', 'account is full', 'mailbox (is )?over', 'mail ?box (storage )?limit',
     'inbox is full', 'has exceeded (its|the) (quota|storage)', 'user over limit', 'not enough storage',
+    // Sisimai's mailboxfull list.
+    'account disabled temporarly for exceeding receiving limits', 'account is exceeding their quota', 'boite du destinataire pleine', 'does not have enough space', 'exceeding its mailbox quota', 'mail file size exceeds the maximum size allowed for mail delivery', 'mailbox quota usage exceeded', 'mailfolder is full', 'over the allowed quota', 'mailbox would exceed maximum allowed storage', 'the user\'s space has been used up', 'too much mail data', 'user has too many messages on the server', 'user is over the quota',
   ])],
   // X.3.4 / 552 size: the message is larger than the server takes.
-  ['mesgtoobig', re(['message (size )?(is )?too (big|large)', 'exceeds? (the )?(maximum |fixed maximum )?(allowed )?(message )?size', 'message size exceeds', 'size limit exceeded', 'message length exceeds', 'message too large', 'email size exceeds', 'mail too large'])],
+  ['mesgtoobig', re(['exceeded maximum inbound message size', 'max message size exceeded', 'message file too big', 'size limit', 'message (size )?(is )?too (big|large)', 'exceeds? (the )?(maximum |fixed maximum )?(allowed )?(message )?size', 'message size exceeds', 'size limit exceeded', 'message length exceeds', 'message too large', 'email size exceeds', 'mail too large'])],
   // X.2.3 / X.5.3: a per-mailbox or per-message limit other than size.
   ['exceedlimit', re(['message header size exceeds', 'exceeded (the )?(maximum )?number of recipients', 'recipients? limit exceeded'])],
+  // Sisimai lists these inactive-address phrases as userunknown, not suspend (checked before the account states below).
+  ['userunknown', re(['mailbox is inactive', 'user not active', 'is not an active address at this host'])],
   // X.2.1 and account states: the mailbox exists but is switched off for now.
   ['suspend', re([
     'temporar(il)?y (locked|suspended|disabled|deactivated)', '(mailbox|account|user|recipient|address) (is |has been |was )?(frozen|locked|suspended|inactive|not active|deactivated|disabled|blocked|on hold|expired)',
     'inactive (user|account|mailbox)', 'disabled (recipient|user|mailbox|account)', 'disabled or discontinued', 'discontinued', 'is disabled', 'account (has been |is )?(closed|terminated)', 'no longer (active|available)',
     'disableduser', 'mailbox unavailable.{0,40}(suspend|disabled)', 'recipient (is )?suspended', 'service (is )?(suspended|stopped) for (this|the) (user|account)', 'user (has been )?suspended',
+    // Sisimai's suspend list.
+    'is currently suspended', 'boite du destinataire archivee', 'is a deactivated mailbox', 'mailbox currently suspended', 'mailbox unavailable or access denied', 'recipient rejected: temporarily inactive', 'recipient suspend the service',
   ])],
   // X.1.6 / X.7.17: the address existed, its owner moved on without forwarding.
-  ['hasmoved', re(['has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
+  ['hasmoved', re(['address [^\\n]{1,200} has been replaced by ', 'has (been )?moved', 'address (has )?changed', 'moved (to|permanently)', 'no forwarding address', 'no longer (on|at) (this )?server', 'recipient no longer on server', 'user not local', 'mailbox owner has changed'])],
   // 5.7.1 relaying: the server is not the recipient's, and will not pass the mail on.
-  ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying'])],
+  ['norelaying', re(['relay(ing)? (access )?(denied|not (allowed|permitted))', 'not permitted to relay', 'unable to relay', 'we do not relay', 'relaying (is )?(not )?(allowed|permitted|denied)', 'relay not permitted', 'relay(ing)? prohibited', "isn'?t allowed to relay", 'not a gateway', 'no relaying',
+    // Sisimai's norelaying list.
+    'insecure mail relay', 'requires authentication when attempting to send to a non-local', 'not allowed to relay through this machine', "that domain isn'?t in my list of allowed rcpthost"])],
   // X.7.20–26: SPF, DKIM, DMARC, ARC.
-  ['authfailure', re(['bad spf', "per it'?s spf record", 'spf settings', '\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'dmarc', 'does not pass (spf|dkim)'])],
+  ['authfailure', re(['//spf\\.pobox\\.com', 'is not allowed to send mail\\.[^\\n]{0,40}_401', 'bad spf', "per it'?s spf record", 'spf settings', '\\b(spf|dkim|dmarc|arc)\\b.{0,60}\\b(fail|check|policy|reject|not pass|authenticat|validation|align)', 'authentication (check )?fail', 'dmarc', 'does not pass (spf|dkim)'])],
   // X.1.7/8 and MAIL FROM rejections: the sender's own address is refused.
   ['rejected', re(['permission to post', 'sender was rejected', 'purported responsible address', 'from:? domain is invalid', 'provide a valid from', "'send mail as'", 'sender address rejected', 'domain of sender address', 'sender (domain|address) (does not exist|is invalid|unknown|must exist|not allowed|denied)', 'mail from:?[^\\n]{0,80}(rejected|refused)', 'sender (is )?(rejected|denied|blocked|unknown|invalid)', 'invalid sender', 'bad sender', 'envelope sender', 'refused (to accept )?mail from', 'return path'])],
   // RFC 7505 null MX, RFC 7504 "does not accept mail": the domain says it takes no mail at all.
-  ['notaccept', re(['null ?mx', 'rfc ?7505', "does(n'?t| not) (receive|accept) (any )?(e-?)?mail", 'mail receiving disabled', 'no mx record found for domain=', 'indicated no smtp service', 'accepts no mail', 'not accepting (any )?(mail|messages)'])],
+  ['notaccept', re(['null ?mx', 'rfc ?7505', "does(n'?t| not) (receive|accept) (any )?(e-?)?mail", 'mail receiving disabled', 'no mx record found for domain=', 'indicated no smtp service', 'accepts no mail', 'not accepting (any )?(mail|messages)',
+    // Sisimai's notaccept list.
+    'smtp protocol returned a permanent error'])],
   // RFC 3463 X.4.6 and the loop / hop-count / unreachable-route wording: the network path, not the host.
-  ['networkerror', re(['network error', "(unable|wasn'?t able|not able|could ?n[o']t) to (establish|open) an? (smtp )?connection", 'too many hops', 'hop count exceeded', 'routing loop', 'mail (forwarding )?loop', 'forwarding loop', 'message looping', 'loops back to myself', 'malformed (or unexpected )?name server reply', 'no route to host', 'host is unreachable', 'unable to resolve route'])],
+  ['networkerror', re(['network error', "(unable|wasn'?t able|not able|could ?n[o']t) to (establish|open) an? (smtp )?connection", 'too many hops', 'hop count exceeded', 'routing loop', 'mail (forwarding )?loop', 'forwarding loop', 'message looping', 'loops back to myself', 'malformed (or unexpected )?name server reply', 'no route to host', 'host is unreachable', 'unable to resolve route',
+    // Sisimai's networkerror list.
+    'dns records for the destination computer could not be found', 'unrouteable mail domain'])],
   // A local delivery program failed (procmail, a pipe, qmail-local): Sisimai's mailererror.
   ['mailererror', re(['procmail', 'pipe to \\|', '\\|\\s*(ifs=|exec|/)', '(mailer|program|pipe) (error|failed)', 'command (died|failed)', 'unknown mailer error'])],
   // X.1.2 said in so many words: the domain itself is absent (checked before "does not exist" of a user).
-  ['hostunknown', re(['domain (name )?(does not exist|not found|is not reachable)', 'host or domain name not found', 'unrouteable address', 'no such domain', '(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+\\.? does not exist'])],
+  ['hostunknown', re(['domain (name )?(does not exist|not found|is not reachable)', 'host or domain name not found', 'unrouteable address', 'no such domain', '(?<![@\\w.-])[a-z0-9-]+(\\.[a-z0-9-]+)+\\.? does not exist',
+    // Sisimai's hostunknown list.
+    'recipient domain must exist', 'host unreachable', 'mail domain mentioned in email address is unknown', 'name or service not known', 'the account or domain may not exist'])],
   // X.1.1: the local part does not exist.
   ['userunknown', re([
     'recipient name is not recognized', '見つかりません', '存在しません', '宛先不明', "address could ?n[o']t be found", 'user(name)? (is )?unknown', 'unknown (user|recipient|local ?part|address|mailbox|alias|account)',
@@ -275,17 +303,27 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'unrouteable address', 'not our customer', 'address (not|is not) (in|found)', 'no account', 'unknown or illegal', 'addressee unknown', 'user not (found|exist)', 'not a known user',
     "(not|isn't|no longer) (listed|registered)", 'undeliverable address', "doesn'?t have an? [\\w.]+ account", 'there is no one at this address', 'mailbox not existing', 'not listed in (the )?(domino )?directory',
     'mailbox (is )?not (present|available)', 'no valid recipients', 'recipient address rejected\\.(?!\\S)', 'recipient address rejected: access denied', 'invalid address', 'bad address', 'user (is )?not (here|local)', 'unknown recipient', 'nonexistent',
+    // Sisimai's userunknown list.
+    '5\\.1\\.0 address rejected\\.', 'address not present in directory', 'can\'t accept user', 'destination addresses were unknown', 'destination server rejected recipients', 'mailbox is unavailable', 'mailbox unavaiable', 'nessun utente simile in questo indirizzo', 'no existe dicha persona', 'no existe ese usuario', 'no mail box available for this user', 'no thank you rejected: account unavailable', 'not a local address', 'not email addresses', 'recipient address rejected: invalid-recipient', 'recipient address rejected: userunknown', 'recipient is not accepted', 'recipient is not local', 'recipient not ok', 'recipient refuses to accept your mail', 'sorry, badrcptto', 'sorry, your envelope recipient has been denied', 'domain or user isn\'t in my list of allowed rcpthosts', 'the following recipients was undeliverable', 'the user\'s email name is not found', 'this address no longer accepts mail', 'this email address is wrong or no longer valid', 'is in my badrecipientto list', 'is not in my validrcptto list', 'user missing home directory', 'user not known', 'utilisateur inconnu', 'invalid or unknown virtual user', 'is in my badrcptto list',
   ])],
   // 5.2.0 and per-recipient filters: the recipient's own rules refused the mail.
-  ['filtered', re(['filtered', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)', 'message filtered'])],
+  ['filtered', re(['(?<!message )\\bfiltered\\b(?! by outbound)', 'rejected by (the )?(recipient|user)(?! (domain|server|system|host|mta))', 'refused by (the )?recipient', 'user reject', 'recipient (has )?(refused|blocked)', 'blocked by (the )?(recipient|user)'])],
   // X.7.25: no or bad PTR record for the sending IP.
-  ['requireptr', re(['mismatch(es)? (the )?client ip', 'does not match (the )?(connecting|client) ip', 'reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
+  ['requireptr', re(['ip name lookup failed', 'unresolvable relay host name', 'dns lookup failure: [^\\n]{0,80} try again later', 'invalid rdns record', 'unverifyable sending ips', 'mismatch(es)? (the )?client ip', 'does not match (the )?(connecting|client) ip', 'reverse (dns|lookup|hostname|resolution)', '\\bptr\\b', 'no (rdns|reverse)', 'hostname does not resolve', 'cannot find your hostname', 'cannot resolve your (address|hostname)', 'not have a (valid )?reverse', 'reverse address'])],
   // RFC 5322 compliance: headers the receiver will not take.
   ['notcompliantrfc', re(['multiple\\b.{0,20}\\baddresses in (the )?from', '(violat|complian|conform|comply)\\w* (with |to )?rfc ?(5322|2822|822)\\b', 'rfc ?(5322|2822|822) (compliance|violation|standards)', 'not (rfc|standards?)[- ]compliant', 'multiple (from|to|subject|date|message-id) headers', 'duplicate (header|from|subject)', 'missing (required )?(header|date|from|message-id)', 'header (is )?(malformed|missing)', 'bare (lf|line feed)'])],
   // Sender IP reputation scores (Gmail, Outlook, SenderScore).
   ['badreputation', re(['unexpected volume or user complaints', 'ip reputation', '(poor|bad|low) (ip )?reputation', 'reputation', 'sender ?score', 'unusual rate of unsolicited'])],
   // X.6.x wording: the message's structure or encoding.
   ['contenterror', re(['message (header|content|body) (is )?(malformed|invalid)', 'invalid (mime|header|content)', 'content (type|encoding) (not|is not)', 'improper use of 8-bit data', '8-?bit (data|characters) (not|in)'])],
+  // Sisimai's rejected family (envelope-sender checks: BATV, callouts, null senders).
+  // Checked after the PTR, RFC-compliance, reputation and content families, as Sisimai orders them.
+  ['rejected', re([
+    'sender verify failed', 'bogus mail from', 'null sender is not allowed', 'empty envelope senders not allowed', 'returned mail not accepted here', 'unroutable sender address',
+    'batv (failed|validation|defense|: no tag)', 'rejected by batv', 'mail from not owned by user', 'sender not pre-approved', 'sender is spammer', 'fully qualified email address required', 'sender domain is empty',
+    'syntax error: empty email address', 'no third-party dsns', 'without a valid sender domain', 'email address is not verified', 'backscatter protection', 'not a registered gateway user',
+    'rule imposed mailbox access for', 'sending to/from an address that has been blacklisted', 'emetteur invalide', 'access denied \\(in reply to mail from command\\)',
+  ])],
   // A DNS lookup that failed, as opposed to one that found nothing: retry.
   ['networkerror', re(['name service error', 'dns error', 'host name lookup failure', 'nxdomain', 'lookup of [\\w.-]+ responded', 'host not found, try again', 'servfail', 'temporary (dns|lookup|name resolution) failure'])],
   // X.1.2 / X.4.4: the domain has no mail host.
@@ -295,23 +333,36 @@ const PHRASES: Array<[BounceReason, RegExp]> = [
     'no (mx|valid mx|dns)', 'non-existent (host|domain)', 'nodename nor servname', 'domain (is )?invalid', 'invalid domain',
   ])],
   // Content classified as spam or bulk.
-  ['spamdetected', re(['\\bspam\\b', 'junk mail', 'unsolicited', 'bulk mail', 'looks like spam', 'classified as spam', '\\buce\\b', 'spam(my)? content', 'suspicious (content|message|url|link)', 'phish', 'message content rejected'])],
+  ['spamdetected', re(['\\bspam\\b', 'junk mail', 'unsolicited', 'bulk mail', 'looks like spam', 'classified as spam', '\\buce\\b', 'spam(my)? content', 'suspicious (content|message|url|link)', 'phish', 'message content rejected',
+    // Sisimai's spamdetected list.
+    'blacklisted url in message', 'blocked by spamassassin', 'bulk email', 'content filter rejection', 'mail content denied', 'spamprofiler', 'rejected because of unacceptable content',
+    'reject bulk\\.advertising', 'spamassassin score', 'rejecting banned content', 'rejecting mail content', 'spamming not allowed', 'recurrent pattern detection system', 'uribl policy',
+    'temporarily blocked by our filter', 'several antispam checks', 'message filtered'])],
   // Sending too fast (Sisimai 5's speeding / ratelimited).
   ['ratelimited', re(['receiving mail at a rate', 'rate limit(ed)?', 'rate-limited', 'throttl', 'too many (messages|emails|mails) (from|in|per|sent)', 'sending (too )?fast', 'exceeded (the )?(rate|sending|daily|hourly)', 'too much (mail|traffic)', 'try again later.{0,40}too many'])],
   // Too many connections or recipients at once.
-  ['toomanyconn', re(['too many (connections|sessions|simultaneous|concurrent)', 'too many recipients', 'connection limit', 'maximum (number of )?connections'])],
+  ['toomanyconn', re(['too many (connections|sessions|simultaneous|concurrent)', 'too many recipients', 'connection limit', 'maximum (number of )?connections',
+    // Sisimai's toomanyconn list.
+    'exceeded the max emails per hour', 'too many errors from your ip', 'too many smtp sessions for this host', 'trop de connexions', 'numerous attempts to deliver this message'])],
   // The sending IP or host is on a blocklist or refused by the receiving server.
   ['blocked', re([
     'helo[^\\n]{0,40}(reject|invalid)', 'client host[^\\n]{0,30}(rejected|blocked)', '(black|block|deny|deni|ban)[ -]?list(ed)?', '(?<!not )listed (on|in|at|by)', '\\b(rbl|dnsbl|spamhaus|spamcop|barracuda|sorbs|senderbase|mailspike|uceprotect|cbl)\\b',
     '\\bip (address )?(is |has been )?(block|reject|bann)', '(connection|host|ip|sender ip|your ip)[^\\n]{0,30}(refused|blocked|rejected) (by|due|because|for)', 'blocked (by|using|because|for)', 'has been blocked',
     'temporarily (deferred|blocked) due to', 'invalid ip (for|address)', 'not allowed to send', 'smtp server of your isp', 'dynamic (ip|address|pool)', 'residential (ip|address)', 'dial-?up', 'your (ip|host|server|network)', 'connection (rejected|refused)', 'greylist', 'gray ?list', 'banned',
+    // Sisimai's blocked list.
+    'access from ip address [^\\n]{0,60} blocked', 'confirm this mail server', 'connection dropped', 'connection reset by peer', 'connection was dropped by remote host',
+    'go away', 'mail server at [^\\n]{0,80} is blocked', 'no access from mail server', 'rejecting open proxy',
+    'remotehost looks suspiciously like spammer',
   ])],
   // Virus scanners.
   ['virusdetected', re(['virus', 'malware', 'infected', 'trojan'])],
   // Local or organisational policy.
   ['policyviolation', re(['policy', 'prohibited', 'not allowed', 'not authori[sz]ed', 'forbidden', 'restricted', 'only accepts mail from', 'members only', 'administrative prohibition'])],
+  // Sisimai's systemerror list, read before the expiry wording ("timeout", "deferred") as Sisimai orders them.
+  ['systemerror', re(["can'?t create user output file", 'could not load drd for domain', 'interrupted system call', 'it encountered an error while being processed', 'loop was found in the mail exchanger',
+    'queue file write error', 'there is no mdb', 'system config error', 'temporary local problem', 'timeout waiting for input', 'transaction failed '])],
   // Delivery time ran out in the queue.
-  ['expired', re(['timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
+  ['expired', re(['could not find a gateway for', 'it has not been collected after', 'expired after sitting in queue', 'server did not respond', 'in the queue too long', 'was not reachable within the allowed queue period', 'retry time not reached', 'timed out', 'timeout', 'host not reachable', 'all hosts have been failing', 'did not accept our requests to connect', 'delivery failed \\d+ attempts', 'will be retried for', 'in the queue too long','expired', 'giving up', 'gave up', 'retry time', 'could not be delivered (for|within)', 'delivery (time|attempts?) (expired|exceeded)', 'has not been delivered', 'message timed out', 'queue(d)? (too long|time)', 'undelivered for', 'delivery (is|has been) delayed', 'will (keep|continue) (trying|to retry)', 'still trying', 'delayed', 'deferred', 'too long in queue', 'maximum time'])],
   // Faults inside the receiving system.
   ['systemerror', re(['system error', 'internal (server )?error', 'local error', 'server (is )?(busy|misconfigured)', 'configuration error', 'i/o error', 'service (is )?(currently )?unavailable', 'service not available', 'resources temporarily'])],
   // The network path failed (timeouts count as expired: the queue gave up on them).

@@ -1,6 +1,8 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
 import { bounceReason, isHardBounce } from './bounce-reason';
+import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
+import { reporterVerdict } from './reporter';
 import { header, type ParsedInbound } from './parse';
 
 /**
@@ -23,14 +25,21 @@ export function readBounce(p: ParsedInbound): BounceDetail {
 
   const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
   const notice = noticeText(p.text);
-  const recipient = dsn?.recipient ?? failedHeaderRecipient(p) ?? layoutRecipient(notice) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
+  const recipient = dsn?.recipient ?? layoutRecipient(notice) ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
   const diagnostic = relayedAnswer(dsn?.diagnostic || diagnosticNear(notice, recipient));
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
   const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
-  const reason = groupRefusal(p, recipient) ?? bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
+  // The answering host as the report names it, then the bounce's own Received path (after the recipient's domain).
+  const hosts = [dsn?.remoteMta, ...hostsNamedIn(diagnostic), ...hostsNamedIn(notice)].filter((h): h is string => Boolean(h));
+  const reason =
+    groupRefusal(p, recipient) ??
+    reporterVerdict(p, diagnostic) ??
+    reasonOfRemoteHost({ hosts, recipient, diagnostic, status }) ??
+    reasonOfRemoteHost({ hosts: receivedHosts(p), recipient: null, diagnostic, status }) ??
+    bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
     status,
@@ -51,6 +60,11 @@ function smtpCommand(text: string): string | null {
   // qmail names the stage in words: "my name was rejected" (HELO), "sender was rejected" (MAIL FROM).
   if (/\bmy\s+name\s+was\s+rejected\b/i.test(text)) return 'HELO';
   if (/\bsender\s+was\s+rejected\b/i.test(text)) return 'MAIL';
+  // qmail-remote.c: "<host> does not like recipient." is its answer to RCPT TO; "failed on DATA
+  // command" / "failed after I sent the message" are DATA; "but greeting failed" the connection.
+  if (/\bdoes\s+not\s+like\s+recipient\b/i.test(text)) return 'RCPT';
+  if (/\bfailed\s+(on\s+DATA\s+command|after\s+I\s+sent\s+the\s+message)\b/i.test(text)) return 'DATA';
+  if (/\bbut\s+greeting\s+failed\b/i.test(text)) return 'CONN';
   // Exim "after initial connection", Postfix "refused to talk to me": the greeting itself was a refusal.
   if (/after\s+initial\s+connection|refused\s+to\s+talk\s+to\s+me/i.test(text)) return 'CONN';
   const said = /(?:in reply to|after|smtp command:?|progress was|did not like our|smtp:)\s*(?:end of\s+)?(rcpt|data|mail|ehlo|helo)\b|\[(rcpt|mail|data)_to\]/i.exec(text);
@@ -59,6 +73,14 @@ function smtpCommand(text: string): string | null {
   if (!answer) return null;
   const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
   return sent ? sent[1]!.toUpperCase() : null;
+}
+
+/** Host names in the `from` clauses of the bounce's own Received headers, oldest hop first. */
+function receivedHosts(p: ParsedInbound): string[] {
+  return (p.headers.get('received') ?? [])
+    .slice(0, 20)
+    .reverse()
+    .flatMap((r) => [...r.matchAll(/\b(?:from|by)\s+([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)].map((m) => m[1]!.toLowerCase()));
 }
 
 /**
@@ -118,7 +140,7 @@ function layoutRecipient(notice: string): string | null {
   const qmailOrPostfix = /^<([^\s<>@]+@[^\s<>]+)>:(\s*$|\s+(host|connected to|sorry|remote host|mail for|delivery|\d{3}\b))/im.exec(notice);
   // OpenSMTPD: `a@b: 550 5.1.1 …` — the address bare, then the server's reply.
   const opensmtpd = /^([^\s<>@]+@[^\s<>:]+): [245]\d\d[ -]/m.exec(notice);
-  const exim = /following address(?:es)? failed:\s*\n\s*\n?[ \t]+<?([^\s<>@]+@[^\s<>]+?)>?\s*$/im.exec(notice);
+  const exim = /following address(?:\(es\)|es)? failed:\s*\n\s*\n?[ \t]+<?([^\s<>@]+@[^\s<>:]+?)>?:?\s*$/im.exec(notice);
   const first = [qmailOrPostfix, opensmtpd, exim].filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index)[0];
   return first ? first[1]!.toLowerCase() : null;
 }

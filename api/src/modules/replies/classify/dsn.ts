@@ -6,6 +6,8 @@ export interface DsnRecipient {
   diagnostic: string;
   /** The Diagnostic-Code's type (RFC 3464 §2.3.6): `smtp` when a remote server said it, `x-unix` / `x-postfix` for a local mailer. */
   diagnosticType: string;
+  /** The host that gave the answer (RFC 3464 §2.3.5 Remote-MTA), when the report names it. */
+  remoteMta: string | null;
 }
 
 /**
@@ -26,6 +28,7 @@ export function parseDeliveryStatus(body: string): DsnRecipient[] {
       status: enhancedStatus(fields.get('status') ?? '') ?? enhancedStatus(fields.get('diagnostic-code') ?? ''),
       diagnostic: stripType(fields.get('diagnostic-code') ?? '').trim(),
       diagnosticType: /^\s*([\w-]+)\s*;/.exec(fields.get('diagnostic-code') ?? '')?.[1]?.toLowerCase() ?? '',
+      remoteMta: /^\s*(?:dns\s*;\s*)?\[?([a-z0-9][a-z0-9.-]*[a-z0-9])/i.exec(fields.get('remote-mta') ?? '')?.[1]?.toLowerCase() ?? null,
     });
   }
   return recipients;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classifyInbound } from './classify';
-import { corpusDir, corpusPresent, loadCorpus, tally } from '../../../../test/inbound-corpus';
+import { corpusDir, corpusPart, corpusPresent, loadCorpus, tally } from '../../../../test/inbound-corpus';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const present = corpusPresent();
@@ -40,11 +40,16 @@ describe.runIf(present || ci)('the classifier on the real inbound corpus', () =>
     const show = `\n${a.disagreements.join('\n')}`;
     // Ratchets just under today's figures on the whole corpus (bench/RESULTS.md has them, with
     // the dev / held-out split). The issue's floors — reason 90 %, hard/soft 96 %, recipient
-    // 98 % — are not met yet; these keep what has been reached from slipping back.
+    // 98 % — are not met on the held-out part yet; these keep what has been reached from slipping back.
     expect(a.kindAgree / a.files, `kind agreement${show}`).toBeGreaterThanOrEqual(0.99);
-    expect(a.reasonAgree / a.bounces, `reason agreement${show}`).toBeGreaterThanOrEqual(0.83);
-    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.92);
-    expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.97);
+    expect(a.reasonAgree / a.bounces, `reason agreement${show}`).toBeGreaterThanOrEqual(0.91);
+    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.965);
+    expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.975);
+    // The held-out part (never read while writing rules) is ratcheted on its own, figures only:
+    // its disagreements are not printed, so nobody tunes to them.
+    const held = tally(results.filter((r) => corpusPart(r.label.file) === 'heldout'));
+    expect(held.reasonAgree / held.bounces, 'held-out reason agreement').toBeGreaterThanOrEqual(0.79);
+    expect(held.hardAgree / held.bounces, 'held-out hard/soft agreement').toBeGreaterThanOrEqual(0.93);
   });
 });
 
