@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createTestRuntime, signIn, type TestRuntime } from '../harness';
+import { signIn, createEmulatedRuntime, type EmulatedRuntime } from '../harness';
 import { auditEvents, campaigns, emails, mailboxes } from '../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../emulator/server';
+import type { GmailEmulator } from '../../emulator/server';
 import { mailboxGmail } from '../../src/modules/mailboxes/gmail';
 import { openTokens } from '../../src/gmail/oauth';
 
@@ -13,15 +13,12 @@ import { openTokens } from '../../src/gmail/oauth';
  * is reachable from B and the reverse, and sandbox mail stays with its mailbox.
  */
 let emu: GmailEmulator;
-let rt: TestRuntime;
+let rt: EmulatedRuntime;
 beforeAll(async () => {
-  emu = await startGmailEmulator();
-  rt = await createTestRuntime({ env: { GOOGLE_API_ROOT: emu.url } });
+  rt = await createEmulatedRuntime();
+  emu = rt.emu;
 });
-afterAll(async () => {
-  await rt?.close();
-  await emu?.close();
-});
+afterAll(() => rt?.close());
 
 type Who = Awaited<ReturnType<typeof signIn>>;
 const boxOf = async (who: Who) => (await rt.deps.db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, who.workspace.id), eq(mailboxes.userId, who.user.id))))[0]!;
