@@ -8,7 +8,7 @@ import { clickUrl, openPixelUrl, signToken, unsubscribeUrl } from './tokens';
 import { closeEventRecorder, createEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from './recorder';
 import { haveService } from '../../../test/services';
 import { seedSentEmail } from '../../../test/tracking-fixtures';
-import { serveOnFreePort } from '../../http-server';
+import { serveOnFreePort } from '../../../test/serve';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const GMAIL_PROXY = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
