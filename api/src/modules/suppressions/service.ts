@@ -57,19 +57,6 @@ export async function erasedAmong(db: Pick<Db, 'select'>, workspaceId: string, a
   return new Set(rows.map((r) => byMarker.get(r.email)!));
 }
 
-/**
- * A parsed import without the rows of erased people: each becomes an error naming its row only,
- * so nobody erased comes back by a re-imported spreadsheet.
- */
-export async function withoutErased<R extends { email: string; row: number }>(
-  db: Pick<Db, 'select'>, workspaceId: string, parsed: { rows: R[]; errors: Array<{ row: number; message: string }> },
-) {
-  const erased = await erasedAmong(db, workspaceId, parsed.rows.map((r) => normalizeAddress(r.email)));
-  if (erased.size === 0) return parsed;
-  const errors = [...parsed.errors, ...parsed.rows.filter((r) => erased.has(normalizeAddress(r.email))).map((r) => ({ row: r.row, message: 'this person was erased at their request; not imported' }))];
-  return { rows: parsed.rows.filter((r) => !erased.has(normalizeAddress(r.email))), errors: errors.sort((a, b) => a.row - b.row) };
-}
-
 /** Why the address is suppressed in the workspace (its first entry's reason), or undefined. */
 export async function suppressionReason(db: Pick<Db, 'select'>, workspaceId: string, address: string): Promise<Row['reason'] | undefined> {
   const [row] = await db.select({ reason: suppressions.reason }).from(suppressions).where(suppressionsOf(workspaceId, address));
