@@ -104,6 +104,12 @@ export async function getSuppression(db: Db, workspaceId: string, id: string): P
   return row ? toSuppression(row) : null;
 }
 
+/** The list's entry for one address (its own, or the marker an erase left), or null: the check the extension makes before a send. */
+export async function findSuppression(db: Pick<Db, 'select'>, workspaceId: string, address: string): Promise<Suppression | null> {
+  const [row] = await db.select().from(suppressions).where(suppressionsOf(workspaceId, address)).orderBy(suppressions.createdAt).limit(1);
+  return row ? toSuppression(row) : null;
+}
+
 /** Lifts a suppression; with an actor, the lift (and what it was) is audited. */
 export async function removeSuppression(db: Db, workspaceId: string, id: string, actorId?: string): Promise<boolean> {
   const rows = await db
