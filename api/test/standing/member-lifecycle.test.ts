@@ -3,7 +3,6 @@ import { and, eq } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { signIn, createEmulatedRuntime, type EmulatedRuntime } from '../harness';
 import { auditEvents, campaigns, emails, mailboxes } from '../../../db/schema';
-import type { GmailEmulator } from '../../emulator/server';
 import { mailboxGmail } from '../../src/modules/mailboxes/gmail';
 import { openTokens } from '../../src/gmail/oauth';
 
@@ -12,11 +11,9 @@ import { openTokens } from '../../src/gmail/oauth';
  * mailbox in A is disconnected and revoked, their open sends fail (or move), nothing of A
  * is reachable from B and the reverse, and sandbox mail stays with its mailbox.
  */
-let emu: GmailEmulator;
 let rt: EmulatedRuntime;
 beforeAll(async () => {
   rt = await createEmulatedRuntime();
-  emu = rt.emu;
 });
 afterAll(() => rt?.close());
 
@@ -51,7 +48,7 @@ describe('removing a member', () => {
 
     const after = await boxOf(mo);
     expect(after).toMatchObject({ status: 'disabled', accessTokenEnc: null, refreshTokenEnc: null });
-    const refresh = await fetch(`${emu.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.refresh_token!, client_id: 'lumina-sandbox', client_secret: 'lumina-sandbox' }) });
+    const refresh = await fetch(`${rt.emu.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.refresh_token!, client_id: 'lumina-sandbox', client_secret: 'lumina-sandbox' }) });
     expect(refresh.status).toBe(400); // revoked at "Google"
     const [email] = await rt.deps.db.select().from(emails).where(eq(emails.id, scheduled));
     expect(email).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('removed') });
