@@ -2,11 +2,9 @@
 // agreement with Sisimai's labels (kind, hard/soft, failed recipient, status, confusion of
 // kinds) and time for all files, beside the time postal-mime alone takes to parse them.
 import os from 'node:os';
-import PostalMime from 'postal-mime';
-import { classifyInbound } from '../api/src/modules/replies/classify/classify';
 import { corpusDir, corpusPart, corpusPresent, loadCorpus, tally } from '../api/test/inbound-corpus';
-import type { InboundClassification } from '../shared/contracts/replies';
 import { percentile, writeSection } from './results';
+import { classifyRounds } from './lib/classify-rounds';
 
 if (!corpusPresent()) {
   console.error(`${corpusDir} is absent; nothing to measure.`);
@@ -16,27 +14,9 @@ if (!corpusPresent()) {
 const files = loadCorpus();
 const ROUNDS = 5;
 
-// One warm-up pass so both sides run JIT-compiled code.
-for (const f of files) await classifyInbound(f.raw);
-
-const parseTotals: number[] = [];
-const classifyTotals: number[] = [];
-const perFile: number[] = [];
-let results: Array<{ label: (typeof files)[number]['label']; result: InboundClassification }> = [];
-for (let round = 0; round < ROUNDS; round++) {
-  let t = performance.now();
-  for (const f of files) await PostalMime.parse(f.raw, { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
-  parseTotals.push(performance.now() - t);
-
-  results = [];
-  t = performance.now();
-  for (const f of files) {
-    const start = performance.now();
-    results.push({ label: f.label, result: await classifyInbound(f.raw) });
-    perFile.push(performance.now() - start);
-  }
-  classifyTotals.push(performance.now() - t);
-}
+const rounds = await classifyRounds(files, ROUNDS);
+const { parseTotals, classifyTotals, perFile } = rounds;
+const results = rounds.results.map(({ file, result }) => ({ label: file.label, result }));
 
 // A same-run "before": the classifier of an earlier checkout (BASELINE_CLASSIFY=<its classify.ts>),
 // scored on the same files in this process, so before and after are measured alike.

@@ -4,33 +4,22 @@
 // 1,000,000 events in one workspace — beside `GET /health` through the same app in the same run.
 // Needs TEST_DATABASE_URL (a server where it may create and drop its own database).
 import postgres from 'postgres';
-import pino from 'pino';
 import { openDb } from '../db/client';
-import { loadConfig } from '../api/src/env';
-import { createApp } from '../api/src/app';
-import { createInlineQueue } from '../api/src/jobs/inline';
 import { randomToken, sha256 } from '../api/src/lib/crypto';
 import { CONSOLE_COOKIE } from '../api/console/session';
-import { percentile, writeSection } from './results';
+import { writeSection } from './results';
+import { withScratchDb } from './lib/scratch-db';
+import { benchApp, percentiles, timedGet } from './lib/app-timing';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1); // 0.1 for a quick look
 const N = { prospects: 100_000, suppressions: 10_000, campaigns: 1_000, leadsPer: 50, audit: 10_000, emails: 100_000, events: 1_000_000 };
 for (const k of Object.keys(N) as Array<keyof typeof N>) if (k !== 'leadsPer') N[k] = Math.round(N[k] * SCALE);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `lumina_bench_console_${process.pid}`;
-const dbUrl = withDatabase(serverUrl, dbName);
 
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${dbName}`);
-try {
-  await run();
-} finally {
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
-}
+await withScratchDb(serverUrl, 'lumina_bench_console', run);
 
-async function run() {
+async function run(dbUrl: string) {
   const handle = await openDb({ databaseUrl: dbUrl, max: 4 });
   const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
   const t0 = performance.now();
@@ -38,22 +27,9 @@ async function run() {
   const seedSeconds = (performance.now() - t0) / 1000;
   console.log(`seeded in ${seedSeconds.toFixed(0)} s`, N);
 
-  const config = loadConfig({ DATABASE_URL: dbUrl, ENCRYPTION_KEY: '0'.repeat(64), TRACKING_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', DATA_DIR: '/tmp/lumina-bench-console' });
-  const queue = createInlineQueue(handle.db);
-  const app = createApp({ config, db: handle.db, dbKind: 'postgres', queue, logger: pino({ level: 'silent' }), pingDb: handle.ping });
-  const once = async (path: string) => {
-    const start = performance.now();
-    const res = await app.request(path, { headers: { cookie: `${CONSOLE_COOKIE}=${token}` } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-    return performance.now() - start;
-  };
-  const measure = async (path: string) => {
-    for (let i = 0; i < 3; i++) await once(path); // warm caches and plans
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) times.push(await once(path));
-    return { p50: percentile(times, 50), p95: percentile(times, 95) };
-  };
+  const { app, queue } = benchApp(handle, dbUrl, '/tmp/lumina-bench-console');
+  const once = timedGet(app, { cookie: `${CONSOLE_COOKIE}=${token}` });
+  const measure = (path: string) => percentiles(once, path, { warmups: 3, runs: RUNS });
 
   const pages = [
     '/health',
@@ -157,10 +133,4 @@ async function seed(sql: postgres.Sql) {
   const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
   const [camp] = await sql<{ id: string }[]>`select campaign_id as id from emails where campaign_id is not null group by 1 order by count(*) desc limit 1`;
   return { token, prospectId: p!.id, templateId: tpl!.id, mailboxId: box!.id, campaignId: camp!.id };
-}
-
-function withDatabase(url: string, database: string) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

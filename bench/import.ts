@@ -17,13 +17,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import postgres from 'postgres';
 import { openDb, type DbHandle } from '../db/client';
 import { users, workspaces } from '../db/schema';
 import { loadConfig } from '../api/src/env';
 import { importLines, parseProspectCsv } from '../api/src/modules/prospects/csv-import';
 import { linesOfStream, RecordSplitter } from '../api/src/modules/prospects/csv-records';
 import { writeSection } from './results';
+import { createScratchDb } from './lib/scratch-db';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const MEMORY_ROWS = Number(process.env.BENCH_IMPORT_MEMORY_ROWS ?? 500_000);
@@ -208,22 +208,4 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: numbe
   const start = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - start };
-}
-
-async function createScratchDb(url: string, base: string) {
-  const name = `${base}_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name}`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const a = postgres(url, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-      await a.end();
-    },
-  };
 }

@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { writeSection } from './results';
 import { cpuLine, cpuPer, cpuSnapshot } from './lib/cpu';
+import { createScratchDb } from './lib/scratch-db';
 
 const SECRET = 'bench-tracking-secret-bench-tracking-secret';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,10 +33,8 @@ else await main();
 
 async function main() {
   const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `lumina_bench_pixel_${process.pid}`;
-  const dbUrl = withDatabase(serverUrl, dbName);
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${dbName}`);
+  const scratch = await createScratchDb(serverUrl, 'lumina_bench_pixel');
+  const dbUrl = scratch.url;
   try {
     const { openDb } = await import('../db/client');
     const handle = await openDb({ databaseUrl: dbUrl, max: 1 }); // applies the migrations
@@ -66,8 +65,7 @@ async function main() {
     await sql.end();
     report(rounds, events, served);
   } finally {
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 
@@ -235,10 +233,4 @@ async function serveNaive(dbUrl: string, workspaceId: string, emailId: string, v
 
 function fmt(n: number) {
   return Math.round(n).toLocaleString('en');
-}
-
-function withDatabase(url: string, database: string) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

@@ -3,28 +3,15 @@
 // looking at it) and the held-out part (scored, never read while tuning); and the time to
 // classify every file beside the time postal-mime alone takes to parse them.
 import os from 'node:os';
-import PostalMime from 'postal-mime';
-import { classifyInbound } from '../api/src/modules/replies/classify/classify';
 import { loadDevset, score, type DevsetScore } from '../api/test/reply-devset';
-import type { InboundClassification } from '../shared/contracts/replies';
 import { percentile, writeSection } from './results';
+import { classifyRounds } from './lib/classify-rounds';
 
 const files = loadDevset();
 const ROUNDS = 5;
-for (const f of files) await classifyInbound(f.raw); // warm-up: JIT and chrono's locale set-up
-
-const parseTotals: number[] = [];
-const classifyTotals: number[] = [];
-let results: Array<{ entry: (typeof files)[number]['entry']; part: string; result: InboundClassification }> = [];
-for (let round = 0; round < ROUNDS; round++) {
-  let t = performance.now();
-  for (const f of files) await PostalMime.parse(f.raw, { forceRfc822Attachments: true, attachmentEncoding: 'arraybuffer' });
-  parseTotals.push(performance.now() - t);
-  results = [];
-  t = performance.now();
-  for (const f of files) results.push({ entry: f.entry, part: f.part, result: await classifyInbound(f.raw) });
-  classifyTotals.push(performance.now() - t);
-}
+const rounds = await classifyRounds(files, ROUNDS);
+const { parseTotals, classifyTotals } = rounds;
+const results = rounds.results.map(({ file, result }) => ({ entry: file.entry, part: file.part, result }));
 
 const dev = score(results.filter((r) => r.part === 'dev'));
 const held = score(results.filter((r) => r.part === 'heldout'));

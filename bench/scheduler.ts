@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { openDb } from '../db/client';
 import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, users, workspaces } from '../db/schema';
@@ -20,6 +19,7 @@ import { createInlineQueue } from '../api/src/jobs/inline';
 import type { Deps } from '../api/src/context';
 import { advanceDueLeads } from '../api/src/modules/campaigns/sequence.worker';
 import { writeSection } from './results';
+import { createScratchDb } from './lib/scratch-db';
 
 const LEADS = Number(process.env.BENCH_SCHED_LEADS ?? 50_000);
 const MAILBOXES = 100;
@@ -31,15 +31,9 @@ if (!pgUrl) {
   process.exit(0);
 }
 
-const name = `lumina_bench_sched_${process.pid}`;
-const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`drop database if exists ${name}`);
-await admin.unsafe(`create database ${name}`);
-await admin.end();
-const url = new URL(pgUrl);
-url.pathname = `/${name}`;
+const scratch = await createScratchDb(pgUrl, 'lumina_bench_sched');
 const dataDir = mkdtempSync(join(tmpdir(), 'lumina-bench-sched-'));
-const handle = await openDb({ databaseUrl: url.toString(), max: 10 });
+const handle = await openDb({ databaseUrl: scratch.url, max: 10 });
 const { db } = handle;
 
 try {
@@ -101,9 +95,7 @@ ${sent.toLocaleString('en')} first steps accepted (${Math.round(sent / (tickMs /
   console.log(body);
 } finally {
   await handle.close();
-  const a = postgres(pgUrl, { max: 1, onnotice: () => {} });
-  await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-  await a.end();
+  await scratch.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -15,7 +15,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { eq, sql } from 'drizzle-orm';
 import { openDb } from '../db/client';
@@ -25,6 +24,7 @@ import { createBullQueue } from '../api/src/jobs/bullmq';
 import { sealTokens } from '../api/src/gmail/oauth';
 import { writeSection } from './results';
 import { cpuLine, cpuPer, cpuSnapshot } from './lib/cpu';
+import { createScratchDb } from './lib/scratch-db';
 
 const CONNECTIONS = 50;
 const LATENCY_REQUESTS = Number(process.env.BENCH_SEND_REQUESTS ?? 5_000);
@@ -46,7 +46,7 @@ async function main() {
     console.log('bench/send: skipped (set TEST_DATABASE_URL and REDIS_URL)');
     return;
   }
-  const scratch = await createScratchDb(pgUrl);
+  const scratch = await createScratchDb(pgUrl, 'lumina_bench_send');
   const prefix = `lumina-bench-send-${process.pid}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-bench-send-'));
   const children: ChildProcess[] = [];
@@ -230,22 +230,4 @@ async function dropKeys(url: string, prefix: string) {
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
-}
-
-async function createScratchDb(url: string) {
-  const name = `lumina_bench_send_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name}`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const a = postgres(url, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
-      await a.end();
-    },
-  };
 }

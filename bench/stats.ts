@@ -4,32 +4,21 @@
 // index) — what the stats endpoint did before the trigger-kept rollups.
 // Needs TEST_DATABASE_URL (a server where it may create and drop its own database).
 import postgres from 'postgres';
-import pino from 'pino';
 import { openDb } from '../db/client';
-import { loadConfig } from '../api/src/env';
-import { createApp } from '../api/src/app';
-import { createInlineQueue } from '../api/src/jobs/inline';
 import { randomToken, sha256 } from '../api/src/lib/crypto';
-import { percentile, writeSection } from './results';
+import { writeSection } from './results';
+import { withScratchDb } from './lib/scratch-db';
+import { benchApp, percentiles, timedGet } from './lib/app-timing';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const EMAILS = Math.round(EVENTS / 10);
 const WORKSPACES = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `lumina_bench_stats_${process.pid}`;
-const dbUrl = withDatabase(serverUrl, dbName);
 
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${dbName}`);
-try {
-  await run();
-} finally {
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
-}
+await withScratchDb(serverUrl, 'lumina_bench_stats', run);
 
-async function run() {
+async function run(dbUrl: string) {
   const handle = await openDb({ databaseUrl: dbUrl, max: 4 });
   const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
   const t0 = performance.now();
@@ -39,22 +28,9 @@ async function run() {
   const [{ n: inHeavy30 }] = await sqlc<{ n: number }[]>`select count(*)::int as n from email_events where workspace_id = ${heavy} and occurred_at >= now() - interval '30 days'`;
   console.log(`seeded ${EVENTS} events (${inHeavy} in the heaviest workspace, ${inHeavy30} of them in the last 30 days) in ${seedSeconds.toFixed(1)} s`);
 
-  const config = loadConfig({ DATABASE_URL: dbUrl, ENCRYPTION_KEY: '0'.repeat(64), TRACKING_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', DATA_DIR: '/tmp/lumina-bench-stats' });
-  const queue = createInlineQueue(handle.db);
-  const app = createApp({ config, db: handle.db, dbKind: 'postgres', queue, logger: pino({ level: 'silent' }), pingDb: handle.ping });
-  const call = async (path: string) => {
-    const start = performance.now();
-    const res = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-    return performance.now() - start;
-  };
-  const measure = async (path: string, runs = RUNS, once: (p: string) => Promise<number> = call) => {
-    for (let i = 0; i < 5; i++) await once(path); // warm caches and plans
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await once(path));
-    return { p50: percentile(times, 50), p95: percentile(times, 95) };
-  };
+  const { app, queue } = benchApp(handle, dbUrl, '/tmp/lumina-bench-stats');
+  const call = timedGet(app, { authorization: `Bearer ${token}` });
+  const measure = (path: string, runs = RUNS, once: (p: string) => Promise<number> = call) => percentiles(once, path, { warmups: 5, runs });
 
   const targets = [
     '/api/dashboard/stats?days=30',
@@ -150,10 +126,4 @@ async function seed(sql: postgres.Sql) {
   await sql.unsafe('vacuum analyze event_rollups');
   await sql.unsafe('vacuum analyze email_engagement');
   return { heavy, token };
-}
-
-function withDatabase(url: string, database: string) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

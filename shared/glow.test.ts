@@ -89,7 +89,10 @@ describe('glow state machine', () => {
 
   it('intensity follows confidence and colour follows freshness', () => {
     const ready = run([ask(), answer()]);
-    expect(glowAppearance(ready)).toEqual({ intensity: 0.8, tone: 'fresh' });
+    expect(glowAppearance(ready).tone).toBe('fresh');
+    expect(glowAppearance(ready).intensity).toBeCloseTo(0.87); // confidence 0.8
+    const unsure = glowReducer(run([ask()]), { type: 'RESULT', requestId: 'r1', ...result, confidence: 0 });
+    expect(glowAppearance(unsure).intensity).toBeCloseTo(0.35); // still visible
     expect(glowAppearance(glowReducer(ready, { type: 'DRAFT_CHANGED', draftHash: 'd9' })).tone).toBe('stale');
     expect(glowAppearance(initialGlow)).toEqual({ intensity: 0, tone: 'none' });
   });

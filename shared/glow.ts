@@ -161,8 +161,9 @@ function onDraftChanged(state: GlowState, hash: string): GlowState {
 }
 
 /**
- * How the panel glows: intensity follows confidence, colour follows freshness. `none`
- * means no glow at all.
+ * How the panel glows (the panel's `--intensity` and its colour): intensity follows
+ * confidence, colour follows freshness. A ready suggestion always glows a little, however
+ * unsure the model is, so the rep sees there is one. `none` means no glow at all.
  */
 export function glowAppearance(state: GlowState): { intensity: number; tone: 'none' | 'pulse' | 'fresh' | 'stale' | 'applied' } {
   switch (state.status) {
@@ -171,7 +172,7 @@ export function glowAppearance(state: GlowState): { intensity: number; tone: 'no
     case 'thinking':
       return { intensity: 0.5, tone: 'pulse' };
     case 'ready':
-      return { intensity: clamp01(state.confidence), tone: 'fresh' };
+      return { intensity: 0.35 + 0.65 * clamp01(state.confidence), tone: 'fresh' };
     case 'stale':
       return { intensity: clamp01(state.confidence) * 0.5, tone: 'stale' };
     case 'applied':

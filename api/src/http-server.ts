@@ -10,7 +10,7 @@ export interface ServeOptions {
 }
 
 /**
- * Serves a runtime's app over HTTP — the one way Lumina listens (server, tests, benchmarks).
+ * Serves a runtime's app over HTTP — the one way Lumina listens (the server; tests through api/test/serve.ts).
  * The open pixel is answered from Node's request ahead of Hono (see `withOpenPixel`).
  */
 export function serveRuntime(runtime: Pick<Runtime, 'app' | 'deps'>, options: ServeOptions, onListening?: (info: AddressInfo) => void) {
@@ -18,14 +18,3 @@ export function serveRuntime(runtime: Pick<Runtime, 'app' | 'deps'>, options: Se
   return serve({ fetch: runtime.app.fetch, port: options.port, hostname: options.hostname, createServer: create }, onListening);
 }
 
-/** Serves on a free port of 127.0.0.1 and resolves once it listens (tests, benchmarks). */
-export async function serveOnFreePort(runtime: Pick<Runtime, 'app' | 'deps'>) {
-  let port = 0;
-  const server = await new Promise<ReturnType<typeof serveRuntime>>((resolve) => {
-    const s = serveRuntime(runtime, { port: 0, hostname: '127.0.0.1' }, (info) => {
-      port = info.port;
-      resolve(s);
-    });
-  });
-  return { server, url: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}

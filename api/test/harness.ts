@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { count, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { openDb, schema, type Db, type DbHandle } from '../../db/client';
@@ -15,6 +15,8 @@ import { createBullQueue } from '../src/jobs/bullmq';
 import type { QueuePort } from '../src/jobs/queue';
 import { startWorkers } from '../src/workers';
 import { withDatabase } from './pg-global-setup';
+import { errorEnvelopeSchema } from '../../shared/errors';
+import { startGmailEmulator, type GmailEmulator } from '../emulator/server';
 
 /** Which database this test project runs on: set per vitest project (pglite | postgres). */
 export const testDbKind = (process.env.LUMINA_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
@@ -90,6 +92,36 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
   };
 }
 
+export interface EmulatedRuntime extends TestRuntime {
+  emu: GmailEmulator;
+}
+
+/**
+ * Sandbox mode on a Gmail emulator of the test file's own: googleapis and the OAuth client go
+ * to it. `google` adds OAuth client credentials (Google sign-in, full-mode mailboxes). The
+ * emulator starts first and closes last.
+ */
+export async function createEmulatedRuntime({ google = false, ...options }: TestRuntimeOptions & { google?: boolean } = {}): Promise<EmulatedRuntime> {
+  const emu = await startGmailEmulator();
+  try {
+    const rt = await createTestRuntime({ ...options, env: { GOOGLE_API_ROOT: emu.url, ...(google ? { GOOGLE_CLIENT_ID: 'cid', GOOGLE_CLIENT_SECRET: 'secret' } : {}), ...options.env } });
+    return {
+      ...rt,
+      emu,
+      async close() {
+        await rt.close();
+        await emu.close();
+      },
+    };
+  } catch (err) {
+    await emu.close();
+    throw err;
+  }
+}
+
+/** A signed-in person of a test: the session and a fetch helper carrying its token. */
+export type SignedIn = Awaited<ReturnType<typeof signIn>>;
+
 /** Signs a user in through the public door and returns a fetch helper carrying the token. */
 export async function signIn(app: TestRuntime['app'], email: string, name?: string) {
   const res = await app.request('/api/auth/sandbox-login', {
@@ -132,4 +164,12 @@ export async function rowCounts(db: Db): Promise<Record<string, number>> {
     out[getTableName(table)] = Number(row!.n);
   }
   return out;
+}
+
+/** The answer is the error envelope (DESIGN §4) with this status and code; given a `path`, one of its details names that field. */
+export async function expectError(res: Response, status: number, code: string, path?: string) {
+  expect(res.status).toBe(status);
+  const body = errorEnvelopeSchema.parse(await res.json());
+  expect(body.error.code).toBe(code);
+  if (path) expect((body.error.details as Array<{ path: string }>).map((d) => d.path)).toContain(path);
 }

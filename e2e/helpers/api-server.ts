@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../api/src/env';
 import { startRuntime } from '../../api/src/runtime';
-import { serveOnFreePort } from '../../api/src/http-server';
+import { serveOnFreePort } from '../../api/test/serve';
 
 export interface RunningApi {
   url: string;

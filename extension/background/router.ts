@@ -9,12 +9,11 @@ import { campaignFiguresSchema, momentumResponse, statsResponse, timelineRespons
 import { mailboxSchema } from '../../shared/contracts/mailboxes';
 import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
-import { suppressionSchema } from '../../shared/contracts/suppressions';
+import { lookupSuppressionResponse } from '../../shared/contracts/suppressions';
 import { paginationSchema } from '../../shared/errors';
 import { suggestionResponse } from '../../shared/contracts/ai';
 import { capabilitiesResponse } from '../../shared/contracts/capabilities';
 import type { RuntimeAnswers, RuntimeMessage, RuntimeMessageType, RuntimeRequest, RuntimeResult } from '../../shared/messages';
-import { normalizeAddress } from '../../shared/address';
 import type { KeyValueStore } from '../state/kv';
 import { HOST_KEY, SESSION_KEY, SETTINGS_KEY, readSession, readSettings, type HostStatus } from '../state/session';
 import { createApiClient, type ApiClient } from './api-client';
@@ -113,12 +112,8 @@ const handlers: Handlers = {
     const path = `/api/campaigns/${encodeURIComponent(msg.campaignId)}/leads/${encodeURIComponent(msg.leadId)}/${msg.running ? 'resume' : 'pause'}`;
     return (await client(deps)).request({ method: 'POST', path, schema: leadSchema });
   },
-  'suppression.check': async (msg, deps) => {
-    const email = normalizeAddress(msg.email);
-    const res = await (await client(deps)).request({ path: `/api/suppressions?q=${encodeURIComponent(email)}&limit=200`, schema: paginationSchema(suppressionSchema) });
-    // `q` matches part of an address: only the exact one counts.
-    return res.ok ? ok({ suppression: res.data.data.find((s) => normalizeAddress(s.email) === email) ?? null }) : res;
-  },
+  // The server applies the rule (normalized address, or the marker an erase left), as the send will.
+  'suppression.check': async (msg, deps) => (await client(deps)).request({ path: `/api/suppressions/lookup?email=${encodeURIComponent(msg.email)}`, schema: lookupSuppressionResponse }),
   'templates.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/templates?limit=100', schema: templateListResponse }),
   'prospect.lookup': async (msg, deps) => (await client(deps)).request({ path: `/api/prospects/lookup?email=${encodeURIComponent(msg.email)}`, schema: lookupProspectResponse }),
   'ai.run': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: `/api/ai/${msg.action}`, body: msg.input, schema: suggestionResponse }),

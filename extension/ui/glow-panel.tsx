@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import { diffWords } from 'diff';
-import { planAccept, type GlowState } from '../../shared/glow';
+import { glowAppearance, planAccept, type GlowState } from '../../shared/glow';
 import type { ComposeHandle } from '../content/host';
 import type { ComposeSession, Tone } from '../content/compose-session';
 import { TemplatePicker } from './template-picker';
@@ -24,7 +24,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
 
   const aiOff = s.ai.state === 'off';
   const aiBusy = aiOff || g.status === 'thinking';
-  const intensity = 'confidence' in g ? 0.35 + 0.65 * g.confidence : 0.3;
+  const { intensity } = glowAppearance(g);
   return (
     <section className={`panel${small ? ' small' : ''}`} data-testid="glow-panel" data-glow={g.status}>
       <header className="toolbar" data-testid="composer-toolbar">

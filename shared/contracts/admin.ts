@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeAddress } from '../address';
 import { pageQuerySchema, paginationSchema } from '../errors';
 import { roleSchema } from './auth';
 
@@ -33,7 +34,7 @@ export type Invite = z.infer<typeof inviteSchema>;
 export const inviteListResponse = paginationSchema(inviteSchema);
 
 export const createInviteRequest = z.strictObject({
-  email: z.email().max(320).transform((e) => e.trim().toLowerCase()),
+  email: z.email().max(320).transform(normalizeAddress),
   role: roleSchema.default('member'),
 });
 export const inviteParam = z.object({ id: z.uuid() });

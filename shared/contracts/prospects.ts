@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeAddress } from '../address';
 import { pageQuerySchema, paginationSchema } from '../errors';
 import { timeZoneSchema } from './mailboxes';
 
@@ -24,7 +25,7 @@ export const prospectSchema = z.object({
 export type Prospect = z.infer<typeof prospectSchema>;
 
 export const createProspectRequest = z.strictObject({
-  email: z.email().max(320).transform((e) => e.trim().toLowerCase()),
+  email: z.email().max(320).transform(normalizeAddress),
   firstName: optionalText,
   lastName: optionalText,
   company: optionalText,
@@ -44,7 +45,7 @@ export const listProspectsQuery = pageQuerySchema.extend({
   q: z.string().trim().max(200).optional(),
 });
 
-export const lookupProspectQuery = z.object({ email: z.email().max(320).transform((e) => e.trim().toLowerCase()) });
+export const lookupProspectQuery = z.object({ email: z.email().max(320).transform(normalizeAddress) });
 
 /** A lookup is a question, not an address: no match is `{ prospect: null }`, not a 404. */
 export const lookupProspectResponse = z.object({ prospect: prospectSchema.nullable() });

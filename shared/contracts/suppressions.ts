@@ -23,3 +23,7 @@ export const suppressionSchema = z.object({
   createdAt: z.string(),
 });
 export type Suppression = z.infer<typeof suppressionSchema>;
+
+/** `GET /api/suppressions/lookup?email=`: is this exact address on the list (itself, or its erased marker)? */
+export const lookupSuppressionQuery = z.object({ email: z.string().trim().min(1).max(320) });
+export const lookupSuppressionResponse = z.object({ suppression: suppressionSchema.nullable() });

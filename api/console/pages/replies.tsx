@@ -1,11 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
-import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { campaigns } from '../../../db/schema';
 import type { ReplyItem } from '../../../shared/contracts/replies';
 import { replyMeaningSchema } from '../../../shared/contracts/replies';
-import { listReplies } from '../../src/modules/replies/list';
+import { listReplies, replyCampaignChoices } from '../../src/modules/replies/list';
 import { validate } from '../../src/middleware/validate';
 import { Empty, When } from '../layout';
 import { DateTime } from 'luxon';
@@ -25,7 +23,7 @@ export const replyRoutes = consoleApp().get('/replies', validate('query', listQu
   const session = c.get('session');
   const [{ rows, total }, choices] = await Promise.all([
     listReplies(db, session, { page, limit: PAGE, meaning, campaignId }),
-    db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.workspaceId, session.workspaceId)).orderBy(asc(campaigns.name)).limit(500),
+    replyCampaignChoices(db, session.workspaceId),
   ]);
   const scope = session.role === 'admin' ? 'the workspace’s mail' : 'what you sent';
   return render(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
+import { signIn, createEmulatedRuntime, type EmulatedRuntime } from '../../test/harness';
 import { emails, mailboxes, sendJobs } from '../../../db/schema';
 import { seedSentEmail } from '../../test/tracking-fixtures';
 import { startGmailEmulator, type GmailEmulator } from '../../emulator/server';
@@ -10,18 +10,15 @@ import { sealTokens, openTokens } from './oauth';
 import { isInvalidGrantError, isPermanentGmailError, isRateLimitError, isTimeoutError, isTransientGmailError, MailboxUnavailableError, retryAfterMs } from './errors';
 
 let emu: GmailEmulator;
-let rt: TestRuntime;
+let rt: EmulatedRuntime;
 let workspaceId: string;
 
 beforeAll(async () => {
-  emu = await startGmailEmulator();
-  rt = await createTestRuntime({ env: { GOOGLE_API_ROOT: emu.url, GOOGLE_CLIENT_ID: 'cid', GOOGLE_CLIENT_SECRET: 'secret' } });
+  rt = await createEmulatedRuntime({ google: true });
+  emu = rt.emu;
   workspaceId = (await signIn(rt.app, 'owner@client.test')).workspace.id;
 });
-afterAll(async () => {
-  await rt?.close();
-  await emu?.close();
-});
+afterAll(() => rt?.close());
 
 /** A connected mailbox as the OAuth callback leaves it: tokens from the emulator, sealed. */
 async function connectMailbox(email: string, opts: { expired?: boolean } = {}) {

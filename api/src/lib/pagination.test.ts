@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../test/harness';
-import { suppressions } from '../../../db/schema';
-import { listPage, paginated } from './pagination';
+import { suppressions, workspaces } from '../../../db/schema';
+import { rowsOf } from '../../../db/prepared';
+import { listPage, pageable, paginated } from './pagination';
 
 let rt: TestRuntime;
 let mine: Awaited<ReturnType<typeof signIn>>;
@@ -61,5 +62,23 @@ describe('listPage', () => {
     expect(last.pagination).toEqual({ page: 3, limit: 2, total: 5, totalPages: 3 });
     const past = await get('page=9&limit=2');
     expect(past).toEqual({ data: [], pagination: { page: 9, limit: 2, total: 5, totalPages: 3 } });
+  });
+
+  it('counts with a count query of its own, and pages a hand-written statement', async () => {
+    const { db } = rt.deps;
+    const where = eq(suppressions.workspaceId, mine.workspace.id);
+    // A total over a join (here a filter on the workspace's name) instead of one table.
+    const joined = await listPage(db, { page: 2, limit: 2 }, {
+      rows: db.select({ email: suppressions.email }).from(suppressions).where(where).orderBy(desc(suppressions.createdAt)),
+      count: db.select({ n: count() }).from(suppressions).innerJoin(workspaces, eq(workspaces.id, suppressions.workspaceId)).where(and(where, eq(workspaces.id, mine.workspace.id))),
+    });
+    expect(joined).toEqual({ rows: [{ email: 'p3@client.test' }, { email: 'p2@client.test' }], total: 5 });
+    // Raw SQL is handed the limit and offset of the asked page.
+    const raw = await listPage(db, { page: 3, limit: 2 }, {
+      rows: pageable((limit, offset) => db.execute(sql`select email from suppressions where workspace_id = ${mine.workspace.id} order by created_at desc limit ${limit} offset ${offset}`).then((r) => rowsOf<{ email: string }>(r))),
+      from: suppressions,
+      where,
+    });
+    expect(raw).toEqual({ rows: [{ email: 'p1@client.test' }], total: 5 });
   });
 });

@@ -19,12 +19,22 @@ export interface Pageable<T> {
 }
 
 /**
- * Reads one page of `rows` and, in parallel, the total: `count()` of `from` under `where`,
- * which must be the filter of `rows` (the page may join other tables; the total counts `from`).
+ * What the total counts: `count()` of `from` under `where`, which must be the filter of the
+ * rows (the page may join other tables; the total counts `from`); or, when the filter itself
+ * reads a joined table, a `select({ n: count() })` over the same joins and filter.
  */
-export async function listPage<T>(db: Db, { page, limit }: PageQuery, list: { rows: Pageable<T>; from: PgTable; where?: SQL }): Promise<Page<T>> {
-  const [rows, total] = await Promise.all([list.rows.limit(limit).offset((page - 1) * limit), countRows(db, list.from, list.where)]);
-  return { rows, total };
+export type PageTotal = { from: PgTable; where?: SQL } | { count: PromiseLike<Array<{ n: number }>> };
+
+/** Reads one page of `rows` and, in parallel, the total of the whole list. */
+export async function listPage<T>(db: Db, { page, limit }: PageQuery, list: { rows: Pageable<T> } & PageTotal): Promise<Page<T>> {
+  const total = 'count' in list ? Promise.resolve(list.count).then(([row]) => row?.n ?? 0) : countRows(db, list.from, list.where);
+  const [rows, n] = await Promise.all([list.rows.limit(limit).offset((page - 1) * limit), total]);
+  return { rows, total: n };
+}
+
+/** A list read by a hand-written statement (raw SQL) as `listPage` reads one: it is handed the limit and offset. */
+export function pageable<T>(read: (limit: number, offset: number) => PromiseLike<T[]>): Pageable<T> {
+  return { limit: (limit) => ({ offset: (offset) => read(limit, offset) }) };
 }
 
 /** How many rows of `from` match `where`: the total of a list, or a figure on its own (the console's overview). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, type TestRuntime } from '../../test/harness';
-import { serveOnFreePort } from '../http-server';
+import { serveOnFreePort } from '../../test/serve';
 import { errorEnvelopeSchema } from '../../../shared/errors';
 
 /** Over a real port, as clients send bodies: with Content-Length, or chunked with none. */

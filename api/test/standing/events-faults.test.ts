@@ -21,7 +21,7 @@ import type { Deps } from '../../src/context';
 import { createInlineQueue } from '../../src/jobs/inline';
 import { createBullQueue } from '../../src/jobs/bullmq';
 import type { QueuePort } from '../../src/jobs/queue';
-import { serveOnFreePort } from '../../src/http-server';
+import { serveOnFreePort } from '../serve';
 import { openPixelUrl } from '../../src/modules/tracking/tokens';
 import { closeEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from '../../src/modules/tracking/recorder';
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createTestRuntime, signIn, type TestRuntime } from '../harness';
+import { signIn, createEmulatedRuntime, type EmulatedRuntime } from '../harness';
 import { auditEvents, campaigns, emails, mailboxes } from '../../../db/schema';
-import { startGmailEmulator, type GmailEmulator } from '../../emulator/server';
 import { mailboxGmail } from '../../src/modules/mailboxes/gmail';
 import { openTokens } from '../../src/gmail/oauth';
 
@@ -12,16 +11,11 @@ import { openTokens } from '../../src/gmail/oauth';
  * mailbox in A is disconnected and revoked, their open sends fail (or move), nothing of A
  * is reachable from B and the reverse, and sandbox mail stays with its mailbox.
  */
-let emu: GmailEmulator;
-let rt: TestRuntime;
+let rt: EmulatedRuntime;
 beforeAll(async () => {
-  emu = await startGmailEmulator();
-  rt = await createTestRuntime({ env: { GOOGLE_API_ROOT: emu.url } });
+  rt = await createEmulatedRuntime();
 });
-afterAll(async () => {
-  await rt?.close();
-  await emu?.close();
-});
+afterAll(() => rt?.close());
 
 type Who = Awaited<ReturnType<typeof signIn>>;
 const boxOf = async (who: Who) => (await rt.deps.db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, who.workspace.id), eq(mailboxes.userId, who.user.id))))[0]!;
@@ -54,7 +48,7 @@ describe('removing a member', () => {
 
     const after = await boxOf(mo);
     expect(after).toMatchObject({ status: 'disabled', accessTokenEnc: null, refreshTokenEnc: null });
-    const refresh = await fetch(`${emu.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.refresh_token!, client_id: 'lumina-sandbox', client_secret: 'lumina-sandbox' }) });
+    const refresh = await fetch(`${rt.emu.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: grant.refresh_token!, client_id: 'lumina-sandbox', client_secret: 'lumina-sandbox' }) });
     expect(refresh.status).toBe(400); // revoked at "Google"
     const [email] = await rt.deps.db.select().from(emails).where(eq(emails.id, scheduled));
     expect(email).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('removed') });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { errorEnvelopeSchema } from '../../../../shared/errors';
+import { createTestRuntime, signIn, type TestRuntime, expectError } from '../../../test/harness';
 import { auditListResponse, inviteListResponse, inviteSchema, memberListResponse, memberSchema, queuesResponse } from '../../../../shared/contracts/admin';
 
 let rt: TestRuntime;
@@ -10,11 +9,6 @@ beforeAll(async () => {
 afterAll(() => rt?.close());
 
 type Session = Awaited<ReturnType<typeof signIn>>;
-
-const expectError = async (res: Response, status: number, code: string) => {
-  expect(res.status).toBe(status);
-  expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe(code);
-};
 
 /** A fresh workspace: its first member is the admin, the second a member. */
 async function team(domain: string): Promise<{ admin: Session; member: Session }> {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { campaigns, emailEvents, sequenceSteps, templates } from '../../../../db/schema';
+import { campaigns, emailEvents, sequenceSteps, suppressions, templates } from '../../../../db/schema';
 import { seedSentEmail } from '../../../test/tracking-fixtures';
 import { closeEventRecorder, recorderFor } from '../tracking/recorder';
 import { openPixelUrl } from '../tracking/tokens';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { emailTimelineResponse } from '../../../../shared/contracts/events';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../../../db/prepared';
 import { figureColumns, figuresBetween, toFigures } from './queries';
 import { momentumResponse, sendTimesResponse, statsResponse, timelineResponse } from '../../../../shared/contracts/dashboard';
@@ -131,6 +131,14 @@ describe('dashboard', () => {
     expect(m.previous.sent).toBe(0);
     expect(m.change.sent).toBeNull();
     expect(m.hotLeads.map((l) => l.emailId)).toEqual([extra.id]);
+
+    // Someone on the suppression list is nobody to follow up with: the same rule as the send's.
+    const [entry] = await rt.deps.db.insert(suppressions).values({ workspaceId: rep.workspace.id, email: 'dee@acme.test', reason: 'unsubscribe' }).returning();
+    try {
+      expect(momentumResponse.parse((await get('/api/dashboard/momentum')).body).hotLeads).toEqual([]);
+    } finally {
+      await rt.deps.db.delete(suppressions).where(eq(suppressions.id, entry!.id));
+    }
   });
 
   it('campaigns and templates carry the same derived figures', async () => {

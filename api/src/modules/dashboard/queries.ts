@@ -1,9 +1,12 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../../../db/client';
 import { rowsOf } from '../../../../db/prepared';
 import type { Figures } from '../../../../shared/contracts/dashboard';
-import { countCampaigns, leadCountsOf } from '../campaigns/service';
+import { campaigns } from '../../../../db/schema';
+import { listPage, pageable } from '../../lib/pagination';
+import { leadCountsOf } from '../campaigns/service';
+import { suppressedSql } from '../suppressions/service';
 
 /**
  * Dashboard figures, all derived from `email_events` (append-only) and always scoped to
@@ -150,7 +153,7 @@ export async function hotLeads(db: Db, workspaceId: string, since: Date, limit =
       join emails e on e.id = g.email_id
       left join email_engagement x on x.email_id = g.email_id
       where x.replied_at is null and x.bounced_at is null ${userId ? sql`and e.user_id = ${userId}` : sql``}
-        and not exists (select 1 from suppressions s where s.workspace_id = ${workspaceId} and s.email = lower(trim(coalesce(substring(e."to" from '<([^>]+)>'), e."to"))))
+        and not ${suppressedSql(sql`${workspaceId}::uuid`, sql`e."to"`)}
       order by g.human_clicks desc, g.human_opens desc, g.last_at desc
       limit ${limit}`),
   );
@@ -158,19 +161,22 @@ export async function hotLeads(db: Db, workspaceId: string, since: Date, limit =
 }
 
 export async function campaignFigures(db: Db, workspaceId: string, since: Date, page: number, limit: number) {
-  const [rows, total] = await Promise.all([
-    db.execute(sql`
-      select c.id, c.name, c.status, f.*
-      from campaigns c
-      cross join lateral (
-        select ${figureColumns('ev')} from emails e join email_events ev on ev.email_id = e.id
-        where e.workspace_id = ${workspaceId} and e.campaign_id = c.id and ev.occurred_at >= ${since.toISOString()}
-      ) f
-      where c.workspace_id = ${workspaceId}
-      order by c.created_at desc
-      limit ${limit} offset ${(page - 1) * limit}`).then((r) => rowsOf<FigureRow & { id: string; name: string; status: string }>(r)),
-    countCampaigns(db, workspaceId),
-  ]);
+  const { rows, total } = await listPage(db, { page, limit }, {
+    rows: pageable((limit, offset) =>
+      db.execute(sql`
+        select c.id, c.name, c.status, f.*
+        from campaigns c
+        cross join lateral (
+          select ${figureColumns('ev')} from emails e join email_events ev on ev.email_id = e.id
+          where e.workspace_id = ${workspaceId} and e.campaign_id = c.id and ev.occurred_at >= ${since.toISOString()}
+        ) f
+        where c.workspace_id = ${workspaceId}
+        order by c.created_at desc
+        limit ${limit} offset ${offset}`).then((r) => rowsOf<FigureRow & { id: string; name: string; status: string }>(r)),
+    ),
+    from: campaigns,
+    where: eq(campaigns.workspaceId, workspaceId),
+  });
   const leads = await leadCountsOf(db, workspaceId, rows.map((r) => r.id));
   return {
     total,

@@ -6,7 +6,7 @@ import {
 import { notFound } from '../../lib/api-error';
 import { recordAudit } from '../admin/audit';
 import { toProspect } from '../prospects/service';
-import { erasedMarkerSql, normalizeAddress } from '../suppressions/service';
+import { erasedMarkerSql, normalizeAddress, suppressionsOf } from '../suppressions/service';
 import type { EraseResult, ProspectExport } from '../../../../shared/contracts/privacy';
 
 type ProspectRow = typeof prospects.$inferSelect;
@@ -70,7 +70,7 @@ export async function exportProspect(db: Db, workspaceId: string, prospectId: st
     db
       .select()
       .from(suppressions)
-      .where(and(eq(suppressions.workspaceId, workspaceId), sql`${suppressions.email} in (${normalizeAddress(p.email)}::text, ${erasedMarkerSql(sql`${workspaceId}::uuid`, sql`${normalizeAddress(p.email)}`)})`)),
+      .where(suppressionsOf(workspaceId, p.email)),
     db
       .select()
       .from(auditEvents)

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { errorEnvelopeSchema } from '../../../../shared/errors';
+import { createTestRuntime, signIn, type TestRuntime, expectError } from '../../../test/harness';
 import { importAcceptedSchema, importJobSchema, importResultSchema, lookupProspectResponse } from '../../../../shared/contracts/prospects';
 import { importErrors, prospects, suppressions } from '../../../../db/schema';
 import { createImportJob, importJobsSettled, runImportJob } from './import-jobs';
@@ -23,12 +22,6 @@ const result = async (res: Response) => {
   return importResultSchema.parse(await res.json());
 };
 const lookup = async (who: Session, email: string) => lookupProspectResponse.parse(await (await who.call(`/api/prospects/lookup?email=${encodeURIComponent(email)}`)).json()).prospect;
-const expectError = async (res: Response, status: number, code: string, path?: string) => {
-  expect(res.status).toBe(status);
-  const body = errorEnvelopeSchema.parse(await res.json());
-  expect(body.error.code).toBe(code);
-  if (path) expect((body.error.details as Array<{ path: string }>).map((d) => d.path)).toContain(path);
-};
 const mapping = (m: Record<string, string>) => `mapping=${encodeURIComponent(JSON.stringify(m))}`;
 
 describe('import: mapping, inference and dedupe', () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { errorEnvelopeSchema } from '../../../../shared/errors';
+import { createTestRuntime, signIn, type TestRuntime, expectError } from '../../../test/harness';
 import { importResultSchema, lookupProspectResponse, prospectListResponse, prospectSchema } from '../../../../shared/contracts/prospects';
 
 let rt: TestRuntime;
@@ -12,11 +11,6 @@ beforeAll(async () => {
   rival = await signIn(rt.app, 'rex@rival.test', 'Rex');
 });
 afterAll(() => rt?.close());
-
-const expectError = async (res: Response, status: number, code: string) => {
-  expect(res.status).toBe(status);
-  expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe(code);
-};
 
 const csv = (text: string) => ({ method: 'POST', headers: { 'content-type': 'text/csv' }, body: text });
 

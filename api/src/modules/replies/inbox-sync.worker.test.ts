@@ -1,30 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { campaignLeads, emailEvents, emails, mailboxes, prospects, suppressions } from '../../../../db/schema';
-import { campaignSchema } from '../../../../shared/contracts/campaigns';
-import { advanceDueLeads } from '../campaigns/sequence.worker';
-import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import { signIn, createEmulatedRuntime, type EmulatedRuntime } from '../../../test/harness';
+import { campaignLeads, emailEvents, emails, mailboxes, suppressions } from '../../../../db/schema';
+import { firstStepOf } from '../../../test/sequence-kit';
+import type { GmailEmulator } from '../../../emulator/server';
 import { sealTokens } from '../../gmail/oauth';
 import { until } from '../../../test/tracking-fixtures';
 import { closeEventRecorder } from '../tracking/recorder';
 import { INBOX_SYNC_QUEUE, registerInboxSync, syncMailbox } from './inbox-sync.worker';
 
 let emu: GmailEmulator;
-let rt: TestRuntime;
+let rt: EmulatedRuntime;
 let rep: Awaited<ReturnType<typeof signIn>>;
 const MAILBOX = 'rita@sync-co.test';
 
 beforeAll(async () => {
-  emu = await startGmailEmulator();
-  rt = await createTestRuntime({ env: { GOOGLE_API_ROOT: emu.url, GOOGLE_CLIENT_ID: 'cid', GOOGLE_CLIENT_SECRET: 'secret' } });
+  rt = await createEmulatedRuntime({ google: true });
+  emu = rt.emu;
   rep = await signIn(rt.app, MAILBOX);
 });
 afterAll(async () => {
   await closeEventRecorder(rt.deps);
   await rt?.close();
-  await emu?.close();
 });
 
 /** A full-mode mailbox (gmail.readonly granted), connected the way the OAuth callback leaves it. */
@@ -44,24 +42,16 @@ async function connectFullMailbox() {
  */
 async function sendToProspect(mailboxId: string, to: string) {
   const db = rt.deps.db;
-  const [prospect] = await db.insert(prospects).values({ workspaceId: rep.workspace.id, email: to }).returning();
-  const campaign = campaignSchema.parse(
-    await (await rep.call('/api/campaigns', { method: 'POST', json: { name: `to ${to}`, mailboxId, steps: [{ subject: 'Quick question', bodyHtml: '<p>Hi there</p>' }, { delay: 1, bodyHtml: '<p>Again</p>' }] } })).json(),
-  );
-  await rep.call(`/api/campaigns/${campaign.id}/leads`, { method: 'POST', json: { prospectIds: [prospect!.id] } });
-  await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' });
-  await advanceDueLeads(rt.deps, {}, new Date(Date.now() + 1000));
-  const [row] = await db.select().from(emails).where(eq(emails.campaignId, campaign.id));
-  const raw = await new MailComposer({ from: MAILBOX, to, subject: row!.subject, text: 'Hi there', messageId: row!.messageId }).compile().build();
+  const { email: row, lead } = await firstStepOf(rt, rep, to, { name: `to ${to}`, mailboxId, steps: [{ subject: 'Quick question', bodyHtml: '<p>Hi there</p>' }, { delay: 1, bodyHtml: '<p>Again</p>' }] });
+  const raw = await new MailComposer({ from: MAILBOX, to, subject: row.subject, text: 'Hi there', messageId: row.messageId }).compile().build();
   const gm = emu.control.injectRaw(MAILBOX, raw, { labelIds: ['SENT'] });
   const [email] = await db
     .update(emails)
     .set({ status: 'SENT', sentAt: new Date(Date.now() - 60_000), threadId: gm.threadId, providerMessageId: gm.id })
-    .where(eq(emails.id, row!.id))
+    .where(eq(emails.id, row.id))
     .returning();
-  const [lead] = await db.select().from(campaignLeads).where(eq(campaignLeads.campaignId, campaign.id));
-  expect(email!.campaignLeadId).toBe(lead!.id);
-  return { gmailId: gm.id, email: email!, leadId: lead!.id };
+  expect(email!.campaignLeadId).toBe(lead.id);
+  return { gmailId: gm.id, email: email!, leadId: lead.id };
 }
 
 const typesOf = async (emailId: string) => (await rt.deps.db.select().from(emailEvents).where(eq(emailEvents.emailId, emailId)).orderBy(emailEvents.id)).map((e) => e.type);

@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { campaignLeads, campaigns, emailEvents, emails } from '../../../../db/schema';
 import type { SessionInfo } from '../../context';
 import { bounceReasonSchema, replyMeaningSchema, type ListRepliesQuery, type ReplyItem, type ReplyMeaning } from '../../../../shared/contracts/replies';
-import type { Page } from '../../lib/pagination';
+import { listPage, type Page } from '../../lib/pagination';
 import { snippetOwnWords } from './classify/quoted';
 
 /**
@@ -37,17 +37,21 @@ export async function listReplies(db: Db, session: Pick<SessionInfo, 'workspaceI
   const rows = db
     .select({ event: emailEvents, meaning: meaningOf, email: { id: emails.id, to: emails.to, subject: emails.subject, threadId: emails.threadId }, campaign: { id: campaigns.id, name: campaigns.name }, leadStatus: campaignLeads.status })
     .from(emailEvents)
-    .innerJoin(emails, eq(emails.id, emailEvents.emailId))
+    .innerJoin(emails, eventEmail)
     .leftJoin(campaigns, eq(campaigns.id, emails.campaignId))
     .leftJoin(campaignLeads, eq(campaignLeads.id, emails.campaignLeadId))
     .where(where)
-    .orderBy(desc(emailEvents.occurredAt), desc(emailEvents.id))
-    .limit(query.limit)
-    .offset((query.page - 1) * query.limit);
-  // The filter reads emails too, so the total joins it (lib/pagination's countRows counts one table).
-  const total = db.select({ n: sql<number>`count(*)::int` }).from(emailEvents).innerJoin(emails, eq(emails.id, emailEvents.emailId)).where(where);
-  const [page, [counted]] = await Promise.all([rows, total]);
-  return { rows: page.map(toReplyItem), total: counted?.n ?? 0 };
+    .orderBy(desc(emailEvents.occurredAt), desc(emailEvents.id));
+  // The filter reads emails too, so the total counts over the same join.
+  const page = await listPage(db, query, { rows, count: db.select({ n: count() }).from(emailEvents).innerJoin(emails, eventEmail).where(where) });
+  return { rows: page.rows.map(toReplyItem), total: page.total };
+}
+
+const eventEmail = eq(emails.id, emailEvents.emailId);
+
+/** The campaigns a list of replies can be narrowed to (the console's filter), by name; at most 500. */
+export function replyCampaignChoices(db: Db, workspaceId: string): Promise<Array<{ id: string; name: string }>> {
+  return db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.workspaceId, workspaceId)).orderBy(asc(campaigns.name)).limit(500);
 }
 
 type Row = { event: typeof emailEvents.$inferSelect; meaning: string; email: ReplyItem['email']; campaign: { id: string | null; name: string | null } | null; leadStatus: string | null };

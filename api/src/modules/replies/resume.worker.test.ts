@@ -3,10 +3,8 @@ import { eq } from 'drizzle-orm';
 import { signIn } from '../../../test/harness';
 import { haveService } from '../../../test/services';
 import { openSendRuntime, until, type SendRuntime } from '../../../test/send-kit';
-import { campaignLeads, emails, workspaces } from '../../../../db/schema';
-import { campaignSchema } from '../../../../shared/contracts/campaigns';
-import { prospectSchema } from '../../../../shared/contracts/prospects';
-import { advanceDueLeads } from '../campaigns/sequence.worker';
+import { campaignLeads, workspaces } from '../../../../db/schema';
+import { firstStepOf } from '../../../test/sequence-kit';
 import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
 import { applyEffect } from './effects';
 import { registerLeadResumeWorker } from './resume.worker';
@@ -36,18 +34,12 @@ for (const driver of drivers) {
       // A workspace default of zero days: the pause ends at once, so the test need not wait days.
       await db.update(workspaces).set({ settings: { autoReplyPauseDays: 0 } }).where(eq(workspaces.id, rep.workspace.id));
       // The email comes from the scheduler, so its lead link is the one the accept path writes.
-      const prospect = prospectSchema.parse(await (await rep.call('/api/prospects', { method: 'POST', json: { email: 'ada@away.test' } })).json());
-      const campaign = campaignSchema.parse(await (await rep.call('/api/campaigns', { method: 'POST', json: { name: 'OOO', steps: [{ subject: 'Hi', bodyHtml: '<p>1</p>' }, { delay: 3, bodyHtml: '<p>2</p>' }] } })).json());
-      await rep.call(`/api/campaigns/${campaign.id}/leads`, { method: 'POST', json: { prospectIds: [prospect.id] } });
-      await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' });
-      await advanceDueLeads(rt.deps, {}, new Date(Date.now() + 1000));
-      const [email] = await db.select().from(emails).where(eq(emails.campaignId, campaign.id));
-      const [lead] = await db.select().from(campaignLeads).where(eq(campaignLeads.campaignId, campaign.id));
-      expect(email!.campaignLeadId).toBe(lead!.id);
-      const status = async () => (await db.select().from(campaignLeads).where(eq(campaignLeads.id, lead!.id)))[0]!.status;
+      const { email, lead } = await firstStepOf(rt, rep, 'ada@away.test', { name: 'OOO', steps: [{ subject: 'Hi', bodyHtml: '<p>1</p>' }, { delay: 3, bodyHtml: '<p>2</p>' }] });
+      expect(email.campaignLeadId).toBe(lead.id);
+      const status = async () => (await db.select().from(campaignLeads).where(eq(campaignLeads.id, lead.id)))[0]!.status;
 
       for (const n of [1, 2]) {
-        const effect = await applyEffect(rt.deps, { kind: 'auto_reply', email: email!, dedupeKey: `inbound:<ooo-${n}-${lead!.id}@away.test>` });
+        const effect = await applyEffect(rt.deps, { kind: 'auto_reply', email, dedupeKey: `inbound:<ooo-${n}-${lead.id}@away.test>` });
         expect(effect.recorded).toBe(true);
         await until(async () => (await status()) === 'active', 10_000);
       }

@@ -2,26 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { createTestRuntime, signIn, type TestRuntime, createEmulatedRuntime, type EmulatedRuntime } from '../../../test/harness';
 import { mailboxes } from '../../../../db/schema';
 import { loadConfig } from '../../env';
-import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
+import type { GmailEmulator } from '../../../emulator/server';
 import { mailboxGmail } from '../mailboxes/gmail';
 import { errorEnvelopeSchema, paginationSchema } from '../../../../shared/errors';
 import { sandboxInjectedResponse, sandboxMessageSchema } from '../../../../shared/contracts/sandbox';
 import { startSandboxMailServer } from './mail-server';
 
 let emu: GmailEmulator;
-let rt: TestRuntime;
+let rt: EmulatedRuntime;
 beforeAll(async () => {
-  emu = await startGmailEmulator();
   // Sandbox mode: sandbox login on, no Google credentials, the API root on the emulator.
-  rt = await createTestRuntime({ env: { GOOGLE_API_ROOT: emu.url } });
+  rt = await createEmulatedRuntime();
+  emu = rt.emu;
 });
-afterAll(async () => {
-  await rt?.close();
-  await emu?.close();
-});
+afterAll(() => rt?.close());
 
 const listSchema = paginationSchema(sandboxMessageSchema);
 

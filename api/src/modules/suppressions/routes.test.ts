@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import type { Suppression } from '../../../../shared/contracts/suppressions';
+import { lookupSuppressionResponse, type Suppression } from '../../../../shared/contracts/suppressions';
+import { suppressions } from '../../../../db/schema';
+import { erasedMarker, privacySalt } from './service';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -48,6 +50,25 @@ describe('suppressions', () => {
     const theirs = (await (await outsider.call('/api/suppressions')).json()) as Envelope;
     expect(theirs.data).toEqual([]);
     expect((await outsider.call(`/api/suppressions/${mine.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('looks one exact address up as the send checks it: normalized, or the marker an erase left', async () => {
+    const admin = await signIn(rt.app, 'ada@supp.test');
+    const outsider = await signIn(rt.app, 'oz@elsewhere.test');
+    const lookup = async (who: typeof admin, email: string) => {
+      const res = await who.call(`/api/suppressions/lookup?email=${encodeURIComponent(email)}`);
+      expect(res.status).toBe(200);
+      return lookupSuppressionResponse.parse(await res.json()).suppression;
+    };
+    await admin.call('/api/suppressions', { method: 'POST', json: { email: 'fay@lookup.test', reason: 'complaint' } });
+    expect(await lookup(admin, '  Fay@Lookup.TEST ')).toMatchObject({ email: 'fay@lookup.test', reason: 'complaint' });
+    expect(await lookup(admin, 'ay@lookup.test')).toBeNull(); // part of an address is another address
+    expect(await lookup(outsider, 'fay@lookup.test')).toBeNull();
+    // An erased person is on the list only as a salted hash; looking their address up finds it.
+    const marker = erasedMarker(await privacySalt(rt.deps.db, admin.workspace.id), 'gus@lookup.test');
+    await rt.deps.db.insert(suppressions).values({ workspaceId: admin.workspace.id, email: marker, reason: 'erased' });
+    expect(await lookup(admin, 'Gus@lookup.test')).toMatchObject({ email: marker, reason: 'erased' });
+    expect((await admin.call('/api/suppressions/lookup')).status).toBe(400);
   });
 
   it('rejects bad input with 400', async () => {

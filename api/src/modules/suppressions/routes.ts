@@ -5,8 +5,8 @@ import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
 import { notFound } from '../../lib/api-error';
 import { paginated } from '../../lib/pagination';
-import { createSuppressionRequest, listSuppressionsQuery } from '../../../../shared/contracts/suppressions';
-import { addSuppression, listSuppressions, removeSuppression } from './service';
+import { createSuppressionRequest, listSuppressionsQuery, lookupSuppressionQuery } from '../../../../shared/contracts/suppressions';
+import { addSuppression, findSuppression, listSuppressions, removeSuppression } from './service';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -19,6 +19,9 @@ export const suppressionRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const { rows, total } = await listSuppressions(c.get('deps').db, c.get('session').workspaceId, q);
     return c.json(paginated(rows, total, q.page, q.limit));
+  })
+  .get('/suppressions/lookup', validate('query', lookupSuppressionQuery), async (c) => {
+    return c.json({ suppression: await findSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('query').email) });
   })
   .post('/suppressions', validate('json', createSuppressionRequest), async (c) => {
     const { created, suppression } = await addSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('json'), c.get('session').userId);

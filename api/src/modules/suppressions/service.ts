@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { countRows, listPage, type PageQuery } from '../../lib/pagination';
 import { createHash } from 'node:crypto';
@@ -17,7 +17,17 @@ import { normalizeAddress } from '../../../../shared/address';
  * accept's one read, the send worker's load): the address must already be normalized.
  */
 export const suppressedSql = (workspaceId: SQLWrapper, normalizedAddress: SQLWrapper) =>
-  sql`exists (select 1 from ${suppressions} s where s.workspace_id = ${workspaceId} and s.email in (${normalizedAddress}::text, ${erasedMarkerSql(workspaceId, normalizedAddress)}))`;
+  sql`exists (select 1 from ${suppressions} where ${suppressions.workspaceId} = ${workspaceId} and ${listsAddress(workspaceId, normalizedAddress)})`;
+
+/** The suppression rows that concern one address in a workspace: its own entry, or the marker it left when erased. */
+export function suppressionsOf(workspaceId: string, address: string): SQL {
+  const normalized = normalizeAddress(address);
+  return and(eq(suppressions.workspaceId, workspaceId), listsAddress(sql`${workspaceId}::uuid`, sql`${normalized}`))!;
+}
+
+/** The one rule: a row lists the address itself or its erased marker (both normalized). */
+const listsAddress = (workspaceId: SQLWrapper, normalizedAddress: SQLWrapper) =>
+  sql`${suppressions.email} in (${normalizedAddress}::text, ${erasedMarkerSql(workspaceId, normalizedAddress)})`;
 
 /**
  * An erased person stays on the list as `erased:` + hex sha256(workspace salt || address), never
@@ -47,26 +57,9 @@ export async function erasedAmong(db: Pick<Db, 'select'>, workspaceId: string, a
   return new Set(rows.map((r) => byMarker.get(r.email)!));
 }
 
-/**
- * A parsed import without the rows of erased people: each becomes an error naming its row only,
- * so nobody erased comes back by a re-imported spreadsheet.
- */
-export async function withoutErased<R extends { email: string; row: number }>(
-  db: Pick<Db, 'select'>, workspaceId: string, parsed: { rows: R[]; errors: Array<{ row: number; message: string }> },
-) {
-  const erased = await erasedAmong(db, workspaceId, parsed.rows.map((r) => normalizeAddress(r.email)));
-  if (erased.size === 0) return parsed;
-  const errors = [...parsed.errors, ...parsed.rows.filter((r) => erased.has(normalizeAddress(r.email))).map((r) => ({ row: r.row, message: 'this person was erased at their request; not imported' }))];
-  return { rows: parsed.rows.filter((r) => !erased.has(normalizeAddress(r.email))), errors: errors.sort((a, b) => a.row - b.row) };
-}
-
 /** Why the address is suppressed in the workspace (its first entry's reason), or undefined. */
 export async function suppressionReason(db: Pick<Db, 'select'>, workspaceId: string, address: string): Promise<Row['reason'] | undefined> {
-  const normalized = normalizeAddress(address);
-  const [row] = await db
-    .select({ reason: suppressions.reason })
-    .from(suppressions)
-    .where(and(eq(suppressions.workspaceId, workspaceId), sql`${suppressions.email} in (${normalized}::text, ${erasedMarkerSql(sql`${workspaceId}::uuid`, sql`${normalized}`)})`));
+  const [row] = await db.select({ reason: suppressions.reason }).from(suppressions).where(suppressionsOf(workspaceId, address));
   return row?.reason;
 }
 
@@ -108,6 +101,12 @@ export const countSuppressions = (db: Db, workspaceId: string) => countRows(db, 
 
 export async function getSuppression(db: Db, workspaceId: string, id: string): Promise<Suppression | null> {
   const [row] = await db.select().from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.id, id)));
+  return row ? toSuppression(row) : null;
+}
+
+/** The list's entry for one address (its own, or the marker an erase left), or null: the check the extension makes before a send. */
+export async function findSuppression(db: Pick<Db, 'select'>, workspaceId: string, address: string): Promise<Suppression | null> {
+  const [row] = await db.select().from(suppressions).where(suppressionsOf(workspaceId, address)).orderBy(suppressions.createdAt).limit(1);
   return row ? toSuppression(row) : null;
 }
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestRuntime, signIn, testDbKind, type TestRuntime } from '../../../test/harness';
+import { createTestRuntime, signIn, testDbKind, type TestRuntime, expectError } from '../../../test/harness';
 import { giveMailbox } from '../../../test/test-mailbox';
-import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { renderTemplateResponse, templateListResponse, templateSchema } from '../../../../shared/contracts/templates';
 import { campaigns, emailEvents, emails, memberships, sequenceSteps, templateSeeds, templates } from '../../../../db/schema';
 import { BUILTIN_TEMPLATES } from './builtins';
@@ -19,11 +18,6 @@ const list = async (who: Awaited<ReturnType<typeof signIn>>, query = '') => {
   expect(res.status).toBe(200);
   return templateListResponse.parse(await res.json());
 };
-const expectError = async (res: Response, status: number, code: string) => {
-  expect(res.status).toBe(status);
-  expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe(code);
-};
-
 describe('built-in template library', () => {
   it('gives a new workspace 20 distinct templates, each with a category and a fallback for every variable', async () => {
     const ana = await signIn(rt.app, 'ana@lib-new.test');

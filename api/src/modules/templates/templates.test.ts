@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { errorEnvelopeSchema } from '../../../../shared/errors';
+import { createTestRuntime, signIn, type TestRuntime, expectError } from '../../../test/harness';
 import { prospectSchema } from '../../../../shared/contracts/prospects';
 import { renderTemplateResponse, templateListResponse, templateSchema } from '../../../../shared/contracts/templates';
 
@@ -13,11 +12,6 @@ beforeAll(async () => {
   rival = await signIn(rt.app, 'rex@rival-tpl.test', 'Rex');
 });
 afterAll(() => rt?.close());
-
-const expectError = async (res: Response, status: number, code: string) => {
-  expect(res.status).toBe(status);
-  expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe(code);
-};
 
 const createTemplate = async (json: object) => templateSchema.parse(await (await ana.call('/api/templates', { method: 'POST', json })).json());
 

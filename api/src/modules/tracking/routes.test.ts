@@ -2,15 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'node:http';
 import { and, count, eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
-import { campaignLeads, emailEvents, emails, mailboxes, suppressions } from '../../../../db/schema';
-import { campaignSchema } from '../../../../shared/contracts/campaigns';
-import { prospectSchema } from '../../../../shared/contracts/prospects';
-import { advanceDueLeads } from '../campaigns/sequence.worker';
+import { campaignLeads, emailEvents, mailboxes, suppressions } from '../../../../db/schema';
+import { firstStepOf } from '../../../test/sequence-kit';
 import { clickUrl, openPixelUrl, signToken, unsubscribeUrl } from './tokens';
 import { closeEventRecorder, createEventRecorder, EVENTS_QUEUE, recorderFor, registerEventWriter } from './recorder';
 import { haveService } from '../../../test/services';
 import { seedSentEmail } from '../../../test/tracking-fixtures';
-import { serveOnFreePort } from '../../http-server';
+import { serveOnFreePort } from '../../../test/serve';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const GMAIL_PROXY = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
@@ -161,15 +159,9 @@ describe('one-click unsubscribe', () => {
     const db = rt.deps.db;
     // The email is a sequence step from the scheduler: its lead link is written by the accept path.
     await db.insert(mailboxes).values({ workspaceId: rep.workspace.id, userId: rep.user.id, provider: 'sandbox', email: `rep-${crypto.randomUUID()}@tracking.test` });
-    const prospect = prospectSchema.parse(await (await rep.call('/api/prospects', { method: 'POST', json: { email: 'ada@prospect.test' } })).json());
-    const campaign = campaignSchema.parse(await (await rep.call('/api/campaigns', { method: 'POST', json: { name: 'Q3', steps: [{ subject: 'Hi', bodyHtml: '<p>1</p>' }, { delay: 2, bodyHtml: '<p>2</p>' }] } })).json());
-    await rep.call(`/api/campaigns/${campaign.id}/leads`, { method: 'POST', json: { prospectIds: [prospect.id] } });
-    await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' });
-    await advanceDueLeads(rt.deps, {}, new Date(Date.now() + 1000));
-    const [email] = await db.select().from(emails).where(eq(emails.campaignId, campaign.id));
-    const [lead] = await db.select().from(campaignLeads).where(eq(campaignLeads.campaignId, campaign.id));
-    expect(email!.campaignLeadId).toBe(lead!.id);
-    const url = path(unsubscribeUrl('http://x', secret(), email!.id));
+    const { email, lead } = await firstStepOf(rt, rep, 'ada@prospect.test', { name: 'Q3', steps: [{ subject: 'Hi', bodyHtml: '<p>1</p>' }, { delay: 2, bodyHtml: '<p>2</p>' }] });
+    expect(email.campaignLeadId).toBe(lead.id);
+    const url = path(unsubscribeUrl('http://x', secret(), email.id));
 
     const page = await rt.app.request(url);
     expect(page.status).toBe(200);
@@ -183,9 +175,9 @@ describe('one-click unsubscribe', () => {
       expect(res.status).toBe(200);
     }
     const rows = await db.select().from(suppressions).where(eq(suppressions.workspaceId, rep.workspace.id));
-    expect(rows).toMatchObject([{ email: 'ada@prospect.test', reason: 'unsubscribe', sourceEmailId: email!.id }]);
-    expect((await eventsOf(email!.id)).map((e) => e.type)).toEqual(['unsubscribe']);
-    const [after] = await db.select().from(campaignLeads).where(eq(campaignLeads.id, lead!.id));
+    expect(rows).toMatchObject([{ email: 'ada@prospect.test', reason: 'unsubscribe', sourceEmailId: email.id }]);
+    expect((await eventsOf(email.id)).map((e) => e.type)).toEqual(['unsubscribe']);
+    const [after] = await db.select().from(campaignLeads).where(eq(campaignLeads.id, lead.id));
     expect(after!.status).toBe('unsubscribed');
   });
 

@@ -54,9 +54,19 @@ const SIGN_OFF =
 const OUTLOOK_BLOCK = /^\s*(-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}|_{10,}\s*$|begin forwarded message:|-{5,} ?forwarded message ?-{5,})/i;
 const FROM_LINE = /^\s*\**(from|von|de|da|van|från|od)\s*:\**\s/i;
 const SENT_LINE = /^\s*\**(sent|date|gesendet|datum|envoyé|date|enviado|fecha|inviato|data|verzonden|skickat)\s*:/im;
-const ATTRIBUTION = /^\s*(on\b.{4,200}\bwrote|am\b.{4,200}\bschrieb|le\b.{4,200}\ba écrit|el\b.{4,200}\bescribió|il\b.{4,200}\bha scritto|op\b.{4,200}\bschreef|em\b.{4,200}\bescreveu|den\b.{4,200}\bskrev)\s*:\s*$/i;
-const ATTRIBUTION_START = /^\s*(on|am|le|el|il|op|em|den)\s.{4,200}$/i;
-const ATTRIBUTION_END = /\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\s*:\s*$/i;
+
+/**
+ * A quote header's opening word and its verb, language by language ("On … wrote:", "Am …
+ * schrieb:", "Le … a écrit :"…): the one list both cuts below read, whole lines and snippets.
+ */
+const ATTRIBUTION_WORDS: Array<[opener: string, verb: string]> = [
+  ['on', 'wrote'], ['am', 'schrieb'], ['le', 'a écrit'], ['el', 'escribió'], ['il', 'ha scritto'], ['op', 'schreef'], ['em', 'escreveu'], ['den', 'skrev'],
+];
+const OPENERS = ATTRIBUTION_WORDS.map(([opener]) => opener).join('|');
+const VERBS = ATTRIBUTION_WORDS.map(([, verb]) => verb).join('|');
+const ATTRIBUTION = new RegExp(`^\\s*(${ATTRIBUTION_WORDS.map(([opener, verb]) => `${opener}\\b.{4,200}\\b${verb}`).join('|')})\\s*:\\s*$`, 'i');
+const ATTRIBUTION_START = new RegExp(`^\\s*(${OPENERS})\\s.{4,200}$`, 'i');
+const ATTRIBUTION_END = new RegExp(`\\b(${VERBS})\\s*:\\s*$`, 'i');
 
 /**
  * The same cut for Gmail's one-line snippet, where the quoted history follows the reply on
@@ -68,4 +78,4 @@ export function snippetOwnWords(snippet: string): string {
 }
 
 // German puts the name after the verb ("… schrieb Ana <ana@…>:"), hence the few characters before the colon.
-const INLINE_ATTRIBUTION = /\s(?:on|am|le|el|il|op|em|den)\s.{4,200}?\b(?:wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\b[^:]{0,120}:.*$/is;
+const INLINE_ATTRIBUTION = new RegExp(`\\s(?:${OPENERS})\\s.{4,200}?\\b(?:${VERBS})\\b[^:]{0,120}:.*$`, 'is');
