@@ -30,6 +30,7 @@ import { prospectRoutes } from './pages/prospects';
 import { templateRoutes } from './pages/templates';
 import { replyRoutes } from './pages/replies';
 import { passwordResetRoutes } from './pages/password-reset';
+import { settingsRoutes } from './pages/settings';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 /** The sign-in form posts an empty name when none is typed. */
@@ -107,6 +108,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route('/', prospectRoutes)
   .route('/', templateRoutes)
   .route('/', replyRoutes)
+  .route('/', settingsRoutes)
   .get('/campaigns', validate('query', pageQuery), async (c) => {
     const { page: n } = c.req.valid('query');
     const { rows, total } = await loadCampaigns(c.get('deps').db, ws(c), { page: n, limit: PAGE });

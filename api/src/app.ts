@@ -24,6 +24,7 @@ import { dashboardRoutes } from './modules/dashboard/routes';
 import { analyticsRoutes } from './modules/analytics/routes';
 import { webhookRoutes } from './modules/webhooks/routes';
 import { prospectRoutes } from './modules/prospects/routes';
+import { settingsRoutes } from './modules/settings/routes';
 import { privacyRoutes } from './modules/privacy/routes';
 import { templateRoutes } from './modules/templates/routes';
 import { aiRoutes } from './modules/ai/routes';
@@ -81,6 +82,7 @@ export function createApp(deps: Deps) {
   app.route('/api', analyticsRoutes);
   app.route('/api', webhookRoutes);
   app.route('/api', privacyRoutes);
+  app.route('/api', settingsRoutes);
   app.route('/api', prospectRoutes);
   app.route('/api', templateRoutes);
   app.route('/api', aiRoutes);

@@ -2,7 +2,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { gmail_v1 } from 'googleapis';
 import type { Db } from '../../../../db/client';
-import { emailEvents, emails, mailboxes, prospects, sendJobs, users, webhooks } from '../../../../db/schema';
+import { emailEvents, emails, mailboxes, prospects, sendJobs, users, webhooks, workspaces } from '../../../../db/schema';
 import type { Deps } from '../../context';
 import { buildMime } from '../../gmail/mime';
 import { findByMessageId, sendRaw, type ProviderIds } from '../../gmail/messages';
@@ -138,6 +138,9 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   }
 
   const base = await trackingBase(deps, claimed.workspaceId); // the workspace's own tracking domain, else PUBLIC_URL
+  const unsubscribe = unsubscribeUrl(base, deps.config.trackingSecret, claimed.id);
+  // Launching needs an address (settings/sending.ts), and clearing it while a campaign runs is refused.
+  const postalAddress = loaded.postalAddress || deps.config.postalAddressDefault;
   const mime = await buildMime({
     from: { name: fromName, address: mailbox.email },
     to: claimed.to,
@@ -147,7 +150,8 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
     messageId: claimed.messageId,
     inReplyTo: claimed.inReplyTo,
     references: claimed.references,
-    unsubscribeUrl: unsubscribeUrl(base, deps.config.trackingSecret, claimed.id),
+    unsubscribeUrl: unsubscribe,
+    footer: claimed.campaignId && postalAddress ? { postalAddress, unsubscribeUrl: unsubscribe } : undefined,
     tracking: {
       openPixelUrl: claimed.trackOpens ? openPixelUrl(base, deps.config.trackingSecret, claimed.id) : undefined,
       clickUrl: claimed.trackClicks ? (i, url) => clickUrl(base, deps.config.trackingSecret, claimed.id, i, url) : undefined,
@@ -371,6 +375,8 @@ const emailToSend = preparedQuery((db) =>
       fromName: users.name,
       recipientZone: prospects.timeZone,
       suppressed: suppressedSql(emails.workspaceId, emails.to).mapWith(Boolean),
+      // Campaign mail's CAN-SPAM footer: the workspace's own address (the server's POSTAL_ADDRESS stands in).
+      postalAddress: sql<string | null>`(select w.settings->>'postalAddress' from ${workspaces} w where w.id = ${emails.workspaceId})`,
     })
     .from(emails)
     .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))
