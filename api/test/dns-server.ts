@@ -4,9 +4,11 @@ export type Zone = Record<string, Partial<{ TXT: string[][]; MX: Array<{ exchang
 
 /**
  * A real DNS server on a UDP port of 127.0.0.1 (the `dns2` package), answering from a zone the
- * test can change; a name listed in `fail` answers SERVFAIL. Point DNS_SERVERS at `server`.
+ * test can change; a name listed in `fail` answers SERVFAIL, one in `silent` never answers (a
+ * timeout). `asked` logs every question (`name TYPE`). Point DNS_SERVERS at `server`.
  */
-export async function startDnsServer(zone: Zone, fail = new Set<string>()) {
+export async function startDnsServer(zone: Zone, fail = new Set<string>(), silent = new Set<string>()) {
+  const asked: string[] = [];
   const { Packet } = dns2;
   const server = dns2.createServer({
     udp: true,
@@ -14,6 +16,8 @@ export async function startDnsServer(zone: Zone, fail = new Set<string>()) {
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
       const name = q!.name.toLowerCase();
+      asked.push(`${name} ${Object.entries(Packet.TYPE).find(([, v]) => v === q!.type)?.[0] ?? q!.type}`);
+      if (silent.has(name)) return;
       if (fail.has(name)) {
         response.header.rcode = 2; // SERVFAIL
         send(response);
@@ -33,5 +37,5 @@ export async function startDnsServer(zone: Zone, fail = new Set<string>()) {
   });
   await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
   const { port } = server.addresses().udp as { port: number };
-  return { server: `127.0.0.1:${port}`, zone, fail, close: () => server.close() };
+  return { server: `127.0.0.1:${port}`, zone, fail, silent, asked, close: () => server.close() };
 }
