@@ -5,14 +5,17 @@ export type Zone = Record<string, Partial<{ TXT: string[][]; MX: Array<{ exchang
 /**
  * A real DNS server on a UDP port of 127.0.0.1 (the `dns2` package), answering from a zone the
  * test can change; a name listed in `fail` answers SERVFAIL, one in `silent` never answers (a
- * timeout). `asked` logs every question (`name TYPE`). Point DNS_SERVERS at `server`.
+ * timeout); `delayMs` delays every answer. `asked` logs every question (`name TYPE`). Point
+ * DNS_SERVERS at `server`.
  */
-export async function startDnsServer(zone: Zone, fail = new Set<string>(), silent = new Set<string>()) {
+export async function startDnsServer(zone: Zone, fail = new Set<string>(), silent = new Set<string>(), options: { delayMs?: number } = {}) {
   const asked: string[] = [];
   const { Packet } = dns2;
   const server = dns2.createServer({
     udp: true,
-    handle: (request, send) => {
+    handle: (request, reply) => {
+      // A delay stands in for a resolver on the internet (a benchmark's cold lookups).
+      const send = (options.delayMs ? (r: Parameters<typeof reply>[0]) => void setTimeout(() => void reply(r), options.delayMs) : reply) as typeof reply;
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
       const name = q!.name.toLowerCase();
