@@ -44,7 +44,7 @@ const SettingsPage: FC<{ settings: SendingSettings; typed?: string; error?: stri
         real postal address (street or PO box) in commercial email, so a campaign cannot be launched without one. One-off emails from Gmail are not changed.
       </p>
       {settings.postalAddressSource === 'server' && <p>This server gives every workspace a default address: <strong>{settings.postalAddress}</strong>. Set your own below to use it instead.</p>}
-      {!settings.postalAddress && <p class="notice error">No postal address yet: campaigns cannot be launched.</p>}
+      {!settings.postalAddress && !error && <p class="notice error">No postal address yet: campaigns cannot be launched.</p>}
       {admin ? (
         <PostForm action="/console/settings/postal-address" aria-label="Postal address">
           <div class="field">
