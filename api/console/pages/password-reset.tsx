@@ -6,7 +6,7 @@ import type { AppEnv } from '../../src/context';
 import { ApiError } from '../../src/lib/api-error';
 import { Layout } from '../layout';
 import type { Notice } from '../notices';
-import { requestPasswordReset, resetPassword } from '../../src/modules/auth/password-reset';
+import { requestPasswordReset, resetLinkOpen, resetPassword } from '../../src/modules/auth/password-reset';
 import { PASSWORD_RULE } from '../../src/modules/auth/password';
 
 const emailForm = z.object({ email: z.string().trim().max(320) });
@@ -25,7 +25,11 @@ export const passwordResetRoutes = new Hono<AppEnv>()
     const { message } = requestPasswordReset(c.get('deps'), email);
     return page(c, 'Check your mail', <p><a href="/console/login">Back to sign-in</a></p>, { kind: 'ok', text: message });
   })
-  .get('/reset-password', (c) => page(c, 'Choose a new password', <ResetPage token={c.req.query('token') ?? ''} />))
+  .get('/reset-password', async (c) => {
+    const token = (c.req.query('token') ?? '').slice(0, 200);
+    if (!(await resetLinkOpen(c.get('deps').db, token))) return linkGone(c, 'This reset link is unknown, already used or expired; ask for a new one.');
+    return page(c, 'Choose a new password', <ResetPage token={token} />);
+  })
   .post('/reset-password', async (c) => {
     const form = resetForm.safeParse(await c.req.parseBody());
     const { token, password, confirm } = form.success ? form.data : { token: '', password: '', confirm: '' };
@@ -36,12 +40,12 @@ export const passwordResetRoutes = new Hono<AppEnv>()
       return page(c, 'Password changed', <p><a href="/console/login">Sign in</a></p>, { kind: 'ok', text: done.message });
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) return again(err.message);
-      if (err instanceof ApiError && err.status === 404) {
-        return page(c, 'This link does not work', <p><a href="/console/forgot-password">Ask for a new link</a></p>, { kind: 'error', text: `${err.message}.` }, 404);
-      }
+      if (err instanceof ApiError && err.status === 404) return linkGone(c, `${err.message}.`);
       throw err;
     }
   });
+
+const linkGone = (c: Context<AppEnv>, text: string) => page(c, 'This link does not work', <p><a href="/console/forgot-password">Ask for a new link</a></p>, { kind: 'error', text }, 404);
 
 function page(c: Context<AppEnv>, title: string, body: unknown, notice?: Notice, status: 200 | 400 | 404 = 200) {
   c.header('Referrer-Policy', 'no-referrer');

@@ -150,6 +150,9 @@ describe('password reset', () => {
     expect(asked.status).toBe(200);
     expect(await asked.text()).toContain('a link to choose a new password is on its way');
     const token = linkIn((await mailsTo('ops@reset.test'))[0]!)!;
+    const dead = await rt.app.request(`/console/reset-password?token=${'x'.repeat(43)}`);
+    expect(dead.status).toBe(404); // said before anyone types a new password
+    expect(await dead.text()).toContain('Ask for a new link');
 
     const shown = await rt.app.request(`/console/reset-password?token=${token}`);
     expect(shown.headers.get('referrer-policy')).toBe('no-referrer');

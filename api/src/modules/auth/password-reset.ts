@@ -73,6 +73,16 @@ export async function resetPassword(deps: AuthDeps, input: { token: string; pass
   return { ok: true, message: `Your password is changed${ended ? ` and ${ended === 1 ? 'the session that was open is' : `the ${ended} sessions that were open are`} signed out` : ''}. Sign in with the new one.` };
 }
 
+/** Whether a link still works (the console says so before anyone types a new password). */
+export async function resetLinkOpen(db: AuthDeps['db'], token: string): Promise<boolean> {
+  if (!token) return false;
+  const [row] = await db
+    .select({ id: passwordResets.id })
+    .from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, new Date())));
+  return Boolean(row);
+}
+
 /** The console page a reset link opens. */
 export const resetLink = (publicUrl: string, token: string) => `${publicUrl}/console/reset-password?${new URLSearchParams({ token })}`;
 
