@@ -4,6 +4,14 @@ import { startDnsServer } from '../../../test/dns-server';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { importJobSchema, importAcceptedSchema, importResultSchema, prospectSchema } from '../../../../shared/contracts/prospects';
 import { resolverFor } from '../../lib/dns';
+import { eq } from 'drizzle-orm';
+import { emails, prospects } from '../../../../db/schema';
+import { startGmailEmulator } from '../../../emulator/server';
+import { fastSend, until } from '../../../test/send-kit';
+import { campaignSchema } from '../../../../shared/contracts/campaigns';
+import { registerSendWorker } from '../emails/send.worker';
+import { advanceDueLeads } from '../campaigns/sequence.worker';
+import { closeEventRecorder } from '../tracking/recorder';
 import { RecipientChecker, isDisposableDomain, isRoleAddress } from './recipients';
 
 /**
@@ -147,5 +155,35 @@ describe('the checker', () => {
     expect(isRoleAddress('Sales+Q3@acme.test')).toBe(true);
     expect(isRoleAddress('sally@acme.test')).toBe(false);
     expect(isDisposableDomain('acme.test')).toBe(false);
+  });
+});
+
+describe('recipient check before a campaign sends', () => {
+  it('skips, with the reason, a lead whose domain takes no mail (imported before the check, or since lost its MX)', async () => {
+    const emu = await startGmailEmulator();
+    const sendRt = await createTestRuntime({ env: { DNS_SERVERS: dns.server, RECIPIENT_DNS_CHECK: 'true', GOOGLE_API_ROOT: emu.url } });
+    try {
+      registerSendWorker(sendRt.deps, fastSend);
+      const rep = await signIn(sendRt.app, 'rep@client.test', 'Rep');
+      const good = prospectSchema.parse(await (await rep.call('/api/prospects', { method: 'POST', json: { email: 'pat@client.test' } })).json());
+      // Written straight to the table, as an import made before recipient checks existed would have.
+      const [dead] = await sendRt.deps.db.insert(prospects).values({ workspaceId: rep.workspace.id, ownerId: rep.user.id, email: 'old@nowhere.test' }).returning();
+      const campaign = campaignSchema.parse(await (await rep.call('/api/campaigns', { method: 'POST', json: { name: 'Check first', steps: [{ subject: 'Hello', bodyHtml: '<p>Hi</p>' }] } })).json());
+      await rep.call(`/api/campaigns/${campaign.id}/leads`, { method: 'POST', json: { prospectIds: [good.id, dead!.id] } });
+      expect((await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' })).status).toBe(200);
+      await advanceDueLeads(sendRt.deps, {}, new Date(Date.now() + 60_000));
+      const settled = await until(async () => {
+        const rows = await sendRt.deps.db.select().from(emails).where(eq(emails.campaignId, campaign.id));
+        return rows.length === 2 && rows.every((r) => ['SENT', 'FAILED'].includes(r.status)) ? rows : undefined;
+      });
+      const byTo = Object.fromEntries(settled.map((r) => [r.to, r]));
+      expect(byTo['pat@client.test']!.status).toBe('SENT');
+      expect(byTo['old@nowhere.test']).toMatchObject({ status: 'FAILED', failureReason: 'RECIPIENT_UNDELIVERABLE: nowhere.test has no MX record and no address; not sent' });
+      expect(byTo['old@nowhere.test']!.providerMessageId ?? null).toBeNull();
+    } finally {
+      await closeEventRecorder(sendRt.deps);
+      await sendRt.close();
+      await emu.close();
+    }
   });
 });

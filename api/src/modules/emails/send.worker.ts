@@ -12,7 +12,8 @@ import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from '.
 import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
 import { publishEvents } from '../webhooks/publish';
 import { failOpenSends } from './fail-sends';
-import { suppressedSql } from '../suppressions/service';
+import { normalizeAddress, suppressedSql } from '../suppressions/service';
+import { recipientCheckerFor } from '../deliverability/recipients';
 import { trackingBase } from '../tracking/domain';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from '../../jobs/queue';
@@ -124,6 +125,12 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
     return failPermanently(db, email, mailbox.status === 'needs_reauth' ? reauthReason(mailbox.email) : `Mailbox ${mailbox.email} is disabled`);
   }
   if (loaded.suppressed) return failPermanently(db, email, 'RECIPIENT_SUPPRESSED: the address is on the suppression list');
+  // Before a campaign sends (issue 17): a recipient whose domain no longer takes mail is skipped with the reason.
+  if (email.campaignId && email.status === 'PENDING_SEND' && deps.config.recipientDnsCheck) {
+    const address = normalizeAddress(/<([^>]+)>/.exec(email.to)?.[1] ?? email.to);
+    const verdict = (await recipientCheckerFor(deps.config).check([address])).get(address);
+    if (verdict && !verdict.deliverable) return failPermanently(db, email, `RECIPIENT_UNDELIVERABLE: ${verdict.message!.replace(/; not imported$/, '')}; not sent`);
+  }
 
   const gmail = await gmailFor(mailbox);
   const mayHaveSent = email.status === 'SENDING';
