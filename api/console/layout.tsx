@@ -30,6 +30,7 @@ const NAV: Array<[string, string, boolean]> = [
   ['/console/members', 'Members', true],
   ['/console/audit', 'Audit log', true],
   ['/console/queues', 'Queues', true],
+  ['/console/settings', 'Settings', false],
 ];
 
 const CSS = `

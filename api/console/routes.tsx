@@ -29,6 +29,8 @@ import { failedRoutes } from './pages/failed';
 import { prospectRoutes } from './pages/prospects';
 import { templateRoutes } from './pages/templates';
 import { replyRoutes } from './pages/replies';
+import { passwordResetRoutes } from './pages/password-reset';
+import { settingsRoutes } from './pages/settings';
 
 /** The sign-in form posts an empty name when none is typed. */
 const tokenForm = z.object({ token: z.string().min(20).max(200) });
@@ -75,7 +77,7 @@ export const consoleRoutes = new Hono<AppEnv>()
     const { config, db } = c.get('deps');
     const form = c.req.valid('form');
     if (form.password) {
-      const signedIn = await signInWithPassword(db, config, { email: form.email, password: form.password }).catch((err: unknown) => {
+      const signedIn = await signInWithPassword(c.get('deps'), { email: form.email, password: form.password }).catch((err: unknown) => {
         if (err instanceof ApiError && err.status === 401) return undefined;
         throw err;
       });
@@ -88,6 +90,7 @@ export const consoleRoutes = new Hono<AppEnv>()
     setConsoleCookie(c, session.token, new Date(session.expiresAt));
     return c.redirect('/console', 303);
   })
+  .route('/', passwordResetRoutes)
   .post('/logout', async (c) => {
     const token = getCookie(c, CONSOLE_COOKIE);
     const session = token ? await resolveSession(c.get('deps').db, token) : undefined;
@@ -105,6 +108,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route('/', templateRoutes)
   .route('/', replyRoutes)
   .route('/', campaignRoutes)
+  .route('/', settingsRoutes)
   .use('*', adminOnly((c) => render(c, 'Admins only', <ForbiddenPage />, { status: 403 })))
   .route('/', mailboxRoutes)
   .route('/', auditRoutes)

@@ -24,6 +24,7 @@ import { dashboardRoutes } from './modules/dashboard/routes';
 import { analyticsRoutes } from './modules/analytics/routes';
 import { webhookRoutes } from './modules/webhooks/routes';
 import { prospectRoutes } from './modules/prospects/routes';
+import { settingsRoutes } from './modules/settings/routes';
 import { privacyRoutes } from './modules/privacy/routes';
 import { templateRoutes } from './modules/templates/routes';
 import { aiRoutes } from './modules/ai/routes';
@@ -36,7 +37,7 @@ import { capabilityRoutes } from './modules/capabilities/routes';
 import { consoleRoutes } from '../console/routes';
 
 /** Paths under /api that answer without a session. */
-const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback)|password\/(sign-in|sign-up))$/, /^\/api\/capabilities$/];
+const PUBLIC_API = [/^\/api\/auth\/(sandbox-login|google\/(start|callback)|password\/(sign-in|sign-up|reset-request|reset))$/, /^\/api\/capabilities$/];
 
 /** Composes the Hono app from one router per domain. Deps come from the caller (server or test). */
 export function createApp(deps: Deps) {
@@ -56,7 +57,7 @@ export function createApp(deps: Deps) {
   app.use('/api/auth/sandbox-login', rateLimitSignIn());
   app.use('/api/auth/google/*', rateLimitSignIn());
   app.use('/api/auth/password/*', rateLimitSignIn());
-  app.on('POST', ['/console/login', '/console/token'], rateLimitSignIn());
+  app.on('POST', ['/console/login', '/console/token', '/console/forgot-password', '/console/reset-password'], rateLimitSignIn());
   app.use('/console/*', refuseNul());
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
@@ -81,6 +82,7 @@ export function createApp(deps: Deps) {
   app.route('/api', analyticsRoutes);
   app.route('/api', webhookRoutes);
   app.route('/api', privacyRoutes);
+  app.route('/api', settingsRoutes);
   app.route('/api', prospectRoutes);
   app.route('/api', templateRoutes);
   app.route('/api', aiRoutes);

@@ -80,6 +80,13 @@ const envSchema = z.object({
    * invite, for workspaces that have not chosen (their `joinByDomain` setting decides). Off.
    */
   JOIN_BY_DOMAIN: flag,
+  /**
+   * The postal address campaign mail carries (CAN-SPAM) for workspaces that have not set their
+   * own (`PATCH /api/settings/sending`). Unset: each workspace must set one before launching.
+   */
+  POSTAL_ADDRESS: z.string().trim().min(10, 'must be a full postal address').max(300).optional(),
+  /** Whether import and add look up each recipient domain's MX (A fallback) through DNS_SERVERS. Default on. */
+  RECIPIENT_DNS_CHECK: flag,
   /** DNS servers for deliverability and tracking-domain checks (`ip` or `ip:port`, comma-separated). Unset: the system's. */
   DNS_SERVERS: z
     .string()
@@ -139,6 +146,10 @@ export interface Config {
   joinByDomainDefault: boolean;
   /** Resolver servers for DNS checks; empty: the system's. */
   dnsServers: string[];
+  /** The postal address for workspaces without their own (POSTAL_ADDRESS). */
+  postalAddressDefault?: string;
+  /** Import and add check each recipient domain in DNS (RECIPIENT_DNS_CHECK, default true). */
+  recipientDnsCheck: boolean;
 }
 
 export class ConfigError extends Error {
@@ -218,6 +229,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimits: { authPerMin: env.AUTH_RATE_LIMIT_PER_MIN, badTokenPerMin: env.BAD_TOKEN_RATE_LIMIT_PER_MIN },
     joinByDomainDefault: env.JOIN_BY_DOMAIN ?? false,
     dnsServers: env.DNS_SERVERS,
+    postalAddressDefault: env.POSTAL_ADDRESS,
+    recipientDnsCheck: env.RECIPIENT_DNS_CHECK ?? true,
   };
 }
 

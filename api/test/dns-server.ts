@@ -4,16 +4,23 @@ export type Zone = Record<string, Partial<{ TXT: string[][]; MX: Array<{ exchang
 
 /**
  * A real DNS server on a UDP port of 127.0.0.1 (the `dns2` package), answering from a zone the
- * test can change; a name listed in `fail` answers SERVFAIL. Point DNS_SERVERS at `server`.
+ * test can change; a name listed in `fail` answers SERVFAIL, one in `silent` never answers (a
+ * timeout); `delayMs` delays every answer. `asked` logs every question (`name TYPE`). Point
+ * DNS_SERVERS at `server`.
  */
-export async function startDnsServer(zone: Zone, fail = new Set<string>()) {
+export async function startDnsServer(zone: Zone, fail = new Set<string>(), silent = new Set<string>(), options: { delayMs?: number } = {}) {
+  const asked: string[] = [];
   const { Packet } = dns2;
   const server = dns2.createServer({
     udp: true,
-    handle: (request, send) => {
+    handle: (request, reply) => {
+      // A delay stands in for a resolver on the internet (a benchmark's cold lookups).
+      const send = (options.delayMs ? (r: Parameters<typeof reply>[0]) => void setTimeout(() => void reply(r), options.delayMs) : reply) as typeof reply;
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
       const name = q!.name.toLowerCase();
+      asked.push(`${name} ${Object.entries(Packet.TYPE).find(([, v]) => v === q!.type)?.[0] ?? q!.type}`);
+      if (silent.has(name)) return;
       if (fail.has(name)) {
         response.header.rcode = 2; // SERVFAIL
         send(response);
@@ -33,5 +40,5 @@ export async function startDnsServer(zone: Zone, fail = new Set<string>()) {
   });
   await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
   const { port } = server.addresses().udp as { port: number };
-  return { server: `127.0.0.1:${port}`, zone, fail, close: () => server.close() };
+  return { server: `127.0.0.1:${port}`, zone, fail, silent, asked, close: () => server.close() };
 }

@@ -69,7 +69,13 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-test-'));
   // Suites written before domain joining became a setting sign colleagues in by domain; the
   // sign-in tests pass JOIN_BY_DOMAIN=false to run on the production default.
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', JOIN_BY_DOMAIN: 'true', ...options.env });
+  // Likewise, suites written before campaigns needed a postal address launch without setting
+  // one (a server default stands in), and before recipient checks import `.test` addresses that
+  // no resolver knows; the compliance tests pass POSTAL_ADDRESS='' and RECIPIENT_DNS_CHECK=true.
+  const config = loadConfig({
+    DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', JOIN_BY_DOMAIN: 'true',
+    POSTAL_ADDRESS: 'Lumina Test Co., 1 Harness Street, Testville 00000', RECIPIENT_DNS_CHECK: 'false', ...options.env,
+  });
   const dbHandle = await openTestDb();
   const queue: QueuePort =
     options.queue === 'bullmq'

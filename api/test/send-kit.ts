@@ -25,7 +25,11 @@ export const fastSend: Partial<SendSettings> = { backoffMs: 40, maxBackoffMs: 40
 
 export async function openSendRuntime(driver: 'inline' | 'bullmq', emu: GmailEmulator, settings: Partial<SendSettings> = fastSend) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-send-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', GOOGLE_API_ROOT: emu.url, JOIN_BY_DOMAIN: 'true' });
+  // The harness's defaults for suites written before the postal address and recipient checks (harness.ts says why).
+  const config = loadConfig({
+    DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://lumina.test', GOOGLE_API_ROOT: emu.url, JOIN_BY_DOMAIN: 'true',
+    POSTAL_ADDRESS: 'Lumina Test Co., 1 Harness Street, Testville 00000', RECIPIENT_DNS_CHECK: 'false',
+  });
   const dbHandle = await openTestDb();
   const prefix = `lumina-send-test-${crypto.randomUUID()}`;
   const queue: QueuePort = driver === 'bullmq' ? createBullQueue(process.env.REDIS_URL!, { prefix }) : createInlineQueue(dbHandle.db, { pollMs: 10, lockMs: 1500 });

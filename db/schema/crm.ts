@@ -100,8 +100,8 @@ export const importErrors = pgTable(
   {
     jobId: uuid('job_id').notNull().references(() => importJobs.id, { onDelete: 'cascade' }),
     row: integer('row').notNull(),
-    /** `error` rows were not imported; `suppressed` rows were, and are flagged. */
-    kind: text('kind', { enum: ['error', 'suppressed'] }).notNull().default('error'),
+    /** `error` rows were not imported; `suppressed` and `flagged` (role, disposable, unverified recipient) rows were, and are flagged. */
+    kind: text('kind', { enum: ['error', 'suppressed', 'flagged'] }).notNull().default('error'),
     message: text('message').notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.row] })],

@@ -18,7 +18,8 @@ export interface RunningApi {
  */
 export async function startEmbeddedApi(env: Record<string, string> = {}): Promise<RunningApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lumina-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', JOIN_BY_DOMAIN: 'true', ...env }); // suites sign colleagues in by domain
+  // Suites sign colleagues in by domain, and import `.test` addresses no resolver knows (api/test/harness.ts says why).
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', JOIN_BY_DOMAIN: 'true', RECIPIENT_DNS_CHECK: 'false', ...env });
   const runtime = await startRuntime(config);
   const server = await serveOnFreePort(runtime);
   return {

@@ -34,6 +34,13 @@ export const passwordSignUpRequest = z.strictObject({
 /** POST /api/auth/password/sign-in */
 export const passwordSignInRequest = z.strictObject({ email: z.email().max(320), password });
 
+/** POST /api/auth/password/reset-request: always answered the same, whether or not the address has an account. */
+export const passwordResetRequest = z.strictObject({ email: z.email().max(320) });
+export const passwordResetRequested = z.object({ ok: z.literal(true), message: z.string() });
+/** POST /api/auth/password/reset: the token from the e-mailed link and the new password. */
+export const passwordResetConfirm = z.strictObject({ token: z.string().min(20).max(200), password });
+export const passwordResetDone = z.object({ ok: z.literal(true), message: z.string() });
+
 /** Workspace settings an admin changes: joining by e-mail domain (off unless turned on). */
 export const workspaceSettingsSchema = z.object({ joinByDomain: z.boolean(), joinByDomainRole: z.enum(['member', 'viewer']) });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;

@@ -98,6 +98,12 @@ export const importResultSchema = z.object({
   skipped: z.number(),
   errors: z.array(rowIssue),
   suppressed: z.array(z.object({ row: z.number(), email: z.string() })),
+  /**
+   * Rows imported with a recipient flag: `role` (info@, sales@…), `disposable` (a throwaway
+   * domain), `unverified` (DNS could not answer in time). A domain that takes no mail is an error.
+   * Present only when some row is flagged.
+   */
+  flagged: z.array(z.object({ row: z.number(), email: z.string(), flags: z.array(z.enum(['role', 'disposable', 'unverified'])), message: z.string() })).optional(),
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 

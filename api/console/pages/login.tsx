@@ -35,6 +35,9 @@ export const LoginPage: FC<{ sandbox: boolean; google: boolean; error?: string }
         </p>
       )}
       <button type="submit">Sign in</button>
+      <p>
+        <a href="/console/forgot-password">Forgot your password?</a>
+      </p>
     </form>
   </>
 );

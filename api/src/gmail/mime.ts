@@ -18,6 +18,11 @@ export interface MimeInput {
   references?: string | null;
   /** The signed one-click unsubscribe URL (RFC 8058). */
   unsubscribeUrl?: string;
+  /**
+   * Campaign mail's CAN-SPAM footer: the sender's postal address and an unsubscribe line, in
+   * both the HTML and the text part. The link is the plain unsubscribe URL, never click-tracked.
+   */
+  footer?: { postalAddress: string; unsubscribeUrl: string };
   tracking?: {
     openPixelUrl?: string;
     /** Signed redirect for the n-th http(s) link (0-based, in document order). */
@@ -34,7 +39,8 @@ export interface BuiltMime {
 
 /** Builds the message with nodemailer's MailComposer: multipart/alternative, our headers, tracking applied. */
 export async function buildMime(input: MimeInput): Promise<BuiltMime> {
-  const html = addOpenPixel(rewriteLinks(input.html, input.tracking?.clickUrl), input.tracking?.openPixelUrl);
+  const html = addOpenPixel(addFooterHtml(rewriteLinks(input.html, input.tracking?.clickUrl), input.footer), input.tracking?.openPixelUrl);
+  const text = (input.text ?? textPart(input.html)) + (input.footer ? footerText(input.footer) : '');
   const headers: Record<string, string> = {};
   if (input.unsubscribeUrl) {
     headers['List-Unsubscribe'] = `<${input.unsubscribeUrl}>`;
@@ -45,7 +51,7 @@ export async function buildMime(input: MimeInput): Promise<BuiltMime> {
     to: input.to,
     subject: input.subject,
     html,
-    text: input.text ?? textPart(input.html),
+    text,
     messageId: input.messageId,
     inReplyTo: input.inReplyTo ?? undefined,
     references: input.references ?? undefined,
@@ -78,9 +84,29 @@ function rewriteLinks(html: string, clickUrl?: (index: number, url: string) => s
   });
 }
 
+/** Where the footer goes: before </body> when there is one, else at the end. */
+function addFooterHtml(html: string, footer?: MimeInput['footer']): string {
+  if (!footer) return html;
+  const address = footer.postalAddress.split('\n').map(escapeHtml).join('<br>');
+  const block =
+    `<div style="margin-top:24px;padding-top:12px;border-top:1px solid #ddd;color:#666;font-size:12px;line-height:1.5">` +
+    `<p style="margin:0 0 6px">${address}</p>` +
+    `<p style="margin:0">Don't want these emails? <a href="${escapeHtml(footer.unsubscribeUrl)}" style="color:#666">Unsubscribe</a>.</p></div>`;
+  return insertBeforeBodyEnd(html, block);
+}
+
+function footerText(footer: NonNullable<MimeInput['footer']>): string {
+  return `\n\n--\n${footer.postalAddress}\nDon't want these emails? Unsubscribe: ${footer.unsubscribeUrl}\n`;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+function insertBeforeBodyEnd(html: string, block: string): string {
+  const close = html.search(/<\/body\s*>/i);
+  return close === -1 ? html + block : html.slice(0, close) + block + html.slice(close);
+}
+
 function addOpenPixel(html: string, pixelUrl?: string): string {
   if (!pixelUrl) return html;
-  const img = `<img src="${pixelUrl}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
-  const close = html.search(/<\/body\s*>/i);
-  return close === -1 ? html + img : html.slice(0, close) + img + html.slice(close);
+  return insertBeforeBodyEnd(html, `<img src="${pixelUrl}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`);
 }

@@ -34,6 +34,19 @@ export async function refuseIfBadTokenLimited(c: Context<AppEnv>): Promise<void>
   if (state && state.consumedPoints > limiter.points) throw limited('Too many requests with an invalid token from this address', state.msBeforeNext);
 }
 
+/**
+ * A limiter keyed by something other than the client's address (an account, an e-mail
+ * address), on the same store as the sign-in limits: Redis when REDIS_URL is set, so every API
+ * process counts together; process memory on the embedded default (one process holds PGlite).
+ * The first call with a name fixes its settings.
+ */
+export function namedLimiter(deps: Pick<Deps, 'config' | 'logger'>, name: string, o: { points: number; duration: number; blockDuration?: number }): RateLimiterAbstract {
+  const l = limitersFor(deps);
+  let limiter = l.named.get(name);
+  if (!limiter) l.named.set(name, (limiter = l.make(name, o)));
+  return limiter;
+}
+
 /** Closes the Redis connection the limiters opened, if any. */
 export async function closeRateLimits(deps: Deps): Promise<void> {
   const l = limiters.get(deps);
@@ -69,10 +82,13 @@ interface Limiters {
   auth: RateLimiterAbstract;
   badToken: RateLimiterAbstract;
   redis: Redis | null;
+  /** Limiters other modules asked for by name (the password lockout, reset mails), on the same store. */
+  named: Map<string, RateLimiterAbstract>;
+  make(keyPrefix: string, o: { points: number; duration: number; blockDuration?: number }): RateLimiterAbstract;
 }
-const limiters = new WeakMap<Deps, Limiters>();
+const limiters = new WeakMap<object, Limiters>();
 
-function limitersFor(deps: Deps): Limiters {
+function limitersFor(deps: Pick<Deps, 'config' | 'logger'>): Limiters {
   let l = limiters.get(deps);
   if (l) return l;
   const { redisUrl, redisPrefix, rateLimits } = deps.config;
@@ -82,11 +98,11 @@ function limitersFor(deps: Deps): Limiters {
   // the memory limiter stands in.
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', (err) => deps.logger.warn({ err }, 'rate-limit redis error; memory limits stand in'));
-  const make = (keyPrefix: string, points: number) => {
-    const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
-    return redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${redisPrefix}:rl:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory }) : memory;
+  const make = (keyPrefix: string, o: { points: number; duration: number; blockDuration?: number }) => {
+    const memory = new RateLimiterMemory({ keyPrefix, ...o });
+    return redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${redisPrefix}:rl:${keyPrefix}`, ...o, insuranceLimiter: memory }) : memory;
   };
-  l = { auth: make('auth', rateLimits.authPerMin), badToken: make('bad-token', rateLimits.badTokenPerMin), redis };
+  l = { auth: make('auth', { points: rateLimits.authPerMin, duration: 60 }), badToken: make('bad-token', { points: rateLimits.badTokenPerMin, duration: 60 }), redis, named: new Map(), make };
   limiters.set(deps, l);
   return l;
 }

@@ -2,9 +2,11 @@ import { hash, verify } from '@node-rs/argon2';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../../../../db/client';
 import type { Config } from '../../env';
+import type { Deps } from '../../context';
+import { namedLimiter } from '../../middleware/rate-limit';
 import { invites, memberships, users } from '../../../../db/schema';
 import { hmac, safeEqual } from '../../lib/crypto';
 import { ApiError } from '../../lib/api-error';
@@ -64,19 +66,21 @@ export async function signUpWithPassword(db: Db, config: Config, input: { token:
   return createSession(db, member, config.sessionTtlMs);
 }
 
-// Per-account lockout beside the per-IP sign-in limit: 10 wrong passwords in 15 minutes lock the account for 15 minutes.
-const failures = new WeakMap<object, RateLimiterMemory>();
-const lockoutFor = (config: Config) => {
-  let l = failures.get(config);
-  if (!l) failures.set(config, (l = new RateLimiterMemory({ points: 10, duration: 15 * 60, blockDuration: 15 * 60, keyPrefix: 'pw-fail' })));
-  return l;
-};
+/**
+ * Per-account lockout beside the per-IP sign-in limit: 10 wrong passwords in 15 minutes lock
+ * the account for 15 minutes. Counted in Redis when REDIS_URL is set, so N API processes
+ * still allow 10 tries in all, not N × 10; in process memory on the embedded default.
+ */
+export const LOCKOUT = { points: 10, duration: 15 * 60, blockDuration: 15 * 60 } as const;
+const lockoutFor = (deps: AuthDeps) => namedLimiter(deps, 'pw-fail', LOCKOUT);
+export type AuthDeps = Pick<Deps, 'db' | 'config' | 'logger'>;
 // A real hash to verify against when the account does not exist, so a miss takes as long as a wrong password.
 let decoy: Promise<string> | undefined;
 
-export async function signInWithPassword(db: Db, config: Config, input: { email: string; password: string }): Promise<SessionResponse> {
+export async function signInWithPassword(deps: AuthDeps, input: { email: string; password: string }): Promise<SessionResponse> {
+  const { db, config } = deps;
   const email = input.email.trim().toLowerCase();
-  const lockout = lockoutFor(config);
+  const lockout = lockoutFor(deps);
   const state = await lockout.get(email);
   if (state && state.consumedPoints >= lockout.points) {
     const seconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));

@@ -4,7 +4,8 @@ import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { requireAuth } from '../../middleware/auth';
 import { ApiError } from '../../lib/api-error';
-import { passwordSignInRequest, passwordSignUpRequest, sandboxLoginRequest } from '../../../../shared/contracts/auth';
+import { passwordResetConfirm, passwordResetRequest, passwordSignInRequest, passwordSignUpRequest, sandboxLoginRequest } from '../../../../shared/contracts/auth';
+import { requestPasswordReset, resetPassword } from './password-reset';
 import { signInWithPassword, signUpWithPassword } from './password';
 import { createSession, deleteSession, findOrCreateMember, getWorkspace } from './service';
 import { ensureSandboxMailbox, sandboxMailEnabled } from '../sandbox/service';
@@ -25,9 +26,11 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json(await signUpWithPassword(db, config, c.req.valid('json')), 201);
   })
   .post('/auth/password/sign-in', validate('json', passwordSignInRequest), async (c) => {
-    const { config, db } = c.get('deps');
-    return c.json(await signInWithPassword(db, config, c.req.valid('json')), 200);
+    return c.json(await signInWithPassword(c.get('deps'), c.req.valid('json')), 200);
   })
+  // The same 202 whether or not the address has an account; the link comes by mail.
+  .post('/auth/password/reset-request', validate('json', passwordResetRequest), (c) => c.json(requestPasswordReset(c.get('deps'), c.req.valid('json').email), 202))
+  .post('/auth/password/reset', validate('json', passwordResetConfirm), async (c) => c.json(await resetPassword(c.get('deps'), c.req.valid('json'))))
   .post('/auth/logout', requireAuth(), async (c) => {
     await deleteSession(c.get('deps').db, c.get('session'));
     return c.json({ ok: true });

@@ -58,7 +58,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, true));
   })
   .post('/campaigns/:id/launch', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.launched', (a) => ({ status: a.status })), async (c) => {
-    return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
+    return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, { postalAddressDefault: c.get('deps').config.postalAddressDefault }));
   })
   .post('/campaigns/:id/pause', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.paused', (a) => ({ status: a.status })), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, false));

@@ -1,3 +1,4 @@
+import { requirePostalAddress } from '../settings/sending';
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { campaignLeads, campaigns, mailboxes, prospects, sequenceSteps, templates } from '../../../../db/schema';
@@ -191,12 +192,13 @@ export function toLead(lead: LeadRow, email: string): Lead {
 }
 
 /** draft|paused → active. Launching needs a step; waiting leads become due after the first step's delay. */
-export async function launchCampaign(db: Db, workspaceId: string, id: string): Promise<Campaign> {
+export async function launchCampaign(db: Db, workspaceId: string, id: string, options: { postalAddressDefault?: string } = {}): Promise<Campaign> {
   await db.transaction(async (tx) => {
     const campaign = await getCampaignRow(tx, workspaceId, id);
     if (campaign.status !== 'draft') throw new ApiError('CONFLICT', `A ${campaign.status} campaign cannot be launched${campaign.status === 'paused' ? ': resume it' : ''}`);
     const [first] = await stepsOf(tx, id);
     if (!first) throw new ApiError('UNPROCESSABLE', 'Add at least one step before launching');
+    await requirePostalAddress(tx, workspaceId, options.postalAddressDefault); // CAN-SPAM: every campaign mail carries it
     await tx.update(campaigns).set({ status: 'active', updatedAt: new Date() }).where(eq(campaigns.id, id));
     await tx
       .update(campaignLeads)

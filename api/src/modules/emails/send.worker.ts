@@ -2,7 +2,7 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { gmail_v1 } from 'googleapis';
 import type { Db } from '../../../../db/client';
-import { emailEvents, emails, mailboxes, prospects, sendJobs, users, webhooks } from '../../../../db/schema';
+import { emailEvents, emails, mailboxes, prospects, sendJobs, users, webhooks, workspaces } from '../../../../db/schema';
 import type { Deps } from '../../context';
 import { buildMime } from '../../gmail/mime';
 import { findByMessageId, sendRaw, type ProviderIds } from '../../gmail/messages';
@@ -12,7 +12,8 @@ import { budgetFreesAt, effectiveCap, nextWindowOpening, sentInLastDay } from '.
 import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
 import { publishEvents } from '../webhooks/publish';
 import { failOpenSends } from './fail-sends';
-import { suppressedSql } from '../suppressions/service';
+import { normalizeAddress, suppressedSql } from '../suppressions/service';
+import { recipientCheckerFor } from '../deliverability/recipients';
 import { trackingBase } from '../tracking/domain';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from '../../jobs/queue';
@@ -124,6 +125,12 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
     return failPermanently(db, email, mailbox.status === 'needs_reauth' ? reauthReason(mailbox.email) : `Mailbox ${mailbox.email} is disabled`);
   }
   if (loaded.suppressed) return failPermanently(db, email, 'RECIPIENT_SUPPRESSED: the address is on the suppression list');
+  // Before a campaign sends (issue 17): a recipient whose domain no longer takes mail is skipped with the reason.
+  if (email.campaignId && email.status === 'PENDING_SEND' && deps.config.recipientDnsCheck) {
+    const address = normalizeAddress(/<([^>]+)>/.exec(email.to)?.[1] ?? email.to);
+    const verdict = (await recipientCheckerFor(deps.config).check([address])).get(address);
+    if (verdict && !verdict.deliverable) return failPermanently(db, email, `RECIPIENT_UNDELIVERABLE: ${verdict.message!.replace(/; not imported$/, '')}; not sent`);
+  }
 
   const gmail = await gmailFor(mailbox);
   const mayHaveSent = email.status === 'SENDING';
@@ -138,6 +145,9 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   }
 
   const base = await trackingBase(deps, claimed.workspaceId); // the workspace's own tracking domain, else PUBLIC_URL
+  const unsubscribe = unsubscribeUrl(base, deps.config.trackingSecret, claimed.id);
+  // Launching needs an address (settings/sending.ts), and clearing it while a campaign runs is refused.
+  const postalAddress = loaded.postalAddress || deps.config.postalAddressDefault;
   const mime = await buildMime({
     from: { name: fromName, address: mailbox.email },
     to: claimed.to,
@@ -147,7 +157,8 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
     messageId: claimed.messageId,
     inReplyTo: claimed.inReplyTo,
     references: claimed.references,
-    unsubscribeUrl: unsubscribeUrl(base, deps.config.trackingSecret, claimed.id),
+    unsubscribeUrl: unsubscribe,
+    footer: claimed.campaignId && postalAddress ? { postalAddress, unsubscribeUrl: unsubscribe } : undefined,
     tracking: {
       openPixelUrl: claimed.trackOpens ? openPixelUrl(base, deps.config.trackingSecret, claimed.id) : undefined,
       clickUrl: claimed.trackClicks ? (i, url) => clickUrl(base, deps.config.trackingSecret, claimed.id, i, url) : undefined,
@@ -371,6 +382,8 @@ const emailToSend = preparedQuery((db) =>
       fromName: users.name,
       recipientZone: prospects.timeZone,
       suppressed: suppressedSql(emails.workspaceId, emails.to).mapWith(Boolean),
+      // Campaign mail's CAN-SPAM footer: the workspace's own address (the server's POSTAL_ADDRESS stands in).
+      postalAddress: sql<string | null>`(select w.settings->>'postalAddress' from ${workspaces} w where w.id = ${emails.workspaceId})`,
     })
     .from(emails)
     .leftJoin(mailboxes, eq(mailboxes.id, emails.mailboxId))

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../../../db/prepared';
 import { erasedAmong } from '../suppressions/service';
+import { screenRecipients, type RecipientChecker, type ScreenedRows } from '../deliverability/recipients';
 import { z } from 'zod';
 import type { Db } from '../../../../db/client';
 import { memberships, prospects, suppressions, users } from '../../../../db/schema';
@@ -43,9 +44,10 @@ export interface ImportProgress {
   suppressedCount: number;
 }
 
+export type RecipientFlags = ScreenedRows<CsvProspect>['flagged'];
 export interface ImportHooks {
-  /** Row errors and suppressed flags of each written batch, in row order. */
-  onIssues?(issues: { errors: RowIssue[]; suppressed: Array<{ row: number; email: string }> }): Promise<void> | void;
+  /** Row errors, suppressed flags and recipient flags (role, disposable, unverified) of each written batch. */
+  onIssues?(issues: { errors: RowIssue[]; suppressed: Array<{ row: number; email: string }>; flagged?: RecipientFlags }): Promise<void> | void;
   onProgress?(progress: ImportProgress): Promise<void> | void;
 }
 
@@ -208,6 +210,8 @@ export class ImportRun {
     private readonly plan: ImportPlan,
     private readonly dedupe: ImportOptions['dedupe'],
     private readonly hooks: ImportHooks = {},
+    /** The recipient check (deliverability/recipients.ts); without it rows are not looked up. */
+    private readonly recipients?: RecipientChecker,
   ) {}
 
   async add(records: RawRecord[]): Promise<void> {
@@ -235,6 +239,7 @@ export class ImportRun {
    */
   async flush(final = false): Promise<void> {
     await this.dropErased();
+    const flagged = await this.screenRecipients();
     const parts = encode(this.batch);
     const rows = this.batch.length;
     const errors = this.errors;
@@ -242,7 +247,7 @@ export class ImportRun {
     this.errors = [];
     await this.inflight;
     if (this.failure) throw this.failure;
-    this.inflight = this.writeParts(parts, rows, errors).catch((err: unknown) => {
+    this.inflight = this.writeParts(parts, rows, errors, flagged).catch((err: unknown) => {
       this.failure = err;
     });
     if (final) {
@@ -263,10 +268,19 @@ export class ImportRun {
     });
   }
 
+  /** Rows whose domain takes no mail become row errors; role and disposable addresses are kept, flagged. */
+  private async screenRecipients(): Promise<RecipientFlags> {
+    if (!this.recipients || this.batch.length === 0) return [];
+    const screened = await screenRecipients(this.recipients, this.batch);
+    this.batch = screened.keep;
+    this.errors.push(...screened.errors);
+    return screened.flagged;
+  }
+
   private inflight: Promise<void> = Promise.resolve();
   private failure: unknown;
 
-  private async writeParts(parts: Array<{ json: string; setsOwner: boolean }>, rows: number, errors: RowIssue[]) {
+  private async writeParts(parts: Array<{ json: string; setsOwner: boolean }>, rows: number, errors: RowIssue[], recipientFlags: RecipientFlags = []) {
     let inserted = 0;
     let updated = 0;
     const flagged: string[] = [];
@@ -282,7 +296,7 @@ export class ImportRun {
     this.progress.skipped += rows - inserted - updated + errors.length;
     this.progress.errorCount += errors.length;
     this.progress.suppressedCount += suppressed.length;
-    if (errors.length || suppressed.length) await this.hooks.onIssues?.({ errors, suppressed });
+    if (errors.length || suppressed.length || recipientFlags.length) await this.hooks.onIssues?.({ errors, suppressed, flagged: recipientFlags });
     await this.hooks.onProgress?.({ ...this.progress });
   }
 
@@ -347,9 +361,16 @@ export function headerPlan(record: RawRecord | undefined, mapping: ImportMapping
  * The whole import over lines from any source (a stream of the upload, a text in memory):
  * the first record is the header, the rest are rows. Returns the counts; issues go to the hooks.
  */
+export interface ImportContext {
+  workspaceId: string;
+  importerId: string;
+  /** Checks each batch's recipient domains (MX/A, role, disposable) before it is written. */
+  recipients?: RecipientChecker;
+}
+
 export async function importLines(
   db: Db,
-  ctx: { workspaceId: string; importerId: string },
+  ctx: ImportContext,
   lines: AsyncIterable<string> | Iterable<string>,
   options: ImportOptions,
   hooks: ImportHooks = {},
@@ -363,7 +384,7 @@ export async function importLines(
  * Step one of an import, done before answering: the header is read and checked (so a bad
  * header or mapping is a 400, not a failed job). `run` then reads the rest.
  */
-export async function startImport(db: Db, ctx: { workspaceId: string; importerId: string }, lines: AsyncIterator<string> | Iterator<string>, options: ImportOptions) {
+export async function startImport(db: Db, ctx: ImportContext, lines: AsyncIterator<string> | Iterator<string>, options: ImportOptions) {
   const splitter = new RecordSplitter();
   const queued: RawRecord[] = [];
   let header: RawRecord | undefined;
@@ -384,7 +405,7 @@ export async function startImport(db: Db, ctx: { workspaceId: string; importerId
   return {
     plan,
     async run(hooks: ImportHooks = {}): Promise<ImportProgress> {
-      const job = new ImportRun(db, ctx.workspaceId, ctx.importerId, plan, options.dedupe, hooks);
+      const job = new ImportRun(db, ctx.workspaceId, ctx.importerId, plan, options.dedupe, hooks, ctx.recipients);
       await job.add(queued);
       if (!done) {
         for (let next = await lines.next(); !next.done; next = await lines.next()) {
@@ -400,15 +421,18 @@ export async function startImport(db: Db, ctx: { workspaceId: string; importerId
 }
 
 /** A CSV in memory, imported at once: the answer of a small upload. */
-export async function importProspects(db: Db, workspaceId: string, importerId: string, text: string, options: ImportOptions = { dedupe: 'update' }): Promise<ImportResult> {
+export async function importProspects(db: Db, workspaceId: string, importerId: string, text: string, options: ImportOptions = { dedupe: 'update' }, recipients?: RecipientChecker): Promise<ImportResult> {
   const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], suppressed: [] };
-  const progress = await importLines(db, { workspaceId, importerId }, linesOfText(text), options, {
-    onIssues: ({ errors, suppressed }) => {
+  const flaggedRows: NonNullable<ImportResult['flagged']> = [];
+  const progress = await importLines(db, { workspaceId, importerId, recipients }, linesOfText(text), options, {
+    onIssues: ({ errors, suppressed, flagged }) => {
       result.errors.push(...errors);
       result.suppressed.push(...suppressed);
+      flaggedRows.push(...(flagged ?? []));
     },
   });
   result.errors.sort((a, b) => a.row - b.row);
+  if (flaggedRows.length) result.flagged = flaggedRows.sort((a, b) => a.row - b.row);
   return { ...result, imported: progress.imported, updated: progress.updated, skipped: progress.skipped };
 }
 

@@ -36,10 +36,12 @@ export function runImportJob(db: Db, logger: Logger, jobId: string, run: (hooks:
       .set({ rowsRead: p.rowsRead, imported: p.imported, updated: p.updated, skipped: p.skipped, errorCount: p.errorCount, suppressed: p.suppressedCount, updatedAt: new Date(), ...extra })
       .where(eq(importJobs.id, jobId));
   const hooks: ImportHooks = {
-    async onIssues({ errors, suppressed }) {
+    async onIssues({ errors, suppressed, flagged = [] }) {
       const rows = [
         ...errors.map((e) => ({ jobId, row: e.row, kind: 'error' as const, message: e.message })),
         ...suppressed.map((s) => ({ jobId, row: s.row, kind: 'suppressed' as const, message: `${s.email} is on the suppression list: imported, never mailed` })),
+        // One row per line: a suppressed address (imported, never mailed) keeps that note first.
+        ...flagged.filter((f) => !suppressed.some((s) => s.row === f.row)).map((f) => ({ jobId, row: f.row, kind: 'flagged' as const, message: `${f.email}: ${f.message}; imported` })),
       ];
       for (let i = 0; i < rows.length; i += 1000) await db.insert(importErrors).values(rows.slice(i, i + 1000)).onConflictDoNothing();
     },

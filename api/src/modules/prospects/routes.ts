@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/contracts/prospects';
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
 import { startImport } from './csv-import';
+import { checkNewRecipient, recipientCheckerFor } from '../deliverability/recipients';
 import { spoolUpload } from './upload';
 import { createImportJob, getImportJob, importIssues, runImportJob } from './import-jobs';
 import { ownerOnly } from '../../lib/ownership';
@@ -38,7 +39,7 @@ export const prospectRoutes = new Hono<AppEnv>()
     const lines = upload.readLines();
     let handedOver = false;
     try {
-      const started = await startImport(db, { workspaceId: s.workspaceId, importerId: s.userId }, lines, upload.options);
+      const started = await startImport(db, { workspaceId: s.workspaceId, importerId: s.userId, recipients: recipientCheckerFor(c.get('deps').config) }, lines, upload.options);
       if (upload.lines - 1 > INLINE_IMPORT_ROWS) {
         const jobId = await createImportJob(db, s.workspaceId, s.userId, upload.options.dedupe);
         handedOver = true;
@@ -49,13 +50,16 @@ export const prospectRoutes = new Hono<AppEnv>()
         return c.json({ jobId, status: 'running' as const, statusUrl: `/api/prospects/import/${jobId}` }, 202);
       }
       const result: ImportResult = { imported: 0, updated: 0, skipped: 0, errors: [], suppressed: [] };
+      const flaggedRows: NonNullable<ImportResult['flagged']> = [];
       const progress = await started.run({
-        onIssues: ({ errors, suppressed }) => {
+        onIssues: ({ errors, suppressed, flagged }) => {
           result.errors.push(...errors);
           result.suppressed.push(...suppressed);
+          flaggedRows.push(...(flagged ?? []));
         },
       });
       result.errors.sort((a, b) => a.row - b.row);
+      if (flaggedRows.length) result.flagged = flaggedRows.sort((a, b) => a.row - b.row);
       return c.json({ ...result, imported: progress.imported, updated: progress.updated, skipped: progress.skipped });
     } finally {
       if (!handedOver) {
@@ -87,7 +91,10 @@ export const prospectRoutes = new Hono<AppEnv>()
   })
   .post('/prospects', validate('json', createProspectRequest), async (c) => {
     const s = c.get('session');
-    return c.json(await createProspect(c.get('deps').db, s.workspaceId, s.userId, c.req.valid('json')), 201);
+    const input = c.req.valid('json');
+    const recipientCheck = await checkNewRecipient(recipientCheckerFor(c.get('deps').config), input.email.trim().toLowerCase());
+    const prospect = await createProspect(c.get('deps').db, s.workspaceId, s.userId, input);
+    return c.json(recipientCheck.flags.length ? { ...prospect, recipientCheck } : prospect, 201);
   })
   .get('/prospects/:id', validate('param', prospectIdParam), async (c) => {
     return c.json(await getProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
