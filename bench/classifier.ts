@@ -5,6 +5,7 @@ import os from 'node:os';
 import { corpusDir, corpusPart, corpusPresent, loadCorpus, tally } from '../api/test/inbound-corpus';
 import { percentile, writeSection } from './results';
 import { classifyRounds } from './lib/classify-rounds';
+import type { classifyInbound } from '../api/src/modules/replies/classify/classify';
 
 if (!corpusPresent()) {
   console.error(`${corpusDir} is absent; nothing to measure.`);
