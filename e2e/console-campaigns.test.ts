@@ -27,6 +27,8 @@ beforeAll(async () => {
     chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-background-networking'] }),
   ]);
   token = (await apiJson<{ token: string }>(api, '/api/auth/sandbox-login', { method: 'POST', body: { email: ADMIN, name: 'Ana' } })).body.token;
+  // Campaign mail carries the sender's postal address (CAN-SPAM): the admin sets it once, as Settings asks.
+  expect((await apiJson(api, '/api/settings/sending', { token, method: 'PATCH', body: { postalAddress: 'Acme Campaigns, 12 Harbour Road, Bristol BS1 4DJ' } })).status).toBe(200);
   for (const p of [
     { email: 'lea@client.test', firstName: 'Léa', company: 'Client SA' },
     { email: 'bo@client.test', firstName: 'Bo', company: 'Client AB', title: 'CTO' },

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.close());
 
-const PUBLIC = [/^\/api\/auth\/(sandbox-login|google\/(start|callback)|password\/(sign-in|sign-up))$/, /^\/api\/capabilities$/];
+const PUBLIC = [/^\/api\/auth\/(sandbox-login|google\/(start|callback)|password\/(sign-in|sign-up|reset-request|reset))$/, /^\/api\/capabilities$/];
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function apiRoutes() {

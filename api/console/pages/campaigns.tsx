@@ -5,6 +5,7 @@ import { raw } from 'hono/html';
 import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import type { AppEnv } from '../../src/context';
+import type { Config } from '../../src/env';
 import type { Prospect } from '../../../shared/contracts/prospects';
 import { campaignStatusSchema, createCampaignRequest, leadStatusSchema, updateCampaignRequest, type AddLeadsResponse, type Campaign } from '../../../shared/contracts/campaigns';
 import { prospectVars } from '../../../shared/template-vars';
@@ -394,7 +395,7 @@ async function previewStep(db: Db, workspaceId: string, draft: Draft, i: number,
 // ——— actions ———
 
 const LIFECYCLE = {
-  launch: { action: 'campaign.launched', run: launchCampaign, words: (c: Campaign, leads: number) => `Launched “${c.name}”: ${leads} lead(s) start with step 1 (the scheduler looks every 30 seconds, inside each mailbox’s cap and send window).` },
+  launch: { action: 'campaign.launched', run: (db: Db, w: string, id: string, config: Config) => launchCampaign(db, w, id, { postalAddressDefault: config.postalAddressDefault }), words: (c: Campaign, leads: number) => `Launched “${c.name}”: ${leads} lead(s) start with step 1 (the scheduler looks every 30 seconds, inside each mailbox’s cap and send window).` },
   pause: { action: 'campaign.paused', run: (db: Db, w: string, id: string) => setRunning(db, w, id, false), words: (c: Campaign) => `Paused “${c.name}”: nothing more goes out until you resume it.` },
   resume: { action: 'campaign.resumed', run: (db: Db, w: string, id: string) => setRunning(db, w, id, true), words: (c: Campaign) => `Resumed “${c.name}”: each lead picks up where it was.` },
   archive: { action: 'campaign.archived', run: archiveCampaign, words: (c: Campaign) => `Archived “${c.name}”: it is read-only now; its figures stay.` },
@@ -406,7 +407,7 @@ async function lifecycle(c: C, verb: keyof typeof LIFECYCLE) {
   if (owned instanceof Response) return owned;
   const step = LIFECYCLE[verb];
   return act(c, `/console/campaigns/${owned.id}`, async () => {
-    const after = await step.run(db, ws(c), owned.id);
+    const after = await step.run(db, ws(c), owned.id, c.get('deps').config);
     await audit(c, step.action, after, { status: after.status });
     const leads = verb === 'launch' ? Object.values((await leadCountsOf(db, ws(c), [owned.id])).get(owned.id) ?? {}).reduce<number>((a, n) => a + (n ?? 0), 0) : 0;
     return step.words(after, leads);

@@ -192,7 +192,7 @@ export function toLead(lead: LeadRow, email: string): Lead {
 }
 
 /** draft|paused → active. Launching needs a step; waiting leads become due after the first step's delay. */
-export async function launchCampaign(db: Db, workspaceId: string, id: string, options: { postalAddressDefault?: string } = {}): Promise<Campaign> {
+export async function launchCampaign(db: Db, workspaceId: string, id: string, options: { postalAddressDefault: string | undefined }): Promise<Campaign> {
   await db.transaction(async (tx) => {
     const campaign = await getCampaignRow(tx, workspaceId, id);
     if (campaign.status !== 'draft') throw new ApiError('CONFLICT', `A ${campaign.status} campaign cannot be launched${campaign.status === 'paused' ? ': resume it' : ''}`);
