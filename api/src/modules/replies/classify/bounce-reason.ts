@@ -132,7 +132,8 @@ export function reasonOfStatus(status: string | null): BounceReason | null {
   if (subject === '0' && detail === '0') return null;
   const code = `${subject}.${detail}`;
   // Vendor details under a known subject (Office 365's 5.1.351, 5.4.310…) keep the subject's meaning.
-  return (klass === '4' ? TEMPORARY_CODES[code] : undefined) ?? CODES[code] ?? SUBJECTS[subject!] ?? null;
+  if (klass === '4') return TEMPORARY_CODES[code] ?? null;
+  return CODES[code] ?? SUBJECTS[subject!] ?? null;
 }
 
 const HARD: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'hasmoved']);
@@ -212,18 +213,24 @@ const SUBJECTS: Record<string, BounceReason> = { '1': 'userunknown', '2': 'filte
 
 /** Temporary codes whose meaning differs from the permanent one. */
 const TEMPORARY_CODES: Record<string, BounceReason> = {
-  '1.1': 'userunknown',
-  '2.1': 'blocked', // mailbox temporarily disabled
+  '1.6': 'hasmoved', '1.7': 'rejected', '1.8': 'rejected', '1.9': 'systemerror',
+  '2.1': 'suspend', // mailbox temporarily disabled
+  '2.2': 'mailboxfull', '2.3': 'exceedlimit', '2.4': 'filtered',
+  '3.1': 'systemfull', '3.2': 'notaccept', '3.3': 'systemerror', '3.5': 'systemerror',
   '4.1': 'expired', // no answer from host
   '4.2': 'networkerror', // bad connection
-  '4.4': 'networkerror',
+  '4.3': 'systemerror', // directory server failure
+  '4.4': 'networkerror', // unable to route (for now)
   '4.5': 'systemfull', // mail system congestion
   '4.6': 'networkerror', // routing loop
   '4.7': 'expired', // delivery time expired
-  '4.8': 'networkerror',
-  '5.3': 'systemerror',
+  '4.8': 'networkerror', // retry on IPv4
+  '5.3': 'systemerror', '5.5': 'systemerror',
+  '6.0': 'contenterror', '6.2': 'contenterror', '6.5': 'contenterror',
   '7.1': 'blocked', // delivery not authorised, try later
   '7.2': 'blocked',
+  '7.5': 'securityerror', '7.6': 'securityerror', '7.7': 'securityerror', '7.12': 'securityerror', '7.15': 'securityerror',
+  '7.16': 'mesgtoobig', '7.24': 'authfailure', '7.25': 'requireptr', '7.26': 'authfailure',
 };
 
 
