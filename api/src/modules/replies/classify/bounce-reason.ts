@@ -59,6 +59,8 @@ function reasonOf(e: BounceEvidence): BounceReason {
   if (DIRECTORY_LOOKUP.test(e.words)) return 'userunknown';
   const byCode = reasonOfStatus(e.status);
   if (byCode && !REFINABLE.has(byCode)) return byCode;
+  const settled = settledByCode(e, byCode);
+  if (settled) return settled;
   // RFC 3464 §2.3.6: an `X-Unix` diagnostic is a local delivery program's exit (procmail,
   // a pipe), whatever words its error output happens to contain.
   let byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
@@ -102,6 +104,34 @@ const DIRECTORY_LOOKUP = re([
   'not listed in (the )?(domino )?directory', 'ディレクトリには見つかりません', 'recipient name is not recognized', 'requested action not taken: mailbox unavailable',
   "address could ?n[o']t be found", 'resolver\\.adr\\.recipient ?not ?found',
 ]);
+
+/**
+ * Sisimai's first pass (its ClassOrder): each reason in turn asks "is it me?", the status code
+ * naming it or its own phrases. So a code naming `userunknown` or `hostunknown` stands against
+ * the phrases of any reason later in that order, and gives way only to an earlier reason's
+ * phrases and to the named exceptions:
+ * - X.1.1 gives way to the words of a relay refusal, a block, a full or moved mailbox, a sender
+ *   refusal or a host that accepts no mail (Sisimai's UserUnknown pre-matches);
+ * - X.4.4 / X.1.2 give way to DNS / network trouble ("to prevent classifying DNS errors as
+ *   HostUnknown").
+ * Vendor details under the subject (5.1.351) are not the code itself and stay refinable.
+ */
+function settledByCode(e: BounceEvidence, byCode: BounceReason | null): BounceReason | null {
+  if (byCode !== 'userunknown' && byCode !== 'hostunknown') return null;
+  if (e.diagnosticType && /^x-unix/.test(e.diagnosticType)) return null;
+  if (!e.status || !EXACT_CODES.has(e.status.slice(2))) return null;
+  const byWords = reasonOfWords(e.words);
+  if (!byWords || byWords === byCode) return byCode;
+  const at = FIRST_PASS.indexOf(byWords);
+  if (at !== -1 && at < FIRST_PASS.indexOf(byCode)) return null;
+  if (byCode === 'userunknown') return USERUNKNOWN_YIELDS.has(byWords) ? null : 'userunknown';
+  return byWords === 'networkerror' ? null : 'hostunknown';
+}
+
+const FIRST_PASS: BounceReason[] = ['mailboxfull', 'mesgtoobig', 'exceedlimit', 'suspend', 'hasmoved', 'norelaying', 'authfailure', 'userunknown', 'filtered', 'requireptr', 'notcompliantrfc', 'badreputation', 'contenterror', 'rejected', 'hostunknown', 'spamdetected', 'toomanyconn', 'blocked'];
+const USERUNKNOWN_YIELDS: ReadonlySet<BounceReason> = new Set(['norelaying', 'blocked', 'mailboxfull', 'hasmoved', 'rejected', 'notaccept']);
+/** The codes Sisimai's table names `userunknown` / `hostunknown` (not a vendor's detail under the subject). */
+const EXACT_CODES: ReadonlySet<string> = new Set(['1.0', '1.1', '1.3', '1.2', '4.4']);
 
 /** SMTP stages before the message content is sent. */
 const BEFORE_DATA: ReadonlySet<string> = new Set(['CONN', 'EHLO', 'HELO', 'MAIL', 'RCPT']);

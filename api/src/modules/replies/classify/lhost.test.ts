@@ -60,9 +60,10 @@ describe('Exchange 2007 NDR subjects', () => {
 });
 
 describe('carriers', () => {
-  it('au by KDDI: "As their mailbox is full" is a full mailbox', async () => {
-    const raw = plain(['From: no-reply@mail.dion.ne.jp', 'Subject: Mail delivery failed'], ['Your mail sent on: Tue, 03 Mar 2026 18:00:00 +0900', '    Could not be delivered to: <kana@ezweb.ne.jp>', '    As their mailbox is full.', '']);
-    expect((await bounceOf(raw)).reason).toBe('mailboxfull');
+  it('au by KDDI: "As their mailbox is full" is a full mailbox, "Due to the following SMTP relay error" a relay refusal', async () => {
+    const au = (line: string) => plain(['From: no-reply@mail.dion.ne.jp', 'Subject: Mail delivery failed'], ['Your mail sent on: Tue, 03 Mar 2026 18:00:00 +0900', '    Could not be delivered to: <kana@ezweb.ne.jp>', `    ${line}`, '']);
+    expect((await bounceOf(au('As their mailbox is full.'))).reason).toBe('mailboxfull');
+    expect((await bounceOf(au('Due to the following SMTP relay error.'))).reason).toBe('norelaying');
   });
   it('NTT docomo: the same "550 Unknown user" is a filter under 5.2.0 and a refusal after DATA under 5.0.0', async () => {
     const dsn = (status: string, command: string) =>
@@ -133,5 +134,24 @@ describe('the status code: the DSN field against the code in the server reply', 
   });
   it('a version number ("v2.1.3") is not a status code', async () => {
     expect((await bounceOf(dsn('5.0.0', 'mailer v2.1.3 said: 550 5.1.1 no such user'))).status).toBe('5.1.1');
+  });
+});
+
+describe('Exchange 2003, Courier and DMA (DragonFly Mail Agent) texts', () => {
+  it("Exchange 2003's MSEXCH error code decides: 000C0595 (ambiguous recipient) is a filter, 00050311 a conversion failure", async () => {
+    const ndr = (code: string, words: string) =>
+      plain(['From: postmaster@exchange.acme.example', 'Subject: Undeliverable: hello', 'X-MS-Embedded-Report: yes'], ['Your message', '', '  To:      dana@acme.example', '  Subject: hello', '  Sent:    Tue, 3 Mar 2026 09:00:00 +0000', '', 'did not reach the following recipient(s):', '', 'dana@acme.example on Tue, 3 Mar 2026 09:00:05 +0000', `    MSEXCH:IMS:ACME:EX1 0 (${code}) ${words}`, '']);
+    expect((await bounceOf(ndr('000C0595', 'Ambiguous Recipient'))).reason).toBe('filtered');
+    expect((await bounceOf(ndr('00050311', 'Conversion to Internet format failed'))).reason).toBe('contenterror');
+  });
+  it('Courier: "This domain\'s DNS violates RFC 1035." is a system error on their side', async () => {
+    const raw = plain(['From: Courier mail server at mx.lumina.test <@>', 'Subject: NOTICE: mail delivery status.'], ['UNDELIVERABLE MAIL', '', 'Your message to the following recipients cannot be delivered:', '', '<dana@acme.example>:', "    This domain's DNS violates RFC 1035.", '']);
+    expect((await bounceOf(raw)).reason).toBe('systemerror');
+  });
+  it('DMA: "Could not deliver for the last N seconds. Giving up." is an expiry', async () => {
+    const raw = plain(['From: MAILER-DAEMON@df.lumina.test', 'Subject: Mail delivery failed', 'Received: from df.lumina.test (DragonFly Mail Agent v0.13); Tue, 03 Mar 2026 09:00:00 +0000'], ['This is the DragonFly Mail Agent v0.13 at df.lumina.test.', '', 'There was an error delivering your mail to <dana@acme.example>.', '', 'Could not deliver for the last 432000 seconds. Giving up.', '', 'Original message follows.', '']);
+    const b = await bounceOf(raw);
+    expect(b.reason).toBe('expired');
+    expect(b.hard).toBe(false);
   });
 });

@@ -37,7 +37,13 @@ export function reasonOfLocalHost(p: ParsedInbound, e: LocalHostEvidence): Local
       ? qmail(e.diagnostic, e.notice, e.command)
       : isExchange2007(p)
         ? exchange2007(`${e.diagnostic}\n${e.notice}`)
-        : isKddi(p)
+        : isExchange2003(p)
+          ? exchange2003(`${e.diagnostic}\n${e.notice}`)
+          : isCourier(p)
+            ? listed(COURIER, e.diagnostic || e.notice)
+            : isDragonFly(p)
+              ? listed(DRAGONFLY, e.notice)
+              : isKddi(p)
           ? kddi(p, e)
           : isVerizon(p)
             ? verizon(`${e.diagnostic}\n${e.notice}`)
@@ -212,3 +218,62 @@ function docomo(e: LocalHostEvidence): BounceReason | null {
   if (e.status === '5.0.0' && e.command === 'DATA') return 'rejected';
   return null;
 }
+
+/** The first reason of a table whose strings the text contains (case-insensitive). */
+function listed(table: Array<[BounceReason, string[]]>, text: string): BounceReason | null {
+  const lower = text.replace(/\s+/g, ' ').toLowerCase();
+  return table.find(([, strings]) => strings.some((s) => lower.includes(s)))?.[0] ?? null;
+}
+
+// --- Microsoft Exchange Server 2003 ---------------------------------------------------------
+
+/** Its X-MS-Embedded-Report, its Internet Mail Service / connector X-Mailer, its X-MimeOLE or Received stamp. */
+function isExchange2003(p: ParsedInbound): boolean {
+  if (p.headers.has('x-ms-embedded-report')) return true;
+  if (/^(internet mail service \(|microsoft exchange server internet mail connector)/i.test(header(p, 'x-mailer').trim())) return true;
+  if (/^produced by microsoft exchange/i.test(header(p, 'x-mimeole').trim())) return true;
+  return (p.headers.get('received') ?? []).some((r) => r.includes(' with Internet Mail Service ('));
+}
+
+/** Its "MSEXCH:IMS:… (000C05A6) Unknown Recipient" error codes. */
+const EXCHANGE2003: Record<string, BounceReason> = {
+  '000B099C': 'onhold', '000B09AA': 'onhold', '000B09B6': 'onhold', // errors the remote MTA gave
+  '000C05A6': 'userunknown',
+  '00010256': 'systemerror', '000D06B5': 'systemerror', // too many recipients; no proxy for recipient
+  '00120270': 'networkerror', // too many hops
+  '00050311': 'contenterror', '000502CC': 'contenterror', // conversion to Internet format failed
+  '000B0981': 'securityerror', // server does not support AUTH
+  '000C0595': 'filtered', // ambiguous recipient
+};
+
+function exchange2003(text: string): BounceReason | null {
+  const m = /MSEXCH:[^\n]*?\(([0-9A-F]{8})\)/i.exec(text);
+  return m ? (EXCHANGE2003[m[1]!.toUpperCase()] ?? null) : null;
+}
+
+// --- Courier MTA ----------------------------------------------------------------------------
+
+function isCourier(p: ParsedInbound): boolean {
+  if (header(p, 'from').includes('Courier mail server at ')) return true;
+  if (/NOTICE: mail delivery status\.|WARNING: delayed mail\./.test(p.subject)) return true;
+  return /^\s*<courier\.[0-9A-F]+\./.test(header(p, 'message-id'));
+}
+
+/** courier/module.esmtp/esmtpclient.c. */
+const COURIER: Array<[BounceReason, string[]]> = [
+  ['hostunknown', ['no such domain.']],
+  ['systemerror', ["this domain's dns violates rfc 1035."]],
+  ['networkerror', ['dns lookup failed.']],
+];
+
+// --- DMA, the DragonFly Mail Agent ----------------------------------------------------------
+
+function isDragonFly(p: ParsedInbound): boolean {
+  return p.subject.includes('Mail delivery failed') && (p.headers.get('received') ?? []).some((r) => r.includes(' (DragonFly Mail Agent'));
+}
+
+/** dma.c / net.c. */
+const DRAGONFLY: Array<[BounceReason, string[]]> = [
+  ['expired', ['could not deliver for the last ']],
+  ['hostunknown', ['dns lookup failure: host ']],
+];
