@@ -145,3 +145,20 @@ describe('read from a whole report', () => {
     expect(r.bounce).toMatchObject({ hard: false, reason: 'expired' });
   });
 });
+
+describe("Sisimai's first pass: a code naming userunknown / hostunknown against later reasons' words", () => {
+  it('X.1.1 stands against the words of a reason Sisimai checks after it (spam), not against earlier ones (a full mailbox)', () => {
+    expect(bounceReason({ words: '550 5.1.1 <a@b.example>: message looks like spam', status: '5.1.1' })).toBe('userunknown');
+    expect(bounceReason({ words: '550 5.1.1 mailbox full', status: '5.1.1' })).toBe('mailboxfull');
+  });
+  it("X.1.1 gives way to Sisimai's named exceptions: a relay refusal", () => {
+    expect(bounceReason({ words: '550 5.1.1 relaying denied', status: '5.1.1' })).toBe('norelaying');
+  });
+  it('X.4.4 stands against later words, and gives way to DNS trouble', () => {
+    expect(bounceReason({ words: '554 5.4.4 no mail exchanger for that domain, spam', status: '5.4.4' })).toBe('hostunknown');
+    expect(bounceReason({ words: '554 5.4.4 host name lookup failure', status: '5.4.4' })).toBe('networkerror');
+  });
+  it("a vendor's detail under the subject (5.1.351) is not the code itself: the words decide", () => {
+    expect(bounceReason({ words: '550 5.1.351 message looks like spam', status: '5.1.351' })).toBe('spamdetected');
+  });
+});

@@ -59,6 +59,8 @@ function reasonOf(e: BounceEvidence): BounceReason {
   if (DIRECTORY_LOOKUP.test(e.words)) return 'userunknown';
   const byCode = reasonOfStatus(e.status);
   if (byCode && !REFINABLE.has(byCode)) return byCode;
+  const settled = settledByCode(e, byCode);
+  if (settled) return settled;
   // RFC 3464 §2.3.6: an `X-Unix` diagnostic is a local delivery program's exit (procmail,
   // a pipe), whatever words its error output happens to contain.
   let byWords = reasonOfWords(e.words) ?? (e.context ? reasonOfWords(e.context) : null);
@@ -103,6 +105,34 @@ const DIRECTORY_LOOKUP = re([
   "address could ?n[o']t be found", 'resolver\\.adr\\.recipient ?not ?found',
 ]);
 
+/**
+ * Sisimai's first pass (its ClassOrder): each reason in turn asks "is it me?", the status code
+ * naming it or its own phrases. So a code naming `userunknown` or `hostunknown` stands against
+ * the phrases of any reason later in that order, and gives way only to an earlier reason's
+ * phrases and to the named exceptions:
+ * - X.1.1 gives way to the words of a relay refusal, a block, a full or moved mailbox, a sender
+ *   refusal or a host that accepts no mail (Sisimai's UserUnknown pre-matches);
+ * - X.4.4 / X.1.2 give way to DNS / network trouble ("to prevent classifying DNS errors as
+ *   HostUnknown").
+ * Vendor details under the subject (5.1.351) are not the code itself and stay refinable.
+ */
+function settledByCode(e: BounceEvidence, byCode: BounceReason | null): BounceReason | null {
+  if (byCode !== 'userunknown' && byCode !== 'hostunknown') return null;
+  if (e.diagnosticType && /^x-unix/.test(e.diagnosticType)) return null;
+  if (!e.status || !EXACT_CODES.has(e.status.slice(2))) return null;
+  const byWords = reasonOfWords(e.words);
+  if (!byWords || byWords === byCode) return byCode;
+  const at = FIRST_PASS.indexOf(byWords);
+  if (at !== -1 && at < FIRST_PASS.indexOf(byCode)) return null;
+  if (byCode === 'userunknown') return USERUNKNOWN_YIELDS.has(byWords) ? null : 'userunknown';
+  return byWords === 'networkerror' ? null : 'hostunknown';
+}
+
+const FIRST_PASS: BounceReason[] = ['mailboxfull', 'mesgtoobig', 'exceedlimit', 'suspend', 'hasmoved', 'norelaying', 'authfailure', 'userunknown', 'filtered', 'requireptr', 'notcompliantrfc', 'badreputation', 'contenterror', 'rejected', 'hostunknown', 'spamdetected', 'toomanyconn', 'blocked'];
+const USERUNKNOWN_YIELDS: ReadonlySet<BounceReason> = new Set(['norelaying', 'blocked', 'mailboxfull', 'hasmoved', 'rejected', 'notaccept']);
+/** The codes Sisimai's table names `userunknown` / `hostunknown` (not a vendor's detail under the subject). */
+const EXACT_CODES: ReadonlySet<string> = new Set(['1.0', '1.1', '1.3', '1.2', '4.4']);
+
 /** SMTP stages before the message content is sent. */
 const BEFORE_DATA: ReadonlySet<string> = new Set(['CONN', 'EHLO', 'HELO', 'MAIL', 'RCPT']);
 
@@ -132,7 +162,8 @@ export function reasonOfStatus(status: string | null): BounceReason | null {
   if (subject === '0' && detail === '0') return null;
   const code = `${subject}.${detail}`;
   // Vendor details under a known subject (Office 365's 5.1.351, 5.4.310…) keep the subject's meaning.
-  return (klass === '4' ? TEMPORARY_CODES[code] : undefined) ?? CODES[code] ?? SUBJECTS[subject!] ?? null;
+  if (klass === '4') return TEMPORARY_CODES[code] ?? null;
+  return CODES[code] ?? SUBJECTS[subject!] ?? null;
 }
 
 const HARD: ReadonlySet<BounceReason> = new Set(['userunknown', 'hostunknown', 'hasmoved']);
@@ -212,18 +243,24 @@ const SUBJECTS: Record<string, BounceReason> = { '1': 'userunknown', '2': 'filte
 
 /** Temporary codes whose meaning differs from the permanent one. */
 const TEMPORARY_CODES: Record<string, BounceReason> = {
-  '1.1': 'userunknown',
-  '2.1': 'blocked', // mailbox temporarily disabled
+  '1.6': 'hasmoved', '1.7': 'rejected', '1.8': 'rejected', '1.9': 'systemerror',
+  '2.1': 'suspend', // mailbox temporarily disabled
+  '2.2': 'mailboxfull', '2.3': 'exceedlimit', '2.4': 'filtered',
+  '3.1': 'systemfull', '3.2': 'notaccept', '3.3': 'systemerror', '3.5': 'systemerror',
   '4.1': 'expired', // no answer from host
   '4.2': 'networkerror', // bad connection
-  '4.4': 'networkerror',
+  '4.3': 'systemerror', // directory server failure
+  '4.4': 'networkerror', // unable to route (for now)
   '4.5': 'systemfull', // mail system congestion
   '4.6': 'networkerror', // routing loop
   '4.7': 'expired', // delivery time expired
-  '4.8': 'networkerror',
-  '5.3': 'systemerror',
+  '4.8': 'networkerror', // retry on IPv4
+  '5.3': 'systemerror', '5.5': 'systemerror',
+  '6.0': 'contenterror', '6.2': 'contenterror', '6.5': 'contenterror',
   '7.1': 'blocked', // delivery not authorised, try later
   '7.2': 'blocked',
+  '7.5': 'securityerror', '7.6': 'securityerror', '7.7': 'securityerror', '7.12': 'securityerror', '7.15': 'securityerror',
+  '7.16': 'mesgtoobig', '7.24': 'authfailure', '7.25': 'requireptr', '7.26': 'authfailure',
 };
 
 

@@ -1,6 +1,7 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
 import { bounceReason, isHardBounce } from './bounce-reason';
+import { reasonOfLocalHost } from './lhost';
 import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
 import { reporterVerdict } from './reporter';
 import { header, type ParsedInbound } from './parse';
@@ -39,7 +40,16 @@ export function readBounce(p: ParsedInbound): BounceDetail {
     reporterVerdict(p, diagnostic) ??
     reasonOfRemoteHost({ hosts, recipient, diagnostic, status }) ??
     reasonOfRemoteHost({ hosts: receivedHosts(p), recipient: null, diagnostic, status }) ??
-    bounceReason({ words, context: notice, status, smtpCode, command: smtpCommand(`${diagnostic}\n${notice}`), delayed, diagnosticType: dsn?.diagnosticType ?? null });
+    fromLocalHost();
+  function fromLocalHost() {
+    const command = smtpCommand(`${diagnostic}\n${notice}`);
+    // The reporting MTA's own verdict stands unless Sisimai's general rules re-read that reason;
+    // then it only decides when they find nothing.
+    const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, recipient, hosts });
+    if (local && !local.retried) return local.reason;
+    const general = bounceReason({ words, context: notice, status, smtpCode, command, delayed, diagnosticType: dsn?.diagnosticType ?? null });
+    return local && (general === 'onhold' || general === 'undefined') ? local.reason : general;
+  }
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
     status,
@@ -220,11 +230,32 @@ function recipientLineAt(notice: string, recipient: string): number {
   return first;
 }
 
+/**
+ * The DSN's Status field against the code the remote server wrote in its own reply. The field
+ * is the reporting MTA's summary; the reply is the server's words. The reply's code is taken
+ * when the field only names a class or a subject ("X.0.0", "X.Y.0": other or undefined status,
+ * RFC 3463 §3) and the reply gives a specific code of the same class.
+ */
 function bestStatus(dsnStatus: string | null, diagnostic: string, notice: string): string | null {
-  const fromText = enhancedStatus(diagnostic) ?? enhancedStatus(notice);
-  // A generic DSN status (X.0.0) hides the precise code the remote server gave.
-  if (dsnStatus && !/\.0\.0$/.test(dsnStatus)) return dsnStatus;
-  return fromText ?? dsnStatus;
+  const fromText = statusInText(diagnostic) ?? statusInText(notice);
+  if (!dsnStatus) return fromText;
+  if (!fromText || fromText[0] !== dsnStatus[0] || /\.0\.0$|^4\.4\.7$/.test(fromText)) return /\.0\.0$/.test(dsnStatus) ? (fromText ?? dsnStatus) : dsnStatus;
+  return /\.0$/.test(dsnStatus) ? fromText : dsnStatus;
+}
+
+/**
+ * The enhanced status code a server's reply gives: the first that is specific, a generic one
+ * (X.0.0, or 4.4.7 "delivery time expired", which a queue adds to any failure) only when no
+ * other is given — how Sisimai's `Status.find` reads a reply.
+ */
+function statusInText(text: string): string | null {
+  let generic: string | null = null;
+  for (const m of text.matchAll(/(?<![\d.vV])([245])\.([0-7])\.(\d{1,3})(?![\d]|\.\d)/g)) {
+    const code = `${m[1]}.${m[2]}.${m[3]}`;
+    if (/\.0\.0$|^4\.4\.7$/.test(code)) generic ??= code;
+    else return code;
+  }
+  return generic;
 }
 
 function lineAround(text: string, index: number): string {

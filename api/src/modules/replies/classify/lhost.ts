@@ -1,0 +1,279 @@
+import type { BounceReason } from '../../../../../shared/contracts/replies';
+import { header, type ParsedInbound } from './parse';
+
+/**
+ * The reporting MTA's own error texts, the way Sisimai's per-MTA decoders ("Lhost" modules) read
+ * them. Each MTA is recognised by the headers it writes, and its table maps the fixed strings in
+ * its source code (Exim's deliver.c / routers, qmail-remote.c / qmail-local.c, Exchange 2007's
+ * NDR subjects) to a reason.
+ *
+ * Sisimai re-reads some of these verdicts with its general rules (`RETRIED`): for those the MTA's
+ * table only decides when the general rules find nothing. The others stand.
+ */
+export interface LocalHostVerdict {
+  reason: BounceReason;
+  /** The general rules may overrule it (Sisimai's `Reason.retry` list). */
+  retried: boolean;
+}
+
+export interface LocalHostEvidence {
+  diagnostic: string;
+  notice: string;
+  command: string | null;
+  status: string | null;
+  recipient: string | null;
+  /** Hosts the report names as the answering server. */
+  hosts: string[];
+}
+
+export function reasonOfLocalHost(p: ParsedInbound, e: LocalHostEvidence): LocalHostVerdict | null {
+  if (isDocomo(e)) {
+    const reason = docomo(e);
+    return reason ? { reason, retried: false } : null;
+  }
+  const reason = isExim(p)
+    ? exim(e.diagnostic || e.notice, e.command)
+    : isQmail(p)
+      ? qmail(e.diagnostic, e.notice, e.command)
+      : isExchange2007(p)
+        ? exchange2007(`${e.diagnostic}\n${e.notice}`)
+        : isExchange2003(p)
+          ? exchange2003(`${e.diagnostic}\n${e.notice}`)
+          : isCourier(p)
+            ? listed(COURIER, e.diagnostic || e.notice)
+            : isDragonFly(p)
+              ? listed(DRAGONFLY, e.notice)
+              : isKddi(p)
+          ? kddi(p, e)
+          : isVerizon(p)
+            ? verizon(`${e.diagnostic}\n${e.notice}`)
+            : isGoogleWorkspace(p)
+              ? googleWorkspace(e.notice)
+              : null;
+  return reason ? { reason, retried: RETRIED.has(reason) } : null;
+}
+
+/** Sisimai's `Reason.retry`: reasons its general rules look at again, whoever set them. */
+const RETRIED: ReadonlySet<BounceReason> = new Set(['undefined', 'onhold', 'systemerror', 'securityerror', 'expired', 'suspend', 'networkerror', 'hostunknown', 'userunknown']);
+
+// --- Exim -----------------------------------------------------------------------------------
+
+/** Two of: its daemon's From name, its message-id shape (`<XXXXXXX-XXXXXX-XX@`), its bounce subjects. */
+function isExim(p: ParsedInbound): boolean {
+  let signs = 0;
+  if (/^\s*"?mail delivery system/i.test(header(p, 'from'))) signs++;
+  if (/^\s*<\w{7}-\w{6}-\w{2}@/.test(header(p, 'message-id'))) signs++;
+  if (/mail delivery failed|warning: message \S+ delayed|delivery status notification|mail failure|message frozen|error\(s\) in forwarding or filtering/i.test(p.subject)) signs++;
+  return signs >= 2;
+}
+
+/** Exim's own messages (deliver.c, route.c, routers/dnslookup.c, transports/*.c, parser.c). */
+const EXIM: Array<[BounceReason, string[]]> = [
+  ['userunknown', ['user not found']],
+  ['hostunknown', ['all host address lookups failed permanently', 'all relevant mx records point to non-existent hosts', 'unrouteable address']],
+  ['mailboxfull', ['mailbox is full', 'error: quota exceed']],
+  ['notaccept', ['an mx or srv record indicated no smtp service', 'no host found for existing smtp connection']],
+  ['syntaxerror', ['angle-brackets nested too deep', 'expected word or "<"', 'domain missing in source-routed address', 'malformed address:']],
+  ['systemerror', ['delivery to file forbidden', 'delivery to pipe forbidden', 'local delivery failed', 'lmtp error after ']],
+  ['contenterror', ['too many "received" headers']],
+];
+
+/** Exim's retry / freeze messages (retry.c, deliver.c, smtp.c, receive.c): the queue gave up. */
+const EXIM_DELAYED = ['retry timeout exceeded', 'no action is required on your part', 'retry time not reached for any host after a long failure period', 'all hosts have been failing for a long time and were last tried', 'delay reason: ', 'has been frozen', 'was frozen on arrival by '];
+
+function exim(text: string, command: string | null): BounceReason | null {
+  if (command === 'HELO' || command === 'EHLO') return 'blocked';
+  if (command === 'MAIL') return 'onhold';
+  const lower = text.toLowerCase();
+  for (const [reason, strings] of EXIM) if (strings.some((s) => lower.includes(s))) return reason;
+  return EXIM_DELAYED.some((s) => lower.includes(s)) ? 'expired' : null;
+}
+
+// --- qmail ----------------------------------------------------------------------------------
+
+/** Its bounce subject, or its Received stamp ("(qmail 123 invoked for bounce)"). */
+function isQmail(p: ParsedInbound): boolean {
+  if (p.subject.trim() === 'failure notice') return true;
+  return (p.headers.get('received') ?? []).some((r) => /\(qmail \d+ invoked (for bounce|from network)\)/i.test(r));
+}
+
+/** qmail-local.c, qmail-remote.c, error_str.c, qmail-smtpd.c, and the qmail-ldap patch's messages. */
+const QMAIL: Array<[BounceReason, string[]]> = [
+  ['userunknown', ['no mailbox here by that name', 'does not like recipient.']],
+  ['mailboxfull', ['disk quota exceeded']],
+  ['mesgtoobig', ['message size exceeds fixed maximum message size:']],
+  ['hostunknown', ["sorry, i couldn't find any host "]],
+  ['systemfull', ['requested action not taken: mailbox unavailable (not enough free space)']],
+  ['systemerror', ['bad interpreter: no such file or directory', 'system error', 'unable to']],
+  ['networkerror', ["sorry, i wasn't able to establish an smtp connection", "sorry, i couldn't find a mail exchanger or ip address", "sorry. although i'm listed as a best-preference mx or a for that host"]],
+  // qmail-ldap
+  ['suspend', ['mailaddress is administrativley disabled', 'mailaddress is administrativly disabled', 'mailaddress is administratively disabled']],
+  ['exceedlimit', ['the message exeeded the maximum size the user accepts']],
+  ['systemerror', ['automatic homedir creator crashed', 'illegal value in ldap attribute', 'ldap attribute is not given but mandatory', 'timeout while performing search on ldap server', 'too many results returned but needs to be unique', 'permanent error while executing qmail-forward', 'temporary error in automatic homedir creation', 'temporary error while executing qmail-forward', 'temporary failure in ldap lookup', 'unable to contact ldap server', 'unable to login into ldap server, bad credentials']],
+];
+
+function qmail(diagnostic: string, notice: string, command: string | null): BounceReason | null {
+  if (command === 'MAIL') return 'rejected';
+  if (command === 'HELO' || command === 'EHLO') return 'blocked';
+  const lower = `${diagnostic}\n${notice}`.toLowerCase();
+  // qmail-remote-fallback: a refused recipient that then sat in the queue is for the general rules.
+  if (lower.includes('does not like recipient.') && lower.includes('this message has been in the queue too long.')) return 'onhold';
+  const said = diagnostic.toLowerCase();
+  for (const [reason, strings] of QMAIL) if (strings.some((s) => said.includes(s))) return reason;
+  for (const [reason, strings] of QMAIL) if (strings.some((s) => lower.includes(s))) return reason;
+  return lower.includes('this message has been in the queue too long.') ? 'expired' : null;
+}
+
+// --- Microsoft Exchange Server 2007 ---------------------------------------------------------
+
+/** Its "Undeliverable:" subject with a Content-Language header. */
+function isExchange2007(p: ParsedInbound): boolean {
+  return p.subject.startsWith('Undeliverable:') && /^[a-z]{2}(-[A-Z]{2})?$/.test(header(p, 'content-language').trim());
+}
+
+/** Exchange 2007's NDR subjects ("#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"). */
+const EXCHANGE2007: Record<string, BounceReason> = {
+  'smtpsend.dns.nonexistentdomain': 'hostunknown',
+  'smtpsend.dns.mxloopback': 'networkerror',
+  'resolver.adr.badprimary': 'systemerror',
+  'resolver.adr.recipnotfound': 'userunknown',
+  'resolver.adr.exrecipnotfound': 'userunknown',
+  'resolver.adr.reciplimit': 'toomanyconn',
+  'resolver.adr.invalidinsmtp': 'systemerror',
+  'resolver.adr.ambiguous': 'systemerror',
+  'resolver.rst.authrequired': 'securityerror',
+  'resolver.rst.notauthorized': 'rejected',
+  'resolver.rst.recipsizelimit': 'mesgtoobig',
+  'queue.expired': 'expired',
+};
+
+function exchange2007(text: string): BounceReason | null {
+  const m = /\s((?:resolver|queue|smtpsend)\.[a-z]+(?:\.\w+)?);/i.exec(text);
+  return m ? (EXCHANGE2007[m[1]!.toLowerCase()] ?? null) : null;
+}
+
+// --- au by KDDI -----------------------------------------------------------------------------
+
+/** Its no-reply sender on dion.ne.jp, its app reply-to, or its ezweb / au.com Received hosts. */
+function isKddi(p: ParsedInbound): boolean {
+  if (/no-reply@.*\.dion\.ne\.jp/i.test(header(p, 'from'))) return true;
+  if (header(p, 'reply-to').trim() === 'no-reply@app.auone-net.jp') return true;
+  return (p.headers.get('received') ?? []).some((r) => /ezweb\.ne\.jp \(|\.au\.com \(/i.test(r));
+}
+
+const KDDI: Array<[BounceReason, string]> = [
+  ['mailboxfull', 'as their mailbox is full'],
+  ['norelaying', 'due to the following smtp relay error'],
+  ['hostunknown', 'as the remote domain doesnt exist'],
+];
+
+function kddi(p: ParsedInbound, e: LocalHostEvidence): BounceReason | null {
+  if (header(p, 'x-spasign').trim() === 'NG') return 'filtered';
+  if (e.command === 'RCPT') return 'userunknown';
+  const lower = `${e.diagnostic}\n${e.notice}`.toLowerCase();
+  return KDDI.find(([, s]) => lower.includes(s))?.[0] ?? null;
+}
+
+// --- Verizon (vtext.com, vzwpix.com) --------------------------------------------------------
+
+function isVerizon(p: ParsedInbound): boolean {
+  if (!(p.headers.get('received') ?? []).some((r) => r.includes('.vtext.com ('))) return false;
+  const from = header(p, 'from');
+  return from.includes('post_master@vtext.com') || /sysadmin@.*\.vzwpix\.com/i.test(from);
+}
+
+function verizon(text: string): BounceReason | null {
+  const lower = text.toLowerCase();
+  return lower.includes('550 - requested action not taken: no such user here') || lower.includes('no valid recipients for this mm') ? 'userunknown' : null;
+}
+
+// --- Google Workspace relaying to another host (no RFC 3464 part) ----------------------------
+
+function isGoogleWorkspace(p: ParsedInbound): boolean {
+  return p.deliveryStatus.length === 0 && header(p, 'from').includes('<mailer-daemon@googlemail.com>') && p.subject.includes('Delivery Status Notification');
+}
+
+function googleWorkspace(notice: string): BounceReason | null {
+  return /because the address couldn't be found\. check for typos or unnecessary spaces and try again\./i.test(notice.replace(/\s+/g, ' ')) ? 'userunknown' : null;
+}
+
+// --- NTT docomo (Sisimai's Rhost for mfsmax.docomo.ne.jp) ------------------------------------
+
+function isDocomo(e: LocalHostEvidence): boolean {
+  return e.hosts.some((h) => h === 'mfsmax.docomo.ne.jp') || Boolean(e.recipient?.endsWith('@docomo.ne.jp'));
+}
+
+/**
+ * docomo answers "550 Unknown user" to a filtered recipient too: the DSN status tells them apart
+ * (5.1.1 unknown, 5.2.0 filtered), and under 5.0.0 the command does (RCPT unknown, DATA rejected).
+ */
+function docomo(e: LocalHostEvidence): BounceReason | null {
+  if (e.status === '5.1.1') return 'userunknown';
+  if (e.status === '5.2.0') return 'filtered';
+  const lower = e.diagnostic.toLowerCase();
+  if (lower.includes('552 too much mail data')) return 'mailboxfull';
+  if (lower.includes('552 too many recipients')) return 'toomanyconn';
+  if (/503 bad sequence of commands|504 command parameter not implemented/.test(lower)) return 'syntaxerror';
+  if (e.status === '5.0.0' && e.command === 'RCPT') return 'userunknown';
+  if (e.status === '5.0.0' && e.command === 'DATA') return 'rejected';
+  return null;
+}
+
+/** The first reason of a table whose strings the text contains (case-insensitive). */
+function listed(table: Array<[BounceReason, string[]]>, text: string): BounceReason | null {
+  const lower = text.replace(/\s+/g, ' ').toLowerCase();
+  return table.find(([, strings]) => strings.some((s) => lower.includes(s)))?.[0] ?? null;
+}
+
+// --- Microsoft Exchange Server 2003 ---------------------------------------------------------
+
+/** Its X-MS-Embedded-Report, its Internet Mail Service / connector X-Mailer, its X-MimeOLE or Received stamp. */
+function isExchange2003(p: ParsedInbound): boolean {
+  if (p.headers.has('x-ms-embedded-report')) return true;
+  if (/^(internet mail service \(|microsoft exchange server internet mail connector)/i.test(header(p, 'x-mailer').trim())) return true;
+  if (/^produced by microsoft exchange/i.test(header(p, 'x-mimeole').trim())) return true;
+  return (p.headers.get('received') ?? []).some((r) => r.includes(' with Internet Mail Service ('));
+}
+
+/** Its "MSEXCH:IMS:… (000C05A6) Unknown Recipient" error codes. */
+const EXCHANGE2003: Record<string, BounceReason> = {
+  '000B099C': 'onhold', '000B09AA': 'onhold', '000B09B6': 'onhold', // errors the remote MTA gave
+  '000C05A6': 'userunknown',
+  '00010256': 'systemerror', '000D06B5': 'systemerror', // too many recipients; no proxy for recipient
+  '00120270': 'networkerror', // too many hops
+  '00050311': 'contenterror', '000502CC': 'contenterror', // conversion to Internet format failed
+  '000B0981': 'securityerror', // server does not support AUTH
+  '000C0595': 'filtered', // ambiguous recipient
+};
+
+function exchange2003(text: string): BounceReason | null {
+  const m = /MSEXCH:[^\n]*?\(([0-9A-F]{8})\)/i.exec(text);
+  return m ? (EXCHANGE2003[m[1]!.toUpperCase()] ?? null) : null;
+}
+
+// --- Courier MTA ----------------------------------------------------------------------------
+
+function isCourier(p: ParsedInbound): boolean {
+  if (header(p, 'from').includes('Courier mail server at ')) return true;
+  if (/NOTICE: mail delivery status\.|WARNING: delayed mail\./.test(p.subject)) return true;
+  return /^\s*<courier\.[0-9A-F]+\./.test(header(p, 'message-id'));
+}
+
+/** courier/module.esmtp/esmtpclient.c. */
+const COURIER: Array<[BounceReason, string[]]> = [
+  ['hostunknown', ['no such domain.']],
+  ['systemerror', ["this domain's dns violates rfc 1035."]],
+  ['networkerror', ['dns lookup failed.']],
+];
+
+// --- DMA, the DragonFly Mail Agent ----------------------------------------------------------
+
+function isDragonFly(p: ParsedInbound): boolean {
+  return p.subject.includes('Mail delivery failed') && (p.headers.get('received') ?? []).some((r) => r.includes(' (DragonFly Mail Agent'));
+}
+
+/** dma.c / net.c. */
+const DRAGONFLY: Array<[BounceReason, string[]]> = [
+  ['expired', ['could not deliver for the last ']],
+  ['hostunknown', ['dns lookup failure: host ']],
+];
