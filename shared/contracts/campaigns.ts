@@ -84,6 +84,8 @@ export const createCampaignRequest = z.strictObject({
   mailboxId: z.uuid().nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   holidays: holidaysSchema.optional(),
+  /** A reply, unsubscribe, complaint or hard bounce from one person stops their colleagues (same company domain, never a free-mail one). Off by default. */
+  stopCompanyDomain: z.boolean().optional(),
   steps: stepsInput.default([]),
 });
 export type CreateCampaignRequest = z.infer<typeof createCampaignRequest>;
@@ -99,6 +101,7 @@ export const updateCampaignRequest = z.strictObject({
   mailboxId: z.uuid().nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   holidays: holidaysSchema.optional(),
+  stopCompanyDomain: z.boolean().optional(),
   steps: stepsInput.optional(),
 });
 export type UpdateCampaignRequest = z.infer<typeof updateCampaignRequest>;
