@@ -2,7 +2,7 @@ import { and, asc, eq, exists, gte, inArray, isNotNull, isNull, lte, or, sql, ty
 import type { Deps } from '../../context';
 import { campaignLeads, campaigns, emailEvents, emails, leadSteps, mailboxes, prospects, sequenceSteps, suppressions, templates } from '../../../../db/schema';
 import { calendarOf, dueAfter } from './timing';
-import { pickVariant, type Variant } from './variants';
+import { abVerdict, pickVariant, type Variant } from './variants';
 import { ApiError } from '../../lib/api-error';
 import { acceptSends, type BatchSend } from '../emails/service';
 import { erasedMarkerSql } from '../suppressions/service';
@@ -196,7 +196,8 @@ async function advanceBatch(deps: Deps, s: SequenceSettings, leads: Lead[], now:
     stepsNeeded.push({ lead, f, step, next, cal });
   }
 
-  const previous = await lastEmailsOf(deps, stepsNeeded.map(({ lead, step }) => ({ lead, stepId: step.id })));
+  const { previous, variantOf } = await lastEmailsOf(deps, stepsNeeded.map(({ lead, step }) => ({ lead, stepId: step.id })));
+  const winners = await stepWinners(deps, [...new Map(stepsNeeded.map(({ step }) => [step.id, step])).values()]);
   for (const { lead, f, step, next, cal } of stepsNeeded) {
     const prev = previous.get(lead.id);
     // A follow-up waits for the email before it: it replies to that email's Message-ID and thread.
@@ -207,7 +208,9 @@ async function advanceBatch(deps: Deps, s: SequenceSettings, leads: Lead[], now:
     }
     const campaign = f.campaign!;
     const prospect = f.prospect!;
-    const variant = pickVariant(lead.id, step.id, step.variants);
+    const own = variantOf.get(lead.id);
+    const winner = winners.get(step.id);
+    const variant = (own && step.variants.find((v) => v.id === own)) || (winner && step.variants.find((v) => v.id === winner)) || pickVariant(lead.id, step.id, step.variants);
     const content = stepContent(facts.templates, step, variant, prev);
     // Held to the same contract as POST /api/emails/send: a step left empty (its template
     // deleted, say) stops the lead on the record instead of sending a blank email.
@@ -397,19 +400,64 @@ type PreviousEmail = { id: string; status: string; subject: string; messageId: s
  * Each lead's latest email of an earlier step that is or will be out (a failed or cancelled one
  * is not replied to; a soft-bounce retry of this step answers what the first try answered).
  */
-async function lastEmailsOf(deps: Deps, wanted: Array<{ lead: Lead; stepId: string }>): Promise<Map<string, PreviousEmail>> {
-  if (!wanted.length) return new Map();
+async function lastEmailsOf(deps: Deps, wanted: Array<{ lead: Lead; stepId: string }>): Promise<{ previous: Map<string, PreviousEmail>; variantOf: Map<string, string> }> {
+  if (!wanted.length) return { previous: new Map(), variantOf: new Map() };
   const items = wanted.map(({ lead, stepId }) => ({ lead_id: lead.id, ws: lead.workspaceId, step_id: stepId }));
-  const rows = rowsOf<{ lead_id: string; id: string; status: string; subject: string; message_id: string; thread_id: string | null }>(
+  const rows = rowsOf<{ lead_id: string; id: string | null; status: string; subject: string; message_id: string; thread_id: string | null; own_variant: string | null }>(
     await deps.db.execute(sql`
-      select r.lead_id, x.id, x.status, x.subject, x.message_id, x.thread_id
+      select r.lead_id, x.id, x.status, x.subject, x.message_id, x.thread_id,
+        -- A retry of this step (soft bounce) keeps the variant the lead got the first time.
+        (select o.variant_id from ${emails} o where o.workspace_id = r.ws and o.campaign_lead_id = r.lead_id and o.step_id = r.step_id
+           order by o.created_at limit 1) as own_variant
       from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(lead_id uuid, ws uuid, step_id uuid)
-      cross join lateral (
+      left join lateral (
         select m.id, m.status, m.subject, m.message_id, m.thread_id from ${emails} m
         where m.workspace_id = r.ws and m.campaign_lead_id = r.lead_id and m.step_id <> r.step_id and m.status in ('PENDING_SEND', 'SENDING', 'SENT')
-        order by m.created_at desc limit 1) x`),
+        order by m.created_at desc limit 1) x on true`),
   );
-  return new Map(rows.map((r) => [String(r.lead_id), { id: String(r.id), status: r.status, subject: r.subject, messageId: r.message_id, threadId: r.thread_id }]));
+  const previous = new Map<string, PreviousEmail>();
+  const variantOf = new Map<string, string>();
+  for (const r of rows) {
+    if (r.id) previous.set(String(r.lead_id), { id: String(r.id), status: r.status, subject: r.subject, messageId: r.message_id, threadId: r.thread_id });
+    if (r.own_variant) variantOf.set(String(r.lead_id), r.own_variant);
+  }
+  return { previous, variantOf };
+}
+
+/**
+ * "Send the winner to the rest": for each step with `winnerAfter` N, the test is the first N
+ * sends of every variant (by send time, then id, so the cohort never changes once sent). When
+ * every variant has N and the two-proportion test names a winner, the step's winner is that
+ * variant; else there is none yet and leads keep their weighted split.
+ */
+async function stepWinners(deps: Deps, steps: Step[]): Promise<Map<string, string>> {
+  const tested = steps.filter((st) => st.winnerAfter && st.variants.length >= 2);
+  if (!tested.length) return new Map();
+  const items = tested.map((st) => ({ step_id: st.id, n: st.winnerAfter }));
+  const rows = rowsOf<{ step_id: string; variant_id: string; sent: number; opened: number; replied: number }>(
+    await deps.db.execute(sql`
+      select x.step_id, x.variant_id, count(*)::int as sent, count(*) filter (where x.opened)::int as opened, count(*) filter (where x.replied)::int as replied
+      from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as t(step_id uuid, n int)
+      cross join lateral (
+        select m.step_id, m.variant_id,
+          exists (select 1 from ${emailEvents} e where e.email_id = m.id and e.type = 'open' and not e.machine) as opened,
+          exists (select 1 from ${emailEvents} e where e.email_id = m.id and e.type = 'reply') as replied,
+          row_number() over (partition by m.variant_id order by m.sent_at, m.id) as rn
+        from ${emails} m where m.step_id = t.step_id and m.status = 'SENT' and m.variant_id is not null) x
+      where x.rn <= t.n
+      group by x.step_id, x.variant_id`),
+  );
+  const winners = new Map<string, string>();
+  for (const st of tested) {
+    const counts = st.variants.map((v) => {
+      const r = rows.find((x) => String(x.step_id) === st.id && x.variant_id === v.id);
+      return { id: v.id, sent: Number(r?.sent ?? 0), opened: Number(r?.opened ?? 0), replied: Number(r?.replied ?? 0) };
+    });
+    if (counts.some((c) => c.sent < st.winnerAfter!)) continue;
+    const verdict = abVerdict(counts);
+    if (verdict?.winner) winners.set(st.id, verdict.winner);
+  }
+  return winners;
 }
 
 /** Events joined to their email (on emailEvents … innerJoin(emails, eventEmail)). */

@@ -258,6 +258,7 @@ export function toCampaign(row: CampaignRow, steps: StepRow[]): Campaign {
       bodyHtml: s.bodyHtml,
       templateId: s.templateId,
       sameThread: s.sameThread === 1,
+      winnerAfter: s.winnerAfter,
     })),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -283,12 +284,13 @@ function stepRow(campaignId: string, s: StepInput, position: number) {
       bodyHtml: sanitizeEmailHtml(s.bodyHtml),
       templateId: s.templateId ?? null,
       sameThread: s.sameThread ? 1 : 0,
+      winnerAfter: s.variants ? (s.winnerAfter ?? null) : null,
     };
 }
 
 /** What a step sends and when: two rows with the same content are the same version. */
 const contentOf = (r: ReturnType<typeof stepRow> | StepRow) =>
-  JSON.stringify([r.delayAmount, r.delayUnit, r.condition, r.subject, r.bodyHtml, r.templateId ?? null, r.sameThread, r.variants]);
+  JSON.stringify([r.delayAmount, r.delayUnit, r.condition, r.subject, r.bodyHtml, r.templateId ?? null, r.sameThread, r.variants, r.winnerAfter ?? null]);
 
 /**
  * Edits the sequence of a campaign that has sent: leads keep what they got, only what they
