@@ -1,1 +1,0 @@
-ALTER TABLE "sequence_steps" ADD COLUMN "winner_after" integer;
