@@ -1,3 +1,11 @@
+CREATE TABLE "import_seen" (
+	"run_id" uuid NOT NULL,
+	"email" text NOT NULL,
+	"row" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "import_seen_run_id_email_pk" PRIMARY KEY("run_id","email")
+);
+--> statement-breakpoint
 CREATE TABLE "manual_sends" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "manual_sends_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"workspace_id" uuid NOT NULL,
