@@ -40,6 +40,8 @@ export const sequenceSteps = pgTable(
     bodyHtml: text('body_html').notNull().default(''),
     /** Follow-ups reply in the first step's thread unless told otherwise. */
     sameThread: integer('same_thread').notNull().default(1),
+    /** A/B: once every variant has this many sends and one wins significantly, the rest of the leads get the winner. */
+    winnerAfter: integer('winner_after'),
   },
   (t) => [uniqueIndex('sequence_steps_campaign_pos_uq').on(t.campaignId, t.position).where(sql`${t.retiredAt} is null`)],
 );

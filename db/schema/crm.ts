@@ -120,3 +120,19 @@ export const aiFeedback = pgTable(
   },
   (t) => [index('ai_feedback_ws_idx').on(t.workspaceId, t.createdAt)],
 );
+
+/**
+ * The addresses one import run has written so far, with the row each came from: how a later
+ * batch of the same file knows an address is a repeat (the first occurrence wins) without the
+ * API holding a map of every address of a 500,000-row file. Rows are deleted when the run ends.
+ */
+export const importSeen = pgTable(
+  'import_seen',
+  {
+    runId: uuid('run_id').notNull(),
+    email: text('email').notNull(),
+    row: integer('row').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.email] })],
+);

@@ -266,3 +266,21 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index('webhook_deliveries_hook_idx').on(t.webhookId, t.createdAt)],
 );
+
+/**
+ * Mail the rep sent from Gmail itself, not through Lumina, as the inbox sync saw it (a SENT
+ * message whose Message-ID is none of ours). It spends the mailbox's rolling 24-hour budget
+ * like our own sends; nothing else reads it.
+ */
+export const manualSends = pgTable(
+  'manual_sends',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    mailboxId: uuid('mailbox_id').notNull().references(() => mailboxes.id, { onDelete: 'cascade' }),
+    /** Gmail's id of the message: one row per message, however often the sync reads it. */
+    providerMessageId: text('provider_message_id').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('manual_sends_mailbox_msg_uq').on(t.mailboxId, t.providerMessageId), index('manual_sends_mailbox_sent_idx').on(t.mailboxId, t.sentAt)],
+);

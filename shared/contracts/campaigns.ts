@@ -43,8 +43,11 @@ export const stepInput = z
     templateId: z.uuid().nullable().optional(),
     sameThread: z.boolean().default(true),
     variants: z.array(variantInput).min(2).max(5).optional(),
+    /** A/B: after this many sends of every variant, a significant winner (replies, then human opens) goes to the rest. */
+    winnerAfter: z.number().int().min(30).max(100_000).nullable().optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.winnerAfter != null && !s.variants) ctx.addIssue({ code: 'custom', path: ['winnerAfter'], message: 'winnerAfter needs A/B variants' });
     if (s.delay !== undefined && s.delay > MAX_DELAY[s.delayUnit]) {
       ctx.addIssue({ code: 'custom', path: ['delay'], message: `at most ${MAX_DELAY[s.delayUnit]} ${s.delayUnit.replace('_', ' ')}` });
     }
@@ -84,6 +87,8 @@ export const createCampaignRequest = z.strictObject({
   mailboxId: z.uuid().nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   holidays: holidaysSchema.optional(),
+  /** A reply, unsubscribe, complaint or hard bounce from one person stops their colleagues (same company domain, never a free-mail one). Off by default. */
+  stopCompanyDomain: z.boolean().optional(),
   steps: stepsInput.default([]),
 });
 export type CreateCampaignRequest = z.infer<typeof createCampaignRequest>;
@@ -99,6 +104,7 @@ export const updateCampaignRequest = z.strictObject({
   mailboxId: z.uuid().nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
   holidays: holidaysSchema.optional(),
+  stopCompanyDomain: z.boolean().optional(),
   steps: stepsInput.optional(),
 });
 export type UpdateCampaignRequest = z.infer<typeof updateCampaignRequest>;
@@ -118,6 +124,7 @@ export const stepSchema = z.object({
   bodyHtml: z.string(),
   templateId: z.string().nullable(),
   sameThread: z.boolean(),
+  winnerAfter: z.number().nullable(),
 });
 
 export const campaignSchema = z.object({

@@ -41,8 +41,9 @@ export async function findByMessageId(gmail: gmail_v1.Gmail, messageId: string, 
  * Ids of messages added since `startHistoryId` (never our own sent copies or drafts) and the
  * new cursor, or undefined when Gmail no longer keeps that history id (404).
  */
-export async function listHistory(gmail: gmail_v1.Gmail, startHistoryId: string): Promise<{ ids: string[]; historyId: string } | undefined> {
+export async function listHistory(gmail: gmail_v1.Gmail, startHistoryId: string): Promise<{ ids: string[]; sentIds: string[]; historyId: string } | undefined> {
   const ids = new Set<string>();
+  const sentIds = new Set<string>();
   let pageToken: string | undefined;
   let historyId = startHistoryId;
   try {
@@ -51,7 +52,9 @@ export async function listHistory(gmail: gmail_v1.Gmail, startHistoryId: string)
       for (const h of res.data.history ?? []) {
         for (const added of h.messagesAdded ?? []) {
           const labels = added.message?.labelIds ?? [];
-          if (added.message?.id && !labels.includes('SENT') && !labels.includes('DRAFT')) ids.add(added.message.id);
+          if (!added.message?.id || labels.includes('DRAFT')) continue;
+          // Sent mail is never a reply; it is read apart, for the budget (mail the rep sent from Gmail).
+          (labels.includes('SENT') ? sentIds : ids).add(added.message.id);
         }
       }
       historyId = res.data.historyId ?? historyId;
@@ -61,7 +64,7 @@ export async function listHistory(gmail: gmail_v1.Gmail, startHistoryId: string)
     if (isNotFound(err)) return undefined;
     throw err;
   }
-  return { ids: [...ids], historyId };
+  return { ids: [...ids], sentIds: [...sentIds].filter((id) => !ids.has(id)), historyId };
 }
 
 /** The mailbox's current history id (users.getProfile). */

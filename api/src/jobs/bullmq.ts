@@ -58,6 +58,32 @@ export function createBullQueue(redisUrl: string, { prefix = 'lumina', onError =
       return { id: job.id ?? options.jobId ?? '' };
     },
 
+    async enqueueMany(queue, jobs) {
+      const q = queueFor(queue);
+      for (const { options = {} } of jobs) {
+        if (!options.jobId || options.fresh) continue;
+        const existing = await q.getJob(options.jobId);
+        const state = existing ? await existing.getState() : undefined;
+        if (state === 'completed' || state === 'failed') await existing!.remove().catch(() => {});
+      }
+      for (let start = 0; start < jobs.length; start += 1000) {
+        await q.addBulk(
+          jobs.slice(start, start + 1000).map(({ name, data, options = {} }) => ({
+            name,
+            data,
+            opts: {
+              jobId: options.jobId,
+              delay: options.delayMs,
+              attempts: options.attempts ?? 1,
+              backoff: { type: 'lumina', delay: options.backoffMs ?? 1000 },
+              removeOnComplete: { count: 1000 },
+              removeOnFail: { count: 5000 },
+            },
+          })),
+        );
+      }
+    },
+
     process<T>(queue: string, handler: JobHandler<T>, { concurrency = 1 }: ProcessOptions = {}) {
       const workerConnection = connection.duplicate();
       workerConnections.push(workerConnection);

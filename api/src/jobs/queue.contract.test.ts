@@ -60,6 +60,18 @@ for (const driver of drivers) {
       expect(seen[0]).toEqual({ id: 'job-1', data: { n: 1 }, attempt: 1 });
     });
 
+    it('enqueues many jobs in one call, each run once with its data, a live id not doubled', async () => {
+      const q = driver.open();
+      const name = qname();
+      await q.enqueue(name, 'x', { v: 'live' }, { jobId: 'm-0', delayMs: 200 });
+      await q.enqueueMany(name, Array.from({ length: 5 }, (_, i) => ({ name: 'x', data: { v: `many-${i}` }, options: { jobId: `m-${i}`, attempts: 2 } })));
+      const seen: string[] = [];
+      q.process<{ v: string }>(name, async (job) => void seen.push(`${job.id}=${job.data.v}`));
+      await until(() => seen.length >= 5);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(seen.sort()).toEqual(['m-0=live', 'm-1=many-1', 'm-2=many-2', 'm-3=many-3', 'm-4=many-4']);
+    });
+
     it('ignores a second enqueue of a live job id', async () => {
       const q = driver.open();
       const name = qname();

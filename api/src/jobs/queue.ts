@@ -33,6 +33,8 @@ export interface ProcessOptions {
 export interface QueuePort {
   readonly driver: 'bullmq' | 'inline';
   enqueue<T>(queue: string, name: string, data: T, options?: EnqueueOptions): Promise<{ id: string }>;
+  /** Many enqueues in one write (a scheduler tick's sends): each as enqueue would. */
+  enqueueMany<T>(queue: string, jobs: Array<{ name: string; data: T; options?: EnqueueOptions }>): Promise<void>;
   process<T>(queue: string, handler: JobHandler<T>, options?: ProcessOptions): void;
   /** Is a job with this id still waiting, delayed or running? (The sweeper uses it.) */
   has(queue: string, jobId: string): Promise<boolean>;

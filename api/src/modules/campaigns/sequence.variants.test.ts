@@ -37,10 +37,10 @@ beforeAll(async () => {
 afterAll(() => rt?.close());
 
 /** A launched one-step A/B campaign, sent to `n` leads; returns its emails after the send. */
-async function abCampaign(name: string, n: number) {
+async function abCampaign(name: string, n: number, winnerAfter?: number) {
   const res = await ana.call('/api/campaigns', {
     method: 'POST',
-    json: { name, steps: [{ bodyHtml: '<p>Base</p>', variants: [{ subject: 'Short', weight: 50 }, { subject: 'A longer subject', bodyHtml: '<p>Other</p>', weight: 50 }] }] },
+    json: { name, steps: [{ bodyHtml: '<p>Base</p>', variants: [{ subject: 'Short', weight: 50 }, { subject: 'A longer subject', bodyHtml: '<p>Other</p>', weight: 50 }], ...(winnerAfter ? { winnerAfter } : {}) }] },
   });
   expect(res.status).toBe(201);
   const c = campaignSchema.parse(await res.json());
@@ -84,5 +84,52 @@ describe('A/B variants through the scheduler', () => {
     const step = campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json()).steps[0]!;
     expect(step.abTest).toMatchObject({ winner: null, reason: expect.stringMatching(/no significant difference/) });
     expect(step.abTest!.pValue).toBeGreaterThan(0.05);
+  });
+
+  /** More leads for a running campaign, sent at once; returns the variants they got. */
+  async function wave(campaignId: string, prefix: string, n: number) {
+    const rows = await rt.deps.db.insert(prospects).values(Array.from({ length: n }, (_, i) => ({ workspaceId: ana.workspace.id, email: `${prefix}-${i}@ab.test` }))).returning({ id: prospects.id });
+    expect((await ana.call(`/api/campaigns/${campaignId}/leads`, { method: 'POST', json: { prospectIds: rows.map((r) => r.id) } })).status).toBeLessThan(300);
+    await advanceDueLeads(rt.deps, { batch: 500 }, new Date(Date.now() + 1000));
+    const got = await rt.deps.db.select({ variantId: emails.variantId, to: emails.to }).from(emails).where(eq(emails.campaignId, campaignId));
+    return got.filter((e) => e.to.startsWith(`${prefix}-`)).map((e) => e.variantId);
+  }
+
+  it('sends the winner to the rest once every variant has N sends and the winner is significant, and not before', async () => {
+    const { c, sent } = await abCampaign('Win', 100, 30);
+    expect(c.steps[0]!.winnerAfter).toBe(30);
+    const ofA = sent.filter((e) => e.variantId === 'A');
+    const ofB = sent.filter((e) => e.variantId === 'B');
+    expect(ofA.length).toBeGreaterThanOrEqual(30);
+    expect(ofB.length).toBeGreaterThanOrEqual(30);
+    // No significant difference yet: the next leads still get the weighted split.
+    await replies(ofA, 2);
+    await replies(ofB, 1);
+    const split = await wave(c.id, 'win-early', 40);
+    expect(new Set(split)).toEqual(new Set(['A', 'B']));
+    await rt.deps.db.update(emails).set({ status: 'SENT', sentAt: new Date() }).where(eq(emails.campaignId, c.id));
+    // 12 of B's first 30 sends (its test cohort) get a reply, against at most 2 of A's: B wins on replies.
+    const firstB = [...ofB].sort((x, y) => x.sentAt!.getTime() - y.sentAt!.getTime() || (x.id < y.id ? -1 : 1));
+    await rt.deps.db.insert(emailEvents).values(firstB.slice(1, 13).map((e) => ({ workspaceId: ana.workspace.id, emailId: e.id, type: 'reply' as const, dedupeKey: `w-${e.id}` })));
+    const rest = await wave(c.id, 'win-late', 40);
+    expect(rest).toHaveLength(40);
+    expect(new Set(rest)).toEqual(new Set(['B']));
+  });
+
+  it('waits for N sends of every variant before naming a winner for the rest', async () => {
+    const { c, sent } = await abCampaign('Wait', 100, 80);
+    await replies(sent.filter((e) => e.variantId === 'A'), 25);
+    const split = await wave(c.id, 'wait-next', 40);
+    expect(new Set(split)).toEqual(new Set(['A', 'B']));
+  });
+
+  it('refuses winnerAfter on a step without variants, or under 30', async () => {
+    for (const step of [{ subject: 'x', bodyHtml: '<p>x</p>', winnerAfter: 30 }, { bodyHtml: '<p>x</p>', variants: [{ subject: 'a', weight: 50 }, { subject: 'b', weight: 50 }], winnerAfter: 10 }]) {
+      const res = await ana.call('/api/campaigns', { method: 'POST', json: { name: 'Bad', steps: [step] } });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; details: unknown } };
+      expect(body.error.code).toBe('VALIDATION_ERROR');
+      expect(JSON.stringify(body.error.details)).toContain('winnerAfter');
+    }
   });
 });

@@ -1,11 +1,13 @@
-import { and, asc, desc, eq, exists, gte, inArray, isNotNull, isNull, lte, ne, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, exists, gte, inArray, isNotNull, isNull, lte, or, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Deps } from '../../context';
-import { campaignLeads, campaigns, emailEvents, emails, leadSteps, mailboxes, prospects, sequenceSteps, templates } from '../../../../db/schema';
+import { campaignLeads, campaigns, emailEvents, emails, leadSteps, mailboxes, prospects, sequenceSteps, suppressions, templates } from '../../../../db/schema';
 import { calendarOf, dueAfter } from './timing';
-import { pickVariant, type Variant } from './variants';
+import { abVerdict, pickVariant, type Variant } from './variants';
 import { ApiError } from '../../lib/api-error';
-import { acceptSend } from '../emails/service';
-import { suppressionReason } from '../suppressions/service';
+import { acceptSends, type BatchSend } from '../emails/service';
+import { erasedMarkerSql } from '../suppressions/service';
+import { rowsOf } from '../../../../db/prepared';
+import { rowFromJson } from '../../../../db/json-row';
 import { sendEmailRequest } from '../../../../shared/contracts/emails';
 import { recordAudit } from '../admin/audit';
 
@@ -22,11 +24,11 @@ export interface SequenceSettings {
   retryMs: number;
   /** A follow-up whose previous email is still queued (window, budget) is looked at again after this long. */
   waitPreviousMs: number;
-  /** Claimed leads advanced at once (each lead's work is sequential; PGlite serialises them anyway). */
+  /** Claimed batches advanced at once (one's round trips overlap another's work; PGlite serialises them anyway). */
   concurrency: number;
 }
 
-export const defaultSequenceSettings: SequenceSettings = { tickMs: 30_000, batch: 50, leaseMs: 10 * 60_000, retryMs: 60 * 60_000, waitPreviousMs: 10 * 60_000, concurrency: 8 };
+export const defaultSequenceSettings: SequenceSettings = { tickMs: 30_000, batch: 500, leaseMs: 10 * 60_000, retryMs: 60 * 60_000, waitPreviousMs: 10 * 60_000, concurrency: 2 };
 
 /**
  * The scheduler of multi-step sequences. A timer queues one tick per period (the job id
@@ -61,23 +63,30 @@ export async function advanceDueLeads(deps: Deps, settings: Partial<SequenceSett
   const outcomes = new Map<string, LeadOutcome>();
   await markRepliedLeads(deps, new Date(now.getTime() - 2 * 86_400_000));
   await wakeAwayLeads(deps, now);
-  for (;;) {
-    const claimed = await claimDueLeads(deps, s, now);
-    // Leads are independent (each has its own send key and guarded update): a few at a time,
-    // so the round trips and commits of one overlap another's.
-    let next = 0;
-    const lane = async () => {
-      for (let i = next++; i < claimed.length; i = next++) {
-        const lead = claimed[i]!;
-        outcomes.set(lead.id, await advanceLead(deps, s, lead, now).catch((err) => {
-          deps.logger.error({ err, leadId: lead.id }, 'sequence step failed; the lead is retried when its lease ends');
-          return 'error' as const;
-        }));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, lane));
-    if (claimed.length < s.batch) break;
-  }
+  // A few batches at once, so one batch's round trips overlap another's work in JS.
+  let drained = false;
+  const lane = async () => {
+    while (!drained) {
+      const claimed = await claimDueLeads(deps, s, now);
+      if (claimed.length < s.batch) drained = true;
+      if (!claimed.length) break;
+      const done = await advanceBatch(deps, s, claimed, now).catch(async (err) => {
+        // A batch that failed as a whole is tried lead by lead, so one bad lead cannot hold up the rest.
+        deps.logger.warn({ err, leads: claimed.length }, 'sequence batch failed; advancing its leads one by one');
+        const each = new Map<string, LeadOutcome>();
+        for (const lead of claimed) {
+          const one = await advanceBatch(deps, s, [lead], now).catch((e) => {
+            deps.logger.error({ err: e, leadId: lead.id }, 'sequence step failed; the lead is retried when its lease ends');
+            return new Map<string, LeadOutcome>([[lead.id, 'error']]);
+          });
+          for (const [k, v] of one) each.set(k, v);
+        }
+        return each;
+      });
+      for (const [k, v] of done) outcomes.set(k, v);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, lane));
   await completeFinishedCampaigns(deps, now);
   return outcomes;
 }
@@ -147,137 +156,156 @@ export function liveSteps(db: Deps['db'], campaignId: string): Promise<Step[]> {
   return db.select().from(sequenceSteps).where(and(eq(sequenceSteps.campaignId, campaignId), isNull(sequenceSteps.retiredAt))).orderBy(asc(sequenceSteps.position));
 }
 
-async function advanceLead(deps: Deps, s: SequenceSettings, lead: Lead, now: Date): Promise<LeadOutcome> {
-  const { db } = deps;
-  const [ctx] = await db
-    .select({ campaign: campaigns, prospect: prospects })
-    .from(campaigns)
-    .innerJoin(prospects, eq(prospects.id, lead.prospectId))
-    .where(and(eq(campaigns.id, lead.campaignId), eq(campaigns.workspaceId, lead.workspaceId), eq(prospects.workspaceId, lead.workspaceId)));
-  if (!ctx) return finish(deps, lead, 'stopped', 'The campaign or the prospect is gone');
-  const { campaign, prospect } = ctx;
+/**
+ * Advances a claimed batch of leads: every fact the rules read is loaded for the whole batch in
+ * a handful of statements (contexts, stop facts, conditions, steps, mailboxes, templates, previous
+ * emails), each lead is decided in memory by the same rules as before, the sends go through one
+ * batch accept (acceptSends: the same checks and rows as acceptSend), and the leads move with
+ * their step records in one statement. Rare outcomes (a stop, a refusal, a wait) are written
+ * lead by lead.
+ */
+async function advanceBatch(deps: Deps, s: SequenceSettings, leads: Lead[], now: Date): Promise<Map<string, LeadOutcome>> {
+  const out = new Map<string, LeadOutcome>();
+  const facts = await batchFacts(deps, leads);
+  const moves: Move[] = [];
+  const sends: Array<{ lead: Lead; step: Step; next: Step | undefined; cal: ReturnType<typeof calendarOf>; variant: Variant | undefined; request: BatchSend }> = [];
 
-  const stop = await stopReason(deps, lead, prospect.email);
-  if (stop) return finish(deps, lead, stop.status, stop.reason);
+  const stepsNeeded: Array<{ lead: Lead; f: LeadFacts; step: Step; next: Step | undefined; cal: ReturnType<typeof calendarOf> }> = [];
+  for (const lead of leads) {
+    const f = facts.leads.get(lead.id);
+    if (!f?.campaign || !f.prospect) { out.set(lead.id, await finish(deps, lead, 'stopped', 'The campaign or the prospect is gone')); continue; }
+    const stop = stopFrom(f);
+    if (stop) { out.set(lead.id, await finish(deps, lead, stop.status, stop.reason)); continue; }
+    const steps = facts.steps.get(f.campaign.id) ?? [];
+    const step = steps[lead.currentStep];
+    if (!step) { out.set(lead.id, await finish(deps, lead, 'completed', 'Every step done')); continue; }
+    // The owner sends (their mailbox, or the campaign's, which only its owner or an admin could pick).
+    if (!f.campaign.ownerId) { out.set(lead.id, await refused(deps, s, lead, new ApiError('NOT_FOUND', 'The campaign has no owner any more'), now)); continue; }
+    const cal = calendarOf({ prospectZone: f.prospect.timeZone, window: facts.mailboxes.get(f.campaign.id)?.sendWindow, holidays: f.campaign.settings.holidays });
+    const next = steps[lead.currentStep + 1];
+    const nextDueAt = next ? dueAfter(now, { amount: next.delayAmount, unit: next.delayUnit }, cal) : null;
 
-  const steps = await liveSteps(db, campaign.id);
-  const step = steps[lead.currentStep];
-  if (!step) return finish(deps, lead, 'completed', 'Every step done');
-  // The owner sends (their mailbox, or the campaign's, which only its owner or an admin could pick).
-  if (!campaign.ownerId) return refused(deps, s, lead, new ApiError('NOT_FOUND', 'The campaign has no owner any more'), now);
-  const cal = calendarOf({ prospectZone: prospect.timeZone, window: (await senderMailbox(deps, campaign))?.sendWindow, holidays: campaign.settings.holidays });
-  const next = steps[lead.currentStep + 1];
+    // The condition is read now, at due time, on what people did (machine opens and clicks left out).
+    const unmet = unmetCondition(f.seen, step.condition);
+    if (unmet) {
+      const reason = `Step ${step.position + 1} skipped: ${unmet}`;
+      moves.push({ lead, set: { currentStep: lead.currentStep + 1, status: next ? 'active' : 'completed', nextDueAt, reason, resetSoftBounces: false }, record: { stepId: step.id, position: step.position, outcome: 'skipped', reason, emailId: null } });
+      out.set(lead.id, 'skipped');
+      continue;
+    }
+    stepsNeeded.push({ lead, f, step, next, cal });
+  }
 
-  // The condition is read now, at due time, on what people did (machine opens and clicks left out).
-  const unmet = await unmetCondition(deps, lead, step.condition);
-  if (unmet) {
-    const reason = `Step ${step.position + 1} skipped: ${unmet}`;
-    await moveAndRecord(deps, lead, {
+  const { previous, variantOf } = await lastEmailsOf(deps, stepsNeeded.map(({ lead, step }) => ({ lead, stepId: step.id })));
+  const winners = await stepWinners(deps, [...new Map(stepsNeeded.map(({ step }) => [step.id, step])).values()]);
+  for (const { lead, f, step, next, cal } of stepsNeeded) {
+    const prev = previous.get(lead.id);
+    // A follow-up waits for the email before it: it replies to that email's Message-ID and thread.
+    if (prev && (prev.status === 'PENDING_SEND' || prev.status === 'SENDING') && step.sameThread) {
+      await deps.db.update(campaignLeads).set({ nextDueAt: new Date(now.getTime() + s.waitPreviousMs) }).where(eq(campaignLeads.id, lead.id));
+      out.set(lead.id, 'retry');
+      continue;
+    }
+    const campaign = f.campaign!;
+    const prospect = f.prospect!;
+    const own = variantOf.get(lead.id);
+    const winner = winners.get(step.id);
+    const variant = (own && step.variants.find((v) => v.id === own)) || (winner && step.variants.find((v) => v.id === winner)) || pickVariant(lead.id, step.id, step.variants);
+    const content = stepContent(facts.templates, step, variant, prev);
+    // Held to the same contract as POST /api/emails/send: a step left empty (its template
+    // deleted, say) stops the lead on the record instead of sending a blank email.
+    const request = sendEmailRequest.safeParse({
+      to: prospect.email,
+      subject: content.subject,
+      bodyHtml: content.bodyHtml,
+      prospectId: prospect.id,
+      campaignId: campaign.id,
+      ...(campaign.mailboxId ? { mailboxId: campaign.mailboxId } : {}),
+      ...(content.threadId ? { threadId: content.threadId } : {}),
+      ...(content.inReplyTo ? { inReplyTo: content.inReplyTo } : {}),
+    });
+    if (!request.success) {
+      const problem = request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      out.set(lead.id, await refused(deps, s, lead, new ApiError('VALIDATION_ERROR', `Step ${step.position} cannot be sent (${problem})`), now));
+      continue;
+    }
+    sends.push({
+      lead, step, next, cal, variant,
+      request: {
+        sender: { kind: 'campaign', workspaceId: lead.workspaceId, campaignId: campaign.id, ownerId: campaign.ownerId!, mailboxId: campaign.mailboxId, leadId: lead.id, stepId: step.id, variantId: variant?.id ?? null },
+        key: stepKey(lead.id, step.id, lead.softBounces),
+        body: request.data,
+      },
+    });
+  }
+
+  const answers = await acceptSends(deps, sends.map((x) => x.request));
+  for (const [i, { lead, step, next, cal, variant }] of sends.entries()) {
+    const answer = answers[i]!;
+    // A key used with another body: that step was accepted before the step was edited.
+    if (!answer.ok && answer.error.code !== 'IDEMPOTENCY_CONFLICT') {
+      out.set(lead.id, await refused(deps, s, lead, answer.error, now));
+      continue;
+    }
+    moves.push({
+      lead,
       set: {
         currentStep: lead.currentStep + 1,
         status: next ? 'active' : 'completed',
         nextDueAt: next ? dueAfter(now, { amount: next.delayAmount, unit: next.delayUnit }, cal) : null,
-        reason,
-        updatedAt: now,
+        reason: `Step ${step.position + 1} sent${variant ? ` (variant ${variant.id})` : ''}`,
+        resetSoftBounces: true,
       },
-      record: { stepId: step.id, position: step.position, outcome: 'skipped', reason, emailId: null, at: now },
+      record: { stepId: step.id, position: step.position, outcome: 'sent', reason: null, emailId: answer.ok ? answer.answer.id : null },
     });
-    return 'skipped';
+    out.set(lead.id, next ? 'sent' : 'completed');
   }
-
-  const previous = await lastEmailOf(deps, lead, step.id);
-  // A follow-up waits for the email before it: it replies to that email's Message-ID and thread.
-  if (previous && (previous.status === 'PENDING_SEND' || previous.status === 'SENDING') && step.sameThread) {
-    await db.update(campaignLeads).set({ nextDueAt: new Date(now.getTime() + s.waitPreviousMs) }).where(eq(campaignLeads.id, lead.id));
-    return 'retry';
-  }
-  const variant = pickVariant(lead.id, step.id, step.variants);
-  const content = await stepContent(deps, lead, step, variant, previous);
-
-  // Held to the same contract as POST /api/emails/send: a step left empty (its template
-  // deleted, say) stops the lead on the record instead of sending a blank email.
-  const request = sendEmailRequest.safeParse({
-    to: prospect.email,
-    subject: content.subject,
-    bodyHtml: content.bodyHtml,
-    prospectId: prospect.id,
-    campaignId: campaign.id,
-    ...(campaign.mailboxId ? { mailboxId: campaign.mailboxId } : {}),
-    ...(content.threadId ? { threadId: content.threadId } : {}),
-    ...(content.inReplyTo ? { inReplyTo: content.inReplyTo } : {}),
-  });
-  if (!request.success) {
-    const problem = request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    return refused(deps, s, lead, new ApiError('VALIDATION_ERROR', `Step ${step.position} cannot be sent (${problem})`), now);
-  }
-  let emailId: string | undefined;
-  try {
-    const accepted = await acceptSend(
-      deps,
-      { kind: 'campaign', workspaceId: lead.workspaceId, campaignId: campaign.id, ownerId: campaign.ownerId, mailboxId: campaign.mailboxId, leadId: lead.id, stepId: step.id, variantId: variant?.id ?? null },
-      stepKey(lead.id, step.id, lead.softBounces),
-      request.data,
-    );
-    emailId = accepted.id;
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    // The key was used with another body: that step was accepted before the step was edited.
-    if (err.code !== 'IDEMPOTENCY_CONFLICT') return refused(deps, s, lead, err, now);
-  }
-
-  await moveAndRecord(deps, lead, {
-    set: {
-      currentStep: lead.currentStep + 1,
-      status: next ? 'active' : 'completed',
-      nextDueAt: next ? dueAfter(now, { amount: next.delayAmount, unit: next.delayUnit }, cal) : null,
-      reason: `Step ${step.position + 1} sent${variant ? ` (variant ${variant.id})` : ''}`,
-      softBounces: 0,
-      updatedAt: now,
-    },
-    record: { stepId: step.id, position: step.position, outcome: 'sent', reason: null, emailId: emailId ?? null, at: now },
-  });
-  return next ? 'sent' : 'completed';
+  await moveAndRecord(deps, moves, now);
+  return out;
 }
 
 /** The send key of a step for a lead; a soft-bounce retry is a new send, so it has its own key. */
 export const stepKey = (leadId: string, stepId: string, retry = 0) => `campaign:${leadId}:step:${stepId}${retry ? `:retry:${retry}` : ''}`;
 
-/**
- * Moves the lead past a step and records what happened to that step, in one statement (one
- * round trip, one commit). Guarded on the step it was at: a lead moved meanwhile (an edit, a
- * reply) is left alone and nothing is recorded. A skipped step's successor is due after its
- * delay counted from now.
- */
-async function moveAndRecord(
-  deps: Deps,
-  lead: Lead,
-  change: { set: Partial<typeof campaignLeads.$inferInsert>; record: { stepId: string; position: number; outcome: 'sent' | 'skipped'; reason: string | null; emailId: string | null; at: Date } },
-) {
-  const r = change.record;
-  const moved = deps.db
-    .update(campaignLeads)
-    .set(change.set)
-    .where(and(eq(campaignLeads.id, lead.id), eq(campaignLeads.currentStep, lead.currentStep), inArray(campaignLeads.status, ['pending', 'active'])))
-    .returning({ id: campaignLeads.id });
-  await deps.db.execute(sql`with moved as (${moved.getSQL()})
-    insert into ${leadSteps} (workspace_id, lead_id, step_id, position, outcome, reason, email_id, at)
-    select ${lead.workspaceId}::uuid, id, ${r.stepId}::uuid, ${r.position}::int, ${r.outcome}, ${r.reason}, ${r.emailId}::uuid, ${r.at.toISOString()}::timestamptz from moved`);
+interface Move {
+  lead: Lead;
+  set: { currentStep: number; status: 'active' | 'completed'; nextDueAt: Date | null; reason: string; resetSoftBounces: boolean };
+  record: { stepId: string; position: number; outcome: 'sent' | 'skipped'; reason: string | null; emailId: string | null };
 }
 
+/**
+ * Moves leads past a step and records what happened to that step, for a whole batch in one
+ * statement (one round trip, one commit). Each is guarded on the step it was at: a lead moved
+ * meanwhile (an edit, a reply) is left alone and nothing is recorded for it.
+ */
+async function moveAndRecord(deps: Deps, moves: Move[], now: Date) {
+  if (!moves.length) return;
+  const rows = moves.map(({ lead, set, record }) => ({
+    lead_id: lead.id, workspace_id: lead.workspaceId, from_step: lead.currentStep, current_step: set.currentStep, status: set.status,
+    next_due_at: set.nextDueAt?.toISOString() ?? null, reason: set.reason, reset: set.resetSoftBounces,
+    step_id: record.stepId, position: record.position, outcome: record.outcome, step_reason: record.reason, email_id: record.emailId,
+  }));
+  await deps.db.execute(sql`
+    with r as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(lead_id uuid, workspace_id uuid, from_step int, current_step int, status text,
+        next_due_at timestamptz, reason text, reset boolean, step_id uuid, position int, outcome text, step_reason text, email_id uuid)),
+    moved as (
+      update ${campaignLeads} l set current_step = r.current_step, status = r.status, next_due_at = r.next_due_at, reason = r.reason,
+        soft_bounces = case when r.reset then 0 else l.soft_bounces end, updated_at = ${now.toISOString()}::timestamptz
+      from r where l.id = r.lead_id and l.current_step = r.from_step and l.status in ('pending', 'active')
+      returning l.id)
+    insert into ${leadSteps} (workspace_id, lead_id, step_id, position, outcome, reason, email_id, at)
+    select r.workspace_id, r.lead_id, r.step_id, r.position, r.outcome, r.step_reason, r.email_id, ${now.toISOString()}::timestamptz
+    from r join moved on moved.id = r.lead_id`);
+}
+
+interface Seen { opened: boolean; clicked: boolean; replied: boolean }
+
 /** Why the condition is false, or undefined when the step goes. Only human events count. */
-async function unmetCondition(deps: Deps, lead: Lead, condition: Step['condition']): Promise<string | undefined> {
-  if (condition === 'always') return undefined;
-  const [row] = await deps.db
-    .select({
-      opened: sql<boolean>`bool_or(${emailEvents.type} = 'open' and not ${emailEvents.machine})`,
-      clicked: sql<boolean>`bool_or(${emailEvents.type} = 'click' and not ${emailEvents.machine})`,
-      replied: sql<boolean>`bool_or(${emailEvents.type} = 'reply')`,
-    })
-    .from(emailEvents)
-    .innerJoin(emails, eventEmail)
-    .where(and(eq(emailEvents.workspaceId, lead.workspaceId), eq(emails.campaignLeadId, lead.id)));
-  const seen = { opened: Boolean(row?.opened), clicked: Boolean(row?.clicked), replied: Boolean(row?.replied) };
+function unmetCondition(seen: Seen, condition: Step['condition']): string | undefined {
   switch (condition) {
+    case 'always':
+      return undefined;
     case 'no_reply':
       return seen.replied ? 'condition "no_reply" is false (they replied)' : undefined;
     case 'opened':
@@ -291,29 +319,145 @@ async function unmetCondition(deps: Deps, lead: Lead, condition: Step['condition
   }
 }
 
-/** The mailbox the campaign sends from: its own, else the owner's (active first). */
-async function senderMailbox(deps: Deps, campaign: typeof campaigns.$inferSelect) {
-  const [box] = await deps.db
-    .select({ id: mailboxes.id, sendWindow: mailboxes.sendWindow })
-    .from(mailboxes)
-    .where(and(eq(mailboxes.workspaceId, campaign.workspaceId), campaign.mailboxId ? eq(mailboxes.id, campaign.mailboxId) : eq(mailboxes.userId, campaign.ownerId ?? sql`null`)))
-    .orderBy(sql`${mailboxes.status} = 'active' desc`)
-    .limit(1);
-  return box;
+interface LeadFacts {
+  campaign?: typeof campaigns.$inferSelect;
+  prospect?: typeof prospects.$inferSelect;
+  /** The suppression reason of the prospect's address, if it is on the list. */
+  suppressed: string | null;
+  /** Reply, bounce, unsubscribe and complaint events on any email to this person in the workspace. */
+  stops: Array<{ type: string; reason: string | null }>;
+  /** What people did with this lead's own emails. */
+  seen: Seen;
 }
 
 /**
- * The lead's latest email of an earlier step that is or will be out (a failed or cancelled one
+ * Everything the rules read for a batch of leads, in four statements: each lead's campaign,
+ * prospect, suppression, stop facts and human events; the live steps of their campaigns; the
+ * mailbox each campaign sends from (its own, else the owner's, active first); and the templates
+ * of those steps.
+ */
+async function batchFacts(deps: Deps, leads: Lead[]) {
+  const { db } = deps;
+  const ids = leads.map((l) => l.id);
+  const rows = rowsOf<{ id: string; campaign: Json; prospect: Json; suppressed: string | null; stops: Array<{ type: string; reason: string | null }> | null; seen: Seen | null }>(
+    await db.execute(sql`
+      select l.id, to_jsonb(c) as campaign, to_jsonb(p) as prospect,
+        (select s.reason from ${suppressions} s where s.workspace_id = l.workspace_id
+           and s.email in (p.email, ${erasedMarkerSql(sql`l.workspace_id`, sql`p.email`)}) limit 1) as suppressed,
+        (select jsonb_agg(distinct jsonb_build_object('type', e.type, 'reason', e.reason)) from ${emailEvents} e join ${emails} m on m.id = e.email_id
+           where e.workspace_id = l.workspace_id and m.workspace_id = l.workspace_id and m.prospect_id = l.prospect_id
+             and e.type in ('reply', 'bounce', 'unsubscribe', 'complaint')) as stops,
+        (select jsonb_build_object(
+            'opened', coalesce(bool_or(e.type = 'open' and not e.machine), false),
+            'clicked', coalesce(bool_or(e.type = 'click' and not e.machine), false),
+            'replied', coalesce(bool_or(e.type = 'reply'), false))
+           from ${emailEvents} e join ${emails} m on m.id = e.email_id
+           where e.workspace_id = l.workspace_id and m.campaign_lead_id = l.id) as seen
+      from ${campaignLeads} l
+      left join ${campaigns} c on c.id = l.campaign_id and c.workspace_id = l.workspace_id
+      left join ${prospects} p on p.id = l.prospect_id and p.workspace_id = l.workspace_id
+      where l.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`),
+  );
+  const byLead = new Map<string, LeadFacts>();
+  for (const r of rows) {
+    const campaign = rowFromJson(campaigns, r.campaign);
+    const prospect = rowFromJson(prospects, r.prospect);
+    byLead.set(String(r.id), {
+      ...(campaign && prospect ? { campaign, prospect } : {}),
+      suppressed: r.suppressed,
+      stops: r.stops ?? [],
+      seen: { opened: Boolean(r.seen?.opened), clicked: Boolean(r.seen?.clicked), replied: Boolean(r.seen?.replied) },
+    });
+  }
+  const camps = [...new Map([...byLead.values()].flatMap((f) => (f.campaign ? [[f.campaign.id, f.campaign] as const] : []))).values()];
+  const steps = new Map<string, Step[]>();
+  const boxes = new Map<string, { id: string; sendWindow: typeof mailboxes.$inferSelect['sendWindow'] }>();
+  const templatesById = new Map<string, typeof templates.$inferSelect>();
+  if (camps.length) {
+    const stepRows = await db.select().from(sequenceSteps).where(and(inArray(sequenceSteps.campaignId, camps.map((c) => c.id)), isNull(sequenceSteps.retiredAt))).orderBy(asc(sequenceSteps.campaignId), asc(sequenceSteps.position));
+    for (const st of stepRows) steps.set(st.campaignId, [...(steps.get(st.campaignId) ?? []), st]);
+    const named = camps.flatMap((c) => (c.mailboxId ? [c.mailboxId] : []));
+    const owners = camps.flatMap((c) => (!c.mailboxId && c.ownerId ? [c.ownerId] : []));
+    const boxRows = await db
+      .select({ id: mailboxes.id, userId: mailboxes.userId, workspaceId: mailboxes.workspaceId, status: mailboxes.status, sendWindow: mailboxes.sendWindow })
+      .from(mailboxes)
+      .where(or(named.length ? inArray(mailboxes.id, named) : sql`false`, owners.length ? inArray(mailboxes.userId, owners) : sql`false`));
+    for (const c of camps) {
+      const mine = boxRows.filter((b) => b.workspaceId === c.workspaceId && (c.mailboxId ? b.id === c.mailboxId : b.userId === c.ownerId));
+      const box = mine.find((b) => b.status === 'active') ?? mine[0];
+      if (box) boxes.set(c.id, box);
+    }
+    const templateIds = [...new Set(stepRows.flatMap((st) => (st.templateId ? [st.templateId] : [])))];
+    if (templateIds.length) for (const t of await db.select().from(templates).where(inArray(templates.id, templateIds))) templatesById.set(t.id, t);
+  }
+  return { leads: byLead, steps, mailboxes: boxes, templates: templatesById };
+}
+
+type Json = Record<string, unknown> | null;
+type PreviousEmail = { id: string; status: string; subject: string; messageId: string; threadId: string | null };
+
+/**
+ * Each lead's latest email of an earlier step that is or will be out (a failed or cancelled one
  * is not replied to; a soft-bounce retry of this step answers what the first try answered).
  */
-async function lastEmailOf(deps: Deps, lead: Lead, stepId: string) {
-  const [row] = await deps.db
-    .select({ id: emails.id, status: emails.status, subject: emails.subject, messageId: emails.messageId, threadId: emails.threadId })
-    .from(emails)
-    .where(and(eq(emails.workspaceId, lead.workspaceId), eq(emails.campaignLeadId, lead.id), ne(emails.stepId, stepId), inArray(emails.status, ['PENDING_SEND', 'SENDING', 'SENT'])))
-    .orderBy(desc(emails.createdAt))
-    .limit(1);
-  return row;
+async function lastEmailsOf(deps: Deps, wanted: Array<{ lead: Lead; stepId: string }>): Promise<{ previous: Map<string, PreviousEmail>; variantOf: Map<string, string> }> {
+  if (!wanted.length) return { previous: new Map(), variantOf: new Map() };
+  const items = wanted.map(({ lead, stepId }) => ({ lead_id: lead.id, ws: lead.workspaceId, step_id: stepId }));
+  const rows = rowsOf<{ lead_id: string; id: string | null; status: string; subject: string; message_id: string; thread_id: string | null; own_variant: string | null }>(
+    await deps.db.execute(sql`
+      select r.lead_id, x.id, x.status, x.subject, x.message_id, x.thread_id,
+        -- A retry of this step (soft bounce) keeps the variant the lead got the first time.
+        (select o.variant_id from ${emails} o where o.workspace_id = r.ws and o.campaign_lead_id = r.lead_id and o.step_id = r.step_id
+           order by o.created_at limit 1) as own_variant
+      from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(lead_id uuid, ws uuid, step_id uuid)
+      left join lateral (
+        select m.id, m.status, m.subject, m.message_id, m.thread_id from ${emails} m
+        where m.workspace_id = r.ws and m.campaign_lead_id = r.lead_id and m.step_id <> r.step_id and m.status in ('PENDING_SEND', 'SENDING', 'SENT')
+        order by m.created_at desc limit 1) x on true`),
+  );
+  const previous = new Map<string, PreviousEmail>();
+  const variantOf = new Map<string, string>();
+  for (const r of rows) {
+    if (r.id) previous.set(String(r.lead_id), { id: String(r.id), status: r.status, subject: r.subject, messageId: r.message_id, threadId: r.thread_id });
+    if (r.own_variant) variantOf.set(String(r.lead_id), r.own_variant);
+  }
+  return { previous, variantOf };
+}
+
+/**
+ * "Send the winner to the rest": for each step with `winnerAfter` N, the test is the first N
+ * sends of every variant (by send time, then id, so the cohort never changes once sent). When
+ * every variant has N and the two-proportion test names a winner, the step's winner is that
+ * variant; else there is none yet and leads keep their weighted split.
+ */
+async function stepWinners(deps: Deps, steps: Step[]): Promise<Map<string, string>> {
+  const tested = steps.filter((st) => st.winnerAfter && st.variants.length >= 2);
+  if (!tested.length) return new Map();
+  const items = tested.map((st) => ({ step_id: st.id, n: st.winnerAfter }));
+  const rows = rowsOf<{ step_id: string; variant_id: string; sent: number; opened: number; replied: number }>(
+    await deps.db.execute(sql`
+      select x.step_id, x.variant_id, count(*)::int as sent, count(*) filter (where x.opened)::int as opened, count(*) filter (where x.replied)::int as replied
+      from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as t(step_id uuid, n int)
+      cross join lateral (
+        select m.step_id, m.variant_id,
+          exists (select 1 from ${emailEvents} e where e.email_id = m.id and e.type = 'open' and not e.machine) as opened,
+          exists (select 1 from ${emailEvents} e where e.email_id = m.id and e.type = 'reply') as replied,
+          row_number() over (partition by m.variant_id order by m.sent_at, m.id) as rn
+        from ${emails} m where m.step_id = t.step_id and m.status = 'SENT' and m.variant_id is not null) x
+      where x.rn <= t.n
+      group by x.step_id, x.variant_id`),
+  );
+  const winners = new Map<string, string>();
+  for (const st of tested) {
+    const counts = st.variants.map((v) => {
+      const r = rows.find((x) => String(x.step_id) === st.id && x.variant_id === v.id);
+      return { id: v.id, sent: Number(r?.sent ?? 0), opened: Number(r?.opened ?? 0), replied: Number(r?.replied ?? 0) };
+    });
+    if (counts.some((c) => c.sent < st.winnerAfter!)) continue;
+    const verdict = abVerdict(counts);
+    if (verdict?.winner) winners.set(st.id, verdict.winner);
+  }
+  return winners;
 }
 
 /** Events joined to their email (on emailEvents … innerJoin(emails, eventEmail)). */
@@ -334,22 +478,17 @@ type StopStatus = 'replied' | 'bounced' | 'unsubscribed' | 'stopped';
  * reply, hard bounce, unsubscribe or complaint on any email to this person in the workspace
  * (the effects set the status too; the events are checked so a missed link cannot slip through).
  */
-async function stopReason(deps: Deps, lead: Lead, email: string): Promise<{ status: StopStatus; reason: string } | undefined> {
-  const { db } = deps;
-  const suppressed = await suppressionReason(db, lead.workspaceId, email);
+function stopFrom(f: LeadFacts): { status: StopStatus; reason: string } | undefined {
+  const suppressed = f.suppressed;
   if (suppressed) {
     return suppressed === 'hard_bounce' ? { status: 'bounced', reason: 'Hard bounce: the address is suppressed' }
       : suppressed === 'unsubscribe' ? { status: 'unsubscribed', reason: 'Unsubscribed' } : { status: 'stopped', reason: `Suppressed (${suppressed})` };
   }
-  const facts = await db
-    .selectDistinct({ type: emailEvents.type, reason: emailEvents.reason })
-    .from(emailEvents)
-    .innerJoin(emails, eventEmail)
-    .where(and(ofPerson(lead), inArray(emailEvents.type, ['reply', 'bounce', 'unsubscribe', 'complaint'])));
-  if (facts.some((f) => f.type === 'reply')) return { status: 'replied', reason: 'Replied' };
-  if (facts.some((f) => f.type === 'bounce' && f.reason === 'hard')) return { status: 'bounced', reason: 'Hard bounce' };
-  if (facts.some((f) => f.type === 'unsubscribe')) return { status: 'unsubscribed', reason: 'Unsubscribed' };
-  if (facts.some((f) => f.type === 'complaint')) return { status: 'stopped', reason: 'Marked as spam' };
+  const facts = f.stops;
+  if (facts.some((x) => x.type === 'reply')) return { status: 'replied', reason: 'Replied' };
+  if (facts.some((x) => x.type === 'bounce' && x.reason === 'hard')) return { status: 'bounced', reason: 'Hard bounce' };
+  if (facts.some((x) => x.type === 'unsubscribe')) return { status: 'unsubscribed', reason: 'Unsubscribed' };
+  if (facts.some((x) => x.type === 'complaint')) return { status: 'stopped', reason: 'Marked as spam' };
   return undefined;
 }
 
@@ -358,11 +497,10 @@ async function stopReason(deps: Deps, lead: Lead, email: string): Promise<{ stat
  * in the same thread answers the previous email: `Re:` its subject, In-Reply-To its Message-ID,
  * in its Gmail thread; a step marked as a new thread goes out on its own subject.
  */
-async function stepContent(deps: Deps, lead: Lead, step: Step, variant: Variant | undefined, previous: Awaited<ReturnType<typeof lastEmailOf>>) {
-  const { db } = deps;
+function stepContent(templatesById: Map<string, typeof templates.$inferSelect>, step: Step, variant: Variant | undefined, previous: PreviousEmail | undefined) {
   let own = { subject: variant?.subject || step.subject, bodyHtml: variant?.bodyHtml || step.bodyHtml };
   if (step.templateId && (!own.subject.trim() || !own.bodyHtml.trim())) {
-    const [t] = await db.select().from(templates).where(and(eq(templates.id, step.templateId), eq(templates.workspaceId, lead.workspaceId)));
+    const t = templatesById.get(step.templateId);
     own = { subject: own.subject || t?.subject || '', bodyHtml: own.bodyHtml || t?.bodyHtml || '' };
   }
   if (!previous) return { ...own, threadId: undefined, inReplyTo: undefined };

@@ -75,7 +75,7 @@ export async function createCampaign(db: Db, actor: Actor, input: CreateCampaign
   const id = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(campaigns)
-      .values({ workspaceId, ownerId, name: input.name, mailboxId: input.mailboxId ?? null, settings: withHolidays(input.settings ?? {}, input.holidays) })
+      .values({ workspaceId, ownerId, name: input.name, mailboxId: input.mailboxId ?? null, settings: withOptions(input.settings ?? {}, input) })
       .returning({ id: campaigns.id });
     await writeSteps(tx, row!.id, input.steps);
     return row!.id;
@@ -94,7 +94,7 @@ export async function updateCampaign(db: Db, actor: Actor, id: string, input: Up
       .set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.mailboxId !== undefined ? { mailboxId: input.mailboxId } : {}),
-        ...(input.settings !== undefined || input.holidays !== undefined ? { settings: withHolidays(input.settings ?? current.settings, input.holidays ?? (current.settings.holidays as string[] | undefined)) } : {}),
+        ...(input.settings !== undefined || input.holidays !== undefined || input.stopCompanyDomain !== undefined ? { settings: withOptions(input.settings ?? current.settings, { holidays: input.holidays ?? (current.settings.holidays as string[] | undefined), stopCompanyDomain: input.stopCompanyDomain ?? (typeof current.settings.stopCompanyDomain === 'boolean' ? current.settings.stopCompanyDomain : undefined) }) } : {}),
         updatedAt: new Date(),
       })
       .where(eq(campaigns.id, id));
@@ -260,6 +260,7 @@ export function toCampaign(row: CampaignRow, steps: StepRow[]): Campaign {
       bodyHtml: s.bodyHtml,
       templateId: s.templateId,
       sameThread: s.sameThread === 1,
+      winnerAfter: s.winnerAfter,
     })),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -285,12 +286,13 @@ function stepRow(campaignId: string, s: StepInput, position: number) {
       bodyHtml: sanitizeEmailHtml(s.bodyHtml),
       templateId: s.templateId ?? null,
       sameThread: s.sameThread ? 1 : 0,
+      winnerAfter: s.variants ? (s.winnerAfter ?? null) : null,
     };
 }
 
 /** What a step sends and when: two rows with the same content are the same version. */
 const contentOf = (r: ReturnType<typeof stepRow> | StepRow) =>
-  JSON.stringify([r.delayAmount, r.delayUnit, r.condition, r.subject, r.bodyHtml, r.templateId ?? null, r.sameThread, r.variants]);
+  JSON.stringify([r.delayAmount, r.delayUnit, r.condition, r.subject, r.bodyHtml, r.templateId ?? null, r.sameThread, r.variants, r.winnerAfter ?? null]);
 
 /**
  * Edits the sequence of a campaign that has sent: leads keep what they got, only what they
@@ -359,6 +361,10 @@ function variantsOf(s: StepInput) {
   return (s.variants ?? []).map((v, i) => ({ id: v.id ?? String.fromCharCode(65 + i), subject: v.subject, bodyHtml: sanitizeEmailHtml(v.bodyHtml), weight: v.weight }));
 }
 
-function withHolidays(settings: Record<string, unknown>, holidays: string[] | undefined) {
-  return holidays === undefined ? settings : { ...settings, holidays: [...new Set(holidays)].sort() };
+function withOptions(settings: Record<string, unknown>, { holidays, stopCompanyDomain }: { holidays?: string[] | undefined; stopCompanyDomain?: boolean | undefined }) {
+  return {
+    ...settings,
+    ...(holidays === undefined ? {} : { holidays: [...new Set(holidays)].sort() }),
+    ...(stopCompanyDomain === undefined ? {} : { stopCompanyDomain }),
+  };
 }

@@ -237,3 +237,25 @@ describe('end to end: a pixel hit shows up in the figures', () => {
     expect(after.humanOpens - before.humanOpens).toBe(1);
   });
 });
+
+describe('template figures', () => {
+  it('count every email made from a template: a send naming it as well as a campaign step built on it', async () => {
+    const db = rt.deps.db;
+    const ws = rep.workspace.id;
+    const [solo] = await db.insert(templates).values({ workspaceId: ws, name: 'Solo follow-up', subject: 'Hi', bodyHtml: 'Hi' }).returning();
+    const direct = await seedSentEmail(db, ws, { templateId: solo!.id, to: 'dee@acme.test', sentAt: ago(3) });
+    // A campaign step's email that also names the step's template: counted once.
+    const [step] = await db.select().from(sequenceSteps).where(sql`${sequenceSteps.templateId} = ${story.templateId}`);
+    const both = await seedSentEmail(db, ws, { templateId: story.templateId, campaignId: story.campaignId, stepId: step!.id, to: 'eli@acme.test', sentAt: ago(3) });
+    await db.insert(emailEvents).values([
+      { workspaceId: ws, emailId: direct.id, type: 'sent', occurredAt: ago(3) },
+      { workspaceId: ws, emailId: direct.id, type: 'reply', occurredAt: ago(2), dedupeKey: 'inbound:r-dee' },
+      { workspaceId: ws, emailId: both.id, type: 'sent', occurredAt: ago(3) },
+    ]);
+    const tpl = (await get('/api/dashboard/templates')).body;
+    expect(tpl.data).toMatchObject([
+      { id: story.templateId, name: 'Intro v2', figures: { sent: 4, repliedEmails: 1 } },
+      { id: solo!.id, name: 'Solo follow-up', figures: { sent: 1, repliedEmails: 1 } },
+    ]);
+  });
+});

@@ -210,12 +210,16 @@ export async function campaignTotalsOf(db: Db, workspaceId: string, campaignIds:
 export async function templateFigures(db: Db, workspaceId: string, since: Date) {
   const rows = rowsOf<FigureRow & { id: string; name: string }>(
     await db.execute(sql`
+      with made as (
+        -- Every email made from a template: a send naming it, or a campaign step built on it (each email once per template).
+        select e.template_id as template_id, e.id as email_id from emails e where e.workspace_id = ${workspaceId} and e.template_id is not null
+        union
+        select s.template_id, e.id from emails e join sequence_steps s on s.id = e.step_id
+        where e.workspace_id = ${workspaceId} and s.template_id is not null)
       select t.id, t.name, ${figureColumns('ev')}
-      from templates t
-      join sequence_steps s on s.template_id = t.id
-      join emails e on e.step_id = s.id and e.workspace_id = ${workspaceId}
-      join email_events ev on ev.email_id = e.id and ev.occurred_at >= ${since.toISOString()}
-      where t.workspace_id = ${workspaceId}
+      from made m
+      join templates t on t.id = m.template_id and t.workspace_id = ${workspaceId}
+      join email_events ev on ev.email_id = m.email_id and ev.occurred_at >= ${since.toISOString()}
       group by t.id, t.name
       order by t.name`),
   );

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../../../db/client';
-import { emails, mailboxes } from '../../../../db/schema';
+import { emails, mailboxes, manualSends } from '../../../../db/schema';
+import { rowsOf } from '../../../../db/prepared';
 
 type MailboxRow = typeof mailboxes.$inferSelect;
 export type SendWindowValue = NonNullable<MailboxRow['sendWindow']>;
@@ -37,15 +38,34 @@ export function nextWindowOpening(window: SendWindowValue | null, now = new Date
   return now; // unreachable with a validated window (at least one day)
 }
 
-/** Sends counted against the cap: sent in the rolling last 24 hours, plus those in flight. */
+/**
+ * Sends counted against the cap: sent in the rolling last 24 hours, plus those in flight, plus
+ * what the rep sent from Gmail itself in those 24 hours (manual_sends, seen by the inbox sync).
+ */
 export async function budgetUsed(db: Db, mailboxIds: string[], now = new Date()): Promise<Map<string, number>> {
   if (mailboxIds.length === 0) return new Map();
+  const [ours, manual] = await Promise.all([
+    db
+      .select({ mailboxId: emails.mailboxId, n: sql<number>`count(*)::int` })
+      .from(emails)
+      .where(and(inArray(emails.mailboxId, mailboxIds), usedFilter(now)))
+      .groupBy(emails.mailboxId),
+    manualSentInLastDay(db, mailboxIds, now),
+  ]);
+  const used = new Map(ours.map((r) => [r.mailboxId!, Number(r.n)]));
+  for (const [id, n] of manual) used.set(id, (used.get(id) ?? 0) + n);
+  return used;
+}
+
+/** Per mailbox, the messages the rep sent from Gmail itself in the last 24 hours. */
+export async function manualSentInLastDay(db: Db, mailboxIds: string[], now = new Date()): Promise<Map<string, number>> {
+  if (mailboxIds.length === 0) return new Map();
   const rows = await db
-    .select({ mailboxId: emails.mailboxId, n: sql<number>`count(*)::int` })
-    .from(emails)
-    .where(and(inArray(emails.mailboxId, mailboxIds), usedFilter(now)))
-    .groupBy(emails.mailboxId);
-  return new Map(rows.map((r) => [r.mailboxId!, Number(r.n)]));
+    .select({ mailboxId: manualSends.mailboxId, n: sql<number>`count(*)::int` })
+    .from(manualSends)
+    .where(and(inArray(manualSends.mailboxId, mailboxIds), gt(manualSends.sentAt, new Date(now.getTime() - DAY_MS))))
+    .groupBy(manualSends.mailboxId);
+  return new Map(rows.map((r) => [r.mailboxId, Number(r.n)]));
 }
 
 /**
@@ -56,8 +76,11 @@ export async function budgetUsed(db: Db, mailboxIds: string[], now = new Date())
  * a sequential scan expected to "stop early", and read the whole emails table on every claim.
  */
 export function sentInLastDay(mailboxId: string, cap: number, now: Date): SQL {
-  return sql`(select count(*)::int from (select 1 from ${emails} where ${emails.mailboxId} = ${mailboxId}
-    and ${emails.sentAt} > ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz order by ${emails.sentAt} desc limit ${cap}) s)`;
+  const since = new Date(now.getTime() - DAY_MS).toISOString();
+  return sql`((select count(*)::int from (select 1 from ${emails} where ${emails.mailboxId} = ${mailboxId}
+    and ${emails.sentAt} > ${since}::timestamptz order by ${emails.sentAt} desc limit ${cap}) s)
+    + (select count(*)::int from (select 1 from ${manualSends} where ${manualSends.mailboxId} = ${mailboxId}
+    and ${manualSends.sentAt} > ${since}::timestamptz order by ${manualSends.sentAt} desc limit ${cap}) m))`;
 }
 
 /**
@@ -66,15 +89,18 @@ export function sentInLastDay(mailboxId: string, cap: number, now: Date): SQL {
  */
 export async function budgetFreesAt(db: Db, mailboxId: string, cap: number, used: number, now = new Date()): Promise<Date> {
   const rank = used - cap; // 0-based index of the send whose expiry frees a slot
-  const [row] = await db
-    .select({ sentAt: emails.sentAt })
-    .from(emails)
-    .where(and(eq(emails.mailboxId, mailboxId), eq(emails.status, 'SENT'), gt(emails.sentAt, new Date(now.getTime() - DAY_MS))))
-    .orderBy(asc(emails.sentAt))
-    .offset(Math.max(0, rank))
-    .limit(1);
+  const since = new Date(now.getTime() - DAY_MS).toISOString();
+  // Our sends and the rep's own from Gmail age out alike.
+  const [row] = rowsOf<{ sent_at: string | Date }>(
+    await db.execute(sql`
+      select sent_at from (
+        select ${emails.sentAt} as sent_at from ${emails} where ${emails.mailboxId} = ${mailboxId} and ${emails.status} = 'SENT' and ${emails.sentAt} > ${since}::timestamptz
+        union all
+        select ${manualSends.sentAt} from ${manualSends} where ${manualSends.mailboxId} = ${mailboxId} and ${manualSends.sentAt} > ${since}::timestamptz) s
+      order by sent_at offset ${Math.max(0, rank)} limit 1`),
+  );
   // In-flight sends hold the rest of the budget; they settle within a lease, so look again soon.
-  return row?.sentAt ? new Date(row.sentAt.getTime() + DAY_MS + 1000) : new Date(now.getTime() + 60_000);
+  return row?.sent_at ? new Date(new Date(row.sent_at).getTime() + DAY_MS + 1000) : new Date(now.getTime() + 60_000);
 }
 
 function usedFilter(now: Date) {

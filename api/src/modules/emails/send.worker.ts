@@ -76,6 +76,20 @@ export function enqueueSend(queue: QueuePort, emailId: string, dueAt: Date = new
   });
 }
 
+/** Enqueues many accepted emails at once (fresh ids), in one write where the queue can. */
+export function enqueueSends(queue: QueuePort, sends: Array<{ id: string; dueAt: Date }>) {
+  if (!sends.length) return Promise.resolve();
+  const now = Date.now();
+  return queue.enqueueMany<SendJobData>(
+    SEND_QUEUE,
+    sends.map(({ id, dueAt }) => ({
+      name: 'send',
+      data: { emailId: id },
+      options: { jobId: id, fresh: true, delayMs: Math.max(0, dueAt.getTime() - now), attempts: QUEUE_ATTEMPTS, backoffMs: 1000 },
+    })),
+  );
+}
+
 /**
  * Embedded mode after a crash: the send leases still held belong to the process that died
  * (PGlite lives inside one process, so no live worker can hold one). They are released at once

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { preparedQuery, preparedSql, rowsOf } from '../../../../db/prepared';
 import { campaigns, drafts, emails, mailboxes, prospects, sendJobs, templates } from '../../../../db/schema';
@@ -11,7 +11,7 @@ import { clipWarnings } from '../../../../shared/gmail-clip';
 import { prospectVars, renderTemplate, type TemplateVars } from '../../../../shared/template-vars';
 import type { Email, SendEmailRequest, SendEmailResponse } from '../../../../shared/contracts/emails';
 import { normalizeAddress, suppressedSql } from '../suppressions/service';
-import { enqueueSend } from './send.worker';
+import { enqueueSend, enqueueSends } from './send.worker';
 import { recordAudit } from '../admin/audit';
 
 type EmailRow = typeof emails.$inferSelect;
@@ -50,10 +50,106 @@ function mayUseMailbox(actor: SendActor, mailbox: { id: string; userId: string |
  */
 export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: string, body: SendEmailRequest): Promise<SendEmailResponse> {
   const { db } = deps;
-  const requestHash = sha256(canonicalJson(body));
   const found = await acceptReads(db, sender, idempotencyKey, body);
-  // The verdicts are taken in order, a replay first.
-  if (found.replay) return replayAnswer(found.replay, requestHash);
+  const planned = planAccept(sender, idempotencyKey, body, found, new Date());
+  if (planned.kind === 'replay') return planned.replay;
+  const { email, rendered, dueAt, now } = planned;
+  const write = body.draftId ? acceptWriteWithTombstone : acceptWrite;
+  const written = await write(db).execute({
+    ...email,
+    scheduledAt: email.scheduledAt?.toISOString() ?? null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    dueAt: dueAt.toISOString(),
+    ...(body.draftId ? { now: now.toISOString() } : {}),
+  });
+  if (!written.length) return replayAnswer((await findByKey(db, sender.workspaceId, idempotencyKey))!, email.requestHash);
+
+  // The row is durable: if the queue is down now, the sweeper enqueues it later.
+  await enqueueSend(deps.queue, email.id!, dueAt, { fresh: true }).catch((err) => deps.logger.warn({ err, emailId: email.id }, 'enqueue failed; the sweeper will pick the send up'));
+  return firstAnswer({ id: email.id!, createdAt: now, bodyHtml: rendered.bodyHtml });
+}
+
+/** One send of a batch: who, its key, its body. */
+export interface BatchSend {
+  sender: Extract<SendActor, { kind: 'campaign' }>;
+  key: string;
+  body: SendEmailRequest;
+}
+export type BatchAnswer = { ok: true; answer: SendEmailResponse } | { ok: false; error: ApiError };
+
+/**
+ * The accept of many sends at once (the sequence scheduler's tick): the same checks and the
+ * same row as acceptSend, item by item, but one read for the whole batch, one statement writing
+ * every email row with its send_jobs row, and one enqueue of all their jobs. Each item answers on
+ * its own: a refusal (suppressed, mailbox, a variable without value, a key reused with another
+ * body) is that item's answer and never stops the others. Drafts are not accepted here.
+ */
+export async function acceptSends(deps: Deps, sends: BatchSend[]): Promise<BatchAnswer[]> {
+  const { db } = deps;
+  if (!sends.length) return [];
+  const found = await acceptReadsBatch(db, sends);
+  const now = new Date();
+  const answers: Array<BatchAnswer | undefined> = [];
+  const toWrite: Array<{ i: number; planned: Extract<ReturnType<typeof planAccept>, { kind: 'write' }> }> = [];
+  sends.forEach((send, i) => {
+    try {
+      if (send.body.draftId) throw new ApiError('VALIDATION_ERROR', 'A batch accept takes no draft');
+      const planned = planAccept(send.sender, send.key, send.body, found[i]!, now);
+      if (planned.kind === 'replay') answers[i] = { ok: true, answer: planned.replay };
+      else toWrite.push({ i, planned });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      answers[i] = { ok: false, error: err };
+    }
+  });
+  if (toWrite.length) {
+    const rows = toWrite.map(({ planned: { email } }) => emailColumns(email));
+    const dues = toWrite.map(({ planned: { email, dueAt } }) => ({ id: email.id, due_at: dueAt.toISOString() }));
+    const inserted = new Set(
+      rowsOf<{ id: string }>(
+        await db.execute(sql`
+          with r as (select * from jsonb_populate_recordset(null::${emails}, ${JSON.stringify(rows)}::jsonb)),
+          due as (select * from jsonb_to_recordset(${JSON.stringify(dues)}::jsonb) as d(id uuid, due_at timestamptz)),
+          inserted as (
+            insert into ${emails} (${sql.raw(EMAIL_COLUMNS.map((c) => `"${c}"`).join(', '))})
+            select ${sql.raw(EMAIL_COLUMNS.map((c) => `r."${c}"`).join(', '))} from r
+            on conflict (workspace_id, idempotency_key) do nothing
+            returning id, workspace_id, idempotency_key),
+          job as (
+            insert into ${sendJobs} (workspace_id, email_id, idempotency_key, due_at)
+            select i.workspace_id, i.id, i.idempotency_key, d.due_at from inserted i join due d on d.id = i.id)
+          select id from inserted`),
+      ).map((r) => String(r.id)),
+    );
+    const fresh: Array<{ id: string; dueAt: Date }> = [];
+    for (const { i, planned } of toWrite) {
+      const { email, rendered, dueAt } = planned;
+      if (inserted.has(email.id!)) {
+        fresh.push({ id: email.id!, dueAt });
+        answers[i] = { ok: true, answer: firstAnswer({ id: email.id!, createdAt: now, bodyHtml: rendered.bodyHtml }) };
+        continue;
+      }
+      // Another accept with the same key won the insert meanwhile: answer what it wrote.
+      try {
+        answers[i] = { ok: true, answer: replayAnswer((await findByKey(db, sends[i]!.sender.workspaceId, sends[i]!.key))!, email.requestHash) };
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        answers[i] = { ok: false, error: err };
+      }
+    }
+    await enqueueSends(deps.queue, fresh).catch((err) => deps.logger.warn({ err, count: fresh.length }, 'enqueue failed; the sweeper will pick the sends up'));
+  }
+  return answers as BatchAnswer[];
+}
+
+/**
+ * The verdicts of an accept, taken in order (a replay first), and the email row it writes:
+ * shared by the one-send and the batch accept, so both hold every send to the same rules.
+ */
+function planAccept(sender: SendActor, idempotencyKey: string, body: SendEmailRequest, found: AcceptReads, now: Date) {
+  const requestHash = sha256(canonicalJson(body));
+  if (found.replay) return { kind: 'replay' as const, replay: replayAnswer(found.replay, requestHash) };
   if (found.suppressed) throw new ApiError('RECIPIENT_SUPPRESSED', `${normalizeAddress(body.to)} is on the suppression list; nothing was queued`);
   const mailbox = checkMailbox(sender, body.mailboxId, found.mailbox);
   if (!found.prospect && body.prospectId) throw notFound('Prospect');
@@ -64,7 +160,6 @@ export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: 
   const rendered = renderSend(body, prospect ? prospectVars(prospect) : {});
 
   const id = crypto.randomUUID();
-  const now = new Date();
   const dueAt = body.scheduledAt ? new Date(body.scheduledAt) : now;
   const email: typeof emails.$inferInsert = {
     id,
@@ -96,20 +191,7 @@ export async function acceptSend(deps: Deps, sender: SendActor, idempotencyKey: 
     createdAt: now,
     updatedAt: now,
   };
-  const write = body.draftId ? acceptWriteWithTombstone : acceptWrite;
-  const written = await write(db).execute({
-    ...email,
-    scheduledAt: email.scheduledAt?.toISOString() ?? null,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    dueAt: dueAt.toISOString(),
-    ...(body.draftId ? { now: now.toISOString() } : {}),
-  });
-  if (!written.length) return replayAnswer((await findByKey(db, sender.workspaceId, idempotencyKey))!, requestHash);
-
-  // The row is durable: if the queue is down now, the sweeper enqueues it later.
-  await enqueueSend(deps.queue, id, dueAt, { fresh: true }).catch((err) => deps.logger.warn({ err, emailId: id }, 'enqueue failed; the sweeper will pick the send up'));
-  return firstAnswer({ id, createdAt: now, bodyHtml: rendered.bodyHtml });
+  return { kind: 'write' as const, email, rendered, dueAt, now };
 }
 
 export async function getEmail(db: Db, workspaceId: string, id: string): Promise<Email> {
@@ -321,6 +403,57 @@ async function acceptReads(db: Db, sender: SendActor, key: string, body: SendEma
   };
 }
 
+/**
+ * acceptReads for a whole batch, in one statement: the requests travel as one JSON parameter
+ * and each answers the same questions, in the same way, as a single accept's read.
+ */
+async function acceptReadsBatch(db: Db, sends: BatchSend[]): Promise<AcceptReads[]> {
+  const items = sends.map(({ sender, key, body }, i) => ({
+    i,
+    ws: sender.workspaceId,
+    key,
+    to: normalizeAddress(body.to),
+    mailbox_id: body.mailboxId ?? null,
+    owner: senderOf(sender),
+    prospect_id: body.prospectId ?? null,
+    thread_id: body.threadId ?? null,
+    campaign_id: body.campaignId ?? null,
+    template_id: body.templateId ?? null,
+  }));
+  const rows = rowsOf<ReadsRow & { i: number }>(
+    await db.execute(sql`
+      select r.i,
+        (select to_jsonb(e) from ${emails} e where e.workspace_id = r.ws and e.idempotency_key = r.key limit 1) as replay,
+        ${suppressedSql(sql`r.ws`, sql`r.to`)} as suppressed,
+        coalesce(
+          (select to_jsonb(m) from ${mailboxes} m where r.mailbox_id is not null and m.workspace_id = r.ws and m.id = r.mailbox_id limit 1),
+          (select to_jsonb(m) from ${mailboxes} m where r.mailbox_id is null and m.workspace_id = r.ws and m.user_id = r.owner
+             order by m.status = 'active' desc, m.created_at limit 1)) as mailbox,
+        coalesce(
+          (select to_jsonb(p) from ${prospects} p where r.prospect_id is not null and p.workspace_id = r.ws and p.id = r.prospect_id limit 1),
+          (select to_jsonb(p) from ${prospects} p where r.prospect_id is null and p.workspace_id = r.ws and p.email = r.to limit 1)) as prospect,
+        (select jsonb_build_object('messageId', t.message_id, 'references', t."references") from ${emails} t
+           where r.thread_id is not null and t.workspace_id = r.ws and t.thread_id = r.thread_id and t.status = 'SENT' order by t.sent_at desc limit 1) as thread,
+        (r.campaign_id is null or exists (select 1 from ${campaigns} c where c.workspace_id = r.ws and c.id = r.campaign_id)) as campaign_ok,
+        (r.template_id is null or exists (select 1 from ${templates} t where t.workspace_id = r.ws and t.id = r.template_id)) as template_ok
+      from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
+        as r(i int, ws uuid, key text, "to" text, mailbox_id uuid, owner uuid, prospect_id uuid, thread_id text, campaign_id uuid, template_id uuid)`),
+  );
+  const out: AcceptReads[] = [];
+  for (const row of rows) {
+    out[Number(row.i)] = {
+      replay: rowFromJson(emails, row.replay),
+      suppressed: Boolean(row.suppressed),
+      mailbox: rowFromJson(mailboxes, row.mailbox),
+      prospect: rowFromJson(prospects, row.prospect),
+      lastInThread: row.thread as AcceptReads['lastInThread'],
+      campaignOk: Boolean(row.campaign_ok),
+      templateOk: Boolean(row.template_ok),
+    };
+  }
+  return out;
+}
+
 type ReadsVariant = Record<'mailboxId' | 'prospectId' | 'thread' | 'campaign' | 'template', boolean>;
 type ReadsRow = { replay: Json; suppressed: boolean; mailbox: Json; prospect: Json; thread: Json; campaign_ok: boolean; template_ok: boolean };
 const readsVariants = new Map<string, ReturnType<typeof preparedSql<ReadsRow>>>();
@@ -352,6 +485,18 @@ const EMAIL_FIELDS = [
   'bodyHtml', 'bodyText', 'messageId', 'inReplyTo', 'references', 'trackOpens', 'trackClicks', 'scheduledAt', 'threadId', 'createdAt', 'updatedAt',
 ] as const;
 const TIMES = new Set<string>(['scheduledAt', 'createdAt', 'updatedAt']);
+const EMAIL_COLUMNS = EMAIL_FIELDS.map((k) => getTableColumns(emails)[k].name);
+
+/** An email row as JSON keyed by column name (for jsonb_populate_recordset), times as ISO text. */
+function emailColumns(email: typeof emails.$inferInsert): Record<string, unknown> {
+  const cols = getTableColumns(emails);
+  return Object.fromEntries(
+    EMAIL_FIELDS.map((k) => {
+      const v = email[k];
+      return [cols[k].name, v instanceof Date ? v.toISOString() : (v ?? null)];
+    }),
+  );
+}
 
 /**
  * The accept's write, one statement (so atomic without a transaction, and one round trip):

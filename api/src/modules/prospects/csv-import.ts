@@ -4,7 +4,7 @@ import { erasedAmong } from '../suppressions/service';
 import { screenRecipients, type RecipientChecker, type ScreenedRows } from '../deliverability/recipients';
 import { z } from 'zod';
 import type { Db } from '../../../../db/client';
-import { memberships, prospects, suppressions, users } from '../../../../db/schema';
+import { importSeen, memberships, prospects, suppressions, users } from '../../../../db/schema';
 import { ApiError } from '../../lib/api-error';
 import type { ImportField, ImportMapping, ImportOptions, ImportResult } from '../../../../shared/contracts/prospects';
 import { NUL_MESSAGE } from '../../../../shared/contracts/strings';
@@ -200,8 +200,12 @@ export class ImportRun {
   readonly progress: ImportProgress = { rowsRead: 0, imported: 0, updated: 0, skipped: 0, errorCount: 0, suppressedCount: 0 };
   private batch: CsvProspect[] = [];
   private errors: RowIssue[] = [];
-  /** Address → the row it first appeared on (the in-file dedupe; about 100 bytes an address). */
+  /**
+   * Address → row, for the batch being filled only. Repeats across batches are found by the
+   * database (import_seen, keyed by this run), so memory does not grow with the file.
+   */
   private seen = new Map<string, number>();
+  private readonly runId = crypto.randomUUID();
 
   constructor(
     private readonly db: Db,
@@ -245,6 +249,7 @@ export class ImportRun {
     const errors = this.errors;
     this.batch = [];
     this.errors = [];
+    this.seen = new Map();
     await this.inflight;
     if (this.failure) throw this.failure;
     this.inflight = this.writeParts(parts, rows, errors, flagged).catch((err: unknown) => {
@@ -252,8 +257,15 @@ export class ImportRun {
     });
     if (final) {
       await this.inflight;
+      await this.forget();
       if (this.failure) throw this.failure;
     }
+  }
+
+  /** Drops this run's record of the addresses it wrote (also after a failure). */
+  async forget(): Promise<void> {
+    await this.inflight;
+    await this.db.delete(importSeen).where(eq(importSeen.runId, this.runId));
   }
 
   /** Nobody erased comes back by a re-imported spreadsheet: their rows become row errors (DESIGN §3.9). */
@@ -283,17 +295,22 @@ export class ImportRun {
   private async writeParts(parts: Array<{ json: string; setsOwner: boolean }>, rows: number, errors: RowIssue[], recipientFlags: RecipientFlags = []) {
     let inserted = 0;
     let updated = 0;
-    const flagged: string[] = [];
+    const suppressed: Array<{ row: number; email: string }> = [];
+    const repeats: RowIssue[] = [];
     for (const part of parts) {
       const w = await this.write(part.json, part.setsOwner);
       inserted += w.inserted;
       updated += w.updated;
-      flagged.push(...w.suppressed);
+      suppressed.push(...w.suppressed);
+      repeats.push(...w.repeats.map((d) => ({ row: d.row, message: `duplicate of row ${d.earlier} (${d.email}); skipped` })));
     }
-    const suppressed = flagged.map((email) => ({ row: this.seen.get(email) ?? 0, email })).sort((a, b) => a.row - b.row);
+    suppressed.sort((a, b) => a.row - b.row);
+    // A repeat of an earlier batch's address was not written: skipped, and reported like any repeat.
     this.progress.imported += inserted;
     this.progress.updated += updated;
     this.progress.skipped += rows - inserted - updated + errors.length;
+    errors.push(...repeats);
+    errors.sort((a, b) => a.row - b.row);
     this.progress.errorCount += errors.length;
     this.progress.suppressedCount += suppressed.length;
     if (errors.length || suppressed.length || recipientFlags.length) await this.hooks.onIssues?.({ errors, suppressed, flagged: recipientFlags });
@@ -307,7 +324,7 @@ export class ImportRun {
    * Rows naming an owner set it on update too; the others keep the stored owner (a new
    * prospect is the importer's).
    */
-  private async write(json: string, setsOwner: boolean): Promise<{ inserted: number; updated: number; suppressed: string[] }> {
+  private async write(json: string, setsOwner: boolean): Promise<{ inserted: number; updated: number; suppressed: Array<{ row: number; email: string }>; repeats: Array<{ row: number; email: string; earlier: number }> }> {
     const onConflict =
       this.dedupe === 'skip'
         ? sql`do nothing`
@@ -320,32 +337,43 @@ export class ImportRun {
             custom_fields = p.custom_fields || excluded.custom_fields,
             ${setsOwner ? sql`owner_id = excluded.owner_id,` : sql``}
             updated_at = now()`;
-    const [row] = rowsOf<{ inserted: number; updated: number; suppressed: string[] | string }>(
+    type Listed<T> = T[] | string;
+    const [row] = rowsOf<{ inserted: number; updated: number; suppressed: Listed<{ row: number; email: string }>; repeats: Listed<{ row: number; email: string; earlier: number }> }>(
       await this.db.execute(sql`
         with r as (
           select * from jsonb_to_recordset(${json}::jsonb)
-            as r(email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid)),
+            as r("row" int, email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid)),
+        -- The first occurrence in the file wins: an address an earlier batch of this run wrote is a repeat.
+        claimed as (
+          insert into ${importSeen} (run_id, email, "row") select ${this.runId}::uuid, r.email, r."row" from r
+          on conflict (run_id, email) do nothing
+          returning email),
         written as (
           insert into ${prospects} as p (workspace_id, email, first_name, last_name, company, title, time_zone, custom_fields, owner_id)
           select ${this.workspaceId}::uuid, r.email, r.first_name, r.last_name, r.company, r.title, r.time_zone, r.custom_fields, coalesce(r.owner_id, ${this.importerId}::uuid)
-          from r
+          from r where r.email in (select email from claimed)
           on conflict (workspace_id, email) ${onConflict}
           -- xmax is 0 only on a freshly inserted tuple: tells an insert from an update.
           returning (xmax = 0) as inserted)
         select
           (select count(*) from written where inserted)::int as inserted,
           (select count(*) from written where not inserted)::int as updated,
-          coalesce((select jsonb_agg(s.email) from ${suppressions} s where s.workspace_id = ${this.workspaceId}::uuid and s.email in (select email from r)), '[]'::jsonb) as suppressed`),
+          coalesce((select jsonb_agg(jsonb_build_object('row', r."row", 'email', r.email)) from r
+            where r.email in (select email from claimed)
+              and exists (select 1 from ${suppressions} s where s.workspace_id = ${this.workspaceId}::uuid and s.email = r.email)), '[]'::jsonb) as suppressed,
+          -- claimed's own rows are not visible here (one snapshot): import_seen shows earlier batches only.
+          coalesce((select jsonb_agg(jsonb_build_object('row', r."row", 'email', r.email, 'earlier', i."row")) from r
+            join ${importSeen} i on i.run_id = ${this.runId}::uuid and i.email = r.email), '[]'::jsonb) as repeats`),
     );
-    const flagged = typeof row!.suppressed === 'string' ? (JSON.parse(row!.suppressed) as string[]) : row!.suppressed;
-    return { inserted: Number(row!.inserted), updated: Number(row!.updated), suppressed: flagged };
+    const list = <T,>(v: Listed<T>) => (typeof v === 'string' ? (JSON.parse(v) as T[]) : v);
+    return { inserted: Number(row!.inserted), updated: Number(row!.updated), suppressed: list(row!.suppressed), repeats: list(row!.repeats) };
   }
 }
 
 /** A batch as the JSON its statement unpacks; rows naming an owner apart, since their update sets it. */
 function encode(batch: CsvProspect[]): Array<{ json: string; setsOwner: boolean }> {
   const json = (rows: CsvProspect[]) =>
-    JSON.stringify(rows.map((p) => ({ email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null })));
+    JSON.stringify(rows.map((p) => ({ row: p.row, email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null })));
   const withOwner = batch.filter((p) => p.ownerId !== undefined);
   const without = withOwner.length ? batch.filter((p) => p.ownerId === undefined) : batch;
   return [...(without.length ? [{ json: json(without), setsOwner: false }] : []), ...(withOwner.length ? [{ json: json(withOwner), setsOwner: true }] : [])];
@@ -406,15 +434,20 @@ export async function startImport(db: Db, ctx: ImportContext, lines: AsyncIterat
     plan,
     async run(hooks: ImportHooks = {}): Promise<ImportProgress> {
       const job = new ImportRun(db, ctx.workspaceId, ctx.importerId, plan, options.dedupe, hooks, ctx.recipients);
-      await job.add(queued);
-      if (!done) {
-        for (let next = await lines.next(); !next.done; next = await lines.next()) {
-          const records = splitter.push(next.value);
-          if (records.length) await job.add(records);
+      try {
+        await job.add(queued);
+        if (!done) {
+          for (let next = await lines.next(); !next.done; next = await lines.next()) {
+            const records = splitter.push(next.value);
+            if (records.length) await job.add(records);
+          }
+          await job.add(splitter.end());
         }
-        await job.add(splitter.end());
+        await job.flush(true);
+      } catch (err) {
+        await job.forget().catch(() => {}); // the run failed already; its scratch rows go either way
+        throw err;
       }
-      await job.flush(true);
       return job.progress;
     },
   };

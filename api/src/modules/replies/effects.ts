@@ -6,6 +6,8 @@ import { businessDayAfter, calendarOf, type LeadCalendar } from '../campaigns/ti
 import { insertSuppression } from '../suppressions/service';
 import { publishEvents } from '../webhooks/publish';
 import { pauseDaysOf } from './settings';
+import { companyDomainOf } from '../campaigns/company-domain';
+import { rowsOf } from '../../../../db/prepared';
 
 /**
  * What an inbound message (or an unsubscribe click) does, written as an event first:
@@ -40,6 +42,10 @@ export interface EffectResult {
   /** Auto-reply: when the paused sequence picks up again. */
   resumeAt?: Date;
   suppressed?: string;
+  /** Colleagues' leads stopped by the campaigns' same-company-domain setting. */
+  companyStopped?: number;
+  /** Referral: the address of the person named, now a prospect. */
+  referred?: string;
 }
 
 export const LEAD_RESUME_QUEUE = 'lead-resume';
@@ -102,9 +108,32 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
     };
 
     switch (input.kind) {
-      case 'reply':
-        await setLeads(everywhere, { status: 'replied', nextDueAt: null, pausedUntil: null, reason: 'Replied' });
+      case 'reply': {
+        const referral = referralOf(input.data);
+        if (!referral) {
+          await setLeads(everywhere, { status: 'replied', nextDueAt: null, pausedUntil: null, reason: 'Replied' });
+          break;
+        }
+        // "Talk to Dana, dana@acme.com": the sequence stops as referred, and the person named
+        // becomes a prospect of the workspace (never enrolled by itself), linked to who referred them.
+        const to = [referral.name, referral.email ? `<${referral.email}>` : ''].filter(Boolean).join(' ');
+        await setLeads(everywhere, { status: 'referred', nextDueAt: null, pausedUntil: null, reason: to ? `Referred to ${to}` : "Referred to someone else" });
+        if (referral.email && referral.email !== addressOf(email.to)) {
+          const [first, ...rest] = (referral.name ?? '').split(/\s+/).filter(Boolean);
+          await tx
+            .insert(prospects)
+            .values({
+              workspaceId: email.workspaceId,
+              email: referral.email,
+              firstName: first ?? null,
+              lastName: rest.length ? rest.join(' ') : null,
+              customFields: { referred_by: addressOf(email.to) },
+            })
+            .onConflictDoNothing();
+          out.referred = referral.email;
+        }
         break;
+      }
       case 'auto_reply': {
         const [ws] = await tx.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, email.workspaceId));
         const cal = calendarOf({ prospectZone: link?.timeZone, window: link?.window, holidays: link?.campaignSettings?.holidays });
@@ -135,6 +164,11 @@ export async function applyEffect(deps: Pick<Deps, 'db' | 'queue' | 'logger'>, i
         await suppress(addressOf(email.to), 'unsubscribe');
         await setLeads(everywhere, { status: 'unsubscribed', nextDueAt: null, pausedUntil: null, reason: 'Unsubscribed' });
         break;
+    }
+    // A campaign may stop a whole company when one of its people answers or opts out: their
+    // colleagues (same company domain, never a free-mail one) stop in the campaigns that ask for it.
+    if (input.kind === 'reply' || input.kind === 'unsubscribe' || input.kind === 'complaint' || (input.kind === 'bounce' && input.bounce?.hard)) {
+      out.companyStopped = await stopCompany(tx, email, prospectId, input.kind, now);
     }
     return { result: out, event };
   });
@@ -201,6 +235,37 @@ async function softBounce(tx: Tx, leadId: string, stepId: string | null, input: 
 export function resumeDate(returnDate: Date | null, defaultDays: number, now = new Date(), cal: LeadCalendar = calendarOf({})): Date {
   if (returnDate && returnDate.getTime() > now.getTime() - 86_400_000) return businessDayAfter(returnDate.toISOString().slice(0, 10), cal);
   return DateTime.fromJSDate(now).toUTC().plus({ days: defaultDays }).toJSDate();
+}
+
+/**
+ * Stops the live leads of the person's colleagues — prospects whose address has the same company
+ * domain — in every campaign of the workspace whose `stopCompanyDomain` setting is on. A free-mail
+ * or disposable domain is nobody's company, so it stops nobody else.
+ */
+async function stopCompany(tx: Tx, email: EffectEmail, prospectId: string | null, kind: EffectKind, now: Date): Promise<number> {
+  const domain = companyDomainOf(addressOf(email.to));
+  if (!domain) return 0;
+  const what = kind === 'reply' ? 'replied' : kind === 'unsubscribe' ? 'unsubscribed' : kind === 'complaint' ? 'marked us as spam' : 'bounced';
+  const rows = await tx.execute(sql`
+    update ${campaignLeads} l set status = 'stopped', next_due_at = null, paused_until = null,
+      reason = ${`Stopped: a colleague at ${domain} ${what} (${addressOf(email.to)})`}, updated_at = ${now.toISOString()}::timestamptz
+    from ${prospects} p, ${campaigns} c
+    where l.workspace_id = ${email.workspaceId} and l.status in ('pending', 'active', 'paused')
+      and p.id = l.prospect_id and p.workspace_id = l.workspace_id and c.id = l.campaign_id
+      and c.settings @> '{"stopCompanyDomain": true}'::jsonb
+      and p.email like ${`%@${domain.replace(/[\\%_]/g, (ch) => `\\${ch}`)}`}
+      and p.id is distinct from ${prospectId}::uuid
+    returning l.id`);
+  return rowsOf(rows).length;
+}
+
+/** The person a referral reply names (the classifier's reading, in the event's data), if it is one. */
+function referralOf(data: Record<string, unknown> | undefined): { name?: string; email?: string } | undefined {
+  if (data?.meaning !== 'referral') return undefined;
+  const r = data.referral && typeof data.referral === 'object' ? (data.referral as { name?: unknown; email?: unknown }) : {};
+  const email = typeof r.email === 'string' && /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(r.email.trim()) ? r.email.trim().toLowerCase() : undefined;
+  const name = typeof r.name === 'string' && r.name.trim() ? r.name.trim().slice(0, 200) : undefined;
+  return { ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
 
 /** `"Ada <ada@x.io>"` → `ada@x.io`. */

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
 import type { Deps } from '../../context';
-import { mailboxes } from '../../../../db/schema';
+import { emails, mailboxes, manualSends } from '../../../../db/schema';
 import { getMessage, getProfile, listHistory, listInbox } from '../../gmail/messages';
 import { mailboxGmail } from '../mailboxes/gmail';
 import { ingestInbound, type IngestResult } from './ingest';
@@ -18,6 +18,8 @@ export interface SyncReport {
   mode: 'history' | 'rescan';
   seen: number;
   results: IngestResult[];
+  /** Messages the rep sent from Gmail itself (not through Lumina) found by this sync: they spend the budget. */
+  manualSends: number;
   historyId: string;
 }
 
@@ -52,7 +54,7 @@ export async function syncMailbox(deps: Pick<Deps, 'db' | 'queue' | 'logger' | '
   const gmail = await mailboxGmail(deps, mailbox, { timeoutMs: 20_000 });
 
   let mode: SyncReport['mode'] = 'history';
-  let found: { ids: string[]; historyId: string } | undefined;
+  let found: { ids: string[]; sentIds?: string[]; historyId: string } | undefined;
   if (mailbox.historyId) found = await listHistory(gmail, mailbox.historyId);
   if (!found) {
     mode = 'rescan';
@@ -64,9 +66,37 @@ export async function syncMailbox(deps: Pick<Deps, 'db' | 'queue' | 'logger' | '
     const result = await ingestGmailMessage(deps, gmail, mailbox.workspaceId, id, mode === 'rescan' ? Date.now() - RESCAN_MAX_AGE_MS : 0);
     if (result) results.push(result);
   }
+  const manual = await recordManualSends(deps, gmail, mailbox, found.sentIds ?? []);
   await deps.db.update(mailboxes).set({ historyId: found.historyId, lastSyncedAt: new Date() }).where(eq(mailboxes.id, mailbox.id));
-  deps.logger.info({ mailboxId, mode, seen: found.ids.length, recorded: results.filter((r) => r.status === 'recorded').length }, 'inbox synced');
-  return { mode, seen: found.ids.length, results, historyId: found.historyId };
+  deps.logger.info({ mailboxId, mode, seen: found.ids.length, manual, recorded: results.filter((r) => r.status === 'recorded').length }, 'inbox synced');
+  return { mode, seen: found.ids.length, results, manualSends: manual, historyId: found.historyId };
+}
+
+/**
+ * Mail in the SENT label that Lumina did not send — the rep wrote it in Gmail — is recorded as a
+ * manual send (once per Gmail id), so the rolling-24 h budget counts it. Ours are told apart by
+ * their Message-ID (written at accept, before the send) or Gmail id.
+ */
+async function recordManualSends(deps: Pick<Deps, 'db'>, gmail: gmail_v1.Gmail, mailbox: typeof mailboxes.$inferSelect, sentIds: string[]): Promise<number> {
+  let recorded = 0;
+  for (const id of sentIds) {
+    const message = await getMessage(gmail, id);
+    if (!message?.raw) continue;
+    const messageId = headerBlock(Buffer.from(message.raw, 'base64url')).get('message-id') ?? null;
+    const [ours] = await deps.db
+      .select({ id: emails.id })
+      .from(emails)
+      .where(and(eq(emails.workspaceId, mailbox.workspaceId), or(eq(emails.providerMessageId, id), messageId ? eq(emails.messageId, messageId) : sql`false`)))
+      .limit(1);
+    if (ours) continue;
+    const rows = await deps.db
+      .insert(manualSends)
+      .values({ workspaceId: mailbox.workspaceId, mailboxId: mailbox.id, providerMessageId: id, sentAt: new Date(Number(message.internalDate ?? Date.now())) })
+      .onConflictDoNothing()
+      .returning({ id: manualSends.id });
+    recorded += rows.length;
+  }
+  return recorded;
 }
 
 /** Connected (tokens stored) and allowed to read: gmail.readonly, or a sandbox mailbox on the emulator. */
