@@ -31,14 +31,16 @@ function showSendToast(session: Awaited<ReturnType<typeof startComposeSession>>)
   container.classList.add('toast');
   document.body.append(host);
   const root = createRoot(container);
-  root.render(<SendStatus session={session} />);
+  const remove = () => {
+    root.unmount();
+    host.remove();
+  };
+  root.render(<SendStatus session={session} onDismiss={remove} />);
+  // Sent or cancelled: it goes by itself after a while. Failed: it stays until the rep dismisses it, so it is never missed.
   const stop = session.store.subscribe((s) => {
     if (s.send.email && sendWords(s.send.email).final) {
       stop();
-      setTimeout(() => {
-        root.unmount();
-        host.remove();
-      }, 15_000);
+      if (s.send.email.status !== 'FAILED') setTimeout(remove, 15_000);
     }
   });
 }

@@ -62,14 +62,14 @@ function Popup() {
           </div>
           {!dash && <p data-testid="loading">Loading…</p>}
           {dash && 'error' in dash && <p className="error" data-testid="dashboard-error">{dash.error}</p>}
-          {dash && 'stats' in dash && <Figures dash={dash} />}
+          {dash && 'stats' in dash && <Figures dash={dash} scope={scope} />}
         </>
       )}
     </main>
   );
 }
 
-function Figures({ dash }: { dash: Dashboard }) {
+function Figures({ dash, scope }: { dash: Dashboard; scope: 'me' | 'workspace' }) {
   const stats = dash.stats;
   const timeline = dash.timeline;
   return (
@@ -77,7 +77,7 @@ function Figures({ dash }: { dash: Dashboard }) {
       <SentToday timeline={timeline} />
       {/* What to do next first: who to follow up, what just happened; then the numbers. */}
       <HotLeads momentum={dash.momentum} />
-      <RecentActivity recent={dash.recent} />
+      <RecentActivity recent={dash.recent} scope={scope} />
       <MomentumSection momentum={dash.momentum} />
       <section data-testid="stats">
         {stats.ok ? (

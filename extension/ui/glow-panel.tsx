@@ -164,7 +164,7 @@ function ScoreBadge({ score }: { score: ScoreResult }) {
 }
 
 /** The sent email's state in words, followed live; a scheduled one can be cancelled. Also shown outside the compose once it closes. */
-export function SendStatus({ session: composeSession }: { session: ComposeSession }) {
+export function SendStatus({ session: composeSession, onDismiss }: { session: ComposeSession; onDismiss?: () => void }) {
   const send = useStore(composeSession.store, (s) => s.send);
   if (send.state !== 'accepted') return null;
   const words = send.email ? sendWords(send.email) : { text: 'Queued', tone: 'waiting' as const, cancellable: false, final: false };
@@ -173,6 +173,7 @@ export function SendStatus({ session: composeSession }: { session: ComposeSessio
       <span>{words.text}</span>
       {words.cancellable && send.email?.scheduledAt && <button data-testid="cancel-send" onClick={() => void composeSession.cancelScheduled()}>Cancel send</button>}
       {send.message && <span className="note error"> {send.message}</span>}
+      {onDismiss && words.final && <button data-testid="dismiss-send-status" onClick={onDismiss}>Dismiss</button>}
     </p>
   );
 }
