@@ -174,7 +174,8 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       if (event.type === 'error') return fail(event.error.code, describeError(event.error));
       const parsed = suggestionResponse.safeParse(event.data);
       if (!parsed.success) return fail('BAD_ANSWER', 'Unexpected answer from the AI stream');
-      glow({ type: 'RESULT', requestId, ...glowResultOf(parsed.data) });
+      // The stream's number is the heuristic score of the text, not the model's confidence: none is kept.
+      glow({ type: 'RESULT', requestId, ...glowResultOf(parsed.data), confidence: null });
     });
   };
   const onScreen = (): DraftText => ({ subject: compose.getSubject(), body: compose.getBodyText() });
