@@ -219,6 +219,7 @@ describe('Lumina at a glance', () => {
     expect(fault.status).toBe(200);
     const gmail = await ext.context.newPage();
     await gmail.goto(`https://mail.google.com/mail/u/0/?compose=cmp21#inbox/${FIXTURE_THREAD_ID}`);
+    await gmail.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
     const panel = glow(gmail);
     await panel.waitFor({ timeout: 20_000 });
     await composeBody(gmail).fill('Hi Ada,\n\nI saw Acme is hiring three SDRs. Teams like yours cut ramp time in half with Lumina.\n\nWould a 15-minute call on Thursday work?');
@@ -243,4 +244,99 @@ describe('Lumina at a glance', () => {
     expect(email.body.status).toBe('FAILED');
     await gmail.close();
   });
+  it('the first compose of a fresh load gets its Glow at once on the DOM host, then InboxSDK takes over the same draft: never two panels, nothing typed lost', async () => {
+    const gmail = await ext.context.newPage();
+    // The page itself counts Glow panels every few ms, so a moment with two would be seen.
+    await gmail.addInitScript(() => {
+      const w = window as unknown as { __maxPanels: number };
+      w.__maxPanels = 0;
+      setInterval(() => {
+        const n = [...document.querySelectorAll('lumina-root[data-lumina="glow"]')].filter((h) => h.shadowRoot?.querySelector('[data-testid="glow-panel"]')).length;
+        w.__maxPanels = Math.max(w.__maxPanels, n);
+      }, 5);
+    });
+    await gmail.goto(`https://mail.google.com/mail/u/0/?compose=cmp31#inbox/${FIXTURE_THREAD_ID}`);
+    const early = gmail.locator('lumina-root[data-host="dom"] [data-testid="glow-panel"]');
+    await early.waitFor({ timeout: 5_000 });
+    await composeBody(gmail).click();
+    await gmail.keyboard.press('End');
+    await gmail.keyboard.insertText(' Typed before InboxSDK was ready.');
+    const late = gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"]');
+    await late.waitFor({ timeout: 20_000 });
+    await early.waitFor({ state: 'detached' });
+    expect(await gmail.evaluate(() => document.documentElement.dataset.lumina)).toBe('inboxsdk');
+    expect(await composeBody(gmail).textContent()).toContain('Typed before InboxSDK was ready.');
+    // The same draft, already saved: nothing to restore over the rep's text.
+    await late.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    expect(await gmail.evaluate(() => (window as unknown as { __maxPanels: number }).__maxPanels)).toBe(1);
+    await gmail.keyboard.insertText(' And after.');
+    await until(async () => (await composeBody(gmail).textContent())?.endsWith('ready. And after.'), 'typing on in the handed-over compose');
+    await gmail.close();
+  });
+  it('an early panel the rep is already using is not swept away: that compose stays on the DOM host, still one panel', async () => {
+    const gmail = await ext.context.newPage();
+    await gmail.goto(`https://mail.google.com/mail/u/0/?compose=cmp32#inbox/${FIXTURE_THREAD_ID}`);
+    const early = gmail.locator('lumina-root[data-host="dom"] [data-testid="glow-panel"]');
+    await early.waitFor({ timeout: 5_000 });
+    await early.getByRole('button', { name: 'Templates' }).click();
+    await gmail.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
+    await gmail.waitForTimeout(2_500); // InboxSDK's poll finds the compose in about 2 s
+    expect(await early.isVisible()).toBe(true);
+    expect(await early.getByLabel('Template').count()).toBe(1); // the open picker is still there
+    expect(await gmail.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]').count()).toBe(1);
+    await gmail.close();
+  });
+  it("README's hero: a realistic compose in the fixture Gmail with the Glow beside it (cropped below InboxSDK's unregistered-app bar)", async () => {
+    const gmail = await ext.context.newPage();
+    await gmail.setViewportSize({ width: 1440, height: 900 });
+    await gmail.goto(`https://mail.google.com/mail/u/0/?compose=hero1#inbox/${FIXTURE_THREAD_ID}`);
+    await gmail.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
+    const panel = gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"]');
+    await panel.waitFor({ timeout: 20_000 });
+    // Gmail's look for the fixture's bare markup: a compose window docked bottom right, left of the panel.
+    await gmail.addStyleTag({ content: HERO_CSS });
+    await composeBody(gmail).click();
+    await composeBody(gmail).fill(HERO_BODY);
+    await gmail.locator('[role="dialog"] input[name="subjectbox"]').fill('Ramp time for the three new SDRs at Acme');
+    await gmail.locator('[role="dialog"] input[name="subjectbox"]').dispatchEvent('input');
+    await panel.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    const intro = panel.getByRole('button', { name: 'Got it' });
+    if (await intro.isVisible()) await intro.click();
+    const band = await panel.getByTestId('score').getAttribute('data-band');
+    expect(['good', 'great']).toContain(band);
+    await gmail.waitForTimeout(300);
+    // Cropped below InboxSDK's bar (an unregistered app id shows it; a registered one does not).
+    await gmail.screenshot({ path: 'docs/readme-hero.png', clip: { x: 0, y: 64, width: 1440, height: 836 } });
+    await gmail.close();
+  });
 });
+
+const HERO_BODY = [
+  'Hi Ada,',
+  '',
+  'Congratulations on the three SDRs Acme is hiring this quarter. Most teams we talk to lose their first month to ramp time: new reps rewrite the same first emails from scratch.',
+  '',
+  'Lumina scores each draft as they type and suggests a better line, so new reps send emails that get replies in week one. Harbor Lines cut their ramp from eight weeks to five.',
+  '',
+  'Would a 15-minute call on Thursday be useful to see if it fits your onboarding?',
+  '',
+  'Best,',
+  'Rita',
+].join('\n');
+
+const HERO_CSS = `
+  body { font-family: 'Google Sans', Roboto, system-ui, sans-serif; background: #f6f8fc; color: #1f1f1f; }
+  .aeF { padding: 8px 24px; } .G-Ni { display: inline-block; margin-right: 16px; color: #444746; font-size: 13px; }
+  h2.hP { font-size: 22px; font-weight: 400; margin: 16px 0; }
+  .aUx { display: none; }
+  .dw { position: fixed; right: 372px; bottom: 0; width: 600px; background: #fff; border-radius: 12px 12px 0 0; box-shadow: 0 4px 24px rgba(0,0,0,.25); overflow: hidden; }
+  .dw [role="dialog"] > table:first-child { width: 100%; background: #f2f6fc; height: 40px; }
+  .dw [role="dialog"] > table:first-child td::before { content: 'New Message'; font-size: 14px; font-weight: 500; padding-left: 16px; }
+  .dw .Hm img { display: none; }
+  .dw .GS { padding: 8px 16px; border-bottom: 1px solid #e0e0e0; font-size: 14px; }
+  .dw .GS [role="option"]::before { content: 'To  '; color: #5f6368; }
+  .dw input[name="subjectbox"] { width: calc(100% - 32px); margin: 0 16px; border: 0; border-bottom: 1px solid #e0e0e0; padding: 10px 0; font: inherit; font-size: 14px; outline: none; }
+  .dw [g_editable="true"] { min-height: 300px; padding: 12px 16px; font-size: 14px; line-height: 1.5; white-space: pre-wrap; outline: none; border: 0; }
+  .dw table.IZ { width: 100%; padding: 8px 16px 14px; }
+  .dw .Up [role="button"]:first-child { display: inline-block; background: #0b57d0; color: #fff; border-radius: 18px; padding: 8px 24px; font-weight: 500; font-size: 14px; }
+`;

@@ -38,6 +38,7 @@ function composeHandle(view: ComposeView): ComposeHandle {
   let panelHost: HTMLElement | undefined;
   return {
     key: composeKeyOf(view, el),
+    element: el,
     getSubject: () => view.getSubject(),
     setSubject: (s) => view.setSubject(s),
     // Paragraphs and line breaks kept as newlines (InboxSDK's getTextContent drops them), so the text

@@ -10,6 +10,7 @@ import { startComposeSession } from './compose-session';
 import { startThreadSession } from './thread-session';
 import type { ComposeHandle, ThreadHandle } from './host';
 
+/** Mounts the Glow panel in a compose; answers its session (the hand-over to InboxSDK flushes it). */
 export async function mountCompose(compose: ComposeHandle, store: KeyValueStore) {
   const session = await startComposeSession(compose, store, ask, streamGenerate);
   const container = compose.mountPanel();
@@ -24,6 +25,7 @@ export async function mountCompose(compose: ComposeHandle, store: KeyValueStore)
     showSendToast(session);
     compose.close();
   });
+  return session;
 }
 
 function showSendToast(session: Awaited<ReturnType<typeof startComposeSession>>) {
