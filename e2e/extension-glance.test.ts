@@ -297,7 +297,7 @@ describe('Lumina at a glance', () => {
     await gmail.addStyleTag({ content: HERO_CSS });
     await composeBody(gmail).click();
     await composeBody(gmail).fill(HERO_BODY);
-    await gmail.locator('[role="dialog"] input[name="subjectbox"]').fill('Ramp time for the three new SDRs at Acme');
+    await gmail.locator('[role="dialog"] input[name="subjectbox"]').fill('Ramp time for Acme’s new SDRs');
     await gmail.locator('[role="dialog"] input[name="subjectbox"]').dispatchEvent('input');
     await panel.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
     const intro = panel.getByRole('button', { name: 'Got it' });
