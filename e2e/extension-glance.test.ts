@@ -189,25 +189,28 @@ describe('Lumina at a glance', () => {
       return all.every((r) => r.body.status === 'SENT');
     }, 'the three sends');
 
-    const figures = async (who: string, mine: string, team: string, recent: string) => {
+    const figures = async (who: string, mine: string, team: string, ownSends: string[]) => {
       const popup = await extensionPage('extension/popup/index.html');
       await popup.getByTestId('who').filter({ hasText: who }).waitFor();
       const sent = popup.locator('[data-stat="sent"] dd');
       await sent.filter({ hasText: mine }).waitFor();
       expect(await popup.locator('[data-scope="me"]').getAttribute('aria-pressed')).toBe('true');
-      expect(await popup.getByTestId('recent').locator('h2').textContent()).toBe('Recent activity (whole team)');
-      expect(await popup.getByTestId('recent-email').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(recent)]));
+      expect(await popup.getByTestId('recent').locator('h2').textContent()).toBe('Recent activity');
+      // Under Mine, recent activity lists the rep's own sends and nobody else's.
+      const recipients = async () => (await popup.locator('[data-testid="recent-email"] b').allTextContents()).sort();
+      expect(await recipients()).toEqual([...ownSends].sort());
       await shoot(popup, `popup-mine-${who.split('@')[0]}`);
       await popup.locator('[data-scope="workspace"]').click();
       await popup.getByText(/figures for the whole/).waitFor();
       await sent.filter({ hasText: team }).waitFor();
+      await until(async () => (await recipients()).length === 3, "the team's three sends under Team");
+      expect(await recipients()).toEqual(['ada@prospect.test', 'ben@prospect.test', 'cleo@prospect.test']);
       await popup.close();
     };
     // Alice is signed in to the extension: 2 of hers, 3 for the team.
-    await figures('alice@team.test', '2', '3', 'ben@prospect.test');
+    await figures('alice@team.test', '2', '3', ['ada@prospect.test', 'ben@prospect.test']);
     await signIn('bob@team.test', 'Bob Rep');
-    // Recent activity is not scoped yet (GET /api/emails has no scope=me): under Mine its heading says it is the team's.
-    await figures('bob@team.test', '1', '3', 'cleo@prospect.test');
+    await figures('bob@team.test', '1', '3', ['cleo@prospect.test']);
   });
 
   it('a send Gmail refuses ends "Failed" in the panel, with the reason in words', async () => {

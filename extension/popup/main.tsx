@@ -77,7 +77,7 @@ function Figures({ dash, scope }: { dash: Dashboard; scope: 'me' | 'workspace' }
       <SentToday timeline={timeline} />
       {/* What to do next first: who to follow up, what just happened; then the numbers. */}
       <HotLeads momentum={dash.momentum} />
-      <RecentActivity recent={dash.recent} scope={scope} />
+      <RecentActivity recent={dash.recent} />
       <MomentumSection momentum={dash.momentum} />
       <section data-testid="stats">
         {stats.ok ? (

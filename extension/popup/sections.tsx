@@ -44,14 +44,11 @@ export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> 
   );
 }
 
-/**
- * The latest emails and where each one really stands; a click opens the thread in Gmail.
- * The API's email list has no per-rep scope yet, so under Mine the heading says these are the team's.
- */
-export function RecentActivity({ recent, scope }: { recent: RuntimeResult<Page<Email & { figures?: EmailTimelineResponse['figures'] }>>; scope: 'me' | 'workspace' }) {
+/** The latest emails (the rep's own under Mine, the team's under Team) and where each one really stands; a click opens the thread in Gmail. */
+export function RecentActivity({ recent }: { recent: RuntimeResult<Page<Email & { figures?: EmailTimelineResponse['figures'] }>> }) {
   return (
     <section data-testid="recent">
-      <h2>Recent activity{scope === 'me' ? ' (whole team)' : ''}</h2>
+      <h2>Recent activity</h2>
       {!recent.ok ? (
         <p className="note">{describeError(recent.error)}</p>
       ) : recent.data.data.length === 0 ? (
