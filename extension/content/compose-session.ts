@@ -1,5 +1,5 @@
 import { scoreEmail } from '../../shared/score/score-email';
-import { htmlToPlain } from '../../shared/score/text-stats';
+import { htmlToPlain } from '../../shared/html-plain';
 import type { KeyValueStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, saveLocalDraft, sentKey, type ConflictCopy, type LocalDraft, type SentMark } from '../state/drafts';
 import { createComposeStore, draftFingerprint, type ComposeStore } from '../state/compose-store';

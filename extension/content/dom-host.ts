@@ -1,6 +1,7 @@
 import type { ComposeHandle, GmailHost, ThreadHandle, ThreadMessage } from './host';
 import { createShadowContainer } from './shadow-mount';
 import { textToHtml } from '../../shared/text-to-html';
+import { htmlToPlain } from '../../shared/html-plain';
 
 /**
  * The fallback when InboxSDK cannot load (Gmail changed, no app id): a few of Gmail's
@@ -143,7 +144,8 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel, forget: () => 
       const input = subject();
       if (input) input.value = s;
     },
-    getBodyText: () => body().innerText ?? body().textContent ?? '',
+    // The text the rep sees, by the same rule as the InboxSDK host and the scorer (innerText lays the page out).
+    getBodyText: () => htmlToPlain(body().innerHTML),
     getBodyHtml: () => body().innerHTML,
     setBodyText(text) {
       body().innerHTML = textToHtml(text);
