@@ -5,6 +5,7 @@ import type { Email } from '../shared/contracts/emails';
 import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
 import { launchWithExtension, serveGmail, type LoadedExtension } from './helpers/browser';
 import { FIXTURE_THREAD_ID } from './helpers/gmail-fixture';
+import { startFakeOpenAI, type FakeOpenAI } from '../api/test/fake-openai';
 
 /**
  * Issue 16, what a rep takes in at a glance: the score's signals under their headings, the
@@ -17,15 +18,19 @@ const GMAIL_DARK = 'body { background: #202124 !important; color: #e8eaed; }';
 
 let api: RunningApi;
 let ext: LoadedExtension;
+/** The OpenAI-compatible fake as the server's AI provider: the hero shows a real suggestion, AI on. */
+let ai: FakeOpenAI;
 
 beforeAll(async () => {
   mkdirSync('docs', { recursive: true });
-  [api, ext] = await Promise.all([startEmbeddedApi(), launchWithExtension()]);
+  ai = await startFakeOpenAI();
+  [api, ext] = await Promise.all([startEmbeddedApi({ AI_BASE_URL: ai.baseUrl, AI_MODEL: 'fake-model', AI_API_KEY: 'sk-fake' }), launchWithExtension()]);
 });
 
 afterAll(async () => {
   await ext?.close();
   await api?.close();
+  await ai?.close();
 });
 
 const extensionPage = async (path: string) => {
@@ -307,12 +312,23 @@ describe('Lumina at a glance', () => {
     if (await intro.isVisible()) await intro.click();
     const band = await panel.getByTestId('score').getAttribute('data-band');
     expect(['good', 'great']).toContain(band);
+    // AI on: the Glow shows a real suggestion from the provider, ready to accept.
+    expect(await panel.getByTestId('ai-off').count()).toBe(0);
+    ai.script({ json: { subject: 'Ramp time for Acme’s new SDRs', body: HERO_BODY.replace(HERO_ASK, HERO_BETTER_ASK), confidence: 0.86 } });
+    await panel.getByRole('button', { name: 'Rewrite' }).click();
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="ready"]').waitFor({ timeout: 20_000 });
+    expect(await panel.getByTestId('diff').textContent()).toContain('Thursday at 10');
+    expect(await panel.getByTestId('confidence').textContent()).toBe('Model confidence 86%');
+    expect(await panel.textContent()).not.toContain('AI writing is off');
     await gmail.waitForTimeout(300);
     // Cropped below InboxSDK's bar (an unregistered app id shows it; a registered one does not).
     await gmail.screenshot({ path: 'docs/readme-hero.png', clip: { x: 0, y: 64, width: 1440, height: 836 } });
     await gmail.close();
   });
 });
+
+const HERO_ASK = 'Would a 15-minute call on Thursday be useful to see if it fits your onboarding?';
+const HERO_BETTER_ASK = 'Could I show you how it fits your onboarding on Thursday at 10, for 15 minutes?';
 
 const HERO_BODY = [
   'Hi Ada,',
@@ -321,7 +337,7 @@ const HERO_BODY = [
   '',
   'Lumina scores each draft as they type and suggests a better line, so new reps send emails that get replies in week one. Harbor Lines cut their ramp from eight weeks to five.',
   '',
-  'Would a 15-minute call on Thursday be useful to see if it fits your onboarding?',
+  HERO_ASK,
   '',
   'Best,',
   'Rita',
