@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { glowAppearance, glowReducer, initialGlow, planAccept, type DraftText, type GlowEvent, type GlowState } from './glow';
+import { glowAppearance, glowReducer, shownConfidence, initialGlow, planAccept, type DraftText, type GlowEvent, type GlowState } from './glow';
 
 const result = { suggestion: { body: 'Hi Ada' }, confidence: 0.8, inputHash: 'h1', model: 'm', cached: false };
 const run = (events: GlowEvent[], from: GlowState = initialGlow) => events.reduce(glowReducer, from);
@@ -95,6 +95,18 @@ describe('glow state machine', () => {
     expect(glowAppearance(unsure).intensity).toBeCloseTo(0.35); // still visible
     expect(glowAppearance(glowReducer(ready, { type: 'DRAFT_CHANGED', draftHash: 'd9' })).tone).toBe('stale');
     expect(glowAppearance(initialGlow)).toEqual({ intensity: 0, tone: 'none' });
+  });
+
+  it("shows the model's confidence only when the model gave one, and only while the suggestion is fresh", () => {
+    const ready = run([ask(), answer()]);
+    expect(shownConfidence(ready)).toBe(80);
+    expect(shownConfidence(glowReducer(ready, { type: 'DRAFT_CHANGED', draftHash: 'd9' }))).toBeUndefined();
+    const none = glowReducer(run([ask()]), { type: 'RESULT', requestId: 'r1', ...result, confidence: null });
+    expect(none.status).toBe('ready');
+    expect(shownConfidence(none)).toBeUndefined();
+    // No confidence, no claim: a middling glow, not the brightest or the faintest.
+    expect(glowAppearance(none).tone).toBe('fresh');
+    expect(glowAppearance(none).intensity).toBeCloseTo(0.675); // halfway between the faintest (0.35) and the brightest (1)
   });
 
   it('property: nothing but ACCEPT from ready ever reaches applied', () => {

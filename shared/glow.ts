@@ -24,7 +24,12 @@ export interface GlowSuggestion {
 
 export interface GlowResult {
   suggestion: GlowSuggestion;
-  confidence: number;
+  /**
+   * 0..1, the model's own confidence; null when the model gave none (a streamed generate is
+   * plain text, and the number the API sends then is the heuristic score of the result,
+   * which must not be shown as the model's).
+   */
+  confidence: number | null;
   inputHash: string;
   model: string;
   cached: boolean;
@@ -172,12 +177,24 @@ export function glowAppearance(state: GlowState): { intensity: number; tone: 'no
     case 'thinking':
       return { intensity: 0.5, tone: 'pulse' };
     case 'ready':
-      return { intensity: 0.35 + 0.65 * clamp01(state.confidence), tone: 'fresh' };
+      return { intensity: shownIntensity(state.confidence), tone: 'fresh' };
     case 'stale':
-      return { intensity: clamp01(state.confidence) * 0.5, tone: 'stale' };
+      return { intensity: shownIntensity(state.confidence) * 0.5, tone: 'stale' };
     case 'applied':
-      return { intensity: clamp01(state.confidence), tone: 'applied' };
+      return { intensity: shownIntensity(state.confidence), tone: 'applied' };
   }
 }
+
+/** The model's confidence as a whole percentage, for a fresh suggestion that has one; undefined otherwise (nothing is shown). */
+export function shownConfidence(state: GlowState): number | undefined {
+  if (state.status !== 'ready' || state.confidence === null || !Number.isFinite(state.confidence)) return undefined;
+  return Math.round(clamp01(state.confidence) * 100);
+}
+
+/** Without a confidence the glow is neither bright nor faint: it claims nothing. */
+const NEUTRAL_INTENSITY = 0.5;
+const intensityOf = (confidence: number | null) => (confidence === null ? NEUTRAL_INTENSITY : clamp01(confidence));
+/** On screen even an unsure suggestion stays visible: 0.35 at confidence 0, 1 at confidence 1. */
+const shownIntensity = (confidence: number | null) => 0.35 + 0.65 * intensityOf(confidence);
 
 const clamp01 = (n: number) => (Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);

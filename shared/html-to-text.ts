@@ -3,8 +3,8 @@ import { compile } from 'html-to-text';
 /**
  * HTML to readable text for the API (the MIME text part, inbound reply bodies), through
  * html-to-text. Images are always skipped (the open pixel). The extension does not load
- * this: it uses the dependency-free `htmlToPlain` from score/text-stats (same shape,
- * no word wrap), which keeps the content bundle small.
+ * this: the scorer and the compose use the dependency-free `htmlToPlain` (html-plain.ts,
+ * the text the rep sees, no word wrap), which keeps the content bundle small.
  */
 export function htmlToText(html: string, { wordwrap = false, linkTargets = true }: { wordwrap?: number | false; linkTargets?: boolean } = {}): string {
   return converter(wordwrap, linkTargets)(html);

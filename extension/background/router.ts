@@ -76,15 +76,15 @@ const handlers: Handlers = {
   'sync.now': (_msg, deps) => syncDrafts(deps, true),
   'dashboard.get': async (msg, deps) => {
     const api = await client(deps);
-    const scope = `&scope=${msg.scope ?? 'workspace'}`;
+    const scope = `scope=${msg.scope ?? 'workspace'}`;
     // Each section answers on its own: one missing endpoint leaves the others on screen.
     const [stats, timeline, mailboxes, campaigns, emails, momentum] = await Promise.all([
-      api.request({ path: `/api/dashboard/stats?days=${msg.days}${scope}`, schema: statsResponse }),
-      api.request({ path: `/api/dashboard/timeline?days=${msg.days}${scope}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
+      api.request({ path: `/api/dashboard/stats?days=${msg.days}&${scope}`, schema: statsResponse }),
+      api.request({ path: `/api/dashboard/timeline?days=${msg.days}&${scope}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
       api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
       api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
-      api.request({ path: '/api/emails?limit=5', schema: paginationSchema(emailSchema) }),
-      api.request({ path: `/api/dashboard/momentum?scope=${msg.scope ?? 'workspace'}`, schema: momentumResponse }),
+      api.request({ path: `/api/emails?limit=5&${scope}`, schema: paginationSchema(emailSchema) }),
+      api.request({ path: `/api/dashboard/momentum?${scope}`, schema: momentumResponse }),
     ]);
     // Each recent email's real latest state (bounced, replied, opened by a person), not only its send status.
     const recent = emails.ok

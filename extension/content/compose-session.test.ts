@@ -4,7 +4,7 @@ import { composeKey, conflictsKey, draftKey, type ConflictCopy, type LocalDraft 
 import type { ComposeHandle } from './host';
 import type { RuntimeMessage } from '../../shared/messages';
 import type { Ask } from '../state/runtime';
-import { startComposeSession } from './compose-session';
+import { startComposeSession, type StreamGenerate } from './compose-session';
 
 /** A compose window as the host hands it over: subject, body and the change/close events. */
 function fakeCompose(key = 'compose:cmp1') {
@@ -148,6 +148,20 @@ describe('compose session: the Glow', () => {
     session.accept();
     expect(session.store.getState().glow.status).toBe('applied');
     expect(c.handle.getBodyText()).toBe('Hi Ada, Lumina halves ramp time.');
+  });
+
+  it("a streamed generate keeps no confidence: the number the stream sends is the heuristic score, not the model's", async () => {
+    const c = fakeCompose();
+    const stream: StreamGenerate = (_input, onEvent) => {
+      onEvent({ type: 'token', delta: 'Hi Ada, ' });
+      onEvent({ type: 'suggestion', data: { ...suggestion, confidence: 0.74 } });
+      return () => {};
+    };
+    const session = await startComposeSession(c.handle, memoryStore(), ask, stream);
+    session.generate('book a call', 'concise');
+    expect(session.store.getState().glow).toMatchObject({ status: 'ready', task: 'generate', confidence: null });
+    await session.runAi('rewrite', 'concise');
+    expect(session.store.getState().glow).toMatchObject({ status: 'ready', task: 'rewrite', confidence: 0.9 });
   });
 
   it('an edit makes a ready suggestion stale, and a stale one cannot be accepted', async () => {

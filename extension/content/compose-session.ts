@@ -1,5 +1,5 @@
 import { scoreEmail } from '../../shared/score/score-email';
-import { htmlToPlain } from '../../shared/score/text-stats';
+import { htmlToPlain } from '../../shared/html-plain';
 import type { KeyValueStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, saveLocalDraft, sentKey, type ConflictCopy, type LocalDraft, type SentMark } from '../state/drafts';
 import { createComposeStore, draftFingerprint, type ComposeStore } from '../state/compose-store';
@@ -89,11 +89,14 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   if (local) session.setState({ saved: restored ? 'restored' : 'saved', version: local.version });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let saving: Promise<void> | undefined;
   const save = async () => {
     clearTimeout(timer);
     timer = undefined;
     const s = session.getState();
-    const draft = await saveLocalDraft(store, draftId, { to: s.to, cc: [], subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, threadId: compose.threadId() });
+    const write = saveLocalDraft(store, draftId, { to: s.to, cc: [], subject: s.subject, bodyHtml: s.bodyHtml, bodyText: s.bodyText, threadId: compose.threadId() });
+    saving = write.then(() => undefined);
+    const draft = await write;
     session.setState({ saved: 'saved', version: draft.version });
     void ask({ type: 'draft.changed', id: draftId });
   };
@@ -108,7 +111,8 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_DEBOUNCE_MS);
   };
-  const flush = () => (timer ? save() : Promise.resolve());
+  // Also waits for a save already under way, so whoever reads the local draft next reads the last keystroke.
+  const flush = () => (timer ? save() : (saving ?? Promise.resolve()));
   // A reload or a closed tab inside the debounce must not drop the last keystrokes either.
   const onPageHide = () => void flush();
   window.addEventListener('pagehide', onPageHide);
@@ -174,7 +178,8 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       if (event.type === 'error') return fail(event.error.code, describeError(event.error));
       const parsed = suggestionResponse.safeParse(event.data);
       if (!parsed.success) return fail('BAD_ANSWER', 'Unexpected answer from the AI stream');
-      glow({ type: 'RESULT', requestId, ...glowResultOf(parsed.data) });
+      // The stream's number is the heuristic score of the text, not the model's confidence: none is kept.
+      glow({ type: 'RESULT', requestId, ...glowResultOf(parsed.data), confidence: null });
     });
   };
   const onScreen = (): DraftText => ({ subject: compose.getSubject(), body: compose.getBodyText() });

@@ -1,6 +1,7 @@
 import type { ComposeHandle, GmailHost, ThreadHandle, ThreadMessage } from './host';
 import { createShadowContainer } from './shadow-mount';
 import { textToHtml } from '../../shared/text-to-html';
+import { htmlToPlain } from '../../shared/html-plain';
 
 /**
  * The fallback when InboxSDK cannot load (Gmail changed, no app id): a few of Gmail's
@@ -8,9 +9,11 @@ import { textToHtml } from '../../shared/text-to-html';
  * compose the rep is typing in. No toolbar button, no sidebar slot: the popup says
  * Lumina is running degraded.
  */
-export function createDomHost(root: Document = document): GmailHost {
+export function createDomHost(root: Document = document): DomHost {
   const seen = new WeakSet<Element>();
   const floating = lazyFloatingPanel(root);
+  const composes = new Set<DomCompose>();
+  const observers: MutationObserver[] = [];
   return {
     kind: 'dom',
     onComposeOpened(handler) {
@@ -18,11 +21,25 @@ export function createDomHost(root: Document = document): GmailHost {
         for (const dialog of root.querySelectorAll<HTMLElement>('[role="dialog"]')) {
           if (seen.has(dialog) || !dialog.querySelector('[g_editable="true"], [contenteditable="true"]')) continue;
           seen.add(dialog);
-          handler(domCompose(dialog, floating));
+          const compose = domCompose(dialog, floating, () => composes.delete(compose));
+          composes.add(compose);
+          handler(compose.handle);
         }
       };
-      new MutationObserver(scan).observe(root.body, { childList: true, subtree: true });
+      const observer = new MutationObserver(scan);
+      observer.observe(root.body, { childList: true, subtree: true });
+      observers.push(observer);
       scan();
+    },
+    stopWatching() {
+      for (const o of observers.splice(0)) o.disconnect();
+    },
+    release(handle) {
+      const c = [...composes].find((x) => x.handle === handle);
+      if (!c || c.touched()) return false;
+      c.release();
+      if (composes.size === 0) floating.remove();
+      return true;
     },
     onThreadOpened(handler) {
       let current = '';
@@ -40,7 +57,20 @@ export function createDomHost(root: Document = document): GmailHost {
   };
 }
 
+/** The DOM host, which can also step aside for InboxSDK once it has loaded (content/index.ts). */
+export interface DomHost extends GmailHost {
+  /** Stops looking for new compose windows (InboxSDK has loaded and finds them). */
+  stopWatching(): void;
+  /**
+   * Lets go of a compose, unless the rep has touched its panel (a click, a key or focus in it:
+   * a half-made choice is never swept away): its panel goes, its close handlers run (the
+   * session stops listening and saves), the compose window stays open. Answers whether it did.
+   */
+  release(compose: ComposeHandle): boolean;
+}
+
 type FloatingPanel = ReturnType<typeof lazyFloatingPanel>;
+type DomCompose = { handle: ComposeHandle; release(): void; touched(): boolean };
 
 function lazyFloatingPanel(root: Document) {
   let shell: { host: HTMLElement; container: HTMLElement } | undefined;
@@ -58,8 +88,11 @@ function lazyFloatingPanel(root: Document) {
       const pane = root.createElement('div');
       pane.dataset.pane = id;
       get().container.append(pane);
+      // A thread's sidebar never hides a compose the rep is writing in (focusing the compose brings its pane back anyway).
+      const composing = [...panes.keys()].some((k) => !k.startsWith('thread:'));
       panes.set(id, pane);
-      this.focus(id);
+      if (id.startsWith('thread:') && composing) pane.hidden = true;
+      else this.focus(id);
       return pane;
     },
     focus(id: string) {
@@ -69,33 +102,50 @@ function lazyFloatingPanel(root: Document) {
       panes.get(id)?.remove();
       panes.delete(id);
     },
+    remove() {
+      shell?.host.remove();
+      shell = undefined;
+      panes.clear();
+    },
   };
 }
 
 let composeCounter = 0;
 
-function domCompose(dialog: HTMLElement, floating: FloatingPanel): ComposeHandle {
+function domCompose(dialog: HTMLElement, floating: FloatingPanel, forget: () => void): DomCompose {
   const body = () => dialog.querySelector<HTMLElement>('[g_editable="true"], [contenteditable="true"]')!;
   const subject = () => dialog.querySelector<HTMLInputElement>('input[name="subjectbox"]');
   const paneId = `c${++composeCounter}`;
   const composeId = dialog.querySelector<HTMLInputElement>('input[name="composeid"]')?.value;
   const closed: Array<() => void> = [];
-  const gone = new MutationObserver(() => {
-    if (dialog.isConnected) return;
+  // Released (handed over to InboxSDK) while a session was still starting: it gets nothing to show or listen to.
+  let released = false;
+  let touched = false;
+  const touch = () => {
+    touched = true;
+  };
+  const release = () => {
+    released = true;
     gone.disconnect();
+    forget();
     floating.drop(paneId);
-    for (const h of closed) h();
+    for (const h of closed.splice(0)) h();
+  };
+  const gone = new MutationObserver(() => {
+    if (!dialog.isConnected) release();
   });
   gone.observe(dialog.ownerDocument.body, { childList: true, subtree: true });
   dialog.addEventListener('focusin', () => floating.focus(paneId));
-  return {
+  const handle: ComposeHandle = {
     key: composeId ? `compose:${composeId}` : `dom:${paneId}`,
+    element: dialog,
     getSubject: () => subject()?.value ?? '',
     setSubject(s) {
       const input = subject();
       if (input) input.value = s;
     },
-    getBodyText: () => body().innerText ?? body().textContent ?? '',
+    // The text the rep sees, by the same rule as the InboxSDK host and the scorer (innerText lays the page out).
+    getBodyText: () => htmlToPlain(body().innerHTML),
     getBodyHtml: () => body().innerHTML,
     setBodyText(text) {
       body().innerHTML = textToHtml(text);
@@ -104,11 +154,13 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel): ComposeHandle
       [...dialog.querySelectorAll<HTMLElement>('[data-hovercard-id]')].map((el) => el.dataset.hovercardId!).filter((e) => e.includes('@')),
     threadId: () => undefined,
     onChange(handler) {
+      if (released) return () => {};
       dialog.addEventListener('input', handler);
       return () => dialog.removeEventListener('input', handler);
     },
-    onClosed: (handler) => void closed.push(handler),
+    onClosed: (handler) => (released ? queueMicrotask(handler) : void closed.push(handler)),
     onKeydown(handler) {
+      if (released) return () => {};
       dialog.addEventListener('keydown', handler, true);
       return () => dialog.removeEventListener('keydown', handler, true);
     },
@@ -121,12 +173,18 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel): ComposeHandle
     addToolbarButton() {
       // No safe slot in Gmail's toolbar without InboxSDK: the floating panel carries the actions.
     },
-    mountPanel: () => floating.pane(paneId),
+    mountPanel() {
+      if (released) return dialog.ownerDocument.createElement('div');
+      const pane = floating.pane(paneId);
+      for (const type of ['pointerdown', 'keydown', 'focusin']) pane.addEventListener(type, touch);
+      return pane;
+    },
     onPresend(handler) {
       const send = [...dialog.querySelectorAll<HTMLElement>('[role="button"]')].find((b) => b.textContent?.trim() === 'Send');
       send?.addEventListener('click', handler, { capture: true });
     },
   };
+  return { handle, release, touched: () => touched };
 }
 
 function domThread(root: Document, el: HTMLElement, threadId: string, floating: FloatingPanel): ThreadHandle {

@@ -12,6 +12,8 @@ export interface GmailHost {
 export interface ComposeHandle {
   /** Stable across reloads where Gmail allows it (draft id, compose id, thread id). */
   key: string;
+  /** The compose window's element: how the DOM host's early panel finds the InboxSDK compose it hands over to. */
+  element?: HTMLElement;
   getSubject(): string;
   setSubject(subject: string): void;
   getBodyText(): string;

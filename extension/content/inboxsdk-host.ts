@@ -2,7 +2,7 @@ import * as InboxSDK from '@inboxsdk/core';
 import type { ComposeHandle, GmailHost, ThreadHandle } from './host';
 import { createShadowContainer } from './shadow-mount';
 import { textToHtml } from '../../shared/text-to-html';
-import { composeText } from './compose-text';
+import { htmlToPlain } from '../../shared/html-plain';
 
 type Sdk = Awaited<ReturnType<typeof InboxSDK.load>>;
 type ComposeView = Parameters<Parameters<Sdk['Compose']['registerComposeViewHandler']>[0]>[0];
@@ -38,12 +38,13 @@ function composeHandle(view: ComposeView): ComposeHandle {
   let panelHost: HTMLElement | undefined;
   return {
     key: composeKeyOf(view, el),
+    element: el,
     getSubject: () => view.getSubject(),
     setSubject: (s) => view.setSubject(s),
     // Paragraphs and line breaks kept as newlines (InboxSDK's getTextContent drops them), so the text
     // part of the email and the scorer's paragraph checks read the lines the rep sees; read from the
     // HTML rather than innerText, which lays the page out on every keystroke.
-    getBodyText: () => composeText(view.getHTMLContent()),
+    getBodyText: () => htmlToPlain(view.getHTMLContent()),
     getBodyHtml: () => view.getHTMLContent(),
     setBodyText: (t) => view.setBodyHTML(textToHtml(t)),
     getRecipients: () => view.getToRecipients().map((c) => c.emailAddress),

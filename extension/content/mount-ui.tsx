@@ -10,6 +10,7 @@ import { startComposeSession } from './compose-session';
 import { startThreadSession } from './thread-session';
 import type { ComposeHandle, ThreadHandle } from './host';
 
+/** Mounts the Glow panel in a compose; answers its session (the hand-over to InboxSDK flushes it). */
 export async function mountCompose(compose: ComposeHandle, store: KeyValueStore) {
   const session = await startComposeSession(compose, store, ask, streamGenerate);
   const container = compose.mountPanel();
@@ -24,6 +25,7 @@ export async function mountCompose(compose: ComposeHandle, store: KeyValueStore)
     showSendToast(session);
     compose.close();
   });
+  return session;
 }
 
 function showSendToast(session: Awaited<ReturnType<typeof startComposeSession>>) {
@@ -31,14 +33,16 @@ function showSendToast(session: Awaited<ReturnType<typeof startComposeSession>>)
   container.classList.add('toast');
   document.body.append(host);
   const root = createRoot(container);
-  root.render(<SendStatus session={session} />);
+  const remove = () => {
+    root.unmount();
+    host.remove();
+  };
+  root.render(<SendStatus session={session} onDismiss={remove} />);
+  // Sent or cancelled: it goes by itself after a while. Failed: it stays until the rep dismisses it, so it is never missed.
   const stop = session.store.subscribe((s) => {
     if (s.send.email && sendWords(s.send.email).final) {
       stop();
-      setTimeout(() => {
-        root.unmount();
-        host.remove();
-      }, 15_000);
+      if (s.send.email.status !== 'FAILED') setTimeout(remove, 15_000);
     }
   });
 }

@@ -62,14 +62,14 @@ function Popup() {
           </div>
           {!dash && <p data-testid="loading">Loading…</p>}
           {dash && 'error' in dash && <p className="error" data-testid="dashboard-error">{dash.error}</p>}
-          {dash && 'stats' in dash && <Figures dash={dash} />}
+          {dash && 'stats' in dash && <Figures dash={dash} scope={scope} />}
         </>
       )}
     </main>
   );
 }
 
-function Figures({ dash }: { dash: Dashboard }) {
+function Figures({ dash, scope }: { dash: Dashboard; scope: 'me' | 'workspace' }) {
   const stats = dash.stats;
   const timeline = dash.timeline;
   return (

@@ -44,7 +44,7 @@ export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> 
   );
 }
 
-/** The latest emails and where each one really stands; a click opens the thread in Gmail. */
+/** The latest emails (the rep's own under Mine, the team's under Team) and where each one really stands; a click opens the thread in Gmail. */
 export function RecentActivity({ recent }: { recent: RuntimeResult<Page<Email & { figures?: EmailTimelineResponse['figures'] }>> }) {
   return (
     <section data-testid="recent">

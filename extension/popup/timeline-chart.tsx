@@ -5,9 +5,9 @@ type Point = z.infer<typeof timelinePointSchema>;
 
 /** The series the popup draws, each with its colour. */
 const SERIES: Array<[keyof Point, string, string]> = [
-  ['sent', 'Sent', '#1f6feb'],
-  ['humanOpens', 'Opened by people', '#bf8700'],
-  ['replies', 'Replies', '#1a7f37'],
+  ['sent', 'Sent', 'var(--chart-sent)'],
+  ['humanOpens', 'Opened by people', 'var(--chart-opens)'],
+  ['replies', 'Replies', 'var(--chart-replies)'],
 ];
 
 /**
@@ -29,17 +29,17 @@ export function TimelineChart({ points }: { points: Point[] }) {
       <svg width={W} height={H} role="img" aria-label={`Emails per day over the last ${points.length} days`}>
         {ticks.map((t) => (
           <g key={t}>
-            <line x1={left} x2={W - right} y1={y(t)} y2={y(t)} stroke="#eaeef2" />
-            <text x={left - 4} y={y(t) + 3} textAnchor="end" fontSize="9" fill="#57606a">{t}</text>
+            <line x1={left} x2={W - right} y1={y(t)} y2={y(t)} style={{ stroke: 'var(--line)' }} />
+            <text x={left - 4} y={y(t) + 3} textAnchor="end" fontSize="9" style={{ fill: 'var(--muted)' }}>{t}</text>
           </g>
         ))}
-        <line x1={left} x2={left} y1={top} y2={top + h} stroke="#8c959f" />
-        <line x1={left} x2={W - right} y1={top + h} y2={top + h} stroke="#8c959f" />
+        <line x1={left} x2={left} y1={top} y2={top + h} style={{ stroke: 'var(--stale)' }} />
+        <line x1={left} x2={W - right} y1={top + h} y2={top + h} style={{ stroke: 'var(--stale)' }} />
         {labelled.map((i) => (
-          <text key={i} x={x(i)} y={H - 6} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'} fontSize="9" fill="#57606a">{shortDate(points[i]!.day)}</text>
+          <text key={i} x={x(i)} y={H - 6} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'} fontSize="9" style={{ fill: 'var(--muted)' }}>{shortDate(points[i]!.day)}</text>
         ))}
         {SERIES.map(([k, , colour]) => (
-          <polyline key={k} fill="none" stroke={colour} strokeWidth={2} points={points.map((p, i) => `${x(i)},${y(Number(p[k]) || 0)}`).join(' ')} />
+          <polyline key={k} fill="none" style={{ stroke: colour }} strokeWidth={2} points={points.map((p, i) => `${x(i)},${y(Number(p[k]) || 0)}`).join(' ')} />
         ))}
       </svg>
       <figcaption className="legend">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import { diffWords } from 'diff';
-import { glowAppearance, planAccept, type GlowState } from '../../shared/glow';
+import { glowAppearance, planAccept, shownConfidence, type GlowState } from '../../shared/glow';
 import type { ComposeHandle } from '../content/host';
 import type { ComposeSession, Tone } from '../content/compose-session';
 import { TemplatePicker } from './template-picker';
@@ -24,6 +24,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
 
   const aiOff = s.ai.state === 'off';
   const aiBusy = aiOff || g.status === 'thinking';
+  // Intensity shows the model's confidence (a middling glow when it gave none); colour shows freshness.
   const { intensity } = glowAppearance(g);
   return (
     <section className={`panel${small ? ' small' : ''}`} data-testid="glow-panel" data-glow={g.status}>
@@ -115,20 +116,24 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
  */
 function Suggestion(props: { glow: Extract<GlowState, { status: 'ready' | 'stale' }>; current: { subject: string; body: string }; session: ComposeSession }) {
   const g = props.glow;
-  const { suggestion, confidence } = g;
+  const { suggestion } = g;
   const options = suggestion.options;
   const stale = g.status === 'stale';
   const plan = planAccept(g, props.current);
   // The diff shows what Accept would write: after a merge, the rep's own edits are not "removed".
   const target = plan.kind === 'apply' ? plan.after.body : suggestion.body;
   const parts = suggestion.body !== undefined && target !== undefined ? diffWords(props.current.body, target) : [];
-  // Streamed generate has no confidence of the model's own (the API sends the heuristic score): none is shown.
-  const showConfidence = g.task !== 'generate' && !stale;
+  // Only the model's own confidence, and only on a fresh suggestion; a streamed generate has none.
+  const confidence = shownConfidence(g);
   return (
     <div className="suggestion" data-testid="suggestion" data-plan={plan.kind}>
       {stale && plan.kind === 'apply' && <p className="meta" data-testid="stale-note">You edited the draft since you asked. Accept keeps your edits and applies only the other changes.</p>}
       {stale && plan.kind === 'ask-again' && <p className="meta" data-testid="stale-note">{plan.reason} Ask again to get a suggestion for the draft as it is now.</p>}
-      {showConfidence && <p className="meta" data-testid="confidence">Model confidence {Math.round(confidence * 100)}%</p>}
+      {confidence !== undefined && (
+        <p className="meta confidence" data-testid="confidence" data-confidence={confidence} title="How sure the AI model is that this is better than your text">
+          Model confidence {confidence}%<meter min={0} max={100} value={confidence} aria-label="Model confidence" />
+        </p>
+      )}
       {options && options.length > 0 ? (
         <ul className="options" data-testid="subject-options">
           {options.map((o, i) => (
@@ -164,7 +169,7 @@ function ScoreBadge({ score }: { score: ScoreResult }) {
 }
 
 /** The sent email's state in words, followed live; a scheduled one can be cancelled. Also shown outside the compose once it closes. */
-export function SendStatus({ session: composeSession }: { session: ComposeSession }) {
+export function SendStatus({ session: composeSession, onDismiss }: { session: ComposeSession; onDismiss?: () => void }) {
   const send = useStore(composeSession.store, (s) => s.send);
   if (send.state !== 'accepted') return null;
   const words = send.email ? sendWords(send.email) : { text: 'Queued', tone: 'waiting' as const, cancellable: false, final: false };
@@ -173,6 +178,7 @@ export function SendStatus({ session: composeSession }: { session: ComposeSessio
       <span>{words.text}</span>
       {words.cancellable && send.email?.scheduledAt && <button data-testid="cancel-send" onClick={() => void composeSession.cancelScheduled()}>Cancel send</button>}
       {send.message && <span className="note error"> {send.message}</span>}
+      {onDismiss && words.final && <button data-testid="dismiss-send-status" onClick={onDismiss}>Dismiss</button>}
     </p>
   );
 }

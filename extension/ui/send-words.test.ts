@@ -14,6 +14,11 @@ describe('send status in words', () => {
     expect(sendWords({ ...base, status: 'CANCELLED' }, now).text).toBe('Cancelled: not sent');
   });
 
+  it("leaves out the protocol code a failure reason quotes for the logs", () => {
+    const failureReason = 'Gmail access was revoked (invalid_grant): reconnect rep@lumina.test';
+    expect(sendWords({ ...base, status: 'FAILED', failureReason }, now).text).toBe('Failed: Gmail access was revoked: reconnect rep@lumina.test');
+  });
+
   it('a scheduled send says when, and can be cancelled', () => {
     const scheduledAt = new Date(now + 864e5).toISOString();
     const w = sendWords({ ...base, status: 'PENDING_SEND', scheduledAt }, now);

@@ -28,7 +28,7 @@ export function sendWords(email: Pick<Email, 'status' | 'scheduledAt' | 'nextAtt
     case 'SENT':
       return { text: email.sentAt ? `Sent ${when(Date.parse(email.sentAt), now)}` : 'Sent', tone: 'done', cancellable: false, final: true };
     case 'FAILED':
-      return { text: `Failed: ${email.failureReason?.trim() || 'the mail server gave no reason'}`, tone: 'failed', cancellable: false, final: true };
+      return { text: `Failed: ${plainReason(email.failureReason) || 'the mail server gave no reason'}`, tone: 'failed', cancellable: false, final: true };
     case 'CANCELLED':
       return { text: 'Cancelled: not sent', tone: 'cancelled', cancellable: false, final: true };
   }
@@ -40,4 +40,9 @@ export function when(at: number, now = Date.now()): string {
   const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   if (new Date(now).toDateString() === d.toDateString()) return time;
   return `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}, ${time}`;
+}
+
+/** The server's reason without the protocol codes it quotes for the logs ("(invalid_grant)"). */
+function plainReason(reason: string | null | undefined): string {
+  return (reason ?? '').replace(/\s*\((?:[a-z]+_)+[a-z]+\)/g, '').trim();
 }

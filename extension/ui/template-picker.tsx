@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import type { Template } from '../../shared/contracts/templates';
 import type { Prospect } from '../../shared/contracts/prospects';
 import { prospectVars, renderTemplate } from '../../shared/template-vars';
-import { htmlToPlain } from '../../shared/score/text-stats';
+import { htmlToPlain } from '../../shared/html-plain';
 import type { ComposeHandle } from '../content/host';
 import type { ComposeStore } from '../state/compose-store';
 import { ask } from '../state/runtime';

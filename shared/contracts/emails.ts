@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeSchema } from './dashboard';
 
 export const emailStatusSchema = z.enum(['PENDING_SEND', 'SENDING', 'SENT', 'FAILED', 'CANCELLED']);
 export type EmailStatus = z.infer<typeof emailStatusSchema>;
@@ -65,6 +66,8 @@ export const listEmailsQuery = z.object({
   threadId: z.string().max(200).optional(),
   to: z.string().max(320).optional(),
   status: emailStatusSchema.optional(),
+  /** `me`: only the emails the caller sent (as on the dashboard); `workspace` (default): the workspace's. */
+  scope: scopeSchema,
   page: z.coerce.number().int().min(1).default(1),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { BLOCKED_CAP, scoreEmail, type ScoreInput } from './score-email';
 import { scoreBand } from './score-band';
 import { SPAM_PHRASES } from './spam-phrases';
-import { countSyllables, htmlToPlain, readingGrade, splitSentences } from './text-stats';
+import { countSyllables, readingGrade, splitSentences } from './text-stats';
+import { htmlToPlain } from '../html-plain';
+import { textToHtml } from '../text-to-html';
 
 const words = (n: number, word = 'team') => Array.from({ length: n }, () => word).join(' ');
 
@@ -156,6 +158,17 @@ describe('spans point at the text they talk about', () => {
     expect(result.text).not.toContain('<');
     expect(result.stats.words).toBe(scoreEmail(GOOD).stats.words);
     expect(htmlToPlain('a&nbsp;b &amp; c<br>d')).toBe('a b & c\nd');
+  });
+
+  it("scores an HTML body on exactly the text the rep sees in the compose: Lumina's paragraphs and Gmail's div-per-line", () => {
+    const plain = scoreEmail(GOOD);
+    const gmail = GOOD.body.split('\n').map((line) => (line ? `<div>${line}</div>` : '<div><br></div>')).join('');
+    for (const body of [textToHtml(GOOD.body), gmail]) {
+      const result = scoreEmail({ ...GOOD, body });
+      expect(result.text).toBe(GOOD.body);
+      expect(result.stats).toEqual({ ...plain.stats, bytes: result.stats.bytes });
+      expect(result.score).toBe(plain.score);
+    }
   });
 });
 

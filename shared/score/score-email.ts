@@ -2,8 +2,9 @@ import { clipWarnings } from '../gmail-clip';
 import type { ScoreSignal } from '../contracts/ai';
 import { listVariables, prospectVars, renderTemplate } from '../template-vars';
 import { SPAM_PATTERN } from './spam-phrases';
+import { htmlToPlain } from '../html-plain';
 import {
-  WORD, countWords, htmlToPlain, looksLikeHtml, readingGrade, splitParagraphs, splitSentences, utf8Bytes, type Sentence,
+  WORD, countWords, looksLikeHtml, readingGrade, splitParagraphs, splitSentences, utf8Bytes, type Sentence,
 } from './text-stats';
 
 export interface ScoreInput {

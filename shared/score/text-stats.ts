@@ -16,21 +16,9 @@ export interface Paragraph {
 }
 
 const TAG = /<[a-zA-Z!/][^>]*>/;
-const BLOCK_TAG = /<(?:br\s*\/?|\/p|\/div|\/li|\/h[1-6]|\/tr|\/blockquote)\s*>/gi;
-const ANY_TAG = /<[^>]*>/g;
-const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'" };
 
 export function looksLikeHtml(body: string): boolean {
   return TAG.test(body);
-}
-
-/** HTML to the text a reader sees, keeping line breaks where blocks end. */
-export function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-    .replace(BLOCK_TAG, '\n')
-    .replace(ANY_TAG, '')
-    .replace(/&(?:nbsp|amp|lt|gt|quot|#39|apos);/g, (e) => ENTITIES[e] ?? e);
 }
 
 export const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;

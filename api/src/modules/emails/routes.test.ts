@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { drafts, emails, prospects, sendJobs } from '../../../../db/schema';
 import type { Email, SendEmailResponse } from '../../../../shared/contracts/emails';
+import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { SEND_QUEUE } from './send.worker';
 import { giveMailbox } from '../../../test/test-mailbox';
 
@@ -139,5 +140,25 @@ describe('cancel and list', () => {
     const none = (await (await rep.call('/api/emails?threadId=nope')).json()) as { data: Email[] };
     expect(none.data).toEqual([]);
     expect((await rep.call('/api/emails?status=LOST')).status).toBe(400);
+  });
+
+  it("lists only the caller's own emails with scope=me, the team's by default", async () => {
+    await rep.call('/api/admin/invites', { method: 'POST', json: { email: 'mo@accept.test', role: 'member' } });
+    const mo = await signIn(rt.app, 'mo@accept.test', 'Mo Member');
+    await giveMailbox(rt, mo, 'mo@accept.test');
+    await send(key(), body({ to: 'scope@prospect.test', subject: 'from Rita' }));
+    await send(key(), body({ to: 'scope@prospect.test', subject: 'from Mo' }), mo);
+    const list = async (who: typeof rep, q: string) => {
+      const res = await who.call(`/api/emails?to=scope@prospect.test${q}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: Email[] }).data.map((e) => e.subject).sort();
+    };
+    expect(await list(mo, '&scope=me')).toEqual(['from Mo']);
+    expect(await list(rep, '&scope=me')).toEqual(['from Rita']);
+    expect(await list(mo, '&scope=workspace')).toEqual(['from Mo', 'from Rita']);
+    expect(await list(mo, '')).toEqual(['from Mo', 'from Rita']); // the default stays the workspace, for older callers
+    const bad = await mo.call('/api/emails?scope=everyone');
+    expect(bad.status).toBe(400);
+    expect(errorEnvelopeSchema.parse(await bad.json()).error.code).toBe('VALIDATION_ERROR');
   });
 });

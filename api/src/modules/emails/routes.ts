@@ -23,7 +23,8 @@ export const emailRoutes = new Hono<AppEnv>()
   })
   .get('/emails', validate('query', listEmailsQuery), async (c) => {
     const q = c.req.valid('query');
-    const { rows, total } = await listEmails(c.get('deps').db, c.get('session').workspaceId, q);
+    const s = c.get('session');
+    const { rows, total } = await listEmails(c.get('deps').db, s.workspaceId, { ...q, userId: q.scope === 'me' ? s.userId : undefined });
     return c.json(paginated(rows, total, q.page, q.limit));
   })
   .get('/emails/:id', validate('param', idParam), async (c) => {

@@ -204,9 +204,11 @@ export async function getEmail(db: Db, workspaceId: string, id: string): Promise
   return toEmail(row.email, row.dueAt);
 }
 
-export async function listEmails(db: Db, workspaceId: string, q: { threadId?: string; to?: string; status?: EmailRow['status']; page: number; limit: number }) {
+/** The workspace's emails, newest first; with `userId`, only the ones that member sent (`scope=me`). */
+export async function listEmails(db: Db, workspaceId: string, q: { threadId?: string; to?: string; status?: EmailRow['status']; userId?: string; page: number; limit: number }) {
   const where = and(
     eq(emails.workspaceId, workspaceId),
+    q.userId ? eq(emails.userId, q.userId) : undefined,
     q.threadId ? eq(emails.threadId, q.threadId) : undefined,
     q.to ? eq(emails.to, normalizeAddress(q.to)) : undefined,
     q.status ? eq(emails.status, q.status) : undefined,
