@@ -1,6 +1,6 @@
-import { and, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { prospects } from '../../../../db/schema';
+import { campaignLeads, emailEngagement, emails, prospects, suppressions } from '../../../../db/schema';
 import { ApiError, notFound } from '../../lib/api-error';
 import { listPage } from '../../lib/pagination';
 import { erasedAmong, normalizeAddress } from '../suppressions/service';
@@ -8,10 +8,84 @@ import type { CreateProspectRequest, Prospect, UpdateProspectRequest } from '../
 
 type ProspectRow = typeof prospects.$inferSelect;
 
-export async function listProspects(db: Db, workspaceId: string, query: { page: number; limit: number; q?: string; ownerId?: string }) {
-  const where = and(eq(prospects.workspaceId, workspaceId), query.q ? searchFilter(query.q) : undefined, query.ownerId ? eq(prospects.ownerId, query.ownerId) : undefined);
+/**
+ * Where a prospect stands, derived (there is no status column): on the suppression list, replied
+ * to a Lumina email (or stopped a sequence by replying), in a running sequence, or not written to yet.
+ */
+export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'not_contacted'] as const;
+export type ProspectStatus = (typeof prospectStatuses)[number];
+
+export interface ListProspectsQuery {
+  page: number;
+  limit: number;
+  q?: string;
+  ownerId?: string;
+  status?: ProspectStatus;
+  /** Prospects who are leads of this campaign. */
+  campaignId?: string;
+  /** An IANA zone, or `none` for prospects without one. */
+  timeZone?: string;
+}
+
+export async function listProspects(db: Db, workspaceId: string, query: ListProspectsQuery) {
+  const where = and(
+    eq(prospects.workspaceId, workspaceId),
+    query.q ? searchFilter(query.q) : undefined,
+    query.ownerId ? eq(prospects.ownerId, query.ownerId) : undefined,
+    query.status ? statusFilter(query.status) : undefined,
+    query.campaignId ? sql`exists (select 1 from ${campaignLeads} cl where cl.campaign_id = ${query.campaignId} and cl.prospect_id = ${prospects.id})` : undefined,
+    query.timeZone ? (query.timeZone === 'none' ? isNull(prospects.timeZone) : eq(prospects.timeZone, query.timeZone)) : undefined,
+  );
   const { rows, total } = await listPage(db, query, { rows: db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id)), from: prospects, where });
   return { rows: rows.map(toProspect), total };
+}
+
+const inSequenceSql = sql`exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id} and cl.status in ('pending', 'active', 'paused'))`;
+const repliedSql = sql`(exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id} and cl.status in ('replied', 'referred'))
+  or exists (select 1 from ${emails} e join ${emailEngagement} g on g.email_id = e.id where e.prospect_id = ${prospects.id} and g.replied_at is not null))`;
+const suppressedSql = sql`exists (select 1 from ${suppressions} s where s.workspace_id = ${prospects.workspaceId} and s.email = ${prospects.email})`;
+const contactedSql = sql`(exists (select 1 from ${emails} e where e.prospect_id = ${prospects.id}) or exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id}))`;
+
+function statusFilter(status: ProspectStatus): SQL {
+  if (status === 'in_sequence') return inSequenceSql;
+  if (status === 'replied') return repliedSql;
+  if (status === 'suppressed') return suppressedSql;
+  return sql`not ${contactedSql}`;
+}
+
+/** The statuses of a page of prospects (a prospect may be several: replied and suppressed). */
+export async function statusesOf(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, ProspectStatus[]>> {
+  const out = new Map<string, ProspectStatus[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({
+      id: prospects.id,
+      suppressed: sql<boolean>`${suppressedSql}`,
+      replied: sql<boolean>`${repliedSql}`,
+      inSequence: sql<boolean>`${inSequenceSql}`,
+      contacted: sql<boolean>`${contactedSql}`,
+    })
+    .from(prospects)
+    .where(and(eq(prospects.workspaceId, workspaceId), inArray(prospects.id, ids)));
+  for (const r of rows) {
+    const list = out.get(r.id)!;
+    if (r.inSequence) list.push('in_sequence');
+    if (r.replied) list.push('replied');
+    if (r.suppressed) list.push('suppressed');
+    if (!r.contacted) list.push('not_contacted');
+  }
+  return out;
+}
+
+/** The time zones the workspace's prospects are in, for a filter (at most 200). */
+export async function prospectTimeZones(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tz: prospects.timeZone })
+    .from(prospects)
+    .where(and(eq(prospects.workspaceId, workspaceId), sql`${prospects.timeZone} is not null`))
+    .orderBy(prospects.timeZone)
+    .limit(200);
+  return rows.map((r) => r.tz!);
 }
 
 export async function getProspect(db: Db, workspaceId: string, id: string): Promise<Prospect> {
