@@ -235,6 +235,12 @@ describe('console templates', () => {
     expect(shown).toContain('Hello Priya at Preview Co');
     expect(shown).toMatch(/data-preview-body="true">Hi Priya,/);
     expect(shown).toContain('Missing for this prospect: {{custom.missing}}');
+    // Any prospect by the address typed (not only the newest 50 suggested), and a word when nobody has it.
+    const byEmail = await (await admin.post(`/console/templates/${tpl!.id}`, { intent: 'preview', previewEmail: 'preview@client.test', name: tpl!.name, subject: 'Hey {{firstName}}', bodyHtml: 'x' })).text();
+    expect(byEmail).toContain('Hey Priya');
+    const nobody = await (await admin.post(`/console/templates/${tpl!.id}`, { intent: 'preview', previewEmail: 'nobody@client.test', name: tpl!.name, subject: 'Hey {{firstName|you}}', bodyHtml: 'x' })).text();
+    expect(nobody).toContain('No prospect has the address nobody@client.test');
+    expect(nobody).toContain('Hey you');
 
     const copied = await admin.post(`/console/templates/${tpl!.id}/copy`);
     expect(copied.status).toBe(303);

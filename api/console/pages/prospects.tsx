@@ -4,8 +4,7 @@ import { z } from 'zod';
 import type { Prospect } from '../../../shared/contracts/prospects';
 import { updateProspectRequest } from '../../../shared/contracts/prospects';
 import type { Member } from '../../../shared/contracts/admin';
-import { deleteProspect, getProspect, listProspects, prospectStatuses, prospectTimeZones, statusesOf, updateProspect, type ProspectStatus } from '../../src/modules/prospects/service';
-import { listCampaigns } from '../../src/modules/campaigns/service';
+import { campaignChoices, deleteProspect, getProspect, listProspects, prospectStatuses, prospectTimeZones, statusesOf, updateProspect, type ProspectStatus } from '../../src/modules/prospects/service';
 import { recordAudit } from '../../src/modules/admin/audit';
 import { prospectActivity } from '../../src/modules/prospects/activity';
 import { listMembers } from '../../src/modules/admin/service';
@@ -46,16 +45,16 @@ export const prospectRoutes = consoleApp()
     const [{ rows, total }, members, campaigns, zones] = await Promise.all([
       listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId, status: q.status, campaignId: q.campaign, timeZone: q.tz }),
       listMembers(db, workspaceId, { page: 1, limit: 200 }),
-      listCampaigns(db, workspaceId, { page: 1, limit: 200 }),
+      campaignChoices(db, workspaceId),
       prospectTimeZones(db, workspaceId),
     ]);
-    const statuses = await statusesOf(db, workspaceId, rows.map((r) => r.id));
+    const statuses = await statusesOf(db, workspaceId, rows);
     const filters: Filters = { q: q.q, owner: q.owner, status: q.status, campaign: q.campaign, tz: q.tz };
     return render(
       c,
       'Prospects',
       paged(
-        <ProspectsPage rows={rows} total={total} members={members.rows} campaigns={campaigns.rows.map((r) => ({ id: r.id, name: r.name }))} zones={zones} statuses={statuses} filters={filters} />,
+        <ProspectsPage rows={rows} total={total} members={members.rows} campaigns={campaigns} zones={zones} statuses={statuses} filters={filters} />,
         '/console/prospects',
         q.page,
         total,
@@ -151,7 +150,7 @@ export const prospectRoutes = consoleApp()
 async function showProspect(c: Parameters<typeof render>[0], id: string, edit?: { form: Record<string, string>; errors: Record<string, string> }) {
   const { db } = c.get('deps');
   const ws = c.get('session').workspaceId;
-  const [prospect, activity, members, statuses] = await Promise.all([getProspect(db, ws, id), prospectActivity(db, ws, id), listMembers(db, ws, { page: 1, limit: 200 }), statusesOf(db, ws, [id])]);
+  const [prospect, activity, members, statuses] = await Promise.all([getProspect(db, ws, id), prospectActivity(db, ws, id), listMembers(db, ws, { page: 1, limit: 200 }), getProspect(db, ws, id).then((p) => statusesOf(db, ws, [p]))]);
   const owner = members.rows.find((m) => m.userId === prospect.ownerId)?.email ?? null;
   return render(c, prospectName(prospect), <ProspectDetail p={prospect} owner={owner} activity={activity} statuses={statuses.get(id) ?? []} form={edit?.form} errors={edit?.errors} />, {
     status: edit ? 400 : 200,

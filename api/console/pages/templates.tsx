@@ -7,7 +7,7 @@ import type { Prospect } from '../../../shared/contracts/prospects';
 import { copyTemplate, createTemplate, deleteTemplate, getTemplate, listTemplates, renderWith, setFavourite, updateTemplate } from '../../src/modules/templates/service';
 import { recordAudit } from '../../src/modules/admin/audit';
 import { templateCategoryWords } from '../words';
-import { getProspect, listProspects } from '../../src/modules/prospects/service';
+import { findProspectByEmail, getProspect, listProspects } from '../../src/modules/prospects/service';
 import { prospectVars } from '../../../shared/template-vars';
 import { htmlToText } from '../../../shared/html-to-text';
 import { raw } from 'hono/html';
@@ -97,7 +97,7 @@ export const templateRoutes = consoleApp()
     const form = await formOf(c);
     const prospectId = z.uuid().safeParse(form.prospect).data;
     // "Preview" renders what was typed without saving; "Save" stores it.
-    if (form.intent === 'preview') return showEditor(c, t, form, prospectId);
+    if (form.intent === 'preview') return showEditor(c, t, form, prospectId ?? (form.previewEmail?.trim() ? { email: form.previewEmail.trim() } : undefined));
     if (!mayChange(viewerOf(c), 'template', t.ownerId, 'edit')) return redirectWith(c, `/console/templates/${t.id}`, { kind: 'error', text: 'Only the owner or an admin can change this template.' });
     const parsed = updateTemplateRequest.safeParse({ name: form.name, subject: form.subject, bodyHtml: form.bodyHtml, category: form.category || null });
     if (!parsed.success) return showEditor(c, t, form, prospectId, fieldErrors(parsed.error));
@@ -127,15 +127,18 @@ export const templateRoutes = consoleApp()
     });
   });
 
-async function showEditor(c: Parameters<typeof render>[0], t: Template, form: Record<string, string>, prospectId?: string, errors?: Record<string, string>) {
+/** `who`: a prospect's id, or an address typed in the editor; neither: the newest prospect. */
+async function showEditor(c: Parameters<typeof render>[0], t: Template, form: Record<string, string>, who?: string | { email: string }, errors?: Record<string, string>) {
   const { db } = c.get('deps');
   const ws = c.get('session').workspaceId;
   const { rows: prospects } = await listProspects(db, ws, { page: 1, limit: 50 });
-  const prospect = prospectId ? await getProspect(db, ws, prospectId).catch(() => null) : (prospects[0] ?? null);
+  const prospect =
+    typeof who === 'string' ? await getProspect(db, ws, who).catch(() => null) : who ? await findProspectByEmail(db, ws, who.email) : (prospects[0] ?? null);
+  const unknown = typeof who === 'object' && !prospect ? who.email : undefined;
   const rendered = library.preview({ subject: form.subject ?? '', bodyHtml: form.bodyHtml ?? '' }, prospect ? prospectVars(prospect) : {});
   return render(c, t.name, <TemplateEditor template={t} form={form} errors={errors} prospects={prospects} preview={{ ...rendered, prospect }} />, {
     status: errors ? 400 : 200,
-    notice: errors ? { kind: 'error', text: 'Not saved: check the highlighted fields.' } : undefined,
+    notice: errors ? { kind: 'error', text: 'Not saved: check the highlighted fields.' } : unknown ? { kind: 'error', text: `No prospect has the address ${unknown}: the preview leaves their variables empty.` } : undefined,
   });
 }
 
@@ -351,15 +354,14 @@ export const TemplateEditor: FC<{ template?: Template; form: Record<string, stri
         </details>
         {template && (
           <div class="field">
-            <label for="f-prospect">Preview for</label>
-            <select id="f-prospect" name="prospect">
-              {prospects.length === 0 && <option value="">no prospect yet (variables stay empty)</option>}
+            <label for="f-previewEmail">Preview for (a prospect’s email)</label>
+            <input id="f-previewEmail" name="previewEmail" type="email" list="preview-prospects" value={preview?.prospect?.email ?? form.previewEmail ?? ''} placeholder={prospects.length ? 'name@company.com' : 'no prospect yet (variables stay empty)'} />
+            <datalist id="preview-prospects">
               {prospects.map((p) => (
-                <option value={p.id} selected={p.id === preview?.prospect?.id}>
-                  {p.email}
-                </option>
+                <option value={p.email} />
               ))}
-            </select>
+            </datalist>
+            <div class="muted small">Type any prospect’s address; the latest ones are suggested.</div>
           </div>
         )}
         <div class="toolbar">
