@@ -4,6 +4,7 @@ import { createTestRuntime, signIn, type TestRuntime } from '../test/harness';
 import { campaignLeads, campaigns, emailEvents, emails, importJobs, prospects, suppressions, templates } from '../../db/schema';
 import { importJobsSettled } from '../src/modules/prospects/import-jobs';
 import { consoleClient } from '../test/console-client';
+import { listProspects } from '../src/modules/prospects/service';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -72,6 +73,18 @@ describe('console prospects', () => {
     const detail = await (await admin.get(`/console/prospects/${fresh!.id}`)).text();
     expect(detail).toContain('Not contacted yet');
     expect(detail).toContain('value="America/New_York"');
+  });
+
+  it('counts a long list only so far, and says so', async () => {
+    const me = await signIn(rt.app, 'owner@clib-count.test');
+    await rt.deps.db.insert(prospects).values(['a', 'b', 'c'].map((x) => ({ workspaceId: me.workspace.id, email: `${x}@count.test` })));
+    const capped = await listProspects(rt.deps.db, me.workspace.id, { page: 1, limit: 2, countUpTo: 2 });
+    expect(capped).toMatchObject({ total: 2, capped: true });
+    expect(capped.rows).toHaveLength(2);
+    expect(await listProspects(rt.deps.db, me.workspace.id, { page: 1, limit: 2, countUpTo: 3 })).toMatchObject({ total: 3, capped: false });
+    const exact = await listProspects(rt.deps.db, me.workspace.id, { page: 2, limit: 2 });
+    expect(exact).toMatchObject({ total: 3, capped: false });
+    expect(exact.rows).toHaveLength(1);
   });
 
   it('edits a prospect’s time zone, refuses a bad one by field, and deletes with the audit log', async () => {

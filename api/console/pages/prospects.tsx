@@ -27,6 +27,8 @@ const listQuery = z.object({
   tz: z.string().trim().min(1).max(64).optional().catch(undefined),
 });
 type Filters = { q?: string; owner?: string; status?: ProspectStatus; campaign?: string; tz?: string };
+/** The list counts this far and then says "more than": the pager reaches page 200, filters narrow the rest. */
+const COUNT_UP_TO = 10_000;
 const FIELDS = [
   ['email', 'Email'],
   ['firstName', 'First name'],
@@ -42,8 +44,8 @@ export const prospectRoutes = consoleApp()
     const { db } = c.get('deps');
     const { workspaceId, userId } = c.get('session');
     const ownerId = q.owner === 'me' ? userId : q.owner;
-    const [{ rows, total }, members, campaigns, zones] = await Promise.all([
-      listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId, status: q.status, campaignId: q.campaign, timeZone: q.tz }),
+    const [{ rows, total, capped }, members, campaigns, zones] = await Promise.all([
+      listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId, status: q.status, campaignId: q.campaign, timeZone: q.tz, countUpTo: COUNT_UP_TO }),
       listMembers(db, workspaceId, { page: 1, limit: 200 }),
       campaignChoices(db, workspaceId),
       prospectTimeZones(db, workspaceId),
@@ -54,7 +56,7 @@ export const prospectRoutes = consoleApp()
       c,
       'Prospects',
       paged(
-        <ProspectsPage rows={rows} total={total} members={members.rows} campaigns={campaigns} zones={zones} statuses={statuses} filters={filters} />,
+        <ProspectsPage rows={rows} total={total} capped={capped} members={members.rows} campaigns={campaigns} zones={zones} statuses={statuses} filters={filters} />,
         '/console/prospects',
         q.page,
         total,
@@ -163,12 +165,13 @@ const prospectName = (p: Prospect) => [p.firstName, p.lastName].filter(Boolean).
 export const ProspectsPage: FC<{
   rows: Prospect[];
   total: number;
+  capped?: boolean;
   members: Member[];
   campaigns: Array<{ id: string; name: string }>;
   zones: string[];
   statuses: Map<string, ProspectStatus[]>;
   filters: Filters;
-}> = ({ rows, total, members, campaigns, zones, statuses, filters }) => {
+}> = ({ rows, total, capped, members, campaigns, zones, statuses, filters }) => {
   const emailOf = new Map(members.map((m) => [m.userId, m.email]));
   const viewer = useViewer();
   const filtered = Boolean(filters.q || filters.owner || filters.status || filters.campaign || filters.tz);
@@ -239,8 +242,9 @@ export const ProspectsPage: FC<{
         <button type="submit">Search</button>
         {filtered && <a href="/console/prospects">Clear</a>}
       </form>
-      <p class="muted">
-        {total.toLocaleString('en')} prospect(s){filtered ? ' match' : ''}.
+      <p class="muted" data-total={capped ? `>${total}` : String(total)}>
+        {capped ? `More than ${total.toLocaleString('en')}` : total.toLocaleString('en')} prospect(s){filtered ? ' match' : ''}
+        {capped ? ' — search or filter to narrow the list.' : '.'}
       </p>
       <table class="rows">
         <thead>

@@ -131,7 +131,7 @@ export const templateRoutes = consoleApp()
 async function showEditor(c: Parameters<typeof render>[0], t: Template, form: Record<string, string>, who?: string | { email: string }, errors?: Record<string, string>) {
   const { db } = c.get('deps');
   const ws = c.get('session').workspaceId;
-  const { rows: prospects } = await listProspects(db, ws, { page: 1, limit: 50 });
+  const { rows: prospects } = await listProspects(db, ws, { page: 1, limit: 50, countUpTo: 0 }); // suggestions only: no count
   const prospect =
     typeof who === 'string' ? await getProspect(db, ws, who).catch(() => null) : who ? await findProspectByEmail(db, ws, who.email) : (prospects[0] ?? null);
   const unknown = typeof who === 'object' && !prospect ? who.email : undefined;

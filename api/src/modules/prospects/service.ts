@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
 import { campaignLeads, campaigns, emailEngagement, emails, prospects, suppressions } from '../../../../db/schema';
 import { rowsOf } from '../../../../db/prepared';
@@ -26,6 +26,8 @@ export interface ListProspectsQuery {
   campaignId?: string;
   /** An IANA zone, or `none` for prospects without one. */
   timeZone?: string;
+  /** Count at most this many (the answer says `capped` past it); exact when absent. */
+  countUpTo?: number;
 }
 
 export async function listProspects(db: Db, workspaceId: string, query: ListProspectsQuery) {
@@ -37,8 +39,16 @@ export async function listProspects(db: Db, workspaceId: string, query: ListPros
     query.campaignId ? sql`${prospects.id} in (select cl.prospect_id from ${campaignLeads} cl where cl.campaign_id = ${query.campaignId} and cl.workspace_id = ${workspaceId})` : undefined,
     query.timeZone ? (query.timeZone === 'none' ? isNull(prospects.timeZone) : eq(prospects.timeZone, query.timeZone)) : undefined,
   );
-  const { rows, total } = await listPage(db, query, { rows: db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id)), from: prospects, where });
-  return { rows: rows.map(toProspect), total };
+  const list = db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id));
+  if (query.countUpTo === undefined) {
+    const { rows, total } = await listPage(db, query, { rows: list, from: prospects, where });
+    return { rows: rows.map(toProspect), total, capped: false };
+  }
+  // Counting stops past `countUpTo`: a page of 100,000 prospects need not count them all to say "over 10,000".
+  const counted = db.select({ one: sql`1` }).from(prospects).where(where).limit(query.countUpTo + 1).as('counted');
+  const [rows, [n]] = await Promise.all([list.limit(query.limit).offset((query.page - 1) * query.limit), db.select({ n: count() }).from(counted)]);
+  const total = Number(n?.n ?? 0);
+  return { rows: rows.map(toProspect), total: Math.min(total, query.countUpTo), capped: total > query.countUpTo };
 }
 
 /*
@@ -191,6 +201,7 @@ function searchFilter(q: string): SQL | undefined {
     ilike(prospects.firstName, pattern),
     ilike(prospects.lastName, pattern),
     ilike(prospects.company, pattern),
-    ilike(sql`coalesce(${prospects.firstName}, '') || ' ' || coalesce(${prospects.lastName}, '')`, pattern),
+    // The full name only when the words could span first and last name (the concatenation costs on every row).
+    q.trim().includes(' ') ? ilike(sql`coalesce(${prospects.firstName}, '') || ' ' || coalesce(${prospects.lastName}, '')`, pattern) : undefined,
   );
 }
