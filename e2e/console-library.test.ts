@@ -65,13 +65,16 @@ describe('importing prospects from a CSV', () => {
     await page.waitForURL(/\/console\/prospects\/import\/[0-9a-f-]{36}$/);
     remember('import-mapping');
 
-    // The inferred mapping is shown and editable: "Work Mail" was guessed as a custom field.
+    // The inferred mapping is shown and editable: "Work Mail" is guessed as the email from its values.
     const mail = page.getByLabel('Work Mail');
-    expect(await mail.inputValue()).toBe('custom.work_mail');
+    expect(await mail.inputValue()).toBe('email');
+    const region = page.getByLabel('Region');
+    expect(await region.inputValue()).toBe('custom.region');
+    await region.selectOption('ignore');
+    await region.selectOption('custom.region'); // changed back: the edit is what is posted
     expect(await page.getByLabel('Given name').inputValue()).toBe('firstName');
-    expect(await page.getByLabel('Region').inputValue()).toBe('custom.region');
     await expect(page.locator('[data-column="Work Mail"]').textContent()).resolves.toContain('lead1@import.test');
-    await mail.selectOption('email');
+    await page.getByLabel('Company').selectOption('ignore');
     await page.getByLabel(/Skip it/).check();
     await page.getByRole('button', { name: /Import 50,000 row/ }).click();
 
@@ -100,6 +103,8 @@ describe('importing prospects from a CSV', () => {
     await page.goto(`${api.url}/console/prospects?q=lead7%40import.test`);
     await page.getByRole('link', { name: 'Lead7', exact: true }).click();
     await expect(page.getByLabel('Custom fields').inputValue()).resolves.toBe('region=EU');
+    await expect(page.getByLabel('Company', { exact: true }).inputValue()).resolves.toBe(''); // mapped to "Do not import"
+    await expect(page.getByLabel('First name').inputValue()).resolves.toBe('Lead7');
     await page.goto(`${api.url}/console/prospects`);
     await page.getByLabel('Time zone').selectOption('Europe/Paris');
     await page.getByLabel('Status').selectOption('not_contacted');

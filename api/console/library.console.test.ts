@@ -113,8 +113,9 @@ describe('console CSV import', () => {
     const mapping = await (await admin.get(to)).text();
     expect(mapping).toContain('people.csv');
     // Inferred: each column's guess is the selected option.
-    // "Work Mail" is no name Lumina knows: guessed as a custom field, corrected to the email below.
-    expect(mapping).toMatch(/name="col0">[\s\S]*?<option value="custom.work_mail" selected="">Custom field “work_mail” \(guessed\)/);
+    // "Work Mail" is no name Lumina knows, but its values are addresses: guessed from them.
+    expect(mapping).toMatch(/name="col0">[\s\S]*?<option value="email" selected="">Email \(guessed from its values\)/);
+    expect(mapping).not.toContain('No column is set to Email yet');
     expect(mapping).toMatch(/name="col1">[\s\S]*?<option value="firstName" selected="">First name \(guessed\)/);
     expect(mapping).toMatch(/name="col2">[\s\S]*?<option value="custom.region" selected="">/);
     expect(mapping).toContain('call her');
@@ -151,6 +152,8 @@ describe('console CSV import', () => {
     const admin = await consoleClient(rt, 'owner@clib-nomail.test');
     const to = await upload(admin, 'email,name\nzed@acme.test,Zed\n');
     await admin.get(to);
+    const nameless = await upload(admin, 'Contact,Where\nZed,Paris\n');
+    expect(await (await admin.get(nameless)).text()).toContain('No column is set to Email yet');
     const res = await admin.post(to, { col0: 'ignore', col1: 'fullName', dedupe: 'update' });
     expect(res.status).toBe(400);
     const html = await res.text();

@@ -241,6 +241,15 @@ const TARGETS = [...importFields, 'ignore'] as const;
 const MappingStep: FC<{ p: PendingUpload; form?: Record<string, string>; error?: string }> = ({ p, form, error }) => {
   const rows = p.rows;
   const dedupe = form?.dedupe ?? 'update';
+  // The header names guess each column; when none names the email, the first column whose values are addresses does.
+  const guesses = p.header.map((h) => targetOf(inferColumn(h)));
+  const looksLikeAddresses = (i: number) => {
+    const values = p.sample.map((r) => (r[i] ?? '').trim()).filter(Boolean);
+    return values.length > 0 && values.filter((v) => /^[^\s@]+@[^\s@]+$/.test(v)).length * 2 >= values.length;
+  };
+  const byValues = guesses.includes('email') ? -1 : p.header.findIndex((_, i) => looksLikeAddresses(i));
+  if (byValues >= 0) guesses[byValues] = 'email';
+  const noEmail = !(form ? p.header.some((_, i) => form[`col${i}`] === 'email') : guesses.includes('email'));
   return (
     <>
       <p>
@@ -255,6 +264,11 @@ const MappingStep: FC<{ p: PendingUpload; form?: Record<string, string>; error?:
       <p>
         <strong>{p.filename}</strong> — about {rows.toLocaleString('en')} row(s). Lumina guessed what each column holds; change any that are wrong.
       </p>
+      {noEmail && !error && (
+        <p class="warn" role="status">
+          No column is set to Email yet: choose the column that holds the addresses.
+        </p>
+      )}
       <PostForm action={`/console/prospects/import/${p.id}`} aria-label="Column mapping">
         <table class="rows mapping">
           <thead>
@@ -266,7 +280,7 @@ const MappingStep: FC<{ p: PendingUpload; form?: Record<string, string>; error?:
           </thead>
           <tbody>
             {p.header.map((h, i) => {
-              const inferred = targetOf(inferColumn(h));
+              const inferred = guesses[i]!;
               const chosen = form?.[`col${i}`] ?? inferred;
               const custom = `custom.${customKey(h) || `column_${i + 1}`}`;
               const options = [...TARGETS, ...(TARGETS.includes(custom as never) ? [] : [custom])];
@@ -286,7 +300,7 @@ const MappingStep: FC<{ p: PendingUpload; form?: Record<string, string>; error?:
                       {options.map((t) => (
                         <option value={t} selected={t === chosen}>
                           {importFieldWords(t)}
-                          {t === inferred ? ' (guessed)' : ''}
+                          {t === inferred ? (i === byValues ? ' (guessed from its values)' : ' (guessed)') : ''}
                         </option>
                       ))}
                     </select>
