@@ -22,7 +22,8 @@ export const prospects = pgTable(
     uniqueIndex('prospects_ws_email_uq').on(t.workspaceId, t.email),
     index('prospects_ws_company_idx').on(t.workspaceId, t.company),
     /** The list's order (newest first): a page is read off the index, not sorted out of 100,000 rows. */
-    index('prospects_ws_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
+    // Ascending, read backwards: that is ORDER BY created_at DESC, id DESC (nulls first), the list's order.
+    index('prospects_ws_created_idx').on(t.workspaceId, t.createdAt, t.id),
     /** The time-zone filter and its list of zones (read as a loose index scan). */
     index('prospects_ws_tz_idx').on(t.workspaceId, t.timeZone),
   ],

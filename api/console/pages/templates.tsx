@@ -197,16 +197,22 @@ export const TemplatesPage: FC<{ rows: Template[]; filters: ListFilters; total: 
       <p class="muted small">
         {total} template(s){filtered ? ' match' : ''}. Open and reply rates are measured on the emails sent with each template: people’s opens only, never a scanner’s.
       </p>
+      {filtered && rows.length === 0 && (
+        <p class="panel" data-empty>
+          No template matches. <a href="/console/templates">Clear the filters</a> to see the whole library.
+        </p>
+      )}
       {favourites.length > 0 && <TemplateTable title="★ Your favourites" rows={favourites} empty="" here={here} />}
-      <TemplateTable title="Mine" rows={mine} empty={filtered ? 'None of yours match.' : 'You have no templates yet — click “New template” to write one, or copy one from the library.'} here={here} />
-      <TemplateTable title="From the team" rows={team} empty={filtered ? 'None of the team’s match.' : 'Nobody else has shared a template yet.'} here={here} />
-      {(builtin.length > 0 || filters.show === 'library') && <TemplateTable title="Built-in library" rows={builtin} empty="No built-in template matches." here={here} />}
+      {/* Filtered, a section with nothing in it is left out; unfiltered, it says what to do. */}
+      {(!filtered || mine.length > 0) && <TemplateTable title="Mine" rows={mine} empty="You have no templates yet — click “New template” to write one, or copy one from the library." here={here} />}
+      {(!filtered || team.length > 0) && <TemplateTable title="From the team" rows={team} empty="Nobody else has shared a template yet." here={here} />}
+      {builtin.length > 0 && <TemplateTable title="Built-in library" rows={builtin} empty="" here={here} />}
     </>
   );
 };
 
 /** The star of one template: a form, so it works without scripts; it comes back to `back`. */
-export const FavouriteButton: FC<{ t: Template; back: string }> = ({ t, back }) => {
+export const FavouriteButton: FC<{ t: Template; back: string; words?: boolean }> = ({ t, back, words }) => {
   const viewer = useViewer();
   if (!viewer || viewer.role === 'viewer') return t.favourite ? <span aria-label="favourite">★</span> : null;
   return (
@@ -215,18 +221,19 @@ export const FavouriteButton: FC<{ t: Template; back: string }> = ({ t, back }) 
       <input type="hidden" name="back" value={back} />
       <button type="submit" class="star" aria-pressed={t.favourite ? 'true' : 'false'} aria-label={t.favourite ? `Remove “${t.name}” from favourites` : `Add “${t.name}” to favourites`} title={t.favourite ? 'Remove from favourites' : 'Add to favourites'}>
         {t.favourite ? '★' : '☆'}
+        {words && <span class="star-words">{t.favourite ? ' In your favourites' : ' Add to favourites'}</span>}
       </button>
     </PostForm>
   );
 };
 
-const STAR_CSS = `button.star{border:0;background:none;font-size:1.25rem;line-height:1;padding:0 .2rem;color:#b7791f}button.star[aria-pressed=false]{color:#7a8299}`;
+const STAR_CSS = `table.tpl th{white-space:nowrap}.star-words{font-size:.8rem;color:#1d2330;vertical-align:middle}button.star{border:0;background:none;font-size:1.25rem;line-height:1;padding:0 .2rem;color:#b7791f}button.star[aria-pressed=false]{color:#7a8299}`;
 
 const TemplateTable: FC<{ title: string; rows: Template[]; empty: string; here: string }> = ({ title, rows, empty, here }) => (
   <>
     <style>{raw(STAR_CSS)}</style>
     <h2>{title}</h2>
-    <table class="rows">
+    <table class="rows tpl">
       <thead>
         <tr>
           <th aria-label="Favourite"></th>
@@ -285,7 +292,8 @@ export const TemplateEditor: FC<{ template?: Template; form: Record<string, stri
       {template && (
         <section class="panel" aria-label="About this template">
           <div class="toolbar" style="align-items:center;margin-bottom:.4rem">
-            <FavouriteButton t={template} back={`/console/templates/${template.id}`} />
+            <style>{raw(STAR_CSS)}</style>
+            <FavouriteButton t={template} back={`/console/templates/${template.id}`} words />
             <span>
               {template.builtinKey ? 'From Lumina’s built-in library' : template.ownerId === viewer?.userId ? 'Yours' : template.ownerId ? 'A colleague’s' : 'The workspace’s'} · {templateCategoryWords(template.category)}
             </span>
