@@ -156,7 +156,8 @@ async function seed(sql: postgres.Sql) {
       least(now(), e.sent_at + random() * interval '4 days')
     from generate_series(1, ${N.events}) g
     join e_num e on e.n = 1 + ((g - 1) % ${N.emails})
-    cross join lateral (select (array['open','open','open','open','open','open','click','click','reply','auto_reply'])[1 + floor(random() * 10)::int] as type) t`;
+    -- The lateral names g so it runs per event: uncorrelated, Postgres runs it once and every event got one type.
+    cross join lateral (select (array['open','open','open','open','open','open','click','click','reply','auto_reply'])[1 + floor(random() * 10)::int] as type where g is not null) t`;
   for (const t of ['email_events', 'emails', 'prospects', 'campaign_leads', 'audit_events', 'suppressions', 'event_rollups', 'email_engagement']) await sql.unsafe(`vacuum analyze ${t}`);
   const [p] = await sql<{ id: string }[]>`select prospect_id as id from emails where status = 'SENT' limit 1`;
   const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
