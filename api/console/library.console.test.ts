@@ -186,6 +186,16 @@ describe('console CSV import', () => {
     expect(csv[1]).toMatch(/^101,not imported,/); // file line 101 holds data row 100
   });
 
+  it('takes an upload over the 1 MB body limit of other forms (the import has its own)', async () => {
+    const admin = await consoleClient(rt, 'owner@clib-large.test');
+    const rows = ['email,company'];
+    for (let i = 0; i < 25_000; i++) rows.push(`someone-with-a-long-name-${i}@large-upload.test,Company ${i}`);
+    const text = `${rows.join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const to = await upload(admin, text);
+    expect(await (await admin.get(to)).text()).toContain('about 25,000 row(s)');
+  });
+
   it('draws the progress of a running job and answers its counts to the poller', async () => {
     const admin = await consoleClient(rt, 'owner@clib-progress.test');
     const me = await signIn(rt.app, 'owner@clib-progress.test');
