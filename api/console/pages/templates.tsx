@@ -311,6 +311,7 @@ export const TemplateEditor: FC<{ template?: Template; form: Record<string, stri
           {!editable && viewer?.role !== 'viewer' && <p class="muted small" style="margin:.4rem 0 0">Only its owner or an admin can change it: copy it to make your own version.</p>}
         </section>
       )}
+      <style>{raw('#f-name,#f-subject,#f-previewEmail{width:100%;max-width:44rem}')}</style>
       <PostForm action={template ? `/console/templates/${template.id}` : '/console/templates'} aria-label="Template">
         <Field name="name" label="Name" value={form.name} errors={errors} required />
         <div class="field">
