@@ -23,7 +23,7 @@ async function run(dbUrl: string) {
   const handle = await openDb({ databaseUrl: dbUrl, max: 4 });
   const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
   const t0 = performance.now();
-  const { token, prospectId, templateId, mailboxId, campaignId } = await seed(sqlc);
+  const { token, prospectId, templateId, mailboxId, campaignId, importJobId } = await seed(sqlc);
   const seedSeconds = (performance.now() - t0) / 1000;
   console.log(`seeded in ${seedSeconds.toFixed(0)} s`, N);
 
@@ -41,8 +41,17 @@ async function run(dbUrl: string) {
     `/console/campaigns/${campaignId}/leads/add?q=client4`,
     '/console/prospects',
     '/console/prospects?q=prospect42',
+    '/console/prospects?status=replied',
+    '/console/prospects?status=not_contacted',
+    '/console/prospects?status=suppressed',
+    `/console/prospects?campaign=${campaignId}`,
+    '/console/prospects?tz=Europe%2FParis',
     `/console/prospects/${prospectId}`,
+    '/console/prospects/import',
+    `/console/prospects/import/jobs/${importJobId}`,
     '/console/templates',
+    '/console/templates?category=objection',
+    '/console/templates?show=favourites',
     `/console/templates/${templateId}`,
     '/console/replies',
     '/console/replies?meaning=out_of_office',
@@ -93,9 +102,14 @@ async function seed(sql: postgres.Sql) {
   const token = randomToken();
   await sql`insert into sessions (token_hash, user_id, workspace_id, expires_at) values (${sha256(token)}, ${user!.id}, ${w}, now() + interval '1 day')`;
   const [box] = await sql<{ id: string }[]>`insert into mailboxes (workspace_id, user_id, provider, email) values (${w}, ${user!.id}, 'sandbox', 'ada@bench-console.test') returning id`;
-  await sql`insert into prospects (workspace_id, email, first_name, company, owner_id)
-    select ${w}, 'prospect' || g || '@client' || (g % 500) || '.test', 'First' || g, 'Company ' || (g % 2000), case when g % 3 = 0 then ${user!.id}::uuid end
+  await sql`insert into prospects (workspace_id, email, first_name, company, owner_id, time_zone)
+    select ${w}, 'prospect' || g || '@client' || (g % 500) || '.test', 'First' || g, 'Company ' || (g % 2000), case when g % 3 = 0 then ${user!.id}::uuid end,
+      (array['Europe/Paris','America/New_York','Asia/Tokyo',null])[1 + g % 4]
     from generate_series(1, ${N.prospects}) g`;
+  // Some of the suppressed are prospects too (the status filter's semi-join has work to do).
+  await sql`insert into suppressions (workspace_id, email, reason) select ${w}, email, 'unsubscribe' from prospects where workspace_id = ${w} and first_name like '%7' limit ${Math.round(N.suppressions / 10)}`;
+  const [job] = await sql<{ id: string }[]>`insert into import_jobs (workspace_id, user_id, dedupe, status, rows_read, imported, error_count, finished_at) values (${w}, ${user!.id}, 'update', 'done', 50000, 49000, 1000, now()) returning id`;
+  await sql`insert into import_errors (job_id, row, kind, message) select ${job!.id}, g * 50, 'error', 'invalid email: bad' || g from generate_series(1, 1000) g`;
   await sql`insert into suppressions (workspace_id, email, reason) select ${w}, 'gone' || g || '@old.test', 'manual' from generate_series(1, ${N.suppressions}) g`;
   await sql`insert into templates (workspace_id, owner_id, name, subject, body_html) select ${w}, ${user!.id}, 'Template ' || g, 'Hello {{firstName}}', '<p>Hi {{firstName|there}}</p>' from generate_series(1, 200) g`;
   await sql`insert into campaigns (workspace_id, owner_id, name, status) select ${w}, ${user!.id}, 'Campaign ' || g, (array['active','paused','draft','completed'])[1 + g % 4] from generate_series(1, ${N.campaigns}) g`;
@@ -127,10 +141,11 @@ async function seed(sql: postgres.Sql) {
       least(now(), e.sent_at + random() * interval '4 days')
     from generate_series(1, ${N.events}) g
     join e_num e on e.n = 1 + ((g - 1) % ${N.emails})
-    cross join lateral (select (array['open','open','open','open','open','open','click','click','reply','auto_reply'])[1 + floor(random() * 10)::int] as type) t`;
+    -- The lateral names g so it runs per event: uncorrelated, Postgres runs it once and every event got one type.
+    cross join lateral (select (array['open','open','open','open','open','open','click','click','reply','auto_reply'])[1 + floor(random() * 10)::int] as type where g is not null) t`;
   for (const t of ['email_events', 'emails', 'prospects', 'campaign_leads', 'audit_events', 'suppressions', 'event_rollups', 'email_engagement']) await sql.unsafe(`vacuum analyze ${t}`);
   const [p] = await sql<{ id: string }[]>`select prospect_id as id from emails where status = 'SENT' limit 1`;
   const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
   const [camp] = await sql<{ id: string }[]>`select campaign_id as id from emails where campaign_id is not null group by 1 order by count(*) desc limit 1`;
-  return { token, prospectId: p!.id, templateId: tpl!.id, mailboxId: box!.id, campaignId: camp!.id };
+  return { token, prospectId: p!.id, templateId: tpl!.id, mailboxId: box!.id, campaignId: camp!.id, importJobId: job!.id };
 }

@@ -27,6 +27,7 @@ import { auditRoutes } from './pages/audit';
 import { QueuesPage } from './pages/queues';
 import { failedRoutes } from './pages/failed';
 import { prospectRoutes } from './pages/prospects';
+import { importRoutes } from './pages/import';
 import { templateRoutes } from './pages/templates';
 import { replyRoutes } from './pages/replies';
 import { passwordResetRoutes } from './pages/password-reset';
@@ -104,6 +105,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route('/', homeRoutes)
   .route('/', failedRoutes)
   .route('/', suppressionRoutes)
+  .route('/', importRoutes) // before prospectRoutes: /prospects/import is not a prospect's id
   .route('/', prospectRoutes)
   .route('/', templateRoutes)
   .route('/', replyRoutes)

@@ -237,3 +237,41 @@ function humanize(word: string) {
   const s = word.replace(/_/g, ' ').toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** Where a prospect stands (derived in prospects/service.ts), as a rep says it. */
+const PROSPECT_STANDING: Record<string, string> = {
+  in_sequence: 'In a sequence',
+  replied: 'Replied',
+  suppressed: 'Do not contact (suppressed)',
+  not_contacted: 'Not contacted yet',
+};
+export const prospectStandingWords = (status: string) => PROSPECT_STANDING[status] ?? humanize(status);
+
+/** Template categories of the library. */
+const TEMPLATE_CATEGORY: Record<string, string> = {
+  cold_outreach: 'Cold outreach',
+  follow_up: 'Follow-up',
+  meeting: 'Meeting',
+  referral: 'Referral',
+  re_engagement: 'Re-engagement',
+  event: 'Event',
+  social_proof: 'Social proof',
+  objection: 'Objection handling',
+  break_up: 'Break-up',
+  other: 'Other',
+};
+export const templateCategoryWords = (category: string | null) => (category ? (TEMPLATE_CATEGORY[category] ?? humanize(category)) : 'No category');
+
+/** CSV import targets, as the mapping screen names them. */
+const IMPORT_FIELD: Record<string, string> = {
+  email: 'Email',
+  firstName: 'First name',
+  lastName: 'Last name',
+  fullName: 'Full name (split in two)',
+  company: 'Company',
+  title: 'Job title',
+  timeZone: 'Time zone',
+  owner: 'Owner (a member’s address)',
+  ignore: 'Do not import',
+};
+export const importFieldWords = (field: string) => (field.startsWith('custom.') ? `Custom field “${field.slice(7)}”` : (IMPORT_FIELD[field] ?? humanize(field)));

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from './middleware/request-id';
 import { bodyLimit } from './middleware/body-limit';
+import { MAX_IMPORT_BYTES } from './modules/prospects/upload';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound, errorResponse } from './middleware/errors';
 import { requestLog } from './middleware/logging';
@@ -52,7 +53,11 @@ export function createApp(deps: Deps) {
     onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 413, `Body over the ${deps.config.bodyLimitBytes}-byte limit`),
   });
   // A CSV import streams to disk under its own, larger limit (modules/prospects/upload.ts).
-  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/prospects/import' ? next() : limitBody(c, next)));
+  // The console's upload form is held by the form parser, so it keeps a limit: the import's own.
+  const limitImportForm = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => errorResponse(c, 'PAYLOAD_TOO_LARGE', 413, `The CSV is over the ${MAX_IMPORT_BYTES / 1024 / 1024} MB import limit`) });
+  app.use('*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === '/api/prospects/import' ? next() : c.req.method === 'POST' && c.req.path === '/console/prospects/import' ? limitImportForm(c, next) : limitBody(c, next),
+  );
   app.use('/api/*', refuseNul());
   app.use('/api/auth/sandbox-login', rateLimitSignIn());
   app.use('/api/auth/google/*', rateLimitSignIn());

@@ -69,6 +69,8 @@ export const campaignLeads = pgTable(
   (t) => [
     uniqueIndex('campaign_leads_campaign_prospect_uq').on(t.campaignId, t.prospectId),
     index('campaign_leads_due_idx').on(t.status, t.nextDueAt),
+    /** A prospect's places in campaigns: the console's detail page and its status filters. */
+    index('campaign_leads_prospect_idx').on(t.prospectId),
   ],
 );
 

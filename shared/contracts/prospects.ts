@@ -43,6 +43,13 @@ export type UpdateProspectRequest = z.infer<typeof updateProspectRequest>;
 export const listProspectsQuery = pageQuerySchema.extend({
   /** Case-insensitive match on email, names and company. */
   q: z.string().trim().max(200).optional(),
+  ownerId: z.uuid().optional(),
+  /** Derived: in a running sequence, replied, on the suppression list, or not written to yet. */
+  status: z.enum(['in_sequence', 'replied', 'suppressed', 'not_contacted']).optional(),
+  /** Leads of this campaign. */
+  campaignId: z.uuid().optional(),
+  /** An IANA zone, or `none` for prospects without one. */
+  timeZone: z.union([z.literal('none'), timeZoneSchema]).optional(),
 });
 
 export const lookupProspectQuery = z.object({ email: z.email().max(320).transform(normalizeAddress) });

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Prospect } from '../../../shared/contracts/prospects';
 import { updateProspectRequest } from '../../../shared/contracts/prospects';
 import type { Member } from '../../../shared/contracts/admin';
-import { deleteProspect, getProspect, listProspects, updateProspect } from '../../src/modules/prospects/service';
+import { campaignChoices, deleteProspect, getProspect, listProspects, prospectStatuses, prospectTimeZones, statusesOf, updateProspect, type ProspectStatus } from '../../src/modules/prospects/service';
+import { recordAudit } from '../../src/modules/admin/audit';
 import { prospectActivity } from '../../src/modules/prospects/activity';
 import { listMembers } from '../../src/modules/admin/service';
 import { validate } from '../../src/middleware/validate';
@@ -13,7 +14,7 @@ import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } f
 import { redirectWith } from '../notices';
 import { mayChange } from '../../src/lib/ownership';
 import { eraseProspect, exportProspect } from '../../src/modules/privacy/service';
-import { campaignStatusWords, emailStatusWords, eventWords } from '../words';
+import { campaignStatusWords, emailStatusWords, eventWords, leadStatusWords, prospectStandingWords } from '../words';
 
 type Activity = Awaited<ReturnType<typeof prospectActivity>>;
 const idParam = z.object({ id: z.uuid() });
@@ -21,13 +22,20 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
   q: z.string().trim().max(200).optional().catch(undefined),
   owner: z.union([z.uuid(), z.literal('me')]).optional().catch(undefined),
+  status: z.enum(prospectStatuses).optional().catch(undefined),
+  campaign: z.uuid().optional().catch(undefined),
+  tz: z.string().trim().min(1).max(64).optional().catch(undefined),
 });
+type Filters = { q?: string; owner?: string; status?: ProspectStatus; campaign?: string; tz?: string };
+/** The list counts this far and then says "more than": the pager reaches page 200, filters narrow the rest. */
+const COUNT_UP_TO = 10_000;
 const FIELDS = [
   ['email', 'Email'],
   ['firstName', 'First name'],
   ['lastName', 'Last name'],
   ['company', 'Company'],
   ['title', 'Job title'],
+  ['timeZone', 'Time zone'],
 ] as const;
 
 export const prospectRoutes = consoleApp()
@@ -36,8 +44,25 @@ export const prospectRoutes = consoleApp()
     const { db } = c.get('deps');
     const { workspaceId, userId } = c.get('session');
     const ownerId = q.owner === 'me' ? userId : q.owner;
-    const [{ rows, total }, members] = await Promise.all([listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId }), listMembers(db, workspaceId, { page: 1, limit: 200 })]);
-    return render(c, 'Prospects', paged(<ProspectsPage rows={rows} total={total} members={members.rows} q={q.q} owner={q.owner} />, '/console/prospects', q.page, total, { q: q.q, owner: q.owner }));
+    const [{ rows, total, capped }, members, campaigns, zones] = await Promise.all([
+      listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId, status: q.status, campaignId: q.campaign, timeZone: q.tz, countUpTo: COUNT_UP_TO }),
+      listMembers(db, workspaceId, { page: 1, limit: 200 }),
+      campaignChoices(db, workspaceId),
+      prospectTimeZones(db, workspaceId),
+    ]);
+    const statuses = await statusesOf(db, workspaceId, rows);
+    const filters: Filters = { q: q.q, owner: q.owner, status: q.status, campaign: q.campaign, tz: q.tz };
+    return render(
+      c,
+      'Prospects',
+      paged(
+        <ProspectsPage rows={rows} total={total} capped={capped} members={members.rows} campaigns={campaigns} zones={zones} statuses={statuses} filters={filters} />,
+        '/console/prospects',
+        q.page,
+        total,
+        filters,
+      ),
+    );
   })
   .get('/prospects/:id', validate('param', idParam), async (c) => showProspect(c, c.req.valid('param').id))
   .post('/prospects/:id', validate('param', idParam), async (c) => {
@@ -119,6 +144,7 @@ export const prospectRoutes = consoleApp()
     if (!mayChange(viewerOf(c), 'prospect', p.ownerId, 'delete')) return redirectWith(c, `/console/prospects/${p.id}`, { kind: 'error', text: 'Only the owner or an admin can delete this prospect.' });
     return act(c, '/console/prospects', async () => {
       await deleteProspect(db, ws, p.id);
+      await recordAudit(db, { workspaceId: ws, actorId: c.get('session').userId, action: 'prospect.deleted', target: p.email });
       return `Deleted ${p.email}.`;
     });
   });
@@ -126,9 +152,9 @@ export const prospectRoutes = consoleApp()
 async function showProspect(c: Parameters<typeof render>[0], id: string, edit?: { form: Record<string, string>; errors: Record<string, string> }) {
   const { db } = c.get('deps');
   const ws = c.get('session').workspaceId;
-  const [prospect, activity, members] = await Promise.all([getProspect(db, ws, id), prospectActivity(db, ws, id), listMembers(db, ws, { page: 1, limit: 200 })]);
+  const [prospect, activity, members, statuses] = await Promise.all([getProspect(db, ws, id), prospectActivity(db, ws, id), listMembers(db, ws, { page: 1, limit: 200 }), getProspect(db, ws, id).then((p) => statusesOf(db, ws, [p]))]);
   const owner = members.rows.find((m) => m.userId === prospect.ownerId)?.email ?? null;
-  return render(c, prospectName(prospect), <ProspectDetail p={prospect} owner={owner} activity={activity} form={edit?.form} errors={edit?.errors} />, {
+  return render(c, prospectName(prospect), <ProspectDetail p={prospect} owner={owner} activity={activity} statuses={statuses.get(id) ?? []} form={edit?.form} errors={edit?.errors} />, {
     status: edit ? 400 : 200,
     notice: edit ? { kind: 'error', text: 'Nothing was saved: check the highlighted fields.' } : undefined,
   });
@@ -136,45 +162,105 @@ async function showProspect(c: Parameters<typeof render>[0], id: string, edit?: 
 
 const prospectName = (p: Prospect) => [p.firstName, p.lastName].filter(Boolean).join(' ') || p.email;
 
-export const ProspectsPage: FC<{ rows: Prospect[]; total: number; members: Member[]; q?: string; owner?: string }> = ({ rows, total, members, q, owner }) => {
+export const ProspectsPage: FC<{
+  rows: Prospect[];
+  total: number;
+  capped?: boolean;
+  members: Member[];
+  campaigns: Array<{ id: string; name: string }>;
+  zones: string[];
+  statuses: Map<string, ProspectStatus[]>;
+  filters: Filters;
+}> = ({ rows, total, capped, members, campaigns, zones, statuses, filters }) => {
   const emailOf = new Map(members.map((m) => [m.userId, m.email]));
+  const viewer = useViewer();
+  const filtered = Boolean(filters.q || filters.owner || filters.status || filters.campaign || filters.tz);
   return (
     <>
+      {viewer && viewer.role !== 'viewer' && (
+        <p>
+          <a class="button primary" href="/console/prospects/import">
+            Import a CSV
+          </a>
+        </p>
+      )}
       <form method="get" action="/console/prospects" class="toolbar" role="search">
         <div>
           <label for="q">Search</label>
-          <input id="q" name="q" type="search" value={q ?? ''} placeholder="name, email or company" />
+          <input id="q" name="q" type="search" value={filters.q ?? ''} placeholder="name, email or company" />
+        </div>
+        <div>
+          <label for="status">Status</label>
+          <select id="status" name="status">
+            <option value="">Any</option>
+            {prospectStatuses.map((s) => (
+              <option value={s} selected={filters.status === s}>
+                {prospectStandingWords(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="campaign">Campaign</label>
+          <select id="campaign" name="campaign">
+            <option value="">Any</option>
+            {campaigns.map((cp) => (
+              <option value={cp.id} selected={filters.campaign === cp.id}>
+                {cp.name}
+              </option>
+            ))}
+          </select>
         </div>
         <div>
           <label for="owner">Owner</label>
           <select id="owner" name="owner">
             <option value="">Anyone</option>
-            <option value="me" selected={owner === 'me'}>
+            <option value="me" selected={filters.owner === 'me'}>
               Mine
             </option>
             {members.map((m) => (
-              <option value={m.userId} selected={owner === m.userId}>
+              <option value={m.userId} selected={filters.owner === m.userId}>
                 {m.email}
               </option>
             ))}
           </select>
         </div>
+        <div>
+          <label for="tz">Time zone</label>
+          <select id="tz" name="tz">
+            <option value="">Any</option>
+            <option value="none" selected={filters.tz === 'none'}>
+              Not set
+            </option>
+            {zones.map((z) => (
+              <option value={z} selected={filters.tz === z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit">Search</button>
+        {filtered && <a href="/console/prospects">Clear</a>}
       </form>
-      <p class="muted">{total} prospect(s){q || owner ? ' match' : ''}.</p>
+      <p class="muted" data-total={capped ? `>${total}` : String(total)}>
+        {capped ? `More than ${total.toLocaleString('en')}` : total.toLocaleString('en')} prospect(s){filtered ? ' match' : ''}
+        {capped ? ' — search or filter to narrow the list.' : '.'}
+      </p>
       <table class="rows">
         <thead>
           <tr>
             <th>Name</th>
             <th>Email</th>
             <th>Company</th>
+            <th>Status</th>
             <th>Owner</th>
+            <th>Time zone</th>
             <th>Added</th>
           </tr>
         </thead>
         <tbody>
           {rows.length === 0 && (
-            <Empty cols={5}>{q || owner ? 'No prospect matches; clear the search to see everyone.' : 'No prospects yet — import a CSV through the API (POST /api/prospects/import) or save them from Gmail with the extension.'}</Empty>
+            <Empty cols={7}>{filtered ? 'No prospect matches; clear the filters to see everyone.' : 'No prospects yet — import a CSV (“Import a CSV” above) or save them from Gmail with the extension.'}</Empty>
           )}
           {rows.map((p) => (
             <tr data-prospect={p.email}>
@@ -183,7 +269,13 @@ export const ProspectsPage: FC<{ rows: Prospect[]; total: number; members: Membe
               </td>
               <td data-label="Email">{p.email}</td>
               <td data-label="Company">{p.company ?? <span class="muted">—</span>}</td>
+              <td data-label="Status">
+                {(statuses.get(p.id) ?? []).map((s) => (
+                  <span class={`badge${s === 'suppressed' ? ' bad' : s === 'replied' ? ' good' : ''}`}>{prospectStandingWords(s)}</span>
+                ))}
+              </td>
               <td data-label="Owner">{p.ownerId ? (emailOf.get(p.ownerId) ?? 'a former member') : <span class="muted">shared</span>}</td>
+              <td data-label="Time zone">{p.timeZone ?? <span class="muted">—</span>}</td>
               <td data-label="Added">
                 <When at={p.createdAt} />
               </td>
@@ -195,7 +287,14 @@ export const ProspectsPage: FC<{ rows: Prospect[]; total: number; members: Membe
   );
 };
 
-export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: Activity; form?: Record<string, string>; errors?: Record<string, string> }> = ({ p, owner, activity, form, errors }) => {
+export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: Activity; statuses: ProspectStatus[]; form?: Record<string, string>; errors?: Record<string, string> }> = ({
+  p,
+  owner,
+  activity,
+  statuses,
+  form,
+  errors,
+}) => {
   const viewer = useViewer();
   const editable = viewer ? mayChange(viewer, 'prospect', p.ownerId, 'edit') : false;
   const values: Record<string, string> = form ?? {
@@ -212,6 +311,9 @@ export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: A
       <section class="panel">
         <h2 style="margin-top:0">Details</h2>
         <p class="muted">
+          {statuses.map((st) => (
+            <span class={`badge${st === 'suppressed' ? ' bad' : st === 'replied' ? ' good' : ''}`}>{prospectStandingWords(st)}</span>
+          ))}{' '}
           Owner: {owner ?? 'shared'} · added <When at={p.createdAt} /> · updated <When at={p.updatedAt} />
         </p>
         {editable ? (
@@ -276,7 +378,7 @@ export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: A
         <ul>
           {activity.campaigns.map((l) => (
             <li>
-              {l.name} ({campaignStatusWords(l.campaignStatus)}) — this lead: {l.leadStatus}, step {l.currentStep + 1}
+              <a href={`/console/prospects?campaign=${l.campaignId}`}>{l.name}</a> ({campaignStatusWords(l.campaignStatus)}) — {leadStatusWords(l.leadStatus)}, step {l.currentStep + 1}
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
-import { and, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { prospects } from '../../../../db/schema';
+import { campaignLeads, campaigns, emailEngagement, emails, prospects, suppressions } from '../../../../db/schema';
+import { rowsOf } from '../../../../db/prepared';
 import { ApiError, notFound } from '../../lib/api-error';
 import { listPage } from '../../lib/pagination';
 import { erasedAmong, normalizeAddress } from '../suppressions/service';
@@ -8,10 +9,115 @@ import type { CreateProspectRequest, Prospect, UpdateProspectRequest } from '../
 
 type ProspectRow = typeof prospects.$inferSelect;
 
-export async function listProspects(db: Db, workspaceId: string, query: { page: number; limit: number; q?: string; ownerId?: string }) {
-  const where = and(eq(prospects.workspaceId, workspaceId), query.q ? searchFilter(query.q) : undefined, query.ownerId ? eq(prospects.ownerId, query.ownerId) : undefined);
-  const { rows, total } = await listPage(db, query, { rows: db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id)), from: prospects, where });
-  return { rows: rows.map(toProspect), total };
+/**
+ * Where a prospect stands, derived (there is no status column): on the suppression list, replied
+ * to a Lumina email (or stopped a sequence by replying), in a running sequence, or not written to yet.
+ */
+export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'not_contacted'] as const;
+export type ProspectStatus = (typeof prospectStatuses)[number];
+
+export interface ListProspectsQuery {
+  page: number;
+  limit: number;
+  q?: string;
+  ownerId?: string;
+  status?: ProspectStatus;
+  /** Prospects who are leads of this campaign. */
+  campaignId?: string;
+  /** An IANA zone, or `none` for prospects without one. */
+  timeZone?: string;
+  /** Count at most this many (the answer says `capped` past it); exact when absent. */
+  countUpTo?: number;
+}
+
+export async function listProspects(db: Db, workspaceId: string, query: ListProspectsQuery) {
+  const where = and(
+    eq(prospects.workspaceId, workspaceId),
+    query.q ? searchFilter(query.q) : undefined,
+    query.ownerId ? eq(prospects.ownerId, query.ownerId) : undefined,
+    query.status ? statusFilter(workspaceId, query.status) : undefined,
+    query.campaignId ? sql`${prospects.id} in (select cl.prospect_id from ${campaignLeads} cl where cl.campaign_id = ${query.campaignId} and cl.workspace_id = ${workspaceId})` : undefined,
+    query.timeZone ? (query.timeZone === 'none' ? isNull(prospects.timeZone) : eq(prospects.timeZone, query.timeZone)) : undefined,
+  );
+  const list = db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id));
+  if (query.countUpTo === undefined) {
+    const { rows, total } = await listPage(db, query, { rows: list, from: prospects, where });
+    return { rows: rows.map(toProspect), total, capped: false };
+  }
+  // Counting stops past `countUpTo`: a page of 100,000 prospects need not count them all to say "over 10,000".
+  const counted = db.select({ one: sql`1` }).from(prospects).where(where).limit(query.countUpTo + 1).as('counted');
+  const [rows, [n]] = await Promise.all([list.limit(query.limit).offset((query.page - 1) * query.limit), db.select({ n: count() }).from(counted)]);
+  const total = Number(n?.n ?? 0);
+  return { rows: rows.map(toProspect), total: Math.min(total, query.countUpTo), capped: total > query.countUpTo };
+}
+
+/*
+ * The status filters as Postgres runs them best at 100,000 prospects (bench/console.ts): a hash
+ * semi- or anti-join over the workspace's leads and suppressions, and per-prospect index probes
+ * for replies (an OR of two sources, often most prospects). The console counts them up to 10,000.
+ */
+const leadsIn = (workspaceId: string, statuses: string[]) =>
+  sql`select cl.prospect_id from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.status in (${sql.join(statuses.map((st) => sql`${st}`), sql`, `)})`;
+function statusFilter(workspaceId: string, status: ProspectStatus): SQL {
+  if (status === 'in_sequence') return sql`${prospects.id} in (${leadsIn(workspaceId, ['pending', 'active', 'paused'])})`;
+  // Per-prospect probes on the prospect indexes of leads and emails: measured faster than a union of every reply (often most prospects).
+  if (status === 'replied')
+    return sql`(exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id} and cl.status in ('replied', 'referred'))
+      or exists (select 1 from ${emails} e join ${emailEngagement} g on g.email_id = e.id where e.prospect_id = ${prospects.id} and g.replied_at is not null))`;
+  if (status === 'suppressed') return sql`${prospects.email} in (select s.email from ${suppressions} s where s.workspace_id = ${workspaceId})`;
+  return sql`not exists (select 1 from ${emails} e where e.workspace_id = ${workspaceId} and e.prospect_id = ${prospects.id})
+    and not exists (select 1 from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.prospect_id = ${prospects.id})`;
+}
+
+/** The statuses of a page of prospects (a prospect may be several: replied and suppressed). */
+export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'email'>>): Promise<Map<string, ProspectStatus[]>> {
+  const out = new Map<string, ProspectStatus[]>(page.map((p) => [p.id, []]));
+  if (page.length === 0) return out;
+  const ids = page.map((p) => p.id);
+  const [suppressed, leads, mail] = await Promise.all([
+    db.select({ email: suppressions.email }).from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), inArray(suppressions.email, page.map((p) => p.email)))),
+    db.select({ id: campaignLeads.prospectId, status: campaignLeads.status }).from(campaignLeads).where(and(eq(campaignLeads.workspaceId, workspaceId), inArray(campaignLeads.prospectId, ids))),
+    db
+      .select({ id: emails.prospectId, replied: sql<boolean>`bool_or(${emailEngagement.repliedAt} is not null)` })
+      .from(emails)
+      .leftJoin(emailEngagement, eq(emailEngagement.emailId, emails.id))
+      .where(and(eq(emails.workspaceId, workspaceId), inArray(emails.prospectId, ids)))
+      .groupBy(emails.prospectId),
+  ]);
+  const gone = new Set(suppressed.map((r) => r.email));
+  const leadStates = new Map<string, string[]>();
+  for (const l of leads) leadStates.set(l.id, [...(leadStates.get(l.id) ?? []), l.status]);
+  const wrote = new Map(mail.map((m) => [m.id!, Boolean(m.replied)]));
+  for (const p of page) {
+    const list = out.get(p.id)!;
+    const states = leadStates.get(p.id) ?? [];
+    if (states.some((st) => st === 'pending' || st === 'active' || st === 'paused')) list.push('in_sequence');
+    if (states.some((st) => st === 'replied' || st === 'referred') || wrote.get(p.id)) list.push('replied');
+    if (gone.has(p.email)) list.push('suppressed');
+    if (states.length === 0 && !wrote.has(p.id)) list.push('not_contacted');
+  }
+  return out;
+}
+
+/**
+ * The time zones the workspace's prospects are in, for a filter (at most 200): a loose index scan
+ * (one index probe per zone, on prospects_ws_tz_idx) rather than a DISTINCT over every prospect.
+ */
+export async function prospectTimeZones(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = rowsOf<{ tz: string | null }>(
+    await db.execute(sql`with recursive z(tz, n) as (
+      (select time_zone, 1 from ${prospects} where workspace_id = ${workspaceId} and time_zone is not null order by time_zone limit 1)
+      union all
+      select (select p.time_zone from ${prospects} p where p.workspace_id = ${workspaceId} and p.time_zone > z.tz order by p.time_zone limit 1), z.n + 1
+      from z where z.tz is not null and z.n < 200
+    ) select tz from z where tz is not null`),
+  );
+  return rows.map((r) => r.tz!);
+}
+
+/** The campaigns a prospect filter can name: the newest 200, names only. */
+export async function campaignChoices(db: Db, workspaceId: string): Promise<Array<{ id: string; name: string }>> {
+  return db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.workspaceId, workspaceId)).orderBy(desc(campaigns.createdAt)).limit(200);
 }
 
 export async function getProspect(db: Db, workspaceId: string, id: string): Promise<Prospect> {
@@ -95,6 +201,7 @@ function searchFilter(q: string): SQL | undefined {
     ilike(prospects.firstName, pattern),
     ilike(prospects.lastName, pattern),
     ilike(prospects.company, pattern),
-    ilike(sql`coalesce(${prospects.firstName}, '') || ' ' || coalesce(${prospects.lastName}, '')`, pattern),
+    // The full name only when the words could span first and last name (the concatenation costs on every row).
+    q.trim().includes(' ') ? ilike(sql`coalesce(${prospects.firstName}, '') || ' ' || coalesce(${prospects.lastName}, '')`, pattern) : undefined,
   );
 }
