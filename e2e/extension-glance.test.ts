@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Email } from '../shared/contracts/emails';
-import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
-import { launchWithExtension, serveGmail, type LoadedExtension } from './helpers/browser';
+import { apiJson, fakeAiEnv, startEmbeddedApi, type RunningApi } from './helpers/api-server';
+import { launchWithExtension, serveGmail, shoot, type LoadedExtension } from './helpers/browser';
 import { FIXTURE_THREAD_ID } from './helpers/gmail-fixture';
 import { startFakeOpenAI, type FakeOpenAI } from '../api/test/fake-openai';
 
@@ -24,7 +24,7 @@ let ai: FakeOpenAI;
 beforeAll(async () => {
   mkdirSync('docs', { recursive: true });
   ai = await startFakeOpenAI();
-  [api, ext] = await Promise.all([startEmbeddedApi({ AI_BASE_URL: ai.baseUrl, AI_MODEL: 'fake-model', AI_API_KEY: 'sk-fake' }), launchWithExtension()]);
+  [api, ext] = await Promise.all([startEmbeddedApi(fakeAiEnv(ai)), launchWithExtension()]);
 });
 
 afterAll(async () => {
@@ -33,26 +33,11 @@ afterAll(async () => {
   await ai?.close();
 });
 
-const extensionPage = async (path: string) => {
-  const page = await ext.context.newPage();
-  await page.goto(`chrome-extension://${ext.extensionId}/${path}`);
-  return page;
-};
+const extensionPage = (path: string) => ext.openPage(path);
 const glow = (page: Page) => page.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]');
 const composeBody = (page: Page) => page.locator('[role="dialog"] [g_editable="true"]');
 const panelTheme = (page: Page) => page.locator('lumina-root[data-lumina="glow"]').first().evaluate((host) => host.shadowRoot!.querySelector<HTMLElement>('.lumina')!.dataset.theme);
 const background = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
-
-/** At 1440 and 375 px, kept under docs/ as extension-<name>-<width>.png and looked at. */
-const shoot = async (page: Page, name: string) => {
-  const before = page.viewportSize();
-  for (const width of [1440, 375]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: `docs/extension-${name}-${width}.png` });
-  }
-  if (before) await page.setViewportSize(before);
-};
 
 async function signIn(email: string, name: string) {
   const options = await extensionPage('extension/options/index.html');

@@ -8,8 +8,8 @@ import type { SandboxMessage } from '../shared/contracts/sandbox';
 import type { Email } from '../shared/contracts/emails';
 import type { EmailTimelineResponse } from '../shared/contracts/events';
 import type { Figures } from '../shared/contracts/dashboard';
-import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
-import { DIST, launchWithExtension, serveGmail, type LoadedExtension } from './helpers/browser';
+import { apiJson, fakeAiEnv, startEmbeddedApi, type RunningApi } from './helpers/api-server';
+import { DIST, launchWithExtension, serveGmail, shoot, type LoadedExtension } from './helpers/browser';
 import { FIXTURE_THREAD_ID } from './helpers/gmail-fixture';
 
 /**
@@ -33,7 +33,7 @@ beforeAll(async () => {
   ai = await startFakeOpenAI();
   [api, ext] = await Promise.all([
     // LUMINA_E2E_LOG=error shows the API's own log when a flow fails.
-    startEmbeddedApi({ AI_BASE_URL: ai.baseUrl, AI_MODEL: 'fake-model', AI_API_KEY: 'sk-fake', ...(process.env.LUMINA_E2E_LOG ? { LOG_LEVEL: process.env.LUMINA_E2E_LOG } : {}) }),
+    startEmbeddedApi({ ...fakeAiEnv(ai), ...(process.env.LUMINA_E2E_LOG ? { LOG_LEVEL: process.env.LUMINA_E2E_LOG } : {}) }),
     launchWithExtension(),
   ]);
 });
@@ -44,11 +44,7 @@ afterAll(async () => {
   await ai?.close();
 });
 
-const extensionPage = async (path: string) => {
-  const page = await ext.context.newPage();
-  await page.goto(`chrome-extension://${ext.extensionId}/${path}`);
-  return page;
-};
+const extensionPage = (path: string) => ext.openPage(path);
 
 /**
  * What the extension keeps in chrome.storage.local, read from one of its pages (not from
@@ -58,20 +54,6 @@ let storagePage: Page | undefined;
 const storage = async <T>(key: string): Promise<T | undefined> => {
   storagePage ??= await extensionPage('extension/options/index.html');
   return storagePage.evaluate(async (k) => (await chrome.storage.local.get(k))[k], key) as Promise<T | undefined>;
-};
-
-/**
- * A screenshot of a state the rep sees, at a desktop (1440 px) and a phone-sized (375 px)
- * width, kept under docs/ as extension-<name>-<width>.png to be looked at.
- */
-const shoot = async (page: Page, name: string) => {
-  const before = page.viewportSize();
-  for (const width of [1440, 375]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: `docs/extension-${name}-${width}.png` });
-  }
-  if (before) await page.setViewportSize(before);
 };
 
 const until = async <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../api/src/env';
 import { startRuntime } from '../../api/src/runtime';
 import { serveOnFreePort } from '../../api/test/serve';
+import type { FakeOpenAI } from '../../api/test/fake-openai';
 
 export interface RunningApi {
   url: string;
@@ -32,6 +33,9 @@ export async function startEmbeddedApi(env: Record<string, string> = {}): Promis
     },
   };
 }
+
+/** The API's environment for the OpenAI-compatible fake as its AI provider. */
+export const fakeAiEnv = (ai: FakeOpenAI): Record<string, string> => ({ AI_BASE_URL: ai.baseUrl, AI_MODEL: 'fake-model', AI_API_KEY: 'sk-fake' });
 
 /** Calls the API as a test (not as the extension): arrange and assert through the public door. */
 export async function apiJson<T = unknown>(api: RunningApi, path: string, init: { token?: string; method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {

@@ -11,6 +11,8 @@ export interface LoadedExtension {
   context: BrowserContext;
   extensionId: string;
   serviceWorker(): Promise<Worker>;
+  /** A new tab on one of the extension's own pages, e.g. `extension/popup/index.html`. */
+  openPage(path: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ export async function launchWithExtension(): Promise<LoadedExtension> {
     context,
     extensionId,
     serviceWorker,
+    async openPage(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -60,4 +67,18 @@ export async function launchWithExtension(): Promise<LoadedExtension> {
 /** Serves this page its own fixture Gmail (a given thread and its messages), over the context-wide one. */
 export async function serveGmail(page: Page, options: FixtureOptions): Promise<void> {
   await page.route('https://mail.google.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: gmailFixture(options) }));
+}
+
+/**
+ * A screenshot of a state the rep sees, at a desktop (1440 px) and a phone-sized (375 px)
+ * width, kept under docs/ as extension-<name>-<width>.png to be looked at.
+ */
+export async function shoot(page: Page, name: string) {
+  const before = page.viewportSize();
+  for (const width of [1440, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `docs/extension-${name}-${width}.png` });
+  }
+  if (before) await page.setViewportSize(before);
 }
