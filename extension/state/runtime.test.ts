@@ -53,4 +53,21 @@ describe('ask: runtime messages through webextension-polyfill', () => {
     worker.answer = (_msg, reply) => reply(undefined, { message: 'Could not establish connection. Receiving end does not exist.' });
     expect(await ask({ type: 'sync.now' })).toEqual({ ok: false, error: { code: 'NO_ANSWER', message: 'Could not establish connection. Receiving end does not exist.' } });
   });
+
+  it('asks again when a stopped worker dropped the message, and the fresh worker answers', async () => {
+    let calls = 0;
+    worker.answer = (_msg, reply) => (++calls === 1 ? reply(undefined, { message: 'The message port closed before a response was received.' }) : reply({ ok: true, data: 'fresh worker' }));
+    expect(await ask({ type: 'session.get' })).toEqual({ ok: true, data: 'fresh worker' });
+    expect(worker.received).toEqual([{ type: 'session.get' }, { type: 'session.get' }]);
+  });
+
+  it('gives up after three tries, and never asks again after a real answer, even an error', async () => {
+    worker.answer = (_msg, reply) => reply(undefined, { message: 'Could not establish connection. Receiving end does not exist.' });
+    expect((await ask({ type: 'sync.now' })).ok).toBe(false);
+    expect(worker.received).toHaveLength(3);
+    worker.received.length = 0;
+    worker.answer = (_msg, reply) => reply({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in again' } });
+    expect(await ask({ type: 'sync.now' })).toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in again' } });
+    expect(worker.received).toHaveLength(1);
+  });
 });
