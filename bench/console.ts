@@ -59,6 +59,10 @@ async function run() {
     '/health',
     '/console',
     '/console/campaigns',
+    '/console/campaigns?status=active',
+    `/console/campaigns/${campaignId}`,
+    `/console/campaigns/${campaignId}/edit`,
+    `/console/campaigns/${campaignId}/leads/add?q=client4`,
     '/console/prospects',
     '/console/prospects?q=prospect42',
     '/console/prospects?status=replied',
@@ -134,6 +138,11 @@ async function seed(sql: postgres.Sql) {
   await sql`insert into templates (workspace_id, owner_id, name, subject, body_html) select ${w}, ${user!.id}, 'Template ' || g, 'Hello {{firstName}}', '<p>Hi {{firstName|there}}</p>' from generate_series(1, 200) g`;
   await sql`insert into campaigns (workspace_id, owner_id, name, status) select ${w}, ${user!.id}, 'Campaign ' || g, (array['active','paused','draft','completed'])[1 + g % 4] from generate_series(1, ${N.campaigns}) g`;
   await sql`create temp table c_num as select row_number() over (order by id) as n, id from campaigns`;
+  // Three steps each, the second an A/B test, so the campaign pages render whole sequences.
+  await sql`insert into sequence_steps (campaign_id, position, delay_amount, delay_unit, condition, subject, body_html, variants)
+    select c.id, s, s * 2, 'business_days', (array['always','not_opened','no_reply'])[1 + s], 'Step ' || s || ' for {{firstName}}', '<p>Hi {{firstName|there}}</p>',
+      case when s = 1 then '[{"id":"A","subject":"A","bodyHtml":"<p>A</p>","weight":50},{"id":"B","subject":"B","bodyHtml":"<p>B</p>","weight":50}]'::jsonb else '[]'::jsonb end
+    from c_num c cross join generate_series(0, 2) s`;
   await sql`create temp table p_num as select row_number() over (order by id) as n, id from prospects`;
   await sql`insert into campaign_leads (workspace_id, campaign_id, prospect_id, status, next_due_at)
     select ${w}, c.id, p.id, (array['active','pending','replied','paused','completed'])[1 + g % 5], now() + (g % 72) * interval '1 hour'
@@ -161,7 +170,7 @@ async function seed(sql: postgres.Sql) {
   for (const t of ['email_events', 'emails', 'prospects', 'campaign_leads', 'audit_events', 'suppressions', 'event_rollups', 'email_engagement']) await sql.unsafe(`vacuum analyze ${t}`);
   const [p] = await sql<{ id: string }[]>`select prospect_id as id from emails where status = 'SENT' limit 1`;
   const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
-  const [camp] = await sql<{ id: string }[]>`select campaign_id as id from campaign_leads limit 1`;
+  const [camp] = await sql<{ id: string }[]>`select campaign_id as id from emails where campaign_id is not null group by 1 order by count(*) desc limit 1`;
   return { token, prospectId: p!.id, templateId: tpl!.id, mailboxId: box!.id, campaignId: camp!.id, importJobId: job!.id };
 }
 

@@ -15,14 +15,14 @@ import { ConfirmPage, Layout } from './layout';
 import { CONSOLE_COOKIE, clearConsoleCookie, consoleSession, setConsoleCookie } from './session';
 import { adminOnly, refuseViewerWrites, requireCsrf } from './guard';
 import { KNOWN_ERRORS } from './notices';
-import { PAGE, act, fieldErrors, formOf, paged, render } from './render';
+import { act, fieldErrors, formOf, render } from './render';
 import { roleWords } from './words';
 import { ForbiddenPage, GoogleDonePage, LoginPage } from './pages/login';
 import { homeRoutes } from './pages/overview';
 import { MembersPage } from './pages/members';
 import { mailboxRoutes } from './pages/mailboxes';
 import { suppressionRoutes } from './pages/suppressions';
-import { CampaignsPage, loadCampaigns } from './pages/campaigns';
+import { campaignRoutes } from './pages/campaigns';
 import { auditRoutes } from './pages/audit';
 import { QueuesPage } from './pages/queues';
 import { failedRoutes } from './pages/failed';
@@ -31,7 +31,6 @@ import { importRoutes } from './pages/import';
 import { templateRoutes } from './pages/templates';
 import { replyRoutes } from './pages/replies';
 
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 /** The sign-in form posts an empty name when none is typed. */
 const tokenForm = z.object({ token: z.string().min(20).max(200) });
 const loginForm = z.object({
@@ -107,11 +106,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route('/', prospectRoutes)
   .route('/', templateRoutes)
   .route('/', replyRoutes)
-  .get('/campaigns', validate('query', pageQuery), async (c) => {
-    const { page: n } = c.req.valid('query');
-    const { rows, total } = await loadCampaigns(c.get('deps').db, ws(c), { page: n, limit: PAGE });
-    return render(c, 'Campaigns', paged(<CampaignsPage rows={rows} />, '/console/campaigns', n, total));
-  })
+  .route('/', campaignRoutes)
   .use('*', adminOnly((c) => render(c, 'Admins only', <ForbiddenPage />, { status: 403 })))
   .route('/', mailboxRoutes)
   .route('/', auditRoutes)

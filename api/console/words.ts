@@ -87,6 +87,28 @@ const LEAD_STATUS: Record<string, string> = {
 };
 export const leadStatusWords = (status: string) => LEAD_STATUS[status] ?? humanize(status);
 
+/** When a step goes out, read at due time on people's own opens and clicks (never a scanner's). */
+const STEP_CONDITION: Record<string, string> = {
+  always: 'Always',
+  no_reply: 'Only if they have not replied',
+  opened: 'Only if they opened an earlier email',
+  not_opened: 'Only if they have not opened any',
+  clicked: 'Only if they clicked a link',
+  not_clicked: 'Only if they have not clicked',
+};
+export const stepConditionWords = (condition: string) => STEP_CONDITION[condition] ?? humanize(condition);
+export const STEP_CONDITIONS = Object.keys(STEP_CONDITION);
+
+const DELAY_UNIT: Record<string, string> = { minutes: 'minutes', hours: 'hours', days: 'days', business_days: 'business days' };
+export const delayUnitWords = (unit: string) => DELAY_UNIT[unit] ?? humanize(unit);
+export const DELAY_UNITS = Object.keys(DELAY_UNIT);
+/** "3 business days after the previous step", "right away". */
+export function delayWords(amount: number, unit: string, first: boolean): string {
+  if (amount === 0) return first ? 'Right at launch' : 'Right after the previous step';
+  const u = amount === 1 ? delayUnitWords(unit).replace(/s$/, '') : delayUnitWords(unit);
+  return `${amount} ${u} after ${first ? 'launch' : 'the previous step'}`;
+}
+
 /** Sisimai's bounce reasons, as a rep would say them. */
 const BOUNCE_REASON: Record<string, string> = {
   userunknown: 'the mailbox does not exist',
@@ -127,6 +149,11 @@ const AUDIT_ACTION: Record<string, string> = {
   'campaign.updated': 'edited campaign',
   'campaign.deleted': 'deleted campaign',
   'campaign.leads_added': 'added leads to campaign',
+  'campaign.archived': 'archived campaign',
+  'campaign.lead_paused': 'paused a lead of campaign',
+  'campaign.lead_resumed': 'resumed a lead of campaign',
+  'campaign.lead_removed': 'removed a lead from campaign',
+  'campaign.lead_stopped': 'stopped a lead of campaign',
   'auth.signed_in': 'signed in as',
   'auth.signed_out': 'signed out as',
   'auth.sign_in_failed': 'failed to sign in as',

@@ -178,6 +178,28 @@ export async function campaignFigures(db: Db, workspaceId: string, since: Date, 
   };
 }
 
+/**
+ * All-time totals of the given campaigns, keyed by campaign: emails sent, and how many of them a
+ * person opened, got a reply, bounced — read from `email_engagement` (each email's first human
+ * open / reply / bounce, kept by the events trigger), one index walk per campaign, so the cost
+ * follows the campaigns' own emails, not the workspace's events.
+ */
+export async function campaignTotalsOf(db: Db, workspaceId: string, campaignIds: string[]): Promise<Map<string, { sent: number; opened: number; replied: number; bounced: number }>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = rowsOf<{ id: string; sent: number; opened: number; replied: number; bounced: number }>(
+    await db.execute(sql`
+      select c.id, f.*
+      from unnest(array[${sql.join(campaignIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]) as c(id)
+      cross join lateral (
+        select count(*) filter (where e.status = 'SENT')::int as sent, count(g.first_human_open_at)::int as opened,
+          count(g.replied_at)::int as replied, count(g.bounced_at)::int as bounced
+        from emails e left join email_engagement g on g.email_id = e.id
+        where e.workspace_id = ${workspaceId} and e.campaign_id = c.id
+      ) f`),
+  );
+  return new Map(rows.map((r) => [r.id, { sent: Number(r.sent), opened: Number(r.opened), replied: Number(r.replied), bounced: Number(r.bounced) }]));
+}
+
 /** Performance per template, through the sequence steps that used it. */
 export async function templateFigures(db: Db, workspaceId: string, since: Date) {
   const rows = rowsOf<FigureRow & { id: string; name: string }>(

@@ -1,0 +1,285 @@
+/** @jsxImportSource hono/jsx */
+import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import type { Campaign, CampaignStats, Lead } from '../../../shared/contracts/campaigns';
+import { leadStatusSchema } from '../../../shared/contracts/campaigns';
+import { mayChange } from '../../src/lib/ownership';
+import { Empty, PostForm, When, useViewer } from '../layout';
+import { campaignStatusWords, delayWords, leadStatusWords, stepConditionWords } from '../words';
+import { CAMPAIGN_CSS } from './campaign-editor';
+
+type StepStats = CampaignStats['steps'][number];
+
+/** One campaign: what it does, how it stands, per step and A/B version, and each lead with what happened. */
+export const CampaignDetail: FC<{ campaign: Campaign; stats: CampaignStats; owner: string | null; mailbox: string | null; leads: Lead[]; leadFilter?: string }> = ({
+  campaign: c,
+  stats,
+  owner,
+  mailbox,
+  leads,
+  leadFilter,
+}) => {
+  const viewer = useViewer();
+  const editable = Boolean(viewer && mayChange(viewer, 'campaign', c.ownerId) && c.status !== 'archived');
+  const inSequence = stats.leads.pending + stats.leads.active + stats.leads.paused;
+  return (
+    <>
+      <style>{raw(CAMPAIGN_CSS)}</style>
+      <p>
+        <a href="/console/campaigns">← All campaigns</a>
+      </p>
+      <p>
+        <span class={`badge ${c.status === 'active' ? 'good' : ''}`} data-status={c.status}>
+          {campaignStatusWords(c.status)}
+        </span>{' '}
+        <span class="muted">
+          Owner: {owner ?? 'a former member (admins manage it)'} · sends from {mailbox ?? 'the owner’s own mailbox'} · created <When at={c.createdAt} />
+        </span>
+      </p>
+      {editable ? (
+        <div class="toolbar" aria-label="Campaign actions">
+          <a class="button" href={`/console/campaigns/${c.id}/edit`}>
+            Edit sequence
+          </a>
+          <a class="button" href={`/console/campaigns/${c.id}/leads/add`}>
+            Add leads
+          </a>
+          {c.status === 'draft' && (
+            <PostForm action={`/console/campaigns/${c.id}/launch`} class="inline">
+              <button type="submit" class="primary" disabled={c.steps.length === 0}>
+                Launch
+              </button>
+            </PostForm>
+          )}
+          {c.status === 'active' && (
+            <PostForm action={`/console/campaigns/${c.id}/pause`} class="inline">
+              <button type="submit">Pause campaign</button>
+            </PostForm>
+          )}
+          {c.status === 'paused' && (
+            <PostForm action={`/console/campaigns/${c.id}/resume`} class="inline">
+              <button type="submit" class="primary">
+                Resume campaign
+              </button>
+            </PostForm>
+          )}
+          <a class="button danger" href={`/console/campaigns/${c.id}/archive`}>
+            Archive…
+          </a>
+        </div>
+      ) : (
+        <p class="muted">
+          {c.status === 'archived' ? 'Archived: read-only, kept for its figures.' : viewer?.role === 'viewer' ? 'You can read this campaign; viewers change nothing.' : 'Only its owner or an admin can change this campaign.'}
+        </p>
+      )}
+      {c.status === 'draft' && c.steps.length === 0 && <p class="warn">Add at least one step before launching.</p>}
+      <div class="cards" aria-label="Totals">
+        <Card n={stats.leads.total} label="leads" figure="leads" />
+        <Card n={inSequence} label="still in sequence" figure="in-sequence" />
+        <Card n={stats.emails.sent} label="sent" figure="sent" />
+        <Card n={stats.emails.queued} label="queued" figure="queued" />
+        <Card n={stats.events.opened} label="opened (people)" figure="opened" />
+        <Card n={stats.events.replied} label="replied" figure="replied" />
+        <Card n={stats.events.bounced} label="bounced" figure="bounced" />
+      </div>
+      <h2>Steps and how they did</h2>
+      <StepsTable campaign={c} stats={stats} />
+      <h2>Leads</h2>
+      <LeadStates stats={stats} />
+      <form method="get" action={`/console/campaigns/${c.id}`} class="toolbar" aria-label="Filter leads">
+        <div>
+          <label for="leads">State</label>
+          <select id="leads" name="leads">
+            <option value="">Every state</option>
+            {leadStatusSchema.options.map((s) => (
+              <option value={s} selected={s === leadFilter}>
+                {leadStatusWords(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Filter</button>
+      </form>
+      <table class="rows">
+        <thead>
+          <tr>
+            <th>Lead</th>
+            <th>State</th>
+            <th>Step</th>
+            <th>Next</th>
+            <th class="wide">Why</th>
+            {editable && <th>Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {leads.length === 0 && (
+            <Empty cols={editable ? 6 : 5}>{leadFilter ? 'No lead in this state.' : editable ? 'No leads yet — add them from your prospects or a CSV.' : 'No leads yet.'}</Empty>
+          )}
+          {leads.map((l) => (
+            <tr data-lead={l.email}>
+              <td data-label="Lead">
+                <a href={`/console/prospects/${l.prospectId}`}>{l.email}</a>
+              </td>
+              <td data-label="State" data-lead-state={l.status}>
+                {leadStatusWords(l.status)}
+              </td>
+              <td data-label="Step">
+                {Math.min(l.currentStep, stats.stepCount)} of {stats.stepCount} done
+              </td>
+              <td data-label="Next">{l.status === 'paused' && l.pausedUntil ? <>back <When at={l.pausedUntil} /></> : l.nextDueAt && (l.status === 'active' || l.status === 'pending') ? <When at={l.nextDueAt} /> : <span class="muted">—</span>}</td>
+              <td data-label="Why">{l.reason ?? <span class="muted">—</span>}</td>
+              {editable && (
+                <td data-label="Actions">
+                  <LeadActions campaignId={c.id} lead={l} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+};
+
+const Card: FC<{ n: number; label: string; figure: string }> = ({ n, label, figure }) => (
+  <div class="card" data-figure={figure}>
+    <b>{n}</b>
+    {label}
+  </div>
+);
+
+const LeadStates: FC<{ stats: CampaignStats }> = ({ stats }) => {
+  const present = leadStatusSchema.options.filter((s) => stats.leads[s] > 0);
+  if (present.length === 0) return null;
+  return (
+    <p class="states" aria-label="Leads by state">
+      {present.map((s) => (
+        <span class="badge" data-lead-count={s}>
+          {leadStatusWords(s)}: {stats.leads[s]}
+        </span>
+      ))}
+    </p>
+  );
+};
+
+const LeadActions: FC<{ campaignId: string; lead: Lead }> = ({ campaignId, lead }) => {
+  const base = `/console/campaigns/${campaignId}/leads/${lead.id}`;
+  const live = lead.status === 'pending' || lead.status === 'active' || lead.status === 'paused';
+  if (!live) return <span class="muted">—</span>;
+  return (
+    <span class="toolbar" style="margin:0">
+      {lead.status === 'paused' ? (
+        <PostForm action={`${base}/resume`} class="inline">
+          <button type="submit">Resume</button>
+        </PostForm>
+      ) : (
+        <PostForm action={`${base}/pause`} class="inline">
+          <button type="submit">Pause</button>
+        </PostForm>
+      )}
+      <a class="button" href={`${base}/remove`}>
+        Remove…
+      </a>
+    </span>
+  );
+};
+
+const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
+
+const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign, stats }) => {
+  const live = new Map(campaign.steps.map((s) => [s.id, s]));
+  // Steps with nothing sent yet appear too, so the sequence reads whole.
+  const rows: Array<{ id: string; position: number; stats?: StepStats }> = [
+    ...stats.steps.map((s) => ({ id: s.stepId, position: s.position, stats: s })),
+    ...campaign.steps.filter((s) => !stats.steps.some((x) => x.stepId === s.id)).map((s) => ({ id: s.id, position: s.position, stats: undefined })),
+  ].sort((a, b) => a.position - b.position || Number(Boolean(a.stats?.retired)) - Number(Boolean(b.stats?.retired)));
+  if (rows.length === 0) return <p class="muted">No step yet — edit the sequence to write the first email.</p>;
+  return (
+    <table class="rows stats">
+      <thead>
+        <tr>
+          <th class="wide">Step</th>
+          <th class="num">Sent</th>
+          <th class="num">Opened</th>
+          <th class="num">Clicked</th>
+          <th class="num">Replied</th>
+          <th class="num">Bounced</th>
+          <th class="num">Skipped</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => {
+          const step = live.get(r.id);
+          const s = r.stats;
+          return (
+            <>
+              <tr data-step-stats={r.position + 1} data-retired={s?.retired ? 'yes' : undefined}>
+                <td>
+                  <strong>Step {r.position + 1}</strong>
+                  {s?.retired && <span class="badge">earlier version</span>}
+                  {step && (
+                    <div class="muted small">
+                      {delayWords(step.delay, step.delayUnit, step.position === 0)} · {stepConditionWords(step.condition)}
+                      {step.position > 0 && (step.sameThread ? ' · same thread' : ' · new thread')}
+                      {step.variants.length > 0 && ` · A/B test of ${step.variants.length}`}
+                      <br />{step.variants[0]?.subject || step.subject ? `“${step.variants[0]?.subject || step.subject}”` : step.templateId ? 'Subject from its template' : '“Re: …” the previous email'}
+                    </div>
+                  )}
+                </td>
+                <td data-label="Sent" class="num">{s?.sent ?? 0}</td>
+                <td data-label="Opened" class="num">{s?.opened ?? 0}</td>
+                <td data-label="Clicked" class="num">{s?.clicked ?? 0}</td>
+                <td data-label="Replied" class="num">{s?.replied ?? 0}</td>
+                <td data-label="Bounced" class="num">{s?.bounced ?? 0}</td>
+                <td data-label="Skipped" class="num">{s?.skipped ?? 0}</td>
+              </tr>
+              {s?.variants.map((v) => (
+                <tr data-variant-stats={`${r.position + 1}${v.id}`}>
+                  <td>
+                    ↳ Version {v.id} <span class="muted small">({v.weight}% of leads)</span>
+                    {s.abTest?.winner === v.id && <span class="badge good">winner</span>}
+                  </td>
+                  <td data-label="Sent" class="num">{v.sent}</td>
+                  <td data-label="Opened" class="num">
+                    {v.opened} <span class="muted small">{pct(v.rates.open)}</span>
+                  </td>
+                  <td data-label="Clicked" class="num">{v.clicked}</td>
+                  <td data-label="Replied" class="num">
+                    {v.replied} <span class="muted small">{pct(v.rates.reply)}</span>
+                  </td>
+                  <td data-label="Bounced" class="num">{v.bounced}</td>
+                  <td data-label="Skipped" class="num muted">—</td>
+                </tr>
+              ))}
+              {s?.abTest && (
+                <tr data-ab-verdict={r.position + 1}>
+                  <td colspan={7}>
+                    <Verdict test={s.abTest} />
+                  </td>
+                </tr>
+              )}
+            </>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+};
+
+/** The A/B answer and what it rests on: the two versions compared, their counts, the p-value. */
+const Verdict: FC<{ test: NonNullable<StepStats['abTest']> }> = ({ test }) => {
+  const metric = test.metric === 'reply' ? 'replies' : test.metric === 'open' ? 'opens' : null;
+  return (
+    <p class="verdict small">
+      <strong>{test.winner ? `Version ${test.winner} wins on ${metric}` : 'No winner yet'}</strong>
+      {!test.winner && ` — ${test.reason.replace(/variant/g, 'version')}`}
+      {metric && test.compared.length === 2 && test.compared.some((v) => v.sent > 0) && (
+        <>
+          {' '}
+          ({test.compared.map((v) => `${v.id}: ${v.hits} ${metric} of ${v.sent} sent`).join(' vs ')}
+          {test.pValue !== null && `, p = ${test.pValue < 0.001 ? '< 0.001' : test.pValue.toFixed(3)}`})
+        </>
+      )}
+    </p>
+  );
+};

@@ -1,0 +1,208 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
+import { CHROMIUM } from './helpers/browser';
+
+/**
+ * The Campaigns story through a real Chromium against a running API (sandbox mailbox, inline
+ * queue, the real scheduler): build a 3-step sequence with a condition and an A/B step, add
+ * leads, launch, watch the first step go out, read the per-step and per-version figures.
+ * Screenshots of list, editor, preview and stats at 1440 and 375 px go to test-artifacts/console-campaigns/.
+ */
+const ARTIFACTS = 'test-artifacts/console-campaigns';
+const ADMIN = 'ana@acme-campaigns.test';
+const VIEWER = 'vic@acme-campaigns.test';
+
+let api: RunningApi;
+let browser: Browser;
+let page: Page;
+let token: string;
+let campaignUrl = '';
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  [api, browser] = await Promise.all([
+    startEmbeddedApi(),
+    chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-background-networking'] }),
+  ]);
+  token = (await apiJson<{ token: string }>(api, '/api/auth/sandbox-login', { method: 'POST', body: { email: ADMIN, name: 'Ana' } })).body.token;
+  for (const p of [
+    { email: 'lea@client.test', firstName: 'Léa', company: 'Client SA' },
+    { email: 'bo@client.test', firstName: 'Bo', company: 'Client AB', title: 'CTO' },
+    { email: 'zed@elsewhere.test', firstName: 'Zed' },
+  ]) {
+    expect((await apiJson(api, '/api/prospects', { token, method: 'POST', body: p })).status).toBe(201);
+  }
+  await apiJson(api, '/api/templates', { token, method: 'POST', body: { name: 'Breakup note', subject: 'Closing the loop', bodyHtml: '<p>Last note from me, {{firstName}}.</p>' } });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Paris' });
+  page = await context.newPage();
+  await page.goto(`${api.url}/console/login`);
+  await page.getByLabel('Email').fill(ADMIN);
+  await page.getByRole('button', { name: /sign in/i }).first().click();
+  await page.waitForURL(`${api.url}/console`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+const notice = () => page.locator('.notice').first();
+const field = (name: string) => page.locator(`[name="${name}"]`);
+
+/** Both widths, with the phone one checked for sideways scrolling. */
+async function shoot(name: string) {
+  const overflow: string[] = [];
+  for (const width of [375, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scrollWidth > width) overflow.push(`${name} at ${width}: ${scrollWidth}px`);
+    await page.screenshot({ path: `${ARTIFACTS}/campaigns-${name}-${width}.png`, fullPage: true });
+  }
+  expect(overflow).toEqual([]);
+}
+
+describe('a rep builds and runs a campaign in the console', () => {
+  it('builds a 3-step sequence with a condition and an A/B variant, with a live preview', async () => {
+    await page.goto(`${api.url}/console/campaigns`);
+    await expect(page.locator('main').textContent()).resolves.toContain('No campaigns yet — create one');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Campaign name').fill('Spring outreach');
+    await field('steps.0.delay').fill('0');
+    await field('steps.0.delayUnit').selectOption('minutes');
+    await field('steps.0.subject').fill('Hello {{firstName}}');
+    await field('steps.0.bodyHtml').fill('<p>Hi {{firstName|there}}, how is {{company}} doing?</p>');
+
+    // Step 2: two business days later, only for those who did not open, as an A/B test.
+    await page.getByRole('button', { name: '+ Add a step' }).click();
+    expect(await page.getByLabel('Campaign name').inputValue()).toBe('Spring outreach'); // the round trip kept what was typed
+    await field('steps.1.delay').fill('2');
+    await field('steps.1.delayUnit').selectOption('business_days');
+    await field('steps.1.condition').selectOption({ label: 'Only if they have not opened any' });
+    await field('steps.1.subject').fill('Did you see this?');
+    await field('steps.1.bodyHtml').fill('<p>Just checking, {{firstName}}.</p>');
+    await page.getByRole('group', { name: 'Step 2' }).getByRole('button', { name: 'A/B test this step' }).click();
+    await field('steps.1.variants.1.subject').fill('A quick case study for {{company}}');
+    await field('steps.1.variants.1.bodyHtml').fill('<p>Here is how a team like yours, {{title}}, saved a day a week.</p>');
+    await field('steps.1.variants.0.weight').fill('70');
+    await field('steps.1.variants.1.weight').fill('30');
+
+    // Step 3: a template, in a new thread, only without a reply.
+    await page.getByRole('button', { name: '+ Add a step' }).click();
+    await field('steps.2.delay').fill('3');
+    await field('steps.2.delayUnit').selectOption('days');
+    await field('steps.2.condition').selectOption({ label: 'Only if they have not replied' });
+    await field('steps.2.templateId').selectOption({ label: 'Breakup note' });
+    await field('steps.2.sameThread').uncheck();
+
+    // The preview follows what is typed: step 2, version B, for Léa, with her missing job title marked.
+    await page.getByLabel('Preview for').selectOption({ label: 'lea@client.test' });
+    await field('steps.1.variants.1.bodyHtml').fill('<p>Here is how a team like yours at {{company}}, {{title}}, saved a day a week.</p>');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toContain('saved a day a week');
+    const text = (await preview.textContent())!;
+    expect(text).toContain('Preview of step 2 for lea@client.test');
+    expect(text).toContain('Version A · 70% of leads');
+    expect(text).toContain('Just checking, Léa.');
+    expect(text).toContain('A quick case study for Client SA');
+    expect(text).toContain('Missing for this prospect: {{title}}');
+    await expect(preview.locator('mark.missing').first().textContent()).resolves.toBe('{{title}}');
+    await page.locator('[data-step="1"]').scrollIntoViewIfNeeded();
+    await shoot('editor');
+    await preview.scrollIntoViewIfNeeded();
+    await shoot('preview');
+
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await expect(notice().textContent()).resolves.toContain('Created “Spring outreach” with 3 step(s).');
+    campaignUrl = page.url();
+    const steps = (await page.locator('main').textContent())!;
+    expect(steps).toContain('2 business days after the previous step');
+    expect(steps).toContain('Only if they have not opened any');
+    expect(steps).toContain('A/B test of 2');
+    expect(steps).toContain('new thread');
+  });
+
+  it('adds leads from a search, launches, and sees the first step go out through the sandbox', { timeout: 180_000 }, async () => {
+    await page.goto(campaignUrl);
+    await page.getByRole('link', { name: 'Add leads' }).click();
+    await page.getByLabel('Search').fill('client.test');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.locator('main').textContent()).resolves.toContain('2 prospect(s) match');
+    await page.getByLabel(/Add all 2 matching/).check();
+    await page.getByRole('button', { name: 'Add to the campaign' }).click();
+    await expect(notice().textContent()).resolves.toContain('Added 2 lead(s) to “Spring outreach”.');
+    await expect(page.locator('[data-lead="lea@client.test"] [data-lead-state]').textContent()).resolves.toBe('Waiting to start');
+
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await expect(notice().textContent()).resolves.toContain('Launched “Spring outreach”: 2 lead(s) start with step 1');
+    // The scheduler ticks every 30 s; the sandbox mailbox "delivers" at once.
+    for (let i = 0; ; i++) {
+      const sent = Number(await page.locator('[data-figure="sent"] b').textContent());
+      if (sent >= 1) break;
+      if (i > 90) throw new Error('the scheduler sent nothing');
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.reload();
+    }
+    const delivered = (await apiJson<{ data: Array<{ to: string; subject: string }> }>(api, '/api/sandbox/messages', { token })).body.data;
+    expect(delivered.some((m) => /Hello (Léa|Bo)/.test(m.subject))).toBe(true);
+    const first = page.locator('[data-step-stats="1"]');
+    await expect(first.locator('[data-label="Sent"]').textContent()).resolves.not.toBe('0');
+    expect(await page.locator('[data-variant-stats="2A"]').count()).toBe(1);
+    expect(await page.locator('[data-variant-stats="2B"]').count()).toBe(1);
+    await expect(page.locator('[data-ab-verdict="2"]').textContent()).resolves.toContain('No winner yet');
+    await expect(page.locator('[data-lead-state]').allTextContents()).resolves.toEqual(expect.arrayContaining(['In sequence']));
+    await page.locator('[data-step-stats="1"]').scrollIntoViewIfNeeded();
+    await shoot('stats');
+  });
+
+  it('pauses and resumes the campaign and one lead, then lists it with its counts', async () => {
+    await page.goto(campaignUrl);
+    await page.getByRole('button', { name: 'Pause campaign' }).click();
+    await expect(notice().textContent()).resolves.toContain('nothing more goes out until you resume it');
+    await page.getByRole('button', { name: 'Resume campaign' }).click();
+    await expect(notice().textContent()).resolves.toContain('each lead picks up where it was');
+    await page.locator('[data-lead="bo@client.test"]').getByRole('button', { name: 'Pause' }).click();
+    await expect(page.locator('[data-lead="bo@client.test"]').textContent()).resolves.toContain('Paused by the rep');
+    await page.locator('[data-lead="bo@client.test"]').getByRole('button', { name: 'Resume' }).click();
+    await expect(page.locator('[data-lead="bo@client.test"]').textContent()).resolves.toContain('Resumed by the rep');
+
+    await page.goto(`${api.url}/console/campaigns`);
+    const row = page.locator('tr[data-campaign="Spring outreach"]');
+    await expect(row.locator('[data-count="steps"]').textContent()).resolves.toBe('3');
+    await expect(row.locator('[data-count="leads"]').textContent()).resolves.toMatch(/^2 \(.*in sequence/);
+    expect(Number(await row.locator('[data-count="sent"]').textContent())).toBeGreaterThanOrEqual(1);
+    await shoot('list');
+  });
+
+  it("refuses a viewer's launch on the server, whatever the page shows", async () => {
+    await apiJson(api, '/api/auth/sandbox-login', { method: 'POST', body: { email: VIEWER } });
+    const members = (await apiJson<{ data: Array<{ userId: string; email: string }> }>(api, '/api/admin/members', { token })).body.data;
+    const vic = members.find((m) => m.email === VIEWER)!;
+    expect((await apiJson(api, `/api/admin/members/${vic.userId}`, { token, method: 'PATCH', body: { role: 'viewer' } })).status).toBe(200);
+    const ctx = await browser.newContext();
+    const viewer = await ctx.newPage();
+    await viewer.goto(`${api.url}/console/login`);
+    await viewer.getByLabel('Email').fill(VIEWER);
+    await viewer.getByRole('button', { name: /sign in/i }).first().click();
+    await viewer.goto(campaignUrl);
+    expect(await viewer.getByRole('button', { name: 'Pause campaign' }).count()).toBe(0);
+    await expect(viewer.locator('main').textContent()).resolves.toContain('viewers change nothing');
+    const csrf = await viewer.locator('input[name="_csrf"]').first().inputValue();
+    const res = await viewer.request.post(`${campaignUrl}/pause`, { form: { _csrf: csrf }, headers: { origin: api.url } });
+    expect(res.status()).toBe(403);
+    expect(await res.text()).toContain('Viewers can read');
+    await ctx.close();
+    await page.goto(campaignUrl);
+    await expect(page.locator('[data-status]').textContent()).resolves.toBe('Running');
+  });
+
+  it('archives after a confirmation', async () => {
+    await page.goto(campaignUrl);
+    await page.getByRole('link', { name: 'Archive…' }).click();
+    await expect(page.getByRole('alertdialog').textContent()).resolves.toContain('Archive “Spring outreach”?');
+    await page.getByRole('button', { name: 'Archive campaign' }).click();
+    await expect(notice().textContent()).resolves.toContain('it is read-only now');
+    await expect(page.locator('[data-status]').textContent()).resolves.toBe('Archived');
+  });
+});
