@@ -153,6 +153,15 @@ export const emailEvents = pgTable(
     // Only facts with a natural key (replies, unsubscribes) carry one: opens and clicks skip this index.
     /** Inbound mail only (replies, out-of-office, bounces), newest first: the replies list reads a page off it. */
     index('events_ws_inbound_idx').on(t.workspaceId, t.occurredAt, t.id).where(sql`${t.dedupeKey} like 'inbound:%'`),
+    /** The replies list filtered by meaning (the same expression as replies/list.ts's meaningOf), newest first. */
+    index('events_ws_inbound_meaning_idx')
+      .on(
+        t.workspaceId,
+        sql`(coalesce(${t.data}->>'meaning', case ${t.type} when 'auto_reply' then 'auto_reply' when 'bounce' then 'bounce' when 'complaint' then 'complaint' when 'unsubscribe' then 'unsubscribe_request' else 'other' end))`,
+        t.occurredAt,
+        t.id,
+      )
+      .where(sql`${t.dedupeKey} like 'inbound:%'`),
     uniqueIndex('events_ws_dedupe_uq').on(t.workspaceId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
   ],
 );

@@ -54,7 +54,11 @@ export async function listReplies(
     .offset((query.page - 1) * query.limit);
   // The filter reads emails too, so the total joins it (lib/pagination's countRows counts one table).
   // Counting stops past `countUpTo` (200,000 inbound messages need not all be counted to say "over 10,000").
-  const matching = db.select({ one: sql`1` }).from(emailEvents).innerJoin(emails, eq(emails.id, emailEvents.emailId)).where(where);
+  // The join to emails only when the filter reads emails (every event has its email: a not-null foreign key).
+  const readsEmails = session.role !== 'admin' || query.campaignId !== undefined;
+  const matching = readsEmails
+    ? db.select({ one: sql`1` }).from(emailEvents).innerJoin(emails, eq(emails.id, emailEvents.emailId)).where(where)
+    : db.select({ one: sql`1` }).from(emailEvents).where(where);
   const total = db.select({ n: sql<number>`count(*)::int` }).from((options.countUpTo === undefined ? matching : matching.limit(options.countUpTo + 1)).as('matching'));
   const [page, [counted]] = await Promise.all([rows, total]);
   const n = Number(counted?.n ?? 0);
