@@ -58,11 +58,17 @@ export async function dumpPglite(): Promise<Blob> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = await PGlite.create('memory://');
+  const client = await PGlite.create('memory://', { extensions: await pgliteExtensions() });
   await migrate(drizzle(client, { schema }), { migrationsFolder });
   const dump = await client.dumpDataDir('none');
   await client.close();
   return dump;
+}
+
+/** The Postgres extensions the migrations create (pg_trgm: the prospect search's trigram indexes). */
+async function pgliteExtensions() {
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  return { pg_trgm };
 }
 
 async function openPglite(dataDir = 'memory://', snapshot?: Blob): Promise<DbHandle> {
@@ -70,7 +76,7 @@ async function openPglite(dataDir = 'memory://', snapshot?: Blob): Promise<DbHan
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, snapshot ? { loadDataDir: snapshot } : {});
+  const client = await PGlite.create(dataDir, { extensions: await pgliteExtensions(), ...(snapshot ? { loadDataDir: snapshot } : {}) });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return {

@@ -26,6 +26,11 @@ export const prospects = pgTable(
     index('prospects_ws_created_idx').on(t.workspaceId, t.createdAt, t.id),
     /** The time-zone filter and its list of zones (read as a loose index scan). */
     index('prospects_ws_tz_idx').on(t.workspaceId, t.timeZone),
+    /** The list's search (`ilike '%…%'` on each field): trigram indexes (pg_trgm), one per field, OR-ed as bitmaps. */
+    index('prospects_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
+    index('prospects_first_name_trgm_idx').using('gin', sql`${t.firstName} gin_trgm_ops`),
+    index('prospects_last_name_trgm_idx').using('gin', sql`${t.lastName} gin_trgm_ops`),
+    index('prospects_company_trgm_idx').using('gin', sql`${t.company} gin_trgm_ops`),
   ],
 );
 

@@ -112,6 +112,8 @@ export const emails = pgTable(
     index('emails_lead_idx').on(t.campaignLeadId),
     // Stop checks ask "any reply, bounce or unsubscribe on any email to this person?"
     index('emails_prospect_idx').on(t.prospectId),
+    /** The prospects list's "not contacted" anti-join: the workspace's written-to prospects, read off the index alone. */
+    index('emails_ws_prospect_idx').on(t.workspaceId, t.prospectId),
     index('emails_step_idx').on(t.stepId).where(sql`${t.stepId} is not null`),
   ],
 );
@@ -149,6 +151,17 @@ export const emailEvents = pgTable(
     // its prefix, every other workspace + time-range read.
     index('events_ws_occurred_cover_idx').on(t.workspaceId, t.occurredAt, t.type, t.machine, t.emailId),
     // Only facts with a natural key (replies, unsubscribes) carry one: opens and clicks skip this index.
+    /** Inbound mail only (replies, out-of-office, bounces), newest first: the replies list reads a page off it. */
+    index('events_ws_inbound_idx').on(t.workspaceId, t.occurredAt, t.id).where(sql`${t.dedupeKey} like 'inbound:%'`),
+    /** The replies list filtered by meaning (the same expression as replies/list.ts's meaningOf), newest first. */
+    index('events_ws_inbound_meaning_idx')
+      .on(
+        t.workspaceId,
+        sql`(coalesce(${t.data}->>'meaning', case ${t.type} when 'auto_reply' then 'auto_reply' when 'bounce' then 'bounce' when 'complaint' then 'complaint' when 'unsubscribe' then 'unsubscribe_request' else 'other' end))`,
+        t.occurredAt,
+        t.id,
+      )
+      .where(sql`${t.dedupeKey} like 'inbound:%'`),
     uniqueIndex('events_ws_dedupe_uq').on(t.workspaceId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
   ],
 );

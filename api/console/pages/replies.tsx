@@ -17,25 +17,29 @@ const listQuery = z.object({
   campaignId: z.uuid().optional().catch(undefined),
 });
 
+const COUNT_UP_TO = 10_000;
+
 export const replyRoutes = consoleApp().get('/replies', validate('query', listQuery), async (c) => {
   const { page, meaning, campaignId } = c.req.valid('query');
   const { db } = c.get('deps');
   const session = c.get('session');
-  const [{ rows, total }, choices] = await Promise.all([
-    listReplies(db, session, { page, limit: PAGE, meaning, campaignId }),
+  const [{ rows, total, capped }, choices] = await Promise.all([
+    // Counted up to 10,000: past that the page says "more than" (the count was most of the page's time).
+    listReplies(db, session, { page, limit: PAGE, meaning, campaignId }, { countUpTo: COUNT_UP_TO }),
     replyCampaignChoices(db, session.workspaceId),
   ]);
   const scope = session.role === 'admin' ? 'the workspace’s mail' : 'what you sent';
   return render(
     c,
     'Replies',
-    paged(<RepliesPage rows={rows} total={total} scope={scope} meaning={meaning} campaignId={campaignId} campaigns={choices} />, '/console/replies', page, total, { meaning, campaignId }),
+    paged(<RepliesPage rows={rows} total={total} capped={capped} scope={scope} meaning={meaning} campaignId={campaignId} campaigns={choices} />, '/console/replies', page, total, { meaning, campaignId }),
   );
 });
 
-export const RepliesPage: FC<{ rows: ReplyItem[]; total: number; scope: string; meaning?: string; campaignId?: string; campaigns: Array<{ id: string; name: string }> }> = ({
+export const RepliesPage: FC<{ rows: ReplyItem[]; total: number; capped?: boolean; scope: string; meaning?: string; campaignId?: string; campaigns: Array<{ id: string; name: string }> }> = ({
   rows,
   total,
+  capped,
   scope,
   meaning,
   campaignId,
@@ -43,7 +47,7 @@ export const RepliesPage: FC<{ rows: ReplyItem[]; total: number; scope: string; 
 }) => (
   <>
     <p class="muted">
-      Everything that came back to {scope}, newest first: {total} message{total === 1 ? '' : 's'}.
+      Everything that came back to {scope}, newest first: {capped ? `more than ${total.toLocaleString('en')} messages` : `${total.toLocaleString('en')} message${total === 1 ? '' : 's'}`}.
     </p>
     <form method="get" action="/console/replies" class="toolbar" role="search">
       <div>

@@ -165,14 +165,16 @@ export async function campaignFigures(db: Db, workspaceId: string, since: Date, 
     rows: pageable((limit, offset) =>
       db.execute(sql`
         select c.id, c.name, c.status, f.*
-        from campaigns c
+        -- The page of campaigns first, then the figures of those only (the lateral ran for every campaign before the limit).
+        from (
+          select id, name, status, created_at from campaigns where workspace_id = ${workspaceId}
+          order by created_at desc, id desc limit ${limit} offset ${offset}
+        ) c
         cross join lateral (
           select ${figureColumns('ev')} from emails e join email_events ev on ev.email_id = e.id
           where e.workspace_id = ${workspaceId} and e.campaign_id = c.id and ev.occurred_at >= ${since.toISOString()}
         ) f
-        where c.workspace_id = ${workspaceId}
-        order by c.created_at desc
-        limit ${limit} offset ${offset}`).then((r) => rowsOf<FigureRow & { id: string; name: string; status: string }>(r)),
+        order by c.created_at desc, c.id desc`).then((r) => rowsOf<FigureRow & { id: string; name: string; status: string }>(r)),
     ),
     from: campaigns,
     where: eq(campaigns.workspaceId, workspaceId),

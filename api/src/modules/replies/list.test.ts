@@ -6,6 +6,7 @@ import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { replyListResponse } from '../../../../shared/contracts/replies';
 import { closeEventRecorder } from '../tracking/recorder';
 import { ingestInbound } from './ingest';
+import { listReplies } from './list';
 
 let rt: TestRuntime;
 let admin: Awaited<ReturnType<typeof signIn>>;
@@ -72,6 +73,16 @@ describe('GET /api/replies', () => {
     const page2 = await list(admin, '?limit=2&page=2');
     expect(page2.data).toHaveLength(1);
     expect(page2.pagination).toMatchObject({ page: 2, total: 3, totalPages: 2 });
+  });
+
+  it('counts up to a cap when asked (the console), saying it stopped, with the same page of rows', async () => {
+    const session = { workspaceId: admin.workspace.id, userId: admin.user.id, role: 'admin' as const };
+    const exact = await listReplies(rt.deps.db, session, { page: 1, limit: 25 });
+    expect(exact).toMatchObject({ total: 3, capped: false });
+    const capped = await listReplies(rt.deps.db, session, { page: 1, limit: 25 }, { countUpTo: 2 });
+    expect(capped).toMatchObject({ total: 2, capped: true });
+    expect(capped.rows.map((r) => r.id)).toEqual(exact.rows.map((r) => r.id));
+    expect(await listReplies(rt.deps.db, session, { page: 1, limit: 25 }, { countUpTo: 3 })).toMatchObject({ total: 3, capped: false });
   });
 
   it('shows a member the replies to their own mail only, and another workspace nothing', async () => {
