@@ -7,7 +7,8 @@ import { CHROMIUM } from './helpers/browser';
 /**
  * The Campaigns story through a real Chromium against a running API (sandbox mailbox, inline
  * queue, the real scheduler): build a 3-step sequence with a condition and an A/B step, add
- * leads, launch, watch the first step go out, read the per-step and per-version figures.
+ * leads, launch, watch the first step go out, read the per-step and per-version figures, then
+ * answer it (a reply, an out-of-office) and see both on the campaign and on Replies.
  * Screenshots of list, editor, preview and stats at 1440 and 375 px go to test-artifacts/console-campaigns/.
  */
 const ARTIFACTS = 'test-artifacts/console-campaigns';
@@ -175,6 +176,62 @@ describe('a rep builds and runs a campaign in the console', () => {
     await expect(row.locator('[data-count="leads"]').textContent()).resolves.toMatch(/^2 \(.*in sequence/);
     expect(Number(await row.locator('[data-count="sent"]').textContent())).toBeGreaterThanOrEqual(1);
     await shoot('list');
+  });
+
+  it('shows a reply and an out-of-office on the campaign, in words, and both on Replies for that campaign', { timeout: 180_000 }, async () => {
+    // Both leads got step 1 (the scheduler's tick may take one more period for the second).
+    type Sent = { id: string; to: string; subject: string };
+    let toLea: Sent | undefined;
+    let toBo: Sent | undefined;
+    for (let i = 0; !(toLea && toBo); i++) {
+      if (i > 90) throw new Error('step 1 did not reach both leads');
+      if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+      const sent = (await apiJson<{ data: Sent[] }>(api, '/api/sandbox/messages', { token })).body.data;
+      toLea = sent.find((m) => m.to.includes('lea@client.test') && m.subject.startsWith('Hello'));
+      toBo = sent.find((m) => m.to.includes('bo@client.test') && m.subject.startsWith('Hello'));
+    }
+    // Into the thread of the campaign email each one got, as their mail servers would answer.
+    expect((await apiJson(api, `/api/sandbox/messages/${toLea!.id}/reply`, { method: 'POST', token, body: { text: 'Sounds good, send me the pricing please.' } })).status).toBe(201);
+    expect((await apiJson(api, `/api/sandbox/messages/${toBo!.id}/auto-reply`, { method: 'POST', token, body: { returnDate: '2030-01-15' } })).status).toBe(201);
+    const campaignId = campaignUrl.split('/').pop()!;
+    // The inject asks for a sync at once; if one was already running the next minute's sync reads
+    // them, so the wait covers one whole sync period.
+    for (let i = 0; ; i++) {
+      const listed = await apiJson<{ pagination: { total: number } }>(api, `/api/replies?campaignId=${campaignId}`, { token });
+      if (listed.body.pagination.total >= 2) break;
+      if (i > 400) throw new Error('the inbox sync did not record the reply and the out-of-office');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    await page.goto(campaignUrl);
+    const lea = page.locator('[data-lead="lea@client.test"]');
+    const bo = page.locator('[data-lead="bo@client.test"]');
+    await expect(lea.locator('[data-lead-state]').getAttribute('data-lead-state')).resolves.toBe('replied');
+    await expect(lea.locator('[data-lead-state]').textContent()).resolves.toBe('Replied — sequence stopped');
+    await expect(lea.locator('[data-label="Why"]').textContent()).resolves.toBe('Replied');
+    expect(await lea.getByRole('button', { name: 'Pause' }).count()).toBe(0); // over for good: nothing to pause
+    await expect(bo.locator('[data-lead-state]').textContent()).resolves.toBe('Paused');
+    // Back on Tuesday 15 January: the sequence picks up the next business day, said as dates, not timestamps.
+    const why = (await bo.locator('[data-label="Why"]').textContent())!;
+    expect(why).toMatch(/^Out of office \(back Tue 15 Jan 2030\): paused until Wed 16 Jan 2030, /);
+    expect(why).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    await expect(bo.locator('[data-label="Next"]').textContent()).resolves.toMatch(/^resumes 16 Jan 2030/);
+    await expect(page.locator('[data-figure="replied"] b').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-lead-count="replied"]').textContent()).resolves.toContain(': 1');
+    await expect(page.locator('[data-lead-count="paused"]').textContent()).resolves.toContain(': 1');
+    await expect(page.locator('[data-came-back]').getAttribute('data-came-back')).resolves.toBe('2');
+    await page.locator('table.rows').last().scrollIntoViewIfNeeded();
+    await shoot('leads');
+
+    await page.getByRole('link', { name: 'read them on Replies' }).click();
+    expect(page.url()).toContain(`campaignId=${campaignId}`);
+    await expect(page.getByLabel('Campaign').locator('option:checked').textContent()).resolves.toBe('Spring outreach');
+    const rows = page.locator('tr[data-reply]');
+    await expect(rows.count()).resolves.toBe(2);
+    const ooo = page.locator('tr[data-reply="out_of_office"]');
+    await expect(ooo.textContent()).resolves.toMatch(/bo@client\.test.*Out of office.*Back Tue 15 Jan 2030.*Spring outreach.*Paused/s);
+    const answer = rows.filter({ hasText: 'lea@client.test' });
+    await expect(answer.textContent()).resolves.toMatch(/Sounds good, send me the pricing please\..*Spring outreach.*Replied — sequence stopped/s);
   });
 
   it("refuses a viewer's launch on the server, whatever the page shows", async () => {

@@ -5,6 +5,7 @@ import { auditEvents, campaignLeads, emailEvents, memberships, suppressions } fr
 import { seedSentEmail } from '../test/tracking-fixtures';
 import { ORIGIN, consoleClient } from '../test/console-client';
 import type { Campaign } from '../../shared/contracts/campaigns';
+import { leadReasonWords } from './words';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -291,5 +292,15 @@ describe('console campaigns: who may change what', () => {
     expect(anasNow.name).toBe('Ana’s');
     const count = await db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, owner.workspace.id), eq(auditEvents.actorId, viewerApi.user.id), eq(auditEvents.action, 'campaign.created')));
     expect(count).toHaveLength(0);
+  });
+});
+
+describe('console campaigns: a lead’s reason in words', () => {
+  it('says the moments an out-of-office wrote as dates in the reader’s zone, and leaves plain reasons alone', () => {
+    const ooo = 'Out of office (back 2030-01-15): paused until 2030-01-16T00:00:00.000Z';
+    expect(leadReasonWords(ooo, 'Europe/Paris')).toBe('Out of office (back Tue 15 Jan 2030): paused until Wed 16 Jan 2030, 01:00 GMT+1');
+    expect(leadReasonWords(ooo, 'America/New_York')).toBe('Out of office (back Tue 15 Jan 2030): paused until Tue 15 Jan 2030, 19:00 EST');
+    expect(leadReasonWords('Out of office (no return date given): paused until 2030-03-01T09:30:00.000Z', 'UTC')).toBe('Out of office (no return date given): paused until Fri 1 Mar 2030, 09:30 UTC');
+    for (const plain of ['Replied', 'Step 1 sent', 'Soft bounce 3 times (mailbox full): gave up']) expect(leadReasonWords(plain, 'Europe/Paris')).toBe(plain);
   });
 });

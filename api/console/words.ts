@@ -2,6 +2,7 @@
  * Every internal word a person might read in the console, turned into plain words, in one
  * place: email statuses, mailbox states, suppression reasons, audit actions, roles.
  */
+import { DateTime } from 'luxon';
 
 const EMAIL_STATUS: Record<string, string> = {
   DRAFT: 'Draft',
@@ -86,6 +87,23 @@ const LEAD_STATUS: Record<string, string> = {
   stopped: 'Stopped',
 };
 export const leadStatusWords = (status: string) => LEAD_STATUS[status] ?? humanize(status);
+
+/**
+ * A lead's reason as the engine wrote it, with its moments in words: an out-of-office's
+ * "paused until 2030-01-16T00:00:00.000Z" reads in the viewer's zone, a return date
+ * ("back 2030-01-15") as the day it is, in no zone.
+ */
+export function leadReasonWords(reason: string, tz: string): string {
+  return reason
+    .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (at) => {
+      const d = DateTime.fromISO(at, { setZone: true });
+      return d.isValid ? d.setZone(tz).toFormat('ccc d LLL yyyy, HH:mm ZZZZ') : at;
+    })
+    .replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => {
+      const d = DateTime.fromISO(day, { zone: 'UTC' });
+      return d.isValid ? d.toFormat('ccc d LLL yyyy') : day;
+    });
+}
 
 /** When a step goes out, read at due time on people's own opens and clicks (never a scanner's). */
 const STEP_CONDITION: Record<string, string> = {

@@ -5,20 +5,22 @@ import type { Campaign, CampaignStats, Lead } from '../../../shared/contracts/ca
 import { leadStatusSchema } from '../../../shared/contracts/campaigns';
 import { mayChange } from '../../src/lib/ownership';
 import { Empty, PostForm, When, useViewer } from '../layout';
-import { campaignStatusWords, delayWords, leadStatusWords, stepConditionWords } from '../words';
+import { campaignStatusWords, delayWords, leadReasonWords, leadStatusWords, stepConditionWords } from '../words';
 import { CAMPAIGN_CSS } from './campaign-editor';
 
 type StepStats = CampaignStats['steps'][number];
 
 /** One campaign: what it does, how it stands, per step and A/B version, and each lead with what happened. */
-export const CampaignDetail: FC<{ campaign: Campaign; stats: CampaignStats; owner: string | null; mailbox: string | null; leads: Lead[]; leadFilter?: string }> = ({
-  campaign: c,
-  stats,
-  owner,
-  mailbox,
-  leads,
-  leadFilter,
-}) => {
+export const CampaignDetail: FC<{
+  campaign: Campaign;
+  stats: CampaignStats;
+  owner: string | null;
+  mailbox: string | null;
+  leads: Lead[];
+  leadFilter?: string;
+  /** Inbound messages to the campaign's mail the viewer can read on Replies; null when they are someone else's. */
+  cameBack?: number | null;
+}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null }) => {
   const viewer = useViewer();
   const editable = Boolean(viewer && mayChange(viewer, 'campaign', c.ownerId) && c.status !== 'archived');
   const inSequence = stats.leads.pending + stats.leads.active + stats.leads.paused;
@@ -82,6 +84,18 @@ export const CampaignDetail: FC<{ campaign: Campaign; stats: CampaignStats; owne
         <Card n={stats.events.replied} label="replied" figure="replied" />
         <Card n={stats.events.bounced} label="bounced" figure="bounced" />
       </div>
+      {cameBack !== null && (
+        <p data-came-back={cameBack}>
+          {cameBack === 0 ? (
+            'Nothing has come back yet: replies, out-of-office notes and bounces show up here and on Replies.'
+          ) : (
+            <>
+              {cameBack === 1 ? '1 message' : `${cameBack} messages`} came back (replies, out-of-office notes, bounces):{' '}
+              <a href={`/console/replies?campaignId=${c.id}`}>read {cameBack === 1 ? 'it' : 'them'} on Replies</a>.
+            </>
+          )}
+        </p>
+      )}
       <h2>Steps and how they did</h2>
       <StepsTable campaign={c} stats={stats} />
       <h2>Leads</h2>
@@ -126,8 +140,8 @@ export const CampaignDetail: FC<{ campaign: Campaign; stats: CampaignStats; owne
               <td data-label="Step">
                 {Math.min(l.currentStep, stats.stepCount)} of {stats.stepCount} done
               </td>
-              <td data-label="Next">{l.status === 'paused' && l.pausedUntil ? <>back <When at={l.pausedUntil} /></> : l.nextDueAt && (l.status === 'active' || l.status === 'pending') ? <When at={l.nextDueAt} /> : <span class="muted">—</span>}</td>
-              <td data-label="Why">{l.reason ?? <span class="muted">—</span>}</td>
+              <td data-label="Next">{l.status === 'paused' && l.pausedUntil ? <>resumes <When at={l.pausedUntil} /></> : l.nextDueAt && (l.status === 'active' || l.status === 'pending') ? <When at={l.nextDueAt} /> : <span class="muted">—</span>}</td>
+              <td data-label="Why">{l.reason ? leadReasonWords(l.reason, viewer?.tz ?? 'UTC') : <span class="muted">—</span>}</td>
               {editable && (
                 <td data-label="Actions">
                   <LeadActions campaignId={c.id} lead={l} />

@@ -513,4 +513,6 @@ mark.missing{background:#ffe08a;color:#5c3c00;border-radius:3px;padding:0 .15rem
 .states{display:flex;flex-wrap:wrap;gap:.25rem}
 table.rows td.num,table.rows th.num{text-align:right}
 @media (max-width:700px){table.rows td.num{text-align:left}}
+/* An address breaks only when it cannot fit, not at any letter ("bo@clien t.test"). */
+@media (min-width:701px){tr[data-lead] td[data-label="Lead"]{overflow-wrap:break-word}}
 `;

@@ -13,6 +13,7 @@ import {
   addLeads, archiveCampaign, createCampaign, getCampaign, launchCampaign, leadCountsOf, listCampaigns, listLeads, setRunning, updateCampaign,
 } from '../../src/modules/campaigns/service';
 import { campaignStats } from '../../src/modules/campaigns/stats';
+import { listReplies } from '../../src/modules/replies/list';
 import { leadDetail, removeLead, setLeadRunning } from '../../src/modules/campaigns/lead-running';
 import { campaignTotalsOf } from '../../src/modules/dashboard/queries';
 import { getTemplateRow, listTemplates, renderWith } from '../../src/modules/templates/service';
@@ -68,18 +69,22 @@ export const campaignRoutes = consoleApp()
     const q = c.req.valid('query');
     const campaign = await found(() => getCampaign(db, ws(c), c.req.valid('param').id));
     if (!campaign) return gone(c);
-    const [stats, leads, members, boxes] = await Promise.all([
+    const session = c.get('session');
+    // Replies are read by whoever sent the mail (and admins): another member's count would be theirs, not the campaign's.
+    const seesReplies = session.role === 'admin' || session.userId === campaign.ownerId;
+    const [stats, leads, members, boxes, replies] = await Promise.all([
       campaignStats(db, ws(c), campaign.id),
       listLeads(db, ws(c), campaign.id, { page: q.page, limit: PAGE, status: q.leads }),
       listMembers(db, ws(c), { page: 1, limit: 200 }),
       listMailboxes(db, ws(c), { page: 1, limit: 200 }),
+      seesReplies ? listReplies(db, session, { page: 1, limit: 1, campaignId: campaign.id }) : Promise.resolve(null),
     ]);
     const owner = members.rows.find((m) => m.userId === campaign.ownerId)?.email ?? null;
     const mailbox = boxes.rows.find((b) => b.id === campaign.mailboxId)?.email ?? null;
     return render(
       c,
       campaign.name,
-      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
+      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
     );
   })
   .get('/campaigns/:id/edit', validate('param', idParam), validate('query', editQuery), async (c) => {
