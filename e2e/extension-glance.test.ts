@@ -279,6 +279,72 @@ describe('Lumina at a glance', () => {
     expect(await gmail.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]').count()).toBe(1);
     await gmail.close();
   });
+  it('keyboard shortcuts, listed in the panel, drive the Glow from the email and from the panel', async () => {
+    const gmail = await ext.context.newPage();
+    await gmail.setViewportSize({ width: 1440, height: 900 });
+    await gmail.goto(`https://mail.google.com/mail/u/0/?compose=keys1#inbox/${FIXTURE_THREAD_ID}`);
+    await gmail.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
+    const panel = gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"]');
+    await panel.waitFor({ timeout: 20_000 });
+    const list = panel.getByTestId('shortcuts');
+    expect(await list.locator('li').allTextContents()).toEqual([
+      'Alt+Shift+R Rewrite',
+      'Alt+Shift+A Accept (or ask again)',
+      'Alt+Shift+X Reject',
+      'Alt+Shift+L Fold or open the panel',
+      'Alt+Shift+S Send with Lumina',
+      'Ctrl+Z or ⌘Z Undo, right after an accept',
+    ]);
+    await composeBody(gmail).click();
+    await composeBody(gmail).fill(HERO_BODY);
+    // A subject of its own each run: a cached answer from an earlier run would leave the scripted one unused.
+    const subject = gmail.locator('[role="dialog"] input[name="subjectbox"]');
+    const subjectLine = `Ramp time for Acme, week ${Date.now() % 100_000}`;
+    await subject.fill(subjectLine);
+    await subject.dispatchEvent('input');
+    await panel.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    const better = HERO_BODY.replace(HERO_ASK, HERO_BETTER_ASK);
+    // In the email: Rewrite, then Accept writes the suggestion into the compose.
+    ai.script({ json: { subject: subjectLine, body: better, confidence: 0.8 } });
+    await composeBody(gmail).focus();
+    await gmail.keyboard.press('Alt+Shift+KeyR');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="ready"]').waitFor({ timeout: 20_000 });
+    const intro = panel.getByRole('button', { name: 'Got it' });
+    if (await intro.isVisible()) await intro.click();
+    await list.scrollIntoViewIfNeeded();
+    await shoot(gmail, 'compose-shortcuts');
+    await composeBody(gmail).focus();
+    await gmail.keyboard.press('Alt+Shift+KeyA');
+    await panel.getByTestId('applied').waitFor();
+    await until(async () => (await composeBody(gmail).textContent())?.includes('Thursday at 10'), 'the accepted text in the compose');
+    // Ctrl+Z right after the accept puts the rep's text back.
+    await gmail.keyboard.press('Control+KeyZ');
+    await until(async () => (await composeBody(gmail).textContent())?.includes(HERO_ASK), "the rep's own ask back");
+    // In the panel: Rewrite again, then Reject drops the suggestion and leaves the email alone.
+    // (Another tone: the same draft and tone would come from the server's cache.)
+    ai.script({ json: { subject: subjectLine, body: better, confidence: 0.8 } });
+    await panel.getByLabel('Tone').selectOption('friendly');
+    await panel.getByTestId('goal').focus();
+    await gmail.keyboard.press('Alt+Shift+KeyR');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="ready"]').waitFor({ timeout: 20_000 });
+    await panel.getByTestId('goal').focus();
+    await gmail.keyboard.press('Alt+Shift+KeyX');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="idle"]').waitFor();
+    expect(await composeBody(gmail).textContent()).toContain(HERO_ASK);
+    // Fold to the badge and open again, from the email.
+    await composeBody(gmail).focus();
+    await gmail.keyboard.press('Alt+Shift+KeyL');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] .panel.small').waitFor();
+    expect(await panel.getByTestId('fold').getAttribute('aria-expanded')).toBe('false');
+    expect(await panel.getByTestId('score').isVisible()).toBe(true);
+    expect(await list.count()).toBe(0);
+    await gmail.keyboard.press('Alt+Shift+KeyL');
+    await list.waitFor();
+    // Send with Lumina: the pre-send check or the send itself starts.
+    await gmail.keyboard.press('Alt+Shift+KeyS');
+    await panel.getByTestId('presend').or(gmail.locator('lumina-root[data-lumina="send-status"] [data-testid="send-status"]')).first().waitFor();
+    await gmail.close();
+  });
   it("README's hero: a realistic compose in the fixture Gmail with the Glow beside it (cropped below InboxSDK's unregistered-app bar)", async () => {
     const gmail = await ext.context.newPage();
     await gmail.setViewportSize({ width: 1440, height: 900 });
