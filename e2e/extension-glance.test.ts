@@ -178,8 +178,19 @@ describe('Lumina at a glance', () => {
       const all = await Promise.all(ids.map((id, i) => apiJson<Email>(api, `/api/emails/${id}`, { token: i < 2 ? alice : bob })));
       return all.every((r) => r.body.status === 'SENT');
     }, 'the three sends');
+    // Ada answers Alice and Cleo answers Bob, through the sandbox mailbox's inbound route.
+    const replyTo = async (token: string, to: string, text: string) => {
+      const messages = (await apiJson<{ data: Array<{ id: string; to: string }> }>(api, '/api/sandbox/messages', { token })).body.data;
+      const message = messages.find((m) => m.to.includes(to));
+      expect(message, `the sandbox message to ${to}`).toBeTruthy();
+      expect((await apiJson(api, `/api/sandbox/messages/${message!.id}/reply`, { method: 'POST', token, body: { text } })).status).toBe(201);
+    };
+    await replyTo(alice, 'ada@prospect.test', 'Sounds good, Thursday at 10 works for me.');
+    await replyTo(bob, 'cleo@prospect.test', 'Thanks, I am interested. Can you send pricing?');
+    await until(async () => (await apiJson<{ data: unknown[] }>(api, '/api/replies?scope=workspace', { token: alice })).body.data.length === 2, 'the two replies');
 
-    const figures = async (who: string, mine: string, team: string, ownSends: string[]) => {
+    const repliedBy = async (popup: Page) => (await popup.locator('[data-testid="reply-waiting"] b').allTextContents()).sort();
+    const figures = async (who: string, mine: string, team: string, ownSends: string[], ownReplies: string[], teamReplies: string[]) => {
       const popup = await extensionPage('extension/popup/index.html');
       await popup.getByTestId('who').filter({ hasText: who }).waitFor();
       const sent = popup.locator('[data-stat="sent"] dd');
@@ -189,18 +200,27 @@ describe('Lumina at a glance', () => {
       // Under Mine, recent activity lists the rep's own sends and nobody else's.
       const recipients = async () => (await popup.locator('[data-testid="recent-email"] b').allTextContents()).sort();
       expect(await recipients()).toEqual([...ownSends].sort());
+      // Replies waiting under Mine: only the people who answered this rep.
+      await popup.getByTestId('reply-waiting').first().waitFor();
+      expect(await repliedBy(popup)).toEqual(ownReplies);
+      expect(await popup.getByTestId('replies-waiting').getAttribute('data-count')).toBe(String(ownReplies.length));
+      expect(await popup.getByTestId('reply-waiting').first().getAttribute('href')).toMatch(/^https:\/\/mail\.google\.com\/mail\/u\/0\/#/);
       await shoot(popup, `popup-mine-${who.split('@')[0]}`);
       await popup.locator('[data-scope="workspace"]').click();
       await popup.getByText(/figures for the whole/).waitFor();
       await sent.filter({ hasText: team }).waitFor();
       await until(async () => (await recipients()).length === 3, "the team's three sends under Team");
       expect(await recipients()).toEqual(['ada@prospect.test', 'ben@prospect.test', 'cleo@prospect.test']);
+      // Under Team an admin sees the team's replies; the API shows a member only their own, and the popup says so.
+      await until(async () => (await repliedBy(popup)).length === teamReplies.length, 'the replies under Team');
+      expect(await repliedBy(popup)).toEqual(teamReplies);
+      expect(await popup.getByTestId('replies-own-only').count()).toBe(teamReplies.length === 2 ? 0 : 1);
       await popup.close();
     };
     // Alice is signed in to the extension: 2 of hers, 3 for the team.
-    await figures('alice@team.test', '2', '3', ['ada@prospect.test', 'ben@prospect.test']);
+    await figures('alice@team.test', '2', '3', ['ada@prospect.test', 'ben@prospect.test'], ['ada@prospect.test'], ['ada@prospect.test', 'cleo@prospect.test']);
     await signIn('bob@team.test', 'Bob Rep');
-    await figures('bob@team.test', '1', '3', ['cleo@prospect.test']);
+    await figures('bob@team.test', '1', '3', ['cleo@prospect.test'], ['cleo@prospect.test'], ['cleo@prospect.test']);
   });
 
   it('a send Gmail refuses ends "Failed" in the panel, with the reason in words', async () => {

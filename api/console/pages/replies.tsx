@@ -24,7 +24,7 @@ export const replyRoutes = consoleApp().get('/replies', validate('query', listQu
   const { db } = c.get('deps');
   const session = c.get('session');
   const [{ rows, total }, choices] = await Promise.all([
-    listReplies(db, session, { page, limit: PAGE, meaning, campaignId }),
+    listReplies(db, session, { page, limit: PAGE, scope: 'workspace', meaning, campaignId }),
     db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.workspaceId, session.workspaceId)).orderBy(asc(campaigns.name)).limit(500),
   ]);
   const scope = session.role === 'admin' ? 'the workspace’s mail' : 'what you sent';

@@ -79,8 +79,15 @@ describe('GET /api/replies', () => {
     expect((await list(outsider)).pagination.total).toBe(0);
   });
 
+  it('scope=me narrows an admin to the replies to their own mail; workspace (the default) is the team', async () => {
+    expect((await list(admin, '?scope=me')).data.map((r) => r.from)).toEqual(['dana@acme.test', 'dana@acme.test']);
+    expect((await list(admin, '?scope=workspace')).pagination.total).toBe(3);
+    expect((await list(member, '?scope=workspace')).data.map((r) => r.from)).toEqual(['lee@beta.test']);
+    expect((await list(member, '?scope=me')).data.map((r) => r.from)).toEqual(['lee@beta.test']);
+  });
+
   it('answers a bad filter with 400 and the envelope', async () => {
-    for (const q of ['?meaning=maybe', '?campaignId=not-a-uuid', '?page=0', '?limit=5000']) {
+    for (const q of ['?scope=everyone', '?meaning=maybe', '?campaignId=not-a-uuid', '?page=0', '?limit=5000']) {
       const res = await admin.call(`/api/replies${q}`);
       expect(res.status).toBe(400);
       expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe('VALIDATION_ERROR');

@@ -30,7 +30,7 @@ export async function listReplies(db: Db, session: Pick<SessionInfo, 'workspaceI
     // (workspace, type, occurred_at) index find them.
     inArray(emailEvents.type, [...INBOUND_TYPES]),
     like(emailEvents.dedupeKey, 'inbound:%'),
-    session.role === 'admin' ? undefined : eq(emails.userId, session.userId),
+    session.role === 'admin' && query.scope !== 'me' ? undefined : eq(emails.userId, session.userId),
     query.meaning ? sql`${meaningOf} = ${query.meaning}` : undefined,
     query.campaignId ? eq(emails.campaignId, query.campaignId) : undefined,
   ) as SQL;
