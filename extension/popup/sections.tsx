@@ -92,7 +92,7 @@ export function RepliesWaiting({ replies, scope, admin }: { replies: RuntimeResu
         <ul className="rows">
           {waiting.slice(0, 3).map((r) => (
             <li key={r.id}>
-              <a data-testid="reply-waiting" data-meaning={r.meaning} href={gmailLink(r.email)} target="_blank" rel="noreferrer" title="Open the thread in Gmail">
+              <a data-testid="reply-waiting" data-meaning={r.meaning} href={gmailLink(r.email)} target="_blank" rel="noreferrer" title={`${r.snippet ?? r.subject ?? ""} — open the thread in Gmail`}>
                 <span className="row-main"><b>{r.from ?? r.email.to}</b> <span className="meta">{when(Date.parse(r.receivedAt))} · {r.snippet ?? r.subject ?? r.email.subject}</span></span>
                 <span className="pill tone-replied">{MEANING_WORDS[r.meaning]}</span>
               </a>
