@@ -178,8 +178,19 @@ describe('Lumina at a glance', () => {
       const all = await Promise.all(ids.map((id, i) => apiJson<Email>(api, `/api/emails/${id}`, { token: i < 2 ? alice : bob })));
       return all.every((r) => r.body.status === 'SENT');
     }, 'the three sends');
+    // Ada answers Alice and Cleo answers Bob, through the sandbox mailbox's inbound route.
+    const replyTo = async (token: string, to: string, text: string) => {
+      const messages = (await apiJson<{ data: Array<{ id: string; to: string }> }>(api, '/api/sandbox/messages', { token })).body.data;
+      const message = messages.find((m) => m.to.includes(to));
+      expect(message, `the sandbox message to ${to}`).toBeTruthy();
+      expect((await apiJson(api, `/api/sandbox/messages/${message!.id}/reply`, { method: 'POST', token, body: { text } })).status).toBe(201);
+    };
+    await replyTo(alice, 'ada@prospect.test', 'Sounds good, Thursday at 10 works for me.');
+    await replyTo(bob, 'cleo@prospect.test', 'Thanks, I am interested. Can you send pricing?');
+    await until(async () => (await apiJson<{ data: unknown[] }>(api, '/api/replies?scope=workspace', { token: alice })).body.data.length === 2, 'the two replies');
 
-    const figures = async (who: string, mine: string, team: string, ownSends: string[]) => {
+    const repliedBy = async (popup: Page) => (await popup.locator('[data-testid="reply-waiting"] b').allTextContents()).sort();
+    const figures = async (who: string, mine: string, team: string, ownSends: string[], ownReplies: string[], teamReplies: string[]) => {
       const popup = await extensionPage('extension/popup/index.html');
       await popup.getByTestId('who').filter({ hasText: who }).waitFor();
       const sent = popup.locator('[data-stat="sent"] dd');
@@ -189,18 +200,27 @@ describe('Lumina at a glance', () => {
       // Under Mine, recent activity lists the rep's own sends and nobody else's.
       const recipients = async () => (await popup.locator('[data-testid="recent-email"] b').allTextContents()).sort();
       expect(await recipients()).toEqual([...ownSends].sort());
+      // Replies waiting under Mine: only the people who answered this rep.
+      await popup.getByTestId('reply-waiting').first().waitFor();
+      expect(await repliedBy(popup)).toEqual(ownReplies);
+      expect(await popup.getByTestId('replies-waiting').getAttribute('data-count')).toBe(String(ownReplies.length));
+      expect(await popup.getByTestId('reply-waiting').first().getAttribute('href')).toMatch(/^https:\/\/mail\.google\.com\/mail\/u\/0\/#/);
       await shoot(popup, `popup-mine-${who.split('@')[0]}`);
       await popup.locator('[data-scope="workspace"]').click();
       await popup.getByText(/figures for the whole/).waitFor();
       await sent.filter({ hasText: team }).waitFor();
       await until(async () => (await recipients()).length === 3, "the team's three sends under Team");
       expect(await recipients()).toEqual(['ada@prospect.test', 'ben@prospect.test', 'cleo@prospect.test']);
+      // Under Team an admin sees the team's replies; the API shows a member only their own, and the popup says so.
+      await until(async () => (await repliedBy(popup)).length === teamReplies.length, 'the replies under Team');
+      expect(await repliedBy(popup)).toEqual(teamReplies);
+      expect(await popup.getByTestId('replies-own-only').count()).toBe(teamReplies.length === 2 ? 0 : 1);
       await popup.close();
     };
     // Alice is signed in to the extension: 2 of hers, 3 for the team.
-    await figures('alice@team.test', '2', '3', ['ada@prospect.test', 'ben@prospect.test']);
+    await figures('alice@team.test', '2', '3', ['ada@prospect.test', 'ben@prospect.test'], ['ada@prospect.test'], ['ada@prospect.test', 'cleo@prospect.test']);
     await signIn('bob@team.test', 'Bob Rep');
-    await figures('bob@team.test', '1', '3', ['cleo@prospect.test']);
+    await figures('bob@team.test', '1', '3', ['cleo@prospect.test'], ['cleo@prospect.test'], ['cleo@prospect.test']);
   });
 
   it('a send Gmail refuses ends "Failed" in the panel, with the reason in words', async () => {
@@ -277,6 +297,72 @@ describe('Lumina at a glance', () => {
     expect(await early.isVisible()).toBe(true);
     expect(await early.getByLabel('Template').count()).toBe(1); // the open picker is still there
     expect(await gmail.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]').count()).toBe(1);
+    await gmail.close();
+  });
+  it('keyboard shortcuts, listed in the panel, drive the Glow from the email and from the panel', async () => {
+    const gmail = await ext.context.newPage();
+    await gmail.setViewportSize({ width: 1440, height: 900 });
+    await gmail.goto(`https://mail.google.com/mail/u/0/?compose=keys1#inbox/${FIXTURE_THREAD_ID}`);
+    await gmail.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
+    const panel = gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"]');
+    await panel.waitFor({ timeout: 20_000 });
+    const list = panel.getByTestId('shortcuts');
+    expect(await list.locator('li').allTextContents()).toEqual([
+      'Alt+Shift+R Rewrite',
+      'Alt+Shift+A Accept (or ask again)',
+      'Alt+Shift+X Reject',
+      'Alt+Shift+L Fold or open the panel',
+      'Alt+Shift+S Send with Lumina',
+      'Ctrl+Z or ⌘Z Undo, right after an accept',
+    ]);
+    await composeBody(gmail).click();
+    await composeBody(gmail).fill(HERO_BODY);
+    // A subject of its own each run: a cached answer from an earlier run would leave the scripted one unused.
+    const subject = gmail.locator('[role="dialog"] input[name="subjectbox"]');
+    const subjectLine = `Ramp time for Acme, week ${Date.now() % 100_000}`;
+    await subject.fill(subjectLine);
+    await subject.dispatchEvent('input');
+    await panel.getByTestId('saved').filter({ hasText: /^Saved$/ }).waitFor();
+    const better = HERO_BODY.replace(HERO_ASK, HERO_BETTER_ASK);
+    // In the email: Rewrite, then Accept writes the suggestion into the compose.
+    ai.script({ json: { subject: subjectLine, body: better, confidence: 0.8 } });
+    await composeBody(gmail).focus();
+    await gmail.keyboard.press('Alt+Shift+KeyR');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="ready"]').waitFor({ timeout: 20_000 });
+    const intro = panel.getByRole('button', { name: 'Got it' });
+    if (await intro.isVisible()) await intro.click();
+    await list.scrollIntoViewIfNeeded();
+    await shoot(gmail, 'compose-shortcuts');
+    await composeBody(gmail).focus();
+    await gmail.keyboard.press('Alt+Shift+KeyA');
+    await panel.getByTestId('applied').waitFor();
+    await until(async () => (await composeBody(gmail).textContent())?.includes('Thursday at 10'), 'the accepted text in the compose');
+    // Ctrl+Z right after the accept puts the rep's text back.
+    await gmail.keyboard.press('Control+KeyZ');
+    await until(async () => (await composeBody(gmail).textContent())?.includes(HERO_ASK), "the rep's own ask back");
+    // In the panel: Rewrite again, then Reject drops the suggestion and leaves the email alone.
+    // (Another tone: the same draft and tone would come from the server's cache.)
+    ai.script({ json: { subject: subjectLine, body: better, confidence: 0.8 } });
+    await panel.getByLabel('Tone').selectOption('friendly');
+    await panel.getByTestId('goal').focus();
+    await gmail.keyboard.press('Alt+Shift+KeyR');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="ready"]').waitFor({ timeout: 20_000 });
+    await panel.getByTestId('goal').focus();
+    await gmail.keyboard.press('Alt+Shift+KeyX');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"][data-glow="idle"]').waitFor();
+    expect(await composeBody(gmail).textContent()).toContain(HERO_ASK);
+    // Fold to the badge and open again, from the email.
+    await composeBody(gmail).focus();
+    await gmail.keyboard.press('Alt+Shift+KeyL');
+    await gmail.locator('lumina-root[data-host="inboxsdk"] .panel.small').waitFor();
+    expect(await panel.getByTestId('fold').getAttribute('aria-expanded')).toBe('false');
+    expect(await panel.getByTestId('score').isVisible()).toBe(true);
+    expect(await list.count()).toBe(0);
+    await gmail.keyboard.press('Alt+Shift+KeyL');
+    await list.waitFor();
+    // Send with Lumina: the pre-send check or the send itself starts.
+    await gmail.keyboard.press('Alt+Shift+KeyS');
+    await panel.getByTestId('presend').or(gmail.locator('lumina-root[data-lumina="send-status"] [data-testid="send-status"]')).first().waitFor();
     await gmail.close();
   });
   it("README's hero: a realistic compose in the fixture Gmail with the Glow beside it (cropped below InboxSDK's unregistered-app bar)", async () => {

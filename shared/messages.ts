@@ -4,6 +4,7 @@ import { observedReplyRequest, type observedReplyResponse, type selfViewResponse
 import type { SessionResponse } from './contracts/auth';
 import type { SuggestionResponse } from './contracts/ai';
 import type { AddLeadsResponse, Campaign, Lead } from './contracts/campaigns';
+import type { ReplyItem } from './contracts/replies';
 import type { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from './contracts/dashboard';
 import type { EmailTimelineResponse, emailFiguresSchema } from './contracts/events';
 import type { Mailbox } from './contracts/mailboxes';
@@ -113,6 +114,8 @@ export interface RuntimeAnswers {
     recent: RuntimeResult<Page<Email & { figures?: z.infer<typeof emailFiguresSchema> }>>;
     /** This week against last, and the hot leads to follow up first. */
     momentum: RuntimeResult<z.infer<typeof momentumResponse>>;
+    /** The latest replies to the scope's sends (`GET /api/replies`), newest first. */
+    replies: RuntimeResult<Page<ReplyItem>>;
   };
   'mailboxes.list': Page<Mailbox>;
   'campaigns.list': Page<Campaign>;

@@ -7,6 +7,7 @@ import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
 import { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
 import { mailboxSchema } from '../../shared/contracts/mailboxes';
+import { replyListResponse } from '../../shared/contracts/replies';
 import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
 import { lookupSuppressionResponse } from '../../shared/contracts/suppressions';
@@ -78,13 +79,14 @@ const handlers: Handlers = {
     const api = await client(deps);
     const scope = `scope=${msg.scope ?? 'workspace'}`;
     // Each section answers on its own: one missing endpoint leaves the others on screen.
-    const [stats, timeline, mailboxes, campaigns, emails, momentum] = await Promise.all([
+    const [stats, timeline, mailboxes, campaigns, emails, momentum, replies] = await Promise.all([
       api.request({ path: `/api/dashboard/stats?days=${msg.days}&${scope}`, schema: statsResponse }),
       api.request({ path: `/api/dashboard/timeline?days=${msg.days}&${scope}${msg.tz ? `&tz=${encodeURIComponent(msg.tz)}` : ''}`, schema: timelineResponse }),
       api.request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
       api.request({ path: `/api/dashboard/campaigns?days=${msg.days}&limit=20`, schema: paginationSchema(campaignFiguresSchema) }),
       api.request({ path: `/api/emails?limit=5&${scope}`, schema: paginationSchema(emailSchema) }),
       api.request({ path: `/api/dashboard/momentum?${scope}`, schema: momentumResponse }),
+      api.request({ path: `/api/replies?limit=50&${scope}`, schema: replyListResponse }),
     ]);
     // Each recent email's real latest state (bounced, replied, opened by a person), not only its send status.
     const recent = emails.ok
@@ -98,7 +100,7 @@ const handlers: Handlers = {
           ),
         })
       : emails;
-    return ok({ stats, timeline, mailboxes, campaigns, recent, momentum });
+    return ok({ stats, timeline, mailboxes, campaigns, recent, momentum, replies });
   },
   'mailboxes.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/mailboxes', schema: paginationSchema(mailboxSchema) }),
   'campaigns.list': async (_msg, deps) => (await client(deps)).request({ path: '/api/campaigns?limit=100', schema: campaignListResponse }),

@@ -2,9 +2,10 @@ import { scoreEmail } from '../../shared/score/score-email';
 import { htmlToPlain } from '../../shared/html-plain';
 import type { KeyValueStore } from '../state/kv';
 import { composeKey, conflictsKey, draftKey, saveLocalDraft, sentKey, type ConflictCopy, type LocalDraft, type SentMark } from '../state/drafts';
-import { createComposeStore, draftFingerprint, type ComposeStore } from '../state/compose-store';
+import { createComposeStore, draftFingerprint, type ComposeState, type ComposeStore } from '../state/compose-store';
+import { shortcutOf, type ShortcutAction } from '../ui/shortcuts';
 import type { Ask } from '../state/runtime';
-import { glowReducer, type DraftText, type GlowEvent, type GlowResult } from '../../shared/glow';
+import { glowReducer, planAccept, type DraftText, type GlowEvent, type GlowResult } from '../../shared/glow';
 import { threeWayMerge } from '../../shared/glow-merge';
 import { textToHtml } from '../../shared/text-to-html';
 import { suggestionResponse, type SuggestionResponse } from '../../shared/contracts/ai';
@@ -53,6 +54,10 @@ export interface ComposeSession {
   /** Puts back the rep's own text after an accept (also Ctrl/Cmd+Z in the compose). */
   undo(): void;
   reject(): void;
+  /** A Glow keyboard shortcut (see ui/shortcuts.ts); true when it did something. */
+  shortcut(action: ShortcutAction): boolean;
+  /** Handles a key press in the compose or the panel: ours are acted on and go no further. */
+  onShortcutKey(e: KeyboardEvent): void;
   /** "Send with Lumina": warns first unless `confirmed`, then sends what the local draft holds. */
   send(confirmed: boolean): Promise<void>;
   /** Back to editing from the pre-send warnings. */
@@ -70,7 +75,7 @@ export interface ComposeSession {
 }
 
 export type AiAction = 'personalize' | 'rewrite' | 'subject-lines';
-export type Tone = 'friendly' | 'formal' | 'concise' | 'confident';
+export type Tone = ComposeState['tone'];
 /** How a streamed generate reaches the service worker (the extension's port; absent in unit tests). */
 export type StreamGenerate = (input: Record<string, unknown>, onEvent: (event: AiStreamEvent) => void) => () => void;
 
@@ -213,7 +218,45 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
       write(g.before);
     });
   };
+  const shortcut = (action: ShortcutAction): boolean => {
+    const st = session.getState();
+    const g = st.glow;
+    switch (action) {
+      case 'fold':
+        session.setState({ folded: !st.folded });
+        return true;
+      case 'rewrite':
+        if (st.ai.state === 'off' || g.status === 'thinking') return false;
+        void runAi('rewrite', st.tone);
+        return true;
+      case 'accept': {
+        if (g.status !== 'ready' && g.status !== 'stale') return false;
+        // Subject lines: the first one, as its "Use" button would.
+        const option = g.suggestion.options?.length ? 0 : undefined;
+        if (planAccept(g, onScreen(), option).kind === 'apply') accept(option);
+        else askAgain();
+        return true;
+      }
+      case 'reject':
+        if (g.status !== 'ready' && g.status !== 'stale') return false;
+        reject();
+        return true;
+      case 'send':
+        if (st.send.state === 'sending' || st.send.state === 'accepted') return false;
+        void send(false);
+        return true;
+    }
+  };
+  const onShortcutKey = (e: KeyboardEvent) => {
+    // Seen once: the compose listens in capture, the panel may sit inside the compose.
+    if (e.defaultPrevented) return;
+    const action = shortcutOf(e);
+    if (!action || !shortcut(action)) return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
   const stopKeys = compose.onKeydown((e) => {
+    onShortcutKey(e);
     if (e.key.toLowerCase() !== 'z' || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
     const g = session.getState().glow;
     // Only right after an accept: any other Ctrl/Cmd+Z is Gmail's own undo.
@@ -316,7 +359,7 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   const openOptions = () => void ask({ type: 'options.open' });
 
   return {
-    store: session, dismissIntro, openOptions, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, send, cancelSend, cancelScheduled, stopFollowing,
+    store: session, dismissIntro, openOptions, edited, flush, keptCopies, restoreKept, runAi, generate, accept, askAgain, undo, reject, shortcut, onShortcutKey, send, cancelSend, cancelScheduled, stopFollowing,
     onSent: (h) => void sentHandlers.push(h),
   };
 }

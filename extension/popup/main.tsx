@@ -7,7 +7,7 @@ import { ask } from '../state/runtime';
 import { browser } from '../browser';
 import { describeError } from '../state/describe-error';
 import { TimelineChart } from './timeline-chart';
-import { ActiveCampaigns, Budget, HotLeads, MomentumSection, RecentActivity, SentToday } from './sections';
+import { ActiveCampaigns, Budget, HotLeads, MomentumSection, RecentActivity, RepliesWaiting, SentToday } from './sections';
 import '../ui/page.css';
 
 interface SessionInfo { apiUrl: string; session: StoredSession | null; host: HostStatus | null }
@@ -62,20 +62,21 @@ function Popup() {
           </div>
           {!dash && <p data-testid="loading">Loading…</p>}
           {dash && 'error' in dash && <p className="error" data-testid="dashboard-error">{dash.error}</p>}
-          {dash && 'stats' in dash && <Figures dash={dash} scope={scope} />}
+          {dash && 'stats' in dash && <Figures dash={dash} scope={scope} admin={info.session.workspace.role === 'admin'} />}
         </>
       )}
     </main>
   );
 }
 
-function Figures({ dash, scope }: { dash: Dashboard; scope: 'me' | 'workspace' }) {
+function Figures({ dash, scope, admin }: { dash: Dashboard; scope: 'me' | 'workspace'; admin: boolean }) {
   const stats = dash.stats;
   const timeline = dash.timeline;
   return (
     <>
       <SentToday timeline={timeline} />
       {/* What to do next first: who to follow up, what just happened; then the numbers. */}
+      <RepliesWaiting replies={dash.replies} scope={scope} admin={admin} />
       <HotLeads momentum={dash.momentum} />
       <RecentActivity recent={dash.recent} />
       <MomentumSection momentum={dash.momentum} />

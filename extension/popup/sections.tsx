@@ -5,6 +5,8 @@ import type { Mailbox } from '../../shared/contracts/mailboxes';
 import type { campaignFiguresSchema, momentumResponse, timelineResponse } from '../../shared/contracts/dashboard';
 import type { EmailTimelineResponse } from '../../shared/contracts/events';
 import { gmailLink, latestState } from './latest-state';
+import type { ReplyItem } from '../../shared/contracts/replies';
+import { MEANING_WORDS, repliesWaiting } from './replies-waiting';
 import { when } from '../ui/send-words';
 import { describeError } from '../state/describe-error';
 
@@ -68,6 +70,39 @@ export function RecentActivity({ recent }: { recent: RuntimeResult<Page<Email & 
           })}
         </ul>
       )}
+    </section>
+  );
+}
+
+/**
+ * Replies waiting for the rep (Mine) or the team (Team): what people wrote back, newest first,
+ * with who, what it means and when; a click opens the thread in Gmail. The API keeps no
+ * "answered" mark, so "waiting" is the recent replies a person wrote (not auto-replies or bounces).
+ */
+export function RepliesWaiting({ replies, scope, admin }: { replies: RuntimeResult<Page<ReplyItem>>; scope: 'me' | 'workspace'; admin: boolean }) {
+  const waiting = replies.ok ? repliesWaiting(replies.data.data) : [];
+  return (
+    <section data-testid="replies-waiting" data-count={waiting.length}>
+      <h2>Replies waiting {replies.ok && <span className="count">{waiting.length}</span>}</h2>
+      {!replies.ok ? (
+        <p className="note">{describeError(replies.error)}</p>
+      ) : waiting.length === 0 ? (
+        <p className="note">{scope === 'me' ? 'No one has replied to your emails lately.' : 'No one has replied to the team lately.'}</p>
+      ) : (
+        <ul className="rows">
+          {waiting.slice(0, 3).map((r) => (
+            <li key={r.id}>
+              <a data-testid="reply-waiting" data-meaning={r.meaning} href={gmailLink(r.email)} target="_blank" rel="noreferrer" title={`${r.snippet ?? r.subject ?? ""} — open the thread in Gmail`}>
+                <span className="row-main"><b>{r.from ?? r.email.to}</b> <span className="meta">{when(Date.parse(r.receivedAt))} · {r.snippet ?? r.subject ?? r.email.subject}</span></span>
+                <span className="pill tone-replied">{MEANING_WORDS[r.meaning]}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {replies.ok && waiting.length > 0 && <p className="meta">People who wrote back lately; auto-replies and bounces are left out.</p>}
+      {/* The API shows a member only the replies to their own sends, Team or not: say so rather than pass them off as the team's. */}
+      {replies.ok && scope === 'workspace' && !admin && <p className="meta" data-testid="replies-own-only">Only replies to your own emails: the team’s are for admins.</p>}
     </section>
   );
 }

@@ -22,6 +22,10 @@ export interface ComposeState {
   streamed?: string;
   track: { opens: boolean; clicks: boolean };
   sendAt: string;
+  /** The tone the AI buttons (and the Rewrite shortcut) ask for. */
+  tone: 'friendly' | 'formal' | 'concise' | 'confident';
+  /** Folded, the panel is a small badge (name and score) that never covers the compose. */
+  folded: boolean;
   /** The sequence the recipient was added to from this compose: the email is sent under it. */
   sequence?: { campaignId: string; name: string };
   /** The template last inserted into this compose: the send names it, so its figures count the email. */
@@ -44,6 +48,8 @@ export function createComposeStore(initial: Pick<ComposeState, 'draftId' | 'subj
     ai: { state: 'unknown' },
     track: { opens: true, clicks: true },
     sendAt: '',
+    tone: 'concise',
+    folded: false,
     send: { state: 'idle' },
   }));
 }

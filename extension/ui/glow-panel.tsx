@@ -11,15 +11,17 @@ import { Signals } from './signals';
 import { scoreBand } from '../../shared/score/score-band';
 import type { ScoreResult } from '../../shared/score/score-email';
 import { sendWords } from './send-words';
+import { GLOW_SHORTCUTS, chordOf } from './shortcuts';
 
 /** The Glow panel: composer toolbar, live score with its signals, AI suggestions, send. It renders; the session acts. */
 export function GlowPanel({ session: composeSession, compose }: { session: ComposeSession; compose: ComposeHandle }) {
   const session = composeSession.store;
   const s = useStore(session);
-  const [tone, setTone] = useState<Tone>('concise');
   const [goal, setGoal] = useState('');
-  // Folded, the panel is a small badge (name and score) that never covers the compose.
-  const [small, setSmall] = useState(false);
+  const tone = s.tone;
+  const setTone = (t: Tone) => session.setState({ tone: t });
+  const small = s.folded;
+  const setSmall = (folded: boolean) => session.setState({ folded });
   const g = s.glow;
 
   const aiOff = s.ai.state === 'off';
@@ -27,14 +29,14 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
   // Intensity shows the model's confidence (a middling glow when it gave none); colour shows freshness.
   const { intensity } = glowAppearance(g);
   return (
-    <section className={`panel${small ? ' small' : ''}`} data-testid="glow-panel" data-glow={g.status}>
+    <section className={`panel${small ? ' small' : ''}`} data-testid="glow-panel" data-glow={g.status} onKeyDown={(e) => composeSession.onShortcutKey(e.nativeEvent)}>
       <header className="toolbar" data-testid="composer-toolbar">
         <strong>Lumina</strong>
         <ScoreBadge score={s.score} />
         <span className="saved" data-testid="saved" data-version={s.version} title="Kept on this computer, and synced to Lumina when online">
           {s.saved === 'restored' ? 'Restored your draft' : s.saved === 'saved' ? 'Saved' : 'Editing…'}
         </span>
-        <button className="fold" data-testid="fold" aria-expanded={!small} title={small ? 'Open the Lumina panel' : 'Fold the panel to a badge'} onClick={() => setSmall(!small)}>{small ? '▸' : '▾'}</button>
+        <button className="fold" data-testid="fold" aria-expanded={!small} title={small ? 'Open the Lumina panel (Alt+Shift+L)' : 'Fold the panel to a badge (Alt+Shift+L)'} onClick={() => setSmall(!small)}>{small ? '▸' : '▾'}</button>
       </header>
       {!small && <>
       {s.intro && (
@@ -43,7 +45,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
           {s.intro === 'signed-out' ? (
             <p>Sign in to send, track and use AI: <button className="primary" onClick={composeSession.openOptions}>Open Lumina’s options</button></p>
           ) : (
-            <p className="meta">Shortcuts: Ctrl+Z (⌘Z) right after an accept puts your text back. <button onClick={composeSession.dismissIntro}>Got it</button></p>
+            <p className="meta">Keyboard shortcuts are listed under the AI buttons. <button onClick={composeSession.dismissIntro}>Got it</button></p>
           )}
         </div>
       )}
@@ -64,6 +66,7 @@ export function GlowPanel({ session: composeSession, compose }: { session: Compo
         <input aria-label="Goal" data-testid="goal" placeholder="Goal, e.g. book a 15-minute call" value={goal} disabled={aiOff} onChange={(e) => setGoal(e.target.value)} />
         <button onClick={() => composeSession.generate(goal, tone)} disabled={aiBusy || !goal.trim()}>Generate</button>
       </div>
+      <Shortcuts />
       <div className={`glow glow-${g.status}`} data-testid="glow" style={{ ['--intensity' as string]: intensity }}>
         {g.status === 'thinking' && <p>Thinking…</p>}
         {g.status === 'thinking' && s.streamed !== undefined && <pre className="stream" data-testid="stream">{s.streamed}</pre>}
@@ -153,6 +156,19 @@ function Suggestion(props: { glow: Extract<GlowState, { status: 'ready' | 'stale
       {plan.kind === 'apply' && !options?.length && <button className="primary" data-testid="accept" onClick={() => props.session.accept()}>{stale ? 'Accept around my edits' : 'Accept'}</button>}
       {stale && <button className={plan.kind === 'apply' ? '' : 'primary'} data-testid="ask-again" onClick={props.session.askAgain}>Ask again</button>}
       <button onClick={props.session.reject}>{options?.length ? 'Close' : 'Reject'}</button>
+    </div>
+  );
+}
+
+/** The keyboard shortcuts in plain words, under the buttons they press: they work in the email and in the panel. */
+function Shortcuts() {
+  return (
+    <div className="shortcuts" data-testid="shortcuts">
+      <p>Keyboard shortcuts, in the email or here:</p>
+      <ul>
+        {GLOW_SHORTCUTS.map((k) => <li key={k.action}><kbd>{chordOf(k.letter)}</kbd> {k.words}</li>)}
+        <li><kbd>Ctrl+Z</kbd> or <kbd>⌘Z</kbd> Undo, right after an accept</li>
+      </ul>
     </div>
   );
 }

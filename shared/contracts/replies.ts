@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, paginationSchema } from '../errors';
+import { scopeSchema } from './dashboard';
 
 /** What an inbound message is to Lumina; each kind drives a different sequence effect. */
 export const inboundKindSchema = z.enum(['reply', 'auto_reply', 'bounce', 'complaint', 'unsubscribe_request', 'other']);
@@ -88,8 +89,12 @@ export const replySettingsSchema = z.object({ autoReplyPauseDays: z.number().int
 export type ReplySettings = z.infer<typeof replySettingsSchema>;
 export const patchReplySettingsRequest = replySettingsSchema.partial().strict().refine((v) => Object.keys(v).length > 0, 'Nothing to change');
 
-/** `GET /api/replies`: inbound mail that answered Lumina mail, newest first. Members and viewers see replies to their own sends; admins the workspace's. */
+/**
+ * `GET /api/replies`: inbound mail that answered Lumina mail, newest first. Members and viewers
+ * see replies to their own sends; admins the workspace's, or only their own with `scope=me`.
+ */
 export const listRepliesQuery = pageQuerySchema.extend({
+  scope: scopeSchema,
   meaning: replyMeaningSchema.optional(),
   campaignId: z.uuid().optional(),
 });

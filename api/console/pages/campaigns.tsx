@@ -77,7 +77,7 @@ export const campaignRoutes = consoleApp()
       listLeads(db, ws(c), campaign.id, { page: q.page, limit: PAGE, status: q.leads }),
       listMembers(db, ws(c), { page: 1, limit: 200 }),
       listMailboxes(db, ws(c), { page: 1, limit: 200 }),
-      seesReplies ? listReplies(db, session, { page: 1, limit: 1, campaignId: campaign.id }) : Promise.resolve(null),
+      seesReplies ? listReplies(db, session, { page: 1, limit: 1, scope: 'workspace', campaignId: campaign.id }) : Promise.resolve(null),
     ]);
     const owner = members.rows.find((m) => m.userId === campaign.ownerId)?.email ?? null;
     const mailbox = boxes.rows.find((b) => b.id === campaign.mailboxId)?.email ?? null;

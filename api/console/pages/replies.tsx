@@ -25,7 +25,7 @@ export const replyRoutes = consoleApp().get('/replies', validate('query', listQu
   const session = c.get('session');
   const [{ rows, total, capped }, choices] = await Promise.all([
     // Counted up to 10,000: past that the page says "more than" (the count was most of the page's time).
-    listReplies(db, session, { page, limit: PAGE, meaning, campaignId }, { countUpTo: COUNT_UP_TO }),
+    listReplies(db, session, { page, limit: PAGE, scope: 'workspace', meaning, campaignId }, { countUpTo: COUNT_UP_TO }),
     replyCampaignChoices(db, session.workspaceId),
   ]);
   const scope = session.role === 'admin' ? 'the workspace’s mail' : 'what you sent';

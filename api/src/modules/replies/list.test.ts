@@ -77,12 +77,12 @@ describe('GET /api/replies', () => {
 
   it('counts up to a cap when asked (the console), saying it stopped, with the same page of rows', async () => {
     const session = { workspaceId: admin.workspace.id, userId: admin.user.id, role: 'admin' as const };
-    const exact = await listReplies(rt.deps.db, session, { page: 1, limit: 25 });
+    const exact = await listReplies(rt.deps.db, session, { page: 1, limit: 25, scope: 'workspace' });
     expect(exact).toMatchObject({ total: 3, capped: false });
-    const capped = await listReplies(rt.deps.db, session, { page: 1, limit: 25 }, { countUpTo: 2 });
+    const capped = await listReplies(rt.deps.db, session, { page: 1, limit: 25, scope: 'workspace' }, { countUpTo: 2 });
     expect(capped).toMatchObject({ total: 2, capped: true });
     expect(capped.rows.map((r) => r.id)).toEqual(exact.rows.map((r) => r.id));
-    expect(await listReplies(rt.deps.db, session, { page: 1, limit: 25 }, { countUpTo: 3 })).toMatchObject({ total: 3, capped: false });
+    expect(await listReplies(rt.deps.db, session, { page: 1, limit: 25, scope: 'workspace' }, { countUpTo: 3 })).toMatchObject({ total: 3, capped: false });
   });
 
   it('shows a member the replies to their own mail only, and another workspace nothing', async () => {
@@ -90,8 +90,15 @@ describe('GET /api/replies', () => {
     expect((await list(outsider)).pagination.total).toBe(0);
   });
 
+  it('scope=me narrows an admin to the replies to their own mail; workspace (the default) is the team', async () => {
+    expect((await list(admin, '?scope=me')).data.map((r) => r.from)).toEqual(['dana@acme.test', 'dana@acme.test']);
+    expect((await list(admin, '?scope=workspace')).pagination.total).toBe(3);
+    expect((await list(member, '?scope=workspace')).data.map((r) => r.from)).toEqual(['lee@beta.test']);
+    expect((await list(member, '?scope=me')).data.map((r) => r.from)).toEqual(['lee@beta.test']);
+  });
+
   it('answers a bad filter with 400 and the envelope', async () => {
-    for (const q of ['?meaning=maybe', '?campaignId=not-a-uuid', '?page=0', '?limit=5000']) {
+    for (const q of ['?scope=everyone', '?meaning=maybe', '?campaignId=not-a-uuid', '?page=0', '?limit=5000']) {
       const res = await admin.call(`/api/replies${q}`);
       expect(res.status).toBe(400);
       expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe('VALIDATION_ERROR');

@@ -30,6 +30,8 @@ export async function listReplies(
   /** Count at most this many (the answer says `capped` past it); exact when absent. */
   options: { countUpTo?: number } = {},
 ): Promise<Page<ReplyItem> & { capped: boolean }> {
+  // Members and viewers see replies to their own sends; an admin too when asking for `scope=me`.
+  const mineOnly = session.role !== 'admin' || query.scope === 'me';
   const where = and(
     eq(emailEvents.workspaceId, session.workspaceId),
     // The kinds inbound mail records (opens and clicks, most of the table, never are): lets the
@@ -38,7 +40,7 @@ export async function listReplies(
     // A literal, not a parameter: it is the predicate of events_ws_inbound_idx (newest inbound mail
     // first), which the planner can only use when it sees the pattern.
     sql`${emailEvents.dedupeKey} like 'inbound:%'`,
-    session.role === 'admin' ? undefined : eq(emails.userId, session.userId),
+    mineOnly ? eq(emails.userId, session.userId) : undefined,
     query.meaning ? sql`${meaningOf} = ${query.meaning}` : undefined,
     query.campaignId ? eq(emails.campaignId, query.campaignId) : undefined,
   ) as SQL;
@@ -53,7 +55,7 @@ export async function listReplies(
   // The filter reads emails too, so the total joins it — only when the filter reads emails (every
   // event has its email: a not-null foreign key). Counting stops past `countUpTo` (200,000 inbound
   // messages need not all be counted to say "over 10,000").
-  const readsEmails = session.role !== 'admin' || query.campaignId !== undefined;
+  const readsEmails = mineOnly || query.campaignId !== undefined;
   const matching = readsEmails
     ? db.select({ one: sql`1` }).from(emailEvents).innerJoin(emails, eventEmail).where(where)
     : db.select({ one: sql`1` }).from(emailEvents).where(where);
