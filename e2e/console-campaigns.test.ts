@@ -24,7 +24,9 @@ let campaignUrl = '';
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [api, browser] = await Promise.all([
-    startEmbeddedApi(),
+    // Production periods (a 30 s tick, sends 60–90 s apart, a sync a minute) with the clock of a
+    // browser story: every rule still runs, only the waits between them are short.
+    startEmbeddedApi({ SEQUENCE_TICK_SECONDS: '2', SEND_GAP_SECONDS: '2', SEND_GAP_JITTER_SECONDS: '1', INBOX_SYNC_SECONDS: '3' }),
     chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-background-networking'] }),
   ]);
   token = (await apiJson<{ token: string }>(api, '/api/auth/sandbox-login', { method: 'POST', body: { email: ADMIN, name: 'Ana' } })).body.token;
@@ -139,7 +141,7 @@ describe('a rep builds and runs a campaign in the console', () => {
 
     await page.getByRole('button', { name: 'Launch' }).click();
     await expect(notice().textContent()).resolves.toContain('Launched “Spring outreach”: 2 lead(s) start with step 1');
-    // The scheduler ticks every 30 s; the sandbox mailbox "delivers" at once.
+    // The scheduler ticks every 2 s here; the sandbox mailbox "delivers" at once.
     for (let i = 0; ; i++) {
       const sent = Number(await page.locator('[data-figure="sent"] b').textContent());
       if (sent >= 1) break;
@@ -194,8 +196,8 @@ describe('a rep builds and runs a campaign in the console', () => {
     expect((await apiJson(api, `/api/sandbox/messages/${toLea!.id}/reply`, { method: 'POST', token, body: { text: 'Sounds good, send me the pricing please.' } })).status).toBe(201);
     expect((await apiJson(api, `/api/sandbox/messages/${toBo!.id}/auto-reply`, { method: 'POST', token, body: { returnDate: '2030-01-15' } })).status).toBe(201);
     const campaignId = campaignUrl.split('/').pop()!;
-    // The inject asks for a sync at once; if one was already running the next minute's sync reads
-    // them, so the wait covers one whole sync period.
+    // The inject asks for a sync at once; if one was already running the next period's sync reads
+    // them, so the wait covers more than one whole sync period.
     for (let i = 0; ; i++) {
       const listed = await apiJson<{ pagination: { total: number } }>(api, `/api/replies?campaignId=${campaignId}`, { token });
       if (listed.body.pagination.total >= 2) break;

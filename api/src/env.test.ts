@@ -56,6 +56,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: 'has space' })).toThrow(/REDIS_PREFIX/);
   });
 
+  it('spreads sequence sends a minute apart and ticks every 30 s by default; each period can be set, within bounds', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).periods).toEqual({ sequenceTickMs: 30_000, sendGapMs: 60_000, sendGapJitterMs: 30_000, inboxSyncMs: 60_000 });
+    const quick = loadConfig({ DATA_DIR: dataDir(), SEQUENCE_TICK_SECONDS: '2', SEND_GAP_SECONDS: '0', SEND_GAP_JITTER_SECONDS: '1', INBOX_SYNC_SECONDS: '5' });
+    expect(quick.periods).toEqual({ sequenceTickMs: 2_000, sendGapMs: 0, sendGapJitterMs: 1_000, inboxSyncMs: 5_000 });
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SEQUENCE_TICK_SECONDS: '0' })).toThrow(/SEQUENCE_TICK_SECONDS/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), INBOX_SYNC_SECONDS: 'often' })).toThrow(/INBOX_SYNC_SECONDS/);
+  });
+
   it('caps request bodies at 1 MB by default', () => {
     expect(loadConfig({ DATA_DIR: dataDir() }).bodyLimitBytes).toBe(1024 * 1024);
   });

@@ -93,6 +93,13 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean))
     .refine((list) => list.every((x) => /^[0-9a-f.:\[\]]+$/i.test(x)), 'a comma-separated list of ip or ip:port'),
+  /** How often the sequence scheduler looks for due leads. */
+  SEQUENCE_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Least time between two sequence sends of one mailbox, plus a random jitter of up to SEND_GAP_JITTER_SECONDS: sends are spread, not burst. */
+  SEND_GAP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  SEND_GAP_JITTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** How often each full-mode mailbox's inbox is read for replies, bounces and the rep's own Gmail sends. */
+  INBOX_SYNC_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
@@ -150,6 +157,8 @@ export interface Config {
   postalAddressDefault?: string;
   /** Import and add check each recipient domain in DNS (RECIPIENT_DNS_CHECK, default true). */
   recipientDnsCheck: boolean;
+  /** The periods of the background work (SEQUENCE_TICK_SECONDS, SEND_GAP_SECONDS, SEND_GAP_JITTER_SECONDS, INBOX_SYNC_SECONDS), in ms. */
+  periods: { sequenceTickMs: number; sendGapMs: number; sendGapJitterMs: number; inboxSyncMs: number };
 }
 
 export class ConfigError extends Error {
@@ -231,6 +240,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dnsServers: env.DNS_SERVERS,
     postalAddressDefault: env.POSTAL_ADDRESS,
     recipientDnsCheck: env.RECIPIENT_DNS_CHECK ?? true,
+    periods: {
+      sequenceTickMs: env.SEQUENCE_TICK_SECONDS * 1000,
+      sendGapMs: env.SEND_GAP_SECONDS * 1000,
+      sendGapJitterMs: env.SEND_GAP_JITTER_SECONDS * 1000,
+      inboxSyncMs: env.INBOX_SYNC_SECONDS * 1000,
+    },
   };
 }
 

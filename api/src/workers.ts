@@ -13,11 +13,11 @@ type Register = (deps: Deps) => void | (() => Promise<void>);
 
 /** Every worker of the product, by the module whose rules it runs. */
 const allWorkers: Register[] = [
-  (deps) => registerSendWorker(deps), // emails: accept → Gmail → SENT
+  (deps) => registerSendWorker(deps, { minGapMs: deps.config.periods.sendGapMs, gapJitterMs: deps.config.periods.sendGapJitterMs }), // emails: accept → Gmail → SENT
   (deps) => startSweeper(deps), // emails: re-enqueues sends whose queued job is gone
-  (deps) => registerSequenceWorker(deps), // campaigns: the sequence scheduler
+  (deps) => registerSequenceWorker(deps, { tickMs: deps.config.periods.sequenceTickMs }), // campaigns: the sequence scheduler
   (deps) => registerLeadResumeWorker(deps), // replies: leads paused on a reply resume
-  (deps) => registerInboxSync(deps), // replies: reads each mailbox's inbox for replies and bounces
+  (deps) => registerInboxSync(deps, { everyMs: deps.config.periods.inboxSyncMs }), // replies: reads each mailbox's inbox for replies and bounces
   (deps) => registerWebhookWorker(deps), // webhooks: delivery with retries
   (deps) => registerEventWriter(deps), // tracking: writes batched pixel/click hits (BullMQ only)
   (deps) => registerRetentionWorker(deps), // privacy: clears raw open/click user agents and IPs past the workspace's retention, daily
