@@ -3,6 +3,7 @@ import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harne
 import { giveMailbox } from '../../../test/test-mailbox';
 import { startDnsServer } from '../../../test/dns-server';
 import { campaignSchema } from '../../../../shared/contracts/campaigns';
+import { consoleClient } from '../../../test/console-client';
 
 /** The sender check at launch and resume, against a real DNS server: warnings in words, never a refusal, never a hang. */
 let dns: Awaited<ReturnType<typeof startDnsServer>>;
@@ -70,5 +71,17 @@ describe('sender check at launch', () => {
     for (const w of silent.body.warnings) expect(w.message).toMatch(/^Could not (look up|check) .*silent\.test/);
     const sandbox = await launchFrom('sandbox-only.test', 'sandbox');
     expect(sandbox.body.warnings).toEqual([]);
+  });
+
+  it('is shown in the console: after launch and on the campaign page', async () => {
+    const rep = await signIn(rt.app, 'ana@bare.test', 'Ana');
+    await giveMailbox(rt, rep, 'ana@bare.test', { provider: 'gmail' });
+    const campaign = campaignSchema.parse(await (await rep.call('/api/campaigns', { method: 'POST', json: { name: 'Console go', steps: [{ subject: 'Hi', bodyHtml: '<p>Hi</p>' }] } })).json());
+    const admin = await consoleClient(rt, 'ana@bare.test');
+    await admin.get(`/console/campaigns/${campaign.id}`);
+    const page = await admin.submit(`/console/campaigns/${campaign.id}/launch`);
+    expect(page).toContain('Check the sender: 3 problem(s) with its domain, listed on this page.');
+    expect(page).toContain('data-sender-check');
+    expect(page, /data-sender-check.{0,600}/.exec(page)?.[0]).toContain('ana@bare.test: DMARC missing: Gmail and Yahoo reject bulk mail without it');
   });
 });

@@ -18,7 +18,7 @@ import { deliverabilityOf } from '../mailboxes/deliverability';
  */
 export interface SenderWarning { check: 'spf' | 'dkim' | 'dmarc' | 'sender'; mailbox: string; message: string }
 
-const cache = new LRUCache<string, Promise<SenderWarning[]>>({ max: 5000, ttl: 10 * 60_000 });
+const cache = new LRUCache<string, Promise<Array<Omit<SenderWarning, 'mailbox'>>>>({ max: 5000, ttl: 10 * 60_000 });
 
 export async function senderWarnings(
   db: Db, config: Pick<Config, 'dnsServers'>, campaign: { workspaceId: string; mailboxId: string | null; ownerId: string | null }, timeoutMs = 3000,
@@ -34,18 +34,18 @@ export async function senderWarnings(
   let answer = cache.get(key);
   if (!answer) {
     answer = deliverabilityOf(resolverFor(config.dnsServers), { email: box.email, provider: 'gmail' }).then((r) => {
-      const out = r.checks.filter((c) => c.status !== 'pass').map((c) => ({ check: c.check as SenderWarning['check'], mailbox: box.email, message: c.message }));
+      const out = r.checks.filter((c) => c.status !== 'pass').map((c) => ({ check: c.check as SenderWarning['check'], message: c.message }));
       if (r.checks.some((c) => c.status === 'unknown')) cache.set(key, answer!, { ttl: 60_000 }); // asked again sooner
       return out;
     });
     cache.set(key, answer);
   }
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<SenderWarning[]>((resolve) => {
-    timer = setTimeout(() => resolve([{ check: 'sender', mailbox: box.email, message: `Could not check ${domain}'s SPF, DKIM and DMARC in time; check them on the mailbox page.` }]), timeoutMs);
+  const late = new Promise<Array<Omit<SenderWarning, 'mailbox'>>>((resolve) => {
+    timer = setTimeout(() => resolve([{ check: 'sender', message: `Could not check ${domain}'s SPF, DKIM and DMARC in time; check them on the mailbox page.` }]), timeoutMs);
   });
   try {
-    return await Promise.race([answer, late]);
+    return (await Promise.race([answer, late])).map((w) => ({ ...w, mailbox: box.email })); // one domain's answer, cached for every mailbox on it
   } finally {
     clearTimeout(timer);
   }
