@@ -7,6 +7,7 @@ import { mayChange } from '../../src/lib/ownership';
 import { Empty, PostForm, When, useViewer } from '../layout';
 import { campaignStatusWords, delayWords, leadReasonWords, leadStatusWords, stepConditionWords } from '../words';
 import { CAMPAIGN_CSS } from './campaign-editor';
+import type { SenderWarning } from '../../src/modules/deliverability/sender';
 
 type StepStats = CampaignStats['steps'][number];
 
@@ -20,7 +21,9 @@ export const CampaignDetail: FC<{
   leadFilter?: string;
   /** Inbound messages to the campaign's mail the viewer can read on Replies; null when they are someone else's. */
   cameBack?: number | null;
-}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null }) => {
+  /** The sender check of the campaign's mailbox: problems warn, they do not stop sending. */
+  senderWarnings?: SenderWarning[];
+}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, senderWarnings = [] }) => {
   const viewer = useViewer();
   const editable = Boolean(viewer && mayChange(viewer, 'campaign', c.ownerId) && c.status !== 'archived');
   const inSequence = stats.leads.pending + stats.leads.active + stats.leads.paused;
@@ -75,6 +78,18 @@ export const CampaignDetail: FC<{
         </p>
       )}
       {c.status === 'draft' && c.steps.length === 0 && <p class="warn">Add at least one step before launching.</p>}
+      {senderWarnings.length > 0 && (
+        <section class="warn" aria-label="Sender check" data-sender-check>
+          <strong>Check the sender before this campaign sends: receivers may reject or bin its mail.</strong>
+          <ul>
+            {senderWarnings.map((w) => (
+              <li data-check={w.check}>
+                {w.mailbox}: {w.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div class="cards" aria-label="Totals">
         <Card n={stats.leads.total} label="leads" figure="leads" />
         <Card n={inSequence} label="still in sequence" figure="in-sequence" />

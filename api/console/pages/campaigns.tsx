@@ -24,6 +24,7 @@ import { INLINE_IMPORT_ROWS } from '../../src/modules/prospects/routes';
 import { listMailboxes } from '../../src/modules/mailboxes/service';
 import { listMembers } from '../../src/modules/admin/service';
 import { recordAudit } from '../../src/modules/admin/audit';
+import { senderWarnings } from '../../src/modules/deliverability/sender';
 import { mayChange } from '../../src/lib/ownership';
 import { ApiError } from '../../src/lib/api-error';
 import type { PageQuery } from '../../src/lib/pagination';
@@ -72,19 +73,20 @@ export const campaignRoutes = consoleApp()
     const session = c.get('session');
     // Replies are read by whoever sent the mail (and admins): another member's count would be theirs, not the campaign's.
     const seesReplies = session.role === 'admin' || session.userId === campaign.ownerId;
-    const [stats, leads, members, boxes, replies] = await Promise.all([
+    const [stats, leads, members, boxes, replies, warnings] = await Promise.all([
       campaignStats(db, ws(c), campaign.id),
       listLeads(db, ws(c), campaign.id, { page: q.page, limit: PAGE, status: q.leads }),
       listMembers(db, ws(c), { page: 1, limit: 200 }),
       listMailboxes(db, ws(c), { page: 1, limit: 200 }),
       seesReplies ? listReplies(db, session, { page: 1, limit: 1, scope: 'workspace', campaignId: campaign.id }) : Promise.resolve(null),
+      campaign.status === 'archived' || campaign.status === 'completed' ? Promise.resolve([]) : senderWarnings(db, c.get('deps').config, { ...campaign, workspaceId: ws(c) }, 1500),
     ]);
     const owner = members.rows.find((m) => m.userId === campaign.ownerId)?.email ?? null;
     const mailbox = boxes.rows.find((b) => b.id === campaign.mailboxId)?.email ?? null;
     return render(
       c,
       campaign.name,
-      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
+      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} senderWarnings={warnings} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
     );
   })
   .get('/campaigns/:id/edit', validate('param', idParam), validate('query', editQuery), async (c) => {
@@ -415,7 +417,9 @@ async function lifecycle(c: C, verb: keyof typeof LIFECYCLE) {
     const after = await step.run(db, ws(c), owned.id, c.get('deps').config);
     await audit(c, step.action, after, { status: after.status });
     const leads = verb === 'launch' ? Object.values((await leadCountsOf(db, ws(c), [owned.id])).get(owned.id) ?? {}).reduce<number>((a, n) => a + (n ?? 0), 0) : 0;
-    return step.words(after, leads);
+    // The API's sender check (warnings, never a refusal): said at once, and on the campaign page.
+    const warnings = verb === 'launch' || verb === 'resume' ? await senderWarnings(db, c.get('deps').config, { ...after, workspaceId: ws(c) }) : [];
+    return warnings.length ? `${step.words(after, leads)} Check the sender: ${warnings.length} problem(s) with its domain, listed on this page.` : step.words(after, leads);
   });
 }
 

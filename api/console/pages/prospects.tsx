@@ -13,6 +13,8 @@ import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout'
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { redirectWith } from '../notices';
 import { mayChange } from '../../src/lib/ownership';
+import { ApiError } from '../../src/lib/api-error';
+import { checkChangedRecipient, recipientCheckerFor } from '../../src/modules/deliverability/recipients';
 import { eraseProspect, exportProspect } from '../../src/modules/privacy/service';
 import { campaignStatusWords, emailStatusWords, eventWords, leadStatusWords, prospectStandingWords } from '../words';
 
@@ -84,9 +86,17 @@ export const prospectRoutes = consoleApp()
       for (const key of Object.keys(errors)) if (key.startsWith('customFields.')) errors.customFields = `${key.slice(13)}: ${errors[key]}`;
       return showProspect(c, id, { form, errors });
     }
+    // The API's edit rule: a changed address is checked as on add; one that takes no mail is shown on its field, nothing saved.
+    let check: Awaited<ReturnType<typeof checkChangedRecipient>>;
+    try {
+      check = await checkChangedRecipient(recipientCheckerFor(c.get('deps').config), prospect, parsed.data.email);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'UNPROCESSABLE') throw err;
+      return showProspect(c, id, { form, errors: { email: err.message } });
+    }
     return act(c, `/console/prospects/${id}`, async () => {
       const p = await updateProspect(db, ws, id, parsed.data);
-      return `Saved ${p.email}.`;
+      return check?.message ? `Saved ${p.email}. Note: ${check.message}.` : `Saved ${p.email}.`;
     });
   })
   .get('/prospects/:id/delete', validate('param', idParam), async (c) => {

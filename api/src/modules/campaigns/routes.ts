@@ -12,6 +12,7 @@ import { campaignStats } from './stats';
 import { leadDetail, removeLead, setLeadRunning } from './lead-running';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
+import { senderWarnings } from '../deliverability/sender';
 
 export const campaignRoutes = new Hono<AppEnv>()
   .get('/campaigns', validate('query', listCampaignsQuery), async (c) => {
@@ -58,13 +59,17 @@ export const campaignRoutes = new Hono<AppEnv>()
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, true));
   })
   .post('/campaigns/:id/launch', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.launched', (a) => ({ status: a.status })), async (c) => {
-    return c.json(await launchCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, { postalAddressDefault: c.get('deps').config.postalAddressDefault }));
+    const { db, config } = c.get('deps');
+    const campaign = await launchCampaign(db, c.get('session').workspaceId, c.req.valid('param').id, { postalAddressDefault: config.postalAddressDefault });
+    return c.json({ ...campaign, warnings: await senderWarnings(db, config, { ...campaign, workspaceId: c.get('session').workspaceId }) });
   })
   .post('/campaigns/:id/pause', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.paused', (a) => ({ status: a.status })), async (c) => {
     return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, false));
   })
   .post('/campaigns/:id/resume', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.resumed', (a) => ({ status: a.status })), async (c) => {
-    return c.json(await setRunning(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, true));
+    const { db, config } = c.get('deps');
+    const campaign = await setRunning(db, c.get('session').workspaceId, c.req.valid('param').id, true);
+    return c.json({ ...campaign, warnings: await senderWarnings(db, config, { ...campaign, workspaceId: c.get('session').workspaceId }) });
   })
   .post('/campaigns/:id/archive', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
     return c.json(await archiveCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));

@@ -13,6 +13,7 @@ import { registerSendWorker } from '../emails/send.worker';
 import { advanceDueLeads } from '../campaigns/sequence.worker';
 import { closeEventRecorder } from '../tracking/recorder';
 import { RecipientChecker, isDisposableDomain, isRoleAddress } from './recipients';
+import { consoleClient } from '../../../test/console-client';
 
 /**
  * Recipient checks on import and add, against a real DNS server on a local UDP port:
@@ -130,6 +131,60 @@ describe('recipient checks on add', () => {
     const plain = await ana.call('/api/prospects', { method: 'POST', json: { email: 'jo@client.test' } });
     expect(plain.status).toBe(201);
     expect(await plain.json()).not.toHaveProperty('recipientCheck');
+  });
+});
+
+describe('recipient checks on edit', () => {
+  const create = async (email: string) => prospectSchema.parse(await (await ana.call('/api/prospects', { method: 'POST', json: { email } })).json());
+
+  it('checks a changed address as on add: 422 and nothing written for a domain that takes no mail, flags beside the saved prospect', async () => {
+    const p = await create('kim@client.test');
+    const refused = await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { email: 'kim@nowhere.test', firstName: 'Kim' } });
+    expect(refused.status).toBe(422);
+    const error = errorEnvelopeSchema.parse(await refused.json()).error;
+    expect(error).toMatchObject({ code: 'UNPROCESSABLE', message: 'kim@nowhere.test cannot receive mail: nowhere.test has no MX record and no address' });
+    const [row] = await rt.deps.db.select().from(prospects).where(eq(prospects.id, p.id));
+    expect(row).toMatchObject({ email: 'kim@client.test', firstName: null }); // nothing half-written
+
+    const nullMx = await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { email: 'kim@nullmx.test' } });
+    expect(nullMx.status).toBe(422);
+    expect(errorEnvelopeSchema.parse(await nullMx.json()).error.message).toMatch(/^kim@nullmx\.test cannot receive mail: nullmx\.test says it accepts no mail/);
+
+    const role = await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { email: 'Sales@Other-Client.test' } });
+    expect(role.status).toBe(200);
+    const body = (await role.clone().json()) as { recipientCheck?: { flags: string[]; message: string } };
+    expect(prospectSchema.parse(await role.json()).email).toBe('sales@other-client.test');
+    expect(body.recipientCheck).toEqual({ flags: ['role'], message: 'sales@ is a role address (a team inbox, not a person)' });
+
+    const aOnly = await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { email: 'kim@a-only.test' } });
+    expect(aOnly.status).toBe(200); // an A record takes mail when there is no MX, as on add
+    expect(await aOnly.json()).not.toHaveProperty('recipientCheck');
+  });
+
+  it('does not look the address up again when it is unchanged or not given', async () => {
+    const p = await create('lou@other-client.test');
+    const before = mxQuestions('other-client.test') + mxQuestions('client.test');
+    const rt2 = await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { firstName: 'Lou' } });
+    expect(rt2.status).toBe(200);
+    const same = await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { email: 'LOU@other-client.test', company: 'Other' } });
+    expect(same.status).toBe(200);
+    expect(prospectSchema.parse(await same.json())).toMatchObject({ email: 'lou@other-client.test', firstName: 'Lou', company: 'Other' });
+    expect(mxQuestions('other-client.test') + mxQuestions('client.test')).toBe(before);
+  });
+
+  it('runs in the console edit form: the refusal shows on the email field, a flag in the saved message', async () => {
+    const p = await create('max@client.test');
+    const admin = await consoleClient(rt, 'ana@recipients-co.test');
+    await admin.get(`/console/prospects/${p.id}`);
+    const refused = await admin.post(`/console/prospects/${p.id}`, { email: 'max@nowhere.test', firstName: 'Max' });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain('Nothing was saved');
+    expect(html).toContain('max@nowhere.test cannot receive mail: nowhere.test has no MX record and no address');
+    expect((await rt.deps.db.select().from(prospects).where(eq(prospects.id, p.id)))[0]!.email).toBe('max@client.test');
+
+    const page = await admin.submit(`/console/prospects/${p.id}`, { email: 'press@client.test', firstName: 'Max' });
+    expect(page).toContain('Saved press@client.test. Note: press@ is a role address (a team inbox, not a person).');
   });
 });
 

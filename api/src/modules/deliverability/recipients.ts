@@ -190,4 +190,13 @@ export async function checkNewRecipient(checker: RecipientChecker, email: string
   return { flags: verdict.flags, message: verdict.message };
 }
 
+/**
+ * The edit path's check (PATCH /api/prospects/:id, the console's edit form): an address that
+ * changes is checked as on add; an unchanged one (or none given) is not looked up again.
+ */
+export async function checkChangedRecipient(checker: RecipientChecker, current: { email: string }, email: string | undefined) {
+  if (email === undefined || email === current.email) return undefined;
+  return checkNewRecipient(checker, email);
+}
+
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

@@ -169,6 +169,9 @@ describe('export and erase of one person', () => {
     const imported = await admin.call('/api/prospects/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `email,first_name\nnew@erase-me.test,New\n${ADDRESS},Again\n` });
     expect(await imported.json()).toEqual({ imported: 1, updated: 0, skipped: 1, errors: [{ row: 3, message: 'this person was erased at their request; not imported' }], suppressed: [] });
     await expectError(await admin.call('/api/prospects', { method: 'POST', json: { email: ADDRESS } }), 409, 'CONFLICT');
+    // Nor by renaming another prospect to the erased address.
+    const other = prospectSchema.parse(await (await admin.call('/api/prospects', { method: 'POST', json: { email: 'other@erase-me.test' } })).json());
+    await expectError(await admin.call(`/api/prospects/${other.id}`, { method: 'PATCH', json: { email: 'Zorba.Q@erase-me.test' } }), 409, 'CONFLICT');
     expect(await scanFor(ADDRESS)).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/contracts/prospects';
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
 import { startImport } from './csv-import';
-import { checkNewRecipient, recipientCheckerFor } from '../deliverability/recipients';
+import { checkChangedRecipient, checkNewRecipient, recipientCheckerFor } from '../deliverability/recipients';
 import { spoolUpload } from './upload';
 import { createImportJob, getImportJob, importIssues, runImportJob } from './import-jobs';
 import { ownerOnly } from '../../lib/ownership';
@@ -100,8 +100,14 @@ export const prospectRoutes = new Hono<AppEnv>()
     return c.json(await getProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
   .patch('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect'), validate('json', updateProspectRequest), async (c) => {
-    const { db } = c.get('deps');
-    return c.json(await updateProspect(db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json')));
+    const { db, config } = c.get('deps');
+    const { workspaceId } = c.get('session');
+    const id = c.req.valid('param').id;
+    const input = c.req.valid('json');
+    // A changed address is a new recipient: the add path's check (422 when its domain takes no mail, flags beside).
+    const recipientCheck = await checkChangedRecipient(recipientCheckerFor(config), await getProspect(db, workspaceId, id), input.email);
+    const prospect = await updateProspect(db, workspaceId, id, input);
+    return c.json(recipientCheck?.flags.length ? { ...prospect, recipientCheck } : prospect);
   })
   .delete('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect', { change: 'delete' }), audited('prospect.deleted'), async (c) => {
     await deleteProspect(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id);

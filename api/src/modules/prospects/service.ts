@@ -148,8 +148,12 @@ export async function createProspect(db: Db, workspaceId: string, ownerId: strin
 }
 
 export async function updateProspect(db: Db, workspaceId: string, id: string, input: UpdateProspectRequest): Promise<Prospect> {
-  await getProspect(db, workspaceId, id);
+  const current = await getProspect(db, workspaceId, id);
   if (input.email) {
+    // Renaming a record to an erased person's address would bring them back, as adding would.
+    if (input.email !== current.email && (await erasedAmong(db, workspaceId, [normalizeAddress(input.email)])).size > 0) {
+      throw new ApiError('CONFLICT', 'This person was erased at their request and cannot be added again');
+    }
     const clash = await findProspectByEmail(db, workspaceId, input.email);
     if (clash && clash.id !== id) throw new ApiError('CONFLICT', `A prospect with the email ${input.email} already exists`);
   }
