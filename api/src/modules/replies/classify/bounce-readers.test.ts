@@ -41,9 +41,9 @@ function dsn(status: string, diagnostic: string, opts: { action?: string; type?:
 const plain = (from: string, subject: string, body: string[]) => [...head(from, subject, ['Content-Type: text/plain']), '', ...body, ''].join('\r\n');
 
 describe('temporary codes never make a hard reason', () => {
-  it('a DNS "domain not found" under 4.0.0 is a failed lookup (networkerror, soft), under 5.x a missing domain (hostunknown, hard)', async () => {
+  it('a DNS "domain not found" under 4.0.0 in a delay notice is soft (Sisimai: Action delayed → expired), under 5.x a missing domain (hostunknown, hard)', async () => {
     const temporary = await classifyInbound(dsn('4.0.0', "DNS Error: DNS type 'mx' lookup of acme.example responded with code NXDOMAIN Domain name not found: acme.example", { action: 'delayed' }));
-    expect(temporary.bounce).toMatchObject({ reason: 'networkerror', hard: false });
+    expect(temporary.bounce).toMatchObject({ reason: 'expired', hard: false });
     const permanent = await classifyInbound(dsn('5.1.2', '550 5.1.2 Host or domain name not found'));
     expect(permanent.bounce).toMatchObject({ reason: 'hostunknown', hard: true });
   });
