@@ -224,3 +224,15 @@ describe('X.7.x codes are refined only by a named cause', () => {
     expect(bounceReason({ words: '550 Policy violation', status: null })).toBe('policyviolation');
   });
 });
+
+describe("Sisimai's general decision inside readBounce", () => {
+  it('a vendor detail under a subject (5.1.351) reads as that subject (5.1.0, userunknown)', async () => {
+    const r = await classifyInbound(dsn('5.1.351', '550 5.1.351 Remote server returned an unknown recipient or mailbox unavailable'));
+    expect(r.bounce).toMatchObject({ reason: 'userunknown', hard: true });
+  });
+
+  it("a recipient directory's answer with no command named is read as the answer to RCPT", async () => {
+    const r = await classifyInbound(dsn('5.5.0', '550 Requested action not taken: mailbox unavailable'));
+    expect(r.bounce).toMatchObject({ reason: 'userunknown', hard: true });
+  });
+});
