@@ -41,9 +41,9 @@ function dsn(status: string, diagnostic: string, opts: { action?: string; type?:
 const plain = (from: string, subject: string, body: string[]) => [...head(from, subject, ['Content-Type: text/plain']), '', ...body, ''].join('\r\n');
 
 describe('temporary codes never make a hard reason', () => {
-  it('a DNS "domain not found" under 4.0.0 is a failed lookup (networkerror, soft), under 5.x a missing domain (hostunknown, hard)', async () => {
+  it('a DNS "domain not found" under 4.0.0 in a delay notice is soft (Sisimai: Action delayed → expired), under 5.x a missing domain (hostunknown, hard)', async () => {
     const temporary = await classifyInbound(dsn('4.0.0', "DNS Error: DNS type 'mx' lookup of acme.example responded with code NXDOMAIN Domain name not found: acme.example", { action: 'delayed' }));
-    expect(temporary.bounce).toMatchObject({ reason: 'networkerror', hard: false });
+    expect(temporary.bounce).toMatchObject({ reason: 'expired', hard: false });
     const permanent = await classifyInbound(dsn('5.1.2', '550 5.1.2 Host or domain name not found'));
     expect(permanent.bounce).toMatchObject({ reason: 'hostunknown', hard: true });
   });
@@ -222,5 +222,17 @@ describe('X.7.x codes are refined only by a named cause', () => {
     expect(bounceReason({ words: '554 5.7.1 Service unavailable; client host [192.0.2.1] blocked using bl.example.org', status: '5.7.1' })).toBe('blocked');
     // Without a code the same generic words still name the reason.
     expect(bounceReason({ words: '550 Policy violation', status: null })).toBe('policyviolation');
+  });
+});
+
+describe("Sisimai's general decision inside readBounce", () => {
+  it('a vendor detail under a subject (5.1.351) reads as that subject (5.1.0, userunknown)', async () => {
+    const r = await classifyInbound(dsn('5.1.351', '550 5.1.351 Remote server returned an unknown recipient or mailbox unavailable'));
+    expect(r.bounce).toMatchObject({ reason: 'userunknown', hard: true });
+  });
+
+  it("a recipient directory's answer with no command named is read as the answer to RCPT", async () => {
+    const r = await classifyInbound(dsn('5.5.0', '550 Requested action not taken: mailbox unavailable'));
+    expect(r.bounce).toMatchObject({ reason: 'userunknown', hard: true });
   });
 });

@@ -55,6 +55,11 @@ function isTemporary(e: BounceEvidence): boolean {
   return e.status ? e.status.startsWith('4') : Boolean(e.smtpCode?.startsWith('4'));
 }
 
+/** Words only a recipient directory answers with (see `DIRECTORY_LOOKUP`). */
+export function isDirectoryLookup(words: string): boolean {
+  return DIRECTORY_LOOKUP.test(words);
+}
+
 function reasonOf(e: BounceEvidence): BounceReason {
   if (DIRECTORY_LOOKUP.test(e.words)) return 'userunknown';
   const byCode = reasonOfStatus(e.status);

@@ -1,9 +1,10 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
-import { bounceReason, isHardBounce } from './bounce-reason';
+import { bounceReason, isDirectoryLookup, isHardBounce, type BounceReason } from './bounce-reason';
 import { reasonOfLocalHost } from './lhost';
 import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
 import { reporterVerdict } from './reporter';
+import { sisimaiReason, statusName } from './sisimai-reason';
 import { header, type ParsedInbound } from './parse';
 
 /**
@@ -47,8 +48,26 @@ export function readBounce(p: ParsedInbound): BounceDetail {
     // then it only decides when they find nothing.
     const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, recipient, hosts });
     if (local && !local.retried) return local.reason;
-    const general = bounceReason({ words, context: notice, status, smtpCode, command, delayed, diagnosticType: dsn?.diagnosticType ?? null });
-    return local && (general === 'onhold' || general === 'undefined') ? local.reason : general;
+    const ours = () => bounceReason({ words, context: notice, status, smtpCode, command, delayed, diagnosticType: dsn?.diagnosticType ?? null });
+    const oursOr = (local: { reason: BounceReason } | null) => {
+      const general = ours();
+      return local && (general === 'onhold' || general === 'undefined') ? local.reason : general;
+    };
+    // RFC 3464 §2.3.6: an X-Unix diagnostic is a local delivery program's exit; our rule for it stands.
+    if (/^x-unix/.test(dsn?.diagnosticType ?? '')) return oursOr(local);
+    // Sisimai's own general decision first (its order, its phrase lists: sisimai-reason.ts); our
+    // broader phrase families only when it finds nothing it can name.
+    const sisimai = sisimaiReason({
+      reason: local?.reason ?? '',
+      deliveryStatus: vendorDetailAsSubject(status),
+      diagnosticCode: words,
+      diagnosticType: (dsn?.diagnosticType ?? '').toUpperCase() || (diagnostic ? 'SMTP' : ''),
+      // A recipient directory's own answer is the answer to RCPT TO, whatever the report names.
+      command: command ?? (isDirectoryLookup(words) ? 'RCPT' : ''),
+      replyCode: smtpCode ?? '',
+      action: dsn?.action ?? '',
+    });
+    return sisimai !== 'onhold' && sisimai !== 'undefined' ? sisimai : oursOr(local);
   }
   return {
     hard: isHardBounce(reason, status ?? smtpCode ?? (NOTICE_TEMPORARY.test(notice) ? '4' : null)),
@@ -83,6 +102,17 @@ function smtpCommand(text: string): string | null {
   if (!answer) return null;
   const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
   return sent ? sent[1]!.toUpperCase() : null;
+}
+
+/**
+ * A vendor's own detail under a standard subject (Exchange Online's 5.1.351, 5.4.310, …) names
+ * nothing in Sisimai's table of exact codes; it is read as its subject's X.Y.0 ("other address
+ * status", "other mailbox status", …), which the table does name.
+ */
+function vendorDetailAsSubject(status: string | null): string {
+  if (!status) return '';
+  const m = /^([45])\.([1-7])\.(\d{3})$/.exec(status);
+  return m && !statusName(status) ? `${m[1]}.${m[2]}.0` : status;
 }
 
 /** Host names in the `from` clauses of the bounce's own Received headers, oldest hop first. */

@@ -42,17 +42,19 @@ describe.runIf(present || ci)('the classifier on the real inbound corpus', () =>
     // the dev / held-out split). The issue's floors — reason 90 %, hard/soft 96 %, recipient
     // 98 % — are not met on the held-out part yet; these keep what has been reached from slipping back.
     expect(a.kindAgree / a.files, `kind agreement${show}`).toBeGreaterThanOrEqual(0.99);
-    expect(a.reasonAgree / a.bounces, `reason agreement${show}`).toBeGreaterThanOrEqual(0.92);
-    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.97);
+    expect(a.reasonAgree / a.bounces, `reason agreement${show}`).toBeGreaterThanOrEqual(0.915);
+    expect(a.hardAgree / a.bounces, `hard/soft agreement${show}`).toBeGreaterThanOrEqual(0.965);
     expect(a.recipientAgree / a.bounces, `recipient agreement${show}`).toBeGreaterThanOrEqual(0.975);
-    // The dev part, the one the rules were written against, meets the issue's floors.
+    // The dev part, the one the rules were written against, meets the issue's floors. (Sisimai's
+    // own general decision now comes first: dev fell from 95.7 to 93.6 % while held-out rose
+    // from 81.6 to 86.7 % — less of the agreement rests on wording seen in the dev part.)
     const dev = tally(results.filter((r) => corpusPart(r.label.file) === 'dev'));
-    expect(dev.reasonAgree / dev.bounces, 'dev reason agreement').toBeGreaterThanOrEqual(0.95);
-    expect(dev.hardAgree / dev.bounces, 'dev hard/soft agreement').toBeGreaterThanOrEqual(0.98);
+    expect(dev.reasonAgree / dev.bounces, 'dev reason agreement').toBeGreaterThanOrEqual(0.93);
+    expect(dev.hardAgree / dev.bounces, 'dev hard/soft agreement').toBeGreaterThanOrEqual(0.975);
     // The held-out part (never read while writing rules) is ratcheted on its own, figures only:
     // its disagreements are not printed, so nobody tunes to them.
     const held = tally(results.filter((r) => corpusPart(r.label.file) === 'heldout'));
-    expect(held.reasonAgree / held.bounces, 'held-out reason agreement').toBeGreaterThanOrEqual(0.81);
+    expect(held.reasonAgree / held.bounces, 'held-out reason agreement').toBeGreaterThanOrEqual(0.86);
     expect(held.hardAgree / held.bounces, 'held-out hard/soft agreement').toBeGreaterThanOrEqual(0.93);
   });
 });
