@@ -425,6 +425,15 @@ describe('Lumina in Chromium', () => {
     const popup = await extensionPage('extension/popup/index.html');
     await popup.getByTestId('who').waitFor();
     expect(await popup.getByTestId('who').textContent()).toContain('rep@lumina.test');
+    // A send the rep made with Gmail's own Send, as the content script reports it (InboxSDK's `sent`
+    // needs Gmail's real network traffic, which the fixture page has not): through the real worker and API.
+    const report = { type: 'manualSend.report', account: 'rep@lumina.test', report: { gmailMessageId: '18f00000000000f1' } };
+    const reported = await popup.evaluate((msg) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(msg), report);
+    expect(reported).toMatchObject({ ok: true, data: { outcome: 'recorded', mailbox: { usedFromGmail: 1 } } });
+    // Reported again (a retry): counted once.
+    expect(await popup.evaluate((msg) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(msg), report)).toMatchObject({ ok: true, data: { outcome: 'already_recorded' } });
+    await popup.reload();
+    await popup.getByTestId('who').waitFor();
     await popup.locator('[data-stat="sent"] dd').waitFor();
     expect(await popup.getByTestId('who').textContent()).toContain('the emails you sent');
     const stats = await apiJson<{ figures: Figures }>(api, '/api/dashboard/stats?days=7&scope=me', { token: await token() });
@@ -436,10 +445,14 @@ describe('Lumina in Chromium', () => {
     expect(await shown('replyRate')).toBe('100%');
     expect(await popup.getByTestId('timeline').locator('svg polyline').count()).toBe(3);
     expect(await popup.getByTestId('sent-today-count').textContent()).toBe('1');
-    const mailboxes = await apiJson<{ data: Array<{ email: string; remaining: number }> }>(api, '/api/mailboxes', { token: await token() });
+    const mailboxes = await apiJson<{ data: Array<{ email: string; remaining: number; usedByLumina: number; usedFromGmail: number; effectiveCap: number }> }>(api, '/api/mailboxes', { token: await token() });
     const budget = popup.getByTestId('mailbox-budget').first();
-    expect(await budget.getAttribute('data-remaining')).toBe(String(mailboxes.body.data[0]!.remaining));
+    const box = mailboxes.body.data[0]!;
+    expect(await budget.getAttribute('data-remaining')).toBe(String(box.remaining));
     expect(await budget.textContent()).toContain('rep@lumina.test');
+    // The meter tells Lumina's sends from the rep's own Gmail ones.
+    expect(box).toMatchObject({ usedByLumina: 1, usedFromGmail: 1 });
+    expect(await budget.getByTestId('budget-words').textContent()).toBe(`1 sent by Lumina · 1 from Gmail · ${box.remaining} left of ${box.effectiveCap}`);
     expect(await popup.getByTestId('recent-email').first().textContent()).toContain('ada@prospect.test');
     expect(await popup.getByTestId('campaigns').textContent()).toContain('No campaign running.');
     await shoot(popup, 'popup');

@@ -7,7 +7,7 @@ import type { AddLeadsResponse, Campaign, Lead } from './contracts/campaigns';
 import type { ReplyItem } from './contracts/replies';
 import type { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from './contracts/dashboard';
 import type { EmailTimelineResponse, emailFiguresSchema } from './contracts/events';
-import type { Mailbox } from './contracts/mailboxes';
+import { reportManualSendRequest, type Mailbox, type ReportManualSendResponse } from './contracts/mailboxes';
 import type { Prospect } from './contracts/prospects';
 import type { Suppression } from './contracts/suppressions';
 import type { Template } from './contracts/templates';
@@ -61,6 +61,11 @@ export const runtimeMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('options.open') }),
   z.object({ type: z.literal('email.events'), emailId: z.string().min(1).max(100) }),
   z.object({ type: z.literal('tracking.selfView'), threadId: z.string().min(1).max(200) }),
+  /**
+   * Light mode: the rep sent a message with Gmail's own Send; `account` is the Gmail address of
+   * the tab (the mailbox it spends), else the rep's one mailbox.
+   */
+  z.object({ type: z.literal('manualSend.report'), account: z.email().max(320).optional(), report: reportManualSendRequest }),
   /** Light mode: an inbound message the content script saw in a tracked thread. */
   z.object({ type: z.literal('replies.observed'), report: observedReplyRequest }),
 ]);
@@ -135,6 +140,7 @@ export interface RuntimeAnswers {
   'email.events': EmailTimelineResponse;
   'tracking.selfView': z.infer<typeof selfViewResponse>;
   'replies.observed': z.infer<typeof observedReplyResponse>;
+  'manualSend.report': ReportManualSendResponse;
 }
 export type RuntimeAnswer<K extends RuntimeMessageType> = RuntimeAnswers[K];
 /** The request of one type. */

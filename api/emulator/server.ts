@@ -443,9 +443,9 @@ export function createGmailEmulatorApp(options: GmailEmulatorOptions = {}) {
     injectReply: (sentId: string, input: ReplyInput) => inject(sentId, (o) => buildReply(o, input)),
     injectAutoReply: (sentId: string, input: AutoReplyInput = {}) => inject(sentId, (o) => buildAutoReply(o, input)),
     injectBounce: (sentId: string, input: BounceInput) => inject(sentId, (o) => buildBounce(o, input)),
-    /** Delivers any raw message to a mailbox's inbox (optionally into a thread). */
-    injectRaw(mailbox: string, raw: string | Buffer, opts: { threadId?: string; labelIds?: string[] } = {}) {
-      const stored = store.addMessage(store.account(mailbox), Buffer.from(raw), opts.labelIds ?? ['INBOX', 'UNREAD'], opts.threadId);
+    /** Delivers any raw message to a mailbox's inbox (optionally into a thread, or at an earlier `internalDate` in ms). */
+    injectRaw(mailbox: string, raw: string | Buffer, opts: { threadId?: string; labelIds?: string[]; internalDate?: number } = {}) {
+      const stored = store.addMessage(store.account(mailbox), Buffer.from(raw), opts.labelIds ?? ['INBOX', 'UNREAD'], opts.threadId, opts.internalDate);
       return { id: stored.id, threadId: stored.threadId };
     },
     /** Drops the mailbox's history: any earlier startHistoryId now answers 404. */

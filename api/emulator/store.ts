@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type { gmail_v1 } from 'googleapis';
 import { headerValue, parsePayload, snippetOf } from './mime-tree';
 
@@ -46,9 +47,10 @@ export function createStore(options: { historyRetention?: number } = {}) {
     return acc;
   }
 
-  function addMessage(acc: Account, raw: Buffer, labelIds: string[], threadId?: string): StoredMessage {
+  /** `internalDate`: when Gmail received or sent it (ms), now unless a test places it in the past. */
+  function addMessage(acc: Account, raw: Buffer, labelIds: string[], threadId?: string, internalDate = Date.now()): StoredMessage {
     const id = newId();
-    const message: StoredMessage = { id, threadId: threadId ?? id, labelIds, raw, internalDate: Date.now(), historyId: ++historyCounter };
+    const message: StoredMessage = { id, threadId: threadId ?? id, labelIds, raw, internalDate, historyId: ++historyCounter };
     acc.messages.set(id, message);
     acc.history.push({ id: message.historyId, message });
     const keep = options.historyRetention;
@@ -115,6 +117,14 @@ export function matchesQuery(m: StoredMessage, q: string): boolean | { unsupport
       case 'is':
         if (value.toLowerCase() !== 'unread' || !m.labelIds.includes('UNREAD')) return false;
         break;
+      case 'after':
+      case 'before': {
+        const at = searchInstant(value);
+        if (at === undefined) return { unsupported: term };
+        // after: is inclusive (a date means from its midnight), before: exclusive, as Gmail's.
+        if (key!.toLowerCase() === 'after' ? m.internalDate < at : m.internalDate >= at) return false;
+        break;
+      }
       case 'from':
       case 'to':
         if (!(headerValue(m.raw, key) ?? '').toLowerCase().includes(value.toLowerCase())) return false;
@@ -124,6 +134,18 @@ export function matchesQuery(m: StoredMessage, q: string): boolean | { unsupport
     }
   }
   return true;
+}
+
+/**
+ * The instant of an after:/before: value, in ms. Gmail reads a date (2014/01/01, or with dashes)
+ * as midnight in the PST time zone, and a number as seconds since the epoch — the precise form.
+ */
+function searchInstant(value: string): number | undefined {
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$/.exec(value);
+  if (!date) return undefined;
+  const midnight = DateTime.fromObject({ year: Number(date[1]), month: Number(date[2]), day: Number(date[3]) }, { zone: 'America/Los_Angeles' });
+  return midnight.isValid ? midnight.toMillis() : undefined;
 }
 
 /** Gmail ids: 16 lowercase hex digits. */

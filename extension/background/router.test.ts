@@ -38,3 +38,43 @@ describe('Google sign-in through the identity API', () => {
     expect(res).toMatchObject({ ok: false, error: { code: 'GOOGLE_SIGN_IN_FAILED' } });
   });
 });
+
+describe('a send made in Gmail (light mode)', () => {
+  const session = { token: 'tok', expiresAt: '2099-01-01T00:00:00.000Z', user: { id: 'u1', email: 'rep@acme.test', name: 'Rep' }, workspace: { id: 'w1', name: 'acme', role: 'member', gmailMode: 'light' } };
+  const box = (id: string, email: string, userId: string) => ({ id, email, provider: 'gmail', status: 'active', userId, scopes: [], dailyCap: 50, effectiveCap: 50, sendWindow: null, rampUp: null, used: 0, usedByLumina: 0, usedFromGmail: 0, remaining: 50, createdAt: '2026-01-01T00:00:00.000Z' });
+  const boxes = [box('m-other', 'rep@acme.test', 'u2'), box('m-old', 'old@acme.test', 'u1'), box('m-mine', 'rep@acme.test', 'u1')];
+  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  it('goes to the rep’s own mailbox of the tab’s Gmail account, with the report as sent', async () => {
+    const store = memoryStore();
+    await store.set({ [SESSION_KEY]: session });
+    const posted: Array<{ url: string; body: unknown }> = [];
+    const res = await handleMessage({ type: 'manualSend.report', account: 'Rep@Acme.test', report: { gmailMessageId: '18f0000000000abc' } }, {
+      store,
+      defaultApiUrl: 'http://127.0.0.1:8787',
+      fetch: async (input, init) => {
+        const url = String(input);
+        if (init?.method === 'POST') {
+          posted.push({ url, body: JSON.parse(String(init.body)) });
+          return json({ outcome: 'recorded', mailbox: { ...boxes[2], used: 1, usedFromGmail: 1, remaining: 49 } }, 201);
+        }
+        return json({ data: boxes, pagination: { page: 1, limit: 100, total: 3, totalPages: 1 } });
+      },
+    });
+    expect(res).toMatchObject({ ok: true, data: { outcome: 'recorded', mailbox: { usedFromGmail: 1 } } });
+    expect(posted).toEqual([{ url: 'http://127.0.0.1:8787/api/mailboxes/m-mine/manual-sends', body: { gmailMessageId: '18f0000000000abc' } }]);
+  });
+
+  it('says so when the rep has no mailbox for that account, and posts nothing', async () => {
+    const store = memoryStore();
+    await store.set({ [SESSION_KEY]: session });
+    let posts = 0;
+    const res = await handleMessage({ type: 'manualSend.report', account: 'someone@else.test', report: { gmailMessageId: '18f0000000000abc' } }, {
+      store,
+      defaultApiUrl: 'http://127.0.0.1:8787',
+      fetch: async (_input, init) => (init?.method === 'POST' && posts++, json({ data: boxes, pagination: { page: 1, limit: 100, total: 3, totalPages: 1 } })),
+    });
+    expect(res).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(posts).toBe(0);
+  });
+});

@@ -6,7 +6,7 @@ import { emailSchema, sendEmailResponse } from '../../shared/contracts/emails';
 import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
 import { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
-import { mailboxSchema } from '../../shared/contracts/mailboxes';
+import { mailboxSchema, reportManualSendResponse } from '../../shared/contracts/mailboxes';
 import { replyListResponse } from '../../shared/contracts/replies';
 import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
@@ -139,8 +139,26 @@ const handlers: Handlers = {
   },
   'email.events': async (msg, deps) => (await client(deps)).request({ path: `/api/emails/${encodeURIComponent(msg.emailId)}/events`, schema: emailTimelineResponse }),
   'tracking.selfView': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/tracking/self-view', body: { threadId: msg.threadId }, schema: selfViewResponse }),
+  'manualSend.report': (msg, deps) => reportManualSend(msg, deps),
   'replies.observed': async (msg, deps) => (await client(deps)).request({ method: 'POST', path: '/api/replies/observed', body: msg.report, schema: observedReplyResponse }),
 };
+
+/**
+ * A Gmail send the content script saw goes to the rep's own mailbox: the one of the tab's Gmail
+ * account, else the rep's only one. The API counts it once by its Gmail id, so asking again is safe.
+ */
+async function reportManualSend(msg: RuntimeRequest<'manualSend.report'>, deps: RouterDeps): Promise<RuntimeResult<RuntimeAnswers['manualSend.report']>> {
+  const session = await readSession(deps.store);
+  if (!session) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to Lumina so sends from Gmail count against the budget.' } };
+  const api = await client(deps);
+  const list = await api.request({ path: '/api/mailboxes?limit=100', schema: paginationSchema(mailboxSchema) });
+  if (!list.ok) return list;
+  const mine = list.data.data.filter((m) => m.userId === session.user.id);
+  const account = msg.account?.toLowerCase();
+  const box = account ? mine.find((m) => m.email.toLowerCase() === account) : mine.length === 1 ? mine[0] : undefined;
+  if (!box) return { ok: false, error: { code: 'NOT_FOUND', message: `No Lumina mailbox of yours for ${msg.account ?? 'this Gmail account'}` } };
+  return api.request({ method: 'POST', path: `/api/mailboxes/${encodeURIComponent(box.id)}/manual-sends`, body: msg.report, schema: reportManualSendResponse });
+}
 
 async function syncDrafts(deps: RouterDeps, retryNow: boolean): Promise<RuntimeResult<RuntimeAnswers['sync.now']>> {
   const session = await readSession(deps.store);

@@ -12,6 +12,7 @@ function fakeCompose(key = 'compose:cmp1') {
   let changed = () => {};
   let closed = () => {};
   let keydown: (e: KeyboardEvent) => void = () => {};
+  let gmailSent: Parameters<ComposeHandle['onGmailSent']>[0] = () => {};
   const handle: ComposeHandle = {
     key,
     getSubject: () => state.subject,
@@ -30,6 +31,7 @@ function fakeCompose(key = 'compose:cmp1') {
       throw new Error('not used here');
     },
     onPresend: () => {},
+    onGmailSent: (h) => void (gmailSent = h),
   };
   return {
     handle,
@@ -37,6 +39,8 @@ function fakeCompose(key = 'compose:cmp1') {
     /** The rep rewrites the body (an edit anywhere, not only at the end). */
     edit: (body: string) => ((state.body = body), changed()),
     close: () => closed(),
+    /** Gmail's own Send went through (InboxSDK's `sent`). */
+    gmailSent: (sent: Parameters<ComposeHandle['onGmailSent']>[0] extends (s: infer S) => void ? S : never) => gmailSent(sent),
     /** A key pressed in the compose; true when Lumina took it (preventDefault). */
     press: (init: KeyboardEventInit) => {
       let prevented = false;
@@ -74,6 +78,15 @@ describe('compose session', () => {
     await vi.advanceTimersByTimeAsync(300);
     expect((await saved(store, c.handle.key))?.bodyText).toBe('Hi Ada, would Thursday work?');
     expect(messages.filter((m) => (m as RuntimeMessage).type !== 'capabilities.get')).toEqual([expect.objectContaining({ type: 'draft.changed' })]);
+  });
+
+  it('reports a send made with Gmail’s own Send to the worker, by Gmail’s ids, so the budget counts it', async () => {
+    const c = fakeCompose();
+    await startComposeSession(c.handle, memoryStore(), ask);
+    c.gmailSent({ messageId: '18f0000000000abc', threadId: '18f0000000000abc', account: 'rep@acme.test' });
+    expect(messages.filter((m) => (m as RuntimeMessage).type === 'manualSend.report')).toEqual([
+      { type: 'manualSend.report', account: 'rep@acme.test', report: { gmailMessageId: '18f0000000000abc', threadId: '18f0000000000abc' } },
+    ]);
   });
 
   it('flushes a change still in its debounce at once, so a send right after typing sends what is saved', async () => {

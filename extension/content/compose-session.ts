@@ -130,6 +130,10 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   void ask({ type: 'capabilities.get' }).then((r) => {
     if (r.ok && r.data?.ai) session.setState({ ai: r.data.ai.configured ? { state: 'on' } : { state: 'off', hint: r.data.ai.hint ?? 'AI writing is off on this Lumina server.' } });
   });
+  // The rep sent with Gmail's own Send: the mailbox's budget counts it (light mode has no other way to know).
+  compose.onGmailSent((sent) => {
+    void ask({ type: 'manualSend.report', ...(sent.account ? { account: sent.account } : {}), report: { gmailMessageId: sent.messageId, ...(sent.threadId ? { threadId: sent.threadId } : {}) } });
+  });
   const stop = compose.onChange(edited);
   compose.onClosed(() => {
     stop();

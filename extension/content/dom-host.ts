@@ -179,6 +179,8 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel, forget: () => 
       for (const type of ['pointerdown', 'keydown', 'focusin']) pane.addEventListener(type, touch);
       return pane;
     },
+    // Without InboxSDK the id of what Gmail sent cannot be read from the page: nothing is reported.
+    onGmailSent() {},
     onPresend(handler) {
       const send = [...dialog.querySelectorAll<HTMLElement>('[role="button"]')].find((b) => b.textContent?.trim() === 'Send');
       send?.addEventListener('click', handler, { capture: true });

@@ -34,6 +34,19 @@ export interface ComposeHandle {
   mountPanel(): HTMLElement;
   /** Gmail's own Send was pressed: a chance to warn (never to block silently). */
   onPresend(handler: () => void): void;
+  /**
+   * Gmail itself sent this compose (its own Send, not Lumina's): the message's Gmail id, so the
+   * budget counts it (light mode). Hosts that cannot read the id never call it.
+   */
+  onGmailSent(handler: (sent: GmailSent) => void): void;
+}
+
+/** A message Gmail sent from a compose, by Gmail's ids (16 hex digits, as the Gmail API's). */
+export interface GmailSent {
+  messageId: string;
+  threadId?: string;
+  /** The Gmail account signed in in this tab, when the host knows it. */
+  account?: string;
 }
 
 export interface ThreadHandle {

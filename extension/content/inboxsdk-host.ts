@@ -23,7 +23,8 @@ export async function loadInboxSdkHost(appId: string, timeoutMs: number): Promis
   return {
     kind: 'inboxsdk',
     onComposeOpened(handler) {
-      sdk.Compose.registerComposeViewHandler((view) => handler(composeHandle(view)));
+      const account = safe(() => sdk.User.getEmailAddress());
+      sdk.Compose.registerComposeViewHandler((view) => handler(composeHandle(view, account)));
     },
     onThreadOpened(handler) {
       sdk.Conversations.registerThreadViewHandler((view) => {
@@ -33,7 +34,7 @@ export async function loadInboxSdkHost(appId: string, timeoutMs: number): Promis
   };
 }
 
-function composeHandle(view: ComposeView): ComposeHandle {
+export function composeHandle(view: ComposeView, account?: string): ComposeHandle {
   const el = view.getElement();
   let panelHost: HTMLElement | undefined;
   return {
@@ -77,6 +78,13 @@ function composeHandle(view: ComposeView): ComposeHandle {
       return container;
     },
     onPresend: (handler) => view.on('presending', handler),
+    // InboxSDK's `sent` fires once Gmail's own send went through; Lumina's sends close the compose instead, so never fire it.
+    onGmailSent: (handler) =>
+      view.on('sent', (event) => {
+        void Promise.all([event.getMessageID(), event.getThreadID().catch(() => undefined)])
+          .then(([messageId, threadId]) => handler({ messageId, ...(threadId ? { threadId } : {}), ...(account ? { account } : {}) }))
+          .catch(() => undefined); // no id, nothing to count by: the full-mode sync (if any) still sees it
+      }),
   };
 }
 

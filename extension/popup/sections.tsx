@@ -36,14 +36,23 @@ export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> 
       ) : (
         <ul>
           {mailboxes.data.data.map((m) => (
-            <li key={m.id} data-testid="mailbox-budget" data-remaining={m.remaining}>
-              {m.email}: <b>{m.remaining}</b> of {m.effectiveCap} left{m.status !== 'active' ? ` (${m.status.replace(/_/g, ' ')})` : ''}
+            <li key={m.id} data-testid="mailbox-budget" data-remaining={m.remaining} data-lumina={m.usedByLumina} data-gmail={m.usedFromGmail}>
+              <span className="row-main">
+                <b>{m.email}</b>
+                {m.status !== 'active' ? <span className="meta"> ({m.status.replace(/_/g, ' ')})</span> : null}
+              </span>
+              <span className="meta" data-testid="budget-words">{budgetWords(m)}</span>
             </li>
           ))}
         </ul>
       )}
     </section>
   );
+}
+
+/** "38 sent by Lumina · 7 from Gmail · 5 left of 50": who spent the rolling day, and what is left. */
+export function budgetWords(m: Pick<Mailbox, 'usedByLumina' | 'usedFromGmail' | 'remaining' | 'effectiveCap'>): string {
+  return `${m.usedByLumina} sent by Lumina · ${m.usedFromGmail} from Gmail · ${m.remaining} left of ${m.effectiveCap}`;
 }
 
 /** The latest emails (the rep's own under Mine, the team's under Team) and where each one really stands; a click opens the thread in Gmail. */

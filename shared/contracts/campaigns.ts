@@ -248,6 +248,13 @@ export const campaignStatsSchema = z.object({
       skipped: z.number(),
       variants: z.array(variantStatsSchema),
       abTest: abTestSchema.nullable(),
+      /** The step's "send the winner to the rest after N sends per variant" (null: off, every lead keeps the weighted split). */
+      winnerAfter: z.number().nullable(),
+      /**
+       * The variant every further lead now gets: set once each variant has winnerAfter sends and
+       * the test on those first sends names a winner; null while the split still runs.
+       */
+      winnerToRest: z.string().nullable(),
     }),
   ),
 });

@@ -55,9 +55,41 @@ export const mailboxSchema = z.object({
   effectiveCap: z.number(),
   sendWindow: z.object({ tz: z.string(), days: z.array(z.number()), start: z.string(), end: z.string() }).nullable(),
   rampUp: z.object({ startCap: z.number(), increment: z.number(), everyDays: z.number(), startedAt: z.string() }).nullable(),
-  /** Sends in the rolling last 24 hours (in-flight ones included). */
+  /** Sends in the rolling last 24 hours (in-flight ones included): usedByLumina + usedFromGmail. */
   used: z.number(),
+  /** Of those, what Lumina sent or is sending. */
+  usedByLumina: z.number(),
+  /** Of those, what the rep sent from Gmail itself (seen by the inbox sync, or reported by the extension). */
+  usedFromGmail: z.number(),
   remaining: z.number(),
   createdAt: z.string(),
 });
 export type Mailbox = z.infer<typeof mailboxSchema>;
+
+/** Gmail's id of a message or thread (16 hex digits today; a little room either way). */
+const gmailIdSchema = z.string().regex(/^[0-9a-fA-F]{10,24}$/, "Gmail's hex id of the message").transform((s) => s.toLowerCase());
+
+/**
+ * `POST /api/mailboxes/:id/manual-sends`: in light mode the extension tells the API the rep sent
+ * a message from Gmail itself (Gmail's own Send, not Lumina's), so the rolling-24 h budget counts
+ * it. Idempotent on `gmailMessageId`: the same message, reported again or also seen by the full
+ * inbox sync, counts once; a message Lumina sent is never counted again.
+ */
+export const reportManualSendRequest = z.strictObject({
+  gmailMessageId: gmailIdSchema,
+  threadId: gmailIdSchema.optional(),
+  /** When Gmail sent it, if the extension knows; the server's clock otherwise. Never later than now. */
+  sentAt: z.iso
+    .datetime({ offset: true })
+    .refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'sentAt is in the future')
+    .refine((t) => Date.parse(t) >= Date.now() - 30 * 86_400_000, 'sentAt is more than 30 days ago')
+    .optional(),
+});
+export type ReportManualSendRequest = z.infer<typeof reportManualSendRequest>;
+
+export const reportManualSendResponse = z.object({
+  /** `recorded`: counted now; `already_recorded`: counted before (a repeat, or the inbox sync saw it); `sent_by_lumina`: ours, counted as our send. */
+  outcome: z.enum(['recorded', 'already_recorded', 'sent_by_lumina']),
+  mailbox: mailboxSchema,
+});
+export type ReportManualSendResponse = z.infer<typeof reportManualSendResponse>;

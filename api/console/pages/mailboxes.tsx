@@ -149,7 +149,7 @@ const Budget: FC<{ m: Row }> = ({ m }) => (
       <strong>
         {m.used} sent of {m.effectiveCap}
       </strong>{' '}
-      in the last 24 hours (manual sends included) — <strong>{m.remaining} left</strong>
+      in the last 24 hours — {m.usedByLumina} by Lumina, {m.usedFromGmail} sent from Gmail itself — <strong>{m.remaining} left</strong>
       {m.effectiveCap < m.dailyCap && <span class="muted"> · ramping up towards {m.dailyCap} a day</span>}
     </p>
     <svg class="chart" width="360" height="14" viewBox="0 0 360 14" role="img" aria-label={`${m.used} of ${m.effectiveCap} used`}>

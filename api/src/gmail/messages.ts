@@ -85,6 +85,22 @@ export async function listInbox(gmail: gmail_v1.Gmail, max: number): Promise<str
   return ids.slice(0, max);
 }
 
+/**
+ * Ids of messages in SENT since `sinceMs`, newest first, up to `max`: what the rep sent while the
+ * history was out of reach. `after:` takes epoch seconds, the precise form (a date would be read
+ * as midnight PST).
+ */
+export async function listSentSince(gmail: gmail_v1.Gmail, sinceMs: number, max: number): Promise<string[]> {
+  const ids: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const res = await gmail.users.messages.list({ userId: 'me', labelIds: ['SENT'], q: `after:${Math.floor(sinceMs / 1000)}`, maxResults: 100, pageToken });
+    ids.push(...(res.data.messages ?? []).map((m) => m.id!).filter(Boolean));
+    pageToken = res.data.nextPageToken ?? undefined;
+  } while (pageToken && ids.length < max);
+  return ids.slice(0, max);
+}
+
 /** One message in raw form, or undefined when it was deleted since it was listed (404). */
 export async function getMessage(gmail: gmail_v1.Gmail, id: string): Promise<gmail_v1.Schema$Message | undefined> {
   try {

@@ -75,6 +75,8 @@ describe('A/B variants through the scheduler', () => {
     expect(step.variants[0]!.rates.reply).toBeCloseTo(15 / ofA.length, 3);
     expect(step.abTest).toMatchObject({ winner: 'A', metric: 'reply', compared: [{ id: 'A', sent: ofA.length, hits: 15 }, { id: 'B', sent: ofB.length, hits: 1 }] });
     expect(step.abTest!.pValue).toBeLessThan(0.05);
+    // No "winner to the rest" on this step: a named winner changes nothing for later leads.
+    expect(step).toMatchObject({ winnerAfter: null, winnerToRest: null });
   });
 
   it('names no winner when the difference is not significant, and says so with the p-value', async () => {
@@ -105,12 +107,17 @@ describe('A/B variants through the scheduler', () => {
     // No significant difference yet: the next leads still get the weighted split.
     await replies(ofA, 2);
     await replies(ofB, 1);
+    const early = campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json()).steps[0]!;
+    expect(early).toMatchObject({ winnerAfter: 30, winnerToRest: null });
     const split = await wave(c.id, 'win-early', 40);
     expect(new Set(split)).toEqual(new Set(['A', 'B']));
     await rt.deps.db.update(emails).set({ status: 'SENT', sentAt: new Date() }).where(eq(emails.campaignId, c.id));
     // 12 of B's first 30 sends (its test cohort) get a reply, against at most 2 of A's: B wins on replies.
     const firstB = [...ofB].sort((x, y) => x.sentAt!.getTime() - y.sentAt!.getTime() || (x.id < y.id ? -1 : 1));
     await rt.deps.db.insert(emailEvents).values(firstB.slice(1, 13).map((e) => ({ workspaceId: ana.workspace.id, emailId: e.id, type: 'reply' as const, dedupeKey: `w-${e.id}` })));
+    // The stats answer says the rule kicked in, and for which variant, before the next leads go.
+    const decided = campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json()).steps[0]!;
+    expect(decided).toMatchObject({ winnerAfter: 30, winnerToRest: 'B' });
     const rest = await wave(c.id, 'win-late', 40);
     expect(rest).toHaveLength(40);
     expect(new Set(rest)).toEqual(new Set(['B']));
@@ -121,6 +128,7 @@ describe('A/B variants through the scheduler', () => {
     await replies(sent.filter((e) => e.variantId === 'A'), 25);
     const split = await wave(c.id, 'wait-next', 40);
     expect(new Set(split)).toEqual(new Set(['A', 'B']));
+    expect(campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json()).steps[0]).toMatchObject({ winnerAfter: 80, winnerToRest: null });
   });
 
   it('refuses winnerAfter on a step without variants, or under 30', async () => {

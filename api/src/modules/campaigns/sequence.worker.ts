@@ -430,7 +430,7 @@ async function lastEmailsOf(deps: Deps, wanted: Array<{ lead: Lead; stepId: stri
  * every variant has N and the two-proportion test names a winner, the step's winner is that
  * variant; else there is none yet and leads keep their weighted split.
  */
-async function stepWinners(deps: Deps, steps: Step[]): Promise<Map<string, string>> {
+export async function stepWinners(deps: Pick<Deps, 'db'>, steps: Step[]): Promise<Map<string, string>> {
   const tested = steps.filter((st) => st.winnerAfter && st.variants.length >= 2);
   if (!tested.length) return new Map();
   const items = tested.map((st) => ({ step_id: st.id, n: st.winnerAfter }));

@@ -4,6 +4,7 @@ import { campaignLeads, emailEvents, emails, leadStatuses, leadSteps, sequenceSt
 import { abVerdict } from './variants';
 import type { CampaignStats } from '../../../../shared/contracts/campaigns';
 import { getCampaignRow } from './service';
+import { stepWinners } from './sequence.worker';
 
 /** Derived, never stored: lead statuses plus the campaign's emails and their append-only events. */
 export async function campaignStats(db: Db, workspaceId: string, campaignId: string): Promise<CampaignStats> {
@@ -90,6 +91,8 @@ async function stepBreakdown(db: Db, workspaceId: string, campaignId: string): P
       .where(and(eq(leadSteps.workspaceId, workspaceId), eq(sequenceSteps.campaignId, campaignId), eq(leadSteps.outcome, 'skipped')))
       .groupBy(leadSteps.stepId),
   ]);
+  // The scheduler's own verdict (its fixed test cohort of the first N sends per variant), not a re-derivation.
+  const winners = await stepWinners({ db }, steps.filter((st) => st.retiredAt === null));
   const zero = { sent: 0, opened: 0, clicked: 0, replied: 0, bounced: 0 };
   return steps
     .map((step) => {
@@ -108,6 +111,8 @@ async function stepBreakdown(db: Db, workspaceId: string, campaignId: string): P
         skipped: skips.find((k) => k.stepId === step.id)?.n ?? 0,
         variants,
         abTest: abVerdict(variants),
+        winnerAfter: step.variants.length >= 2 ? (step.winnerAfter ?? null) : null,
+        winnerToRest: winners.get(step.id) ?? null,
       };
     })
     .filter((s) => !s.retired || s.sent > 0 || s.skipped > 0);

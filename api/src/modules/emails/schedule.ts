@@ -38,11 +38,24 @@ export function nextWindowOpening(window: SendWindowValue | null, now = new Date
   return now; // unreachable with a validated window (at least one day)
 }
 
+/** A mailbox's rolling-24 h budget spent, by who sent: Lumina (sent or in flight) and the rep from Gmail itself. */
+export interface BudgetUse {
+  lumina: number;
+  gmail: number;
+}
+
 /**
  * Sends counted against the cap: sent in the rolling last 24 hours, plus those in flight, plus
- * what the rep sent from Gmail itself in those 24 hours (manual_sends, seen by the inbox sync).
+ * what the rep sent from Gmail itself in those 24 hours (manual_sends: seen by the inbox sync in
+ * full mode, reported by the extension in light mode).
  */
 export async function budgetUsed(db: Db, mailboxIds: string[], now = new Date()): Promise<Map<string, number>> {
+  const use = await budgetUse(db, mailboxIds, now);
+  return new Map([...use].map(([id, u]) => [id, u.lumina + u.gmail]));
+}
+
+/** The same budget, told apart: what the popup and the console show ("38 by Lumina · 7 from Gmail"). */
+export async function budgetUse(db: Db, mailboxIds: string[], now = new Date()): Promise<Map<string, BudgetUse>> {
   if (mailboxIds.length === 0) return new Map();
   const [ours, manual] = await Promise.all([
     db
@@ -52,9 +65,10 @@ export async function budgetUsed(db: Db, mailboxIds: string[], now = new Date())
       .groupBy(emails.mailboxId),
     manualSentInLastDay(db, mailboxIds, now),
   ]);
-  const used = new Map(ours.map((r) => [r.mailboxId!, Number(r.n)]));
-  for (const [id, n] of manual) used.set(id, (used.get(id) ?? 0) + n);
-  return used;
+  const use = new Map<string, BudgetUse>();
+  for (const r of ours) use.set(r.mailboxId!, { lumina: Number(r.n), gmail: 0 });
+  for (const [id, n] of manual) use.set(id, { lumina: use.get(id)?.lumina ?? 0, gmail: n });
+  return use;
 }
 
 /** Per mailbox, the messages the rep sent from Gmail itself in the last 24 hours. */

@@ -5,7 +5,8 @@ import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
 import { paginated } from '../../lib/pagination';
 import { pageQuerySchema } from '../../../../shared/errors';
-import { patchMailboxRequest } from '../../../../shared/contracts/mailboxes';
+import { patchMailboxRequest, reportManualSendRequest } from '../../../../shared/contracts/mailboxes';
+import { reportManualSend } from './manual-sends';
 import { disconnectMailbox, getMailbox, listMailboxes, updateMailbox } from './service';
 import { deliverabilityOf } from './deliverability';
 import { resolverFor } from '../../lib/dns';
@@ -22,6 +23,11 @@ export const mailboxRoutes = new Hono<AppEnv>()
   .patch('/mailboxes/:id', requireRole('admin'), validate('param', idParam), validate('json', patchMailboxRequest), async (c) => {
     const mailbox = await updateMailbox(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.req.valid('json'), c.get('session').userId);
     return c.json(mailbox);
+  })
+  // Light mode: a send the rep made from Gmail itself, seen by the extension (any role: it is the rep's own mailbox).
+  .post('/mailboxes/:id/manual-sends', validate('param', idParam), validate('json', reportManualSendRequest), async (c) => {
+    const { created, body } = await reportManualSend(c.get('deps').db, c.get('session'), c.req.valid('param').id, c.req.valid('json'));
+    return c.json(body, created ? 201 : 200);
   })
   .get('/mailboxes/:id/deliverability', validate('param', idParam), validate('query', deliverabilityQuery), async (c) => {
     const { config, db } = c.get('deps');

@@ -4,7 +4,7 @@ import { campaigns, emails, mailboxes } from '../../../../db/schema';
 import { notFound } from '../../lib/api-error';
 import { countRows, listPage, type Page, type PageQuery } from '../../lib/pagination';
 import type { Mailbox, PatchMailboxRequest } from '../../../../shared/contracts/mailboxes';
-import { budgetUsed, effectiveCap } from '../emails/schedule';
+import { budgetUse, effectiveCap, type BudgetUse } from '../emails/schedule';
 import { recordAudit } from '../admin/audit';
 import { failOpenSends } from '../emails/fail-sends';
 import { revokeGoogleGrant } from '../../gmail/oauth';
@@ -28,8 +28,8 @@ export const countMailboxes = (db: Db, workspaceId: string) => countRows(db, mai
 export async function getMailbox(db: Db, workspaceId: string, id: string): Promise<Mailbox & { lastSyncedAt: string | null }> {
   const [row] = await db.select().from(mailboxes).where(and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id)));
   if (!row) throw notFound('Mailbox');
-  const used = await budgetUsed(db, [row.id]);
-  return { ...toMailbox(row, used.get(row.id) ?? 0), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
+  const used = await budgetUse(db, [row.id]);
+  return { ...toMailbox(row, used.get(row.id)), lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null };
 }
 
 /** Changes caps, window or ramp-up; with an actor, the change and its before → after are audited together. */
@@ -52,8 +52,8 @@ export async function updateMailbox(db: Db, workspaceId: string, id: string, pat
     }
     return after!;
   });
-  const used = await budgetUsed(db, [row.id]);
-  return toMailbox(row, used.get(row.id) ?? 0);
+  const used = await budgetUse(db, [row.id]);
+  return toMailbox(row, used.get(row.id));
 }
 
 /**
@@ -77,12 +77,13 @@ export async function disconnectMailbox(deps: Pick<Deps, 'db' | 'config'>, works
     return { row: after!, sealed: before };
   });
   if (sealed.provider === 'gmail') await revokeGoogleGrant(deps.config, sealed).catch(() => false);
-  return toMailbox(row, 0);
+  return toMailbox(row);
 }
 
 /** Never exposes tokens: only what an admin needs to see and tune. */
-export function toMailbox(row: MailboxRow, used: number): Mailbox {
+export function toMailbox(row: MailboxRow, use: BudgetUse = { lumina: 0, gmail: 0 }): Mailbox {
   const cap = effectiveCap(row);
+  const used = use.lumina + use.gmail;
   return {
     id: row.id,
     email: row.email,
@@ -95,6 +96,8 @@ export function toMailbox(row: MailboxRow, used: number): Mailbox {
     sendWindow: row.sendWindow ?? null,
     rampUp: row.rampUp ?? null,
     used,
+    usedByLumina: use.lumina,
+    usedFromGmail: use.gmail,
     remaining: Math.max(0, cap - used),
     createdAt: row.createdAt.toISOString(),
   };
@@ -103,6 +106,6 @@ export function toMailbox(row: MailboxRow, used: number): Mailbox {
 async function pageOfMailboxes(db: Db, workspaceId: string, page: PageQuery) {
   const where = eq(mailboxes.workspaceId, workspaceId);
   const { rows, total } = await listPage(db, page, { rows: db.select().from(mailboxes).where(where).orderBy(asc(mailboxes.createdAt), asc(mailboxes.id)), from: mailboxes, where });
-  const used = await budgetUsed(db, rows.map((r) => r.id));
-  return { rows: rows.map((row) => ({ row, used: used.get(row.id) ?? 0 })), total };
+  const used = await budgetUse(db, rows.map((r) => r.id));
+  return { rows: rows.map((row) => ({ row, used: used.get(row.id) })), total };
 }

@@ -1,8 +1,9 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { gmail_v1 } from 'googleapis';
 import type { Deps } from '../../context';
-import { emails, mailboxes, manualSends } from '../../../../db/schema';
-import { getMessage, getProfile, listHistory, listInbox } from '../../gmail/messages';
+import { emails, mailboxes } from '../../../../db/schema';
+import { getMessage, getProfile, listHistory, listInbox, listSentSince } from '../../gmail/messages';
+import { recordManualSend } from '../mailboxes/manual-sends';
 import { mailboxGmail } from '../mailboxes/gmail';
 import { ingestInbound, type IngestResult } from './ingest';
 
@@ -12,6 +13,14 @@ const SYNC_EVERY_MS = 60_000;
 const RESCAN_MAX_MESSAGES = 500;
 /** …none older than this. Replays are harmless (events are deduplicated by Message-ID). */
 const RESCAN_MAX_AGE_MS = 14 * 86_400_000;
+/**
+ * After an expired history id, SENT is listed from this long before the last sync (a send made
+ * while the last sync ran is after its cursor but may be before its timestamp)…
+ */
+const SENT_OVERLAP_MS = 3_600_000;
+/** …and never further back than the budget's rolling day (older sends spend nothing), up to this many. */
+const SENT_LOOKBACK_MS = 24 * 3_600_000 + SENT_OVERLAP_MS;
+const SENT_RESCAN_MAX = 2_000;
 const READ_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify', 'https://mail.google.com/'];
 
 export interface SyncReport {
@@ -46,7 +55,8 @@ export async function enqueueSyncs(deps: Pick<Deps, 'db' | 'queue' | 'config'>) 
 
 /**
  * Reads what arrived since the stored history id and ingests it (classify, match, effect).
- * No stored id, or one Gmail no longer keeps (404), means a bounded re-scan of the inbox.
+ * No stored id, or one Gmail no longer keeps (404), means a bounded re-scan of the inbox; after
+ * a 404 the sends the history would have shown are found by listing SENT since the last sync.
  */
 export async function syncMailbox(deps: Pick<Deps, 'db' | 'queue' | 'logger' | 'config'>, mailboxId: string): Promise<SyncReport | undefined> {
   const [mailbox] = await deps.db.select().from(mailboxes).where(eq(mailboxes.id, mailboxId));
@@ -59,6 +69,12 @@ export async function syncMailbox(deps: Pick<Deps, 'db' | 'queue' | 'logger' | '
   if (!found) {
     mode = 'rescan';
     found = await rescanInbox(gmail);
+    // The history expired (a mailbox not synced for days, or Gmail keeping less): what the rep
+    // sent from Gmail since the last sync still spends the budget.
+    if (mailbox.historyId && mailbox.lastSyncedAt) {
+      const since = Math.max(mailbox.lastSyncedAt.getTime() - SENT_OVERLAP_MS, Date.now() - SENT_LOOKBACK_MS);
+      found.sentIds = await listSentSince(gmail, since, SENT_RESCAN_MAX);
+    }
   }
 
   const results: IngestResult[] = [];
@@ -89,12 +105,9 @@ async function recordManualSends(deps: Pick<Deps, 'db'>, gmail: gmail_v1.Gmail, 
       .where(and(eq(emails.workspaceId, mailbox.workspaceId), or(eq(emails.providerMessageId, id), messageId ? eq(emails.messageId, messageId) : sql`false`)))
       .limit(1);
     if (ours) continue;
-    const rows = await deps.db
-      .insert(manualSends)
-      .values({ workspaceId: mailbox.workspaceId, mailboxId: mailbox.id, providerMessageId: id, sentAt: new Date(Number(message.internalDate ?? Date.now())) })
-      .onConflictDoNothing()
-      .returning({ id: manualSends.id });
-    recorded += rows.length;
+    // The extension may have reported it already (light mode's path, same Gmail id): counted once.
+    const sentAt = new Date(Number(message.internalDate ?? Date.now()));
+    if (await recordManualSend(deps.db, { workspaceId: mailbox.workspaceId, mailboxId: mailbox.id, providerMessageId: id, sentAt })) recorded++;
   }
   return recorded;
 }
