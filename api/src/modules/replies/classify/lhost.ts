@@ -97,31 +97,63 @@ function isQmail(p: ParsedInbound): boolean {
   return (p.headers.get('received') ?? []).some((r) => /\(qmail \d+ invoked (for bounce|from network)\)/i.test(r));
 }
 
-/** qmail-local.c, qmail-remote.c, error_str.c, qmail-smtpd.c, and the qmail-ldap patch's messages. */
+/**
+ * qmail-local.c, qmail-remote.c, error_str.c, qmail-smtpd.c (and notqmail's null-MX answer),
+ * matched as written (case-sensitive, as Sisimai's decoder does: "Unable to" is qmail's own
+ * capitalised message, "unable to deliver" in a notice's prose is not). " does not like
+ * recipient." is not here: it only says the refusal answered RCPT TO, whatever the reason.
+ */
 const QMAIL: Array<[BounceReason, string[]]> = [
-  ['userunknown', ['no mailbox here by that name', 'does not like recipient.']],
+  ['userunknown', ['no mailbox here by that name']],
   ['mailboxfull', ['disk quota exceeded']],
-  ['mesgtoobig', ['message size exceeds fixed maximum message size:']],
-  ['hostunknown', ["sorry, i couldn't find any host "]],
-  ['systemfull', ['requested action not taken: mailbox unavailable (not enough free space)']],
-  ['systemerror', ['bad interpreter: no such file or directory', 'system error', 'unable to']],
-  ['networkerror', ["sorry, i wasn't able to establish an smtp connection", "sorry, i couldn't find a mail exchanger or ip address", "sorry. although i'm listed as a best-preference mx or a for that host"]],
-  // qmail-ldap
-  ['suspend', ['mailaddress is administrativley disabled', 'mailaddress is administrativly disabled', 'mailaddress is administratively disabled']],
-  ['exceedlimit', ['the message exeeded the maximum size the user accepts']],
-  ['systemerror', ['automatic homedir creator crashed', 'illegal value in ldap attribute', 'ldap attribute is not given but mandatory', 'timeout while performing search on ldap server', 'too many results returned but needs to be unique', 'permanent error while executing qmail-forward', 'temporary error in automatic homedir creation', 'temporary error while executing qmail-forward', 'temporary failure in ldap lookup', 'unable to contact ldap server', 'unable to login into ldap server, bad credentials']],
+  ['mesgtoobig', ['Message size exceeds fixed maximum message size:']],
+  ['hostunknown', ["Sorry, I couldn't find any host "]],
+  ['systemfull', ['Requested action not taken: mailbox unavailable (not enough free space)']],
+  ['systemerror', ['bad interpreter: No such file or directory', 'system error', 'Unable to']],
+  ['networkerror', ["Sorry, I wasn't able to establish an SMTP connection", "Sorry. Although I'm listed as a best-preference MX or A for that host"]],
+  // notqmail 1.08 answers a null MX (RFC 7505) this way.
+  ['notaccept', ["Sorry, I couldn't find a mail exchanger or IP address"]],
 ];
 
+/** The qmail-ldap patch's messages. */
+const QMAIL_LDAP: Array<[BounceReason, string[]]> = [
+  ['suspend', ['Mailaddress is administrativley disabled', 'Mailaddress is administrativly disabled', 'Mailaddress is administratively disabled', 'Mailaddress is administrativeley disabled']],
+  ['exceedlimit', ['The message exeeded the maximum size the user accepts']],
+  ['userunknown', ['Sorry, no mailbox here by that name']],
+  ['systemerror', ['Automatic homedir creator crashed', 'Illegal value in LDAP attribute', 'LDAP attribute is not given but mandatory', 'Timeout while performing search on LDAP server', 'Too many results returned but needs to be unique', 'Permanent error while executing qmail-forward', 'Temporary error in automatic homedir creation', 'Temporary error while executing qmail-forward', 'Temporary failure in LDAP lookup', 'Unable to contact LDAP server', 'Unable to login into LDAP server, bad credentials']],
+];
+
+/**
+ * Sisimai's qmail decoder: a refused HELO is `blocked`; a recipient refused and then left in
+ * the queue (qmail-remote-fallback) is for the general rules; else the "Remote host said:"
+ * line, then the recipient's whole block, against qmail's own messages. The general rules
+ * read everything else (a sender refused at MAIL FROM among them).
+ */
 function qmail(diagnostic: string, notice: string, command: string | null): BounceReason | null {
-  if (command === 'MAIL') return 'rejected';
   if (command === 'HELO' || command === 'EHLO') return 'blocked';
-  const lower = `${diagnostic}\n${notice}`.toLowerCase();
-  // qmail-remote-fallback: a refused recipient that then sat in the queue is for the general rules.
-  if (lower.includes('does not like recipient.') && lower.includes('this message has been in the queue too long.')) return 'onhold';
-  const said = diagnostic.toLowerCase();
-  for (const [reason, strings] of QMAIL) if (strings.some((s) => said.includes(s))) return reason;
-  for (const [reason, strings] of QMAIL) if (strings.some((s) => lower.includes(s))) return reason;
-  return lower.includes('this message has been in the queue too long.') ? 'expired' : null;
+  // Each recipient's own block (`<a@b>:` up to the next one): another recipient's failure in
+  // the same notice says nothing about this one.
+  const block = (diagnostic || notice).replace(/\s+/g, ' ');
+  if (aligned(block, [' does not like recipient.', 'this message has been in the queue too long.'])) return 'onhold';
+  const remoteSaid = /Remote host said:[^\n]*/.exec(diagnostic || notice)?.[0] ?? '';
+  for (const text of [remoteSaid, block]) {
+    if (!text) continue;
+    const found = QMAIL.find(([, strings]) => strings.some((s) => text.includes(s)))?.[0] ?? QMAIL_LDAP.find(([, strings]) => strings.some((s) => text.includes(s)))?.[0];
+    if (found) return found;
+    if (text.includes('this message has been in the queue too long.')) return 'expired';
+  }
+  return null;
+}
+
+/** Every part occurs, each after the end of the previous one (Sisimai's `Aligned`). */
+function aligned(text: string, parts: string[]): boolean {
+  let at = 0;
+  for (const part of parts) {
+    const found = text.indexOf(part, at);
+    if (found === -1) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 // --- Microsoft Exchange Server 2007 ---------------------------------------------------------
