@@ -6,6 +6,7 @@ import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
 import { reporterVerdict } from './reporter';
 import { sisimaiReason, statusName } from './sisimai-reason';
 import { header, type ParsedInbound } from './parse';
+import { commandIn, replyCodeIn } from './smtp-text';
 
 /**
  * A delivery failure or delay notice: an RFC 3464 report, or the free-text notice of an MTA
@@ -31,7 +32,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const diagnostic = relayedAnswer(dsn?.diagnostic || diagnosticNear(notice, recipient));
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
-  const smtpCode = /\b([245]\d\d)[\s-]/.exec(diagnostic)?.[1] ?? null;
+  const smtpCode = replyCodeIn(diagnostic);
   const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
   // The answering host as the report names it, then the bounce's own Received path (after the recipient's domain).
@@ -43,7 +44,9 @@ export function readBounce(p: ParsedInbound): BounceDetail {
     reasonOfRemoteHost({ hosts: receivedHosts(p), recipient: null, diagnostic, status }) ??
     fromLocalHost();
   function fromLocalHost() {
-    const command = smtpCommand(`${diagnostic}\n${notice}`);
+    // The report's own words for the stage first; else the last command the answer names in
+    // capitals ("… RCPT TO:<…> rejected"), as Sisimai's fallback decoder reads it.
+    const command = smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic));
     // The reporting MTA's own verdict stands unless Sisimai's general rules re-read that reason;
     // then it only decides when they find nothing.
     const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, recipient, hosts });
@@ -102,6 +105,22 @@ function smtpCommand(text: string): string | null {
   if (!answer) return null;
   const sent = [...text.slice(0, answer.index).matchAll(/^\s*>>>\s*(rcpt|data|mail|ehlo|helo)\b/gim)].pop();
   return sent ? sent[1]!.toUpperCase() : null;
+}
+
+/**
+ * The lines of a recipient's block in a free-text notice that Sisimai's fallback decoder (its
+ * RFC3464 module) reads as the diagnosis: up to a summary of the original ("Message details:",
+ * Apache James and carriers), without the lines that name the envelope ("MAIL FROM: a@b",
+ * "  RCPT TO: a@b" alone on its line, "Message-ID:", "  From: "), which name commands of a
+ * session, not the one that failed.
+ */
+function fallbackReading(notice: string): string {
+  const end = /^message details:/im.exec(notice)?.index ?? notice.length;
+  return notice
+    .slice(0, end)
+    .split(/\r?\n/)
+    .filter((l) => !/mail from:|message-id:|^ {2}from: |^\s*rcpt to:\s*<?[^\s<>@]+@[^\s<>]+>?\s*$/i.test(l))
+    .join('\n');
 }
 
 /**
