@@ -288,6 +288,11 @@ function recipientLineAt(notice: string, recipient: string): number {
 function bestStatus(dsnStatus: string | null, diagnostic: string, notice: string): string | null {
   const fromText = statusInText(diagnostic) ?? statusInText(notice);
   if (!dsnStatus) return fromText;
+  // Sisimai's Fact: a specific failure code in the server's own answer (X.Y.Z with subject and
+  // detail from 1 up: 4.4.5, 5.7.606, not X.0.0, X.Y.0 or 4.4.7) is the status, whatever
+  // the reporting MTA summarised in its Status field (a queue's 4.4.7 over the server's 4.4.5).
+  const answered = statusInText(diagnostic);
+  if (answered && /^[45]\.[1-9]\.[1-9]+$/.test(answered) && answered !== '4.4.7') return answered;
   if (!fromText || fromText[0] !== dsnStatus[0] || /\.0\.0$|^4\.4\.7$/.test(fromText)) return /\.0\.0$/.test(dsnStatus) ? (fromText ?? dsnStatus) : dsnStatus;
   return /\.0$/.test(dsnStatus) ? fromText : dsnStatus;
 }
