@@ -304,12 +304,17 @@ function bestStatus(dsnStatus: string | null, diagnostic: string, notice: string
  */
 function statusInText(text: string): string | null {
   let generic: string | null = null;
+  let success: string | null = null;
   for (const m of text.matchAll(/(?<![\d.vV])([245])\.([0-7])\.(\d{1,3})(?![\d]|\.\d)/g)) {
     const code = `${m[1]}.${m[2]}.${m[3]}`;
-    if (/\.0\.0$|^4\.4\.7$/.test(code)) generic ??= code;
+    // A transcript shows the commands that succeeded too ("250 2.1.5 Ok"): a failure's code
+    // is read in the class of its reply (Sisimai's Status.find given the reply code), so a 2.x.x
+    // counts only when the text has no 4.x.x / 5.x.x at all.
+    if (m[1] === '2') success ??= code;
+    else if (/\.0\.0$|^4\.4\.7$/.test(code)) generic ??= code;
     else return code;
   }
-  return generic;
+  return generic ?? success;
 }
 
 function lineAround(text: string, index: number): string {
