@@ -29,7 +29,8 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
   const notice = noticeText(p.text);
   const recipient = dsn?.recipient ?? layoutRecipient(notice) ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
-  const diagnostic = relayedAnswer(dsn?.diagnostic || diagnosticNear(notice, recipient));
+  const dsnRecipients = p.deliveryStatus.flatMap(parseDeliveryStatus).filter((r) => r.recipient).length;
+  const diagnostic = relayedAnswer(withTranscript(dsn?.diagnostic ?? '', notice, dsnRecipients) || diagnosticNear(notice, recipient));
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
   const smtpCode = replyCodeIn(diagnostic);
@@ -56,8 +57,6 @@ export function readBounce(p: ParsedInbound): BounceDetail {
       const general = ours();
       return local && (general === 'onhold' || general === 'undefined') ? local.reason : general;
     };
-    // RFC 3464 §2.3.6: an X-Unix diagnostic is a local delivery program's exit; our rule for it stands.
-    if (/^x-unix/.test(dsn?.diagnosticType ?? '')) return oursOr(local);
     // Sisimai's own general decision first (its order, its phrase lists: sisimai-reason.ts); our
     // broader phrase families only when it finds nothing it can name.
     const sisimai = sisimaiReason({
@@ -121,6 +120,40 @@ function fallbackReading(notice: string): string {
     .split(/\r?\n/)
     .filter((l) => !/mail from:|message-id:|^ {2}from: |^\s*rcpt to:\s*<?[^\s<>@]+@[^\s<>]+>?\s*$/i.test(l))
     .join('\n');
+}
+
+/**
+ * Sendmail's "Transcript of session follows" beside its DSN, read the way Sisimai's Sendmail
+ * decoder reads it:
+ * - a Diagnostic-Code that is only a number (a local mailer's exit status, "X-Unix; 255") or
+ *   empty gives way to the transcript's own coded lines ("554 5.3.0 unknown mailer error 255")
+ *   and its "Message: " / "Warning: " lines;
+ * - the remote server's answers (`<<< 550 …`) come before the Diagnostic-Code when the report
+ *   is about one recipient, so their words are read too.
+ */
+function withTranscript(dsnDiagnostic: string, notice: string, recipients: number): string {
+  const at = notice.search(/-+ transcript of session follows -+/i);
+  if (at === -1) return dsnDiagnostic;
+  const replies: string[] = [];
+  const coded: string[] = [];
+  let inSession = false;
+  for (const line of notice.slice(at).split(/\r?\n/).slice(1)) {
+    if (line.startsWith(' ') || line.trim() === '') continue;
+    if (line.startsWith('>>> ')) continue;
+    if (line.startsWith('<<< ')) {
+      if (!replies.includes(line.slice(4))) replies.push(line.slice(4));
+      continue;
+    }
+    if (inSession) continue;
+    if (line.startsWith('... while talking to ')) {
+      inSession = true;
+      continue;
+    }
+    if ((replyCodeIn(line) && statusInText(line)) || /^(Message|Warning): /.test(line)) coded.push(line);
+  }
+  let diagnosis = /^\s*\d*\s*$/.test(dsnDiagnostic) && coded.length > 0 ? coded.join(' ') : dsnDiagnostic;
+  if (replies.length > 0 && recipients === 1) diagnosis = `${replies.join(' ')} ${diagnosis}`;
+  return diagnosis.trim();
 }
 
 /**

@@ -127,8 +127,10 @@ describe('the status code: the DSN field against the code in the server reply', 
   it('a field that only names the subject (X.Y.0) gives way to the specific code the server wrote', async () => {
     expect((await bounceOf(dsn('5.2.0', '552 5.2.2 quota exceeded'))).status).toBe('5.2.2');
   });
-  it('a specific field stands; a generic code in the reply (X.0.0, 4.4.7) never replaces it', async () => {
-    expect((await bounceOf(dsn('5.1.1', '550 5.7.1 rejected'))).status).toBe('5.1.1');
+  it("the server's own specific code is the status over the field (Sisimai's Fact); a generic one (X.0.0, X.Y.0, 4.4.7) never replaces it", async () => {
+    expect((await bounceOf(dsn('5.1.1', '550 5.7.1 rejected'))).status).toBe('5.7.1');
+    expect((await bounceOf(dsn('4.4.7', '452 4.4.5 Insufficient disk space; try again later'))).status).toBe('4.4.5');
+    expect((await bounceOf(dsn('5.1.1', '550 5.2.0 mailbox unavailable'))).status).toBe('5.1.1');
     expect((await bounceOf(dsn('5.0.0', '550 5.0.0 then 5.1.1 unknown'))).status).toBe('5.1.1');
     expect((await bounceOf(dsn('4.2.0', '451 4.4.7 expired'))).status).toBe('4.2.0');
   });

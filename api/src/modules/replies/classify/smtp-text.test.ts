@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { classifyInbound } from './classify';
+import { commandIn, replyCodeIn } from './smtp-text';
+
+// Every message here is written for this test after the MTAs' documented output (qmail-remote.c,
+// Sendmail's transcript, RFC 3464 reports); none is taken from the shared corpus.
+
+function plain(headers: string[], body: string[]): string {
+  return [...headers, 'To: rep@lumina.test', 'Date: Tue, 03 Mar 2026 09:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain', '', ...body, ''].join('\r\n');
+}
+
+async function bounceOf(raw: string) {
+  const c = await classifyInbound(raw);
+  expect(c.kind).toBe('bounce');
+  return c.bounce!;
+}
+
+/** An RFC 3464 report with one recipient, and free text (a transcript) before it. */
+function report(fields: string[], text: string[] = ['Your message could not be delivered.']): string {
+  return [
+    'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.lumina.test>',
+    'To: rep@lumina.test',
+    'Subject: Returned mail: see transcript for details',
+    'Date: Tue, 03 Mar 2026 09:00:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain',
+    '',
+    ...text,
+    '',
+    '--b1',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.lumina.test',
+    '',
+    'Final-Recipient: rfc822; dana@acme.example',
+    ...fields,
+    '',
+    '--b1--',
+    '',
+  ].join('\r\n');
+}
+
+describe('the SMTP reply code (RFC 5321 codes only, as Sisimai reads them)', () => {
+  it('takes a defined reply code and passes over other three-digit numbers', () => {
+    expect(replyCodeIn('550 5.1.1 <dana@acme.example>... User unknown')).toBe('550');
+    expect(replyCodeIn('Error 225 at 12:31, try again')).toBeNull();
+    expect(replyCodeIn('Host 192.0.2.250 said: 451 try later')).toBe('451');
+    expect(replyCodeIn('5.0.0')).toBeNull();
+  });
+  it('prefers a permanent code to a transient one, and both to a positive one', () => {
+    expect(replyCodeIn('250 OK then 554 Transaction failed')).toBe('554');
+    expect(replyCodeIn('250 2.1.5 Ok; 451 4.3.0 Error: queue file write error')).toBe('451');
+  });
+});
+
+describe('the SMTP command an answer names (Sisimai Command.find)', () => {
+  it('is the latest command of the session named in capitals, never a word inside an address or host', () => {
+    expect(commandIn('MAIL FROM: <> 250 OK RCPT TO: <dana@acme.example> 550 Unknown')).toBe('RCPT');
+    expect(commandIn('550 rejected after DATA')).toBe('DATA');
+    expect(commandIn('550 mailbox DATABASE@ACME.EXAMPLE unknown')).toBeNull();
+    expect(commandIn('550 refused, data not accepted')).toBeNull();
+  });
+  it('reads a 5xx that names RCPT in its own words as a refusal of the recipient', async () => {
+    const b = await bounceOf(report(['Action: failed', 'Status: 5.5.0', 'Diagnostic-Code: smtp; 554 5.5.0 RCPT TO:<dana@acme.example> mailbox not found']));
+    expect(b.reason).toBe('userunknown');
+    expect(b.hard).toBe(true);
+  });
+});
+
+describe('the status code of a failure', () => {
+  it("is the server's specific code over a queue's 4.4.7 (4.4.5: its disk is full, not an expiry)", async () => {
+    const b = await bounceOf(report(['Action: failed', 'Status: 4.4.7', 'Diagnostic-Code: smtp; 452 4.4.5 Insufficient disk space; try again later']));
+    expect(b.status).toBe('4.4.5');
+    expect(b.reason).toBe('systemfull');
+    expect(b.hard).toBe(false);
+  });
+  it('is never a 2.x.x success code of a transcript when the failure has its own code', async () => {
+    const postfix = plain(
+      ['From: MAILER-DAEMON@mx.lumina.test (Mail Delivery System)', 'Subject: Undelivered Mail Returned to Sender'],
+      [
+        'This is the mail system at host mx.lumina.test.',
+        '',
+        "I'm sorry to have to inform you that your message could not",
+        'be delivered to one or more recipients.',
+        '',
+        '<dana@acme.example>: host mx.acme.example[192.0.2.9] said: 451 4.3.0 Error: queue file write error (in reply to end of DATA command)',
+        '',
+        'Transcript of session follows.',
+        ' Out: RCPT TO:<dana@acme.example>',
+        ' In:  250 2.1.5 Ok',
+        ' Out: DATA',
+        ' In:  451 4.3.0 Error: queue file write error',
+      ],
+    );
+    const b = await bounceOf(postfix);
+    expect(b.status).toBe('4.3.0');
+    expect(b.reason).not.toBe('delivered');
+  });
+});
+
+describe("Sendmail's transcript beside its DSN", () => {
+  const transcript = (lines: string[]) => ['The original message was received at Tue, 3 Mar 2026 09:00:00 +0000', '', '   ----- Transcript of session follows -----', ...lines];
+  it("a local mailer's bare exit status gives way to the transcript's coded line", async () => {
+    const b = await bounceOf(
+      report(['X-Actual-Recipient: X-Unix; |/home/dana/bin/filter', 'Action: failed', 'Status: 5.0.0', 'Diagnostic-Code: X-Unix; 255'], transcript(['filter: cannot open database', '554 5.3.0 unknown mailer error 255'])),
+    );
+    expect(b.reason).toBe('mailererror');
+    expect(b.hard).toBe(false);
+  });
+  it("a local mailer's failure is read from its own status, not from other words of the notice", async () => {
+    const b = await bounceOf(
+      report(['X-Actual-Recipient: X-Unix; |/usr/local/bin/deliver', 'Action: failed', 'Status: 5.3.0', 'Diagnostic-Code: X-Unix; 75'], ['The mailbox of the recipient may be over quota, or the program failed.', '']),
+    );
+    expect(b.reason).toBe('systemerror');
+  });
+  it("the remote server's answers (<<<) are read with the Diagnostic-Code", async () => {
+    const b = await bounceOf(
+      report(['Action: failed', 'Status: 5.0.0', 'Diagnostic-Code: smtp; 554 5.0.0 Service unavailable'], transcript(['... while talking to mx.acme.example.:', '>>> DATA', '<<< 550 5.7.1 Message rejected as spam by Content Filtering.', '554 5.0.0 Service unavailable'])),
+    );
+    expect(b.reason).toBe('spamdetected');
+  });
+});
+
+describe("qmail's decoder", () => {
+  const qmail = (lines: string[]) => plain(['From: MAILER-DAEMON@mx.lumina.test', 'Subject: failure notice'], ['Hi. This is the qmail-send program at mx.lumina.test.', "I'm afraid I wasn't able to deliver your message to the following addresses.", '', ...lines, '']);
+  it('"does not like recipient." names the stage (RCPT); what the server said decides the reason', async () => {
+    const b = await bounceOf(qmail(['<dana@acme.example>:', '192.0.2.7 does not like recipient.', 'Remote host said: 550 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org', 'Giving up on 192.0.2.7.']));
+    expect(b.reason).toBe('blocked');
+    expect(b.hard).toBe(false);
+    const gone = await bounceOf(qmail(['<dana@acme.example>:', '192.0.2.7 does not like recipient.', 'Remote host said: 550 5.1.1 <dana@acme.example>... User unknown', 'Giving up on 192.0.2.7.']));
+    expect(gone.reason).toBe('userunknown');
+  });
+  it("another recipient's block says nothing about this one", async () => {
+    const b = await bounceOf(qmail(['<dana@acme.example>:', '192.0.2.7 failed after I sent the message.', 'Remote host said: 554 5.7.1 Message rejected for spam', '', '<lee@other.example>:', 'Sorry, no mailbox here by that name. (#5.1.1)']));
+    expect(b.recipient).toBe('dana@acme.example');
+    expect(b.reason).not.toBe('userunknown');
+  });
+});
