@@ -47,7 +47,10 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   function fromLocalHost() {
     // The report's own words for the stage first; else the last command the answer names in
     // capitals ("… RCPT TO:<…> rejected"), as Sisimai's fallback decoder reads it.
-    const command = smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic));
+    // Zoho Mail's notice ("a@b Invalid Address, ERROR_CODE :550, ERROR_CODE :…") never says which
+    // command failed, and Sisimai's Zoho decoder names none: its words are read without one.
+    const namesNoCommand = p.headers.has('x-zohomail');
+    const command = namesNoCommand ? null : (smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic)));
     // The reporting MTA's own verdict stands unless Sisimai's general rules re-read that reason;
     // then it only decides when they find nothing.
     const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, recipient, hosts });
@@ -65,7 +68,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
       diagnosticCode: words,
       diagnosticType: (dsn?.diagnosticType ?? '').toUpperCase() || (diagnostic ? 'SMTP' : ''),
       // A recipient directory's own answer is the answer to RCPT TO, whatever the report names.
-      command: command ?? (isDirectoryLookup(words) ? 'RCPT' : ''),
+      command: command ?? (!namesNoCommand && isDirectoryLookup(words) ? 'RCPT' : ''),
       replyCode: smtpCode ?? '',
       action: dsn?.action ?? '',
     });
