@@ -1,7 +1,7 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
 import { bounceReason, isDirectoryLookup, isHardBounce, type BounceReason } from './bounce-reason';
-import { reasonOfLocalHost } from './lhost';
+import { fmlNotice, reasonOfLocalHost } from './lhost';
 import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
 import { reporterVerdict } from './reporter';
 import { sisimaiReason, statusName } from './sisimai-reason';
@@ -15,6 +15,7 @@ import { commandIn, replyCodeIn } from './smtp-text';
 export function isBounce(p: ParsedInbound): boolean {
   if (p.deliveryStatus.length > 0 || /report-type\s*=\s*"?delivery-status/.test(p.contentType)) return true;
   if (p.headers.has('x-failed-recipients')) return true;
+  if (fmlNotice(p)) return true;
   if (sesNotification(p)?.notificationType === 'Bounce') return true;
   const fromDaemon = DAEMON_SENDER.test(p.from) || (p.from === '' && header(p, 'return-path').trim() === '<>');
   if (BOUNCE_SUBJECT.test(p.subject)) return fromDaemon || header(p, 'return-path').trim() === '<>' || BOUNCE_BODY.test(p.text);
@@ -25,6 +26,8 @@ export function isBounce(p: ParsedInbound): boolean {
 export function readBounce(p: ParsedInbound): BounceDetail {
   const ses = sesNotification(p);
   if (ses?.bounce) return fromSes(ses.bounce);
+  const fml = fmlNotice(p);
+  if (fml) return fromFml(fml);
 
   const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
   const notice = noticeText(p.text);
@@ -385,6 +388,12 @@ export function sesNotification(p: ParsedInbound): SesNotification | null {
     }
   }
   return null;
+}
+
+/** fml's refusal of a post: its own verdict, re-read by Sisimai's general rules when it is one they retry. */
+function fromFml(n: NonNullable<ReturnType<typeof fmlNotice>>): BounceDetail {
+  const reason = sisimaiReason({ reason: n.reason ?? '', deliveryStatus: '', diagnosticCode: n.diagnosis, diagnosticType: 'SMTP', command: '', replyCode: '', action: '' });
+  return { hard: isHardBounce(reason), status: null, recipient: n.recipient, reason, diagnostic: n.diagnosis.slice(0, 500) };
 }
 
 function fromSes(b: SesBounce): BounceDetail {

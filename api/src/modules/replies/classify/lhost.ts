@@ -309,3 +309,52 @@ const DRAGONFLY: Array<[BounceReason, string[]]> = [
   ['expired', ['could not deliver for the last ']],
   ['hostunknown', ['dns lookup failure: host ']],
 ];
+
+// --- fml, the mailing-list manager (fml.org) --------------------------------------------------
+
+export interface FmlNotice {
+  recipient: string;
+  /** The notice's own lines for that address. */
+  diagnosis: string;
+  reason: BounceReason | null;
+}
+
+/** fml's error texts in its notice body (Sisimai's FML decoder), then in its Subject. */
+const FML_BODY: Array<[BounceReason, string[]]> = [
+  ['rejected', [' header may cause mail loop', 'NOT MEMBER article from ', 'reject mail from ', 'reject spammers:', 'You are not a member of this mailing list']],
+  ['systemerror', [' has detected a loop condition so that', 'Duplicated Message-ID', 'Loop Back Warning:']],
+  ['securityerror', ['Security alert:']],
+];
+const FML_SUBJECT: Array<[BounceReason, string[]]> = [
+  ['rejected', [' are not member', 'NOT MEMBER article from ', 'reject mail ', 'Spam mail from a spammer is rejected']],
+  ['systemerror', ['fml system error message', 'Loop Alert: ', 'Loop Back Warning: ', 'WARNING: UNIX FROM Loop']],
+  ['securityerror', ['Security Alert']],
+];
+
+/**
+ * fml returns a post it refuses (a non-member's article, a loop, a duplicated Message-ID) in a
+ * notice of its own, sent from the list's `-admin` address with its X-MLServer stamp and a
+ * `.FML` Message-ID. The address named `<…>` before "Original mail as follows:" is the one the
+ * notice is about.
+ */
+export function fmlNotice(p: ParsedInbound): FmlNotice | null {
+  if (!p.headers.has('x-mlserver')) return null;
+  if (!/-admin@/i.test(header(p, 'from')) || !header(p, 'message-id').includes('.FML')) return null;
+  const end = p.text.indexOf('Original mail as follows:');
+  const lines = (end === -1 ? p.text : p.text.slice(0, end)).split(/\r?\n/).filter((l) => l.trim() !== '');
+  let recipient: string | null = null;
+  let diagnosis = '';
+  for (const line of lines) {
+    const m = /<([^<>\s]+@[^<>\s]+)>/.exec(line);
+    if (m && !recipient) {
+      recipient = m[1]!.toLowerCase();
+      diagnosis = line;
+    } else if (recipient && m) break;
+    else diagnosis += ` ${line}`;
+  }
+  if (!recipient) return null;
+  const said = diagnosis.replace(/\s+/g, ' ');
+  const reason =
+    FML_BODY.find(([, strings]) => strings.some((s) => said.includes(s)))?.[0] ?? FML_SUBJECT.find(([, strings]) => strings.some((s) => p.subject.includes(s)))?.[0] ?? null;
+  return { recipient, diagnosis: said.trim(), reason };
+}

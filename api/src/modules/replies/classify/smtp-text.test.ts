@@ -139,3 +139,37 @@ describe("qmail's decoder", () => {
     expect(b.reason).not.toBe('userunknown');
   });
 });
+
+describe("Zoho Mail's notice (Sisimai's Zoho decoder)", () => {
+  const zoho = (line: string) =>
+    plain(['From: mailer-daemon@mail.zoho.com', 'Subject: Undelivered Mail Returned to Sender', 'X-ZohoMail: Si CHF_MF_NL SS_10'], ['This message was created automatically by mail delivery software.', 'A message that you sent could not be delivered to one or more of its recipients. This is a permanent error.', '', line, '']);
+  it('names no SMTP command: "mailbox unavailable" without X.1.1 is a filter, not a missing mailbox', async () => {
+    const b = await bounceOf(zoho('dana@acme.example Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken: mailbox unavailable'));
+    expect(b.recipient).toBe('dana@acme.example');
+    expect(b.reason).toBe('filtered');
+    expect(b.hard).toBe(false);
+  });
+  it('X.1.1 in its error code still says the mailbox is unknown', async () => {
+    const b = await bounceOf(zoho('dana@acme.example Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <dana@acme.example>... User Unknown'));
+    expect(b.reason).toBe('userunknown');
+    expect(b.hard).toBe(true);
+  });
+});
+
+describe("fml's notices (Sisimai's FML decoder)", () => {
+  const fml = (subject: string, lines: string[]) =>
+    plain(['From: team-admin@lists.acme.example', `Subject: ${subject}`, 'Message-Id: <202603030900.FMLAAB00001.team@lists.acme.example>', 'X-MLServer: fml [fml 4.0.3 release]'], [...lines, 'Original mail as follows:', '', '   From: rep@lumina.test', '   Subject: hello', '']);
+  it("a non-member's post is a refusal of the sender (soft), about the address fml names", async () => {
+    const c = await classifyInbound(fml('NOT MEMBER article from rep@lumina.test (team ML)', ['You are not a member of this mailing list <team@lists.acme.example>.', 'If you know the general guide of this list, please send mail with the mail body']));
+    expect(c.kind).toBe('bounce');
+    expect(c.bounce).toMatchObject({ reason: 'rejected', hard: false, recipient: 'team@lists.acme.example' });
+  });
+  it('a duplicated Message-ID (a loop) is a system error on the list side', async () => {
+    const c = await classifyInbound(fml('Loop Alert: Duplicated Message-ID (team ML)', ['Duplicated Message-ID in <team@lists.acme.example>.']));
+    expect(c.bounce).toMatchObject({ reason: 'systemerror', hard: false });
+  });
+  it('a list reply without the fml stamp stays a reply', async () => {
+    const c = await classifyInbound(plain(['From: team-admin@lists.acme.example', 'Subject: Re: hello'], ['Thanks <dana@acme.example> will call you.']));
+    expect(c.kind).not.toBe('bounce');
+  });
+});
