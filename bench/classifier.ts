@@ -5,6 +5,7 @@ import os from 'node:os';
 import { corpusDir, corpusPart, corpusPresent, loadCorpus, tally } from '../api/test/inbound-corpus';
 import { percentile, writeSection } from './results';
 import { classifyRounds } from './lib/classify-rounds';
+import { loadBaseline } from './lib/baseline';
 import type { classifyInbound } from '../api/src/modules/replies/classify/classify';
 
 if (!corpusPresent()) {
@@ -19,14 +20,14 @@ const rounds = await classifyRounds(files, ROUNDS);
 const { parseTotals, classifyTotals, perFile } = rounds;
 const results = rounds.results.map(({ file, result }) => ({ label: file.label, result }));
 
-// A same-run "before": the classifier of an earlier checkout (BASELINE_CLASSIFY=<its classify.ts>),
-// scored on the same files in this process, so before and after are measured alike.
-const baselinePath = process.env.BASELINE_CLASSIFY;
+// A same-run "before": the classifier of an earlier checkout (BASELINE_REF, default `main`, or
+// BASELINE_CLASSIFY=<its classify.ts>), scored on the same files in this process, so before and
+// after are measured alike.
+const baseline = await loadBaseline<{ classifyInbound: typeof classifyInbound }>('api/src/modules/replies/classify/classify.ts', 'BASELINE_CLASSIFY');
 let before: { all: ReturnType<typeof tally>; dev: ReturnType<typeof tally>; held: ReturnType<typeof tally> } | null = null;
-if (baselinePath) {
-  const { classifyInbound: baseline } = (await import(baselinePath)) as { classifyInbound: typeof classifyInbound };
+if (baseline) {
   const old = [];
-  for (const f of files) old.push({ label: f.label, result: await baseline(f.raw) });
+  for (const f of files) old.push({ label: f.label, result: await baseline.module.classifyInbound(f.raw) });
   before = { all: tally(old), dev: tally(old.filter((r) => corpusPart(r.label.file) === 'dev')), held: tally(old.filter((r) => corpusPart(r.label.file) === 'heldout')) };
 }
 
@@ -58,7 +59,7 @@ The corpus is split by a hash of each file name (\`corpusPart\` in \`api/test/in
 ${
   before
     ? `
-Same run, the baseline classifier (${process.env.BASELINE_LABEL ?? baselinePath}) on the same files, before → after:
+Same run, the baseline classifier (${baseline!.label}) on the same files, before → after:
 
 | before → after | all | dev | held-out |
 |---|---:|---:|---:|
