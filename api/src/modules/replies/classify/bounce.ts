@@ -1,5 +1,5 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
-import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus } from './dsn';
+import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus, type DsnRecipient } from './dsn';
 import { bounceReason, isDirectoryLookup, isHardBounce, type BounceReason } from './bounce-reason';
 import { fmlNotice, reasonOfLocalHost } from './lhost';
 import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
@@ -29,8 +29,8 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const fml = fmlNotice(p);
   if (fml) return fromFml(fml);
 
-  const dsn = failedRecipient(p.deliveryStatus.flatMap(parseDeliveryStatus));
   const notice = noticeText(p.text);
+  const dsn = failedRecipient(p.deliveryStatus.length > 0 ? p.deliveryStatus.flatMap(parseDeliveryStatus) : embeddedReport(notice));
   const recipient = dsn?.recipient ?? layoutRecipient(notice) ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
   const dsnRecipients = p.deliveryStatus.flatMap(parseDeliveryStatus).filter((r) => r.recipient).length;
   const diagnostic = relayedAnswer(withTranscript(dsn?.diagnostic ?? '', notice, dsnRecipients) || diagnosticNear(notice, recipient));
@@ -56,7 +56,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
     const command = namesNoCommand ? null : (smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic)));
     // The reporting MTA's own verdict stands unless Sisimai's general rules re-read that reason;
     // then it only decides when they find nothing.
-    const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, recipient, hosts });
+    const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, dsnStatus: dsn?.status ?? null, recipient, hosts });
     if (local && !local.retried) return local.reason;
     const ours = () => bounceReason({ words, context: notice, status, smtpCode, command, delayed, diagnosticType: dsn?.diagnosticType ?? null });
     const oursOr = (local: { reason: BounceReason } | null) => {
@@ -126,6 +126,17 @@ function fallbackReading(notice: string): string {
     .split(/\r?\n/)
     .filter((l) => !/mail from:|message-id:|^ {2}from: |^\s*rcpt to:\s*<?[^\s<>@]+@[^\s<>]+>?\s*$/i.test(l))
     .join('\n');
+}
+
+/**
+ * RFC 3464 fields written into the notice's own text instead of a delivery-status part (Amazon
+ * WorkMail's "Technical report:", some gateways): read as a report when they name a recipient
+ * and a status, the way Sisimai's decoders match RFC 1894 fields line by line.
+ */
+function embeddedReport(notice: string): DsnRecipient[] {
+  const at = notice.search(/^(reporting-mta|final-recipient|original-recipient):/im);
+  if (at === -1 || !/^status:\s*[245]\.\d/im.test(notice.slice(at))) return [];
+  return parseDeliveryStatus(notice.slice(at)).filter((r) => r.recipient && r.status);
 }
 
 /**

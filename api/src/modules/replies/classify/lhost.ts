@@ -1,5 +1,6 @@
 import type { BounceReason } from '../../../../../shared/contracts/replies';
 import { header, type ParsedInbound } from './parse';
+import { statusName as statusReason } from './sisimai-reason';
 
 /**
  * The reporting MTA's own error texts, the way Sisimai's per-MTA decoders ("Lhost" modules) read
@@ -21,6 +22,8 @@ export interface LocalHostEvidence {
   notice: string;
   command: string | null;
   status: string | null;
+  /** The DSN's own Status field, before the server's answer was read for a better one. */
+  dsnStatus?: string | null;
   recipient: string | null;
   /** Hosts the report names as the answering server. */
   hosts: string[];
@@ -31,6 +34,8 @@ export function reasonOfLocalHost(p: ParsedInbound, e: LocalHostEvidence): Local
     const reason = docomo(e);
     return reason ? { reason, retried: false } : null;
   }
+  const vendor = isOffice365(p) ? office365(e) : isWorkMail(p) ? workMail(e) : null;
+  if (vendor) return { reason: vendor, retried: RETRIED.has(vendor) };
   const reason = isExim(p)
     ? exim(e.diagnostic || e.notice, e.command)
     : isQmail(p)
@@ -154,6 +159,69 @@ function aligned(text: string, parts: string[]): boolean {
     at = found + part.length;
   }
   return true;
+}
+
+// --- Microsoft Office 365 / Exchange Online ----------------------------------------------------
+
+/** Two of its NDR signs: its subjects, its X-MS-Exchange / antispam headers, an outlook.com Received hop or Message-ID. */
+function isOffice365(p: ParsedInbound): boolean {
+  let signs = 0;
+  if (/Undeliverable:|Onbestelbaar:|Não_entregue:|Não entregue:/.test(p.subject)) signs++;
+  for (const h of ['x-ms-exchange-message-is-ndr', 'x-microsoft-antispam-prvs', 'x-exchange-antispam-report-test', 'x-exchange-antispam-report-cfa-test', 'x-ms-exchange-crosstenant-originalarrivaltime', 'x-ms-exchange-crosstenant-fromentityheader', 'x-ms-exchange-transport-crosstenantheadersstamped']) {
+    if (p.headers.has(h)) signs++;
+  }
+  const outlook = /.+\.(?:outbound\.protection|prod)\.outlook\.com\b/;
+  if ((p.headers.get('received') ?? []).some((r) => outlook.test(r))) signs++;
+  if (outlook.test(header(p, 'message-id'))) signs++;
+  return signs >= 2;
+}
+
+/**
+ * Office 365's status codes and what they mean (Microsoft's "Email non-delivery reports in
+ * Office 365" table, as Sisimai's Office365 decoder reads it): e.g. 5.1.10 RecipientNotFound is
+ * a missing mailbox (not RFC 7505's null MX), 4.4.7 / 5.4.316 an expiry, 5.7.60x a blocked IP.
+ * The code is the DSN's, or the answer's own when the DSN gives none or only X.0.0.
+ */
+const OFFICE365: Array<[RegExp, BounceReason]> = [
+  [/^4\.4\.7$/, 'expired'], [/^4\.4\.312$/, 'networkerror'], [/^4\.4\.316$/, 'expired'], [/^4\.7\.26$/, 'authfailure'], [/^4\.7\.[56]\d\d$/, 'blocked'],
+  [/^4\.7\.8[5-9]\d$/, 'blocked'], [/^5\.0\.350$/, 'contenterror'], [/^5\.1\.10$/, 'userunknown'], [/^5\.4\.1$/, 'norelaying'], [/^5\.4\.6$/, 'networkerror'],
+  [/^5\.4\.312$/, 'networkerror'], [/^5\.4\.316$/, 'expired'], [/^5\.6\.11$/, 'contenterror'], [/^5\.7\.1$/, 'rejected'], [/^5\.7\.1[23]$/, 'rejected'],
+  [/^5\.7\.124$/, 'rejected'], [/^5\.7\.13[3-6]$/, 'rejected'], [/^5\.7\.23$/, 'blocked'], [/^5\.7\.25$/, 'networkerror'], [/^5\.7\.50[1-3]$/, 'spamdetected'],
+  [/^5\.7\.50[45]$/, 'filtered'], [/^5\.7\.50[67]$/, 'blocked'], [/^5\.7\.508$/, 'toomanyconn'], [/^5\.7\.509$/, 'authfailure'], [/^5\.7\.510$/, 'notaccept'],
+  [/^5\.7\.511$/, 'rejected'], [/^5\.7\.512$/, 'policyviolation'], [/^5\.7\.57$/, 'securityerror'], [/^5\.7\.60[6-9]$/, 'blocked'], [/^5\.7\.6[1-4]\d$/, 'blocked'],
+  [/^5\.7\.7[0-4]\d$/, 'toomanyconn'],
+];
+
+function office365(e: LocalHostEvidence): BounceReason | null {
+  const field = e.dsnStatus ?? null;
+  const code = !field || /\.0\.0$/.test(field) ? (e.status ?? field) : field;
+  if (!code) return null;
+  return OFFICE365.find(([re]) => re.test(code))?.[1] ?? null;
+}
+
+// --- Amazon WorkMail ---------------------------------------------------------------------------
+
+/** Two of: its DSN subject, an X-SES-Outgoing stamp, its X-Mailer (not sent by SES itself). */
+function isWorkMail(p: ParsedInbound): boolean {
+  // Amazon SES's own notices carry the same subject and stamp; Sisimai's SES decoder reads them first.
+  if (/@amazonses\.com/i.test(header(p, 'from'))) return false;
+  let signs = 0;
+  if (/Delivery[_ ]Status[_ ]Notification[_ ].*Failure/.test(p.subject)) signs++;
+  if (p.headers.has('x-ses-outgoing')) signs++;
+  if (header(p, 'x-mailer').trim() === 'Amazon WorkMail') signs++;
+  return signs >= 2;
+}
+
+/**
+ * WorkMail's verdict is its own Status field's meaning (Sisimai's AmazonWorkMail decoder): a
+ * "554 4.4.7 Message expired … <421 4.4.2 Connection timed out>" is an expiry (4.4.7), though
+ * the server's last answer was a dropped connection. An X.0.0 / X.1.0 field gives way to the
+ * answer's own code.
+ */
+function workMail(e: LocalHostEvidence): BounceReason | null {
+  const field = e.dsnStatus ?? null;
+  const code = !field || /^[45]\.[01]\.0$/.test(field) ? e.status : field;
+  return code ? statusReason(code) || null : null;
 }
 
 // --- Microsoft Exchange Server 2007 ---------------------------------------------------------

@@ -173,3 +173,35 @@ describe("fml's notices (Sisimai's FML decoder)", () => {
     expect(c.kind).not.toBe('bounce');
   });
 });
+
+describe("Office 365's status table (Microsoft's NDR reference, as Sisimai's Office365 decoder reads it)", () => {
+  const ndr = (line: string) =>
+    plain(
+      ['From: postmaster@acme.onmicrosoft.com', 'Subject: Undeliverable: hello', 'X-MS-Exchange-Message-Is-Ndr: ', 'Message-ID: <5e1f2a3b-0000-4000-8000-000000000001@AM0PR01MB1234.eurprd01.prod.outlook.com>'],
+      ['Delivery has failed to these recipients or groups:', '', 'dana@acme.example<mailto:dana@acme.example>', "The email address you entered couldn't be found.", '', 'Diagnostic information for administrators:', '', 'Generating server: AM0PR01MB1234.eurprd01.prod.outlook.com', '', 'dana@acme.example', line, ''],
+    );
+  it('5.1.10 RecipientNotFound is a missing mailbox (hard), not a null MX', async () => {
+    const b = await bounceOf(ndr("Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'"));
+    expect(b.status).toBe('5.1.10');
+    expect(b.reason).toBe('userunknown');
+    expect(b.hard).toBe(true);
+  });
+  it('5.4.316 (the remote server kept refusing the connection until the message expired) is an expiry', async () => {
+    const b = await bounceOf(ndr("Remote Server returned '550 5.4.316 Message expired, connection refused(Socket error code 10061)'"));
+    expect(b.reason).toBe('expired');
+    expect(b.hard).toBe(false);
+  });
+});
+
+describe('Amazon WorkMail (its report written into the text part)', () => {
+  it("reads the embedded RFC 3464 fields; its 4.4.7 Status field is an expiry though the last answer was a dropped connection", async () => {
+    const raw = plain(
+      ['From: MAILER-DAEMON@us-west-2.awsapps.com', 'Subject: Delivery Status Notification (Failure)', 'X-Mailer: Amazon WorkMail', 'X-SES-Outgoing: 2026.03.03-192.0.2.10'],
+      ['An error occurred while trying to deliver the mail to the following recipients:', 'dana@acme.example', '', 'Technical report:', '', 'Reporting-MTA: dsn; a1-2.smtp-out.us-west-2.amazonses.com', '', 'Action: failed', 'Final-Recipient: rfc822; dana@acme.example', 'Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>', 'Status: 4.4.7'],
+    );
+    const b = await bounceOf(raw);
+    expect(b.recipient).toBe('dana@acme.example');
+    expect(b.reason).toBe('expired');
+    expect(b.hard).toBe(false);
+  });
+});
