@@ -93,6 +93,26 @@ const PROVIDERS: Provider[] = [
     },
   },
   {
+    // GoDaddy's inbound servers (godaddy.com/help/fix-rejected-email-with-a-bounce-error-40685):
+    // the reason is the IBnnn code at the end of its reply, else its documented wording.
+    name: 'godaddy',
+    hosts: ['smtp.secureserver.net', 'mailstore1.secureserver.net'],
+    domains: [],
+    read: (_e, lower) => {
+      const code = /\bib(\d{3})\b/.exec(lower)?.[1];
+      if (code && GODADDY_CODES[code]) return GODADDY_CODES[code]!;
+      return phrases([
+        ['blocked', ['rbl reject', 'www.spamhaus.org/query/bl?ip=']],
+        ['expired', ['has been in the queue too long', 'delivery timeout']],
+        ['mailboxfull', ['account storage limit']],
+        ['spamdetected', ['message rejected for spam or virus content']],
+        ['suspend', ['account disabled']],
+        ['systemerror', ['message is looping']],
+        ['userunknown', ['recipient not found', 'account does not exist']],
+      ])(_e, lower);
+    },
+  },
+  {
     // Broadcom Email Security.cloud, formerly MessageLabs (knowledge.broadcom.com articles).
     name: 'messagelabs',
     hosts: ['.messagelabs.com'],
@@ -242,6 +262,14 @@ const MICROSOFT: Array<[BounceReason, Array<[string, number, number, string]>]> 
   ['toomanyconn', [['5.5.3', 0, 0, 'too many recipients'], ['4.5.3', 0, 0, 'too many recipients'], ['5.2.122', 0, 0, 'the recipient has exceeded their limit for']]],
   ['userunknown', [['5.1.1', 0, 0, 'resolver.adr.exrecipnotfound; not found'], ['5.1.1', 0, 0, 'user unknown'], ['5.1.3', 0, 0, 'storedrv.submit; invalid recipient address'], ['5.1.', 4, 5, 'recipient address reserved by rfc 2606'], ['5.1.6', 0, 0, 'recipient addresses in single label domains not accepted'], ['5.1.1', 0, 0, 'bad destination mailbox address'], ['5.1.10', 0, 0, 'recipient not found'], ['5.4.1', 0, 0, 'recipient address rejected: access denied'], ['5.5.0', 0, 0, 'requested action not taken: mailbox unavailable'], ['5.1.2', 0, 0, 'invalid x.400 address']]],
 ];
+
+/** GoDaddy's IBnnn codes → reason (sender, content, rate-limit and block-list bounces). */
+const GODADDY_CODES: Record<string, BounceReason> = {
+  '401': 'securityerror', '501': 'notcompliantrfc', '502': 'notcompliantrfc', '506': 'rejected', '508': 'authfailure', '108': 'requireptr',
+  '212': 'spamdetected', '705': 'virusdetected', '605': 'toomanyconn', '007': 'toomanyconn', '101': 'ratelimited', '110': 'blocked',
+  '111': 'blocked', '112': 'blocked', '113': 'blocked', '504': 'ratelimited', '510': 'ratelimited', '607': 'ratelimited', '103': 'badreputation',
+  '104': 'blocked', '105': 'blocked', '106': 'blocked',
+};
 
 /** Orange / La Poste: the code's last three digits → reason (postmastery.com, smtpfieldmanual.com/provider/orange). */
 const FRANCE_PTT_CODES: Record<string, BounceReason> = {

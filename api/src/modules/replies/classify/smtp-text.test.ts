@@ -205,3 +205,16 @@ describe('Amazon WorkMail (its report written into the text part)', () => {
     expect(b.hard).toBe(false);
   });
 });
+
+describe("GoDaddy's inbound servers (its published IB codes and bounce texts)", () => {
+  const godaddy = (diagnostic: string) => report(['Action: failed', 'Status: 5.1.3', 'Remote-MTA: DNS; smtp.secureserver.net', `Diagnostic-Code: SMTP; ${diagnostic}`]);
+  it('an IBnnn code decides: IB104 (Spamhaus SBL) is a block, IB508 an SPF failure', async () => {
+    expect((await bounceOf(godaddy('554 Connection refused. This IP address is listed on the Spamhaus Block List (SBL). IB104'))).reason).toBe('blocked');
+    expect((await bounceOf(godaddy('550 dana@acme.example Invalid SPF record. Inspect your SPF settings, and try again. IB508'))).reason).toBe('authfailure');
+  });
+  it('a Spamhaus lookup link is a block, never a bad address, whatever the Status field says', async () => {
+    const b = await bounceOf(godaddy('553 http://www.spamhaus.org/query/bl?ip=192.0.2.1'));
+    expect(b.reason).toBe('blocked');
+    expect(b.hard).toBe(false);
+  });
+});
