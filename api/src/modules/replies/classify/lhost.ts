@@ -34,7 +34,7 @@ export function reasonOfLocalHost(p: ParsedInbound, e: LocalHostEvidence): Local
     const reason = docomo(e);
     return reason ? { reason, retried: false } : null;
   }
-  const vendor = isOffice365(p) ? office365(e) : isWorkMail(p) ? workMail(e) : null;
+  const vendor = isOffice365(p) ? office365(e) : isWorkMail(p) ? workMail(e) : isGmailNotice(p) ? gmail(e) : null;
   if (vendor) return { reason: vendor, retried: RETRIED.has(vendor) };
   const reason = isExim(p)
     ? exim(e.diagnostic || e.notice, e.command)
@@ -285,6 +285,36 @@ function isVerizon(p: ParsedInbound): boolean {
 function verizon(text: string): BounceReason | null {
   const lower = text.toLowerCase();
   return lower.includes('550 - requested action not taken: no such user here') || lower.includes('no valid recipients for this mm') ? 'userunknown' : null;
+}
+
+// --- Gmail's own notices (Google relaying a remote server's refusal) --------------------------
+
+function isGmailNotice(p: ParsedInbound): boolean {
+  return header(p, 'from').includes('<mailer-daemon@googlemail.com>') && p.subject.includes('Delivery Status Notification');
+}
+
+/**
+ * Gmail ends the remote server's answer with the stage of its own SMTP client, "(state N)"
+ * (Sisimai's Gmail decoder): 6 and 9 are TLS failures, 8 an AUTH failure (a system error), 12
+ * a relay refusal, 13 an EHLO refusal (blocked), 14 the answer to RCPT (userunknown), 15, 17
+ * and 18 answers after DATA (a filter). Without a state, its own DNS / connection words.
+ */
+const GMAIL_STATES: Record<string, BounceReason> = {
+  '6': 'failedstarttls', '8': 'systemerror', '9': 'failedstarttls', '12': 'norelaying', '13': 'blocked', '14': 'userunknown', '15': 'filtered', '17': 'filtered', '18': 'filtered',
+};
+const GMAIL: Array<[BounceReason, string[]]> = [
+  ['expired', ['DNS Error: Could not contact DNS servers', 'Delivery to the following recipient has been delayed', 'The recipient server did not accept our requests to connect']],
+  ['hostunknown', ['DNS Error: Domain name not found', 'DNS Error: DNS server returned answer with no data']],
+];
+
+function gmail(e: LocalHostEvidence): BounceReason | null {
+  const text = e.notice.replace(/\s+/g, ' ');
+  const state = / \(state (\d+)\)/.exec(text)?.[1];
+  const reason = (state ? GMAIL_STATES[state] : undefined) ?? GMAIL.find(([, strings]) => strings.some((s) => text.includes(s)))?.[0] ?? null;
+  if (!reason) return null;
+  // A specific status code in the answer (no ".0" in it) names the reason itself.
+  if (e.status && !e.status.includes('.0')) return statusReason(e.status) || reason;
+  return reason;
 }
 
 // --- Google Workspace relaying to another host (no RFC 3464 part) ----------------------------

@@ -218,3 +218,22 @@ describe("GoDaddy's inbound servers (its published IB codes and bounce texts)", 
     expect(b.hard).toBe(false);
   });
 });
+
+describe("Gmail's own notices: the stage of its SMTP client, \"(state N)\"", () => {
+  const gmail = (answer: string) =>
+    plain(
+      ['From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>', 'Subject: Delivery Status Notification (Failure)'],
+      ['This is an automatically generated Delivery Status Notification', '', 'Delivery to the following recipient failed permanently:', '', '     dana@acme.example', '', 'Technical details of permanent failure:', 'Google tried to deliver your message, but it was rejected by the recipient domain. We recommend contacting the other email provider for further information about the cause of this error. The error that the other server returned was:', answer, ''],
+    );
+  it('state 18 is an answer after DATA: a filter, whatever its generic code', async () => {
+    const b = await bounceOf(gmail('554 554 5.7.0 Header error (state 18).'));
+    expect(b.reason).toBe('filtered');
+    expect(b.hard).toBe(false);
+  });
+  it('state 8 is a failed AUTH with the remote server: a system error', async () => {
+    expect((await bounceOf(gmail('535 SMTP AUTH failed with the remote server. (state 8).'))).reason).toBe('systemerror');
+  });
+  it('a specific code in the answer names the reason over the state (5.2.2 under state 14 is a full mailbox)', async () => {
+    expect((await bounceOf(gmail('450 450 4.2.2 <dana@acme.example>... Mailbox Full (state 14).'))).reason).toBe('mailboxfull');
+  });
+});
