@@ -1,7 +1,7 @@
 import type { BounceDetail } from '../../../../../shared/contracts/replies';
 import { addressOf, enhancedStatus, failedRecipient, parseDeliveryStatus, type DsnRecipient } from './dsn';
 import { bounceReason, isDirectoryLookup, isHardBounce, type BounceReason } from './bounce-reason';
-import { fmlNotice, reasonOfLocalHost } from './lhost';
+import { fmlNotice, reasonOfLocalHost, v5sendmailTranscript } from './lhost';
 import { hostsNamedIn, reasonOfRemoteHost } from './remote-host';
 import { reporterVerdict } from './reporter';
 import { sisimaiReason, statusName } from './sisimai-reason';
@@ -33,7 +33,9 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   const dsn = failedRecipient(p.deliveryStatus.length > 0 ? p.deliveryStatus.flatMap(parseDeliveryStatus) : embeddedReport(notice));
   const recipient = dsn?.recipient ?? layoutRecipient(notice) ?? failedHeaderRecipient(p) ?? recipientInNotice(notice, p) ?? originalRecipient(p);
   const dsnRecipients = p.deliveryStatus.flatMap(parseDeliveryStatus).filter((r) => r.recipient).length;
-  const diagnostic = relayedAnswer(withTranscript(dsn?.diagnostic ?? '', notice, dsnRecipients) || diagnosticNear(notice, recipient));
+  const v5 = v5sendmailTranscript(p, notice, commandIn);
+  const v5record = v5.find((r) => r.recipient === recipient) ?? v5[0];
+  const diagnostic = v5record?.diagnosis ?? relayedAnswer(withTranscript(dsn?.diagnostic ?? '', notice, dsnRecipients) || diagnosticNear(notice, recipient));
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
   const smtpCode = replyCodeIn(diagnostic);
@@ -53,7 +55,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
     // Zoho Mail's notice ("a@b Invalid Address, ERROR_CODE :550, ERROR_CODE :…") never says which
     // command failed, and Sisimai's Zoho decoder names none: its words are read without one.
     const namesNoCommand = p.headers.has('x-zohomail');
-    const command = namesNoCommand ? null : (smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic)));
+    const command = v5record ? v5record.command : namesNoCommand ? null : (smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic)));
     // The reporting MTA's own verdict stands unless Sisimai's general rules re-read that reason;
     // then it only decides when they find nothing.
     const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, dsnStatus: dsn?.status ?? null, recipient, hosts });

@@ -456,3 +456,69 @@ export function fmlNotice(p: ParsedInbound): FmlNotice | null {
     FML_BODY.find(([, strings]) => strings.some((s) => said.includes(s)))?.[0] ?? FML_SUBJECT.find(([, strings]) => strings.some((s) => p.subject.includes(s)))?.[0] ?? null;
   return { recipient, diagnosis: said.trim(), reason };
 }
+
+// --- Sendmail version 5 -----------------------------------------------------------------------
+
+export interface TranscriptRecord {
+  recipient: string;
+  /** The transcript lines about this recipient: the commands sent, the answers, the error line. */
+  diagnosis: string;
+  command: string | null;
+}
+
+/**
+ * Sendmail 5 writes no RFC 3464 part: its "Returned mail: …" notice carries the session
+ * transcript (savemail.c), one "While talking to host:" block per server, with the command sent
+ * (`>>> RCPT To:<…>`), the server's answer (`<<< 550 …`) and the error line per recipient
+ * (`550 <a@b>... User unknown`). As Sisimai's V5sendmail decoder reads it, a recipient's
+ * diagnosis is everything said since the previous recipient (a refusal of MAIL FROM is about
+ * the recipients that follow it), and its command the last one sent before its error line.
+ */
+export function v5sendmailTranscript(p: ParsedInbound, notice: string, commandOf: (line: string) => string | null): TranscriptRecord[] {
+  if (!p.subject.startsWith('Returned mail: ') || p.deliveryStatus.length > 0) return [];
+  const start = notice.indexOf('----- Transcript of session follows -----');
+  if (start === -1) return [];
+  const records: TranscriptRecord[] = [];
+  let current: TranscriptRecord = { recipient: '', diagnosis: '', command: null };
+  let remoteHost = '';
+  let command: string | null = null;
+  const before: string[] = [];
+  for (const line of notice.slice(start).split(/\r?\n/).slice(1)) {
+    if (/----- (Unsent message follows|No message was collected) -----/.test(line)) break;
+    if (line.trim() === '') continue;
+    if (line.startsWith('>>> ')) command = commandOf(line.slice(4));
+    const addressed = / <[^<>\s]*@[^<>\s]*>\.\.\./.test(line) || line.toUpperCase().includes('>>> RCPT TO:');
+    if (addressed) {
+      const address = (/ <([^<>\s]*@[^<>\s]*)>\.\.\./.exec(line) ?? /:<([^<>\s]*@[^<>\s]*)>/.exec(line))?.[1]?.toLowerCase() ?? '';
+      if (!remoteHost) {
+        before.push(line);
+        continue;
+      }
+      if (address === current.recipient || (command === 'MAIL' && line.startsWith('<<< '))) {
+        current.diagnosis += ` ${line}`;
+        command = null;
+      } else {
+        if (current.recipient) {
+          records.push(current);
+          current = { recipient: '', diagnosis: '', command: null };
+        }
+        current.recipient = address;
+        current.diagnosis += ` ${line}`;
+        current.command ??= command;
+      }
+    } else if (line.includes('While talking to ')) {
+      remoteHost = /While talking to ([^\s:]+)/.exec(line)?.[1] ?? remoteHost;
+    } else if (line.startsWith('>>> ') || line.startsWith('<<< ')) {
+      current.diagnosis += ` ${line}`;
+    } else {
+      before.push(line);
+    }
+  }
+  if (current.recipient) records.push(current);
+  for (const r of records) {
+    if (!r.diagnosis.trim()) r.diagnosis = before.join(' ');
+    r.command ??= commandOf(r.diagnosis);
+    r.diagnosis = r.diagnosis.replace(/\s+/g, ' ').trim();
+  }
+  return records;
+}

@@ -237,3 +237,19 @@ describe("Gmail's own notices: the stage of its SMTP client, \"(state N)\"", () 
     expect((await bounceOf(gmail('450 450 4.2.2 <dana@acme.example>... Mailbox Full (state 14).'))).reason).toBe('mailboxfull');
   });
 });
+
+describe("Sendmail 5's transcript (no RFC 3464 part)", () => {
+  const v5 = (lines: string[]) =>
+    plain(['From: Mail Delivery Subsystem <MAILER-DAEMON@mx.lumina.test>', 'Subject: Returned mail: Unable to deliver mail'], ['   ----- Transcript of session follows -----', ...lines, '', '   ----- Unsent message follows -----', 'From: rep@lumina.test', 'To: dana@acme.example', 'Subject: hello', '']);
+  it('a refusal of MAIL FROM is about the recipient that follows it: our host was refused, the address is not gone', async () => {
+    const b = await bounceOf(v5(['While talking to mx.acme.example:', '>>> MAIL From:<rep@lumina.test>', '<<< 501 <rep@lumina.test>... no access from mail server [192.0.2.1] which is an open relay.', '554 <dana@acme.example>... Remote protocol error']));
+    expect(b.recipient).toBe('dana@acme.example');
+    expect(b.reason).toBe('blocked');
+    expect(b.hard).toBe(false);
+  });
+  it('an unknown user in answer to RCPT TO is a missing mailbox', async () => {
+    const b = await bounceOf(v5(['While talking to mx.acme.example:', '>>> RCPT To:<dana@acme.example>', '<<< 550 <dana@acme.example>... User unknown', '550 <dana@acme.example>... User unknown']));
+    expect(b.reason).toBe('userunknown');
+    expect(b.hard).toBe(true);
+  });
+});
