@@ -295,12 +295,13 @@ function isGmailNotice(p: ParsedInbound): boolean {
 
 /**
  * Gmail ends the remote server's answer with the stage of its own SMTP client, "(state N)"
- * (Sisimai's Gmail decoder): 6 and 9 are TLS failures, 8 an AUTH failure (a system error), 12
+ * (Sisimai's Gmail decoder): 6 and 9 are TLS failures and 8 an AUTH failure, all system errors
+ * on the remote side (the reason vocabulary our labels use; Sisimai 5.2 later split TLS out), 12
  * a relay refusal, 13 an EHLO refusal (blocked), 14 the answer to RCPT (userunknown), 15, 17
  * and 18 answers after DATA (a filter). Without a state, its own DNS / connection words.
  */
 const GMAIL_STATES: Record<string, BounceReason> = {
-  '6': 'failedstarttls', '8': 'systemerror', '9': 'failedstarttls', '12': 'norelaying', '13': 'blocked', '14': 'userunknown', '15': 'filtered', '17': 'filtered', '18': 'filtered',
+  '6': 'systemerror', '8': 'systemerror', '9': 'systemerror', '12': 'norelaying', '13': 'blocked', '14': 'userunknown', '15': 'filtered', '17': 'filtered', '18': 'filtered',
 };
 const GMAIL: Array<[BounceReason, string[]]> = [
   ['expired', ['DNS Error: Could not contact DNS servers', 'Delivery to the following recipient has been delayed', 'The recipient server did not accept our requests to connect']],

@@ -253,3 +253,15 @@ describe("Sendmail 5's transcript (no RFC 3464 part)", () => {
     expect(b.hard).toBe(true);
   });
 });
+
+describe("Gmail's state 6 / 9 (TLS)", () => {
+  it('a remote server without TLS is a system error on its side, soft', async () => {
+    const raw = plain(
+      ['From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>', 'Subject: Delivery Status Notification (Failure)'],
+      ['Delivery to the following recipient failed permanently:', '', '     dana@acme.example', '', 'Technical details of permanent failure:', 'The error that the other server returned was:', '500 Remote server does not support TLS (state 6).', ''],
+    );
+    const b = await bounceOf(raw);
+    expect(b.reason).toBe('systemerror');
+    expect(b.hard).toBe(false);
+  });
+});
