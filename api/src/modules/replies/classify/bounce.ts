@@ -55,7 +55,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
     // Zoho Mail's notice ("a@b Invalid Address, ERROR_CODE :550, ERROR_CODE :…") never says which
     // command failed, and Sisimai's Zoho decoder names none: its words are read without one.
     const namesNoCommand = p.headers.has('x-zohomail');
-    const command = v5record ? v5record.command : namesNoCommand ? null : (smtpCommand(`${diagnostic}\n${notice}`) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic)));
+    const command = v5record ? v5record.command : namesNoCommand ? null : (smtpCommand(diagnostic) ?? smtpCommand(notice) ?? commandIn(dsn?.diagnostic || fallbackReading(diagnostic)));
     // The reporting MTA's own verdict stands unless Sisimai's general rules re-read that reason;
     // then it only decides when they find nothing.
     const local = reasonOfLocalHost(p, { diagnostic, notice, command, status, dsnStatus: dsn?.status ?? null, recipient, hosts });
