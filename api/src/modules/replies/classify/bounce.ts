@@ -39,7 +39,7 @@ export function readBounce(p: ParsedInbound): BounceDetail {
   // Links are dropped: some reporters link to pages whose names would read as reasons.
   const words = (diagnostic || notice).replace(/https?:\/\/([^/\s]+)\S*/g, ' $1 ');
   const smtpCode = replyCodeIn(diagnostic);
-  const status = bestStatus(dsn?.status ?? null, diagnostic, notice);
+  const status = amazonRelayedStatus(p, dsn?.status ?? null, diagnostic) ?? bestStatus(dsn?.status ?? null, diagnostic, notice);
   const delayed = dsn?.action.startsWith('delay') ?? false;
   // The answering host as the report names it, then the bounce's own Received path (after the recipient's domain).
   const hosts = [dsn?.remoteMta, ...hostsNamedIn(diagnostic), ...hostsNamedIn(notice)].filter((h): h is string => Boolean(h));
@@ -329,6 +329,19 @@ function recipientLineAt(notice: string, recipient: string): number {
     if (!/^\s*(to|cc|from|subject|sent|date)\s*:/i.test(lineAround(notice, at))) return at;
   }
   return first;
+}
+
+/**
+ * Amazon SES and WorkMail report a remote refusal as "5.1.0 - Unknown address error 550-'5.7.1
+ * <…>... Access denied'": their own X.0.0 / X.1.0 summary first, the remote server's answer in
+ * quotes. As Sisimai's AmazonSES / AmazonWorkMail decoders do, the status is the quoted
+ * answer's code.
+ */
+function amazonRelayedStatus(p: ParsedInbound, dsnStatus: string | null, diagnostic: string): string | null {
+  if (!dsnStatus || !/^[45]\.[01]\.0$/.test(dsnStatus)) return null;
+  if (!/amazonses\.com|awsapps\.com/i.test(header(p, 'from')) && header(p, 'x-mailer').trim() !== 'Amazon WorkMail') return null;
+  const quoted = /["'](\d\.\d\.\d.+)['"]/.exec(diagnostic)?.[1];
+  return quoted ? statusInText(quoted) : null;
 }
 
 /**

@@ -283,7 +283,7 @@ function isVerizon(p: ParsedInbound): boolean {
 }
 
 function verizon(text: string): BounceReason | null {
-  const lower = text.toLowerCase();
+  const lower = text.toLowerCase().replace(/\s+/g, ' ');
   return lower.includes('550 - requested action not taken: no such user here') || lower.includes('no valid recipients for this mm') ? 'userunknown' : null;
 }
 

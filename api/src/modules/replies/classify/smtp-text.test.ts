@@ -265,3 +265,15 @@ describe("Gmail's state 6 / 9 (TLS)", () => {
     expect(b.hard).toBe(false);
   });
 });
+
+describe("Amazon SES's relayed answer", () => {
+  it("the quoted remote answer's code is the status, not SES's own 5.1.0 summary: an access refusal is soft", async () => {
+    const raw = report(['Action: failed', 'Status: 5.0.0 (permanent failure)', "Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.7.1 <0000-abc@email-bounces.amazonses.com>... Access denied' (delivery attempts: 0)"]).replace(
+      'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.lumina.test>',
+      'From: MAILER-DAEMON@email-bounces.amazonses.com',
+    );
+    const b = await bounceOf(raw);
+    expect(b.status).toBe('5.7.1');
+    expect(b.hard).toBe(false);
+  });
+});
