@@ -1,5 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
+import type { z } from 'zod';
+import type { senderWarningSchema } from '../../../../shared/contracts/campaigns';
 import type { Db } from '../../../../db/client';
 import { mailboxes } from '../../../../db/schema';
 import type { Config } from '../../env';
@@ -17,7 +19,7 @@ import { GOOGLE_CONSUMER_DOMAINS, deliverabilityOf, personalGmailNote } from '..
  * Sandbox mailboxes are skipped: their mail never leaves this server. The DKIM selectors are
  * Google's and the ones the admin saved on the mailbox (`dkimSelectors`).
  */
-export interface SenderWarning { check: 'spf' | 'dkim' | 'dmarc' | 'sender'; mailbox: string; message: string }
+export type SenderWarning = z.infer<typeof senderWarningSchema>;
 
 const cache = new LRUCache<string, Promise<Array<Omit<SenderWarning, 'mailbox'>>>>({ max: 5000, ttl: 10 * 60_000 });
 
