@@ -6,6 +6,7 @@ import { startDnsServer } from '../../../test/dns-server';
 import { auditEvents, prospects } from '../../../../db/schema';
 import { campaignSchema, launchCheckResponse } from '../../../../shared/contracts/campaigns';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
+import { consoleClient } from '../../../test/console-client';
 
 /** GET /api/campaigns/:id/launch-check: what launch would say, read before launching, on a real DNS server. */
 let dns: Awaited<ReturnType<typeof startDnsServer>>;
@@ -55,6 +56,13 @@ describe('GET /api/campaigns/:id/launch-check', () => {
       ['info@client.test', true, ['role']],
     ]);
     expect(check.recipients.problems[0]!.message).toBe('nowhere.test has no MX record and no address; it will be skipped.');
+
+    // The console's campaign page shows the same check.
+    const page = await (await (await consoleClient(rt, 'rep@half.test')).get(`/console/campaigns/${campaign.id}`)).text();
+    expect(page).toContain('data-blocker="postal_address"');
+    expect(page).toMatch(/data-recipient-check[^>]*>.*2 of 4 lead\(s\) still to be mailed will be skipped/s);
+    expect(page).toContain('<li data-recipient="old@nowhere.test" data-sendable="false"><strong>old@nowhere.test</strong> — nowhere.test has no MX record and no address; it will be skipped.</li>');
+    expect(page).toContain('rep@half.test: DMARC missing');
 
     // It changed nothing: still a draft, no launch in the audit log; and launch agrees with it.
     expect(campaignSchema.parse(await (await rep.call(`/api/campaigns/${campaign.id}`)).json()).status).toBe('draft');
