@@ -73,8 +73,8 @@ export const mailboxSchema = z.object({
   effectiveCap: z.number(),
   sendWindow: z.object({ tz: z.string(), days: z.array(z.number()), start: z.string(), end: z.string() }).nullable(),
   rampUp: z.object({ startCap: z.number(), increment: z.number(), everyDays: z.number(), startedAt: z.string() }).nullable(),
-  /** DKIM selectors the admin named, checked besides Google's `google`. */
-  dkimSelectors: z.array(z.string()),
+  /** DKIM selectors the admin named, checked besides Google's `google` (absent from older servers: none). */
+  dkimSelectors: z.array(z.string()).default([]),
   /** Sends in the rolling last 24 hours (in-flight ones included): usedByLumina + usedFromGmail. */
   used: z.number(),
   /** Of those, what Lumina sent or is sending. */
