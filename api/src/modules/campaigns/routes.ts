@@ -76,7 +76,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     const campaign = await setRunning(db, c.get('session').workspaceId, c.req.valid('param').id, true);
     return c.json({ ...campaign, warnings: await senderWarnings(db, config, { ...campaign, workspaceId: c.get('session').workspaceId }) });
   })
-  .post('/campaigns/:id/archive', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
+  .post('/campaigns/:id/archive', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.archived', (a) => ({ status: a.status })), async (c) => {
     return c.json(await archiveCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
   .get('/campaigns/:id/stats', validate('param', campaignIdParam), async (c) => {
