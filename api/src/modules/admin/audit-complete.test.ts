@@ -7,6 +7,7 @@ import { auditListResponse } from '../../../../shared/contracts/admin';
 import { LOCKOUT } from '../auth/password';
 import { markNeedsReauth } from '../mailboxes/gmail';
 import { KNOWN_AUDIT_ACTIONS } from '../../../console/words';
+import { consoleClient } from '../../../test/console-client';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -151,6 +152,14 @@ describe('the audit log is complete', () => {
     expect(lost).toMatchObject({ actorId: null, target: 'boss@audited.test', data: { before: 'active', after: 'needs_reauth' } });
     await signIn(rt.app, 'boss@audited.test', 'Boss');
     await expectRow('mailbox.reconnected', 'boss@audited.test', { provider: 'sandbox' });
+
+    // The console's own downloads are data exports too.
+    const con = await consoleClient(rt, 'boss@audited.test');
+    expect(await (await con.get('/console/suppressions/export.csv')).text()).toMatch(/^email,reason/);
+    expect(await (await con.get('/console/audit/export.csv')).text()).toMatch(/^at_utc,/);
+    const exports = await rt.deps.db.select({ target: auditEvents.target, actorId: auditEvents.actorId }).from(auditEvents).where(and(eq(auditEvents.workspaceId, admin.workspace.id), eq(auditEvents.action, 'data.exported')));
+    expect(exports.map((e) => e.target).sort()).toEqual(['audit log', 'events', 'suppressions']);
+    expect(new Set(exports.map((e) => e.actorId))).toEqual(new Set([admin.user.id]));
 
     // Mailbox disconnect, then sign-out.
     const off = await ok(admin.call(`/api/mailboxes/${box.id}`, { method: 'DELETE' }));
