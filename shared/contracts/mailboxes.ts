@@ -42,8 +42,11 @@ export const dkimSelectorSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a DKIM selector such as s1 or selector1 (letters, digits and hyphens)')
-  .max(200);
+  .max(200)
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+    // Named in the message: a list is typed in one field, so the person needs to know which one.
+    error: (issue) => `"${String(issue.input)}" is not a DKIM selector: use letters, digits and hyphens, e.g. s1 or selector1`,
+  });
 
 /** The selectors an admin names for a mailbox; Google's `google` is always checked and need not be listed. */
 export const dkimSelectorsSchema = z

@@ -137,6 +137,10 @@ describe('DKIM selectors saved on a mailbox', () => {
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(errorEnvelopeSchema.parse(await res.json()).error.code).toBe('VALIDATION_ERROR');
     }
+    const named = await admin.call(`/api/mailboxes/${id}`, { method: 'PATCH', json: { dkimSelectors: ['s1', 'bad_selector'] } });
+    expect(errorEnvelopeSchema.parse(await named.json()).error.details).toEqual([
+      expect.objectContaining({ path: 'dkimSelectors.1', message: '"bad_selector" is not a DKIM selector: use letters, digits and hyphens, e.g. s1 or selector1' }),
+    ]);
     const rival = await signIn(rt.app, 'rex@other-dkim.test', 'Rex'); // another workspace's admin
     const notTheirs = await rival.call(`/api/mailboxes/${id}`, { method: 'PATCH', json: { dkimSelectors: ['x1'] } });
     expect(errorEnvelopeSchema.parse(await notTheirs.json()).error.code).toBe('NOT_FOUND');
@@ -156,7 +160,7 @@ describe('DKIM selectors saved on a mailbox', () => {
     const refused = await con.post(`/console/mailboxes/${id}`, { ...fields, dkimSelectors: 's1, bad selector!' });
     expect(refused.status).toBe(400);
     const html = await refused.text();
-    expect(html).toMatch(/id="f-dkimSelectors-err"[^>]*>a DKIM selector such as s1/);
+    expect(html).toMatch(/id="f-dkimSelectors-err"[^>]*>&quot;selector!&quot; is not a DKIM selector/);
     const list = await con.submit(`/console/mailboxes/${id}`, { ...fields, dkimSelectors: 's1, mail' });
     expect(list).toContain('DKIM selectors checked: <strong data-dkim-selectors="google,s1,mail">google, s1, mail</strong>');
     expect(await latestAudit('settings.changed')).toMatchObject({ target: 'dkimSelectors', data: { mailbox: 'rep@broken.test', after: ['s1', 'mail'] } });
