@@ -7,7 +7,7 @@ import { validate } from '../../src/middleware/validate';
 import { Field, PostForm, When } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { mailboxStatusWords, sendWindowWords } from '../words';
-import { deliverabilityOf } from '../../src/modules/mailboxes/deliverability';
+import { GOOGLE_CONSUMER_DOMAINS, deliverabilityOf } from '../../src/modules/mailboxes/deliverability';
 import { resolverFor } from '../../src/lib/dns';
 import { deliverabilityQuery, type DeliverabilityResponse } from '../../../shared/contracts/deliverability';
 
@@ -20,14 +20,15 @@ export const DnsChecks: FC<{ box: Row; result: DeliverabilityResponse; selector?
       <a href={`/console/mailboxes/${box.id}`}>← Sending settings of {box.email}</a>
     </p>
     <p>{result.ok ? 'No problem found with how this domain is set up for sending.' : 'Some receivers will reject or bin this mail until the problems below are fixed.'}</p>
-    {result.note && (
-      <p class="notice" data-note>
+    {result.note ? (
+      <p class="panel" data-note>
         {result.note}
       </p>
+    ) : (
+      <p class="muted small">
+        DKIM selectors checked: {['google', ...box.dkimSelectors].join(', ')} (<a href={`/console/mailboxes/${box.id}`}>change the saved ones</a>)
+      </p>
     )}
-    <p class="muted small">
-      DKIM selectors checked: {['google', ...box.dkimSelectors].join(', ')} (<a href={`/console/mailboxes/${box.id}`}>change the saved ones</a>)
-    </p>
     <table class="rows">
       <thead>
         <tr>
@@ -141,7 +142,11 @@ export const MailboxesPage: FC<{ rows: Row[] }> = ({ rows }) => (
           <br />
           Ramp-up: <strong>{m.rampUp ? `from ${m.rampUp.startCap} a day, +${m.rampUp.increment} every ${m.rampUp.everyDays} day(s), up to ${m.dailyCap}` : 'off'}</strong>
           <br />
-          DKIM selectors checked: <strong data-dkim-selectors={['google', ...m.dkimSelectors].join(',')}>{['google', ...m.dkimSelectors].join(', ')}</strong>
+          {GOOGLE_CONSUMER_DOMAINS.has(m.email.slice(m.email.lastIndexOf('@') + 1).toLowerCase()) ? (
+            <>DKIM: <strong>signed by Google (a personal Gmail address)</strong></>
+          ) : (
+            <>DKIM selectors checked: <strong data-dkim-selectors={['google', ...m.dkimSelectors].join(',')}>{['google', ...m.dkimSelectors].join(', ')}</strong></>
+          )}
           <br />
           <span class="muted">
             Inbox last synced: <When at={m.lastSyncedAt} />
