@@ -150,7 +150,17 @@ describe('Lumina at a glance', () => {
     await sidebar.waitFor({ timeout: 30_000 });
     await until(async () => (await panelTheme(thread)) === 'dark', 'the sidebar to turn dark');
     await shoot(thread, 'sidebar-dark');
+    // While this tab runs the DOM host the popup says so; once the tab is closed it no longer does.
+    const degraded = async () => {
+      const popup = await extensionPage('extension/popup/index.html');
+      await popup.locator('main h1').waitFor();
+      const shown = await popup.getByTestId('degraded').count();
+      await popup.close();
+      return shown;
+    };
+    expect(await degraded()).toBe(1);
     await thread.close();
+    await until(async () => (await degraded()) === 0, 'the closed tab\'s host report to be forgotten', 5000);
 
     for (const [path, name] of [['extension/popup/index.html', 'popup-dark'], ['extension/options/index.html', 'options-dark']] as const) {
       const page = await ext.context.newPage();
@@ -205,6 +215,7 @@ describe('Lumina at a glance', () => {
       expect(await repliedBy(popup)).toEqual(ownReplies);
       expect(await popup.getByTestId('replies-waiting').getAttribute('data-count')).toBe(String(ownReplies.length));
       expect(await popup.getByTestId('reply-waiting').first().getAttribute('href')).toMatch(/^https:\/\/mail\.google\.com\/mail\/u\/0\/#/);
+      expect(await popup.getByTestId('degraded').count(), 'no Gmail tab runs the DOM host now').toBe(0);
       await shoot(popup, `popup-mine-${who.split('@')[0]}`);
       await popup.locator('[data-scope="workspace"]').click();
       await popup.getByText(/figures for the whole/).waitFor();

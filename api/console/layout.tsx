@@ -51,7 +51,7 @@ th{background:#eef0f6;font-weight:600}
 .muted{color:#5d6475}.small{font-size:.88em}
 .notice{padding:.65rem .9rem;border-radius:6px;margin:0 0 1rem}
 .notice.error,.error{background:#fde8e8;color:#7d1717}.notice.ok{background:#e3f6ea;color:#145c2e}
-.warn{background:#fff4d6;color:#6b4a00;padding:.6rem .9rem;border-radius:6px}
+.warn{background:#fff4d6;color:#6b4a00;padding:.6rem .9rem;border-radius:6px}.warn + .warn{margin-top:.6rem}.warn + .cards{margin-top:.8rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.75rem;margin-bottom:1rem}
 .card{background:#fff;padding:.8rem 1rem;border-radius:6px;color:inherit;text-decoration:none;border:1px solid #e3e6ef}
 .card b{display:block;font-size:1.5rem}

@@ -186,6 +186,10 @@ const AUDIT_ACTION: Record<string, string> = {
   'prospect.imported': 'imported prospects',
   'prospect.exported': 'downloaded the data of prospect',
   'prospect.erased': 'erased prospect',
+  'auth.sign_in_locked': 'locked out after repeated failed sign-ins to',
+  'mailbox.needs_reauth': 'lost Gmail access (needs reconnecting):',
+  'data.exported': 'exported',
+  'mailbox.revoked': 'revoked the mailbox access of removed member',
 };
 export const auditActionWords = (action: string) => AUDIT_ACTION[action] ?? humanize(action.replace('.', ' '));
 export const KNOWN_AUDIT_ACTIONS = Object.keys(AUDIT_ACTION);

@@ -27,6 +27,8 @@ export const mailboxes = pgTable(
     /** `{ startCap, increment, everyDays, startedAt }` or null. */
     rampUp: jsonb('ramp_up').$type<{ startCap: number; increment: number; everyDays: number; startedAt: string } | null>(),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    /** DKIM selectors the admin names (besides Google's `google`), checked by the sender check. */
+    dkimSelectors: text('dkim_selectors').array().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('mailboxes_ws_email_uq').on(t.workspaceId, t.email)],

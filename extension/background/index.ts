@@ -3,10 +3,11 @@
 import '@inboxsdk/core/background.js';
 import { AI_STREAM_PORT, aiStreamStartSchema, parseRuntimeMessage } from '../../shared/messages';
 import { streamGenerate } from './ai-stream';
-import { browser } from '../browser';
+import { browser, type Runtime } from '../browser';
 import { extensionStore } from '../state/extension-store';
 import { readSession } from '../state/session';
 import { handleMessage, type RouterDeps } from './router';
+import { forgetHostReport } from './host-reports';
 import { syncDirtyDrafts } from './draft-sync';
 import { createApiClient } from './api-client';
 import { readSettings } from '../state/session';
@@ -19,6 +20,11 @@ const deps: RouterDeps = {
   launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
   redirectUrl: browser.identity?.getRedirectURL?.(),
   openOptions: () => browser.runtime.openOptionsPage(),
+  // A tab's URL is readable here only on hosts we hold (Gmail), which is exactly the question.
+  liveGmailTabs: async (tabIds) => {
+    const tabs = await Promise.all(tabIds.map((id) => browser.tabs.get(id).catch(() => undefined)));
+    return new Set(tabs.filter((t) => t?.url?.startsWith('https://mail.google.com/')).map((t) => t!.id!));
+  },
 };
 
 browser.runtime.onInstalled.addListener(ensureAlarm);
@@ -26,15 +32,17 @@ browser.runtime.onStartup.addListener(ensureAlarm);
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void syncNow(false);
 });
+// A closed tab's host report goes with it: the popup must not say "degraded" for a tab nobody has open.
+browser.tabs.onRemoved.addListener((tabId) => void forgetHostReport(deps.store, tabId));
 // The network coming back wakes the outbox at once, backoff or not, instead of at the next alarm.
 self.addEventListener('online', () => void syncNow(true));
 
 // The polyfill's onMessage answers with the promise a listener returns; anything else
 // (undefined) leaves the message to other listeners — InboxSDK uses this channel too.
-browser.runtime.onMessage.addListener((raw: unknown) => {
+browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const msg = parseRuntimeMessage(raw);
   if (!msg) return undefined;
-  return handleMessage(msg, deps).catch((err: Error) => ({ ok: false, error: { code: 'INTERNAL_ERROR', message: err.message } }));
+  return handleMessage(msg, deps, { tabId: sender.tab?.id }).catch((err: Error) => ({ ok: false, error: { code: 'INTERNAL_ERROR', message: err.message } }));
 });
 
 // A streamed AI generate: tokens go back on the port as the API streams them.

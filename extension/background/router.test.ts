@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handleMessage } from './router';
 import { memoryStore } from '../state/kv';
 import { SESSION_KEY } from '../state/session';
+import { forgetHostReport } from './host-reports';
 
 describe('Google sign-in through the identity API', () => {
   it('asks the API with its redirect URL and keeps the session handed back in the fragment', async () => {
@@ -76,5 +77,51 @@ describe('a send made in Gmail (light mode)', () => {
     });
     expect(res).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(posts).toBe(0);
+  });
+});
+
+describe('which Gmail host the popup reports', () => {
+  const deps = (store: ReturnType<typeof memoryStore>, open: Set<number>) => ({ store, defaultApiUrl: 'http://127.0.0.1:8787', liveGmailTabs: async (ids: number[]) => new Set(ids.filter((id) => open.has(id))) });
+  const hostShown = async (d: ReturnType<typeof deps>) => {
+    const res = await handleMessage({ type: 'session.get' }, d);
+    if (!res.ok) throw new Error(res.error.message);
+    return res.data.host;
+  };
+
+  it('says "degraded" only while a Gmail tab that is still open reports the DOM host', async () => {
+    const store = memoryStore({ hostStatus: { host: 'dom', reason: 'left by an older version', at: 1 } });
+    const open = new Set([7, 9]);
+    const d = deps(store, open);
+    expect(await hostShown(d)).toBeNull(); // the single report older versions kept for every tab is dropped
+    expect(store.dump().hostStatus).toBeUndefined();
+
+    await handleMessage({ type: 'host.report', host: 'inboxsdk' }, d, { tabId: 9 });
+    await handleMessage({ type: 'host.report', host: 'dom', reason: 'InboxSDK did not load in 15 s' }, d, { tabId: 7 });
+    expect(await hostShown(d)).toMatchObject({ host: 'dom', reason: 'InboxSDK did not load in 15 s' });
+
+    // Tab 7 closes (chrome.tabs.onRemoved): its report goes with it; tab 9's InboxSDK remains.
+    await forgetHostReport(store, 7);
+    open.delete(7);
+    expect(await hostShown(d)).toMatchObject({ host: 'inboxsdk' });
+
+    // Tab 9 navigates away from Gmail: its report is dropped on the next read, and nothing is shown.
+    await handleMessage({ type: 'host.report', host: 'dom', reason: 'again' }, d, { tabId: 9 });
+    open.delete(9);
+    expect(await hostShown(d)).toBeNull();
+    expect(Object.keys(store.dump()).filter((k) => k.startsWith('hostStatus'))).toEqual([]);
+  });
+
+  it('keeps a report per tab, so a reload on the InboxSDK host clears that tab only', async () => {
+    const store = memoryStore();
+    const d = deps(store, new Set([1, 2]));
+    await handleMessage({ type: 'host.report', host: 'dom', reason: 'slow' }, d, { tabId: 1 });
+    await handleMessage({ type: 'host.report', host: 'dom', reason: 'slower' }, d, { tabId: 2 });
+    await handleMessage({ type: 'host.report', host: 'inboxsdk' }, d, { tabId: 1 });
+    expect(await hostShown(d)).toMatchObject({ host: 'dom', reason: 'slower' });
+    await handleMessage({ type: 'host.report', host: 'inboxsdk' }, d, { tabId: 2 });
+    expect(await hostShown(d)).toMatchObject({ host: 'inboxsdk' });
+    // A report from no tab (not a content script) is tied to nothing and not kept.
+    await handleMessage({ type: 'host.report', host: 'dom', reason: 'nowhere' }, d);
+    expect(await hostShown(d)).toMatchObject({ host: 'inboxsdk' });
   });
 });

@@ -16,7 +16,8 @@ import { suggestionResponse } from '../../shared/contracts/ai';
 import { capabilitiesResponse } from '../../shared/contracts/capabilities';
 import type { RuntimeAnswers, RuntimeMessage, RuntimeMessageType, RuntimeRequest, RuntimeResult } from '../../shared/messages';
 import type { KeyValueStore } from '../state/kv';
-import { HOST_KEY, SESSION_KEY, SETTINGS_KEY, readSession, readSettings, type HostStatus } from '../state/session';
+import { SESSION_KEY, SETTINGS_KEY, readSession, readSettings } from '../state/session';
+import { currentHostStatus, recordHostReport, type LiveGmailTabs } from './host-reports';
 import { createApiClient, type ApiClient } from './api-client';
 import { syncDirtyDrafts } from './draft-sync';
 
@@ -29,25 +30,30 @@ export interface RouterDeps {
   redirectUrl?: string;
   /** browser.runtime.openOptionsPage in the extension; absent in unit tests. */
   openOptions?: () => Promise<void>;
+  /** Which tabs are still open on Gmail (browser.tabs.get); a host report of any other tab is dropped. */
+  liveGmailTabs?: LiveGmailTabs;
 }
+
+/** Where a message came from: the tab of the content script that sent it, if any. */
+export interface MessageFrom { tabId?: number }
 
 /** Bodies of routes whose contract is not in shared/contracts yet: shown as the API sends them. */
 const passthrough = z.unknown();
 
-type Handlers = { [K in RuntimeMessageType]: (msg: RuntimeRequest<K>, deps: RouterDeps) => Promise<RuntimeResult<RuntimeAnswers[K]>> };
+type Handlers = { [K in RuntimeMessageType]: (msg: RuntimeRequest<K>, deps: RouterDeps, from: MessageFrom) => Promise<RuntimeResult<RuntimeAnswers[K]>> };
 
 /**
  * Answers one parsed runtime message with the answer type `shared/messages.ts` maps it
  * to. Stateless: everything it needs is read from the store on each call, because the
  * service worker can die between any two messages.
  */
-export function handleMessage<M extends RuntimeMessage>(msg: M, deps: RouterDeps): Promise<RuntimeResult<RuntimeAnswers[M['type']]>> {
-  return (handlers[msg.type] as (msg: M, deps: RouterDeps) => Promise<RuntimeResult<RuntimeAnswers[M['type']]>>)(msg, deps);
+export function handleMessage<M extends RuntimeMessage>(msg: M, deps: RouterDeps, from: MessageFrom = {}): Promise<RuntimeResult<RuntimeAnswers[M['type']]>> {
+  return (handlers[msg.type] as (msg: M, deps: RouterDeps, from: MessageFrom) => Promise<RuntimeResult<RuntimeAnswers[M['type']]>>)(msg, deps, from);
 }
 
 const handlers: Handlers = {
-  'session.get': async (_msg, { store, defaultApiUrl }) => {
-    const [settings, session, host] = await Promise.all([readSettings(store, defaultApiUrl), readSession(store), store.get<HostStatus>(HOST_KEY)]);
+  'session.get': async (_msg, { store, defaultApiUrl, liveGmailTabs }) => {
+    const [settings, session, host] = await Promise.all([readSettings(store, defaultApiUrl), readSession(store), currentHostStatus(store, liveGmailTabs)]);
     return ok({ apiUrl: settings.apiUrl, session: session ?? null, host: host ?? null });
   },
   'settings.setApiUrl': async (msg, { store }) => {
@@ -68,8 +74,8 @@ const handlers: Handlers = {
     await deps.store.remove(SESSION_KEY);
     return ok({ signedOut: true, apiAnswered: res.ok });
   },
-  'host.report': async (msg, { store }) => {
-    await store.set({ [HOST_KEY]: { host: msg.host, reason: msg.reason, at: Date.now() } satisfies HostStatus });
+  'host.report': async (msg, { store }, { tabId }) => {
+    await recordHostReport(store, tabId, msg);
     return ok(null);
   },
   'draft.changed': (_msg, deps) => syncDrafts(deps, false),

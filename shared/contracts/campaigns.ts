@@ -264,3 +264,39 @@ export type CampaignStats = z.infer<typeof campaignStatsSchema>;
 export function orderSteps<T extends { position?: number }>(steps: T[]): T[] {
   return steps.map((s, i) => ({ s, key: s.position ?? i })).sort((a, b) => a.key - b.key).map((x) => x.s);
 }
+
+/** A problem with the campaign's sending mailbox's domain (SPF, DKIM, DMARC) or with the sender itself. */
+export const senderWarningSchema = z.object({ check: z.enum(['spf', 'dkim', 'dmarc', 'sender']), mailbox: z.string(), message: z.string() });
+
+/** A lead still to be mailed whose address would be skipped (suppressed, a domain that takes no mail) or is worth a look (role, disposable, unverified). */
+export const recipientProblemSchema = z.object({
+  leadId: z.string(),
+  prospectId: z.string(),
+  email: z.string(),
+  /** false: the send worker will skip this address with the reason, never send to it. */
+  sendable: z.boolean(),
+  flags: z.array(z.enum(['suppressed', 'undeliverable', 'role', 'disposable', 'unverified'])),
+  message: z.string(),
+});
+
+/**
+ * `GET /api/campaigns/:id/launch-check`: what launching (or resuming) would say, without doing it.
+ * `blockers` refuse the launch; `warnings` and `recipients` are shown, never refuse.
+ */
+export const launchCheckResponse = z.object({
+  campaignId: z.string(),
+  status: campaignStatusSchema,
+  /** true when the launch (draft) or resume (paused) would go ahead. */
+  ready: z.boolean(),
+  blockers: z.array(z.object({ code: z.enum(['status', 'no_steps', 'postal_address']), message: z.string() })),
+  warnings: z.array(senderWarningSchema),
+  recipients: z.object({
+    /** Leads still to be mailed (pending, active or paused) whose address was checked. */
+    checked: z.number(),
+    /** Of those, how many would be skipped. */
+    unsendable: z.number(),
+    /** The first problems (at most 200): unsendable ones first, then by address. */
+    problems: z.array(recipientProblemSchema),
+  }),
+});
+export type LaunchCheck = z.infer<typeof launchCheckResponse>;

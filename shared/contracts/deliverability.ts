@@ -24,5 +24,7 @@ export const deliverabilityResponse = z.object({
   checks: z.array(deliverabilityCheck),
   /** No check failed. */
   ok: z.boolean(),
+  /** Something true to know that is not a DNS record, e.g. a personal Gmail address's sending limit. */
+  note: z.string().nullable(),
 });
 export type DeliverabilityResponse = z.infer<typeof deliverabilityResponse>;

@@ -34,11 +34,32 @@ export const rampUpSchema = z.strictObject({
 });
 export type RampUp = z.infer<typeof rampUpSchema>;
 
+/**
+ * A DKIM selector: the label(s) before `._domainkey.` (RFC 6376 §3.1), each a DNS label of letters,
+ * digits and inner hyphens, at most 63 characters. Kept lower-case: DNS names are case-blind.
+ */
+export const dkimSelectorSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(200)
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, {
+    // Named in the message: a list is typed in one field, so the person needs to know which one.
+    error: (issue) => `"${String(issue.input)}" is not a DKIM selector: use letters, digits and hyphens, e.g. s1 or selector1`,
+  });
+
+/** The selectors an admin names for a mailbox; Google's `google` is always checked and need not be listed. */
+export const dkimSelectorsSchema = z
+  .array(dkimSelectorSchema)
+  .max(10, 'at most 10 selectors')
+  .transform((list) => [...new Set(list)].filter((s) => s !== 'google'));
+
 export const patchMailboxRequest = z
   .strictObject({
     dailyCap: z.number().int().min(1).max(2000).optional(),
     sendWindow: sendWindowSchema.nullable().optional(),
     rampUp: rampUpSchema.nullable().optional(),
+    dkimSelectors: dkimSelectorsSchema.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 export type PatchMailboxRequest = z.infer<typeof patchMailboxRequest>;
@@ -55,6 +76,8 @@ export const mailboxSchema = z.object({
   effectiveCap: z.number(),
   sendWindow: z.object({ tz: z.string(), days: z.array(z.number()), start: z.string(), end: z.string() }).nullable(),
   rampUp: z.object({ startCap: z.number(), increment: z.number(), everyDays: z.number(), startedAt: z.string() }).nullable(),
+  /** DKIM selectors the admin named, checked besides Google's `google` (absent from older servers: none). */
+  dkimSelectors: z.array(z.string()).default([]),
   /** Sends in the rolling last 24 hours (in-flight ones included): usedByLumina + usedFromGmail. */
   used: z.number(),
   /** Of those, what Lumina sent or is sending. */

@@ -8,6 +8,18 @@ export const createSuppressionRequest = z.strictObject({
   reason: z.enum(['manual', 'unsubscribe', 'hard_bounce', 'complaint']).default('manual'),
 });
 
+/** `POST /api/suppressions/import`: many addresses at once (a do-not-contact list from elsewhere). */
+export const importSuppressionsRequest = z.strictObject({
+  /** Each is checked on its own: a bad one is reported, the rest are added. */
+  emails: z.array(z.string().max(320)).min(1).max(10_000),
+});
+export const importSuppressionsResponse = z.object({
+  imported: z.number(),
+  alreadyListed: z.number(),
+  invalid: z.array(z.object({ email: z.string(), message: z.string() })),
+});
+export type ImportSuppressionsResponse = z.infer<typeof importSuppressionsResponse>;
+
 export const listSuppressionsQuery = z.object({
   /** Part of an address to look for. */
   q: z.string().max(320).optional(),

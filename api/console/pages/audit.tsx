@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { AppEnv } from '../../src/context';
 import type { AuditEvent, Member } from '../../../shared/contracts/admin';
-import { auditActions, listAudit, type AuditFilter } from '../../src/modules/admin/audit';
+import { auditActions, listAudit, recordAudit, type AuditFilter } from '../../src/modules/admin/audit';
 import { listMembers } from '../../src/modules/admin/service';
 import { validate } from '../../src/middleware/validate';
 import { Empty, When, formatWhen } from '../layout';
@@ -44,6 +44,7 @@ export const auditRoutes = consoleApp()
     const ws = c.get('session').workspaceId;
     const tz = viewerTimeZone(c);
     const filter = toFilter(c, q);
+    await recordAudit(db, { workspaceId: ws, actorId: c.get('session').userId, action: 'data.exported', target: 'audit log', data: { filters: q } });
     async function* rows() {
       for (let page = 1; ; page++) {
         const { rows } = await listAudit(db, ws, { page, limit: 1000, ...filter });

@@ -1,13 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
-import type { Campaign, CampaignStats, Lead } from '../../../shared/contracts/campaigns';
+import type { Campaign, CampaignStats, LaunchCheck, Lead } from '../../../shared/contracts/campaigns';
 import { leadStatusSchema } from '../../../shared/contracts/campaigns';
 import { mayChange } from '../../src/lib/ownership';
 import { Empty, PostForm, When, useViewer } from '../layout';
 import { campaignStatusWords, delayWords, leadReasonWords, leadStatusWords, stepConditionWords } from '../words';
 import { CAMPAIGN_CSS } from './campaign-editor';
-import type { SenderWarning } from '../../src/modules/deliverability/sender';
 
 type StepStats = CampaignStats['steps'][number];
 
@@ -21,9 +20,11 @@ export const CampaignDetail: FC<{
   leadFilter?: string;
   /** Inbound messages to the campaign's mail the viewer can read on Replies; null when they are someone else's. */
   cameBack?: number | null;
-  /** The sender check of the campaign's mailbox: problems warn, they do not stop sending. */
-  senderWarnings?: SenderWarning[];
-}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, senderWarnings = [] }) => {
+  /** What launch or resume would say (GET /api/campaigns/:id/launch-check): sender and recipient problems warn, blockers refuse. */
+  check?: LaunchCheck | null;
+}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, check = null }) => {
+  const senderWarnings = check?.warnings ?? [];
+  const problems = check?.recipients.problems ?? [];
   const viewer = useViewer();
   const editable = Boolean(viewer && mayChange(viewer, 'campaign', c.ownerId) && c.status !== 'archived');
   const inSequence = stats.leads.pending + stats.leads.active + stats.leads.paused;
@@ -78,6 +79,14 @@ export const CampaignDetail: FC<{
         </p>
       )}
       {c.status === 'draft' && c.steps.length === 0 && <p class="warn">Add at least one step before launching.</p>}
+      {(c.status === 'draft' || c.status === 'paused') &&
+        check?.blockers
+          .filter((b) => b.code !== 'no_steps')
+          .map((b) => (
+            <p class="warn" data-blocker={b.code}>
+              {b.message}
+            </p>
+          ))}
       {senderWarnings.length > 0 && (
         <section class="warn" aria-label="Sender check" data-sender-check>
           <strong>Check the sender before this campaign sends: receivers may reject or bin its mail.</strong>
@@ -88,6 +97,23 @@ export const CampaignDetail: FC<{
               </li>
             ))}
           </ul>
+        </section>
+      )}
+      {problems.length > 0 && (
+        <section class="warn" aria-label="Recipient check" data-recipient-check>
+          <strong>
+            {check!.recipients.unsendable > 0
+              ? `${check!.recipients.unsendable} of ${check!.recipients.checked} lead(s) still to be mailed will be skipped; others are worth a look.`
+              : `${problems.length} of ${check!.recipients.checked} lead(s) still to be mailed are worth a look.`}
+          </strong>
+          <ul>
+            {problems.slice(0, 10).map((p) => (
+              <li data-recipient={p.email} data-sendable={String(p.sendable)}>
+                <strong>{p.email}</strong> — {p.message}
+              </li>
+            ))}
+          </ul>
+          {problems.length > 10 && <p class="muted small">…and {problems.length - 10} more.</p>}
         </section>
       )}
       <div class="cards" aria-label="Totals">

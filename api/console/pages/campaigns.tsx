@@ -25,6 +25,7 @@ import { listMailboxes } from '../../src/modules/mailboxes/service';
 import { listMembers } from '../../src/modules/admin/service';
 import { recordAudit } from '../../src/modules/admin/audit';
 import { senderWarnings } from '../../src/modules/deliverability/sender';
+import { launchCheck } from '../../src/modules/campaigns/launch-check';
 import { mayChange } from '../../src/lib/ownership';
 import { ApiError } from '../../src/lib/api-error';
 import type { PageQuery } from '../../src/lib/pagination';
@@ -79,14 +80,14 @@ export const campaignRoutes = consoleApp()
       listMembers(db, ws(c), { page: 1, limit: 200 }),
       listMailboxes(db, ws(c), { page: 1, limit: 200 }),
       seesReplies ? listReplies(db, session, { page: 1, limit: 1, scope: 'workspace', campaignId: campaign.id }) : Promise.resolve(null),
-      campaign.status === 'archived' || campaign.status === 'completed' ? Promise.resolve([]) : senderWarnings(db, c.get('deps').config, { ...campaign, workspaceId: ws(c) }, 1500),
+      campaign.status === 'archived' || campaign.status === 'completed' ? Promise.resolve(null) : launchCheck(c.get('deps'), ws(c), campaign.id, 1500),
     ]);
     const owner = members.rows.find((m) => m.userId === campaign.ownerId)?.email ?? null;
     const mailbox = boxes.rows.find((b) => b.id === campaign.mailboxId)?.email ?? null;
     return render(
       c,
       campaign.name,
-      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} senderWarnings={warnings} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
+      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} check={warnings} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
     );
   })
   .get('/campaigns/:id/edit', validate('param', idParam), validate('query', editQuery), async (c) => {

@@ -7,7 +7,7 @@ import { validate } from '../../src/middleware/validate';
 import { Field, PostForm, When } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render, viewerOf } from '../render';
 import { mailboxStatusWords, sendWindowWords } from '../words';
-import { deliverabilityOf } from '../../src/modules/mailboxes/deliverability';
+import { GOOGLE_CONSUMER_DOMAINS, deliverabilityOf } from '../../src/modules/mailboxes/deliverability';
 import { resolverFor } from '../../src/lib/dns';
 import { deliverabilityQuery, type DeliverabilityResponse } from '../../../shared/contracts/deliverability';
 
@@ -20,6 +20,15 @@ export const DnsChecks: FC<{ box: Row; result: DeliverabilityResponse; selector?
       <a href={`/console/mailboxes/${box.id}`}>← Sending settings of {box.email}</a>
     </p>
     <p>{result.ok ? 'No problem found with how this domain is set up for sending.' : 'Some receivers will reject or bin this mail until the problems below are fixed.'}</p>
+    {result.note ? (
+      <p class="panel" data-note>
+        {result.note}
+      </p>
+    ) : (
+      <p class="muted small">
+        DKIM selectors checked: {['google', ...box.dkimSelectors].join(', ')} (<a href={`/console/mailboxes/${box.id}`}>change the saved ones</a>)
+      </p>
+    )}
     <table class="rows">
       <thead>
         <tr>
@@ -43,7 +52,7 @@ export const DnsChecks: FC<{ box: Row; result: DeliverabilityResponse; selector?
     </table>
     <form method="get" action={`/console/mailboxes/${box.id}/dns`} class="toolbar">
       <div>
-        <label for="selector">Your DKIM selector</label>
+        <label for="selector">Try another DKIM selector</label>
         <input id="selector" name="selector" value={selector ?? ''} placeholder="e.g. s1" />
       </div>
       <div>
@@ -90,7 +99,9 @@ export const mailboxRoutes = consoleApp()
     const parsed = patchMailboxRequest.safeParse(patchFromForm(form, body['sendWindow.days']));
     if (!parsed.success) {
       const box = await getMailbox(db, workspaceId, id);
-      return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={form} errors={fieldErrors(parsed.error)} />, {
+      const errors = fieldErrors(parsed.error);
+      for (const [key, message] of Object.entries(errors)) if (key.startsWith('dkimSelectors.')) errors.dkimSelectors ??= message; // one field holds the list
+      return render(c, `Sending settings of ${box.email}`, <MailboxForm box={box} form={form} errors={errors} />, {
         status: 400,
         notice: { kind: 'error', text: 'Nothing was saved: check the highlighted fields.' },
       });
@@ -131,12 +142,18 @@ export const MailboxesPage: FC<{ rows: Row[] }> = ({ rows }) => (
           <br />
           Ramp-up: <strong>{m.rampUp ? `from ${m.rampUp.startCap} a day, +${m.rampUp.increment} every ${m.rampUp.everyDays} day(s), up to ${m.dailyCap}` : 'off'}</strong>
           <br />
+          {GOOGLE_CONSUMER_DOMAINS.has(m.email.slice(m.email.lastIndexOf('@') + 1).toLowerCase()) ? (
+            <>DKIM: <strong>signed by Google (a personal Gmail address)</strong></>
+          ) : (
+            <>DKIM selectors checked: <strong data-dkim-selectors={['google', ...m.dkimSelectors].join(',')}>{['google', ...m.dkimSelectors].join(', ')}</strong></>
+          )}
+          <br />
           <span class="muted">
             Inbox last synced: <When at={m.lastSyncedAt} />
           </span>
         </p>
         <a class="button primary" href={`/console/mailboxes/${m.id}`}>
-          Edit cap, window and ramp-up
+          Edit cap, window, ramp-up and DKIM
         </a>
       </section>
     ))}
@@ -198,6 +215,16 @@ export const MailboxForm: FC<{ box: Row; form: Record<string, string>; errors?: 
           {errors['sendWindow.days'] && <p class="field-error">{errors['sendWindow.days']}</p>}
         </div>
       </fieldset>
+      <div class="panel">
+        <Field
+          name="dkimSelectors"
+          label="Your DKIM selectors"
+          value={form.dkimSelectors}
+          errors={errors}
+          hint="Checked besides Google's own (google), before each campaign launch and on the DNS check. Separate several with commas, e.g. s1, selector1."
+          attrs={{ placeholder: 'e.g. s1, selector1', autocomplete: 'off' }}
+        />
+      </div>
       <fieldset class="panel">
         <legend>Ramp-up for a new mailbox</legend>
         <label>
@@ -233,6 +260,7 @@ function formFromMailbox(m: Row, tz: string): Record<string, string> {
     'rampUp.startCap': String(m.rampUp?.startCap ?? 20),
     'rampUp.increment': String(m.rampUp?.increment ?? 10),
     'rampUp.everyDays': String(m.rampUp?.everyDays ?? 2),
+    dkimSelectors: m.dkimSelectors.join(', '),
   };
 }
 
@@ -248,5 +276,6 @@ function patchFromForm(form: Record<string, string>, rawDays: unknown) {
       form['rampUp.on'] === 'yes'
         ? { startCap: num(form['rampUp.startCap']), increment: num(form['rampUp.increment']), everyDays: num(form['rampUp.everyDays']) }
         : null,
+    dkimSelectors: (form.dkimSelectors ?? '').split(/[\s,]+/).filter(Boolean),
   };
 }

@@ -3,12 +3,13 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { parse } from 'csv-parse/sync';
 import type { Suppression } from '../../../shared/contracts/suppressions';
-import { addSuppression, allSuppressions, getSuppression, listSuppressions, removeSuppression } from '../../src/modules/suppressions/service';
+import { addSuppression, allSuppressions, getSuppression, importSuppressions, listSuppressions, removeSuppression } from '../../src/modules/suppressions/service';
 import { emailSummaries } from '../../src/modules/emails/service';
 import { validate } from '../../src/middleware/validate';
 import { ConfirmPage, Empty, Field, PostForm, When, useViewer } from '../layout';
 import { PAGE, act, consoleApp, fieldErrors, formOf, paged, render } from '../render';
 import { redirectWith } from '../notices';
+import { recordAudit } from '../../src/modules/admin/audit';
 import { csvDownload } from '../csv';
 import { suppressionReasonWords } from '../words';
 
@@ -24,6 +25,7 @@ export const suppressionRoutes = consoleApp()
   .get('/suppressions/export.csv', async (c) => {
     const { db } = c.get('deps');
     const ws = c.get('session').workspaceId;
+    await recordAudit(db, { workspaceId: ws, actorId: c.get('session').userId, action: 'data.exported', target: 'suppressions', data: {} });
     async function* rows() {
       for await (const s of allSuppressions(db, ws)) yield [s.email, suppressionReasonWords(s.reason), s.reason, s.createdAt, s.sourceEmailId ?? ''];
     }
@@ -45,18 +47,11 @@ export const suppressionRoutes = consoleApp()
     const text = file instanceof File ? await file.text() : typeof body.csv === 'string' ? body.csv : '';
     const addresses = addressesOf(text);
     if (!addresses.ok) return redirectWith(c, '/console/suppressions', { kind: 'error', text: addresses.error });
-    const { db } = c.get('deps');
     const { workspaceId, userId } = c.get('session');
-    let added = 0;
-    const bad: string[] = [];
-    for (const a of addresses.rows) {
-      if (!addForm.safeParse({ email: a }).success) {
-        bad.push(a);
-        continue;
-      }
-      if ((await addSuppression(db, workspaceId, { email: a, reason: 'manual' }, userId)).created) added++;
-    }
-    const skipped = addresses.rows.length - added - bad.length;
+    const result = await importSuppressions(c.get('deps').db, workspaceId, addresses.rows, userId);
+    const added = result.imported;
+    const bad = result.invalid.map((i) => i.email);
+    const skipped = result.alreadyListed;
     const parts = [`Imported ${added} new suppression(s)`, skipped ? `${skipped} already on the list` : '', bad.length ? `${bad.length} not an address (${bad.slice(0, 3).join(', ')}${bad.length > 3 ? '…' : ''})` : ''];
     return redirectWith(c, '/console/suppressions', { kind: bad.length ? 'error' : 'ok', text: `${parts.filter(Boolean).join('; ')}.` });
   })

@@ -1,13 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
+import { createEmulatedRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { giveMailbox } from '../../../test/test-mailbox';
 import { auditEvents, users, workspaces } from '../../../../db/schema';
 import { auditListResponse } from '../../../../shared/contracts/admin';
+import { LOCKOUT } from '../auth/password';
+import { markNeedsReauth } from '../mailboxes/gmail';
+import { KNOWN_AUDIT_ACTIONS } from '../../../console/words';
+import { consoleClient } from '../../../test/console-client';
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await createTestRuntime({ env: { AUTH_RATE_LIMIT_PER_MIN: '1000' } });
+  // On a Gmail emulator: a sandbox sign-in connects a real (emulated) mailbox, and signing in again reconnects it.
+  rt = await createEmulatedRuntime({ env: { AUTH_RATE_LIMIT_PER_MIN: '1000' } });
 });
 afterAll(() => rt?.close());
 
@@ -38,18 +43,27 @@ describe('the audit log is complete', () => {
       expect(row, action).toMatchObject({ actorId: admin.user.id, target, data: expect.objectContaining(data) });
     };
     await expectRow('auth.signed_in', 'boss@audited.test', { role: 'admin' });
+    await expectRow('mailbox.connected', 'boss@audited.test', { provider: 'sandbox' }); // the sandbox mailbox a first sign-in connects
 
     // Cap, send window, ramp-up: one row each, before → after.
     await ok(admin.call(`/api/mailboxes/${box.id}`, { method: 'PATCH', json: { dailyCap: 40 } }));
     await expectRow('mailbox.updated', 'boss@audited.test', { before: { dailyCap: 200 }, after: { dailyCap: 40 } });
     await ok(admin.call(`/api/mailboxes/${box.id}`, { method: 'PATCH', json: { sendWindow: { tz: 'Europe/Paris', days: [1, 2, 3], start: '09:00', end: '17:00' } } }));
     await expectRow('mailbox.updated', 'boss@audited.test', { before: { sendWindow: null }, after: { sendWindow: expect.objectContaining({ tz: 'Europe/Paris' }) } });
+    await ok(admin.call(`/api/mailboxes/${box.id}`, { method: 'PATCH', json: { rampUp: { startCap: 20, increment: 10, everyDays: 2 } } }));
+    await expectRow('mailbox.updated', 'boss@audited.test', { before: { rampUp: null }, after: { rampUp: expect.objectContaining({ startCap: 20, increment: 10 }) } });
+    // The DKIM selectors the sender check uses are a setting of the mailbox.
+    await ok(admin.call(`/api/mailboxes/${box.id}`, { method: 'PATCH', json: { dkimSelectors: ['s1'] } }));
+    await expectRow('settings.changed', 'dkimSelectors', { mailbox: 'boss@audited.test', before: [], after: ['s1'] });
 
     // Suppressions added and lifted.
     const sup = await ok(admin.call('/api/suppressions', { method: 'POST', json: { email: 'no@thanks.test' } }), 201);
     await expectRow('suppression.added', 'no@thanks.test', { reason: 'manual' });
     await ok(admin.call(`/api/suppressions/${sup.id}`, { method: 'DELETE' }), 204);
     await expectRow('suppression.lifted', 'no@thanks.test');
+    const imported = await ok(admin.call('/api/suppressions/import', { method: 'POST', json: { emails: ['a@list.test', 'b@list.test', 'A@list.test', 'not-an-address'] } }));
+    expect(imported).toEqual({ imported: 2, alreadyListed: 1, invalid: [{ email: 'not-an-address', message: 'not an e-mail address' }] });
+    await expectRow('suppression.imported', null, { imported: 2, alreadyListed: 1, invalid: 1 });
 
     // Settings.
     await ok(admin.call('/api/replies/settings', { method: 'PATCH', json: { autoReplyPauseDays: 3 } }));
@@ -75,6 +89,15 @@ describe('the audit log is complete', () => {
     const lead = prospects.find((p) => p.email === 'lead@client.test')!;
     await ok(admin.call(`/api/prospects/${lead.id}/export`));
     await expectRow('prospect.exported', lead.id);
+    const forget = await ok(admin.call('/api/prospects', { method: 'POST', json: { email: 'forget-me@client.test' } }), 201);
+    await ok(admin.call(`/api/prospects/${forget.id}/erase`, { method: 'POST' }));
+    await expectRow('prospect.erased', forget.id);
+
+    // A data export: the workspace's events, with the filters used.
+    const csv = await admin.call('/api/analytics/export.csv?type=open');
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toMatch(/^occurred_at,type/);
+    await expectRow('data.exported', 'events', { filters: expect.objectContaining({ type: ['open'] }) });
 
     // Campaigns: create, edit, leads, launch, pause, resume, delete.
     const campaign = await ok(admin.call('/api/campaigns', { method: 'POST', json: { name: 'Q3', steps: [{ subject: 'Hi', bodyHtml: '<p>Hi</p>', delayDays: 0 }] } }), 201);
@@ -91,6 +114,9 @@ describe('the audit log is complete', () => {
     await expectRow('campaign.resumed', campaign.id, { status: 'active' });
     await ok(admin.call(`/api/campaigns/${campaign.id}`, { method: 'DELETE' }), 204);
     await expectRow('campaign.deleted', campaign.id);
+    const old = await ok(admin.call('/api/campaigns', { method: 'POST', json: { name: 'Q2', steps: [{ subject: 'Hi', bodyHtml: '<p>Hi</p>' }] } }), 201);
+    await ok(admin.call(`/api/campaigns/${old.id}/archive`, { method: 'POST' }));
+    await expectRow('campaign.archived', old.id, { status: 'archived' });
 
     // Templates.
     const template = await ok(admin.call('/api/templates', { method: 'POST', json: { name: 'T', subject: 'S', bodyHtml: '<p>B</p>' } }), 201);
@@ -111,12 +137,61 @@ describe('the audit log is complete', () => {
     await ok(admin.call(`/api/admin/members/${rep.user.id}`, { method: 'DELETE' }), 204);
     await expectRow('member.removed', 'rep@audited.test');
 
+    // A burst of wrong passwords locks the account: one row for the burst, beside each failure.
+    const pat = await ok(admin.call('/api/admin/invites', { method: 'POST', json: { email: 'pat@audited.test' } }), 201);
+    const password = (path: string, json: unknown) => rt.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+    expect((await password('/api/auth/password/sign-up', { token: pat.signUpToken, password: 'Quiet-lantern-orbit-7351', name: 'Pat' })).status).toBe(201);
+    for (let i = 0; i < LOCKOUT.points; i++) expect((await password('/api/auth/password/sign-in', { email: 'pat@audited.test', password: `wrong-${i}` })).status).toBe(401);
+    expect((await password('/api/auth/password/sign-in', { email: 'pat@audited.test', password: 'wrong-again' })).status).toBe(429);
+    const bursts = await rt.deps.db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, admin.workspace.id), eq(auditEvents.action, 'auth.sign_in_locked')));
+    expect(bursts).toEqual([expect.objectContaining({ target: 'pat@audited.test', data: expect.objectContaining({ failures: LOCKOUT.points, lockedForSeconds: LOCKOUT.blockDuration }) })]);
+
+    // Google refuses the mailbox's grant (what every Gmail call does on invalid_grant), then the owner signs in again.
+    await markNeedsReauth(rt.deps, box.id);
+    const lost = await rowOf(admin, 'mailbox.needs_reauth');
+    expect(lost).toMatchObject({ actorId: null, target: 'boss@audited.test', data: { before: 'active', after: 'needs_reauth' } });
+    await signIn(rt.app, 'boss@audited.test', 'Boss');
+    await expectRow('mailbox.reconnected', 'boss@audited.test', { provider: 'sandbox' });
+
+    // The console's own downloads are data exports too.
+    const con = await consoleClient(rt, 'boss@audited.test');
+    expect(await (await con.get('/console/suppressions/export.csv')).text()).toMatch(/^email,reason/);
+    expect(await (await con.get('/console/audit/export.csv')).text()).toMatch(/^at_utc,/);
+    const exports = await rt.deps.db.select({ target: auditEvents.target, actorId: auditEvents.actorId }).from(auditEvents).where(and(eq(auditEvents.workspaceId, admin.workspace.id), eq(auditEvents.action, 'data.exported')));
+    expect(exports.map((e) => e.target).sort()).toEqual(['audit log', 'events', 'suppressions']);
+    expect(new Set(exports.map((e) => e.actorId))).toEqual(new Set([admin.user.id]));
+
     // Mailbox disconnect, then sign-out.
     const off = await ok(admin.call(`/api/mailboxes/${box.id}`, { method: 'DELETE' }));
     expect(off.status).toBe('disabled');
     await expectRow('mailbox.disconnected', 'boss@audited.test', { before: 'active', after: 'disabled' });
     await ok(admin.call('/api/auth/logout', { method: 'POST' }));
     await expectRow('auth.signed_out', 'boss@audited.test');
+
+    // The issue's list, item by item: each has its row in this workspace's log.
+    const ISSUE_LIST: Record<string, string[]> = {
+      'sign-in and sign-out': ['auth.signed_in', 'auth.signed_out'],
+      'failed sign-in bursts': ['auth.sign_in_failed', 'auth.sign_in_locked'],
+      'role change': ['member.role_changed'],
+      'invite create/accept/revoke': ['invite.created', 'invite.accepted', 'invite.revoked'],
+      'member removal': ['member.removed'],
+      'mailbox connect/disconnect/reauth': ['mailbox.connected', 'mailbox.disconnected', 'mailbox.needs_reauth', 'mailbox.reconnected'],
+      'cap/window/ramp change': ['mailbox.updated'],
+      'suppression add/lift/import': ['suppression.added', 'suppression.lifted', 'suppression.imported'],
+      'campaign create/launch/pause/resume/archive/edit': ['campaign.created', 'campaign.launched', 'campaign.paused', 'campaign.resumed', 'campaign.archived', 'campaign.updated'],
+      'prospect import/delete/export/erase': ['prospect.imported', 'prospect.deleted', 'prospect.exported', 'prospect.erased'],
+      'template delete': ['template.deleted'],
+      'webhook create/update/delete': ['webhook.created', 'webhook.updated', 'webhook.deleted'],
+      'settings changes': ['settings.changed'],
+      'data export': ['data.exported'],
+    };
+    const logged = await rt.deps.db.select({ action: auditEvents.action, data: auditEvents.data }).from(auditEvents).where(eq(auditEvents.workspaceId, admin.workspace.id));
+    const actions = new Set(logged.map((r) => r.action));
+    for (const [item, wanted] of Object.entries(ISSUE_LIST)) for (const action of wanted) expect(actions.has(action), `${item}: no ${action} row`).toBe(true);
+    const changed = new Set(logged.filter((r) => r.action === 'mailbox.updated').flatMap((r) => Object.keys((r.data as { after?: object }).after ?? {})));
+    for (const field of ['dailyCap', 'sendWindow', 'rampUp']) expect(changed.has(field), `cap/window/ramp change: no row changing ${field}`).toBe(true);
+    // Every action written has words in the console's audit page.
+    for (const action of actions) expect(KNOWN_AUDIT_ACTIONS, `console words for ${action}`).toContain(action);
 
     // Rows made by a route carry the request id; the admin audit API lists and filters them.
     expect((await rowOf(admin, 'campaign.launched')).data).toMatchObject({ requestId: expect.any(String) });
@@ -140,7 +215,7 @@ describe('the audit log is complete', () => {
     const gone = await signIn(rt.app, 'boss@deleted-ws.test', 'Boss');
     const staying = await signIn(rt.app, 'boss@kept-ws.test', 'Kept');
     await rt.deps.db.delete(users).where(eq(users.id, staying.user.id));
-    const [kept] = await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, staying.workspace.id));
+    const [kept] = await rt.deps.db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, staying.workspace.id), eq(auditEvents.action, 'auth.signed_in')));
     expect(kept).toMatchObject({ action: 'auth.signed_in', actorId: null, target: 'boss@kept-ws.test' });
     await rt.deps.db.delete(workspaces).where(eq(workspaces.id, gone.workspace.id));
     expect(await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, gone.workspace.id))).toEqual([]);

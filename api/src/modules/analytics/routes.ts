@@ -5,6 +5,7 @@ import type { AppEnv } from '../../context';
 import { validate } from '../../middleware/validate';
 import { emailEvents, emails } from '../../../../db/schema';
 import { exportQuery } from '../../../../shared/contracts/dashboard';
+import { recordAudit } from '../admin/audit';
 
 const PAGE = 5000;
 const COLUMNS = ['occurred_at', 'type', 'machine', 'reason', 'email_id', 'to', 'subject', 'campaign_id', 'link_index', 'url', 'user_agent'];
@@ -13,10 +14,12 @@ const COLUMNS = ['occurred_at', 'type', 'machine', 'reason', 'email_id', 'to', '
  * `GET /api/analytics/export.csv`: the workspace's events, filtered, streamed page by page
  * (keyset on the event id) so a large export never sits in memory whole.
  */
-export const analyticsRoutes = new Hono<AppEnv>().get('/analytics/export.csv', validate('query', exportQuery), (c) => {
+export const analyticsRoutes = new Hono<AppEnv>().get('/analytics/export.csv', validate('query', exportQuery), async (c) => {
   const { db } = c.get('deps');
-  const { workspaceId } = c.get('session');
+  const { workspaceId, userId } = c.get('session');
   const q = c.req.valid('query');
+  // A data export is audited when it starts: who took which events out, with the filters used.
+  await recordAudit(db, { workspaceId, actorId: userId, action: 'data.exported', target: 'events', data: { filters: q, requestId: c.get('requestId') } });
   const filters: SQL[] = [eq(emailEvents.workspaceId, workspaceId)];
   if (q.from) filters.push(gte(emailEvents.occurredAt, new Date(q.from)));
   if (q.to) filters.push(lt(emailEvents.occurredAt, new Date(q.to)));

@@ -89,13 +89,21 @@ export async function signInWithPassword(deps: AuthDeps, input: { email: string;
   const [user] = await db.select().from(users).where(eq(users.email, email));
   const ok = await verify(user?.passwordHash ?? (await (decoy ??= hashPassword('decoy-password-never-matches'))), input.password).catch(() => false);
   if (!user?.passwordHash || !ok) {
-    await lockout.consume(email).catch((err) => {
+    const counted = await lockout.consume(email).catch((err) => {
       if (!(err instanceof RateLimiterRes)) throw err;
+      return err;
     });
     if (user) {
-      // Into each workspace the account belongs to: its admins see attempts on their people.
+      // Into each workspace the account belongs to: its admins see attempts on their people,
+      // and the burst that locks the account as one row of its own (written once, when it locks).
       const homes = await db.select({ workspaceId: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, user.id));
-      for (const h of homes) await recordAudit(db, { workspaceId: h.workspaceId, actorId: user.id, action: 'auth.sign_in_failed', target: email, data: { method: 'password' } });
+      const locks = counted.consumedPoints === LOCKOUT.points;
+      for (const h of homes) {
+        await recordAudit(db, { workspaceId: h.workspaceId, actorId: user.id, action: 'auth.sign_in_failed', target: email, data: { method: 'password' } });
+        if (locks) {
+          await recordAudit(db, { workspaceId: h.workspaceId, actorId: user.id, action: 'auth.sign_in_locked', target: email, data: { method: 'password', failures: LOCKOUT.points, withinSeconds: LOCKOUT.duration, lockedForSeconds: LOCKOUT.blockDuration } });
+        }
+      }
     }
     throw new ApiError('UNAUTHORIZED', 'Wrong e-mail address or password');
   }

@@ -13,6 +13,7 @@ import { leadDetail, removeLead, setLeadRunning } from './lead-running';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
 import { senderWarnings } from '../deliverability/sender';
+import { launchCheck } from './launch-check';
 
 export const campaignRoutes = new Hono<AppEnv>()
   .get('/campaigns', validate('query', listCampaignsQuery), async (c) => {
@@ -58,6 +59,10 @@ export const campaignRoutes = new Hono<AppEnv>()
     const { id, leadId } = c.req.valid('param');
     return c.json(await setLeadRunning(c.get('deps').db, c.get('session').workspaceId, id, leadId, true));
   })
+  // What launch or resume would say, without doing it (any role may read it: it changes nothing).
+  .get('/campaigns/:id/launch-check', validate('param', campaignIdParam), async (c) => {
+    return c.json(await launchCheck(c.get('deps'), c.get('session').workspaceId, c.req.valid('param').id));
+  })
   .post('/campaigns/:id/launch', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.launched', (a) => ({ status: a.status })), async (c) => {
     const { db, config } = c.get('deps');
     const campaign = await launchCampaign(db, c.get('session').workspaceId, c.req.valid('param').id, { postalAddressDefault: config.postalAddressDefault });
@@ -71,7 +76,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     const campaign = await setRunning(db, c.get('session').workspaceId, c.req.valid('param').id, true);
     return c.json({ ...campaign, warnings: await senderWarnings(db, config, { ...campaign, workspaceId: c.get('session').workspaceId }) });
   })
-  .post('/campaigns/:id/archive', validate('param', campaignIdParam), ownerOnly('campaign'), async (c) => {
+  .post('/campaigns/:id/archive', validate('param', campaignIdParam), ownerOnly('campaign'), audited('campaign.archived', (a) => ({ status: a.status })), async (c) => {
     return c.json(await archiveCampaign(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id));
   })
   .get('/campaigns/:id/stats', validate('param', campaignIdParam), async (c) => {

@@ -17,6 +17,10 @@ beforeAll(async () => {
     'bare.test': { A: ['192.0.2.10'] },
     'broken.test': { TXT: [['v=spf1 -all'], ['v=spf1 mx -all']] },
     '_dmarc.broken.test': { TXT: [['v=DMARC1; rua=mailto:x@broken.test']] },
+    // Signs with its own selector only, as a domain on another mail service does.
+    'own.test': { TXT: [['v=spf1 include:_spf.google.com -all']] },
+    's1._domainkey.own.test': { TXT: [['v=DKIM1; k=rsa; p=MIIBIjANBgkqhOWN']] },
+    '_dmarc.own.test': { TXT: [['v=DMARC1; p=quarantine']] },
   }, new Set(), new Set(['silent.test', '_dmarc.silent.test', 'google._domainkey.silent.test']));
   rt = await createTestRuntime({ env: { DNS_SERVERS: dns.server } });
 });
@@ -25,9 +29,9 @@ afterAll(async () => {
   dns?.close();
 });
 
-async function launchFrom(domain: string, provider: 'gmail' | 'sandbox' = 'gmail') {
-  const rep = await signIn(rt.app, `rep@${domain}`, 'Rep');
-  await giveMailbox(rt, rep, `rep@${domain}`, { provider });
+async function launchFrom(domain: string, provider: 'gmail' | 'sandbox' = 'gmail', local = 'rep') {
+  const rep = await signIn(rt.app, `${local}@${domain}`, 'Rep');
+  await giveMailbox(rt, rep, `${local}@${domain}`, { provider });
   const campaign = campaignSchema.parse(await (await rep.call('/api/campaigns', { method: 'POST', json: { name: 'Go', steps: [{ subject: 'Hi', bodyHtml: '<p>Hi</p>' }] } })).json());
   const started = Date.now();
   const res = await rep.call(`/api/campaigns/${campaign.id}/launch`, { method: 'POST' });
@@ -71,6 +75,37 @@ describe('sender check at launch', () => {
     for (const w of silent.body.warnings) expect(w.message).toMatch(/^Could not (look up|check) .*silent\.test/);
     const sandbox = await launchFrom('sandbox-only.test', 'sandbox');
     expect(sandbox.body.warnings).toEqual([]);
+  });
+
+  it("checks the DKIM selectors the admin saved on the mailbox, at launch and at resume", async () => {
+    const first = await launchFrom('own.test');
+    expect(first.body.warnings).toEqual([expect.objectContaining({ check: 'dkim', message: expect.stringMatching(/^DKIM missing: no key at selector "google"/) })]);
+    // The admin names the selector the domain signs with; the next launch and resume find the key.
+    const [box] = ((await (await first.rep.call('/api/mailboxes')).json()) as { data: Array<{ id: string }> }).data;
+    const saved = await first.rep.call(`/api/mailboxes/${box!.id}`, { method: 'PATCH', json: { dkimSelectors: ['S1'] } });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ dkimSelectors: ['s1'] });
+    expect((await first.rep.call(`/api/campaigns/${first.campaign.id}/pause`, { method: 'POST' })).status).toBe(200);
+    const resumed = await first.rep.call(`/api/campaigns/${first.campaign.id}/resume`, { method: 'POST' });
+    expect(((await resumed.json()) as typeof first.body).warnings).toEqual([]);
+    expect(dns.asked).toContain('s1._domainkey.own.test TXT');
+    const second = campaignSchema.parse(await (await first.rep.call('/api/campaigns', { method: 'POST', json: { name: 'Again', steps: [{ subject: 'Hi', bodyHtml: '<p>Hi</p>' }] } })).json());
+    const launched = await first.rep.call(`/api/campaigns/${second.id}/launch`, { method: 'POST' });
+    expect(await launched.json()).toMatchObject({ status: 'active', warnings: [] });
+  });
+
+  it('does not hold a personal Gmail address to records on a domain the rep does not own, and says what is true instead', async () => {
+    for (const domain of ['gmail.com', 'googlemail.com']) {
+      const asked = dns.asked.length;
+      const { res, body } = await launchFrom(domain, 'gmail', `lumina.rep.${domain.length}`);
+      expect(res.status).toBe(200);
+      expect(body.status).toBe('active');
+      expect(body.warnings).toEqual([
+        { check: 'sender', mailbox: `lumina.rep.${domain.length}@${domain}`, message: expect.stringMatching(/personal Gmail address: Google signs its mail itself.*about 500 messages a day.*not meant for bulk mail/) },
+      ]);
+      expect(body.warnings.map((w) => w.message).join(' ')).not.toMatch(/SPF missing|DKIM missing|DMARC missing/);
+      expect(dns.asked.slice(asked).filter((q) => q.includes(domain))).toEqual([]); // nothing looked up on Google's domain
+    }
   });
 
   it('is shown in the console: after launch and on the campaign page', async () => {

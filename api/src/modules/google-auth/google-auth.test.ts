@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestRuntime, type TestRuntime } from '../../../test/harness';
-import { mailboxes, users, workspaces } from '../../../../db/schema';
+import { auditEvents, mailboxes, users, workspaces } from '../../../../db/schema';
 import { startGmailEmulator, type GmailEmulator } from '../../../emulator/server';
-import { mailboxGmail } from '../mailboxes/gmail';
+import { mailboxGmail, markNeedsReauth } from '../mailboxes/gmail';
 import { openTokens } from '../../gmail/oauth';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
 import { signState } from './state';
@@ -20,6 +20,8 @@ beforeAll(async () => {
       GOOGLE_CLIENT_ID: 'lumina-cid',
       GOOGLE_CLIENT_SECRET: 'lumina-secret',
       GOOGLE_OAUTH_REDIRECT_ALLOW: `${EXTENSION},https://app.partner.test/lumina/`,
+      // Many sign-ins from one test client: the per-IP limit has its own tests (auth rate-limit suite).
+      AUTH_RATE_LIMIT_PER_MIN: '1000',
     },
   });
 });
@@ -92,6 +94,21 @@ describe('Google sign-in against the emulator', () => {
     const rows = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.email, 'trin@matrix.test'));
     expect(rows).toHaveLength(1);
     expect((await rt.deps.db.select().from(users).where(eq(users.email, 'trin@matrix.test')))).toHaveLength(1);
+  });
+
+  it('a mailbox Google stopped accepting is reconnected by signing in again, and the audit log says which', async () => {
+    await signInWithGoogle('reauth@zion.test', 'mode=light');
+    const [box] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.email, 'reauth@zion.test'));
+    await markNeedsReauth(rt.deps, box!.id);
+    await signInWithGoogle('reauth@zion.test', 'mode=light');
+    const [after] = await rt.deps.db.select().from(mailboxes).where(eq(mailboxes.id, box!.id));
+    expect(after!.status).toBe('active');
+    const log = await rt.deps.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, box!.workspaceId)).orderBy(auditEvents.createdAt);
+    expect(log.filter((r) => r.action.startsWith('mailbox.')).map((r) => [r.action, r.target, (r.data as { before?: string }).before ?? null])).toEqual([
+      ['mailbox.connected', 'reauth@zion.test', null],
+      ['mailbox.needs_reauth', 'reauth@zion.test', 'active'],
+      ['mailbox.reconnected', 'reauth@zion.test', 'needs_reauth'],
+    ]);
   });
 
   it('a colleague signing in without a mode gets the full workspace’s scopes: Google is asked once more for gmail.readonly', async () => {

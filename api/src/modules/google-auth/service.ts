@@ -1,7 +1,7 @@
 import { recordAudit } from '../admin/audit';
 import { oauth2 } from 'googleapis/build/src/apis/oauth2';
 import type { Deps } from '../../context';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { mailboxes, workspaces } from '../../../../db/schema';
 import { ApiError } from '../../lib/api-error';
 import { createOAuthClient, GMAIL_SCOPES, googleEndpoints, sealTokens } from '../../gmail/oauth';
@@ -74,6 +74,10 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string, state
     return { consentAgain: consentUrl(deps, { ...rest, mode: 'full', upgrade: true }, member.user.email) };
   }
   const sealed = sealTokens(deps.config, tokens);
+  const [prior] = await deps.db
+    .select({ status: mailboxes.status })
+    .from(mailboxes)
+    .where(and(eq(mailboxes.workspaceId, member.workspace.id), eq(mailboxes.email, member.user.email)));
   await deps.db
     .insert(mailboxes)
     .values({ workspaceId: member.workspace.id, userId: member.user.id, provider: 'gmail', email: member.user.email, scopes, ...sealed })
@@ -82,7 +86,15 @@ export async function completeGoogleSignIn(deps: GoogleDeps, code: string, state
       // A new sign-in reconnects a mailbox that needed reauth; Google may omit the refresh token, then the old one stays.
       set: { provider: 'gmail', userId: member.user.id, scopes, status: 'active', ...sealed },
     });
-  await recordAudit(deps.db, { workspaceId: member.workspace.id, actorId: member.user.id, action: 'mailbox.connected', target: member.user.email, data: { provider: 'gmail', scopes } });
+  // Connected the first time; reconnected (reauth) when it needed a new sign-in or was disconnected.
+  const reconnected = prior && prior.status !== 'active';
+  await recordAudit(deps.db, {
+    workspaceId: member.workspace.id,
+    actorId: member.user.id,
+    action: reconnected ? 'mailbox.reconnected' : 'mailbox.connected',
+    target: member.user.email,
+    data: reconnected ? { provider: 'gmail', scopes, before: prior.status, after: 'active' } : { provider: 'gmail', scopes },
+  });
   return { session: await createSession(deps.db, member, deps.config.sessionTtlMs) };
 }
 

@@ -78,20 +78,40 @@ export async function checkMx(r: DnsResolver, domain: string): Promise<Deliverab
   return { ...base, record: null, status: 'fail', message: `${domain} has no MX record and no address: mail to it cannot be delivered.` };
 }
 
+/**
+ * Google's consumer domains. Their SPF, DKIM and DMARC are Google's to publish, and Google signs
+ * every message it sends for them, so looking them up would only report a rep's lack of records
+ * on a domain the rep does not own (gmail.com signs with dated selectors, not `google`).
+ */
+export const GOOGLE_CONSUMER_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/** What is true of a personal Gmail sender instead: Google authenticates it, and it is not meant for bulk mail. */
+export const personalGmailNote = (email: string) =>
+  `${email} is a personal Gmail address: Google signs its mail itself, so SPF, DKIM and DMARC need nothing from you, ` +
+  'but a personal Gmail account may send only about 500 messages a day and is not meant for bulk mail. For campaigns, send from a mailbox on your own domain.';
+
 /** The sender's SPF, DKIM and DMARC, and optionally a recipient domain's MX, looked up in parallel. */
 export async function deliverabilityOf(
   r: DnsResolver,
-  mailbox: { email: string; provider: 'gmail' | 'sandbox' },
+  mailbox: { email: string; provider: 'gmail' | 'sandbox'; dkimSelectors?: string[] },
   options: { selector?: string; recipient?: string } = {},
 ): Promise<DeliverabilityResponse> {
   const domain = mailbox.email.slice(mailbox.email.lastIndexOf('@') + 1).toLowerCase();
-  const selectors = [...new Set(['google', ...(options.selector ? [options.selector] : [])])];
+  const selectors = [...new Set(['google', ...(mailbox.dkimSelectors ?? []), ...(options.selector ? [options.selector] : [])])];
   const recipientDomain = options.recipient ? options.recipient.slice(options.recipient.lastIndexOf('@') + 1).toLowerCase() : undefined;
+  const mx = recipientDomain ? [checkMx(r, recipientDomain)] : [];
+  if (GOOGLE_CONSUMER_DOMAINS.has(domain)) {
+    const byGoogle = (check: 'spf' | 'dkim' | 'dmarc', what: string): DeliverabilityCheck => ({
+      check, status: 'pass', name: check === 'dmarc' ? `_dmarc.${domain}` : domain, record: null, message: `${what} by Google: ${domain} is Google's domain, not yours to set up.`,
+    });
+    const checks = [byGoogle('spf', 'SPF published'), byGoogle('dkim', 'DKIM signed'), byGoogle('dmarc', 'DMARC published'), ...(await Promise.all(mx))];
+    return { domain, checks, ok: checks.every((c) => c.status !== 'fail'), note: personalGmailNote(mailbox.email) };
+  }
   const checks = await Promise.all([
     checkSpf(r, domain, mailbox.provider),
     checkDkim(r, domain, selectors),
     checkDmarc(r, domain),
-    ...(recipientDomain ? [checkMx(r, recipientDomain)] : []),
+    ...mx,
   ]);
-  return { domain, checks, ok: checks.every((c) => c.status !== 'fail') };
+  return { domain, checks, ok: checks.every((c) => c.status !== 'fail'), note: null };
 }

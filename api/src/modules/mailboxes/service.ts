@@ -40,15 +40,20 @@ export async function updateMailbox(db: Db, workspaceId: string, id: string, pat
   if (patch.rampUp !== undefined) {
     changes.rampUp = patch.rampUp && { ...patch.rampUp, startedAt: new Date(patch.rampUp.startedAt ?? Date.now()).toISOString() };
   }
+  if (patch.dkimSelectors !== undefined) changes.dkimSelectors = patch.dkimSelectors;
   const where = and(eq(mailboxes.workspaceId, workspaceId), eq(mailboxes.id, id));
   const row = await db.transaction(async (tx) => {
     const [before] = await tx.select().from(mailboxes).where(where).for('update');
     if (!before) throw notFound('Mailbox');
     const [after] = await tx.update(mailboxes).set(changes).where(where).returning();
     if (actorId) {
-      const keys = Object.keys(changes) as Array<keyof typeof changes>;
+      // Sending limits are the mailbox's own row; the DKIM selectors are a setting of how it is checked.
+      const keys = (Object.keys(changes) as Array<keyof typeof changes>).filter((k) => k !== 'dkimSelectors');
       const pick = (r: MailboxRow) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null]));
-      await recordAudit(tx, { workspaceId, actorId, action: 'mailbox.updated', target: before.email, data: { before: pick(before), after: pick(after!) } });
+      if (keys.length) await recordAudit(tx, { workspaceId, actorId, action: 'mailbox.updated', target: before.email, data: { before: pick(before), after: pick(after!) } });
+      if (changes.dkimSelectors && changes.dkimSelectors.join(',') !== before.dkimSelectors.join(',')) {
+        await recordAudit(tx, { workspaceId, actorId, action: 'settings.changed', target: 'dkimSelectors', data: { mailbox: before.email, before: before.dkimSelectors, after: after!.dkimSelectors } });
+      }
     }
     return after!;
   });
@@ -95,6 +100,7 @@ export function toMailbox(row: MailboxRow, use: BudgetUse = { lumina: 0, gmail: 
     effectiveCap: cap,
     sendWindow: row.sendWindow ?? null,
     rampUp: row.rampUp ?? null,
+    dkimSelectors: row.dkimSelectors,
     used,
     usedByLumina: use.lumina,
     usedFromGmail: use.gmail,

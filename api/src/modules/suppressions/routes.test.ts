@@ -78,4 +78,20 @@ describe('suppressions', () => {
     }
     expect((await admin.call('/api/suppressions/not-a-uuid', { method: 'DELETE' })).status).toBe(400);
   });
+
+  it('imports many addresses at once: each checked on its own, into this workspace only, bad input refused whole', async () => {
+    const admin = await signIn(rt.app, 'ada@supp-import.test');
+    const res = await admin.call('/api/suppressions/import', { method: 'POST', json: { emails: [' Dee@List.test ', 'dee@list.test', 'eve@list.test', 'nope'] } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ imported: 2, alreadyListed: 1, invalid: [{ email: 'nope', message: 'not an e-mail address' }] });
+    const listed = (await (await admin.call('/api/suppressions?q=list.test')).json()) as Envelope;
+    expect(listed.data.map((s) => s.email).sort()).toEqual(['dee@list.test', 'eve@list.test']);
+    const rival = await signIn(rt.app, 'rex@supp-rival.test');
+    expect(((await (await rival.call('/api/suppressions?q=list.test')).json()) as Envelope).pagination.total).toBe(0);
+    for (const json of [{}, { emails: [] }, { emails: 'dee@list.test' }, { emails: Array.from({ length: 10_001 }, (_, i) => `p${i}@x.test`) }, { emails: ['a@b.test'], reason: 'x' }]) {
+      const bad = await admin.call('/api/suppressions/import', { method: 'POST', json });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
+    }
+  });
 });

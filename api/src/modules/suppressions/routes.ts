@@ -5,8 +5,8 @@ import { validate } from '../../middleware/validate';
 import { requireRole } from '../../middleware/auth';
 import { notFound } from '../../lib/api-error';
 import { paginated } from '../../lib/pagination';
-import { createSuppressionRequest, listSuppressionsQuery, lookupSuppressionQuery } from '../../../../shared/contracts/suppressions';
-import { addSuppression, findSuppression, listSuppressions, removeSuppression } from './service';
+import { createSuppressionRequest, importSuppressionsRequest, listSuppressionsQuery, lookupSuppressionQuery } from '../../../../shared/contracts/suppressions';
+import { addSuppression, findSuppression, importSuppressions, listSuppressions, removeSuppression } from './service';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -26,6 +26,10 @@ export const suppressionRoutes = new Hono<AppEnv>()
   .post('/suppressions', validate('json', createSuppressionRequest), async (c) => {
     const { created, suppression } = await addSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('json'), c.get('session').userId);
     return c.json(suppression, created ? 201 : 200);
+  })
+  .post('/suppressions/import', validate('json', importSuppressionsRequest), async (c) => {
+    const s = c.get('session');
+    return c.json(await importSuppressions(c.get('deps').db, s.workspaceId, c.req.valid('json').emails, s.userId));
   })
   .delete('/suppressions/:id', requireRole('admin'), validate('param', idParam), async (c) => {
     if (!(await removeSuppression(c.get('deps').db, c.get('session').workspaceId, c.req.valid('param').id, c.get('session').userId))) throw notFound('Suppression');

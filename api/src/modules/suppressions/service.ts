@@ -3,7 +3,7 @@ import type { Db } from '../../../../db/client';
 import { countRows, listPage, type PageQuery } from '../../lib/pagination';
 import { createHash } from 'node:crypto';
 import { suppressions, workspaces } from '../../../../db/schema';
-import type { Suppression } from '../../../../shared/contracts/suppressions';
+import { createSuppressionRequest, type ImportSuppressionsResponse, type Suppression } from '../../../../shared/contracts/suppressions';
 import { recordAudit } from '../admin/audit';
 
 type Row = typeof suppressions.$inferSelect;
@@ -86,6 +86,25 @@ export async function addSuppression(db: Db, workspaceId: string, input: { email
   }
   const [existing] = await db.select().from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), eq(suppressions.email, email)));
   return { created: false, suppression: toSuppression(existing!) };
+}
+
+/**
+ * Adds many addresses as manual suppressions (the console's CSV import, POST /api/suppressions/import):
+ * each new one is audited as an add, and the import itself as one row with its counts.
+ */
+export async function importSuppressions(db: Db, workspaceId: string, addresses: string[], actorId: string): Promise<ImportSuppressionsResponse> {
+  const out: ImportSuppressionsResponse = { imported: 0, alreadyListed: 0, invalid: [] };
+  for (const raw of addresses) {
+    const email = raw.trim();
+    if (!createSuppressionRequest.shape.email.safeParse(email).success) {
+      out.invalid.push({ email: raw, message: 'not an e-mail address' });
+      continue;
+    }
+    if ((await addSuppression(db, workspaceId, { email, reason: 'manual' }, actorId)).created) out.imported++;
+    else out.alreadyListed++;
+  }
+  await recordAudit(db, { workspaceId, actorId, action: 'suppression.imported', target: null, data: { imported: out.imported, alreadyListed: out.alreadyListed, invalid: out.invalid.length } });
+  return out;
 }
 
 export async function listSuppressions(db: Db, workspaceId: string, query: PageQuery & { q?: string }) {

@@ -1,0 +1,1 @@
+ALTER TABLE "mailboxes" ADD COLUMN "dkim_selectors" text[] DEFAULT '{}' NOT NULL;
