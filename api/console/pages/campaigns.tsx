@@ -7,7 +7,7 @@ import type { Db } from '../../../db/client';
 import type { AppEnv } from '../../src/context';
 import type { Config } from '../../src/env';
 import type { Prospect } from '../../../shared/contracts/prospects';
-import { campaignStatusSchema, createCampaignRequest, leadStatusSchema, updateCampaignRequest, type AddLeadsResponse, type Campaign } from '../../../shared/contracts/campaigns';
+import { campaignStatusSchema, createCampaignRequest, leadStatusSchema, updateCampaignRequest, type AddLeadsResponse, type Campaign, type LaunchCheck } from '../../../shared/contracts/campaigns';
 import { prospectVars } from '../../../shared/template-vars';
 import {
   addLeads, archiveCampaign, createCampaign, getCampaign, launchCampaign, leadCountsOf, listCampaigns, listLeads, setRunning, updateCampaign,
@@ -55,6 +55,19 @@ const LEAD_CHUNK = 1000;
  * per-lead detail. Every read and change goes through the campaigns module's own services,
  * the ones behind /api/campaigns; changes are owner-or-admin (the API's rule) and audited.
  */
+/**
+ * The checks the campaign page shows. A draft or paused campaign gets the whole launch check
+ * (blockers, sender, every lead still to be mailed); a running one only the sender check — its
+ * leads were checked at launch, and listing a leads-heavy campaign's recipients on every page
+ * view would make the page as slow as the campaign is big. Finished campaigns send nothing.
+ */
+async function pageCheck(deps: Parameters<typeof launchCheck>[0], workspaceId: string, campaign: Campaign): Promise<LaunchCheck | null> {
+  if (campaign.status === 'draft' || campaign.status === 'paused') return launchCheck(deps, workspaceId, campaign.id, 1500);
+  if (campaign.status !== 'active') return null;
+  const warnings = await senderWarnings(deps.db, deps.config, { ...campaign, workspaceId }, 1500);
+  return { campaignId: campaign.id, status: campaign.status, ready: false, blockers: [], warnings, recipients: { checked: 0, unsendable: 0, problems: [] } };
+}
+
 export const campaignRoutes = consoleApp()
   .get('/campaigns', validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
@@ -80,7 +93,7 @@ export const campaignRoutes = consoleApp()
       listMembers(db, ws(c), { page: 1, limit: 200 }),
       listMailboxes(db, ws(c), { page: 1, limit: 200 }),
       seesReplies ? listReplies(db, session, { page: 1, limit: 1, scope: 'workspace', campaignId: campaign.id }) : Promise.resolve(null),
-      campaign.status === 'archived' || campaign.status === 'completed' ? Promise.resolve(null) : launchCheck(c.get('deps'), ws(c), campaign.id, 1500),
+      pageCheck(c.get('deps'), ws(c), campaign),
     ]);
     const owner = members.rows.find((m) => m.userId === campaign.ownerId)?.email ?? null;
     const mailbox = boxes.rows.find((b) => b.id === campaign.mailboxId)?.email ?? null;
