@@ -251,6 +251,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
                       {delayWords(step.delay, step.delayUnit, step.position === 0)} · {stepConditionWords(step.condition)}
                       {step.position > 0 && (step.sameThread ? ' · same thread' : ' · new thread')}
                       {step.variants.length > 0 && ` · A/B test of ${step.variants.length}`}
+                      {step.variants.length > 0 && step.winnerAfter != null && ` · winner to the rest after ${step.winnerAfter} sends per version`}
                       <br />{step.variants[0]?.subject || step.subject ? `“${step.variants[0]?.subject || step.subject}”` : step.templateId ? 'Subject from its template' : '“Re: …” the previous email'}
                     </div>
                   )}
@@ -284,6 +285,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
                 <tr data-ab-verdict={r.position + 1}>
                   <td colspan={7}>
                     <Verdict test={s.abTest} />
+                    <WinnerToRest stats={s} />
                   </td>
                 </tr>
               )}
@@ -294,6 +296,41 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
     </table>
   );
 };
+
+/**
+ * "Send the winner to the rest" in words: what the scheduler does now with the leads still to
+ * come, and the counts of the first sends per version it decided on.
+ */
+const WinnerToRest: FC<{ stats: StepStats }> = ({ stats: s }) => {
+  const n = s.winnerAfter;
+  if (n == null) return null;
+  const test = s.winnerTest;
+  const metric = test?.metric === 'open' ? 'opens by people' : 'replies';
+  const counts = test && test.compared.length === 2 ? `${test.compared.map((v) => `${v.hits}/${v.sent}`).join(' vs ')}${test.pValue !== null ? `, p = ${pWords(test.pValue)}` : ''}` : '';
+  if (s.winnerToRest) {
+    return (
+      <p class="verdict small" data-winner-to-rest={s.winnerToRest}>
+        <strong>Sending version {s.winnerToRest} to the rest</strong>: it won on {metric}, {counts}.
+      </p>
+    );
+  }
+  const short = s.variants.filter((v) => v.sent < n);
+  if (short.length > 0) {
+    return (
+      <p class="verdict small" data-winner-to-rest="waiting">
+        <strong>Waiting for {n} sends per version before picking a winner</strong> ({s.variants.map((v) => `${v.id}: ${Math.min(v.sent, n)} of ${n}`).join(', ')}). Until then leads get the split.
+      </p>
+    );
+  }
+  return (
+    <p class="verdict small" data-winner-to-rest="no-winner">
+      <strong>No clear winner on the first {n} sends per version yet</strong>
+      {counts && ` (${metric}: ${counts})`}, so leads keep the split. Lumina checks again as replies and opens come in.
+    </p>
+  );
+};
+
+const pWords = (p: number) => (p < 0.001 ? '< 0.001' : String(Number(p.toPrecision(2))));
 
 /** The A/B answer and what it rests on: the two versions compared, their counts, the p-value. */
 const Verdict: FC<{ test: NonNullable<StepStats['abTest']> }> = ({ test }) => {
