@@ -74,8 +74,11 @@ const handlers: Handlers = {
     return ok(null);
   },
   'draft.changed': (_msg, deps) => syncDrafts(deps, false),
-  // The network came back (the content script's `online`): skip the backoff.
-  'sync.now': (_msg, deps) => syncDrafts(deps, true),
+  // The network came back (the content script's `online`): skip the backoff, for drafts and Gmail send reports alike.
+  'sync.now': async (_msg, deps) => {
+    const [drafts] = await Promise.all([syncDrafts(deps, true), retryManualSends(deps)]);
+    return drafts;
+  },
   'dashboard.get': async (msg, deps) => {
     const api = await client(deps);
     const scope = `scope=${msg.scope ?? 'workspace'}`;
@@ -154,6 +157,11 @@ async function reportManualSend(msg: RuntimeRequest<'manualSend.report'>, deps: 
   await queueManualSend(deps.store, { ...(msg.account ? { account: msg.account } : {}), report: msg.report });
   const results = await flushManualSends({ store: deps.store, api: await client(deps), session: await readSession(deps.store), retryNow: true });
   return results.get(msg.report.gmailMessageId) ?? { ok: false, error: { code: 'QUEUED', message: 'Already on its way to Lumina.' } };
+}
+
+async function retryManualSends(deps: RouterDeps) {
+  const session = await readSession(deps.store);
+  if (session) await flushManualSends({ store: deps.store, api: await client(deps), session, retryNow: true });
 }
 
 async function syncDrafts(deps: RouterDeps, retryNow: boolean): Promise<RuntimeResult<RuntimeAnswers['sync.now']>> {
