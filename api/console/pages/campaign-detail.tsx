@@ -23,7 +23,9 @@ export const CampaignDetail: FC<{
   cameBack?: number | null;
   /** The sender check of the campaign's mailbox: problems warn, they do not stop sending. */
   senderWarnings?: SenderWarning[];
-}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, senderWarnings = [] }) => {
+  /** The sending mailbox's DNS checks page, to fix what the warnings name. */
+  senderDnsHref?: string;
+}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, senderWarnings = [], senderDnsHref }) => {
   const viewer = useViewer();
   const editable = Boolean(viewer && mayChange(viewer, 'campaign', c.ownerId) && c.status !== 'archived');
   const inSequence = stats.leads.pending + stats.leads.active + stats.leads.paused;
@@ -78,18 +80,7 @@ export const CampaignDetail: FC<{
         </p>
       )}
       {c.status === 'draft' && c.steps.length === 0 && <p class="warn">Add at least one step before launching.</p>}
-      {senderWarnings.length > 0 && (
-        <section class="warn" aria-label="Sender check" data-sender-check>
-          <strong>Check the sender before this campaign sends: receivers may reject or bin its mail.</strong>
-          <ul>
-            {senderWarnings.map((w) => (
-              <li data-check={w.check}>
-                {w.mailbox}: {w.message}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {senderWarnings.length > 0 && <SenderCheck warnings={senderWarnings} dnsHref={senderDnsHref} />}
       <div class="cards" aria-label="Totals">
         <Card n={stats.leads.total} label="leads" figure="leads" />
         <Card n={inSequence} label="still in sequence" figure="in-sequence" />
@@ -167,6 +158,53 @@ export const CampaignDetail: FC<{
         </tbody>
       </table>
     </>
+  );
+};
+
+/**
+ * The sender check in words: what is wrong with the sending domain, that the campaign still
+ * sends (a warning, never a block), and where to fix it. Each problem leads with its name
+ * ("DMARC missing"), the explanation after.
+ */
+const SenderCheck: FC<{ warnings: SenderWarning[]; dnsHref?: string }> = ({ warnings, dnsHref }) => {
+  const boxes = [...new Set(warnings.map((w) => w.mailbox))];
+  const domain = boxes.length === 1 ? boxes[0]!.slice(boxes[0]!.lastIndexOf('@') + 1) : null;
+  return (
+    <section class="warn sender-check" aria-label="Sender check" data-sender-check>
+      <h2>Check the sender</h2>
+      <p>
+        {warnings.every((w) => w.check === 'sender') ? (
+          <>Lumina could not read the sending domain’s DNS records in time, so it cannot tell whether receivers will trust this mail.</>
+        ) : (
+          <>
+            Mail from {domain ? <strong>{boxes[0]}</strong> : 'this campaign'} may be rejected or land in spam until {domain ? `${domain}’s` : 'its domain’s'} DNS records are fixed.
+          </>
+        )}{' '}
+        The campaign still sends meanwhile.
+      </p>
+      <ul>
+        {warnings.map((w) => {
+          const cut = w.message.indexOf(': ');
+          return (
+            <li data-check={w.check}>
+              {!domain && <>{w.mailbox}: </>}
+              {cut > 0 ? (
+                <>
+                  <strong>{w.message.slice(0, cut)}</strong>: {w.message.slice(cut + 2)}
+                </>
+              ) : (
+                w.message
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {dnsHref && (
+        <p>
+          <a href={dnsHref}>See the DNS checks and what to add</a>
+        </p>
+      )}
+    </section>
   );
 };
 

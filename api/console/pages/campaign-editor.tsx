@@ -543,6 +543,10 @@ label.check{font-weight:400;display:flex;gap:.4rem;align-items:baseline}
 mark.missing{background:#ffe08a;color:#5c3c00;border-radius:3px;padding:0 .15rem}
 .version+.version{border-top:1px solid #e3e6ef;margin-top:.8rem;padding-top:.4rem}
 .version h3{font-size:1rem;margin:.4rem 0}
+.sender-check h2{margin:0 0 .3rem;font-size:1.05rem}
+.sender-check ul{margin:.3rem 0;padding-left:1.2rem}
+.sender-check li{margin:.25rem 0}
+.sender-check p{margin:.3rem 0}
 .figures{display:flex;flex-wrap:wrap;gap:.2rem .8rem}
 .verdict{margin:.4rem 0 0}
 .states{display:flex;flex-wrap:wrap;gap:.25rem}
