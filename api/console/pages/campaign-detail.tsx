@@ -381,7 +381,7 @@ const Verdict: FC<{ test: NonNullable<StepStats['abTest']> }> = ({ test }) => {
         <>
           {' '}
           ({test.compared.map((v) => `${v.id}: ${v.hits} ${metric} of ${v.sent} sent`).join(' vs ')}
-          {test.pValue !== null && `, p = ${test.pValue < 0.001 ? '< 0.001' : test.pValue.toFixed(3)}`})
+          {test.pValue !== null && `, p = ${pWords(test.pValue)}`})
         </>
       )}
     </p>

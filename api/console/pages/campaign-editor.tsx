@@ -420,15 +420,16 @@ const WinnerFields: FC<{ step: StepDraft; i: number; error?: string }> = ({ step
   const n = (k: string) => `steps.${i}.${k}`;
   return (
     <div class="field winner" data-winner-rule={i}>
-      <span class="pair">
-        <label class="check">
-          <input type="checkbox" name={n('winnerOn')} checked={s.winnerOn} /> Send the winning version to the rest after
-        </label>
-        <input id={`f-${n('winnerAfter')}`} name={n('winnerAfter')} value={s.winnerAfter} inputmode="numeric" size={6} aria-label={`Step ${i + 1}: sends per version before choosing`} aria-invalid={error ? 'true' : undefined} />
-        <span>sends per version</span>
+      <label class="check">
+        <input type="checkbox" name={n('winnerOn')} checked={s.winnerOn} /> Send the winning version to the rest of the leads
+      </label>
+      <span class="pair winner-after">
+        <span aria-hidden="true">after</span>
+        <input id={`f-${n('winnerAfter')}`} name={n('winnerAfter')} value={s.winnerAfter} inputmode="numeric" size={6} aria-label={`Step ${i + 1}: sends of each version before choosing`} aria-invalid={error ? 'true' : undefined} />
+        <span aria-hidden="true">sends of each version</span>
       </span>
       <div class="muted small">
-        Lumina compares the versions on their first sends (replies first, then opens by people). When one is clearly better (p &lt; 0.05), every lead still to come gets it. Until then, and when this is off, leads keep the split above. At least {MIN_SENDS_PER_VERSION}.
+        Lumina compares the versions on those first sends (replies first, then opens by people). Once one is clearly better (p &lt; 0.05), every lead still to come gets it; until then, or when this is off, leads keep the shares above. At least {MIN_SENDS_PER_VERSION} sends.
       </div>
       {error && <p class="field-error">{error}</p>}
     </div>
@@ -547,6 +548,8 @@ mark.missing{background:#ffe08a;color:#5c3c00;border-radius:3px;padding:0 .15rem
 .sender-check ul{margin:.3rem 0;padding-left:1.2rem}
 .sender-check li{margin:.25rem 0}
 .sender-check p{margin:.3rem 0}
+.winner-after{align-items:baseline;margin:.2rem 0 .2rem 1.4rem}.winner-after label{font-weight:400}.winner-after input{width:4rem}
+.winner .muted{margin-left:1.4rem}
 .figures{display:flex;flex-wrap:wrap;gap:.2rem .8rem}
 .verdict{margin:.4rem 0 0}
 .states{display:flex;flex-wrap:wrap;gap:.25rem}
