@@ -103,7 +103,7 @@ describe('deliverability in the console', () => {
     await page.goto(`${api.url}/console/campaigns/${ids.campaign}`);
     const recipients = page.locator('[data-recipient-check]');
     await recipients.waitFor();
-    expect(await recipients.textContent()).toContain('1 of 3 lead(s) still to be mailed will be skipped');
+    expect(await recipients.textContent()).toContain('1 of 3 leads still to be mailed will be skipped');
     expect(await page.locator('[data-recipient="old@gone-domain.test"]').textContent()).toContain('gone-domain.test has no MX record and no address; it will be skipped.');
     expect(await page.locator('[data-recipient="info@client.test"]').textContent()).toContain('role address');
     expect(await page.locator('[data-sender-check]').textContent()).toContain('sales@acme-dns.test: DMARC missing');

@@ -427,11 +427,20 @@ describe('Lumina in Chromium', () => {
     expect(await popup.getByTestId('who').textContent()).toContain('rep@lumina.test');
     // A send the rep made with Gmail's own Send, as the content script reports it (InboxSDK's `sent`
     // needs Gmail's real network traffic, which the fixture page has not): through the real worker and API.
+    const ask = (msg: unknown) => popup.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(m), msg);
+    // First, one made while the API is out of reach (pointed at a closed port): kept in the extension's storage, not lost.
+    await ask({ type: 'settings.setApiUrl', apiUrl: 'http://127.0.0.1:4749' });
+    const offline = { type: 'manualSend.report', account: 'rep@lumina.test', report: { gmailMessageId: '18f00000000000f0' } };
+    expect(await ask(offline)).toMatchObject({ ok: false, error: { code: 'NETWORK' } });
+    expect(await storage('manualSend:18f00000000000f0')).toMatchObject({ attempts: 1, report: { gmailMessageId: '18f00000000000f0' } });
+    expect(await ask({ type: 'settings.setApiUrl', apiUrl: api.url })).toMatchObject({ ok: true });
+    // The network is back (what the content script's `online` asks): the kept report goes, and leaves storage.
+    await ask({ type: 'sync.now' });
+    expect(await storage('manualSend:18f00000000000f0')).toBeUndefined();
     const report = { type: 'manualSend.report', account: 'rep@lumina.test', report: { gmailMessageId: '18f00000000000f1' } };
-    const reported = await popup.evaluate((msg) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(msg), report);
-    expect(reported).toMatchObject({ ok: true, data: { outcome: 'recorded', mailbox: { usedFromGmail: 1 } } });
+    expect(await ask(report)).toMatchObject({ ok: true, data: { outcome: 'recorded', mailbox: { usedFromGmail: 2 } } });
     // Reported again (a retry): counted once.
-    expect(await popup.evaluate((msg) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(msg), report)).toMatchObject({ ok: true, data: { outcome: 'already_recorded' } });
+    expect(await ask(report)).toMatchObject({ ok: true, data: { outcome: 'already_recorded', mailbox: { usedFromGmail: 2 } } });
     await popup.reload();
     await popup.getByTestId('who').waitFor();
     await popup.locator('[data-stat="sent"] dd').waitFor();
@@ -451,8 +460,12 @@ describe('Lumina in Chromium', () => {
     expect(await budget.getAttribute('data-remaining')).toBe(String(box.remaining));
     expect(await budget.textContent()).toContain('rep@lumina.test');
     // The meter tells Lumina's sends from the rep's own Gmail ones.
-    expect(box).toMatchObject({ usedByLumina: 1, usedFromGmail: 1 });
-    expect(await budget.getByTestId('budget-words').textContent()).toBe(`1 sent by Lumina · 1 from Gmail · ${box.remaining} left of ${box.effectiveCap}`);
+    expect(box).toMatchObject({ usedByLumina: 1, usedFromGmail: 2 });
+    expect(await budget.getByTestId('budget-words').textContent()).toBe(`1 sent by Lumina · 2 from Gmail · ${box.remaining} left of ${box.effectiveCap}`);
+    // Where a rep looks: inside the first screen of the popup (Chrome shows at most 600 px of it), above the charts.
+    const bottom = await budget.evaluate((el) => el.getBoundingClientRect().bottom);
+    expect(bottom).toBeLessThan(600);
+    expect(bottom).toBeLessThan(await popup.locator('[data-testid="stats"]').evaluate((el) => el.getBoundingClientRect().top));
     expect(await popup.getByTestId('recent-email').first().textContent()).toContain('ada@prospect.test');
     expect(await popup.getByTestId('campaigns').textContent()).toContain('No campaign running.');
     await shoot(popup, 'popup');

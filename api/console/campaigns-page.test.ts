@@ -136,6 +136,61 @@ describe('console campaigns: building a sequence', () => {
   });
 });
 
+describe('console campaigns: sending the winner to the rest', () => {
+  it('sets it per A/B step (off, or after N sends per version) and says on the figures what it does, with the counts', async () => {
+    const api = await signIn(rt.app, 'ana@ccamp-winner.test');
+    const admin = await consoleClient(rt, 'ana@ccamp-winner.test');
+    const db = rt.deps.db;
+    const form = { ...sequenceForm('', ['50', '50']), 'steps.2.subject': 'Bye', 'steps.2.bodyHtml': '<p>Bye</p>' };
+
+    // The editor offers it on an A/B step only, off by default.
+    const ab = await (await admin.post('/console/campaigns/new', { name: 'Draft', 'steps.0.delay': '0', 'steps.0.subject': 'Hi', 'steps.0.bodyHtml': 'x', op: 'add-variant:0' })).text();
+    expect(ab).toMatch(/<input type="checkbox" name="steps\.0\.winnerOn"\/?>/);
+    expect(ab).toContain('name="steps.0.winnerAfter" value="30"');
+    expect(ab).not.toContain('name="steps.1.winnerOn"');
+
+    // Too few sends to tell: refused in words, what was typed kept.
+    const low = await admin.post('/console/campaigns/new', { ...form, 'steps.1.winnerOn': 'on', 'steps.1.winnerAfter': '10' });
+    expect(low.status).toBe(400);
+    const lowHtml = await low.text();
+    expect(lowHtml).toContain('Enter a whole number of sends per version, from 30 to 100,000');
+    expect(lowHtml).toContain('name="steps.1.winnerAfter" value="10"');
+
+    const saved = await admin.post('/console/campaigns/new', { ...form, 'steps.1.winnerOn': 'on', 'steps.1.winnerAfter': '40' });
+    expect(saved.status).toBe(303);
+    const id = idFrom(saved.headers.get('location'));
+    const campaign = (await (await api.call(`/api/campaigns/${id}`)).json()) as Campaign;
+    expect(campaign.steps.map((s) => s.winnerAfter)).toEqual([null, 40, null]);
+    const edit = await (await admin.get(`/console/campaigns/${id}/edit`)).text();
+    expect(edit).toMatch(/<input type="checkbox" name="steps\.1\.winnerOn" checked=""\/?>/);
+    expect(edit).toContain('name="steps.1.winnerAfter" value="40"');
+
+    // Sent so far: 40 of A, 25 of B. The page says it waits, with how far each version is.
+    const step = campaign.steps[1]!;
+    const p = (await (await api.call('/api/prospects', { method: 'POST', json: { email: 'zoe@client.test' } })).json()) as { id: string };
+    await postMany(admin, `/console/campaigns/${id}/leads`, [['prospect', p.id]]);
+    const [lead] = await db.select().from(campaignLeads).where(eq(campaignLeads.campaignId, id));
+    const send = async (variantId: string, k: number, replied: number, offset: number) => {
+      for (let i = 0; i < k; i++) {
+        const e = await seedSentEmail(db, api.workspace.id, { to: 'zoe@client.test', campaignId: id, campaignLeadId: lead!.id, stepId: step.id, variantId, sentAt: new Date(Date.now() - 86_400_000 + (offset + i) * 1000) });
+        if (i < replied) await db.insert(emailEvents).values({ workspaceId: api.workspace.id, emailId: e.id, type: 'reply' });
+      }
+    };
+    await send('A', 40, 3, 0);
+    await send('B', 25, 10, 100);
+    const waiting = await (await admin.get(`/console/campaigns/${id}`)).text();
+    expect(waiting).toContain('winner to the rest after 40 sends per version');
+    expect(waiting).toContain('Waiting for 40 sends per version before picking a winner</strong> (A: 40 of 40, B: 25 of 40)');
+
+    // B reaches 40 with 12 replies against A's 3: the scheduler's choice, in words, with the counts it rests on.
+    await send('B', 15, 2, 200);
+    const decided = await (await admin.get(`/console/campaigns/${id}`)).text();
+    expect(decided).toMatch(/<strong>Sending version B to the rest<\/strong>: it won on replies, 12\/40 vs 3\/40, p = 0\.0\d+\./);
+    const stats = (await (await api.call(`/api/campaigns/${id}/stats`)).json()) as { steps: Array<{ winnerToRest: string | null; winnerTest: { compared: Array<{ id: string; sent: number; hits: number }> } | null }> };
+    expect(stats.steps[1]).toMatchObject({ winnerToRest: 'B', winnerTest: { compared: [{ id: 'B', sent: 40, hits: 12 }, { id: 'A', sent: 40, hits: 3 }] } });
+  });
+});
+
 describe('console campaigns: leads, launch and figures', () => {
   it('adds leads from a search (all matching), one by one and from a CSV, leaving suppressed people out', async () => {
     const api = await signIn(rt.app, 'ana@ccamp-leads.test');

@@ -9,6 +9,7 @@ import { readSession } from '../state/session';
 import { handleMessage, type RouterDeps } from './router';
 import { forgetHostReport } from './host-reports';
 import { syncDirtyDrafts } from './draft-sync';
+import { flushManualSends } from './manual-send-outbox';
 import { createApiClient } from './api-client';
 import { readSettings } from '../state/session';
 
@@ -28,13 +29,17 @@ const deps: RouterDeps = {
 };
 
 browser.runtime.onInstalled.addListener(ensureAlarm);
-browser.runtime.onStartup.addListener(ensureAlarm);
+browser.runtime.onStartup.addListener(() => {
+  ensureAlarm();
+  // Gmail sends reported while the browser was offline or the API down go now.
+  void syncNow(true);
+});
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === SYNC_ALARM) void syncNow(false);
 });
 // A closed tab's host report goes with it: the popup must not say "degraded" for a tab nobody has open.
 browser.tabs.onRemoved.addListener((tabId) => void forgetHostReport(deps.store, tabId));
-// The network coming back wakes the outbox at once, backoff or not, instead of at the next alarm.
+// The network coming back wakes the outboxes (drafts, Gmail send reports) at once, backoff or not, instead of at the next alarm.
 self.addEventListener('online', () => void syncNow(true));
 
 // The polyfill's onMessage answers with the promise a listener returns; anything else
@@ -65,5 +70,6 @@ async function syncNow(retryNow: boolean) {
   const session = await readSession(deps.store);
   if (!session) return;
   const { apiUrl } = await readSettings(deps.store, deps.defaultApiUrl);
-  await syncDirtyDrafts({ store: deps.store, api: createApiClient({ baseUrl: apiUrl, token: session.token }), retryNow });
+  const api = createApiClient({ baseUrl: apiUrl, token: session.token });
+  await Promise.allSettled([syncDirtyDrafts({ store: deps.store, api, retryNow }), flushManualSends({ store: deps.store, api, session, retryNow })]);
 }

@@ -6,7 +6,7 @@ import { emailSchema, sendEmailResponse } from '../../shared/contracts/emails';
 import { emailTimelineResponse } from '../../shared/contracts/events';
 import { observedReplyResponse, selfViewResponse } from '../../shared/contracts/tracking';
 import { campaignFiguresSchema, momentumResponse, statsResponse, timelineResponse } from '../../shared/contracts/dashboard';
-import { mailboxSchema, reportManualSendResponse } from '../../shared/contracts/mailboxes';
+import { mailboxSchema } from '../../shared/contracts/mailboxes';
 import { replyListResponse } from '../../shared/contracts/replies';
 import { addLeadsResponse, campaignListResponse, leadListResponse, leadSchema } from '../../shared/contracts/campaigns';
 import { prospectSchema } from '../../shared/contracts/prospects';
@@ -20,6 +20,7 @@ import { SESSION_KEY, SETTINGS_KEY, readSession, readSettings } from '../state/s
 import { currentHostStatus, recordHostReport, type LiveGmailTabs } from './host-reports';
 import { createApiClient, type ApiClient } from './api-client';
 import { syncDirtyDrafts } from './draft-sync';
+import { flushManualSends, queueManualSend } from './manual-send-outbox';
 
 export interface RouterDeps {
   store: KeyValueStore;
@@ -79,8 +80,11 @@ const handlers: Handlers = {
     return ok(null);
   },
   'draft.changed': (_msg, deps) => syncDrafts(deps, false),
-  // The network came back (the content script's `online`): skip the backoff.
-  'sync.now': (_msg, deps) => syncDrafts(deps, true),
+  // The network came back (the content script's `online`): skip the backoff, for drafts and Gmail send reports alike.
+  'sync.now': async (_msg, deps) => {
+    const [drafts] = await Promise.all([syncDrafts(deps, true), retryManualSends(deps)]);
+    return drafts;
+  },
   'dashboard.get': async (msg, deps) => {
     const api = await client(deps);
     const scope = `scope=${msg.scope ?? 'workspace'}`;
@@ -151,19 +155,19 @@ const handlers: Handlers = {
 
 /**
  * A Gmail send the content script saw goes to the rep's own mailbox: the one of the tab's Gmail
- * account, else the rep's only one. The API counts it once by its Gmail id, so asking again is safe.
+ * account, else the rep's only one. It goes into the outbox first, so a failed post is kept and
+ * retried (with the reports still waiting, which this one's arrival wakes); the API counts it once
+ * by its Gmail id, so asking again is safe.
  */
 async function reportManualSend(msg: RuntimeRequest<'manualSend.report'>, deps: RouterDeps): Promise<RuntimeResult<RuntimeAnswers['manualSend.report']>> {
+  await queueManualSend(deps.store, { ...(msg.account ? { account: msg.account } : {}), report: msg.report });
+  const results = await flushManualSends({ store: deps.store, api: await client(deps), session: await readSession(deps.store), retryNow: true });
+  return results.get(msg.report.gmailMessageId) ?? { ok: false, error: { code: 'QUEUED', message: 'Already on its way to Lumina.' } };
+}
+
+async function retryManualSends(deps: RouterDeps) {
   const session = await readSession(deps.store);
-  if (!session) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'Sign in to Lumina so sends from Gmail count against the budget.' } };
-  const api = await client(deps);
-  const list = await api.request({ path: '/api/mailboxes?limit=100', schema: paginationSchema(mailboxSchema) });
-  if (!list.ok) return list;
-  const mine = list.data.data.filter((m) => m.userId === session.user.id);
-  const account = msg.account?.toLowerCase();
-  const box = account ? mine.find((m) => m.email.toLowerCase() === account) : mine.length === 1 ? mine[0] : undefined;
-  if (!box) return { ok: false, error: { code: 'NOT_FOUND', message: `No Lumina mailbox of yours for ${msg.account ?? 'this Gmail account'}` } };
-  return api.request({ method: 'POST', path: `/api/mailboxes/${encodeURIComponent(box.id)}/manual-sends`, body: msg.report, schema: reportManualSendResponse });
+  if (session) await flushManualSends({ store: deps.store, api: await client(deps), session, retryNow: true });
 }
 
 async function syncDrafts(deps: RouterDeps, retryNow: boolean): Promise<RuntimeResult<RuntimeAnswers['sync.now']>> {

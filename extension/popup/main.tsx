@@ -75,6 +75,8 @@ function Figures({ dash, scope, admin }: { dash: Dashboard; scope: 'me' | 'works
   return (
     <>
       <SentToday timeline={timeline} />
+      {/* Before sending more, a rep checks what is left: the budget sits at the top, not below the charts. */}
+      <Budget mailboxes={dash.mailboxes} />
       {/* What to do next first: who to follow up, what just happened; then the numbers. */}
       <RepliesWaiting replies={dash.replies} scope={scope} admin={admin} />
       <HotLeads momentum={dash.momentum} />
@@ -90,7 +92,6 @@ function Figures({ dash, scope, admin }: { dash: Dashboard; scope: 'me' | 'works
       <section data-testid="timeline">
         {timeline.ok ? <TimelineChart points={timeline.data.days} /> : <p className="note">Timeline: {describeError(timeline.error)}</p>}
       </section>
-      <Budget mailboxes={dash.mailboxes} />
       <ActiveCampaigns campaigns={dash.campaigns} />
     </>
   );

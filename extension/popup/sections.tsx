@@ -24,29 +24,50 @@ export function SentToday({ timeline }: { timeline: RuntimeResult<z.infer<typeof
   );
 }
 
-/** What each mailbox may still send in the rolling 24 hours (caps and ramp-up as the scheduler applies them). */
+/**
+ * What each mailbox may still send in the rolling 24 hours (caps and ramp-up as the scheduler
+ * applies them), near the top where a rep looks before sending more: the words, and a meter
+ * whose two colours tell Lumina's sends from the rep's own in Gmail.
+ */
 export function Budget({ mailboxes }: { mailboxes: RuntimeResult<Page<Mailbox>> }) {
   return (
-    <section data-testid="budget">
-      <h2>Sending budget (24 h)</h2>
+    <section data-testid="budget" className="budget">
+      <h2>Sending budget, last 24 h</h2>
       {!mailboxes.ok ? (
         <p className="note">{describeError(mailboxes.error)}</p>
       ) : mailboxes.data.data.length === 0 ? (
         <p className="note">No mailbox connected yet.</p>
       ) : (
-        <ul>
+        <ul className="rows">
           {mailboxes.data.data.map((m) => (
             <li key={m.id} data-testid="mailbox-budget" data-remaining={m.remaining} data-lumina={m.usedByLumina} data-gmail={m.usedFromGmail}>
               <span className="row-main">
                 <b>{m.email}</b>
                 {m.status !== 'active' ? <span className="meta"> ({m.status.replace(/_/g, ' ')})</span> : null}
               </span>
-              <span className="meta" data-testid="budget-words">{budgetWords(m)}</span>
+              <BudgetMeter m={m} />
+              {/* Reads as budgetWords(m); each part keeps to one line, its swatch the meter's colour. */}
+              <span className="meta" data-testid="budget-words" aria-label={budgetWords(m)}>
+                <span className="part"><i className="swatch by-lumina" />{m.usedByLumina} sent by Lumina</span> ·{' '}
+                <span className="part"><i className="swatch from-gmail" />{m.usedFromGmail} from Gmail</span> ·{' '}
+                <span className="part"><b>{m.remaining} left</b> of {m.effectiveCap}</span>
+              </span>
             </li>
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+function BudgetMeter({ m }: { m: Pick<Mailbox, 'usedByLumina' | 'usedFromGmail' | 'effectiveCap'> }) {
+  const cap = Math.max(1, m.effectiveCap, m.usedByLumina + m.usedFromGmail);
+  const share = (n: number) => `${Math.round((n / cap) * 1000) / 10}%`;
+  return (
+    <span className="meter" aria-hidden="true">
+      <i className="by-lumina" style={{ width: share(m.usedByLumina) }} />
+      <i className="from-gmail" style={{ width: share(m.usedFromGmail) }} />
+    </span>
   );
 }
 

@@ -255,6 +255,11 @@ export const campaignStatsSchema = z.object({
        * the test on those first sends names a winner; null while the split still runs.
        */
       winnerToRest: z.string().nullable(),
+      /**
+       * The test behind winnerToRest, on each variant's first winnerAfter sends only (the same
+       * cohort the scheduler reads): the counts and p-value to show beside the choice; null when off.
+       */
+      winnerTest: abTestSchema.nullable(),
     }),
   ),
 });

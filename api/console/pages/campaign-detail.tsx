@@ -7,6 +7,7 @@ import { mayChange } from '../../src/lib/ownership';
 import { Empty, PostForm, When, useViewer } from '../layout';
 import { campaignStatusWords, delayWords, leadReasonWords, leadStatusWords, stepConditionWords } from '../words';
 import { CAMPAIGN_CSS } from './campaign-editor';
+import type { SenderWarning } from '../../src/modules/deliverability/sender';
 
 type StepStats = CampaignStats['steps'][number];
 
@@ -22,7 +23,9 @@ export const CampaignDetail: FC<{
   cameBack?: number | null;
   /** What launch or resume would say (GET /api/campaigns/:id/launch-check): sender and recipient problems warn, blockers refuse. */
   check?: LaunchCheck | null;
-}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, check = null }) => {
+  /** The sending mailbox's DNS checks page, to fix what the warnings name. */
+  senderDnsHref?: string;
+}> = ({ campaign: c, stats, owner, mailbox, leads, leadFilter, cameBack = null, check = null, senderDnsHref }) => {
   const senderWarnings = check?.warnings ?? [];
   const problems = check?.recipients.problems ?? [];
   const viewer = useViewer();
@@ -87,24 +90,13 @@ export const CampaignDetail: FC<{
               {b.message}
             </p>
           ))}
-      {senderWarnings.length > 0 && (
-        <section class="warn" aria-label="Sender check" data-sender-check>
-          <strong>Check the sender before this campaign sends: receivers may reject or bin its mail.</strong>
-          <ul>
-            {senderWarnings.map((w) => (
-              <li data-check={w.check}>
-                {w.mailbox}: {w.message}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {senderWarnings.length > 0 && <SenderCheck warnings={senderWarnings} dnsHref={senderDnsHref} />}
       {problems.length > 0 && (
         <section class="warn" aria-label="Recipient check" data-recipient-check>
           <strong>
             {check!.recipients.unsendable > 0
-              ? `${check!.recipients.unsendable} of ${check!.recipients.checked} lead(s) still to be mailed will be skipped; others are worth a look.`
-              : `${problems.length} of ${check!.recipients.checked} lead(s) still to be mailed are worth a look.`}
+              ? `${check!.recipients.unsendable} of ${leadsWord(check!.recipients.checked)} still to be mailed will be skipped; others are worth a look.`
+              : `${problems.length} of ${leadsWord(check!.recipients.checked)} still to be mailed are worth a look.`}
           </strong>
           <ul>
             {problems.slice(0, 10).map((p) => (
@@ -196,6 +188,53 @@ export const CampaignDetail: FC<{
   );
 };
 
+/**
+ * The sender check in words: what is wrong with the sending domain, that the campaign still
+ * sends (a warning, never a block), and where to fix it. Each problem leads with its name
+ * ("DMARC missing"), the explanation after.
+ */
+const SenderCheck: FC<{ warnings: SenderWarning[]; dnsHref?: string }> = ({ warnings, dnsHref }) => {
+  const boxes = [...new Set(warnings.map((w) => w.mailbox))];
+  const domain = boxes.length === 1 ? boxes[0]!.slice(boxes[0]!.lastIndexOf('@') + 1) : null;
+  return (
+    <section class="warn sender-check" aria-label="Sender check" data-sender-check>
+      <h2>Check the sender</h2>
+      <p>
+        {warnings.every((w) => w.check === 'sender') ? (
+          <>Lumina could not read the sending domain’s DNS records in time, so it cannot tell whether receivers will trust this mail.</>
+        ) : (
+          <>
+            Mail from {domain ? <strong>{boxes[0]}</strong> : 'this campaign'} may be rejected or land in spam until {domain ? `${domain}’s` : 'its domain’s'} DNS records are fixed.
+          </>
+        )}{' '}
+        The campaign still sends meanwhile.
+      </p>
+      <ul>
+        {warnings.map((w) => {
+          const cut = w.message.indexOf(': ');
+          return (
+            <li data-check={w.check}>
+              {!domain && <>{w.mailbox}: </>}
+              {cut > 0 ? (
+                <>
+                  <strong>{w.message.slice(0, cut)}</strong>: {w.message.slice(cut + 2)}
+                </>
+              ) : (
+                w.message
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {dnsHref && (
+        <p>
+          <a href={dnsHref}>See the DNS checks and what to add</a>
+        </p>
+      )}
+    </section>
+  );
+};
+
 const Card: FC<{ n: number; label: string; figure: string }> = ({ n, label, figure }) => (
   <div class="card" data-figure={figure}>
     <b>{n}</b>
@@ -277,6 +316,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
                       {delayWords(step.delay, step.delayUnit, step.position === 0)} · {stepConditionWords(step.condition)}
                       {step.position > 0 && (step.sameThread ? ' · same thread' : ' · new thread')}
                       {step.variants.length > 0 && ` · A/B test of ${step.variants.length}`}
+                      {step.variants.length > 0 && step.winnerAfter != null && ` · winner to the rest after ${step.winnerAfter} sends per version`}
                       <br />{step.variants[0]?.subject || step.subject ? `“${step.variants[0]?.subject || step.subject}”` : step.templateId ? 'Subject from its template' : '“Re: …” the previous email'}
                     </div>
                   )}
@@ -310,6 +350,7 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
                 <tr data-ab-verdict={r.position + 1}>
                   <td colspan={7}>
                     <Verdict test={s.abTest} />
+                    <WinnerToRest stats={s} />
                   </td>
                 </tr>
               )}
@@ -320,6 +361,41 @@ const StepsTable: FC<{ campaign: Campaign; stats: CampaignStats }> = ({ campaign
     </table>
   );
 };
+
+/**
+ * "Send the winner to the rest" in words: what the scheduler does now with the leads still to
+ * come, and the counts of the first sends per version it decided on.
+ */
+const WinnerToRest: FC<{ stats: StepStats }> = ({ stats: s }) => {
+  const n = s.winnerAfter;
+  if (n == null) return null;
+  const test = s.winnerTest;
+  const metric = test?.metric === 'open' ? 'opens by people' : 'replies';
+  const counts = test && test.compared.length === 2 ? `${test.compared.map((v) => `${v.hits}/${v.sent}`).join(' vs ')}${test.pValue !== null ? `, p = ${pWords(test.pValue)}` : ''}` : '';
+  if (s.winnerToRest) {
+    return (
+      <p class="verdict small" data-winner-to-rest={s.winnerToRest}>
+        <strong>Sending version {s.winnerToRest} to the rest</strong>: it won on {metric}, {counts}.
+      </p>
+    );
+  }
+  const short = s.variants.filter((v) => v.sent < n);
+  if (short.length > 0) {
+    return (
+      <p class="verdict small" data-winner-to-rest="waiting">
+        <strong>Waiting for {n} sends per version before picking a winner</strong> ({s.variants.map((v) => `${v.id}: ${Math.min(v.sent, n)} of ${n}`).join(', ')}). Until then leads get the split.
+      </p>
+    );
+  }
+  return (
+    <p class="verdict small" data-winner-to-rest="no-winner">
+      <strong>No clear winner on the first {n} sends per version yet</strong>
+      {counts && ` (${metric}: ${counts})`}, so leads keep the split. Lumina checks again as replies and opens come in.
+    </p>
+  );
+};
+
+const pWords = (p: number) => (p < 0.001 ? '< 0.001' : String(Number(p.toPrecision(2))));
 
 /** The A/B answer and what it rests on: the two versions compared, their counts, the p-value. */
 const Verdict: FC<{ test: NonNullable<StepStats['abTest']> }> = ({ test }) => {
@@ -332,9 +408,11 @@ const Verdict: FC<{ test: NonNullable<StepStats['abTest']> }> = ({ test }) => {
         <>
           {' '}
           ({test.compared.map((v) => `${v.id}: ${v.hits} ${metric} of ${v.sent} sent`).join(' vs ')}
-          {test.pValue !== null && `, p = ${test.pValue < 0.001 ? '< 0.001' : test.pValue.toFixed(3)}`})
+          {test.pValue !== null && `, p = ${pWords(test.pValue)}`})
         </>
       )}
     </p>
   );
 };
+
+const leadsWord = (n: number) => (n === 1 ? '1 lead' : `${n.toLocaleString('en-US')} leads`);

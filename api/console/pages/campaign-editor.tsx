@@ -35,6 +35,9 @@ export interface StepDraft {
   templateId: string;
   sameThread: boolean;
   variants: VariantDraft[];
+  /** "Send the winner to the rest": on, after `winnerAfter` sends per version (kept as typed when off). */
+  winnerOn: boolean;
+  winnerAfter: string;
 }
 export interface Draft {
   name: string;
@@ -44,6 +47,8 @@ export interface Draft {
 
 export const MAX_STEPS = 20;
 export const MAX_VARIANTS = 5;
+/** The fewest sends per version before a winner may be named (the API's floor). */
+const MIN_SENDS_PER_VERSION = 30;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 export const blankStep = (first: boolean): StepDraft => ({
@@ -56,6 +61,8 @@ export const blankStep = (first: boolean): StepDraft => ({
   templateId: '',
   sameThread: true,
   variants: [],
+  winnerOn: false,
+  winnerAfter: String(MIN_SENDS_PER_VERSION),
 });
 
 export const emptyDraft = (): Draft => ({ name: '', mailboxId: '', steps: [blankStep(true)] });
@@ -74,6 +81,8 @@ export function draftOf(c: Campaign): Draft {
       templateId: s.templateId ?? '',
       sameThread: s.sameThread,
       variants: s.variants.map((v) => ({ id: v.id, subject: v.subject, bodyHtml: v.bodyHtml, weight: String(v.weight) })),
+      winnerOn: s.winnerAfter != null,
+      winnerAfter: String(s.winnerAfter ?? MIN_SENDS_PER_VERSION),
     })),
   };
 }
@@ -96,6 +105,8 @@ export function draftFromForm(form: Record<string, string>): Draft {
         const v = (k: string) => form[`steps.${i}.variants.${j}.${k}`] ?? '';
         return { id: v('id'), subject: v('subject'), bodyHtml: v('bodyHtml'), weight: v('weight') };
       }),
+      winnerOn: f('winnerOn') === 'on',
+      winnerAfter: f('winnerAfter') || String(MIN_SENDS_PER_VERSION),
     };
   });
   return { name: form.name ?? '', mailboxId: form.mailboxId ?? '', steps };
@@ -134,6 +145,7 @@ export function applyOp(draft: Draft, op: string): Draft | null {
         step.subject ||= last!.subject;
         step.bodyHtml ||= last!.bodyHtml;
         step.variants = [];
+        step.winnerOn = false;
       } else evenWeights(step.variants);
       break;
     }
@@ -164,6 +176,7 @@ export function requestOf(draft: Draft) {
       templateId: s.templateId || null,
       sameThread: s.sameThread,
       ...(s.variants.length ? { variants: s.variants.map((v) => ({ ...(v.id ? { id: v.id } : {}), subject: v.subject, bodyHtml: v.bodyHtml, weight: num(v.weight) })) } : {}),
+      ...(s.variants.length ? { winnerAfter: s.winnerOn ? num(s.winnerAfter) : null } : {}),
     })),
   };
 }
@@ -182,6 +195,7 @@ function plainMessage(key: string, message: string): string {
   if (key === 'name') return 'Give the campaign a name.';
   if (/\.delay$/.test(key)) return /at most/.test(message) ? `Wait ${message}.` : 'Enter a whole number of 0 or more.';
   if (/\.weight$/.test(key)) return 'Enter a share from 1 to 99 (%).';
+  if (/\.winnerAfter$/.test(key)) return `Enter a whole number of sends per version, from ${MIN_SENDS_PER_VERSION} to 100,000: fewer cannot tell a real winner from luck.`;
   if (/\.delayUnit$/.test(key)) return 'Choose minutes, hours, days or business days.';
   if (/\.condition$/.test(key)) return 'Choose when this step goes out.';
   if (/variants\.\d+\.bodyHtml$/.test(key)) return 'Write this version’s email (or the step’s own).';
@@ -381,6 +395,7 @@ const StepFields: FC<{ step: StepDraft; i: number; action: string; errors: Recor
               </fieldset>
             );
           })}
+          <WinnerFields step={s} i={i} error={err('winnerAfter')} />
         </>
       )}
       <div class="toolbar">
@@ -397,6 +412,27 @@ const StepFields: FC<{ step: StepDraft; i: number; action: string; errors: Recor
         </button>
       </div>
     </fieldset>
+  );
+};
+
+/** "Send the winner to the rest": off, or after N sends per version. */
+const WinnerFields: FC<{ step: StepDraft; i: number; error?: string }> = ({ step: s, i, error }) => {
+  const n = (k: string) => `steps.${i}.${k}`;
+  return (
+    <div class="field winner" data-winner-rule={i}>
+      <label class="check">
+        <input type="checkbox" name={n('winnerOn')} checked={s.winnerOn} /> Send the winning version to the rest of the leads
+      </label>
+      <span class="pair winner-after">
+        <span aria-hidden="true">after</span>
+        <input id={`f-${n('winnerAfter')}`} name={n('winnerAfter')} value={s.winnerAfter} inputmode="numeric" size={6} aria-label={`Step ${i + 1}: sends of each version before choosing`} aria-invalid={error ? 'true' : undefined} />
+        <span aria-hidden="true">sends of each version</span>
+      </span>
+      <div class="muted small">
+        Lumina compares the versions on those first sends (replies first, then opens by people). Once one is clearly better (p &lt; 0.05), every lead still to come gets it; until then, or when this is off, leads keep the shares above. At least {MIN_SENDS_PER_VERSION} sends.
+      </div>
+      {error && <p class="field-error">{error}</p>}
+    </div>
   );
 };
 
@@ -508,6 +544,12 @@ label.check{font-weight:400;display:flex;gap:.4rem;align-items:baseline}
 mark.missing{background:#ffe08a;color:#5c3c00;border-radius:3px;padding:0 .15rem}
 .version+.version{border-top:1px solid #e3e6ef;margin-top:.8rem;padding-top:.4rem}
 .version h3{font-size:1rem;margin:.4rem 0}
+.sender-check h2{margin:0 0 .3rem;font-size:1.05rem}
+.sender-check ul{margin:.3rem 0;padding-left:1.2rem}
+.sender-check li{margin:.25rem 0}
+.sender-check p{margin:.3rem 0}
+.winner-after{align-items:baseline;margin:.2rem 0 .2rem 1.4rem}.winner-after label{font-weight:400}.winner-after input{width:4rem}
+.winner .muted{margin-left:1.4rem}
 .figures{display:flex;flex-wrap:wrap;gap:.2rem .8rem}
 .verdict{margin:.4rem 0 0}
 .states{display:flex;flex-wrap:wrap;gap:.25rem}

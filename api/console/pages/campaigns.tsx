@@ -87,7 +87,7 @@ export const campaignRoutes = consoleApp()
     const session = c.get('session');
     // Replies are read by whoever sent the mail (and admins): another member's count would be theirs, not the campaign's.
     const seesReplies = session.role === 'admin' || session.userId === campaign.ownerId;
-    const [stats, leads, members, boxes, replies, warnings] = await Promise.all([
+    const [stats, leads, members, boxes, replies, check] = await Promise.all([
       campaignStats(db, ws(c), campaign.id),
       listLeads(db, ws(c), campaign.id, { page: q.page, limit: PAGE, status: q.leads }),
       listMembers(db, ws(c), { page: 1, limit: 200 }),
@@ -100,7 +100,7 @@ export const campaignRoutes = consoleApp()
     return render(
       c,
       campaign.name,
-      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} check={warnings} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
+      paged(<CampaignDetail campaign={campaign} stats={stats} owner={owner} mailbox={mailbox} leads={leads.rows} leadFilter={q.leads} cameBack={replies?.total ?? null} check={check} senderDnsHref={dnsHrefOf(boxes.rows, check?.warnings ?? [])} />, `/console/campaigns/${campaign.id}`, q.page, leads.total, { leads: q.leads }),
     );
   })
   .get('/campaigns/:id/edit', validate('param', idParam), validate('query', editQuery), async (c) => {
@@ -433,7 +433,8 @@ async function lifecycle(c: C, verb: keyof typeof LIFECYCLE) {
     const leads = verb === 'launch' ? Object.values((await leadCountsOf(db, ws(c), [owned.id])).get(owned.id) ?? {}).reduce<number>((a, n) => a + (n ?? 0), 0) : 0;
     // The API's sender check (warnings, never a refusal): said at once, and on the campaign page.
     const warnings = verb === 'launch' || verb === 'resume' ? await senderWarnings(db, c.get('deps').config, { ...after, workspaceId: ws(c) }) : [];
-    return warnings.length ? `${step.words(after, leads)} Check the sender: ${warnings.length} problem(s) with its domain, listed on this page.` : step.words(after, leads);
+    const problems = warnings.length === 1 ? 'a problem' : `${warnings.length} problems`;
+    return warnings.length ? `${step.words(after, leads)} Check the sender: ${problems} with its domain’s DNS, listed below.` : step.words(after, leads);
   });
 }
 
@@ -512,4 +513,10 @@ function addedWords(r: AddLeadsResponse, name: string): string {
   if (r.duplicates.length) parts.push(`${r.duplicates.length} already in it.`);
   if (r.suppressed.length) parts.push(`${r.suppressed.length} suppressed, left out (${r.suppressed.slice(0, 3).map((s) => s.email).join(', ')}${r.suppressed.length > 3 ? ', …' : ''}).`);
   return parts.join(' ');
+}
+
+/** The DNS checks page of the mailbox the sender check warned about (one mailbox sends a campaign). */
+function dnsHrefOf(boxes: Array<{ id: string; email: string }>, warnings: Array<{ mailbox: string }>): string | undefined {
+  const box = boxes.find((b) => b.email === warnings[0]?.mailbox);
+  return box ? `/console/mailboxes/${box.id}/dns` : undefined;
 }

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { z } from 'zod';
 import { getMailbox, listMailboxesWithSync, updateMailbox } from '../../src/modules/mailboxes/service';
 import { patchMailboxRequest, type Mailbox } from '../../../shared/contracts/mailboxes';
@@ -120,6 +121,7 @@ export const mailboxRoutes = consoleApp()
 
 export const MailboxesPage: FC<{ rows: Row[] }> = ({ rows }) => (
   <>
+    <style>{raw(BUDGET_CSS)}</style>
     {rows.length === 0 && (
       <p class="panel">No mailbox connected yet. Each member connects their Gmail from the Lumina extension (Options → Connect Gmail); it then shows up here.</p>
     )}
@@ -160,21 +162,53 @@ export const MailboxesPage: FC<{ rows: Row[] }> = ({ rows }) => (
   </>
 );
 
-const Budget: FC<{ m: Row }> = ({ m }) => (
-  <div class="budget" data-budget={`${m.used}/${m.effectiveCap}`}>
-    <p style="margin:.3rem 0">
-      <strong>
-        {m.used} sent of {m.effectiveCap}
-      </strong>{' '}
-      in the last 24 hours — {m.usedByLumina} by Lumina, {m.usedFromGmail} sent from Gmail itself — <strong>{m.remaining} left</strong>
-      {m.effectiveCap < m.dailyCap && <span class="muted"> · ramping up towards {m.dailyCap} a day</span>}
-    </p>
-    <svg class="chart" width="360" height="14" viewBox="0 0 360 14" role="img" aria-label={`${m.used} of ${m.effectiveCap} used`}>
-      <rect width="360" height="14" fill="#e3e6ef" rx="4" />
-      <rect width={Math.min(360, Math.round((m.used / Math.max(1, m.effectiveCap)) * 360))} height="14" fill={m.remaining === 0 ? '#e03131' : '#4c6ef5'} rx="4" />
-    </svg>
-  </div>
-);
+/**
+ * The rolling-24 h budget in a sentence: what is left first (what an admin came for), then who
+ * spent the rest, with a bar in the same two colours as the extension's popup.
+ */
+const Budget: FC<{ m: Row }> = ({ m }) => {
+  const cap = Math.max(1, m.effectiveCap, m.used);
+  const share = (n: number) => Math.round((n / cap) * 1000) / 10;
+  const ramping = m.effectiveCap < m.dailyCap;
+  return (
+    <div class="budget" data-budget={`${m.used}/${m.effectiveCap}`}>
+      <p class="budget-left">
+        {m.remaining > 0 ? <strong>{m.remaining} left</strong> : <strong class="bad-text">Nothing left</strong>} of {m.effectiveCap} for the rolling 24 hours
+        {ramping && <span class="muted"> (ramping up towards {m.dailyCap} a day)</span>}
+        {m.remaining === 0 && <span class="muted">: sending resumes as each send turns 24 hours old</span>}
+      </p>
+      <svg class="budget-bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label={`${m.used} of ${m.effectiveCap} used: ${m.usedByLumina} by Lumina, ${m.usedFromGmail} from Gmail`}>
+        <rect width="100" height="8" fill="#e3e6ef" />
+        <rect width={share(m.usedByLumina)} height="8" fill="#4c6ef5" />
+        <rect x={share(m.usedByLumina)} width={share(m.usedFromGmail)} height="8" fill="#e8a200" />
+      </svg>
+      <p class="muted small budget-who">
+        {m.used} sent of {m.effectiveCap} in the last 24 hours:{' '}
+        <span class="part">
+          <i class="swatch lumina" />
+          {m.usedByLumina} by Lumina
+        </span>
+        {' · '}
+        <span class="part">
+          <i class="swatch gmail" />
+          {m.usedFromGmail} from Gmail itself
+        </span>
+      </p>
+    </div>
+  );
+};
+
+/** The budget's few styles (the layout's stay shared). */
+const BUDGET_CSS = `
+.budget{margin:.4rem 0 .8rem;max-width:32rem}
+.budget p{margin:.2rem 0}
+.budget-left strong{font-size:1.1rem}
+.bad-text{color:#c92a2a}
+.budget-bar{display:block;width:100%;height:.6rem;border-radius:4px;overflow:hidden}
+.budget .part{white-space:nowrap}
+.swatch{display:inline-block;width:.6rem;height:.6rem;border-radius:2px;margin-right:.25rem}
+.swatch.lumina{background:#4c6ef5}.swatch.gmail{background:#e8a200}
+`;
 
 const DAYS = [
   [1, 'Mon'],
@@ -190,6 +224,7 @@ export const MailboxForm: FC<{ box: Row; form: Record<string, string>; errors?: 
   const days = new Set((form['sendWindow.days'] ?? '').split(',').filter(Boolean));
   return (
     <PostForm action={`/console/mailboxes/${box.id}`} aria-label="Sending settings">
+      <style>{raw(BUDGET_CSS)}</style>
       <Budget m={box} />
       <p>
         <a href={`/console/mailboxes/${box.id}/dns`}>Check this domain's SPF, DKIM and DMARC</a>

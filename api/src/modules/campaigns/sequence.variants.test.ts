@@ -108,7 +108,7 @@ describe('A/B variants through the scheduler', () => {
     await replies(ofA, 2);
     await replies(ofB, 1);
     const early = campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json()).steps[0]!;
-    expect(early).toMatchObject({ winnerAfter: 30, winnerToRest: null });
+    expect(early).toMatchObject({ winnerAfter: 30, winnerToRest: null, winnerTest: { winner: null } });
     const split = await wave(c.id, 'win-early', 40);
     expect(new Set(split)).toEqual(new Set(['A', 'B']));
     await rt.deps.db.update(emails).set({ status: 'SENT', sentAt: new Date() }).where(eq(emails.campaignId, c.id));
@@ -118,6 +118,11 @@ describe('A/B variants through the scheduler', () => {
     // The stats answer says the rule kicked in, and for which variant, before the next leads go.
     const decided = campaignStatsSchema.parse(await (await ana.call(`/api/campaigns/${c.id}/stats`)).json()).steps[0]!;
     expect(decided).toMatchObject({ winnerAfter: 30, winnerToRest: 'B' });
+    // …with the counts it rests on: the first 30 sends of each version only, not everything sent since.
+    // (B's one earlier reply may fall in its cohort too: 12 or 13.)
+    expect(decided.winnerTest).toMatchObject({ winner: 'B', metric: 'reply', compared: [{ id: 'B', sent: 30 }, { id: 'A', sent: 30 }] });
+    expect(decided.winnerTest!.compared[0]!.hits).toBeGreaterThanOrEqual(12);
+    expect(decided.winnerTest!.pValue).toBeLessThan(0.05);
     const rest = await wave(c.id, 'win-late', 40);
     expect(rest).toHaveLength(40);
     expect(new Set(rest)).toEqual(new Set(['B']));

@@ -431,6 +431,17 @@ async function lastEmailsOf(deps: Deps, wanted: Array<{ lead: Lead; stepId: stri
  * variant; else there is none yet and leads keep their weighted split.
  */
 export async function stepWinners(deps: Pick<Deps, 'db'>, steps: Step[]): Promise<Map<string, string>> {
+  const winners = new Map<string, string>();
+  for (const [stepId, t] of await stepWinnerTests(deps, steps)) if (t.ready && t.verdict?.winner) winners.set(stepId, t.verdict.winner);
+  return winners;
+}
+
+/**
+ * The test behind "send the winner to the rest", per step that has it: the verdict on the fixed
+ * cohort (the first N sends of every variant) and whether every variant has its N yet. The
+ * scheduler acts only on a ready test's winner; the stats show the same answer in words.
+ */
+export async function stepWinnerTests(deps: Pick<Deps, 'db'>, steps: Step[]): Promise<Map<string, { ready: boolean; verdict: ReturnType<typeof abVerdict> }>> {
   const tested = steps.filter((st) => st.winnerAfter && st.variants.length >= 2);
   if (!tested.length) return new Map();
   const items = tested.map((st) => ({ step_id: st.id, n: st.winnerAfter }));
@@ -447,17 +458,15 @@ export async function stepWinners(deps: Pick<Deps, 'db'>, steps: Step[]): Promis
       where x.rn <= t.n
       group by x.step_id, x.variant_id`),
   );
-  const winners = new Map<string, string>();
+  const tests = new Map<string, { ready: boolean; verdict: ReturnType<typeof abVerdict> }>();
   for (const st of tested) {
     const counts = st.variants.map((v) => {
       const r = rows.find((x) => String(x.step_id) === st.id && x.variant_id === v.id);
       return { id: v.id, sent: Number(r?.sent ?? 0), opened: Number(r?.opened ?? 0), replied: Number(r?.replied ?? 0) };
     });
-    if (counts.some((c) => c.sent < st.winnerAfter!)) continue;
-    const verdict = abVerdict(counts);
-    if (verdict?.winner) winners.set(st.id, verdict.winner);
+    tests.set(st.id, { ready: counts.every((c) => c.sent >= st.winnerAfter!), verdict: abVerdict(counts) });
   }
-  return winners;
+  return tests;
 }
 
 /** Events joined to their email (on emailEvents … innerJoin(emails, eventEmail)). */

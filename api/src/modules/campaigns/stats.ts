@@ -4,7 +4,7 @@ import { campaignLeads, emailEvents, emails, leadStatuses, leadSteps, sequenceSt
 import { abVerdict } from './variants';
 import type { CampaignStats } from '../../../../shared/contracts/campaigns';
 import { getCampaignRow } from './service';
-import { stepWinners } from './sequence.worker';
+import { stepWinnerTests } from './sequence.worker';
 
 /** Derived, never stored: lead statuses plus the campaign's emails and their append-only events. */
 export async function campaignStats(db: Db, workspaceId: string, campaignId: string): Promise<CampaignStats> {
@@ -92,11 +92,12 @@ async function stepBreakdown(db: Db, workspaceId: string, campaignId: string): P
       .groupBy(leadSteps.stepId),
   ]);
   // The scheduler's own verdict (its fixed test cohort of the first N sends per variant), not a re-derivation.
-  const winners = await stepWinners({ db }, steps.filter((st) => st.retiredAt === null));
+  const winnerTests = await stepWinnerTests({ db }, steps.filter((st) => st.retiredAt === null));
   const zero = { sent: 0, opened: 0, clicked: 0, replied: 0, bounced: 0 };
   return steps
     .map((step) => {
       const mine = rows.filter((r) => r.stepId === step.id);
+      const test = winnerTests.get(step.id);
       const total = mine.reduce((a, r) => ({ sent: a.sent + r.sent, opened: a.opened + r.opened, clicked: a.clicked + r.clicked, replied: a.replied + r.replied, bounced: a.bounced + r.bounced }), zero);
       const variants = step.variants.map((v) => {
         const c = mine.find((r) => r.variantId === v.id) ?? zero;
@@ -112,7 +113,8 @@ async function stepBreakdown(db: Db, workspaceId: string, campaignId: string): P
         variants,
         abTest: abVerdict(variants),
         winnerAfter: step.variants.length >= 2 ? (step.winnerAfter ?? null) : null,
-        winnerToRest: winners.get(step.id) ?? null,
+        winnerToRest: test?.ready && test.verdict?.winner ? test.verdict.winner : null,
+        winnerTest: test?.verdict ?? null,
       };
     })
     .filter((s) => !s.retired || s.sent > 0 || s.skipped > 0);

@@ -115,8 +115,11 @@ describe('sender check at launch', () => {
     const admin = await consoleClient(rt, 'ana@bare.test');
     await admin.get(`/console/campaigns/${campaign.id}`);
     const page = await admin.submit(`/console/campaigns/${campaign.id}/launch`);
-    expect(page).toContain('Check the sender: 3 problem(s) with its domain, listed on this page.');
-    expect(page).toContain('data-sender-check');
-    expect(page, /data-sender-check.{0,600}/.exec(page)?.[0]).toContain('ana@bare.test: DMARC missing: Gmail and Yahoo reject bulk mail without it');
+    expect(page).toContain('Check the sender: 3 problems with its domain’s DNS, listed below.');
+    const panel = /data-sender-check[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    expect(panel).toContain('Mail from <strong>ana@bare.test</strong> may be rejected or land in spam until bare.test’s DNS records are fixed. The campaign still sends meanwhile.');
+    expect(panel).toContain('<strong>DMARC missing</strong>: Gmail and Yahoo reject bulk mail without it');
+    // Where to fix it: the mailbox's DNS checks page.
+    expect(panel).toMatch(/href="\/console\/mailboxes\/[0-9a-f-]{36}\/dns">See the DNS checks and what to add</);
   });
 });
