@@ -60,7 +60,7 @@ describe('GET /api/campaigns/:id/launch-check', () => {
     // The console's campaign page shows the same check.
     const page = await (await (await consoleClient(rt, 'rep@half.test')).get(`/console/campaigns/${campaign.id}`)).text();
     expect(page).toContain('data-blocker="postal_address"');
-    expect(page).toMatch(/data-recipient-check[^>]*>.*2 of 4 lead\(s\) still to be mailed will be skipped/s);
+    expect(page).toMatch(/data-recipient-check[^>]*>.*2 of 4 leads still to be mailed will be skipped/s);
     expect(page).toContain('<li data-recipient="old@nowhere.test" data-sendable="false"><strong>old@nowhere.test</strong> — nowhere.test has no MX record and no address; it will be skipped.</li>');
     expect(page).toContain('rep@half.test: DMARC missing');
 
