@@ -62,7 +62,7 @@ describe('GET /api/campaigns/:id/launch-check', () => {
     expect(page).toContain('data-blocker="postal_address"');
     expect(page).toMatch(/data-recipient-check[^>]*>.*2 of 4 leads still to be mailed will be skipped/s);
     expect(page).toContain('<li data-recipient="old@nowhere.test" data-sendable="false"><strong>old@nowhere.test</strong> — nowhere.test has no MX record and no address; it will be skipped.</li>');
-    expect(page).toContain('rep@half.test: DMARC missing');
+    expect(page).toMatch(/data-sender-check.*Mail from <strong>rep@half\.test<\/strong>.*<strong>DMARC missing<\/strong>/s);
 
     // It changed nothing: still a draft, no launch in the audit log; and launch agrees with it.
     expect(campaignSchema.parse(await (await rep.call(`/api/campaigns/${campaign.id}`)).json()).status).toBe('draft');
@@ -78,6 +78,10 @@ describe('GET /api/campaigns/:id/launch-check', () => {
     expect(((await launched.json()) as { warnings: unknown }).warnings).toEqual(now.warnings);
     const after = launchCheckResponse.parse(await (await rep.call(`/api/campaigns/${campaign.id}/launch-check`)).json());
     expect(after).toMatchObject({ status: 'active', ready: false, blockers: [{ code: 'status', message: 'An active campaign cannot be launched or resumed.' }] });
+    // A running campaign's page keeps the sender check but does not list its recipients on every view.
+    const running = await (await (await consoleClient(rt, 'rep@half.test')).get(`/console/campaigns/${campaign.id}`)).text();
+    expect(running).toContain('data-sender-check');
+    expect(running).not.toContain('data-recipient-check');
   });
 
   it('is scoped to the workspace and validates the id', async () => {
