@@ -8,6 +8,18 @@ const optionalText = z.string().trim().max(200).nullable().optional();
 /** Keys of custom fields are template-variable friendly (`{{custom.deal_size}}`). */
 export const customFieldsSchema = z.record(z.string().regex(/^\w{1,64}$/, 'letters, digits and _ only'), z.string().max(2000));
 
+/**
+ * What the recipient check found about an address (stored on the prospect when it is added,
+ * imported or edited, and when a campaign send finds its domain no longer takes mail).
+ */
+export const recipientFlags = ['role', 'disposable', 'no_mail', 'unverified'] as const;
+export const recipientFlagSchema = z.enum(recipientFlags);
+export type RecipientFlag = z.infer<typeof recipientFlagSchema>;
+/** The list's flag filter: any flag, or one kind. */
+export const prospectFlagFilters = ['any', ...recipientFlags] as const;
+export const prospectFlagFilterSchema = z.enum(prospectFlagFilters);
+export type ProspectFlagFilter = z.infer<typeof prospectFlagFilterSchema>;
+
 export const prospectSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -19,6 +31,11 @@ export const prospectSchema = z.object({
   timeZone: z.string().nullable(),
   customFields: z.record(z.string(), z.string()),
   ownerId: z.string().nullable(),
+  /** Some email or campaign place exists for them (the list's "not contacted" is its opposite). */
+  contacted: z.boolean(),
+  /** They replied to a Lumina email, or a sequence stopped on their reply or referral. */
+  replied: z.boolean(),
+  recipientFlags: z.array(recipientFlagSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -50,6 +67,8 @@ export const listProspectsQuery = pageQuerySchema.extend({
   campaignId: z.uuid().optional(),
   /** An IANA zone, or `none` for prospects without one. */
   timeZone: z.union([z.literal('none'), timeZoneSchema]).optional(),
+  /** Flagged by the recipient check: `any`, or one of role, disposable, no_mail, unverified. */
+  flag: prospectFlagFilterSchema.optional(),
 });
 
 export const lookupProspectQuery = z.object({ email: z.email().max(320).transform(normalizeAddress) });

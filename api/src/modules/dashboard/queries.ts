@@ -67,10 +67,20 @@ export function toFigures(r: FigureRow): Figures {
  */
 export async function figuresBetween(db: Db, workspaceId: string, since: Date, until: Date, campaignId?: string): Promise<Figures> {
   if (campaignId) return campaignFiguresBetween(db, workspaceId, since, until, campaignId);
+  return rolledUpFigures(db, workspaceId, since, until);
+}
+
+/**
+ * The rollups' figures of a time range: the whole workspace's (`event_rollups`), or one
+ * sender's (`user_event_rollups`, and the engagement rows carrying that sender) — both kept by
+ * the events trigger, so neither grows with the number of events.
+ */
+async function rolledUpFigures(db: Db, workspaceId: string, since: Date, until: Date, userId?: string): Promise<Figures> {
   const s = since.toISOString();
   const u = until.toISOString();
+  const bySender = userId ? sql`and user_id = ${userId}` : sql``;
   const firsts = (column: string) =>
-    sql`(select count(*) from email_engagement where workspace_id = ${workspaceId} and ${sql.raw(column)} >= ${s} and ${sql.raw(column)} < ${u})::int`;
+    sql`(select count(*) from email_engagement where workspace_id = ${workspaceId} ${bySender} and ${sql.raw(column)} >= ${s} and ${sql.raw(column)} < ${u})::int`;
   const rows = await db.execute(sql`
     select
       coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
@@ -87,8 +97,8 @@ export async function figuresBetween(db: Db, workspaceId: string, since: Date, u
       ${firsts('first_human_click_at')} as clicked_emails,
       ${firsts('replied_at')} as replied_emails,
       ${firsts('bounced_at')} as bounced_emails
-    from event_rollups
-    where workspace_id = ${workspaceId} and hour >= date_trunc('hour', ${s}::timestamptz) and hour < ${u}`);
+    from ${sql.raw(userId ? 'user_event_rollups' : 'event_rollups')}
+    where workspace_id = ${workspaceId} ${bySender} and hour >= date_trunc('hour', ${s}::timestamptz) and hour < ${u}`);
   return toFigures(rowsOf<FigureRow>(rows)[0]!);
 }
 
@@ -257,13 +267,12 @@ export async function sendTimes(db: Db, workspaceId: string, since: Date, tz: st
   return { slots, best };
 }
 
-/** One member's figures of a time range: the events of the emails they sent (the console's "me"). */
+/**
+ * One member's figures of a time range: the events of the emails they sent (the console's "me"),
+ * from the per-sender rollups — hour-exact like the workspace's, so "You" never outgrows it.
+ */
 export async function userFiguresBetween(db: Db, workspaceId: string, userId: string, since: Date, until: Date): Promise<Figures> {
-  const rows = await db.execute(sql`
-    select ${figureColumns('ev')} from email_events ev
-    where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${since.toISOString()} and ev.occurred_at < ${until.toISOString()}
-      and ev.email_id in (select id from emails where workspace_id = ${workspaceId} and user_id = ${userId})`);
-  return toFigures(rowsOf<FigureRow>(rows)[0]!);
+  return rolledUpFigures(db, workspaceId, since, until, userId);
 }
 
 /**
@@ -274,7 +283,7 @@ export async function repliesWaiting(db: Db, workspaceId: string, since: Date, u
   const rows = await db.execute(sql`
     select count(distinct e.to)::int as n from email_engagement g join emails e on e.id = g.email_id
     where g.workspace_id = ${workspaceId} and g.replied_at >= ${since.toISOString()}
-      ${userId ? sql`and e.user_id = ${userId}` : sql``}
+      ${userId ? sql`and g.user_id = ${userId}` : sql``}
       and not exists (select 1 from emails later where later.workspace_id = ${workspaceId} and later.to = e.to and later.created_at > g.replied_at)`);
   return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
 }
