@@ -12,14 +12,16 @@ ALTER TABLE "prospects" ADD COLUMN "contacted" boolean DEFAULT false NOT NULL;--
 ALTER TABLE "prospects" ADD COLUMN "replied" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "prospects" ADD COLUMN "recipient_flags" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "email_engagement" ADD COLUMN "user_id" uuid;--> statement-breakpoint
+ALTER TABLE "email_engagement" ADD COLUMN "answered_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "user_event_rollups" ADD CONSTRAINT "user_event_rollups_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_event_rollups" ADD CONSTRAINT "user_event_rollups_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "email_engagement" ADD CONSTRAINT "email_engagement_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "prospects_ws_replied_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE "prospects"."replied";--> statement-breakpoint
 CREATE INDEX "prospects_ws_not_contacted_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE not "prospects"."contacted";--> statement-breakpoint
 CREATE INDEX "prospects_ws_flagged_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE "prospects"."recipient_flags" <> '{}'::text[];--> statement-breakpoint
-CREATE INDEX "engagement_ws_user_reply_idx" ON "email_engagement" USING btree ("workspace_id","user_id","replied_at") WHERE "email_engagement"."replied_at" is not null;--> statement-breakpoint
--- Hand-written from here: the triggers that keep the marks and the per-sender rollups, then the
+CREATE INDEX "engagement_ws_waiting_idx" ON "email_engagement" USING btree ("workspace_id","replied_at") WHERE "email_engagement"."replied_at" is not null and "email_engagement"."answered_at" is null;--> statement-breakpoint
+CREATE INDEX "engagement_ws_user_waiting_idx" ON "email_engagement" USING btree ("workspace_id","user_id","replied_at") WHERE "email_engagement"."replied_at" is not null and "email_engagement"."answered_at" is null;--> statement-breakpoint
+-- Hand-written from here: the triggers that keep the marks, the answers and the per-sender rollups, then the
 -- backfill of rows written before this migration.
 --
 -- The events trigger of 0003 also fills the sender's rollups and the engagement's sender, and
@@ -58,6 +60,16 @@ BEGIN
      OR (excluded.replied_at < email_engagement.replied_at OR (email_engagement.replied_at IS NULL AND excluded.replied_at IS NOT NULL))
      OR (excluded.bounced_at < email_engagement.bounced_at OR (email_engagement.bounced_at IS NULL AND excluded.bounced_at IS NOT NULL));
 
+  -- A reply already followed by an email to the same address (the inbox sync saw it late) was answered.
+  UPDATE email_engagement g SET answered_at = a.at
+  FROM (
+    SELECT x.email_id, (SELECT min(later.created_at) FROM emails later WHERE later.workspace_id = e.workspace_id AND later.to = e.to AND later.created_at > x.replied_at) AS at
+    FROM (SELECT DISTINCT email_id FROM new_events WHERE type = 'reply') r
+    JOIN email_engagement x ON x.email_id = r.email_id AND x.replied_at IS NOT NULL AND x.answered_at IS NULL
+    JOIN emails e ON e.id = r.email_id
+  ) a
+  WHERE g.email_id = a.email_id AND a.at IS NOT NULL;
+
   UPDATE prospects p SET replied = true
   FROM (SELECT DISTINCT e.prospect_id FROM new_events ev JOIN emails e ON e.id = ev.email_id WHERE ev.type = 'reply' AND e.prospect_id IS NOT NULL) r
   WHERE p.id = r.prospect_id AND NOT p.replied;
@@ -79,11 +91,16 @@ CREATE OR REPLACE FUNCTION lumina_refresh_prospect_marks(ids uuid[]) RETURNS voi
   WHERE p.id = m.id AND (p.contacted, p.replied) IS DISTINCT FROM (m.contacted, m.replied);
 $$;
 --> statement-breakpoint
+-- A new email marks its prospect contacted, and answers the replies waiting from that address.
 CREATE OR REPLACE FUNCTION lumina_mark_emails_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE prospects p SET contacted = true
   FROM (SELECT DISTINCT prospect_id FROM new_emails WHERE prospect_id IS NOT NULL) n
   WHERE p.id = n.prospect_id AND NOT p.contacted;
+
+  UPDATE email_engagement g SET answered_at = n.created_at
+  FROM new_emails n JOIN emails e ON e.workspace_id = n.workspace_id AND e.to = n.to
+  WHERE g.email_id = e.id AND g.replied_at IS NOT NULL AND g.answered_at IS NULL AND g.replied_at < n.created_at;
   RETURN NULL;
 END
 $$;
@@ -144,7 +161,7 @@ CREATE TRIGGER campaign_leads_remark AFTER UPDATE OF status, prospect_id ON camp
   FOR EACH ROW WHEN ((OLD.status IN ('replied', 'referred')) IS DISTINCT FROM (NEW.status IN ('replied', 'referred')) OR OLD.prospect_id IS DISTINCT FROM NEW.prospect_id)
   EXECUTE FUNCTION lumina_mark_row_moved();
 --> statement-breakpoint
--- Backfill: marks, the engagement's sender, the per-sender rollups.
+-- Backfill: marks, the engagement's sender and answers, the per-sender rollups.
 UPDATE prospects p SET contacted = true
 WHERE EXISTS (SELECT 1 FROM emails e WHERE e.prospect_id = p.id) OR EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.prospect_id = p.id);
 --> statement-breakpoint
@@ -153,6 +170,13 @@ WHERE EXISTS (SELECT 1 FROM emails e JOIN email_engagement g ON g.email_id = e.i
    OR EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.prospect_id = p.id AND cl.status IN ('replied', 'referred'));
 --> statement-breakpoint
 UPDATE email_engagement g SET user_id = e.user_id FROM emails e WHERE e.id = g.email_id AND e.user_id IS NOT NULL;
+--> statement-breakpoint
+UPDATE email_engagement g SET answered_at = a.at
+FROM (
+  SELECT x.email_id, (SELECT min(later.created_at) FROM emails later WHERE later.workspace_id = e.workspace_id AND later.to = e.to AND later.created_at > x.replied_at) AS at
+  FROM email_engagement x JOIN emails e ON e.id = x.email_id WHERE x.replied_at IS NOT NULL
+) a
+WHERE g.email_id = a.email_id AND a.at IS NOT NULL;
 --> statement-breakpoint
 INSERT INTO user_event_rollups (workspace_id, user_id, hour, type, machine, n)
 SELECT ev.workspace_id, e.user_id, date_trunc('hour', ev.occurred_at), ev.type, ev.machine, count(*)

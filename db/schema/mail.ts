@@ -195,14 +195,20 @@ export const emailEngagement = pgTable(
     firstHumanClickAt: timestamp('first_human_click_at', { withTimezone: true }),
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     bouncedAt: timestamp('bounced_at', { withTimezone: true }),
+    /**
+     * When the reply was answered: the first email to the same address created after it (kept by
+     * triggers on emails and events, migration 0013). Null while the reply waits for an answer.
+     */
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
   },
   (t) => [
     index('engagement_ws_open_idx').on(t.workspaceId, t.firstHumanOpenAt),
     index('engagement_ws_click_idx').on(t.workspaceId, t.firstHumanClickAt),
     index('engagement_ws_reply_idx').on(t.workspaceId, t.repliedAt),
     index('engagement_ws_bounce_idx').on(t.workspaceId, t.bouncedAt),
-    /** One member's replies of a time range (Home's "replies waiting … to your mail"). */
-    index('engagement_ws_user_reply_idx').on(t.workspaceId, t.userId, t.repliedAt).where(sql`${t.repliedAt} is not null`),
+    /** Home's "replies waiting for an answer": the few unanswered replies, the workspace's and one member's. */
+    index('engagement_ws_waiting_idx').on(t.workspaceId, t.repliedAt).where(sql`${t.repliedAt} is not null and ${t.answeredAt} is null`),
+    index('engagement_ws_user_waiting_idx').on(t.workspaceId, t.userId, t.repliedAt).where(sql`${t.repliedAt} is not null and ${t.answeredAt} is null`),
   ],
 );
 

@@ -70,6 +70,24 @@ export async function figuresBetween(db: Db, workspaceId: string, since: Date, u
   return rolledUpFigures(db, workspaceId, since, until);
 }
 
+/** What Home shows of a week, the workspace's or one sender's: event counts only, from the rollups. */
+export type WeekCounts = Pick<Figures, 'sent' | 'humanOpens' | 'replies' | 'bounces'>;
+export async function rolledUpCounts(db: Db, workspaceId: string, since: Date, until: Date, userId?: string): Promise<WeekCounts> {
+  const rows = rowsOf<Record<'sent' | 'human_opens' | 'replies' | 'bounces', number>>(
+    await db.execute(sql`
+      select
+        coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
+        coalesce(sum(n) filter (where type = 'open' and not machine), 0)::int as human_opens,
+        coalesce(sum(n) filter (where type = 'reply'), 0)::int as replies,
+        coalesce(sum(n) filter (where type = 'bounce'), 0)::int as bounces
+      from ${sql.raw(userId ? 'user_event_rollups' : 'event_rollups')}
+      where workspace_id = ${workspaceId} ${userId ? sql`and user_id = ${userId}` : sql``}
+        and hour >= date_trunc('hour', ${since.toISOString()}::timestamptz) and hour < ${until.toISOString()}`),
+  );
+  const r = rows[0]!;
+  return { sent: Number(r.sent), humanOpens: Number(r.human_opens), replies: Number(r.replies), bounces: Number(r.bounces) };
+}
+
 /**
  * The rollups' figures of a time range: the whole workspace's (`event_rollups`), or one
  * sender's (`user_event_rollups`, and the engagement rows carrying that sender) — both kept by
@@ -276,14 +294,14 @@ export async function userFiguresBetween(db: Db, workspaceId: string, userId: st
 }
 
 /**
- * Replies since `since` that nobody has answered yet: the reply is the newest thing with that
- * address (no email to them was created after it). Optionally only replies to one member's mail.
+ * Replies since `since` that nobody has answered yet: no email to that address was created after
+ * the reply (`answered_at`, kept by triggers). Optionally only replies to one member's mail.
+ * Reads the few waiting replies off a partial index, not every reply of the week.
  */
 export async function repliesWaiting(db: Db, workspaceId: string, since: Date, userId?: string): Promise<number> {
   const rows = await db.execute(sql`
     select count(distinct e.to)::int as n from email_engagement g join emails e on e.id = g.email_id
-    where g.workspace_id = ${workspaceId} and g.replied_at >= ${since.toISOString()}
-      ${userId ? sql`and g.user_id = ${userId}` : sql``}
-      and not exists (select 1 from emails later where later.workspace_id = ${workspaceId} and later.to = e.to and later.created_at > g.replied_at)`);
+    where g.workspace_id = ${workspaceId} and g.replied_at >= ${since.toISOString()} and g.answered_at is null
+      ${userId ? sql`and g.user_id = ${userId}` : sql``}`);
   return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
 }
