@@ -10,6 +10,7 @@ CREATE TABLE "user_event_rollups" (
 --> statement-breakpoint
 ALTER TABLE "prospects" ADD COLUMN "contacted" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "prospects" ADD COLUMN "replied" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "prospects" ADD COLUMN "suppressed" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "prospects" ADD COLUMN "recipient_flags" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "email_engagement" ADD COLUMN "user_id" uuid;--> statement-breakpoint
 ALTER TABLE "email_engagement" ADD COLUMN "answered_at" timestamp with time zone;--> statement-breakpoint
@@ -18,6 +19,7 @@ ALTER TABLE "user_event_rollups" ADD CONSTRAINT "user_event_rollups_user_id_user
 ALTER TABLE "email_engagement" ADD CONSTRAINT "email_engagement_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "prospects_ws_replied_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE "prospects"."replied";--> statement-breakpoint
 CREATE INDEX "prospects_ws_not_contacted_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE not "prospects"."contacted";--> statement-breakpoint
+CREATE INDEX "prospects_ws_suppressed_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE "prospects"."suppressed";--> statement-breakpoint
 CREATE INDEX "prospects_ws_flagged_idx" ON "prospects" USING btree ("workspace_id","created_at","id") WHERE "prospects"."recipient_flags" <> '{}'::text[];--> statement-breakpoint
 CREATE INDEX "engagement_ws_waiting_idx" ON "email_engagement" USING btree ("workspace_id","replied_at") WHERE "email_engagement"."replied_at" is not null and "email_engagement"."answered_at" is null;--> statement-breakpoint
 CREATE INDEX "engagement_ws_user_waiting_idx" ON "email_engagement" USING btree ("workspace_id","user_id","replied_at") WHERE "email_engagement"."replied_at" is not null and "email_engagement"."answered_at" is null;--> statement-breakpoint
@@ -161,6 +163,60 @@ CREATE TRIGGER campaign_leads_remark AFTER UPDATE OF status, prospect_id ON camp
   FOR EACH ROW WHEN ((OLD.status IN ('replied', 'referred')) IS DISTINCT FROM (NEW.status IN ('replied', 'referred')) OR OLD.prospect_id IS DISTINCT FROM NEW.prospect_id)
   EXECUTE FUNCTION lumina_mark_row_moved();
 --> statement-breakpoint
+-- The suppressed mark: a suppression added or lifted marks the prospects of that address; a
+-- prospect added (or given a new address) is marked if its address is already suppressed.
+CREATE OR REPLACE FUNCTION lumina_mark_suppressions_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE prospects p SET suppressed = true
+  FROM (SELECT DISTINCT workspace_id, email FROM new_suppressions) s
+  WHERE p.workspace_id = s.workspace_id AND p.email = s.email AND NOT p.suppressed;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER suppressions_mark AFTER INSERT ON suppressions
+  REFERENCING NEW TABLE AS new_suppressions
+  FOR EACH STATEMENT EXECUTE FUNCTION lumina_mark_suppressions_inserted();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION lumina_mark_suppressions_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE prospects p SET suppressed = false
+  FROM (SELECT DISTINCT workspace_id, email FROM old_suppressions) s
+  WHERE p.workspace_id = s.workspace_id AND p.email = s.email AND p.suppressed
+    AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.workspace_id = p.workspace_id AND x.email = p.email);
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER suppressions_unmark AFTER DELETE ON suppressions
+  REFERENCING OLD TABLE AS old_suppressions
+  FOR EACH STATEMENT EXECUTE FUNCTION lumina_mark_suppressions_deleted();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION lumina_mark_prospects_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE prospects p SET suppressed = true
+  FROM new_prospects n
+  WHERE p.id = n.id AND EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = n.workspace_id AND s.email = n.email);
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER prospects_mark_suppressed AFTER INSERT ON prospects
+  REFERENCING NEW TABLE AS new_prospects
+  FOR EACH STATEMENT EXECUTE FUNCTION lumina_mark_prospects_inserted();
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION lumina_mark_prospect_readdressed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE prospects p SET suppressed = EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = p.workspace_id AND s.email = p.email)
+  WHERE p.id = NEW.id;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER prospects_remark_suppressed AFTER UPDATE OF email ON prospects
+  FOR EACH ROW WHEN (OLD.email IS DISTINCT FROM NEW.email)
+  EXECUTE FUNCTION lumina_mark_prospect_readdressed();
+--> statement-breakpoint
 -- Backfill: marks, the engagement's sender and answers, the per-sender rollups.
 UPDATE prospects p SET contacted = true
 WHERE EXISTS (SELECT 1 FROM emails e WHERE e.prospect_id = p.id) OR EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.prospect_id = p.id);
@@ -168,6 +224,9 @@ WHERE EXISTS (SELECT 1 FROM emails e WHERE e.prospect_id = p.id) OR EXISTS (SELE
 UPDATE prospects p SET replied = true
 WHERE EXISTS (SELECT 1 FROM emails e JOIN email_engagement g ON g.email_id = e.id WHERE e.prospect_id = p.id AND g.replied_at IS NOT NULL)
    OR EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.prospect_id = p.id AND cl.status IN ('replied', 'referred'));
+--> statement-breakpoint
+UPDATE prospects p SET suppressed = true
+WHERE EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = p.workspace_id AND s.email = p.email);
 --> statement-breakpoint
 UPDATE email_engagement g SET user_id = e.user_id FROM emails e WHERE e.id = g.email_id AND e.user_id IS NOT NULL;
 --> statement-breakpoint

@@ -26,6 +26,8 @@ export const prospects = pgTable(
      */
     contacted: boolean('contacted').notNull().default(false),
     replied: boolean('replied').notNull().default(false),
+    /** The address is on the workspace's suppression list (kept by triggers on both tables). */
+    suppressed: boolean('suppressed').notNull().default(false),
     /**
      * What the recipient check said when the address was added, imported or edited (and a send
      * found later): `role`, `disposable`, `unverified`, `no_mail`. Empty when nothing is wrong.
@@ -39,6 +41,7 @@ export const prospects = pgTable(
     // The status and flag filters: a page read newest first off a partial index of the few (or many) that match.
     index('prospects_ws_replied_idx').on(t.workspaceId, t.createdAt, t.id).where(sql`${t.replied}`),
     index('prospects_ws_not_contacted_idx').on(t.workspaceId, t.createdAt, t.id).where(sql`not ${t.contacted}`),
+    index('prospects_ws_suppressed_idx').on(t.workspaceId, t.createdAt, t.id).where(sql`${t.suppressed}`),
     index('prospects_ws_flagged_idx').on(t.workspaceId, t.createdAt, t.id).where(sql`${t.recipientFlags} <> '{}'::text[]`),
     index('prospects_ws_company_idx').on(t.workspaceId, t.company),
     /** The list's order (newest first): a page is read off the index, not sorted out of 100,000 rows. */

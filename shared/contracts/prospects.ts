@@ -35,6 +35,8 @@ export const prospectSchema = z.object({
   contacted: z.boolean(),
   /** They replied to a Lumina email, or a sequence stopped on their reply or referral. */
   replied: z.boolean(),
+  /** Their address is on the workspace's suppression list: never mailed. */
+  suppressed: z.boolean(),
   recipientFlags: z.array(recipientFlagSchema),
   createdAt: z.string(),
   updatedAt: z.string(),

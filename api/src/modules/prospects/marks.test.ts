@@ -7,10 +7,11 @@ import { rowsOf } from '../../../../db/prepared';
 import { importResultSchema, prospectListResponse, prospectSchema, type Prospect } from '../../../../shared/contracts/prospects';
 import { statsResponse } from '../../../../shared/contracts/dashboard';
 import { campaignSchema } from '../../../../shared/contracts/campaigns';
+import { suppressionSchema } from '../../../../shared/contracts/suppressions';
 import { closeEventRecorder } from '../tracking/recorder';
 
 /*
- * The stored marks (contacted, replied), the answers of replies, the per-sender rollups and the
+ * The stored marks (contacted, replied, suppressed), the answers of replies, the per-sender rollups and the
  * recipient flags are derived data kept by triggers and by the add / import / edit paths. Each
  * story here changes something through the public door, then checks the stored value against
  * the same fact derived from the source rows — on PGlite and on Postgres alike.
@@ -133,6 +134,43 @@ describe('stored marks: contacted and replied', () => {
     expect((await rt.deps.db.select().from(prospects).where(eq(prospects.id, erased.id))).length).toBe(0);
     await expectMarks(kept, { contacted: true, replied: false });
     expect(await listed('status=replied')).not.toContain(erased.email);
+  });
+});
+
+describe('stored mark: suppressed', () => {
+  const isSuppressedNow = async (id: string) => {
+    const [row] = rowsOf<{ on: boolean }>(await rt.deps.db.execute(sql`select exists (select 1 from suppressions s join prospects p on p.workspace_id = s.workspace_id and p.email = s.email where p.id = ${id}) as on`));
+    return Boolean(row!.on);
+  };
+  const expectSuppressed = async (p: Prospect, on: boolean) => {
+    expect(await isSuppressedNow(p.id)).toBe(on);
+    expect((await read(p.id)).suppressed).toBe(on);
+    expect((await listed('status=suppressed')).includes((await read(p.id)).email)).toBe(on);
+  };
+
+  it('follows suppressions added and lifted, prospects added or imported at a suppressed address, and a changed address', async () => {
+    const p = await addProspect(ana);
+    await expectSuppressed(p, false);
+    const added = suppressionSchema.parse(await (await ana.call('/api/suppressions', { method: 'POST', json: { email: p.email } })).json());
+    await expectSuppressed(p, true);
+    expect((await ana.call(`/api/suppressions/${added.id}`, { method: 'DELETE' })).status).toBe(204);
+    await expectSuppressed(p, false);
+
+    await ana.call('/api/suppressions', { method: 'POST', json: { email: 'gone@supp-co.test' } });
+    await ana.call('/api/suppressions', { method: 'POST', json: { email: 'left@supp-co.test' } });
+    const late = await addProspect(ana, 'gone@supp-co.test');
+    await expectSuppressed(late, true);
+    await ana.call('/api/prospects/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'email\nleft@supp-co.test\nstay@supp-co.test\n' });
+    const [left] = await rt.deps.db.select().from(prospects).where(and(eq(prospects.workspaceId, ana.workspace.id), eq(prospects.email, 'left@supp-co.test')));
+    expect(left!.suppressed).toBe(true);
+    expect(await listed('status=suppressed')).not.toContain('stay@supp-co.test');
+
+    // A new address is judged afresh, both ways.
+    await ana.call(`/api/prospects/${late.id}`, { method: 'PATCH', json: { email: 'back@supp-co.test' } });
+    await expectSuppressed(late, false);
+    await ana.call(`/api/prospects/${p.id}`, { method: 'PATCH', json: { email: 'gone2@supp-co.test' } });
+    await ana.call('/api/suppressions', { method: 'POST', json: { email: 'gone2@supp-co.test' } });
+    await expectSuppressed(p, true);
   });
 });
 

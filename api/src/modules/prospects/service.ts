@@ -1,6 +1,6 @@
 import { and, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { campaignLeads, campaigns, prospects, suppressions } from '../../../../db/schema';
+import { campaignLeads, campaigns, prospects } from '../../../../db/schema';
 import { rowsOf } from '../../../../db/prepared';
 import { ApiError, notFound } from '../../lib/api-error';
 import { listPage } from '../../lib/pagination';
@@ -11,9 +11,9 @@ type ProspectRow = typeof prospects.$inferSelect;
 
 /**
  * Where a prospect stands: on the suppression list, replied to a Lumina email (or stopped a
- * sequence by replying), in a running sequence, or not written to yet. Replied and not written to
- * are the stored marks `replied` and `contacted` (kept by triggers, migration 0013); the others
- * are read from the suppressions and campaign places.
+ * sequence by replying), in a running sequence, or not written to yet. All but the sequence are
+ * stored marks (`suppressed`, `replied`, `contacted`, kept by triggers, migration 0013); being in
+ * a sequence is read from the campaign places.
  */
 export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'not_contacted'] as const;
 export type ProspectStatus = (typeof prospectStatuses)[number];
@@ -58,17 +58,16 @@ export async function listProspects(db: Db, workspaceId: string, query: ListPros
 }
 
 /*
- * The status filters as Postgres runs them best at 100,000 prospects (bench/console.ts): replied
- * and not written to read the stored marks, whose partial indexes (prospects_ws_replied_idx,
- * prospects_ws_not_contacted_idx) hold the list's order, so a page is read off the index; in a
- * sequence and suppressed are a hash semi-join over the workspace's leads and suppressions.
+ * The status filters as Postgres runs them best at 100,000 prospects (bench/console.ts): replied,
+ * suppressed and not written to read the stored marks, whose partial indexes hold the list's
+ * order, so a page is read off the index; in a sequence is a hash semi-join over the leads.
  */
 const leadsIn = (workspaceId: string, statuses: string[]) =>
   sql`select cl.prospect_id from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.status in (${sql.join(statuses.map((st) => sql`${st}`), sql`, `)})`;
 function statusFilter(workspaceId: string, status: ProspectStatus): SQL {
   if (status === 'in_sequence') return sql`${prospects.id} in (${leadsIn(workspaceId, ['pending', 'active', 'paused'])})`;
   if (status === 'replied') return sql`${prospects.replied}`;
-  if (status === 'suppressed') return sql`${prospects.email} in (select s.email from ${suppressions} s where s.workspace_id = ${workspaceId})`;
+  if (status === 'suppressed') return sql`${prospects.suppressed}`;
   return sql`not ${prospects.contacted}`;
 }
 
@@ -79,24 +78,19 @@ function flagFilter(flag: ProspectFlagFilter): SQL {
 }
 
 /** The statuses of a page of prospects (a prospect may be several: replied and suppressed). */
-export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'email' | 'contacted' | 'replied'>>): Promise<Map<string, ProspectStatus[]>> {
+export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'contacted' | 'replied' | 'suppressed'>>): Promise<Map<string, ProspectStatus[]>> {
   const out = new Map<string, ProspectStatus[]>(page.map((p) => [p.id, []]));
   if (page.length === 0) return out;
-  const ids = page.map((p) => p.id);
-  const [suppressed, running] = await Promise.all([
-    db.select({ email: suppressions.email }).from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), inArray(suppressions.email, page.map((p) => p.email)))),
-    db
-      .selectDistinct({ id: campaignLeads.prospectId })
-      .from(campaignLeads)
-      .where(and(eq(campaignLeads.workspaceId, workspaceId), inArray(campaignLeads.prospectId, ids), inArray(campaignLeads.status, ['pending', 'active', 'paused']))),
-  ]);
-  const gone = new Set(suppressed.map((r) => r.email));
+  const running = await db
+    .selectDistinct({ id: campaignLeads.prospectId })
+    .from(campaignLeads)
+    .where(and(eq(campaignLeads.workspaceId, workspaceId), inArray(campaignLeads.prospectId, page.map((p) => p.id)), inArray(campaignLeads.status, ['pending', 'active', 'paused'])));
   const inSequence = new Set(running.map((r) => r.id));
   for (const p of page) {
     const list = out.get(p.id)!;
     if (inSequence.has(p.id)) list.push('in_sequence');
     if (p.replied) list.push('replied');
-    if (gone.has(p.email)) list.push('suppressed');
+    if (p.suppressed) list.push('suppressed');
     if (!p.contacted) list.push('not_contacted');
   }
   return out;
@@ -200,6 +194,7 @@ export function toProspect(row: ProspectRow): Prospect {
     ownerId: row.ownerId,
     contacted: row.contacted,
     replied: row.replied,
+    suppressed: row.suppressed,
     recipientFlags: row.recipientFlags,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
