@@ -36,22 +36,26 @@ BEGIN
   FROM new_events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT (workspace_id, hour, type, machine) DO UPDATE SET n = event_rollups.n + excluded.n;
 
-  INSERT INTO user_event_rollups (workspace_id, user_id, hour, type, machine, n)
-  SELECT ev.workspace_id, e.user_id, date_trunc('hour', ev.occurred_at), ev.type, ev.machine, count(*)
-  FROM new_events ev JOIN emails e ON e.id = ev.email_id
-  WHERE e.user_id IS NOT NULL
-  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (workspace_id, user_id, hour, type, machine) DO UPDATE SET n = user_event_rollups.n + excluded.n;
-
+  -- The sender's rollups and each email's firsts in one statement: the emails are looked up once per batch.
+  WITH ev AS MATERIALIZED (
+    SELECT n.workspace_id, n.email_id, n.type, n.machine, n.occurred_at, e.user_id
+    FROM new_events n JOIN emails e ON e.id = n.email_id
+  ), by_sender AS (
+    INSERT INTO user_event_rollups (workspace_id, user_id, hour, type, machine, n)
+    SELECT workspace_id, user_id, date_trunc('hour', occurred_at), type, machine, count(*)
+    FROM ev WHERE user_id IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (workspace_id, user_id, hour, type, machine) DO UPDATE SET n = user_event_rollups.n + excluded.n
+  )
   INSERT INTO email_engagement (email_id, workspace_id, user_id, first_human_open_at, first_human_click_at, replied_at, bounced_at)
-  SELECT ev.email_id, min(ev.workspace_id::text)::uuid, min(e.user_id::text)::uuid,
-    min(ev.occurred_at) FILTER (WHERE ev.type = 'open' AND NOT ev.machine),
-    min(ev.occurred_at) FILTER (WHERE ev.type = 'click' AND NOT ev.machine),
-    min(ev.occurred_at) FILTER (WHERE ev.type = 'reply'),
-    min(ev.occurred_at) FILTER (WHERE ev.type = 'bounce')
-  FROM new_events ev JOIN emails e ON e.id = ev.email_id
-  WHERE (ev.type IN ('open', 'click') AND NOT ev.machine) OR ev.type IN ('reply', 'bounce')
-  GROUP BY ev.email_id ORDER BY ev.email_id
+  SELECT email_id, min(workspace_id::text)::uuid, min(user_id::text)::uuid,
+    min(occurred_at) FILTER (WHERE type = 'open' AND NOT machine),
+    min(occurred_at) FILTER (WHERE type = 'click' AND NOT machine),
+    min(occurred_at) FILTER (WHERE type = 'reply'),
+    min(occurred_at) FILTER (WHERE type = 'bounce')
+  FROM ev
+  WHERE (type IN ('open', 'click') AND NOT machine) OR type IN ('reply', 'bounce')
+  GROUP BY email_id ORDER BY email_id
   ON CONFLICT (email_id) DO UPDATE SET
     first_human_open_at = least(email_engagement.first_human_open_at, excluded.first_human_open_at),
     first_human_click_at = least(email_engagement.first_human_click_at, excluded.first_human_click_at),
