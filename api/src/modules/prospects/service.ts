@@ -18,7 +18,6 @@ type ProspectRow = typeof prospects.$inferSelect;
 export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'not_contacted'] as const;
 export type ProspectStatus = (typeof prospectStatuses)[number];
 
-
 export interface ListProspectsQuery {
   page: number;
   limit: number;
