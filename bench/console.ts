@@ -52,6 +52,7 @@ async function run(dbUrl: string) {
     '/console/prospects?q=prospect42',
     '/console/prospects?status=replied',
     '/console/prospects?status=not_contacted',
+    '/console/prospects?status=contacted',
     '/console/prospects?status=suppressed',
     '/console/prospects?flag=any',
     '/console/prospects?flag=disposable',

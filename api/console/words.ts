@@ -261,6 +261,7 @@ const PROSPECT_STANDING: Record<string, string> = {
   in_sequence: 'In a sequence',
   replied: 'Replied',
   suppressed: 'Do not contact (suppressed)',
+  contacted: 'Contacted',
   not_contacted: 'Not contacted yet',
 };
 export const prospectStandingWords = (status: string) => PROSPECT_STANDING[status] ?? humanize(status);

@@ -63,8 +63,8 @@ export const listProspectsQuery = pageQuerySchema.extend({
   /** Case-insensitive match on email, names and company. */
   q: z.string().trim().max(200).optional(),
   ownerId: z.uuid().optional(),
-  /** Derived: in a running sequence, replied, on the suppression list, or not written to yet. */
-  status: z.enum(['in_sequence', 'replied', 'suppressed', 'not_contacted']).optional(),
+  /** In a running sequence, replied, on the suppression list, written to (or in a campaign), or not yet. */
+  status: z.enum(['in_sequence', 'replied', 'suppressed', 'contacted', 'not_contacted']).optional(),
   /** Leads of this campaign. */
   campaignId: z.uuid().optional(),
   /** An IANA zone, or `none` for prospects without one. */

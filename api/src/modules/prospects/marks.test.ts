@@ -77,10 +77,12 @@ describe('stored marks: contacted and replied', () => {
     const p = await addProspect(ana);
     await expectMarks(p, { contacted: false, replied: false });
     expect(await listed('status=not_contacted')).toContain(p.email);
+    expect(await listed('status=contacted')).not.toContain(p.email);
 
     const emailId = await sendTo(ana, p);
     await expectMarks(p, { contacted: true, replied: false });
     expect(await listed('status=not_contacted')).not.toContain(p.email);
+    expect(await listed('status=contacted')).toContain(p.email);
     expect(await listed('status=replied')).not.toContain(p.email);
 
     await replyTo(ana, emailId, p.email);

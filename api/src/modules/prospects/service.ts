@@ -15,8 +15,10 @@ type ProspectRow = typeof prospects.$inferSelect;
  * stored marks (`suppressed`, `replied`, `contacted`, kept by triggers, migration 0013); being in
  * a sequence is read from the campaign places.
  */
-export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'not_contacted'] as const;
+export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'contacted', 'not_contacted'] as const;
 export type ProspectStatus = (typeof prospectStatuses)[number];
+/** What a prospect's row shows: "contacted" is a filter only (most prospects are; "not contacted yet" is the badge). */
+type StatusBadge = Exclude<ProspectStatus, 'contacted'>;
 
 export interface ListProspectsQuery {
   page: number;
@@ -67,6 +69,8 @@ function statusFilter(workspaceId: string, status: ProspectStatus): SQL {
   if (status === 'in_sequence') return sql`${prospects.id} in (${leadsIn(workspaceId, ['pending', 'active', 'paused'])})`;
   if (status === 'replied') return sql`${prospects.replied}`;
   if (status === 'suppressed') return sql`${prospects.suppressed}`;
+  // Most prospects are contacted: the list's own order index, filtered, finds a page at once.
+  if (status === 'contacted') return sql`${prospects.contacted}`;
   return sql`not ${prospects.contacted}`;
 }
 
@@ -77,8 +81,8 @@ function flagFilter(flag: ProspectFlagFilter): SQL {
 }
 
 /** The statuses of a page of prospects (a prospect may be several: replied and suppressed). */
-export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'contacted' | 'replied' | 'suppressed'>>): Promise<Map<string, ProspectStatus[]>> {
-  const out = new Map<string, ProspectStatus[]>(page.map((p) => [p.id, []]));
+export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'contacted' | 'replied' | 'suppressed'>>): Promise<Map<string, StatusBadge[]>> {
+  const out = new Map<string, StatusBadge[]>(page.map((p) => [p.id, []]));
   if (page.length === 0) return out;
   const running = await db
     .selectDistinct({ id: campaignLeads.prospectId })
