@@ -26,9 +26,10 @@ CREATE INDEX "engagement_ws_user_waiting_idx" ON "email_engagement" USING btree 
 -- Hand-written from here: the triggers that keep the marks, the answers and the per-sender rollups, then the
 -- backfill of rows written before this migration.
 --
--- The events trigger of 0003 also fills the sender's rollups and the engagement's sender, and
--- marks the prospect of a replied-to email. One statement per INSERT, as before: a pixel batch
--- costs one join to emails (by key) per statement, not per event.
+-- The events trigger of 0003 also fills the sender's rollups and the engagement's sender, answers
+-- a reply that was already followed by an email, and marks the prospect of a replied-to email.
+-- Still one trigger call per INSERT: a pixel batch looks its emails up once (by key), and the
+-- reply-only statements find nothing to do in a batch of opens.
 CREATE OR REPLACE FUNCTION lumina_rollup_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO event_rollups (workspace_id, hour, type, machine, n)
