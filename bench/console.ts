@@ -8,7 +8,7 @@ import { openDb } from '../db/client';
 import { randomToken, sha256 } from '../api/src/lib/crypto';
 import { CONSOLE_COOKIE } from '../api/console/session';
 import { writeSection } from './results';
-import { withScratchDb } from './lib/scratch-db';
+import { createScratchDb, withScratchDb } from './lib/scratch-db';
 import { benchApp, percentiles, timedGet } from './lib/app-timing';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1); // 0.1 for a quick look
@@ -16,14 +16,23 @@ const N = { prospects: 100_000, suppressions: 10_000, campaigns: 1_000, leadsPer
 for (const k of Object.keys(N) as Array<keyof typeof N>) if (k !== 'leadsPer') N[k] = Math.round(N[k] * SCALE);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Pages whose path contains this (a look at a few while working on them: RESULTS.md is left alone). */
+const ONLY = process.env.BENCH_ONLY;
+/** Keep the seeded database (its URL is printed) for EXPLAIN ANALYZE afterwards; drop it by hand. */
+const KEEP = process.env.BENCH_KEEP_DB === '1';
 
-await withScratchDb(serverUrl, 'lumina_bench_console', run);
+/** Measure again on a database a kept run seeded (BENCH_KEEP_DB=1 printed its URL), skipping the seed. */
+const REUSE = process.env.BENCH_REUSE_DB;
+
+if (REUSE) await run(REUSE);
+else if (KEEP) await createScratchDb(serverUrl, 'lumina_bench_console').then((db) => run(db.url).then(() => console.log('kept', db.url)));
+else await withScratchDb(serverUrl, 'lumina_bench_console', run);
 
 async function run(dbUrl: string) {
   const handle = await openDb({ databaseUrl: dbUrl, max: 4 });
   const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
   const t0 = performance.now();
-  const { token, prospectId, templateId, mailboxId, campaignId, importJobId } = await seed(sqlc);
+  const { token, prospectId, templateId, mailboxId, campaignId, importJobId } = REUSE ? await seeded(sqlc) : await seed(sqlc);
   const seedSeconds = (performance.now() - t0) / 1000;
   console.log(`seeded in ${seedSeconds.toFixed(0)} s`, N);
 
@@ -43,7 +52,10 @@ async function run(dbUrl: string) {
     '/console/prospects?q=prospect42',
     '/console/prospects?status=replied',
     '/console/prospects?status=not_contacted',
+    '/console/prospects?status=contacted',
     '/console/prospects?status=suppressed',
+    '/console/prospects?flag=any',
+    '/console/prospects?flag=disposable',
     `/console/prospects?campaign=${campaignId}`,
     '/console/prospects?tz=Europe%2FParis',
     `/console/prospects/${prospectId}`,
@@ -65,7 +77,7 @@ async function run(dbUrl: string) {
     '/console/queues',
   ];
   const results: Array<[string, { p50: number; p95: number }]> = [];
-  for (const p of pages) {
+  for (const p of pages.filter((p) => !ONLY || p === '/health' || p.includes(ONLY))) {
     results.push([p, await measure(p)]);
     console.log(p, results.at(-1)![1]);
   }
@@ -73,6 +85,7 @@ async function run(dbUrl: string) {
   await sqlc.end();
   await handle.close();
 
+  if (ONLY) return;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   const health = results[0]![1];
   const slow = results.slice(1).filter(([, r]) => r.p95 >= 100);
@@ -92,6 +105,19 @@ Seeding took ${seedSeconds.toFixed(0)} s (server-side \`generate_series\`, then 
   );
 }
 
+/** The ids a kept database's seed returned, and a fresh session. */
+async function seeded(sql: postgres.Sql) {
+  const [ada] = await sql<{ id: string; workspace_id: string }[]>`select u.id, m.workspace_id from users u join memberships m on m.user_id = u.id where u.email = 'ada@bench-console.test'`;
+  const token = randomToken();
+  await sql`insert into sessions (token_hash, user_id, workspace_id, expires_at) values (${sha256(token)}, ${ada!.id}, ${ada!.workspace_id}, now() + interval '1 day')`;
+  const [p] = await sql<{ id: string }[]>`select prospect_id as id from emails where status = 'SENT' limit 1`;
+  const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
+  const [camp] = await sql<{ id: string }[]>`select campaign_id as id from emails where campaign_id is not null group by 1 order by count(*) desc limit 1`;
+  const [box] = await sql<{ id: string }[]>`select id from mailboxes limit 1`;
+  const [job] = await sql<{ id: string }[]>`select id from import_jobs limit 1`;
+  return { token, prospectId: p!.id, templateId: tpl!.id, mailboxId: box!.id, campaignId: camp!.id, importJobId: job!.id };
+}
+
 async function seed(sql: postgres.Sql) {
   const [ws] = await sql<{ id: string }[]>`insert into workspaces (name) values ('Bench console') returning id`;
   const w = ws!.id;
@@ -102,9 +128,11 @@ async function seed(sql: postgres.Sql) {
   const token = randomToken();
   await sql`insert into sessions (token_hash, user_id, workspace_id, expires_at) values (${sha256(token)}, ${user!.id}, ${w}, now() + interval '1 day')`;
   const [box] = await sql<{ id: string }[]>`insert into mailboxes (workspace_id, user_id, provider, email) values (${w}, ${user!.id}, 'sandbox', 'ada@bench-console.test') returning id`;
-  await sql`insert into prospects (workspace_id, email, first_name, company, owner_id, time_zone)
+  // One in 40 carries a role flag and one in 97 a disposable one, as the recipient check stores them.
+  await sql`insert into prospects (workspace_id, email, first_name, company, owner_id, time_zone, recipient_flags)
     select ${w}, 'prospect' || g || '@client' || (g % 500) || '.test', 'First' || g, 'Company ' || (g % 2000), case when g % 3 = 0 then ${user!.id}::uuid end,
-      (array['Europe/Paris','America/New_York','Asia/Tokyo',null])[1 + g % 4]
+      (array['Europe/Paris','America/New_York','Asia/Tokyo',null])[1 + g % 4],
+      case when g % 40 = 0 then array['role'] when g % 97 = 0 then array['disposable'] else '{}'::text[] end
     from generate_series(1, ${N.prospects}) g`;
   // Some of the suppressed are prospects too (the status filter's semi-join has work to do).
   await sql`insert into suppressions (workspace_id, email, reason) select ${w}, email, 'unsubscribe' from prospects where workspace_id = ${w} and first_name like '%7' limit ${Math.round(N.suppressions / 10)}`;
@@ -143,7 +171,10 @@ async function seed(sql: postgres.Sql) {
     join e_num e on e.n = 1 + ((g - 1) % ${N.emails})
     -- The lateral names g so it runs per event: uncorrelated, Postgres runs it once and every event got one type.
     cross join lateral (select (array['open','open','open','open','open','open','click','click','reply','auto_reply'])[1 + floor(random() * 10)::int] as type where g is not null) t`;
-  for (const t of ['email_events', 'emails', 'prospects', 'campaign_leads', 'audit_events', 'suppressions', 'event_rollups', 'email_engagement']) await sql.unsafe(`vacuum analyze ${t}`);
+  // The seed writes 90 days of replies and their answers in one statement: the waiting-replies partial
+  // indexes hold every reply briefly, as a day of real traffic never does; rebuilt to their steady size.
+  await sql`reindex table email_engagement`;
+  for (const t of ['email_events', 'emails', 'prospects', 'campaign_leads', 'audit_events', 'suppressions', 'event_rollups', 'user_event_rollups', 'email_engagement']) await sql.unsafe(`vacuum analyze ${t}`);
   const [p] = await sql<{ id: string }[]>`select prospect_id as id from emails where status = 'SENT' limit 1`;
   const [tpl] = await sql<{ id: string }[]>`select id from templates limit 1`;
   const [camp] = await sql<{ id: string }[]>`select campaign_id as id from emails where campaign_id is not null group by 1 order by count(*) desc limit 1`;

@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiJson, startEmbeddedApi, type RunningApi } from './helpers/api-server';
 import { CHROMIUM } from './helpers/browser';
-import { importJobs } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { importJobs, prospects } from '../db/schema';
 
 /**
  * The console's prospect library through a real Chromium: a CSV import through the mapping
- * screen with a progress bar and its row report, the template library's favourites and preview,
+ * screen with a progress bar and its row report, the recipient check's flags and their filter,
+ * the template library's favourites and preview,
  * each new state at phone and desktop width (docs/console-<state>-<width>.png).
  */
 const ARTIFACTS = 'test-artifacts/console-library';
@@ -124,6 +126,44 @@ describe('importing prospects from a CSV', () => {
   });
 });
 
+describe('recipient flags on the Prospects page', () => {
+  it('shows what the recipient check found in words and filters by it', async () => {
+    // Role and disposable addresses are flagged as they are added; the other two are what a campaign
+    // send (a domain that stopped taking mail) and a DNS lookup that timed out store.
+    const add = async (email: string, firstName: string) => (await apiJson<{ id: string; recipientFlags: string[] }>(api, '/api/prospects', { token, method: 'POST', body: { email, firstName, company: 'Flag Co' } })).body;
+    const role = await add('sales@flag-co.test', 'Sales team');
+    expect(role.recipientFlags).toEqual(['role']);
+    expect((await add('amy@mailinator.com', 'Amy')).recipientFlags).toEqual(['disposable']);
+    const gone = await add('old@gone-domain.test', 'Olga');
+    const unsure = await add('uma@slow-dns.test', 'Uma');
+    await api.runtime.deps.db.update(prospects).set({ recipientFlags: ['no_mail'] }).where(eq(prospects.id, gone.id));
+    await api.runtime.deps.db.update(prospects).set({ recipientFlags: ['unverified'] }).where(eq(prospects.id, unsure.id));
+
+    await page.goto(`${api.url}/console/prospects`);
+    await page.getByLabel('Recipient check').selectOption('any');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/flag=any/);
+    const rows = page.locator('tr[data-prospect]');
+    await expect(rows.count()).resolves.toBe(4);
+    const badgeOf = async (email: string) => (await page.locator(`tr[data-prospect="${email}"] .flags`).textContent())?.trim();
+    expect(await badgeOf('sales@flag-co.test')).toBe('Role address');
+    expect(await badgeOf('amy@mailinator.com')).toBe('Disposable');
+    expect(await badgeOf('old@gone-domain.test')).toBe('Domain takes no mail');
+    expect(await badgeOf('uma@slow-dns.test')).toBe('Not verified');
+    await expect(page.locator('main').textContent()).resolves.not.toContain('priya@client.test');
+    remember('prospects-flags');
+
+    await page.getByLabel('Recipient check').selectOption('role');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/flag=role/);
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('sales@flag-co.test');
+    // The prospect's own page says it too.
+    await page.getByRole('link', { name: 'Sales team' }).click();
+    await expect(page.locator('.flags').first().textContent()).resolves.toContain('Role address');
+  });
+});
+
 describe('the template library', () => {
   it('favourites a built-in template and previews it for a prospect', async () => {
     await page.goto(`${api.url}/console/templates`);
@@ -181,7 +221,7 @@ describe('each new state at phone and desktop width', () => {
         copyFileSync(path, `docs/console-${name}-${width}.png`);
       }
     }
-    expect(shots.map(([n]) => n)).toEqual(['import-upload', 'import-mapping', 'import-result', 'prospects-filtered', 'import-progress', 'templates-objections', 'templates-favourites', 'template-preview']);
+    expect(shots.map(([n]) => n)).toEqual(['import-upload', 'import-mapping', 'import-result', 'prospects-filtered', 'import-progress', 'prospects-flags', 'templates-objections', 'templates-favourites', 'template-preview']);
     expect(overflow).toEqual([]);
   });
 });

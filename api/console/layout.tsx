@@ -70,6 +70,7 @@ label{display:block;margin:.5rem 0 .2rem;font-weight:600}
 .chart{max-width:100%;height:auto;background:#fff;border-radius:6px;border:1px solid #e3e6ef}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;background:#eef0f6;font-size:.85em;white-space:nowrap}
 .badge.bad{background:#fde8e8;color:#7d1717;font-weight:600}.badge.good{background:#e3f6ea;color:#145c2e}
+.badge.warn{background:#fff3d6;color:#6b4500}
 details summary{cursor:pointer;color:#2747c7}
 pre.preview{white-space:pre-wrap;background:#fafbfd;border:1px solid #e3e6ef;padding:.7rem;border-radius:5px}
 @media (max-width:700px){

@@ -265,9 +265,28 @@ const PROSPECT_STANDING: Record<string, string> = {
   in_sequence: 'In a sequence',
   replied: 'Replied',
   suppressed: 'Do not contact (suppressed)',
+  contacted: 'Contacted',
   not_contacted: 'Not contacted yet',
 };
 export const prospectStandingWords = (status: string) => PROSPECT_STANDING[status] ?? humanize(status);
+
+/** The recipient check's flags on a prospect, and the list's filter by them. */
+const RECIPIENT_FLAG: Record<string, string> = {
+  any: 'Any flag',
+  role: 'Role address',
+  disposable: 'Disposable',
+  no_mail: 'Domain takes no mail',
+  unverified: 'Not verified',
+};
+export const recipientFlagWords = (flag: string) => RECIPIENT_FLAG[flag] ?? humanize(flag);
+/** What each flag means, for the badge's title. */
+const RECIPIENT_FLAG_HINT: Record<string, string> = {
+  role: 'A team inbox (info@, sales@…), not a person',
+  disposable: 'A throwaway mail domain',
+  no_mail: 'Its domain does not accept mail: sends to it are skipped',
+  unverified: 'DNS could not be asked in time when it was added',
+};
+export const recipientFlagHint = (flag: string) => RECIPIENT_FLAG_HINT[flag] ?? '';
 
 /** Template categories of the library. */
 const TEMPLATE_CATEGORY: Record<string, string> = {

@@ -191,17 +191,45 @@ export const emailEngagement = pgTable(
   {
     emailId: uuid('email_id').primaryKey().references(() => emails.id, { onDelete: 'cascade' }),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The email's sender (emails.user_id), copied by the trigger so one member's figures need no join. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
     firstHumanOpenAt: timestamp('first_human_open_at', { withTimezone: true }),
     firstHumanClickAt: timestamp('first_human_click_at', { withTimezone: true }),
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     bouncedAt: timestamp('bounced_at', { withTimezone: true }),
+    /**
+     * When the reply was answered: the first email to the same address created after it (kept by
+     * triggers on emails and events, migration 0013). Null while the reply waits for an answer.
+     */
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
   },
   (t) => [
     index('engagement_ws_open_idx').on(t.workspaceId, t.firstHumanOpenAt),
     index('engagement_ws_click_idx').on(t.workspaceId, t.firstHumanClickAt),
     index('engagement_ws_reply_idx').on(t.workspaceId, t.repliedAt),
     index('engagement_ws_bounce_idx').on(t.workspaceId, t.bouncedAt),
+    /** Home's "replies waiting for an answer": the few unanswered replies, the workspace's and one member's. */
+    index('engagement_ws_waiting_idx').on(t.workspaceId, t.repliedAt).where(sql`${t.repliedAt} is not null and ${t.answeredAt} is null`),
+    index('engagement_ws_user_waiting_idx').on(t.workspaceId, t.userId, t.repliedAt).where(sql`${t.repliedAt} is not null and ${t.answeredAt} is null`),
   ],
+);
+
+/**
+ * `event_rollups` per sender: hourly counts of the events of each member's emails, kept by the
+ * same statement trigger (migration 0013), so Home's "You" figures read a few hundred rows
+ * instead of every event of the workspace's week.
+ */
+export const userEventRollups = pgTable(
+  'user_event_rollups',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    type: text('type', { enum: eventTypes }).notNull(),
+    machine: boolean('machine').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId, t.hour, t.type, t.machine] })],
 );
 
 /** The extension's word that the rep is looking at one of their own emails: opens near it are the sender's. */

@@ -8,6 +8,18 @@ const optionalText = z.string().trim().max(200).nullable().optional();
 /** Keys of custom fields are template-variable friendly (`{{custom.deal_size}}`). */
 export const customFieldsSchema = z.record(z.string().regex(/^\w{1,64}$/, 'letters, digits and _ only'), z.string().max(2000));
 
+/**
+ * What the recipient check found about an address (stored on the prospect when it is added,
+ * imported or edited, and when a campaign send finds its domain no longer takes mail).
+ */
+export const recipientFlags = ['role', 'disposable', 'no_mail', 'unverified'] as const;
+export const recipientFlagSchema = z.enum(recipientFlags);
+export type RecipientFlag = z.infer<typeof recipientFlagSchema>;
+/** The list's flag filter: any flag, or one kind. */
+export const prospectFlagFilters = ['any', ...recipientFlags] as const;
+export const prospectFlagFilterSchema = z.enum(prospectFlagFilters);
+export type ProspectFlagFilter = z.infer<typeof prospectFlagFilterSchema>;
+
 export const prospectSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -19,6 +31,13 @@ export const prospectSchema = z.object({
   timeZone: z.string().nullable(),
   customFields: z.record(z.string(), z.string()),
   ownerId: z.string().nullable(),
+  /** Some email or campaign place exists for them (the list's "not contacted" is its opposite). */
+  contacted: z.boolean(),
+  /** They replied to a Lumina email, or a sequence stopped on their reply or referral. */
+  replied: z.boolean(),
+  /** Their address is on the workspace's suppression list: never mailed. */
+  suppressed: z.boolean(),
+  recipientFlags: z.array(recipientFlagSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -44,12 +63,14 @@ export const listProspectsQuery = pageQuerySchema.extend({
   /** Case-insensitive match on email, names and company. */
   q: z.string().trim().max(200).optional(),
   ownerId: z.uuid().optional(),
-  /** Derived: in a running sequence, replied, on the suppression list, or not written to yet. */
-  status: z.enum(['in_sequence', 'replied', 'suppressed', 'not_contacted']).optional(),
+  /** In a running sequence, replied, on the suppression list, written to (or in a campaign), or not yet. */
+  status: z.enum(['in_sequence', 'replied', 'suppressed', 'contacted', 'not_contacted']).optional(),
   /** Leads of this campaign. */
   campaignId: z.uuid().optional(),
   /** An IANA zone, or `none` for prospects without one. */
   timeZone: z.union([z.literal('none'), timeZoneSchema]).optional(),
+  /** Flagged by the recipient check: `any`, or one of role, disposable, no_mail, unverified. */
+  flag: prospectFlagFilterSchema.optional(),
 });
 
 export const lookupProspectQuery = z.object({ email: z.email().max(320).transform(normalizeAddress) });

@@ -2,7 +2,7 @@
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import type { Prospect } from '../../../shared/contracts/prospects';
-import { updateProspectRequest } from '../../../shared/contracts/prospects';
+import { prospectFlagFilters, updateProspectRequest, type ProspectFlagFilter } from '../../../shared/contracts/prospects';
 import type { Member } from '../../../shared/contracts/admin';
 import { campaignChoices, deleteProspect, getProspect, listProspects, prospectStatuses, prospectTimeZones, statusesOf, updateProspect, type ProspectStatus } from '../../src/modules/prospects/service';
 import { recordAudit } from '../../src/modules/admin/audit';
@@ -16,7 +16,7 @@ import { mayChange } from '../../src/lib/ownership';
 import { ApiError } from '../../src/lib/api-error';
 import { checkChangedRecipient, recipientCheckerFor } from '../../src/modules/deliverability/recipients';
 import { eraseProspect, exportProspect } from '../../src/modules/privacy/service';
-import { campaignStatusWords, emailStatusWords, eventWords, leadStatusWords, prospectStandingWords } from '../words';
+import { campaignStatusWords, emailStatusWords, eventWords, leadStatusWords, prospectStandingWords, recipientFlagHint, recipientFlagWords } from '../words';
 
 type Activity = Awaited<ReturnType<typeof prospectActivity>>;
 const idParam = z.object({ id: z.uuid() });
@@ -27,8 +27,9 @@ const listQuery = z.object({
   status: z.enum(prospectStatuses).optional().catch(undefined),
   campaign: z.uuid().optional().catch(undefined),
   tz: z.string().trim().min(1).max(64).optional().catch(undefined),
+  flag: z.enum(prospectFlagFilters).optional().catch(undefined),
 });
-type Filters = { q?: string; owner?: string; status?: ProspectStatus; campaign?: string; tz?: string };
+type Filters = { q?: string; owner?: string; status?: ProspectStatus; campaign?: string; tz?: string; flag?: ProspectFlagFilter };
 /** The list counts this far and then says "more than": the pager reaches page 200, filters narrow the rest. */
 const COUNT_UP_TO = 10_000;
 const FIELDS = [
@@ -47,13 +48,13 @@ export const prospectRoutes = consoleApp()
     const { workspaceId, userId } = c.get('session');
     const ownerId = q.owner === 'me' ? userId : q.owner;
     const [{ rows, total, capped }, members, campaigns, zones] = await Promise.all([
-      listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId, status: q.status, campaignId: q.campaign, timeZone: q.tz, countUpTo: COUNT_UP_TO }),
+      listProspects(db, workspaceId, { page: q.page, limit: PAGE, q: q.q || undefined, ownerId, status: q.status, campaignId: q.campaign, timeZone: q.tz, flag: q.flag, countUpTo: COUNT_UP_TO }),
       listMembers(db, workspaceId, { page: 1, limit: 200 }),
       campaignChoices(db, workspaceId),
       prospectTimeZones(db, workspaceId),
     ]);
     const statuses = await statusesOf(db, workspaceId, rows);
-    const filters: Filters = { q: q.q, owner: q.owner, status: q.status, campaign: q.campaign, tz: q.tz };
+    const filters: Filters = { q: q.q, owner: q.owner, status: q.status, campaign: q.campaign, tz: q.tz, flag: q.flag };
     return render(
       c,
       'Prospects',
@@ -95,7 +96,7 @@ export const prospectRoutes = consoleApp()
       return showProspect(c, id, { form, errors: { email: err.message } });
     }
     return act(c, `/console/prospects/${id}`, async () => {
-      const p = await updateProspect(db, ws, id, parsed.data);
+      const p = await updateProspect(db, ws, id, parsed.data, check?.flags);
       return check?.message ? `Saved ${p.email}. Note: ${check.message}.` : `Saved ${p.email}.`;
     });
   })
@@ -170,6 +171,21 @@ async function showProspect(c: Parameters<typeof render>[0], id: string, edit?: 
   });
 }
 
+/** The recipient check's flags in words, each with what it means on hover. */
+const RecipientFlags: FC<{ flags: Prospect['recipientFlags'] }> = ({ flags }) =>
+  flags.length === 0 ? null : (
+    <span class="flags" data-flags={flags.join(' ')}>
+      {flags.map((f) => (
+        <>
+          {' '}
+          <span class={`badge ${f === 'no_mail' ? 'bad' : 'warn'}`} title={recipientFlagHint(f)}>
+            {recipientFlagWords(f)}
+          </span>
+        </>
+      ))}
+    </span>
+  );
+
 const prospectName = (p: Prospect) => [p.firstName, p.lastName].filter(Boolean).join(' ') || p.email;
 
 export const ProspectsPage: FC<{
@@ -184,7 +200,7 @@ export const ProspectsPage: FC<{
 }> = ({ rows, total, capped, members, campaigns, zones, statuses, filters }) => {
   const emailOf = new Map(members.map((m) => [m.userId, m.email]));
   const viewer = useViewer();
-  const filtered = Boolean(filters.q || filters.owner || filters.status || filters.campaign || filters.tz);
+  const filtered = Boolean(filters.q || filters.owner || filters.status || filters.campaign || filters.tz || filters.flag);
   return (
     <>
       {viewer && viewer.role !== 'viewer' && (
@@ -249,6 +265,17 @@ export const ProspectsPage: FC<{
             ))}
           </select>
         </div>
+        <div>
+          <label for="flag">Recipient check</label>
+          <select id="flag" name="flag">
+            <option value="">Anything</option>
+            {prospectFlagFilters.map((f) => (
+              <option value={f} selected={filters.flag === f}>
+                {recipientFlagWords(f)}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit">Search</button>
         {filtered && <a href="/console/prospects">Clear</a>}
       </form>
@@ -277,7 +304,10 @@ export const ProspectsPage: FC<{
               <td data-label="Name">
                 <a href={`/console/prospects/${p.id}`}>{prospectName(p)}</a>
               </td>
-              <td data-label="Email">{p.email}</td>
+              <td data-label="Email">
+                {p.email}
+                <RecipientFlags flags={p.recipientFlags} />
+              </td>
               <td data-label="Company">{p.company ?? <span class="muted">—</span>}</td>
               <td data-label="Status">
                 {(statuses.get(p.id) ?? []).map((s) => (
@@ -323,7 +353,8 @@ export const ProspectDetail: FC<{ p: Prospect; owner: string | null; activity: A
         <p class="muted">
           {statuses.map((st) => (
             <span class={`badge${st === 'suppressed' ? ' bad' : st === 'replied' ? ' good' : ''}`}>{prospectStandingWords(st)}</span>
-          ))}{' '}
+          ))}
+          <RecipientFlags flags={p.recipientFlags} />{' '}
           Owner: {owner ?? 'shared'} · added <When at={p.createdAt} /> · updated <When at={p.updatedAt} />
         </p>
         {editable ? (

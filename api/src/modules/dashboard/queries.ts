@@ -67,10 +67,38 @@ export function toFigures(r: FigureRow): Figures {
  */
 export async function figuresBetween(db: Db, workspaceId: string, since: Date, until: Date, campaignId?: string): Promise<Figures> {
   if (campaignId) return campaignFiguresBetween(db, workspaceId, since, until, campaignId);
+  return rolledUpFigures(db, workspaceId, since, until);
+}
+
+/** What Home shows of a week, the workspace's or one sender's: event counts only, from the rollups. */
+export type WeekCounts = Pick<Figures, 'sent' | 'humanOpens' | 'replies' | 'bounces'>;
+export async function rolledUpCounts(db: Db, workspaceId: string, since: Date, until: Date, userId?: string): Promise<WeekCounts> {
+  const rows = rowsOf<Record<'sent' | 'human_opens' | 'replies' | 'bounces', number>>(
+    await db.execute(sql`
+      select
+        coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
+        coalesce(sum(n) filter (where type = 'open' and not machine), 0)::int as human_opens,
+        coalesce(sum(n) filter (where type = 'reply'), 0)::int as replies,
+        coalesce(sum(n) filter (where type = 'bounce'), 0)::int as bounces
+      from ${sql.raw(userId ? 'user_event_rollups' : 'event_rollups')}
+      where workspace_id = ${workspaceId} ${userId ? sql`and user_id = ${userId}` : sql``}
+        and hour >= date_trunc('hour', ${since.toISOString()}::timestamptz) and hour < ${until.toISOString()}`),
+  );
+  const r = rows[0]!;
+  return { sent: Number(r.sent), humanOpens: Number(r.human_opens), replies: Number(r.replies), bounces: Number(r.bounces) };
+}
+
+/**
+ * The rollups' figures of a time range: the whole workspace's (`event_rollups`), or one
+ * sender's (`user_event_rollups`, and the engagement rows carrying that sender) — both kept by
+ * the events trigger, so neither grows with the number of events.
+ */
+async function rolledUpFigures(db: Db, workspaceId: string, since: Date, until: Date, userId?: string): Promise<Figures> {
   const s = since.toISOString();
   const u = until.toISOString();
+  const bySender = userId ? sql`and user_id = ${userId}` : sql``;
   const firsts = (column: string) =>
-    sql`(select count(*) from email_engagement where workspace_id = ${workspaceId} and ${sql.raw(column)} >= ${s} and ${sql.raw(column)} < ${u})::int`;
+    sql`(select count(*) from email_engagement where workspace_id = ${workspaceId} ${bySender} and ${sql.raw(column)} >= ${s} and ${sql.raw(column)} < ${u})::int`;
   const rows = await db.execute(sql`
     select
       coalesce(sum(n) filter (where type = 'sent'), 0)::int as sent,
@@ -87,8 +115,8 @@ export async function figuresBetween(db: Db, workspaceId: string, since: Date, u
       ${firsts('first_human_click_at')} as clicked_emails,
       ${firsts('replied_at')} as replied_emails,
       ${firsts('bounced_at')} as bounced_emails
-    from event_rollups
-    where workspace_id = ${workspaceId} and hour >= date_trunc('hour', ${s}::timestamptz) and hour < ${u}`);
+    from ${sql.raw(userId ? 'user_event_rollups' : 'event_rollups')}
+    where workspace_id = ${workspaceId} ${bySender} and hour >= date_trunc('hour', ${s}::timestamptz) and hour < ${u}`);
   return toFigures(rowsOf<FigureRow>(rows)[0]!);
 }
 
@@ -257,24 +285,24 @@ export async function sendTimes(db: Db, workspaceId: string, since: Date, tz: st
   return { slots, best };
 }
 
-/** One member's figures of a time range: the events of the emails they sent (the console's "me"). */
+/**
+ * One member's figures of a time range: the events of the emails they sent (the console's "me"),
+ * from the per-sender rollups — hour-exact like the workspace's, so "You" never outgrows it.
+ */
 export async function userFiguresBetween(db: Db, workspaceId: string, userId: string, since: Date, until: Date): Promise<Figures> {
-  const rows = await db.execute(sql`
-    select ${figureColumns('ev')} from email_events ev
-    where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${since.toISOString()} and ev.occurred_at < ${until.toISOString()}
-      and ev.email_id in (select id from emails where workspace_id = ${workspaceId} and user_id = ${userId})`);
-  return toFigures(rowsOf<FigureRow>(rows)[0]!);
+  return rolledUpFigures(db, workspaceId, since, until, userId);
 }
 
 /**
- * Replies since `since` that nobody has answered yet: the reply is the newest thing with that
- * address (no email to them was created after it). Optionally only replies to one member's mail.
+ * Replies since `since` that nobody has answered yet: no email to that address was created after
+ * the reply (`answered_at`, kept by triggers). Optionally only replies to one member's mail.
+ * Reads the few waiting replies off a partial index, not every reply of the week, and looks up only
+ * their addresses (by key: a join let Postgres hash every email of the workspace instead).
  */
 export async function repliesWaiting(db: Db, workspaceId: string, since: Date, userId?: string): Promise<number> {
   const rows = await db.execute(sql`
-    select count(distinct e.to)::int as n from email_engagement g join emails e on e.id = g.email_id
-    where g.workspace_id = ${workspaceId} and g.replied_at >= ${since.toISOString()}
-      ${userId ? sql`and e.user_id = ${userId}` : sql``}
-      and not exists (select 1 from emails later where later.workspace_id = ${workspaceId} and later.to = e.to and later.created_at > g.replied_at)`);
+    select count(distinct (select e.to from emails e where e.id = g.email_id))::int as n from email_engagement g
+    where g.workspace_id = ${workspaceId} and g.replied_at >= ${since.toISOString()} and g.answered_at is null
+      ${userId ? sql`and g.user_id = ${userId}` : sql``}`);
   return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
 }

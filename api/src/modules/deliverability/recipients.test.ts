@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, signIn, type TestRuntime } from '../../../test/harness';
 import { startDnsServer } from '../../../test/dns-server';
 import { errorEnvelopeSchema } from '../../../../shared/errors';
-import { importJobSchema, importAcceptedSchema, importResultSchema, prospectSchema } from '../../../../shared/contracts/prospects';
+import { importJobSchema, importAcceptedSchema, importResultSchema, prospectListResponse, prospectSchema } from '../../../../shared/contracts/prospects';
 import { resolverFor } from '../../lib/dns';
 import { eq } from 'drizzle-orm';
 import { emails, prospects } from '../../../../db/schema';
@@ -235,6 +235,12 @@ describe('recipient check before a campaign sends', () => {
       expect(byTo['pat@client.test']!.status).toBe('SENT');
       expect(byTo['old@nowhere.test']).toMatchObject({ status: 'FAILED', failureReason: 'RECIPIENT_UNDELIVERABLE: nowhere.test has no MX record and no address; not sent' });
       expect(byTo['old@nowhere.test']!.providerMessageId ?? null).toBeNull();
+      // The prospect now carries the finding: the list badges it and its flag filter finds it.
+      const flagged = prospectSchema.parse(await (await rep.call(`/api/prospects/${dead!.id}`)).json());
+      expect(flagged.recipientFlags).toEqual(['no_mail']);
+      expect(prospectSchema.parse(await (await rep.call(`/api/prospects/${good.id}`)).json()).recipientFlags).toEqual([]);
+      const noMail = prospectListResponse.parse(await (await rep.call('/api/prospects?flag=no_mail')).json());
+      expect(noMail.data.map((p) => p.email)).toEqual(['old@nowhere.test']);
     } finally {
       await closeEventRecorder(sendRt.deps);
       await sendRt.close();

@@ -66,6 +66,14 @@ export function isRoleAddress(email: string): boolean {
   return ROLE_LOCAL_PARTS.has(local);
 }
 
+/** The flags that need no DNS (role address, throwaway domain): what an unchecked import still stores. */
+export function localRecipientFlags(email: string): RecipientFlag[] {
+  const flags: RecipientFlag[] = [];
+  if (isDisposableDomain(domainOf(email))) flags.push('disposable');
+  if (isRoleAddress(email)) flags.push('role');
+  return flags;
+}
+
 type DomainAnswer = { takesMail: true } | { takesMail: false; reason: string } | { takesMail: null; reason: string };
 
 export class RecipientChecker {

@@ -14,6 +14,7 @@ import { publishEvents } from '../webhooks/publish';
 import { failOpenSends } from './fail-sends';
 import { normalizeAddress, suppressedSql } from '../suppressions/service';
 import { recipientCheckerFor } from '../deliverability/recipients';
+import { flagUndeliverable } from '../prospects/service';
 import { trackingBase } from '../tracking/domain';
 import { classifyGmailError, type GmailFailure } from './send-errors';
 import { PermanentJobError, RetryLaterError, type JobContext, type QueuePort } from '../../jobs/queue';
@@ -143,7 +144,11 @@ async function sendOnce(deps: Deps, gmailFor: GmailFor, s: SendSettings, emailId
   if (email.campaignId && email.status === 'PENDING_SEND' && deps.config.recipientDnsCheck) {
     const address = normalizeAddress(/<([^>]+)>/.exec(email.to)?.[1] ?? email.to);
     const verdict = (await recipientCheckerFor(deps.config).check([address])).get(address);
-    if (verdict && !verdict.deliverable) return failPermanently(db, email, `RECIPIENT_UNDELIVERABLE: ${verdict.message!.replace(/; not imported$/, '')}; not sent`);
+    if (verdict && !verdict.deliverable) {
+      // The prospects list shows it too ("Domain takes no mail"), so nobody queues them again unaware.
+      if (email.prospectId) await flagUndeliverable(db, email.workspaceId, email.prospectId);
+      return failPermanently(db, email, `RECIPIENT_UNDELIVERABLE: ${verdict.message!.replace(/; not imported$/, '')}; not sent`);
+    }
   }
 
   const gmail = await gmailFor(mailbox);

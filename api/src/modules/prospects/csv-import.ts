@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../../../db/prepared';
 import { erasedAmong } from '../suppressions/service';
-import { screenRecipients, type RecipientChecker, type ScreenedRows } from '../deliverability/recipients';
+import { localRecipientFlags, screenRecipients, type RecipientChecker, type RecipientFlag, type ScreenedRows } from '../deliverability/recipients';
 import { z } from 'zod';
 import type { Db } from '../../../../db/client';
 import { importSeen, memberships, prospects, suppressions, users } from '../../../../db/schema';
@@ -21,6 +21,8 @@ export interface CsvProspect {
   /** The member named in an Owner column; undefined when the row names none. */
   ownerId?: string;
   customFields: Record<string, string>;
+  /** The recipient check's flags, stored on the prospect (set just before the batch is written). */
+  recipientFlags?: RecipientFlag[];
 }
 
 export type Column = { field: ImportField } | { field: 'custom'; key: string } | { field: 'ignore' };
@@ -280,11 +282,21 @@ export class ImportRun {
     });
   }
 
-  /** Rows whose domain takes no mail become row errors; role and disposable addresses are kept, flagged. */
+  /**
+   * Rows whose domain takes no mail become row errors; role and disposable addresses are kept,
+   * flagged, and the flags are stored on the prospect. Without a checker (the console's import,
+   * which asks no DNS) the flags that need none are still stored.
+   */
   private async screenRecipients(): Promise<RecipientFlags> {
-    if (!this.recipients || this.batch.length === 0) return [];
+    if (this.batch.length === 0) return [];
+    if (!this.recipients) {
+      for (const p of this.batch) p.recipientFlags = localRecipientFlags(p.email);
+      return [];
+    }
     const screened = await screenRecipients(this.recipients, this.batch);
+    const flagsOf = new Map(screened.flagged.map((f) => [f.row, f.flags]));
     this.batch = screened.keep;
+    for (const p of this.batch) p.recipientFlags = flagsOf.get(p.row) ?? [];
     this.errors.push(...screened.errors);
     return screened.flagged;
   }
@@ -335,6 +347,8 @@ export class ImportRun {
             title = coalesce(excluded.title, p.title),
             time_zone = coalesce(excluded.time_zone, p.time_zone),
             custom_fields = p.custom_fields || excluded.custom_fields,
+            -- The same address checked again: the fresh answer replaces the stored one.
+            recipient_flags = excluded.recipient_flags,
             ${setsOwner ? sql`owner_id = excluded.owner_id,` : sql``}
             updated_at = now()`;
     type Listed<T> = T[] | string;
@@ -342,15 +356,15 @@ export class ImportRun {
       await this.db.execute(sql`
         with r as (
           select * from jsonb_to_recordset(${json}::jsonb)
-            as r("row" int, email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid)),
+            as r("row" int, email text, first_name text, last_name text, company text, title text, time_zone text, custom_fields jsonb, owner_id uuid, recipient_flags text[])),
         -- The first occurrence in the file wins: an address an earlier batch of this run wrote is a repeat.
         claimed as (
           insert into ${importSeen} (run_id, email, "row") select ${this.runId}::uuid, r.email, r."row" from r
           on conflict (run_id, email) do nothing
           returning email),
         written as (
-          insert into ${prospects} as p (workspace_id, email, first_name, last_name, company, title, time_zone, custom_fields, owner_id)
-          select ${this.workspaceId}::uuid, r.email, r.first_name, r.last_name, r.company, r.title, r.time_zone, r.custom_fields, coalesce(r.owner_id, ${this.importerId}::uuid)
+          insert into ${prospects} as p (workspace_id, email, first_name, last_name, company, title, time_zone, custom_fields, owner_id, recipient_flags)
+          select ${this.workspaceId}::uuid, r.email, r.first_name, r.last_name, r.company, r.title, r.time_zone, r.custom_fields, coalesce(r.owner_id, ${this.importerId}::uuid), coalesce(r.recipient_flags, '{}')
           from r where r.email in (select email from claimed)
           on conflict (workspace_id, email) ${onConflict}
           -- xmax is 0 only on a freshly inserted tuple: tells an insert from an update.
@@ -373,7 +387,7 @@ export class ImportRun {
 /** A batch as the JSON its statement unpacks; rows naming an owner apart, since their update sets it. */
 function encode(batch: CsvProspect[]): Array<{ json: string; setsOwner: boolean }> {
   const json = (rows: CsvProspect[]) =>
-    JSON.stringify(rows.map((p) => ({ row: p.row, email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null })));
+    JSON.stringify(rows.map((p) => ({ row: p.row, email: p.email, first_name: p.firstName, last_name: p.lastName, company: p.company, title: p.title, time_zone: p.timeZone, custom_fields: p.customFields, owner_id: p.ownerId ?? null, recipient_flags: p.recipientFlags ?? [] })));
   const withOwner = batch.filter((p) => p.ownerId !== undefined);
   const without = withOwner.length ? batch.filter((p) => p.ownerId === undefined) : batch;
   return [...(without.length ? [{ json: json(without), setsOwner: false }] : []), ...(withOwner.length ? [{ json: json(withOwner), setsOwner: true }] : [])];

@@ -93,7 +93,7 @@ export const prospectRoutes = new Hono<AppEnv>()
     const s = c.get('session');
     const input = c.req.valid('json');
     const recipientCheck = await checkNewRecipient(recipientCheckerFor(c.get('deps').config), input.email.trim().toLowerCase());
-    const prospect = await createProspect(c.get('deps').db, s.workspaceId, s.userId, input);
+    const prospect = await createProspect(c.get('deps').db, s.workspaceId, s.userId, input, recipientCheck.flags);
     return c.json(recipientCheck.flags.length ? { ...prospect, recipientCheck } : prospect, 201);
   })
   .get('/prospects/:id', validate('param', prospectIdParam), async (c) => {
@@ -106,7 +106,7 @@ export const prospectRoutes = new Hono<AppEnv>()
     const input = c.req.valid('json');
     // A changed address is a new recipient: the add path's check (422 when its domain takes no mail, flags beside).
     const recipientCheck = await checkChangedRecipient(recipientCheckerFor(config), await getProspect(db, workspaceId, id), input.email);
-    const prospect = await updateProspect(db, workspaceId, id, input);
+    const prospect = await updateProspect(db, workspaceId, id, input, recipientCheck?.flags);
     return c.json(recipientCheck?.flags.length ? { ...prospect, recipientCheck } : prospect);
   })
   .delete('/prospects/:id', validate('param', prospectIdParam), ownerOnly('prospect', { change: 'delete' }), audited('prospect.deleted'), async (c) => {

@@ -1,20 +1,24 @@
 import { and, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client';
-import { campaignLeads, campaigns, emailEngagement, emails, prospects, suppressions } from '../../../../db/schema';
+import { campaignLeads, campaigns, prospects } from '../../../../db/schema';
 import { rowsOf } from '../../../../db/prepared';
 import { ApiError, notFound } from '../../lib/api-error';
 import { listPage } from '../../lib/pagination';
 import { erasedAmong, normalizeAddress } from '../suppressions/service';
-import type { CreateProspectRequest, Prospect, UpdateProspectRequest } from '../../../../shared/contracts/prospects';
+import type { CreateProspectRequest, Prospect, ProspectFlagFilter, RecipientFlag, UpdateProspectRequest } from '../../../../shared/contracts/prospects';
 
 type ProspectRow = typeof prospects.$inferSelect;
 
 /**
- * Where a prospect stands, derived (there is no status column): on the suppression list, replied
- * to a Lumina email (or stopped a sequence by replying), in a running sequence, or not written to yet.
+ * Where a prospect stands: on the suppression list, replied to a Lumina email (or stopped a
+ * sequence by replying), in a running sequence, or not written to yet. All but the sequence are
+ * stored marks (`suppressed`, `replied`, `contacted`, kept by triggers, migration 0013); being in
+ * a sequence is read from the campaign places.
  */
-export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'not_contacted'] as const;
+export const prospectStatuses = ['in_sequence', 'replied', 'suppressed', 'contacted', 'not_contacted'] as const;
 export type ProspectStatus = (typeof prospectStatuses)[number];
+/** What a prospect's row shows: "contacted" is a filter only (most prospects are; "not contacted yet" is the badge). */
+type StatusBadge = Exclude<ProspectStatus, 'contacted'>;
 
 export interface ListProspectsQuery {
   page: number;
@@ -26,6 +30,8 @@ export interface ListProspectsQuery {
   campaignId?: string;
   /** An IANA zone, or `none` for prospects without one. */
   timeZone?: string;
+  /** Prospects the recipient check flagged (any flag, or this one). */
+  flag?: ProspectFlagFilter;
   /** Count at most this many (the answer says `capped` past it); exact when absent. */
   countUpTo?: number;
 }
@@ -38,6 +44,7 @@ export async function listProspects(db: Db, workspaceId: string, query: ListPros
     query.status ? statusFilter(workspaceId, query.status) : undefined,
     query.campaignId ? sql`${prospects.id} in (select cl.prospect_id from ${campaignLeads} cl where cl.campaign_id = ${query.campaignId} and cl.workspace_id = ${workspaceId})` : undefined,
     query.timeZone ? (query.timeZone === 'none' ? isNull(prospects.timeZone) : eq(prospects.timeZone, query.timeZone)) : undefined,
+    query.flag ? flagFilter(query.flag) : undefined,
   );
   const list = db.select().from(prospects).where(where).orderBy(desc(prospects.createdAt), desc(prospects.id));
   if (query.countUpTo === undefined) {
@@ -52,52 +59,42 @@ export async function listProspects(db: Db, workspaceId: string, query: ListPros
 }
 
 /*
- * The status filters as Postgres runs them best at 100,000 prospects (bench/console.ts): a hash
- * semi- or anti-join over the workspace's leads and suppressions, and per-prospect index probes
- * for replies (an OR of two sources, often most prospects). The console counts them up to 10,000.
+ * The status filters as Postgres runs them best at 100,000 prospects (bench/console.ts): replied,
+ * suppressed and not written to read the stored marks, whose partial indexes hold the list's
+ * order, so a page is read off the index; in a sequence is a hash semi-join over the leads.
  */
 const leadsIn = (workspaceId: string, statuses: string[]) =>
   sql`select cl.prospect_id from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.status in (${sql.join(statuses.map((st) => sql`${st}`), sql`, `)})`;
 function statusFilter(workspaceId: string, status: ProspectStatus): SQL {
   if (status === 'in_sequence') return sql`${prospects.id} in (${leadsIn(workspaceId, ['pending', 'active', 'paused'])})`;
-  // Per-prospect probes on the prospect indexes of emails and leads, walked in the list's order until a
-  // page is found: `offset 0` keeps Postgres from turning each EXISTS into a hash of every reply in the
-  // workspace (65,000 emails hashed per page at 100,000 prospects: 180 ms → 1 ms for the page). The
-  // emails probe first: a reply to our mail is the commoner way to have replied, so the OR stops there.
-  if (status === 'replied')
-    return sql`(exists (select 1 from ${emails} e join ${emailEngagement} g on g.email_id = e.id where e.prospect_id = ${prospects.id} and g.replied_at is not null offset 0)
-      or exists (select 1 from ${campaignLeads} cl where cl.prospect_id = ${prospects.id} and cl.status in ('replied', 'referred') offset 0))`;
-  if (status === 'suppressed') return sql`${prospects.email} in (select s.email from ${suppressions} s where s.workspace_id = ${workspaceId})`;
-  return sql`not exists (select 1 from ${emails} e where e.workspace_id = ${workspaceId} and e.prospect_id = ${prospects.id})
-    and not exists (select 1 from ${campaignLeads} cl where cl.workspace_id = ${workspaceId} and cl.prospect_id = ${prospects.id})`;
+  if (status === 'replied') return sql`${prospects.replied}`;
+  if (status === 'suppressed') return sql`${prospects.suppressed}`;
+  // Most prospects are contacted: the list's own order index, filtered, finds a page at once.
+  if (status === 'contacted') return sql`${prospects.contacted}`;
+  return sql`not ${prospects.contacted}`;
+}
+
+/** Flagged prospects are few: prospects_ws_flagged_idx holds them in the list's order, the kind is checked on each. */
+function flagFilter(flag: ProspectFlagFilter): SQL {
+  const flagged = sql`${prospects.recipientFlags} <> '{}'::text[]`;
+  return flag === 'any' ? flagged : sql`${flagged} and ${prospects.recipientFlags} @> array[${flag}]::text[]`;
 }
 
 /** The statuses of a page of prospects (a prospect may be several: replied and suppressed). */
-export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'email'>>): Promise<Map<string, ProspectStatus[]>> {
-  const out = new Map<string, ProspectStatus[]>(page.map((p) => [p.id, []]));
+export async function statusesOf(db: Db, workspaceId: string, page: Array<Pick<Prospect, 'id' | 'contacted' | 'replied' | 'suppressed'>>): Promise<Map<string, StatusBadge[]>> {
+  const out = new Map<string, StatusBadge[]>(page.map((p) => [p.id, []]));
   if (page.length === 0) return out;
-  const ids = page.map((p) => p.id);
-  const [suppressed, leads, mail] = await Promise.all([
-    db.select({ email: suppressions.email }).from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), inArray(suppressions.email, page.map((p) => p.email)))),
-    db.select({ id: campaignLeads.prospectId, status: campaignLeads.status }).from(campaignLeads).where(and(eq(campaignLeads.workspaceId, workspaceId), inArray(campaignLeads.prospectId, ids))),
-    db
-      .select({ id: emails.prospectId, replied: sql<boolean>`bool_or(${emailEngagement.repliedAt} is not null)` })
-      .from(emails)
-      .leftJoin(emailEngagement, eq(emailEngagement.emailId, emails.id))
-      .where(and(eq(emails.workspaceId, workspaceId), inArray(emails.prospectId, ids)))
-      .groupBy(emails.prospectId),
-  ]);
-  const gone = new Set(suppressed.map((r) => r.email));
-  const leadStates = new Map<string, string[]>();
-  for (const l of leads) leadStates.set(l.id, [...(leadStates.get(l.id) ?? []), l.status]);
-  const wrote = new Map(mail.map((m) => [m.id!, Boolean(m.replied)]));
+  const running = await db
+    .selectDistinct({ id: campaignLeads.prospectId })
+    .from(campaignLeads)
+    .where(and(eq(campaignLeads.workspaceId, workspaceId), inArray(campaignLeads.prospectId, page.map((p) => p.id)), inArray(campaignLeads.status, ['pending', 'active', 'paused'])));
+  const inSequence = new Set(running.map((r) => r.id));
   for (const p of page) {
     const list = out.get(p.id)!;
-    const states = leadStates.get(p.id) ?? [];
-    if (states.some((st) => st === 'pending' || st === 'active' || st === 'paused')) list.push('in_sequence');
-    if (states.some((st) => st === 'replied' || st === 'referred') || wrote.get(p.id)) list.push('replied');
-    if (gone.has(p.email)) list.push('suppressed');
-    if (states.length === 0 && !wrote.has(p.id)) list.push('not_contacted');
+    if (inSequence.has(p.id)) list.push('in_sequence');
+    if (p.replied) list.push('replied');
+    if (p.suppressed) list.push('suppressed');
+    if (!p.contacted) list.push('not_contacted');
   }
   return out;
 }
@@ -134,20 +131,22 @@ export async function findProspectByEmail(db: Db, workspaceId: string, email: st
   return row ? toProspect(row) : null;
 }
 
-export async function createProspect(db: Db, workspaceId: string, ownerId: string, input: CreateProspectRequest): Promise<Prospect> {
+/** `recipientFlags`: what the recipient check said about the address (stored for the list's badges and flag filter). */
+export async function createProspect(db: Db, workspaceId: string, ownerId: string, input: CreateProspectRequest, recipientFlags: RecipientFlag[] = []): Promise<Prospect> {
   if ((await erasedAmong(db, workspaceId, [normalizeAddress(input.email)])).size > 0) {
     throw new ApiError('CONFLICT', 'This person was erased at their request and cannot be added again');
   }
   const [row] = await db
     .insert(prospects)
-    .values({ workspaceId, ownerId, email: input.email, ...fieldsOf(input), customFields: input.customFields ?? {} })
+    .values({ workspaceId, ownerId, email: input.email, ...fieldsOf(input), customFields: input.customFields ?? {}, recipientFlags })
     .onConflictDoNothing({ target: [prospects.workspaceId, prospects.email] })
     .returning();
   if (!row) throw new ApiError('CONFLICT', `A prospect with the email ${input.email} already exists`);
   return toProspect(row);
 }
 
-export async function updateProspect(db: Db, workspaceId: string, id: string, input: UpdateProspectRequest): Promise<Prospect> {
+/** `recipientFlags`: the check of a changed address; absent when the address did not change (its flags stay). */
+export async function updateProspect(db: Db, workspaceId: string, id: string, input: UpdateProspectRequest, recipientFlags?: RecipientFlag[]): Promise<Prospect> {
   const current = await getProspect(db, workspaceId, id);
   if (input.email) {
     // Renaming a record to an erased person's address would bring them back, as adding would.
@@ -163,12 +162,21 @@ export async function updateProspect(db: Db, workspaceId: string, id: string, in
       ...(input.email ? { email: input.email } : {}),
       ...fieldsOf(input),
       ...(input.customFields ? { customFields: input.customFields } : {}),
+      ...(recipientFlags ? { recipientFlags } : {}),
       updatedAt: new Date(),
     })
     .where(and(eq(prospects.workspaceId, workspaceId), eq(prospects.id, id)))
     .returning();
   if (!row) throw notFound('Prospect');
   return toProspect(row);
+}
+
+/** A campaign send found the domain takes no mail any more: the prospect shows it from now on. */
+export async function flagUndeliverable(db: Db, workspaceId: string, prospectId: string) {
+  await db
+    .update(prospects)
+    .set({ recipientFlags: sql`array_append(array_remove(${prospects.recipientFlags}, 'no_mail'), 'no_mail')` })
+    .where(and(eq(prospects.workspaceId, workspaceId), eq(prospects.id, prospectId)));
 }
 
 export async function deleteProspect(db: Db, workspaceId: string, id: string) {
@@ -187,6 +195,10 @@ export function toProspect(row: ProspectRow): Prospect {
     timeZone: row.timeZone,
     customFields: row.customFields,
     ownerId: row.ownerId,
+    contacted: row.contacted,
+    replied: row.replied,
+    suppressed: row.suppressed,
+    recipientFlags: row.recipientFlags,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
