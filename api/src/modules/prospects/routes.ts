@@ -7,10 +7,10 @@ import {
   createProspectRequest, importJobIdParam, listProspectsQuery, lookupProspectQuery, prospectIdParam, updateProspectRequest, type ImportResult,
 } from '../../../../shared/contracts/prospects';
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
-import { startImport } from './csv-import';
+import { startImport, type ImportHooks } from './csv-import';
 import { checkChangedRecipient, checkNewRecipient, recipientCheckerFor } from '../deliverability/recipients';
 import { spoolUpload } from './upload';
-import { createImportJob, getImportJob, importIssues, runImportJob } from './import-jobs';
+import { createImportJob, getImportJob, importInThread, importIssues, runImportJob } from './import-jobs';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
 
@@ -34,16 +34,25 @@ export const prospectRoutes = new Hono<AppEnv>()
    */
   .post('/prospects/import', audited('prospect.imported', (a) => (a.jobId ? { jobId: a.jobId } : { imported: a.imported, updated: a.updated, skipped: a.skipped })), async (c) => {
     const s = c.get('session');
-    const { db, logger } = c.get('deps');
+    const { db, logger, config, databaseUrl } = c.get('deps');
     const upload = await spoolUpload(c.req.raw, c.req.query());
     const lines = upload.readLines();
     let handedOver = false;
     try {
-      const started = await startImport(db, { workspaceId: s.workspaceId, importerId: s.userId, recipients: recipientCheckerFor(c.get('deps').config) }, lines, upload.options);
+      const ctx = { workspaceId: s.workspaceId, importerId: s.userId };
+      const started = await startImport(db, { ...ctx, recipients: recipientCheckerFor(config) }, lines, upload.options);
       if (upload.lines - 1 > INLINE_IMPORT_ROWS) {
         const jobId = await createImportJob(db, s.workspaceId, s.userId, upload.options.dedupe);
         handedOver = true;
-        void runImportJob(db, logger, jobId, (hooks) => started.run(hooks), async () => {
+        // On Postgres the rows are read and written in a thread with a small heap of its own
+        // (the API process stays the size it was); PGlite's database lives in this process.
+        const run = databaseUrl
+          ? async () => {
+              await lines.return(undefined); // the thread reads the file again from its start
+              return importInThread({ databaseUrl, file: upload.path, jobId, ctx, options: upload.options, recipients: config });
+            }
+          : (hooks: ImportHooks) => started.run(hooks);
+        void runImportJob(db, logger, jobId, run, async () => {
           await lines.return(undefined);
           await upload.remove();
         });
