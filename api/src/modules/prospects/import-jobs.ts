@@ -150,13 +150,14 @@ export interface ImportThreadInput {
   jobId: string;
   ctx: { workspaceId: string; importerId: string };
   options: ImportOptions;
-  recipients: Pick<Config, 'dnsServers' | 'recipientDnsCheck'>;
+  /** The recipient check's settings; null: rows are not looked up (as in the API process without a checker). */
+  recipients: Pick<Config, 'dnsServers' | 'recipientDnsCheck'> | null;
 }
 
 /**
- * The import thread's heap: the import's live set is a batch or two (a few MB), but V8 lets
- * its short-lived garbage grow the old generation to hundreds of MB before a full collection
- * when the heap may grow; capped, it collects as it goes. Out of it, the job fails in words.
+ * The import thread's heap: the import's live set is a batch or two (a few MB) beside the
+ * modules it loads (about 25 MB in all); capped, V8 collects the import's short-lived garbage
+ * as it goes instead of growing the heap. Out of it, the job fails in words.
  */
 export const IMPORT_THREAD_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } as const;
 
@@ -166,12 +167,29 @@ let threadRuns = 0;
 export const importThreadRuns = () => threadRuns;
 
 /**
- * A large Postgres import, run in a thread with a small heap of its own so the API process
- * does not grow with the upload; the thread writes progress and issues to the job itself and
- * resolves with the final counts. PGlite imports stay in the API process (the database lives
- * there).
+ * A large Postgres import run in a thread with a small heap of its own (IMPORT_THREAD): the
+ * parsing leaves the API's event loop, at the thread's own memory (measured in bench/RESULTS.md).
+ * The thread writes progress and issues to the job itself and resolves with the final counts.
  */
 export function importInThread(input: ImportThreadInput, limits: ResourceLimits = IMPORT_THREAD_LIMITS): Promise<ImportProgress> {
   threadRuns++;
   return runThread<ImportProgress>(threadEntry, input, { resourceLimits: limits });
+}
+
+/**
+ * How a job reads its rows: in the import thread when given Postgres' URL (IMPORT_THREAD),
+ * else here — always on PGlite, whose database lives in this process. `started` is the import whose
+ * header this process has checked; the thread reads the file again from its start.
+ */
+export function jobRun(
+  databaseUrl: string | undefined,
+  input: Omit<ImportThreadInput, 'databaseUrl'>,
+  started: { run(hooks: ImportHooks): Promise<ImportProgress> },
+  lines: AsyncGenerator<string>,
+): (hooks: ImportHooks) => Promise<ImportProgress> {
+  if (!databaseUrl) return (hooks) => started.run(hooks);
+  return async () => {
+    await lines.return(undefined);
+    return importInThread({ ...input, databaseUrl });
+  };
 }

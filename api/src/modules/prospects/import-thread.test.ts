@@ -16,7 +16,7 @@ import { recipientCheckerFor } from '../deliverability/recipients';
 let rt: TestRuntime;
 let dir: string;
 beforeAll(async () => {
-  rt = await createTestRuntime();
+  rt = await createTestRuntime({ env: { IMPORT_THREAD: 'true' } });
   dir = mkdtempSync(join(tmpdir(), 'lumina-import-thread-'));
 });
 afterAll(async () => {
@@ -104,7 +104,7 @@ describe('import thread', () => {
     const ana = await signIn(rt.app, 'ana@thread-crash.test');
     const file = join(dir, 'crash.csv');
     writeFileSync(file, trickyCsv());
-    const input = (jobId: string) => ({ file, jobId, ctx: { workspaceId: ana.workspace.id, importerId: ana.user.id }, options: { dedupe: 'update' as const }, recipients: rt.config });
+    const input = (jobId: string) => ({ file, jobId, ctx: { workspaceId: ana.workspace.id, importerId: ana.user.id }, options: { dedupe: 'update' as const }, recipients: { dnsServers: rt.config.dnsServers, recipientDnsCheck: rt.config.recipientDnsCheck } });
 
     // A heap far too small for the work: the thread is stopped by its limit.
     const oom = await createImportJob(rt.deps.db, ana.workspace.id, ana.user.id, 'update');

@@ -25,7 +25,7 @@ try {
   const db = drizzle(client, { schema }) as unknown as Db;
   // 64 KB reads (not 256 KB): the chunk and the lines cut from it are what each step holds.
   const lines = linesOfStream(createReadStream(input.file, { highWaterMark: 64 * 1024 }));
-  const started = await startImport(db, { ...input.ctx, recipients: recipientCheckerFor(input.recipients) }, lines, input.options);
+  const started = await startImport(db, { ...input.ctx, recipients: input.recipients ? recipientCheckerFor(input.recipients) : undefined }, lines, input.options);
   await finishThread(await started.run(importJobHooks(db, input.jobId)));
 } finally {
   await client.end({ timeout: 5 });

@@ -7,10 +7,10 @@ import {
   createProspectRequest, importJobIdParam, listProspectsQuery, lookupProspectQuery, prospectIdParam, updateProspectRequest, type ImportResult,
 } from '../../../../shared/contracts/prospects';
 import { createProspect, deleteProspect, findProspectByEmail, getProspect, listProspects, updateProspect } from './service';
-import { startImport, type ImportHooks } from './csv-import';
+import { startImport } from './csv-import';
 import { checkChangedRecipient, checkNewRecipient, recipientCheckerFor } from '../deliverability/recipients';
 import { spoolUpload } from './upload';
-import { createImportJob, getImportJob, importInThread, importIssues, runImportJob } from './import-jobs';
+import { createImportJob, getImportJob, importIssues, jobRun, runImportJob } from './import-jobs';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
 
@@ -44,14 +44,7 @@ export const prospectRoutes = new Hono<AppEnv>()
       if (upload.lines - 1 > INLINE_IMPORT_ROWS) {
         const jobId = await createImportJob(db, s.workspaceId, s.userId, upload.options.dedupe);
         handedOver = true;
-        // On Postgres the rows are read and written in a thread with a small heap of its own
-        // (the API process stays the size it was); PGlite's database lives in this process.
-        const run = databaseUrl
-          ? async () => {
-              await lines.return(undefined); // the thread reads the file again from its start
-              return importInThread({ databaseUrl, file: upload.path, jobId, ctx, options: upload.options, recipients: config });
-            }
-          : (hooks: ImportHooks) => started.run(hooks);
+        const run = jobRun(config.importThread ? databaseUrl : undefined, { file: upload.path, jobId, ctx, options: upload.options, recipients: { dnsServers: config.dnsServers, recipientDnsCheck: config.recipientDnsCheck } }, started, lines);
         void runImportJob(db, logger, jobId, run, async () => {
           await lines.return(undefined);
           await upload.remove();
