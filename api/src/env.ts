@@ -89,7 +89,7 @@ const envSchema = z.object({
   RECIPIENT_DNS_CHECK: flag,
   /**
    * On Postgres, read the rows of a large import (over 5,000) in a worker thread with a heap of
-   * its own: the API's event loop stays free of the parsing, at about 35 MB more memory while
+   * its own: the API's event loop stays free of the parsing, at about 40 MB more memory while
    * the import runs. Default off (bench/RESULTS.md, import: the API's peak is lower without it).
    */
   IMPORT_THREAD: flag,
