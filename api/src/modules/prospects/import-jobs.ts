@@ -141,7 +141,6 @@ export async function* importIssues(db: Db, workspaceId: string, jobId: string):
   }
 }
 
-
 /** What the import thread needs: plain data only (it crosses into the thread by structured clone). */
 export interface ImportThreadInput {
   databaseUrl: string;

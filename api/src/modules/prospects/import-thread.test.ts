@@ -12,6 +12,7 @@ import { createImportJob, getImportJob, importInThread, importJobsSettled, impor
 import { startImport } from './csv-import';
 import { linesOfText } from './csv-records';
 import { recipientCheckerFor } from '../deliverability/recipients';
+import { consoleClient } from '../../../test/console-client';
 
 let rt: TestRuntime;
 let dir: string;
@@ -98,6 +99,27 @@ describe('import thread', () => {
     );
     expect(a.rows.find((r) => r.email === 'multi307@thread.test')).toMatchObject({ company: 'Acme\nWest, Inc', timeZone: 'Europe/Paris' });
     expect(await rt.deps.db.select().from(importSeen)).toHaveLength(0); // the thread's scratch rows are gone too
+  });
+
+  it('reads a large console upload in the thread too, with the mapping chosen on the page', async () => {
+    const admin = await consoleClient(rt, 'owner@thread-console.test');
+    const rows = ['Mail,Given'];
+    for (let i = 1; i <= 5200; i++) rows.push(i % 100 === 0 ? `broken-${i},Bad` : `p${i}@console-thread.test,P${i}`);
+    const form = new FormData();
+    form.set('file', new File([`${rows.join('\n')}\n`], 'people.csv', { type: 'text/csv' }));
+    await admin.get('/console/prospects/import');
+    const to = (await admin.upload('/console/prospects/import', form)).headers.get('location')!;
+    await admin.get(to);
+    const before = importThreadRuns();
+    const res = await admin.post(to, { col0: 'email', col1: 'firstName', dedupe: 'update' });
+    expect(res.status).toBe(303);
+    await importJobsSettled();
+    expect(importThreadRuns()).toBe(before + 1);
+    const jobId = /jobs\/([0-9a-f-]{36})/.exec(res.headers.get('location')!)![1];
+    const status = (await (await admin.get(`/console/prospects/import/jobs/${jobId}/status`)).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ status: 'done', rowsRead: 5200, imported: 5148, errorCount: 52 });
+    const [row] = await rt.deps.db.select({ firstName: prospects.firstName }).from(prospects).where(eq(prospects.email, 'p7@console-thread.test'));
+    expect(row).toEqual({ firstName: 'P7' }); // the page's mapping crossed into the thread
   });
 
   it('marks the job failed with a reason when the thread dies, instead of leaving it running', async () => {
