@@ -5,7 +5,11 @@
  *  2. 100,000 rows imported through the import engine (file stream → 1,000-row upserts) on
  *     Postgres (goal < 10 s) and PGlite (goal < 30 s), first import and re-import (all updates);
  *  3. memory: the real API as a child process (`startRuntime`, Postgres, inline queue) takes a
- *     500,000-row upload over HTTP (202 → job); its peak RSS (VmHWM from /proc) — goal < 300 MB.
+ *     500,000-row upload over HTTP (202 → job); its peak RSS (VmHWM from /proc) — goal < 300 MB —
+ *     three ways in the same run: Node's default heap (the baseline), the heap flag `npm start`
+ *     uses (read from package.json), and that with IMPORT_THREAD=true.
+ *     BENCH_IMPORT_PARTS=memory runs one memory run alone and prints it (BENCH_NODE_ARGS for the
+ *     child's node flags; the child's heap is traced to stderr) without touching RESULTS.md.
  * Postgres parts need DATABASE_URL or TEST_DATABASE_URL (a scratch database is created and
  * dropped). Run: npx tsx bench/import.ts  (BENCH_IMPORT_ROWS, BENCH_IMPORT_MEMORY_ROWS to resize)
  */
@@ -188,6 +192,7 @@ async function memoryRun(dbUrl: string, file: string, dir: string, nodeArgs: str
           if (line.trim()) process.stderr.write(`${line}\n`);
           continue;
         }
+        if (process.env.BENCH_IMPORT_PARTS === 'memory') process.stderr.write(`${line}\n`); // looking into it by hand
         if (!tracing) continue;
         heap.totalMb = Math.max(heap.totalMb, Number(m[1]));
         heap.usedMb = Math.max(heap.usedMb, Number(m[2]));
