@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'api-pglite',
           include: apiTests,
+          // Large imports run in a thread on Postgres only (a PGlite database lives in the API process).
+          exclude: ['**/node_modules/**', 'api/src/modules/prospects/import-thread.test.ts'],
           env: { LUMINA_TEST_DB: 'pglite' },
           globalSetup: ['api/test/pglite-global-setup.ts'],
           testTimeout: 30_000,

@@ -13,6 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** The connection string (Postgres only): a worker thread opens its own connection with it. */
+  url?: string;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ async function openPostgres(url: string, max = 10): Promise<DbHandle> {
   return {
     db: db as unknown as Db,
     kind: 'postgres',
+    url,
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.end({ timeout: 5 }),
   };

@@ -9,6 +9,8 @@ export interface Deps {
   config: Config;
   db: Db;
   dbKind: 'postgres' | 'pglite';
+  /** Postgres' connection string, for work run in a thread of its own (large imports); none on PGlite. */
+  databaseUrl?: string;
   queue: QueuePort;
   logger: Logger;
   pingDb(): Promise<void>;

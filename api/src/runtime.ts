@@ -34,7 +34,7 @@ export async function startRuntime(config: Config, logger: Logger = pino({ level
     if (jobs || leases) logger.warn({ jobs, leases }, 'released the jobs and send leases of a process that stopped without shutting down');
   }
   const queue = openQueue(config, dbHandle.db, (err) => logger.error({ err }, 'queue error'));
-  const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger, pingDb: dbHandle.ping };
+  const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, databaseUrl: dbHandle.url, queue, logger, pingDb: dbHandle.ping };
   const stopWorkers = startWorkers(deps, config.role);
   const app = createApp(deps);
   return {

@@ -81,7 +81,7 @@ export async function createTestRuntime(options: TestRuntimeOptions = {}): Promi
     options.queue === 'bullmq'
       ? createBullQueue(process.env.REDIS_URL!, { prefix: `lumina-test-${crypto.randomUUID()}` })
       : createInlineQueue(dbHandle.db, { pollMs: 10 });
-  const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, queue, logger: pino({ level: 'silent' }), pingDb: dbHandle.ping };
+  const deps: Deps = { config, db: dbHandle.db, dbKind: dbHandle.kind, databaseUrl: dbHandle.url, queue, logger: pino({ level: 'silent' }), pingDb: dbHandle.ping };
   const stopWorkers = options.workers ? startWorkers(deps, 'all') : async () => {};
   const app = createApp(deps);
   return {

@@ -8,10 +8,10 @@ import type { AppEnv } from '../../src/context';
 import { ApiError } from '../../src/lib/api-error';
 import { validate } from '../../src/middleware/validate';
 import { importFields, importMappingSchema, type ImportJob, type ImportMapping } from '../../../shared/contracts/prospects';
-import { inferColumn, startImport, type Column } from '../../src/modules/prospects/csv-import';
+import { inferColumn, startImport, type Column, type ImportHooks } from '../../src/modules/prospects/csv-import';
 import { RecordSplitter } from '../../src/modules/prospects/csv-records';
 import { spoolUpload, type SpooledCsv } from '../../src/modules/prospects/upload';
-import { createImportJob, getImportJob, importIssues, runImportJob } from '../../src/modules/prospects/import-jobs';
+import { createImportJob, getImportJob, importIssues, jobRun, runImportJob } from '../../src/modules/prospects/import-jobs';
 import { INLINE_IMPORT_ROWS } from '../../src/modules/prospects/routes';
 import { recordAudit } from '../../src/modules/admin/audit';
 import { PostForm, useViewer } from '../layout';
@@ -133,7 +133,7 @@ export const importRoutes = consoleApp()
     const p = pendingOf(c, c.req.valid('param').uploadId);
     if (!p) return expired(c);
     const form = await formOf(c);
-    const { db, logger } = c.get('deps');
+    const { db, logger, databaseUrl, config } = c.get('deps');
     const s = c.get('session');
     const dedupe = form.dedupe === 'skip' ? 'skip' : form.dedupe === 'update' ? 'update' : undefined;
     const chosen: ImportMapping = {};
@@ -156,7 +156,10 @@ export const importRoutes = consoleApp()
     await forget(p.id, false); // the job owns the file from here and removes it when done
     const rows = p.rows;
     const jobId = await createImportJob(db, s.workspaceId, s.userId, dedupe);
-    const job = runImportJob(db, logger, jobId, (hooks) => started.run(hooks), async () => {
+    const ctx = { workspaceId: s.workspaceId, importerId: s.userId };
+    // A large file on Postgres may be read in the import thread (IMPORT_THREAD), as through the API.
+    const run = rows <= INLINE_IMPORT_ROWS ? (hooks: ImportHooks) => started.run(hooks) : jobRun(config.importThread ? databaseUrl : undefined, { file: p.upload.path, jobId, ctx, options: { dedupe, mapping: mapping.data }, recipients: null }, started, lines);
+    const job = runImportJob(db, logger, jobId, run, async () => {
       await lines.return(undefined);
       await p.upload.remove();
     });

@@ -5,6 +5,10 @@ import { importErrors, importJobs } from '../../../../db/schema';
 import { notFound } from '../../lib/api-error';
 import type { ImportJob, ImportOptions } from '../../../../shared/contracts/prospects';
 import type { ImportHooks, ImportProgress } from './csv-import';
+import type { Config } from '../../env';
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { runThread } from '../../lib/bundled-thread';
 
 type JobRow = typeof importJobs.$inferSelect;
 
@@ -22,20 +26,22 @@ export async function createImportJob(db: Db, workspaceId: string, userId: strin
   return row!.id;
 }
 
+/** Writes a job's counts to its row. */
+function saveProgress(db: Db, jobId: string, p: ImportProgress, extra: Partial<JobRow> = {}) {
+  return db
+    .update(importJobs)
+    .set({ rowsRead: p.rowsRead, imported: p.imported, updated: p.updated, skipped: p.skipped, errorCount: p.errorCount, suppressed: p.suppressedCount, updatedAt: new Date(), ...extra })
+    .where(eq(importJobs.id, jobId));
+}
+
 /**
- * Runs a large import in this process (it holds the uploaded file), keeping the job row's
- * counts current so any API instance can answer its progress; every error and suppressed flag
- * goes to `import_errors`. A crash leaves the job `running` until it is stale, then it reads
- * as failed — importing the file again is safe (rows already written are updated or skipped).
+ * The hooks of a job's import: every error and flag goes to `import_errors`, the counts to the
+ * job row (at most every PROGRESS_EVERY_MS). Whoever runs the rows — this process, or the
+ * import thread on its own connection — writes through these.
  */
-export function runImportJob(db: Db, logger: Logger, jobId: string, run: (hooks: ImportHooks) => Promise<ImportProgress>, cleanup: () => Promise<void>): Promise<void> {
+export function importJobHooks(db: Db, jobId: string): ImportHooks {
   let last = 0;
-  const save = (p: ImportProgress, extra: Partial<JobRow> = {}) =>
-    db
-      .update(importJobs)
-      .set({ rowsRead: p.rowsRead, imported: p.imported, updated: p.updated, skipped: p.skipped, errorCount: p.errorCount, suppressed: p.suppressedCount, updatedAt: new Date(), ...extra })
-      .where(eq(importJobs.id, jobId));
-  const hooks: ImportHooks = {
+  return {
     async onIssues({ errors, suppressed, flagged = [] }) {
       const rows = [
         ...errors.map((e) => ({ jobId, row: e.row, kind: 'error' as const, message: e.message })),
@@ -48,18 +54,35 @@ export function runImportJob(db: Db, logger: Logger, jobId: string, run: (hooks:
     async onProgress(p) {
       if (Date.now() - last < PROGRESS_EVERY_MS) return;
       last = Date.now();
-      await save(p);
+      await saveProgress(db, jobId, p);
     },
   };
+}
+
+/** Said of a job that stopped on an error: what is kept and what to do. */
+export const JOB_FAILED_REASON = 'The import stopped on an unexpected error; rows written so far are kept — import the file again to finish';
+/** Said of a job whose thread went over its memory limit. */
+export const JOB_OUT_OF_MEMORY_REASON = 'The import ran out of memory and stopped; rows written so far are kept — import the file again to finish, or split it';
+
+/**
+ * Runs a large import in the background (this process holds the uploaded file; `run` reads
+ * it here or in a thread), keeping the job row's counts current so any API instance can
+ * answer its progress. A failure — an error, or the import thread dying — marks the job
+ * failed with a reason; a crash of the whole process leaves it `running` until it is stale,
+ * then it reads as failed. Importing the file again is safe (rows already written are updated
+ * or skipped).
+ */
+export function runImportJob(db: Db, logger: Logger, jobId: string, run: (hooks: ImportHooks) => Promise<ImportProgress>, cleanup: () => Promise<void>): Promise<void> {
   const job = (async () => {
     try {
-      const progress = await run(hooks);
-      await save(progress, { status: 'done', finishedAt: new Date() });
+      const progress = await run(importJobHooks(db, jobId));
+      await saveProgress(db, jobId, progress, { status: 'done', finishedAt: new Date() });
     } catch (err) {
       logger.error({ err, jobId }, 'import job failed');
+      const outOfMemory = (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
       await db
         .update(importJobs)
-        .set({ status: 'failed', failureReason: 'The import stopped on an unexpected error; rows written so far are kept — import the file again to finish', updatedAt: new Date(), finishedAt: new Date() })
+        .set({ status: 'failed', failureReason: outOfMemory ? JOB_OUT_OF_MEMORY_REASON : JOB_FAILED_REASON, updatedAt: new Date(), finishedAt: new Date() })
         .where(eq(importJobs.id, jobId))
         .catch((e: unknown) => logger.error({ err: e, jobId }, 'could not mark the import job failed'));
     } finally {
@@ -118,3 +141,54 @@ export async function* importIssues(db: Db, workspaceId: string, jobId: string):
   }
 }
 
+/** What the import thread needs: plain data only (it crosses into the thread by structured clone). */
+export interface ImportThreadInput {
+  databaseUrl: string;
+  /** The spooled upload, read again from its first line (the header is checked twice; it is cheap). */
+  file: string;
+  jobId: string;
+  ctx: { workspaceId: string; importerId: string };
+  options: ImportOptions;
+  /** The recipient check's settings; null: rows are not looked up (as in the API process without a checker). */
+  recipients: Pick<Config, 'dnsServers' | 'recipientDnsCheck'> | null;
+}
+
+/**
+ * The import thread's heap: the import's live set is a batch or two (a few MB) beside the
+ * modules it loads (about 25 MB in all); capped, V8 collects the import's short-lived garbage
+ * as it goes instead of growing the heap. Out of it, the job fails in words.
+ */
+export const IMPORT_THREAD_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } as const;
+
+const threadEntry = fileURLToPath(new URL('./import-thread.ts', import.meta.url));
+let threadRuns = 0;
+/** Imports run in a thread by this process (what a test counts). */
+export const importThreadRuns = () => threadRuns;
+
+/**
+ * A large Postgres import run in a thread with a small heap of its own (IMPORT_THREAD): the
+ * parsing leaves the API's event loop, at the thread's own memory (measured in bench/RESULTS.md).
+ * The thread writes progress and issues to the job itself and resolves with the final counts.
+ */
+export function importInThread(input: ImportThreadInput, limits: ResourceLimits = IMPORT_THREAD_LIMITS): Promise<ImportProgress> {
+  threadRuns++;
+  return runThread<ImportProgress>(threadEntry, input, { resourceLimits: limits });
+}
+
+/**
+ * How a job reads its rows: in the import thread when given Postgres' URL (IMPORT_THREAD),
+ * else here — always on PGlite, whose database lives in this process. `started` is the import whose
+ * header this process has checked; the thread reads the file again from its start.
+ */
+export function jobRun(
+  databaseUrl: string | undefined,
+  input: Omit<ImportThreadInput, 'databaseUrl'>,
+  started: { run(hooks: ImportHooks): Promise<ImportProgress> },
+  lines: AsyncGenerator<string>,
+): (hooks: ImportHooks) => Promise<ImportProgress> {
+  if (!databaseUrl) return (hooks) => started.run(hooks);
+  return async () => {
+    await lines.return(undefined);
+    return importInThread({ ...input, databaseUrl });
+  };
+}

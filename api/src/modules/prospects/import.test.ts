@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { createTestRuntime, signIn, type TestRuntime, expectError } from '../../../test/harness';
 import { importAcceptedSchema, importJobSchema, importResultSchema, lookupProspectResponse } from '../../../../shared/contracts/prospects';
 import { importErrors, importSeen, prospects, suppressions } from '../../../../db/schema';
-import { createImportJob, importJobsSettled, runImportJob } from './import-jobs';
+import { createImportJob, importJobsSettled, importThreadRuns, runImportJob } from './import-jobs';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -98,6 +98,7 @@ describe('import: large files as a job', () => {
     lines.push('p10@big.test,Again,dup');
     const body = `${lines.join('\n')}\n`;
     expect(body.length).toBeGreaterThan(rt.config.bodyLimitBytes);
+    const threads = importThreadRuns();
     const res = await upload(ana, body);
     expect(res.status).toBe(202);
     const accepted = importAcceptedSchema.parse(await res.json());
@@ -108,6 +109,7 @@ describe('import: large files as a job', () => {
       await new Promise((r) => setTimeout(r, 50));
       job = importJobSchema.parse(await (await ana.call(accepted.statusUrl)).json());
     }
+    expect(importThreadRuns()).toBe(threads); // read in this process unless IMPORT_THREAD (import-thread.test.ts)
     expect(job).toMatchObject({ status: 'done', rowsRead: 6001, imported: 5994, updated: 0, skipped: 7, errorCount: 7, suppressedCount: 0, failureReason: null });
     expect(job.errors[0]).toEqual({ row: 5, message: 'invalid email: bad-3' });
     expect(job.errors.at(-1)).toEqual({ row: 6002, message: 'duplicate of row 12 (p10@big.test); skipped' });

@@ -10,7 +10,7 @@ import { createProspect, deleteProspect, findProspectByEmail, getProspect, listP
 import { startImport } from './csv-import';
 import { checkChangedRecipient, checkNewRecipient, recipientCheckerFor } from '../deliverability/recipients';
 import { spoolUpload } from './upload';
-import { createImportJob, getImportJob, importIssues, runImportJob } from './import-jobs';
+import { createImportJob, getImportJob, importIssues, jobRun, runImportJob } from './import-jobs';
 import { ownerOnly } from '../../lib/ownership';
 import { audited } from '../admin/audit';
 
@@ -34,16 +34,18 @@ export const prospectRoutes = new Hono<AppEnv>()
    */
   .post('/prospects/import', audited('prospect.imported', (a) => (a.jobId ? { jobId: a.jobId } : { imported: a.imported, updated: a.updated, skipped: a.skipped })), async (c) => {
     const s = c.get('session');
-    const { db, logger } = c.get('deps');
+    const { db, logger, config, databaseUrl } = c.get('deps');
     const upload = await spoolUpload(c.req.raw, c.req.query());
     const lines = upload.readLines();
     let handedOver = false;
     try {
-      const started = await startImport(db, { workspaceId: s.workspaceId, importerId: s.userId, recipients: recipientCheckerFor(c.get('deps').config) }, lines, upload.options);
+      const ctx = { workspaceId: s.workspaceId, importerId: s.userId };
+      const started = await startImport(db, { ...ctx, recipients: recipientCheckerFor(config) }, lines, upload.options);
       if (upload.lines - 1 > INLINE_IMPORT_ROWS) {
         const jobId = await createImportJob(db, s.workspaceId, s.userId, upload.options.dedupe);
         handedOver = true;
-        void runImportJob(db, logger, jobId, (hooks) => started.run(hooks), async () => {
+        const run = jobRun(config.importThread ? databaseUrl : undefined, { file: upload.path, jobId, ctx, options: upload.options, recipients: { dnsServers: config.dnsServers, recipientDnsCheck: config.recipientDnsCheck } }, started, lines);
+        void runImportJob(db, logger, jobId, run, async () => {
           await lines.return(undefined);
           await upload.remove();
         });

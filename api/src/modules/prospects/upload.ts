@@ -17,6 +17,8 @@ export interface SpooledCsv {
   /** Line terminators seen: an upper bound of the rows (a quoted cell may span lines). */
   lines: number;
   bytes: number;
+  /** The temporary file (an import thread reads it on its own). */
+  path: string;
   options: ImportOptions;
   readLines(): AsyncGenerator<string>;
   remove(): Promise<void>;
@@ -68,7 +70,7 @@ export async function spoolUpload(req: Request, query: Record<string, string>): 
     }
     out.end();
     await once(out, 'close');
-    return { lines: (lf || cr) + 1, bytes, options, readLines: () => linesOfStream(createReadStream(path, { highWaterMark: 256 * 1024 })), remove };
+    return { lines: (lf || cr) + 1, bytes, path, options, readLines: () => linesOfStream(createReadStream(path, { highWaterMark: 256 * 1024 })), remove };
   } catch (err) {
     await remove();
     throw err;
