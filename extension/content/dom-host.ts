@@ -99,8 +99,11 @@ function noticeWatcher(root: Document) {
       }
     }
     const link = root.querySelector('#link_vsm') ?? [...root.querySelectorAll('[role="alert"]')].find((a) => /^Message sent/i.test(a.textContent?.trim() ?? ''));
-    if (!link || held.has(link) || seen.has(link)) return;
-    seen.add(link);
+    if (!link || held.has(link)) return;
+    // Gmail may reuse the notice's link for the next send: a new message is a new `param` (or URL).
+    const names = `${link.getAttribute('param')}|${link.getAttribute('href')}`;
+    if (seen.get(link) === names) return;
+    seen.set(link, names);
     const watch = waiting.find((w) => w.waitingForNotice());
     if (!watch) return; // a notice for a send Lumina did not see pressed (or its own): nothing to count
     waiting.splice(waiting.indexOf(watch), 1);
@@ -109,7 +112,7 @@ function noticeWatcher(root: Document) {
     if (undoable) held.set(link, watch);
     watch.notice(messageId, undoable);
   };
-  const seen = new WeakSet<Element>();
+  const seen = new WeakMap<Element, string>();
   let observer: MutationObserver | undefined;
   // Undo pressed on the notice: that send is taken back.
   root.addEventListener(
@@ -126,12 +129,15 @@ function noticeWatcher(root: Document) {
     },
     true,
   );
+  root.defaultView?.addEventListener('pagehide', () => {
+    for (const watch of held.values()) watch.pageHidden();
+  });
   return {
     /** A send was pressed in a compose: the next notice is its own. */
     expect(watch: SendWatch) {
       if (!waiting.includes(watch)) waiting.push(watch);
       observer ??= new MutationObserver(scan);
-      observer.observe(root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
+      observer.observe(root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['id', 'param', 'href'] });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSendWatch, fallbackSendId, gmailIdFromLink } from './gmail-send-watch';
+import { reportManualSendRequest } from '../../shared/contracts/mailboxes';
 
 describe('telling a Gmail send from the rest (DOM host)', () => {
   let reports: Array<{ messageId: string; guessed: boolean }>;
@@ -61,6 +62,17 @@ describe('telling a Gmail send from the rest (DOM host)', () => {
     w.pressed();
     w.notice('18f00000000000a5', false);
     expect(reports).toEqual([{ messageId: '18f00000000000a5', guessed: false }]);
+  });
+
+  it('the page going while Undo is still offered (Gmail sends it anyway): reported at once, and only once', async () => {
+    const w = watch();
+    w.pageHidden(); // nothing pressed: nothing
+    w.pressed();
+    w.notice('18f00000000000a9', true);
+    w.pageHidden();
+    w.noticeSettled();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(reports).toEqual([{ messageId: '18f00000000000a9', guessed: false }]);
   });
 
   it('the compose gone after Send with no notice (another language, a notice we cannot read): reported by our own id', async () => {
@@ -136,6 +148,8 @@ describe('our own id for a send Gmail did not name', () => {
   it('is 24 hex digits the API accepts, the same for the same draft (an Undo then Send again), else per compose and moment', async () => {
     const a = await fallbackSendId({ account: 'rep@acme.test', draftId: '#msg-a:r-42', composeId: 'c1', pressedAt: 1 });
     expect(a).toMatch(/^[0-9a-f]{24}$/);
+    // What the manual-sends route takes, as it is.
+    expect(reportManualSendRequest.parse({ gmailMessageId: a })).toEqual({ gmailMessageId: a });
     expect(await fallbackSendId({ account: 'rep@acme.test', draftId: '#msg-a:r-42', composeId: 'c2', pressedAt: 2 })).toBe(a);
     expect(await fallbackSendId({ account: 'rep@acme.test', draftId: '#msg-a:r-43', composeId: 'c1', pressedAt: 1 })).not.toBe(a);
     const b = await fallbackSendId({ draftId: 'undefined', composeId: 'c1', pressedAt: 1 });

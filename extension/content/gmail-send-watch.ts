@@ -38,6 +38,8 @@ export interface SendWatch {
   noticeSettled(): void;
   /** Undo was pressed: the message was not sent. */
   undone(): void;
+  /** The page is going (a reload, the tab closed) while Undo is still offered: Gmail sends it anyway, report it now. */
+  pageHidden(): void;
   /** Whether a send was pressed and is not yet settled (the host gives such a compose the notice). */
   waitingForNotice(): boolean;
   /** Stops for good (the compose was handed over to InboxSDK, which reports its sends itself). */
@@ -90,6 +92,9 @@ export function createSendWatch({ report, fallbackId, confirmMs = 8_000, noticeM
       wait(undoMs, () => finish(messageId));
     },
     noticeSettled() {
+      if (state.kind === 'noticed') finish(state.messageId);
+    },
+    pageHidden() {
       if (state.kind === 'noticed') finish(state.messageId);
     },
     undone() {
