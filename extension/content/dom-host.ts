@@ -104,9 +104,10 @@ function noticeWatcher(root: Document) {
     const names = `${link.getAttribute('param')}|${link.getAttribute('href')}`;
     if (seen.get(link) === names) return;
     seen.set(link, names);
-    const watch = waiting.find((w) => w.waitingForNotice());
+    // Sends that settled without a notice (refused, discarded, handed over) wait no more; a new press brings them back.
+    waiting.splice(0, waiting.length, ...waiting.filter((w) => w.waitingForNotice()));
+    const watch = waiting.shift();
     if (!watch) return; // a notice for a send Lumina did not see pressed (or its own): nothing to count
-    waiting.splice(waiting.indexOf(watch), 1);
     const messageId = gmailIdFromLink(link.getAttribute('param'), link.getAttribute('href'), link.querySelector('a')?.getAttribute('href'));
     const undoable = !!noticeOf(link).querySelector('#link_undo');
     if (undoable) held.set(link, watch);
