@@ -310,6 +310,48 @@ describe('Lumina at a glance', () => {
     expect(await gmail.locator('lumina-root[data-lumina="glow"] [data-testid="glow-panel"]').count()).toBe(1);
     await gmail.close();
   });
+  it("Gmail's own Send is reported by one host only: not by the DOM host once it handed the compose over, by it alone when the compose stayed", async () => {
+    // The fixture's Gmail account (its title and InboxSDK's globals): the mailbox the report spends.
+    await signIn('rep@lumina.test', 'Rita Rep');
+    const t = await apiRep('rep@lumina.test');
+    const mailbox = async () => (await apiJson<{ data: Array<{ email: string; usedFromGmail: number }> }>(api, '/api/mailboxes', { token: t })).body.data.find((m) => m.email === 'rep@lumina.test')!;
+    const gmailSend = async (gmail: Page) => {
+      await gmail.locator('[role="dialog"] [role="button"]').filter({ hasText: /^Send$/ }).click();
+      const notice = gmail.locator('[role="alert"]').filter({ hasText: 'Message sent' });
+      await notice.waitFor();
+      // Undo over and the notice gone: whatever the page was going to report, it has.
+      await notice.waitFor({ state: 'detached', timeout: 10_000 });
+      await gmail.waitForTimeout(1_000);
+    };
+    const before = (await mailbox()).usedFromGmail;
+
+    // Handed over: InboxSDK's `sent` reports it on Gmail (it needs Gmail's own network traffic, which the
+    // fixture has not), and the DOM host, which let go of it, never does.
+    const handedOver = await ext.context.newPage();
+    await handedOver.goto(`https://mail.google.com/mail/u/0/?compose=cmp33#inbox/${FIXTURE_THREAD_ID}`);
+    await handedOver.locator('lumina-root[data-host="dom"] [data-testid="glow-panel"]').waitFor({ timeout: 5_000 });
+    await handedOver.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"]').waitFor({ timeout: 20_000 });
+    await handedOver.locator('lumina-root[data-host="dom"]').waitFor({ state: 'detached' });
+    await gmailSend(handedOver);
+    expect((await mailbox()).usedFromGmail).toBe(before);
+    await handedOver.close();
+
+    // Kept on the DOM host (the rep was using its panel): InboxSDK never took the compose, the DOM host counts it, once.
+    const kept = await ext.context.newPage();
+    await kept.goto(`https://mail.google.com/mail/u/0/?compose=cmp34#inbox/${FIXTURE_THREAD_ID}`);
+    const early = kept.locator('lumina-root[data-host="dom"] [data-testid="glow-panel"]');
+    await early.waitFor({ timeout: 5_000 });
+    await early.getByRole('button', { name: 'Templates' }).click();
+    await kept.waitForFunction(() => document.documentElement.dataset.lumina === 'inboxsdk', null, { timeout: 20_000 });
+    await kept.waitForTimeout(2_500); // InboxSDK's poll finds the compose in about 2 s
+    expect(await kept.locator('lumina-root[data-host="inboxsdk"] [data-testid="glow-panel"]').count()).toBe(0);
+    await gmailSend(kept);
+    await until(async () => (await mailbox()).usedFromGmail === before + 1, 'the kept compose’s send to be counted');
+    await kept.waitForTimeout(1_500);
+    expect((await mailbox()).usedFromGmail).toBe(before + 1);
+    await kept.close();
+  });
+
   it('keyboard shortcuts, listed in the panel, drive the Glow from the email and from the panel', async () => {
     const gmail = await ext.context.newPage();
     await gmail.setViewportSize({ width: 1440, height: 900 });

@@ -567,6 +567,45 @@ describe('Lumina in Chromium', () => {
     await page.close();
   });
 
+  it("counts a send made with Gmail's own Send on the DOM host once in the popup's budget line, by the id Gmail's notice shows; an undone one not at all", async () => {
+    type Box = { id: string; email: string; usedFromGmail: number; remaining: number; effectiveCap: number; usedByLumina: number };
+    const mailbox = async () => (await apiJson<{ data: Box[] }>(api, '/api/mailboxes', { token: await token() })).body.data.find((m) => m.email === 'rep@lumina.test')!;
+    const before = await mailbox();
+    const page = await ext.context.newPage();
+    await page.goto(`https://mail.google.com/mail/u/9/?compose=cmp10#inbox/${FIXTURE_THREAD_ID}`);
+    await page.waitForFunction(() => document.documentElement.dataset.lumina === 'dom', null, { timeout: 20_000 });
+    const panel = page.locator('lumina-root[data-host="dom"] [data-testid="glow-panel"]');
+    await panel.waitFor();
+    const notice = page.locator('[role="alert"]').filter({ hasText: 'Message sent' });
+    // Ctrl+Enter, then Undo while Gmail offers it: the message was never sent, nothing to count.
+    await composeBody(page).click();
+    await page.keyboard.press('Control+Enter');
+    await notice.getByText('Undo').click();
+    await page.locator('[role="alert"]').filter({ hasText: 'Sending undone.' }).waitFor();
+    // Gmail reopens the draft; this time Send goes through (Undo runs out).
+    await panel.waitFor();
+    await page.locator('[role="dialog"] [role="button"]').filter({ hasText: /^Send$/ }).click();
+    await notice.waitFor();
+    await notice.getByText('Undo').waitFor({ state: 'detached' });
+    const gmailSent = await page.evaluate(() => (window as unknown as { __gmailSent: Array<{ id: string; undone: boolean }> }).__gmailSent);
+    expect(gmailSent.map((s) => s.undone)).toEqual([true, false]);
+    await until(async () => (await mailbox()).usedFromGmail === before.usedFromGmail + 1, 'the send from Gmail to be counted');
+    // Counted by the id in the notice's "View message" link: the same id reported again is already there.
+    const again = await apiJson<{ outcome: string }>(api, `/api/mailboxes/${before.id}/manual-sends`, { token: await token(), method: 'POST', body: { gmailMessageId: gmailSent[1]!.id } });
+    expect(again).toMatchObject({ status: 200, body: { outcome: 'already_recorded' } });
+    // Once: the notice going, the page going, nothing more is reported.
+    await notice.waitFor({ state: 'detached' });
+    await page.close();
+    const popup = await extensionPage('extension/popup/index.html');
+    const budget = popup.getByTestId('mailbox-budget').first();
+    await budget.waitFor();
+    const box = await mailbox();
+    expect(box.usedFromGmail).toBe(before.usedFromGmail + 1);
+    expect(box.usedByLumina).toBe(before.usedByLumina);
+    expect(await budget.getByTestId('budget-words').textContent()).toBe(`${box.usedByLumina} sent by Lumina · ${before.usedFromGmail + 1} from Gmail · ${box.remaining} left of ${box.effectiveCap}`);
+    await popup.close();
+  });
+
   it('signs out from the options page', async () => {
     const options = await extensionPage('extension/options/index.html');
     await options.getByRole('button', { name: 'Sign out' }).click();

@@ -89,6 +89,23 @@ describe('compose session', () => {
     ]);
   });
 
+  it('reports a send by an id of our own (the DOM host saw no Gmail id) in light mode only: full mode’s sync counts it by Gmail’s', async () => {
+    for (const gmailMode of ['light', 'full'] as const) {
+      const told: RuntimeMessage[] = [];
+      const asked: Ask = async <T,>(m: RuntimeMessage) => {
+        told.push(m);
+        const data = m.type === 'session.get' ? { session: { token: 't', user: { id: 'u', email: 'rep@acme.test', name: 'Rita' }, workspace: { id: 'w', name: 'Acme', role: 'member', gmailMode } } } : {};
+        return { ok: true, data: data as T };
+      };
+      const c = fakeCompose();
+      await startComposeSession(c.handle, memoryStore(), asked);
+      c.gmailSent({ messageId: 'aaaaaaaaaaaaaaaaaaaaaaaa', account: 'rep@acme.test', guessed: true });
+      await vi.advanceTimersByTimeAsync(0);
+      const reports = told.filter((m) => m.type === 'manualSend.report');
+      expect(reports, gmailMode).toEqual(gmailMode === 'light' ? [{ type: 'manualSend.report', account: 'rep@acme.test', report: { gmailMessageId: 'aaaaaaaaaaaaaaaaaaaaaaaa' } }] : []);
+    }
+  });
+
   it('flushes a change still in its debounce at once, so a send right after typing sends what is saved', async () => {
     const store = memoryStore();
     const c = fakeCompose();

@@ -132,7 +132,13 @@ export async function startComposeSession(compose: ComposeHandle, store: KeyValu
   });
   // The rep sent with Gmail's own Send: the mailbox's budget counts it (light mode has no other way to know).
   compose.onGmailSent((sent) => {
-    void ask({ type: 'manualSend.report', ...(sent.account ? { account: sent.account } : {}), report: { gmailMessageId: sent.messageId, ...(sent.threadId ? { threadId: sent.threadId } : {}) } });
+    const report = () =>
+      ask({ type: 'manualSend.report', ...(sent.account ? { account: sent.account } : {}), report: { gmailMessageId: sent.messageId, ...(sent.threadId ? { threadId: sent.threadId } : {}) } });
+    if (!sent.guessed) return void report();
+    // An id of our own would be counted a second time by full mode's inbox sync, which reads Gmail's.
+    void ask({ type: 'session.get' }).then((r) => {
+      if (r.ok && r.data.session?.workspace.gmailMode === 'light') void report();
+    });
   });
   const stop = compose.onChange(edited);
   compose.onClosed(() => {

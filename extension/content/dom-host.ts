@@ -1,7 +1,8 @@
-import type { ComposeHandle, GmailHost, ThreadHandle, ThreadMessage } from './host';
+import type { ComposeHandle, GmailHost, GmailSent, ThreadHandle, ThreadMessage } from './host';
 import { createShadowContainer } from './shadow-mount';
 import { textToHtml } from '../../shared/text-to-html';
 import { htmlToPlain } from '../../shared/html-plain';
+import { createSendWatch, fallbackSendId, gmailIdFromLink, type SendWatch } from './gmail-send-watch';
 
 /**
  * The fallback when InboxSDK cannot load (Gmail changed, no app id): a few of Gmail's
@@ -14,6 +15,7 @@ export function createDomHost(root: Document = document): DomHost {
   const floating = lazyFloatingPanel(root);
   const composes = new Set<DomCompose>();
   const observers: MutationObserver[] = [];
+  const notices = noticeWatcher(root);
   return {
     kind: 'dom',
     onComposeOpened(handler) {
@@ -21,7 +23,7 @@ export function createDomHost(root: Document = document): DomHost {
         for (const dialog of root.querySelectorAll<HTMLElement>('[role="dialog"]')) {
           if (seen.has(dialog) || !dialog.querySelector('[g_editable="true"], [contenteditable="true"]')) continue;
           seen.add(dialog);
-          const compose = domCompose(dialog, floating, () => composes.delete(compose));
+          const compose = domCompose(dialog, floating, notices, () => composes.delete(compose));
           composes.add(compose);
           handler(compose.handle);
         }
@@ -71,6 +73,80 @@ export interface DomHost extends GmailHost {
 
 type FloatingPanel = ReturnType<typeof lazyFloatingPanel>;
 type DomCompose = { handle: ComposeHandle; release(): void; touched(): boolean };
+type Notices = ReturnType<typeof noticeWatcher>;
+
+/** Gmail's Send in a compose: its button (not the schedule-send arrow beside it). */
+const SEND_BUTTON = '[role="button"]';
+const isSendButton = (el: Element) => !el.hasAttribute('selector') && (el.textContent?.trim() === 'Send' || (el.getAttribute('data-tooltip') ?? '').startsWith('Send'));
+/** What ends a compose without sending: Discard (the bin) and Close (the draft is kept). */
+const DISCARD_OR_CLOSE = '[aria-label="Close"], [data-tooltip="Close"], img.Ha, [aria-label^="Discard"], [data-tooltip^="Discard"], .og';
+
+/**
+ * Gmail's "Message sent" notice, one for the whole page: handed to the compose whose send is
+ * waiting for it (the earliest pressed), then watched until Undo is no longer on offer.
+ * Gmail's notice (`#link_vsm` "View message", `#link_undo` "Undo") sits in a role=alert box.
+ */
+function noticeWatcher(root: Document) {
+  const waiting: SendWatch[] = [];
+  const held = new Map<Element, SendWatch>();
+  const noticeOf = (link: Element) => link.closest('[role="alert"]') ?? link.parentElement ?? link;
+  const scan = () => {
+    for (const [link, watch] of held) {
+      const box = noticeOf(link);
+      if (!link.isConnected || !box.querySelector('#link_undo')) {
+        held.delete(link);
+        watch.noticeSettled();
+      }
+    }
+    const link = root.querySelector('#link_vsm') ?? [...root.querySelectorAll('[role="alert"]')].find((a) => /^Message sent/i.test(a.textContent?.trim() ?? ''));
+    if (!link || held.has(link)) return;
+    // Gmail may reuse the notice's link for the next send: a new message is a new `param` (or URL).
+    const names = `${link.getAttribute('param')}|${link.getAttribute('href')}`;
+    if (seen.get(link) === names) return;
+    seen.set(link, names);
+    // Sends that settled without a notice (refused, discarded, handed over) wait no more; a new press brings them back.
+    waiting.splice(0, waiting.length, ...waiting.filter((w) => w.waitingForNotice()));
+    const watch = waiting.shift();
+    if (!watch) return; // a notice for a send Lumina did not see pressed (or its own): nothing to count
+    const messageId = gmailIdFromLink(link.getAttribute('param'), link.getAttribute('href'), link.querySelector('a')?.getAttribute('href'));
+    const undoable = !!noticeOf(link).querySelector('#link_undo');
+    if (undoable) held.set(link, watch);
+    watch.notice(messageId, undoable);
+  };
+  const seen = new WeakMap<Element, string>();
+  let observer: MutationObserver | undefined;
+  // Undo pressed on the notice: that send is taken back.
+  root.addEventListener(
+    'click',
+    (e) => {
+      const undo = (e.target as Element | null)?.closest?.('#link_undo');
+      if (!undo) return;
+      for (const [link, watch] of held) {
+        if (noticeOf(link).contains(undo)) {
+          held.delete(link);
+          watch.undone();
+        }
+      }
+    },
+    true,
+  );
+  root.defaultView?.addEventListener('pagehide', () => {
+    for (const watch of held.values()) watch.pageHidden();
+  });
+  return {
+    /** A send was pressed in a compose: the next notice is its own. */
+    expect(watch: SendWatch) {
+      if (!waiting.includes(watch)) waiting.push(watch);
+      observer ??= new MutationObserver(scan);
+      observer.observe(root.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['id', 'param', 'href'] });
+    },
+  };
+}
+
+/** The Gmail account of the tab: Gmail's title reads "Inbox - rep@acme.com - Gmail". */
+function accountOf(root: Document): string | undefined {
+  return root.title.match(/[^\s@]+@[^\s@]+\.[^\s@-]+/)?.[0];
+}
 
 function lazyFloatingPanel(root: Document) {
   let shell: { host: HTMLElement; container: HTMLElement } | undefined;
@@ -112,7 +188,7 @@ function lazyFloatingPanel(root: Document) {
 
 let composeCounter = 0;
 
-function domCompose(dialog: HTMLElement, floating: FloatingPanel, forget: () => void): DomCompose {
+function domCompose(dialog: HTMLElement, floating: FloatingPanel, notices: Notices, forget: () => void): DomCompose {
   const body = () => dialog.querySelector<HTMLElement>('[g_editable="true"], [contenteditable="true"]')!;
   const subject = () => dialog.querySelector<HTMLInputElement>('input[name="subjectbox"]');
   const paneId = `c${++composeCounter}`;
@@ -124,15 +200,52 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel, forget: () => 
   const touch = () => {
     touched = true;
   };
-  const release = () => {
+  const sentHandlers: Array<(sent: GmailSent) => void> = [];
+  const account = accountOf(dialog.ownerDocument);
+  let pressedAt = 0;
+  const watch = createSendWatch({
+    report: ({ messageId, guessed }) => {
+      for (const h of sentHandlers) h({ messageId, ...(account ? { account } : {}), ...(guessed ? { guessed } : {}) });
+    },
+    fallbackId: () => fallbackSendId({ account, draftId: dialog.querySelector<HTMLInputElement>('input[name="draft"]')?.value, composeId, pressedAt }),
+  });
+  const pressed = () => {
+    if (released) return;
+    pressedAt = Date.now();
+    watch.pressed();
+    notices.expect(watch);
+  };
+  dialog.addEventListener(
+    'click',
+    (e) => {
+      const target = e.target as Element;
+      if (target.closest(DISCARD_OR_CLOSE)) return watch.discarded();
+      const button = target.closest(SEND_BUTTON);
+      if (button && dialog.contains(button) && isSendButton(button)) pressed();
+    },
+    true,
+  );
+  dialog.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && !e.defaultPrevented) pressed();
+    },
+    true,
+  );
+  /** Gone from the page (sent, closed or discarded: the watch tells which), or handed over (`stopSends`). */
+  const release = (stopSends = true) => {
     released = true;
+    // Handed over to InboxSDK: its `sent` reports this compose from now on, never both.
+    if (stopSends) watch.stop();
     gone.disconnect();
     forget();
     floating.drop(paneId);
     for (const h of closed.splice(0)) h();
   };
   const gone = new MutationObserver(() => {
-    if (!dialog.isConnected) release();
+    if (dialog.isConnected) return;
+    watch.composeGone();
+    release(false);
   });
   gone.observe(dialog.ownerDocument.body, { childList: true, subtree: true });
   dialog.addEventListener('focusin', () => floating.focus(paneId));
@@ -179,14 +292,16 @@ function domCompose(dialog: HTMLElement, floating: FloatingPanel, forget: () => 
       for (const type of ['pointerdown', 'keydown', 'focusin']) pane.addEventListener(type, touch);
       return pane;
     },
-    // Without InboxSDK the id of what Gmail sent cannot be read from the page: nothing is reported.
-    onGmailSent() {},
+    // Gmail's own Send, confirmed by its notice or the compose going (gmail-send-watch.ts says how).
+    onGmailSent(handler) {
+      if (!released) sentHandlers.push(handler);
+    },
     onPresend(handler) {
       const send = [...dialog.querySelectorAll<HTMLElement>('[role="button"]')].find((b) => b.textContent?.trim() === 'Send');
       send?.addEventListener('click', handler, { capture: true });
     },
   };
-  return { handle, release, touched: () => touched };
+  return { handle, release: () => release(), touched: () => touched };
 }
 
 function domThread(root: Document, el: HTMLElement, threadId: string, floating: FloatingPanel): ThreadHandle {

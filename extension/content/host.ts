@@ -36,7 +36,8 @@ export interface ComposeHandle {
   onPresend(handler: () => void): void;
   /**
    * Gmail itself sent this compose (its own Send, not Lumina's): the message's Gmail id, so the
-   * budget counts it (light mode). Hosts that cannot read the id never call it.
+   * budget counts it (light mode). The DOM host, which has no `sent` event, calls it once Gmail's
+   * notice (or the compose closing) confirmed a Send pressed in the compose.
    */
   onGmailSent(handler: (sent: GmailSent) => void): void;
 }
@@ -47,6 +48,12 @@ export interface GmailSent {
   threadId?: string;
   /** The Gmail account signed in in this tab, when the host knows it. */
   account?: string;
+  /**
+   * Gmail showed no id: `messageId` is Lumina's own for this send (24 hex digits, never one of
+   * Gmail's), stable for the send so a repeat counts once. Full mode's inbox sync counts the real
+   * message by Gmail's id, so such a report is for light mode only.
+   */
+  guessed?: boolean;
 }
 
 export interface ThreadHandle {
