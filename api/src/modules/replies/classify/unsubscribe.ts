@@ -53,6 +53,16 @@ const REQUESTS = [
   g(String.raw`\b(cancellami|rimuovimi|non (contattarmi|scrivermi|inviatemi)|disiscriv)`),
   g(String.raw`\b(uitschrijven|verwijder (mij|me)|geen (e-?mails|mails|berichten) meer)\b`),
   g(String.raw`\b(descadastr|me remova|remover-me|não (me )?(envie|contate))`),
+  // Wider families (added after the late-3 batch; each has a case in reply-families.test.ts).
+  // French elided and polite forms: "ne plus m'écrire", "ne me contactez plus", "rayez-moi de votre fichier".
+  g(String.raw`\bne (plus|pas) m['’](écrire|envoyer|solliciter)|\bne me (contactez|écrivez|sollicitez|envoyez) plus\b|\b(enlevez|rayez|effacez)[- ]moi|\bde (votre|vos) (liste|fichier|base)s?\b`),
+  // Portuguese and Spanish removal verbs in every person: "me tirem da lista", "tire-me", "sáquenme", "no me vuelvan a escribir".
+  g(String.raw`\bme (tir|retir|remov|exclu|apag)\p{L}*\b|\b(tir|retir|exclu|apag)\p{L}*-me\b|\bd[ao] (sua |vossa |de vocês )?lista\b|\bn[aã]o (me )?(mandem|enviem|contatem|escrevam|mande|escreva)( mais)?\b`),
+  g(String.raw`\b(s[aá]quenme|s[aá]came|quitenme|qu[ií]tame)\b|\bno (me )?(vuelvan|vuelvas) a (escribir|contactar|enviar)|\bno quiero recibir\b`),
+  // Italian "non contattatemi più", "toglietemi dalla lista", "non scrivetemi".
+  g(String.raw`\bnon (mi )?(contatt|scriv|invi|mand)\p{L}*( pi[uù])?(?!\p{L})|\b(toglietemi|toglimi|cancellatemi|rimuovetemi)\b|\bdalla (vostra |tua )?(lista|mailing)`),
+  // English: "no more of these", "I don't want these emails", "stop sending".
+  g(String.raw`\b(stop|quit) (sending|these|the e-?mails)\b|\b(i|we) (don'?t|do not) want (to receive |any more |these )?(e-?mails|messages)\b`),
 ];
 
 const NEGATION = /\b(don'?t|do not|never|not|no need to|why did you|please don't|no)\s*(\w+\s*){0,3}$/i;
