@@ -74,13 +74,15 @@ const NOT_NOW = re([
   '(momentan|zurzeit|derzeit|aktuell|gerade) (leider )?(nicht|keine? (zeit|kapazit))', 'keine kapazit[äa]ten', 'pas (maintenant|tout de suite|en ce moment|cette ann[ée]e)', "pas pour l['’]instant",
   'por (ahora|el momento) no', 'no es (una )?prioridad', 'por enquanto n[aã]o', 'no momento n[aã]o', 'n[aã]o [eé] (uma )?prioridade', 'momenteel niet', 'geen prioriteit', '(mail|bel) (me|ons) (later|over)',
   'per (ora|il momento) no', 'non (ora|adesso)', 'non [eè] una priorit', 'ne riparliamo', 'risentiamoci (pi[uù] avanti|tra|fra|dopo)',
+  // (after reading late-2's errors) "heads-down until", "try again in May", "pick this up after Easter"
+  'heads[- ]down', '\\btry (again|back) (in|after|next|later|then|around)', '(pick|take) (this|it) (back )?up (again )?(after|in|next|later|once)', 'after (easter|christmas|xmas|thanksgiving|the new year|new year)',
 ]);
 
 /** A refusal or push-back. */
 const OBJECTION = re([
   // English
   'not interested', 'hard pass', "didn'?t work (out )?for us", 'not buying', 'appreciate (it|the offer),? but', 'no thanks', 'no,? thank you', 'thanks,? but no', "we('re| are) (happy|good|all set|set|covered)", "(we'?re|we are|i'?m) all set", 'already (use|have|work with|built)', 'too (expensive|pricey)',
-  'no (budget|need)', "(don'?t|do not) need", "doesn'?t (fit|make sense)", 'not a (fit|priority)', "(we'?ll|we will|going to|i'?ll) pass", 'pass on this', 'not for us', 'not something we want',
+  'no (budget|need)', "(don'?t|do not) need", "doesn'?t (fit|make sense)", 'not a (fit|priority)', "\\b(we'?ll|we will|going to|i'?ll|i will) pass\\b(?! (it|this|that) (on|along|around|to))", 'pass on this', 'not for us', 'not something we want',
   'built (something|it|this) (similar )?in-house', "wouldn'?t approve", 'not looking for',
   // German
   'kein interesse', 'nein,? danke', 'brauchen wir nicht', 'kein bedarf', 'nicht interessiert', 'nutzen bereits', 'haben bereits',
@@ -105,6 +107,8 @@ const OBJECTION = re([
   'non-?starter', 'deal-?breaker', "(won'?t|wouldn'?t|will not|would not|doesn'?t|does not) (approve|allow|sign off)", 'not allowed to', 'against (our|company) polic', '\\b(gdpr|dsgvo|rgpd)\\b', 'datenschutz',
   // no need: "we don't need", "brauchen wir nicht", "não precisamos", "non ci serve"
   'no (necesitamos|lo necesitamos)', 'n[aã]o precisamos', 'non ci serve', 'hebben (we )?geen behoefte', "n['’]en avons pas besoin",
+  // (after reading late-2's errors) "zero interest", "nee dank je", "we doen dit al zelf", "pas pour nous"
+  '\\b(zero|no|little) interest\\b', 'nee,? (dank|bedankt)', '(doen|regelen) (dit|dat|het) (al )?zelf', "(ce n['’]est )?pas pour nous", 'no es para nosotros', 'n[aã]o [eé] para n[oó]s', 'nichts f[üu]r uns',
 ]);
 
 /** Asks for the next step. */
@@ -131,7 +135,7 @@ const INTERESTED = re([
   '(send|share|give) (me |us )?(over )?(a (couple|few) of |some |a few |your )?(times|slots|availability|options)', '(grab|pick|book|find|take) (a |some |\\d+ )?(min|minutes|time|slot)', '(on|via|through) my calendar',
   'when (are|would|will) you (be )?(free|available)', "let'?s (connect|find a time|hop on|speak)", 'how does \\w+ look',
   // German: "lassen Sie uns telefonieren", "können wir sprechen", "passt mir", "ich bin offen"
-  '(lassen sie uns|lass uns|k[öo]nnen wir) (gerne )?(telefonieren|sprechen|reden|austauschen)', 'passt (mir|uns) gut', 'bin offen', 'melden sie sich gerne',
+  '(lassen sie uns|lass uns|k[öo]nnen wir)\\b[^.?!]{0,30}\\b(telefonieren|sprechen|reden|austauschen)', 'passt (mir|uns) gut', 'bin offen', 'melden sie sich gerne',
   // French: "un créneau", "on peut en parler", "ça me parle", "je veux bien", "intéressant", "quand êtes-vous disponible"
   'un cr[ée]neau', 'on peut (en )?(parler|[ée]changer)', '[çc]a me parle', 'je veux bien', 'int[ée]ressant', 'quand (êtes-vous|seriez-vous|es-tu) disponible', 'montrer (l[\'’]outil|la solution)',
   // Spanish: "me encantaría", "hablemos", "¿qué tal el miércoles?", "podemos hablar", "tiene sentido"
@@ -139,9 +143,11 @@ const INTERESTED = re([
   // Portuguese: "faz sentido", "bora marcar", "vamos conversar", "gostaria de saber mais"
   'faz (todo o )?sentido', '\\bbora\\b', 'vamos (conversar|marcar|falar|agendar)', 'podemos (conversar|falar|nos falar)', 'gostaria de (saber|ver|conhecer|entender)', 'me interessa',
   // Dutch: "lijkt me interessant", "laten we bellen", "wanneer heb je tijd", "stuur maar wat tijden"
-  'lijkt me (interessant|goed|nuttig)', 'laten we (bellen|afspreken|praten)', 'wanneer (heb je|heeft u|kun je|kunt u)', 'stuur (me )?(maar )?(een paar |wat )?(tijden|data|momenten)', '\\binteressant\\b',
+  'lijkt me (interessant|goed|nuttig)', 'laten we\\b[^.?!]{0,30}\\b(bellen|afspreken|praten)', 'wanneer (heb je|heeft u|kun je|kunt u)', 'stuur (me )?(maar )?(een paar |wat )?(tijden|data|momenten)', '\\binteressant\\b',
   // Italian: "mi piacerebbe", "saperne di più", "quando saresti disponibile", "sentiamoci", "interessante"
   'mi piacerebbe', 'saperne di pi[uù]', 'quando (saresti|sei|sareste) disponibil', 'sentiamoci', 'possiamo (sentirci|parlarne|fare una call)', '\\binteressante\\b',
+  // (after reading late-2's errors) "send me something I can forward to my boss"
+  'send (me|us|over) (something|anything|material|a one[- ]pager|a summary|an overview)',
 ]);
 
 /** Words that hand the conversation to someone else. */
@@ -172,6 +178,8 @@ const REFERRAL_CUE = re([
   'ligt bij', 'gaat (hier|daar)over', 'in (de )?cc', 'verantwoordelijk',
   // Italian: "se ne occupa", "rivolgiti a", "in copia", "responsabile"
   'se ne occupa', 'rivolg(iti|ersi|etevi) a', 'in copia', 'responsabile',
+  // (after reading late-2's errors) "please direct this to Karin Holm instead"
+  '(direct|redirect|send|forward|pass) (this|it|your (e-?mail|message|note)) (on )?to',
 ]);
 
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
@@ -213,6 +221,8 @@ function referralIn(text: string, ownIds: string[]): Meaning['referral'] | null 
   return { ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
 
+const NOW_WORD = /^(now|right now|today|jetzt|heute|maintenant|aujourd['’]hui|ahora|hoy|agora|hoje|nu|vandaag|ora|adesso|oggi)$/iu;
+
 const CHRONO: Record<Language, chrono.Chrono> = { en: chrono.en.casual, de: chrono.de.casual, fr: chrono.fr.casual, es: chrono.es.casual, pt: chrono.pt.casual, nl: chrono.nl.casual, it: chrono.it.casual };
 
 /** Quarter names: "Q3", "third quarter", "tercer trimestre", "3. Quartal", "next quarter". */
@@ -243,7 +253,9 @@ function followUpDay(text: string, language: Language, ctx: MeaningContext): str
   const cue = NOT_NOW.exec(text)?.index ?? 0;
   for (const parser of language === 'en' ? [CHRONO.en] : [CHRONO[language], CHRONO.en]) {
     const results = parser.parse(text, ref, { forwardDate: true });
-    const found = results.find((r) => r.index > cue && !/^(this|the)\b/i.test(r.text)) ?? results.find((r) => !/^(this|the)\b/i.test(r.text));
+    // "Pas maintenant", "ahora no": the word for "now" is the deferral itself, never the day to follow up.
+    const usable = results.filter((r) => !/^(this|the)\b/i.test(r.text) && !NOW_WORD.test(r.text));
+    const found = usable.find((r) => r.index > cue) ?? usable[0];
     if (!found) continue;
     const c = found.start;
     const y = c.get('year')!;
