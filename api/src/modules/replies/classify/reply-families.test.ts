@@ -90,6 +90,75 @@ describe('opt-out families', () => {
     expect(isUnsubscribeRequest(text)).toBe(true);
   });
 
+  // Families widened after the late-4 batch (recall first: a missed request is a compliance
+  // failure). Every language has a case per family; none of these sentences is in a fixture.
+  it.each([
+    // take / remove / delete me from (your) (mailing) list / database / distribution
+    ['EN: strike me off', 'Strike me off your distribution, thanks.'],
+    ['EN: remove this address from your database', 'Please delete my address from your database.'],
+    ['DE: aus dem Verteiler', 'Nehmen Sie mich bitte aus Ihrem Verteiler.'],
+    ['FR: de votre liste de diffusion', 'Merci de me sortir de votre liste de diffusion.'],
+    ['ES: de su lista de correo', 'Sáquenme de su lista de correo, por favor.'],
+    ['PT: da sua base de dados', 'Removam-me da vossa base de dados.'],
+    ['NL: haal me van de lijst', 'Haal me graag van het verzendbestand.'],
+    ['NL: uit jullie database', 'Graag verwijderen uit jullie database.'],
+    ['IT: dal vostro database', 'Cancellate il mio indirizzo dal vostro elenco.'],
+    // no more emails / mails / messages / advertising / newsletters (from you)
+    ['EN: no more marketing', 'No more marketing emails, please.'],
+    ['EN: we do not want these', 'We no longer wish to receive anything from you.'],
+    ['DE: keine … mehr', 'Bitte schicken Sie mir keine Newsletter mehr.'],
+    ['DE: keine weiteren', 'Wir wünschen keine weiteren Zuschriften.'],
+    ['DE: nicht mehr erhalten', 'Ich will Ihre Angebote nicht mehr erhalten.'],
+    ['NL: geen … meer', 'Ik wil geen reclame meer ontvangen.'],
+    ['NL: niet meer mailen', 'Wilt u mij niet meer mailen?'],
+    ['FR: plus de … de votre part', 'Plus de courriels de votre part, merci.'],
+    ['FR: ne veux plus recevoir', 'Je ne souhaite plus recevoir vos offres.'],
+    ['ES: no más correos', 'No más correos, gracias.'],
+    ['ES: no deseo recibir', 'No deseo recibir este tipo de mensajes.'],
+    ['PT: não quero receber mais', 'Não quero receber mais nada de vocês.'],
+    ['IT: non voglio più ricevere', 'Non voglio più ricevere le vostre offerte.'],
+    ['IT: basta email', 'Basta email, grazie.'],
+    // stop emailing / contacting me
+    ['EN: stop reaching out', 'Stop reaching out to me.'],
+    ['DE: hören Sie auf', 'Hören Sie bitte auf, mir zu schreiben.'],
+    ['FR: arrêtez de', "Arrêtez de m'écrire."],
+    ['ES: dejen de', 'Dejen de escribirme.'],
+    ['PT: parem de', 'Parem de me mandar isso.'],
+    ['NL: stop met', 'Stop alstublieft met mailen.'],
+    ['IT: smettetela di', 'Smettetela di contattarmi.'],
+    // the unsubscribe verbs, any person
+    ['EN: unsubscribe me', 'Unsubscribe me from all of it.'],
+    ['DE: tragen Sie mich aus', 'Tragen Sie mich bitte aus.'],
+    ['DE: abbestellen', 'Ich möchte das abbestellen.'],
+    ['NL: schrijf me uit', 'Schrijf me maar uit.'],
+    ['NL: afmelden', 'Ik wil me afmelden.'],
+    ['FR: désinscrire', 'Je veux me désinscrire.'],
+    ['ES: desuscribirme', 'Quiero desuscribirme.'],
+    ['PT: descadastrar', 'Quero me descadastrar.'],
+    ['IT: disiscrivere', 'Vorrei disiscrivermi.'],
+    // opt-out with the person in the middle
+    ['EN: opt me out', 'Opt me out of this.'],
+  ])('%s', (_family, text) => {
+    expect(isUnsubscribeRequest(text)).toBe(true);
+  });
+
+  // The false positives the wider families must not bring, named specifically.
+  it.each([
+    ['"drop me a line" is an invitation', 'Drop me a line after the holidays.'],
+    ['"drop us a note" is an invitation', 'Drop us a note when the pilot is ready.'],
+    ['"take us through" asks for a demo', 'Could you take us through the product on Friday?'],
+    ['"remove" about something else', 'Remove the second slide and resend the deck.'],
+    ['"from the list of" chooses an option', 'Pick a slot from the list of times below.'],
+    ['"keine Zeit mehr" is no request', 'Diese Woche habe ich keine Zeit mehr.'],
+    ['"geen budget meer" is an objection', 'We hebben geen budget meer dit jaar.'],
+  ])('%s', (_case, text) => {
+    expect(isUnsubscribeRequest(text)).toBe(false);
+  });
+
+  it('"drop me a line in …" is read as a deferral, not an opt-out', () => {
+    expect(mean('Drop me a line in September, we are busy until then.')).toBe('not_now');
+  });
+
   it('asking to keep receiving is no request', () => {
     expect(isUnsubscribeRequest("Please don't take me off the list, I like these.")).toBe(false);
   });
