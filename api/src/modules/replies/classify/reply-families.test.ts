@@ -151,6 +151,10 @@ describe('opt-out families', () => {
     ['"from the list of" chooses an option', 'Pick a slot from the list of times below.'],
     ['"keine Zeit mehr" is no request', 'Diese Woche habe ich keine Zeit mehr.'],
     ['"geen budget meer" is an objection', 'We hebben geen budget meer dit jaar.'],
+    ['"from the newsletter" is where they heard of us', 'I heard about you from the newsletter and I am curious.'],
+    ['German: data "aus der Datenbank"', 'Die Daten ziehen wir direkt aus der Datenbank.'],
+    ['Dutch: choosing "uit de lijst"', 'Kies een tijd uit de lijst hieronder.'],
+    ['Italian: "dai contatti di" is a source', 'Ho avuto il tuo nome dai contatti di Marco.'],
   ])('%s', (_case, text) => {
     expect(isUnsubscribeRequest(text)).toBe(false);
   });

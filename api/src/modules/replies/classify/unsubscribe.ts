@@ -72,14 +72,16 @@ const REQUESTS = [
   // 1. Take / remove / delete me from (your) (mailing) list, database, distribution: the target
   //    named in each language, whoever the verb is ("haal mij van jullie mailinglijst", "nehmen
   //    Sie mich aus dem Verteiler", "cancellatemi dal vostro database").
-  g(String.raw`\b(off|from|out of) (your|this|the|any|all|whatever|every) (\w+ ){0,2}(mailing|mailings|database|databases|distribution|newsletters?|contact list|send list|marketing list)\b(?! (of|for)\b)`),
-  g(String.raw`\b(aus|von) (ihrer|ihrem|ihren|eurer|eurem|deiner|deinem|der|dem|diesem|dieser) (\p{L}*liste|\p{L}*verteiler|datenbank|kartei|newsletter|adressbestand|mailings?)(?!\p{L})`),
+  //    A bare "from the newsletter / database" is where someone heard of us or what they pull
+  //    data from: "the" counts only before a mailing or distribution list, possessives before any.
+  g(String.raw`\b(off|from|out of) (your|this|any|all|whatever|every) (\w+ ){0,2}(mailing|mailings|database|databases|distribution|contact list|send list|marketing list)\b(?! (of|for)\b)|\b(off|from|out of) the (mailing|distribution|marketing|contact) list\b`),
+  g(String.raw`\b(aus|von) (ihrer|ihrem|ihren|eurer|eurem|deiner|deinem) (\p{L}*liste|\p{L}*verteiler|datenbank|kartei|adressbestand|mailings?)(?!\p{L})|\b(aus|von) (dem|diesem) \p{L}*verteiler\b|\b(aus|von) (der|dieser) (mailing|verteiler|e-?mail|kontakt|adress)\p{L}*liste\b`),
   g(String.raw`\bde (votre|vos|cette|ta|tes|la) (liste de diffusion|mailing|newsletter|base de données|fichier client|liste d['’]envoi)`),
-  g(String.raw`\b(de|desde) (su|sus|tu|tus|la|vuestra|esta) (lista de (correo|distribución|envío)|base de datos|mailing|newsletter|boletín)`),
+  g(String.raw`\b(de|desde) (su|sus|tu|tus|la|vuestra|esta) (lista de (correo|distribución|envío)|base de datos|mailing)`),
   g(String.raw`\b(d[ao]|desta|dessa) (sua |vossa |tua |de vocês )?(lista|base de dados|mailing|newsletter|cadastro)\b`),
-  g(String.raw`\b(van|uit) (jullie|uw|je|jouw|de|het|deze|dit) (\p{L}*lijst|\p{L}*bestand|database|nieuwsbrief|mailings?)(?!\p{L})(?! (van|met|voor)\b)`),
+  g(String.raw`\b(van|uit) (jullie|uw|je|jouw) (\p{L}*lijst|\p{L}*bestand|database|mailings?)(?!\p{L})(?! (van|met|voor)\b)|\b(van|uit) (de|het|deze|dit) (mailing|verzend|adressen|e-?mail)\p{L}*(lijst|bestand)\b`),
   g(String.raw`\b(haal|verwijder|schrap) (mij|me|ons|mijn (e-?mail|adres|gegevens))\b`),
-  g(String.raw`\b(dalla|dal|dai) (vostra |vostro |tua |tuo |sua |suo |vostri )?(lista|mailing|database|banca dati|newsletter|elenco|indirizzario|contatti)(?!\p{L})`),
+  g(String.raw`\b(dalla|dal) (vostra |vostro |tua |tuo |sua |suo )?(lista|mailing|database|banca dati|elenco|indirizzario)(?!\p{L})`),
   g(String.raw`\b(rimuov|cancell|elimin)\p{L}* (il mio|i miei|la mia) (indirizzo|dati|e-?mail|contatto|nominativo)`),
   g(String.raw`\b(remov|exclu|apag|delet)\p{L}*-me\b|\b(remov|exclu|apag)\p{L}* (o )?meu (e-?mail|endereço|contato|cadastro)|\b(remov|exclu|apag)\p{L}* (os )?meus dados`),
   // 2. No more emails / mails / messages / advertising / newsletters (from you): the negative and
