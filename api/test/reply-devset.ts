@@ -16,7 +16,11 @@ const entrySchema = z.object({
   referral: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
   /** Written after the rules were frozen, and scored once without changing them. */
   late: z.boolean().optional(),
-  /** 2: a second late batch, written after the rules were widened on the first one. */
+  /**
+   * 2: a second late batch, written after the rules were widened on the first one; 3: a third,
+   * written before the rules were widened in general phrase families (its errors were read
+   * while widening); 4: written after that widening and scored without changing rules.
+   */
   batch: z.number().optional(),
 });
 export type DevsetEntry = z.infer<typeof entrySchema>;
@@ -24,14 +28,23 @@ export type DevsetEntry = z.infer<typeof entrySchema>;
 /**
  * `dev`: rules were tuned looking at its mistakes; `heldout`: written with it, scored but not
  * read while tuning; `late`: written after the rules were frozen, scored without changing them
- * (the rules were then widened on its mistakes); `late2`: written after that, scored once.
+ * (the rules were then widened on its mistakes); `late2`: written after that, scored once;
+ * `late3`: written and scored before the general widening, then read while widening (so no
+ * longer unseen); `late4`: written after the widening, scored with the rules left as they were.
  */
-export type DevsetPart = 'dev' | 'heldout' | 'late' | 'late2';
+export type DevsetPart = 'dev' | 'heldout' | 'late' | 'late2' | 'late3' | 'late4';
+
+function partOf(entry: DevsetEntry): DevsetPart {
+  if (entry.batch === 2) return 'late2';
+  if (entry.batch === 3) return 'late3';
+  if (entry.batch === 4) return 'late4';
+  return entry.late ? 'late' : corpusPart(entry.file);
+}
 
 export function loadDevset(): Array<{ entry: DevsetEntry; raw: Uint8Array; part: DevsetPart }> {
   const entries = z.array(entrySchema).parse(JSON.parse(readFileSync(join(devsetDir, 'labels.json'), 'utf8')));
   // The same deterministic hash split as the bounce corpus: rules are tuned on `dev` only.
-  return entries.map((entry) => ({ entry, raw: readFileSync(join(devsetDir, 'messages', entry.file)), part: entry.batch === 2 ? 'late2' : entry.late ? 'late' : corpusPart(entry.file) }));
+  return entries.map((entry) => ({ entry, raw: readFileSync(join(devsetDir, 'messages', entry.file)), part: partOf(entry) }));
 }
 
 /** The label a rep sees: `meaning`, or the kind's own name for callers that set none. */

@@ -33,7 +33,9 @@ export async function classifyInbound(raw: Uint8Array | string, options: Classif
   // Apple Mail's one-tap unsubscribe is sent as an RFC 3834 auto-reply; it is still the person's request.
   if (p.headers.has('x-apple-unsubscribe')) return { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' };
   const own = ownWords(p.text);
-  if (isAutoReply(p)) return automatic(p, own);
+  // Help-desk acknowledgements often carry only the vendor's headers (Freshdesk sends
+  // `Precedence: bulk`, no Auto-Submitted): a ticket system's header plus acknowledgement words is automatic too.
+  if (isAutoReply(p) || (isTicket(p) && ACKNOWLEDGEMENT.test(`${p.subject}\n${own}`))) return automatic(p, own);
   if (isListTraffic(p)) return { kind: 'other', meaning: 'other' };
   if (isUnsubscribeRequest(own) || isUnsubscribeRequest(stripReplyPrefix(p.subject))) return { kind: 'unsubscribe_request', meaning: 'unsubscribe_request' };
   const offset = offsetMinutes(header(p, 'date')) ?? 0;
@@ -70,7 +72,7 @@ function isTicket(p: ParsedInbound): boolean {
 
 /** "We received your message" in the languages our prospects write in. */
 const ACKNOWLEDGEMENT =
-  /(we|i) (have )?received your (message|e-?mail|request|enquiry|inquiry)|(your|this) (message|e-?mail|request|ticket) (has been|was) (received|created)|confirm (that )?we (got|received)|mailbox is not monitored|does not accept replies|not monitored|respond to all enquiries|automatic confirmation|has been received|anfrage (ist )?eingegangen|nachricht erhalten|bien reçu votre|accusé de réception|hemos recibido|recebemos (a sua|sua) mensagem|uw bericht (is )?ontvangen|abbiamo ricevuto/i;
+  /(we|i) (have )?received your (message|e-?mail|request|enquiry|inquiry)|(your|this) (message|e-?mail|request|ticket) (has been|was) (received|created)|confirm (that )?we (got|received)|mailbox is not monitored|does not accept replies|automated (response|reply|message)|(receipt|reception) of your (message|ticket|request|e-?mail)|an agent will|not monitored|respond to all enquiries|automatic confirmation|has been received|anfrage (ist )?eingegangen|nachricht erhalten|bien reçu votre|accusé de réception|hemos recibido|recebemos (a sua|sua) mensagem|uw bericht (is )?ontvangen|abbiamo ricevuto/i;
 
 /** An absence (vacation, leave, travel) rather than a ticket or receipt acknowledgement. */
 const OUT_OF_OFFICE =

@@ -60,13 +60,31 @@ const NOT_NOW = re([
   'op dit moment niet', 'nu (even )?niet', 'neem (later|na|over|in) .{0,30}contact op', 'later (nog eens|opnieuw)', 'volgend kwartaal',
   // Italian
   'non [eè] il momento giusto', 'al momento no', 'ricontattami', 'pi[uù] avanti', 'prossimo trimestre',
+  // Wider families (added after the late-3 batch; each has a case in reply-families.test.ts):
+  // "not the right/best time", "not a priority", "on hold", "down the road", "we're mid-migration"
+  "not (the|a) (right|best|ideal|good) time", 'not (a|our) (top )?priority', '(on|put (this|it) on) hold', 'down the (road|line)', "(we'?re|we are) (in the )?mid[- ]", 'not this (quarter|year|month)', 'in the new year', 'later (in|this) the year',
+  // "come back / reach back out / try again then"; "drop me a line in March" (after late-4: an
+  // invitation to write later, which the opt-out families now leave alone)
+  '(drop|send|shoot) (me|us) an? (line|note|message|mail|e-?mail) (again )?(in|after|next|later|around|then|once|when)\\b',
+  '(reach|circle|come) back (out )?(to (me|us) )?(then|in|after|next|later|around)', '(try|ask|ping|email|contact) (me|us) (again )?(after|then|later|next|in)\\b',
+  // Seasons and a few months/weeks away, in the seven languages ("after the summer", "im Frühjahr", "à la rentrée")
+  '(after|over) the (summer|holidays)', 'nach (dem sommer|den (feiertagen|ferien)|ostern)', 'im (fr[üu]hjahr|herbst|sommer|winter|neuen jahr)', "apr[eè]s l['’][ée]t[ée]", "[àa] la rentr[ée]e", '(au printemps|en automne|cet automne)',
+  'despu[eé]s del verano', 'depois d[oa]s? (ver[aã]o|f[ée]rias)', 'na de (zomer|vakantie)', "dopo (l['’]estate|le (ferie|vacanze))",
+  'in ein paar (wochen|monaten)', 'dans (quelques|deux|trois) (semaines|mois)', 'dentro de (unos|un par de|dos|tres) (meses|semanas)', 'daqui a (uns|alguns|dois|tr[eê]s) (meses|semanas)', 'over (een paar|enkele|twee|drie) (weken|maanden)', '(tra|fra) (qualche|due|tre) (mesi|settimane)',
+  "(l['’]ann[ée]e prochaine|n[äa]chstes jahr|el a[ñn]o que viene|el pr[oó]ximo a[ñn]o|(no )?ano que vem|pr[oó]ximo ano|volgend jaar|(l['’]anno prossimo|il prossimo anno))",
+  // "not now / for now, no" and "we have no capacity right now" in the other languages
+  '(momentan|zurzeit|derzeit|aktuell|gerade) (leider )?(nicht|keine? (zeit|kapazit))', 'keine kapazit[äa]ten', 'pas (maintenant|tout de suite|en ce moment|cette ann[ée]e)', "pas pour l['’]instant",
+  'por (ahora|el momento) no', 'no es (una )?prioridad', 'por enquanto n[aã]o', 'no momento n[aã]o', 'n[aã]o [eé] (uma )?prioridade', 'momenteel niet', 'geen prioriteit', '(mail|bel) (me|ons) (later|over)',
+  'per (ora|il momento) no', 'non (ora|adesso)', 'non [eè] una priorit', 'ne riparliamo', 'risentiamoci (pi[uù] avanti|tra|fra|dopo)',
+  // (after reading late-2's errors) "heads-down until", "try again in May", "pick this up after Easter"
+  'heads[- ]down', '\\btry (again|back) (in|after|next|later|then|around)', '(pick|take) (this|it) (back )?up (again )?(after|in|next|later|once)', 'after (easter|christmas|xmas|thanksgiving|the new year|new year)',
 ]);
 
 /** A refusal or push-back. */
 const OBJECTION = re([
   // English
   'not interested', 'hard pass', "didn'?t work (out )?for us", 'not buying', 'appreciate (it|the offer),? but', 'no thanks', 'no,? thank you', 'thanks,? but no', "we('re| are) (happy|good|all set|set|covered)", "(we'?re|we are|i'?m) all set", 'already (use|have|work with|built)', 'too (expensive|pricey)',
-  'no (budget|need)', "(don'?t|do not) need", "doesn'?t (fit|make sense)", 'not a (fit|priority)', "(we'?ll|we will|going to|i'?ll) pass", 'pass on this', 'not for us', 'not something we want',
+  'no (budget|need)', "(don'?t|do not) need", "doesn'?t (fit|make sense)", 'not a (fit|priority)', "\\b(we'?ll|we will|going to|i'?ll|i will) pass\\b(?! (it|this|that) (on|along|around|to))", 'pass on this', 'not for us', 'not something we want',
   'built (something|it|this) (similar )?in-house', "wouldn'?t approve", 'not looking for',
   // German
   'kein interesse', 'nein,? danke', 'brauchen wir nicht', 'kein bedarf', 'nicht interessiert', 'nutzen bereits', 'haben bereits',
@@ -78,6 +96,21 @@ const OBJECTION = re([
   'geen interesse', 'niet ge[iï]nteresseerd', 'hebben al',
   // Italian
   'non (siamo|sono) interessat', 'no,? grazie', 'non fa per noi', 'non (ci|mi) interessa', 'abbiamo gi[aà]',
+  // Wider families (added after the late-3 batch; each has a case in reply-families.test.ts):
+  // price: "the price point is above what we can justify", "out of our budget", "trop cher"
+  '(price|pricing|cost)( point)? (is|seems|looks) (too|way|a bit|well|far|much|out|above|more)', "can'?t (justify|afford)", '(out of|over|above|beyond) (our|my) (budget|price range)',
+  'zu teuer', 'trop cher', 'demasiado caro', 'muito caro', '\\bte duur\\b', 'troppo caro', 'hors (de )?budget',
+  // no budget: "we don't have budget for this", "kein Budget", "não temos orçamento"
+  "(don'?t|do not) have (the |a |any )?budget", 'kein budget', "(pas|plus) de budget", '(no tenemos|sin) presupuesto', '(n[aã]o temos|sem) or[çc]amento', 'geen budget', '(non abbiamo|nessun) budget',
+  // a contract or a competitor: "locked into a contract with Outreach", "we went with Apollo", "nous utilisons déjà"
+  '(locked|tied) in(to)?\\b', '(under|in) (a )?contract with', '(went|going|gone) with (another|a different|\\p{Lu})', '(signed|renewed) with', 'already (signed|committed|using|invested)',
+  '(nutzen|verwenden|haben) (schon|bereits)', '(utilisons|avons) d[ée]j[aà]', 'on a d[ée]j[aà]', 'ya (usamos|utilizamos|trabajamos con)', 'j[aá] (usamos|utilizamos|trabalhamos com)', '(gebruiken|werken) (al|reeds)', '(usiamo|utilizziamo) gi[aà]',
+  // policy and security: "legal won't approve it", "a non-starter", "against our policy", "GDPR"
+  'non-?starter', 'deal-?breaker', "(won'?t|wouldn'?t|will not|would not|doesn'?t|does not) (approve|allow|sign off)", 'not allowed to', 'against (our|company) polic', '\\b(gdpr|dsgvo|rgpd)\\b', 'datenschutz',
+  // no need: "we don't need", "brauchen wir nicht", "não precisamos", "non ci serve"
+  'no (necesitamos|lo necesitamos)', 'n[aã]o precisamos', 'non ci serve', 'hebben (we )?geen behoefte', "n['’]en avons pas besoin",
+  // (after reading late-2's errors) "zero interest", "nee dank je", "we doen dit al zelf", "pas pour nous"
+  '\\b(zero|no|little) interest\\b', 'nee,? (dank|bedankt)', '(doen|regelen) (dit|dat|het) (al )?zelf', "(ce n['’]est )?pas pour nous", 'no es para nosotros', 'n[aã]o [eé] para n[oó]s', 'nichts f[üu]r uns',
 ]);
 
 /** Asks for the next step. */
@@ -97,6 +130,26 @@ const INTERESTED = re([
   'klinkt goed', 'inplannen', 'graag meer',
   // Italian
   'mi interessa', 'fissare una chiamata', 'volentieri',
+  // Wider families (added after the late-3 batch; each has a case in reply-families.test.ts):
+  // "worth a look", "timely", "open to it", "count me in", "makes sense for us"
+  'worth a (look|chat|call|conversation|try|shot)', '\\btimely\\b', "(i'?m|we'?re|i am|we are) open to", 'count (me|us) in', 'makes? sense for (us|me)', "i'?d like to (see|learn|hear|know)",
+  // asking for or offering times: "send over a couple of slots", "grab 20 minutes on my calendar", "when are you free"
+  '(send|share|give) (me |us )?(over )?(a (couple|few) of |some |a few |your )?(times|slots|availability|options)', '(grab|pick|book|find|take) (a |some |\\d+ )?(min|minutes|time|slot)', '(on|via|through) my calendar',
+  'when (are|would|will) you (be )?(free|available)', "let'?s (connect|find a time|hop on|speak)", 'how does \\w+ look',
+  // German: "lassen Sie uns telefonieren", "können wir sprechen", "passt mir", "ich bin offen"
+  '(lassen sie uns|lass uns|k[öo]nnen wir)\\b[^.?!]{0,30}\\b(telefonieren|sprechen|reden|austauschen)', 'passt (mir|uns) gut', 'bin offen', 'melden sie sich gerne',
+  // French: "un créneau", "on peut en parler", "ça me parle", "je veux bien", "intéressant", "quand êtes-vous disponible"
+  'un cr[ée]neau', 'on peut (en )?(parler|[ée]changer)', '[çc]a me parle', 'je veux bien', 'int[ée]ressant', 'quand (êtes-vous|seriez-vous|es-tu) disponible', 'montrer (l[\'’]outil|la solution)',
+  // Spanish: "me encantaría", "hablemos", "¿qué tal el miércoles?", "podemos hablar", "tiene sentido"
+  'me encantar[ií]a', 'hablemos', 'qu[eé] tal el (lunes|martes|mi[eé]rcoles|jueves|viernes)', 'podemos (hablar|quedar|vernos|conversar)', 'cu[aá]ndo (puedes|podr[ií]as|te viene bien)', 'tiene sentido para',
+  // Portuguese: "faz sentido", "bora marcar", "vamos conversar", "gostaria de saber mais"
+  'faz (todo o )?sentido', '\\bbora\\b', 'vamos (conversar|marcar|falar|agendar)', 'podemos (conversar|falar|nos falar)', 'gostaria de (saber|ver|conhecer|entender)', 'me interessa',
+  // Dutch: "lijkt me interessant", "laten we bellen", "wanneer heb je tijd", "stuur maar wat tijden"
+  'lijkt me (interessant|goed|nuttig)', 'laten we\\b[^.?!]{0,30}\\b(bellen|afspreken|praten)', 'wanneer (heb je|heeft u|kun je|kunt u)', 'stuur (me )?(maar )?(een paar |wat )?(tijden|data|momenten)', '\\binteressant\\b',
+  // Italian: "mi piacerebbe", "saperne di più", "quando saresti disponibile", "sentiamoci", "interessante"
+  'mi piacerebbe', 'saperne di pi[uù]', 'quando (saresti|sei|sareste) disponibil', 'sentiamoci', 'possiamo (sentirci|parlarne|fare una call)', '\\binteressante\\b',
+  // (after reading late-2's errors) "send me something I can forward to my boss"
+  'send (me|us|over) (something|anything|material|a one[- ]pager|a summary|an overview)',
 ]);
 
 /** Words that hand the conversation to someone else. */
@@ -114,6 +167,21 @@ const REFERRAL_CUE = re([
   'niet de juiste persoon', 'neem contact op met',
   // Italian
   'non sono la persona', 'scrivi a', 'contatta',
+  // Wider families (added after the late-3 batch; each has a case in reply-families.test.ts):
+  // someone else owns it: "Priya runs our SDR team", "I don't own this anymore", "X is your person"
+  "(i )?(don'?t|do not|no longer) (own|handle|manage|run|look after) (this|that|it|sales|outbound)", '\\b(runs|manages|leads|owns|heads( up)?) (our|the) ', 'is (your|the) (person|contact|man|woman|guy)', "(copying|adding|looping|cc'?ing) (in )?(my|our|her|him|them)",
+  // German: "kümmert sich darum", "leite ich weiter", "in Kopie", "ist dafür verantwortlich"
+  'k[üu]mmert sich', 'leite (ich |es |das )?(gerne )?weiter', 'in kopie', 'verantwortlich',
+  // French: "c'est X qui gère", "voyez avec", "je mets X en copie", "s'en occupe"
+  'qui g[èe]re', 'voyez avec', 'en copie', "s['’]en occupe", 'responsable de',
+  // Spanish / Portuguese: "te paso con", "que lleva ventas", "se encarga", "quem cuida", "em cópia"
+  'te paso con', 'le paso con', 'que lleva', 'se encarga', 'encargad[oa] de', 'en copia', 'quem cuida', 'respons[aá]vel (por|pel)', 'em c[oó]pia', 'vou encaminhar',
+  // Dutch: "dit ligt bij", "gaat hierover", "in de cc", "verantwoordelijk"
+  'ligt bij', 'gaat (hier|daar)over', 'in (de )?cc', 'verantwoordelijk',
+  // Italian: "se ne occupa", "rivolgiti a", "in copia", "responsabile"
+  'se ne occupa', 'rivolg(iti|ersi|etevi) a', 'in copia', 'responsabile',
+  // (after reading late-2's errors) "please direct this to Karin Holm instead"
+  '(direct|redirect|send|forward|pass) (this|it|your (e-?mail|message|note)) (on )?to',
 ]);
 
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
@@ -130,8 +198,19 @@ const NOT_NAMES = /^(Quick|Please|Thanks|Thank|Hello|Hi|Hey|Dear|Hallo|Bonjour|H
 function referralIn(text: string, ownIds: string[]): Meaning['referral'] | null {
   const cue = REFERRAL_CUE.exec(text);
   if (!cue) return null;
-  const after = text.slice(cue.index);
   const ids = ownIds.map((o) => o.toLowerCase());
+  // A hand-off often names the person first and the cue after ("Priya Shah (priya@…) runs our
+  // team now, loop her in"): an address that is neither the sender's nor ours, anywhere in the
+  // reply, is the referred person, with the name written just before it.
+  const third = [...text.matchAll(EMAIL)].find((m) => { const e = m[0].toLowerCase().replace(/\.$/, ''); return !ids.some((o) => o.includes(e)) && !e.endsWith('@lumina.test'); });
+  if (third && third.index < cue.index) {
+    const email = third[0].toLowerCase().replace(/\.$/, '');
+    const lead = text.slice(Math.max(0, third.index - 60), third.index);
+    const names = [...lead.matchAll(NAME)].map((m) => m[1]!.replace(TITLE, '')).filter((n) => n.includes(' ') && !NOT_NAMES.test(n));
+    const name = names[names.length - 1];
+    return { ...(name ? { name } : {}), email };
+  }
+  const after = text.slice(cue.index);
   const email = [...after.matchAll(EMAIL)].map((m) => m[0].toLowerCase().replace(/\.$/, '')).find((e) => !ids.some((o) => o.includes(e)) && !e.endsWith('@lumina.test'));
   const name = [...after.matchAll(NAME)]
     .map((m) => m[1]!.replace(TITLE, ''))
@@ -143,6 +222,8 @@ function referralIn(text: string, ownIds: string[]): Meaning['referral'] | null 
   }
   return { ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
+
+const NOW_WORD = /^(now|right now|today|jetzt|heute|maintenant|aujourd['’]hui|ahora|hoy|agora|hoje|nu|vandaag|ora|adesso|oggi)$/iu;
 
 const CHRONO: Record<Language, chrono.Chrono> = { en: chrono.en.casual, de: chrono.de.casual, fr: chrono.fr.casual, es: chrono.es.casual, pt: chrono.pt.casual, nl: chrono.nl.casual, it: chrono.it.casual };
 
@@ -174,7 +255,9 @@ function followUpDay(text: string, language: Language, ctx: MeaningContext): str
   const cue = NOT_NOW.exec(text)?.index ?? 0;
   for (const parser of language === 'en' ? [CHRONO.en] : [CHRONO[language], CHRONO.en]) {
     const results = parser.parse(text, ref, { forwardDate: true });
-    const found = results.find((r) => r.index > cue && !/^(this|the)\b/i.test(r.text)) ?? results.find((r) => !/^(this|the)\b/i.test(r.text));
+    // "Pas maintenant", "ahora no": the word for "now" is the deferral itself, never the day to follow up.
+    const usable = results.filter((r) => !/^(this|the)\b/i.test(r.text) && !NOW_WORD.test(r.text));
+    const found = usable.find((r) => r.index > cue) ?? usable[0];
     if (!found) continue;
     const c = found.start;
     const y = c.get('year')!;
@@ -183,5 +266,34 @@ function followUpDay(text: string, language: Language, ctx: MeaningContext): str
     const d = c.isCertain('day') ? c.get('day')! : 1;
     return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   }
-  return undefined;
+  return monthAlone(text.slice(cue), year, month);
+}
+
+/**
+ * A month named alone after the deferral ("recontactez-moi en janvier", "a ottobre", "em março"),
+ * which chrono's French, Portuguese and Dutch parsers do not read without a day: its first day,
+ * this year if still ahead, else next year.
+ */
+const MONTHS: string[][] = [
+  ['january', 'januar', 'janvier', 'enero', 'janeiro', 'januari', 'gennaio'],
+  ['february', 'februar', 'février', 'fevrier', 'febrero', 'fevereiro', 'februari', 'febbraio'],
+  ['march', 'märz', 'maerz', 'mars', 'marzo', 'março', 'marco', 'maart'],
+  ['april', 'avril', 'abril', 'aprile'],
+  ['may', 'mai', 'mayo', 'maio', 'mei', 'maggio'],
+  ['june', 'juni', 'juin', 'junio', 'junho', 'giugno'],
+  ['july', 'juli', 'juillet', 'julio', 'julho', 'luglio'],
+  ['august', 'août', 'aout', 'agosto', 'augustus'],
+  ['september', 'septembre', 'septiembre', 'setembro', 'settembre'],
+  ['october', 'oktober', 'octobre', 'octubre', 'outubro', 'ottobre'],
+  ['november', 'novembre', 'noviembre', 'novembro'],
+  ['december', 'dezember', 'décembre', 'decembre', 'diciembre', 'dezembro', 'dicembre'],
+];
+const MONTH_WORD = new RegExp(`(?<!\\p{L})(${MONTHS.flat().join('|')})(?!\\p{L})`, 'iu');
+function monthAlone(text: string, year: number, month: number): string | undefined {
+  const m = MONTH_WORD.exec(text);
+  if (!m) return undefined;
+  // "may" is also an English verb: only a month when a preposition stands before it.
+  if (/^may$/i.test(m[1]!) && !/\b(in|by|early|late|mid|until|after)\s*$/i.test(text.slice(0, m.index))) return undefined;
+  const n = MONTHS.findIndex((names) => names.includes(m[1]!.toLowerCase())) + 1;
+  return `${n > month ? year : year + 1}-${String(n).padStart(2, '0')}-01`;
 }

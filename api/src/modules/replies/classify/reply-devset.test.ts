@@ -22,11 +22,30 @@ describe('reply meaning on the labelled dev set (rules only)', () => {
     expect(s.referrals.right / s.referrals.expected, `referrals${show}`).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('no unsubscribe request in any part — late ones included — is missed', async () => {
-    // Compliance: a missed request keeps mailing someone who asked us to stop.
-    for (const f of loadDevset().filter((x) => x.entry.label === 'unsubscribe_request')) {
+  it('no unsubscribe request in any part — late, late-2, late-3 and late-4 included — is missed', async () => {
+    // Compliance: a missed request keeps mailing someone who asked us to stop. Every part,
+    // with no exclusion: late-4's two misses (3/5 at its first scoring, bench/RESULTS.md) were
+    // fixed by widening the unsubscribe families, so late-4 is no longer unseen for this label.
+    const requests = loadDevset().filter((x) => x.entry.label === 'unsubscribe_request');
+    expect(requests.filter((x) => x.part === 'late4').length).toBeGreaterThanOrEqual(5);
+    for (const f of requests) {
       expect((await classifyInbound(f.raw)).meaning, f.entry.file).toBe('unsubscribe_request');
     }
+  });
+
+  it('late-4 keeps out-of-office precision and does not fall below its first macro-F1', async () => {
+    // First scoring (unseen): macro-F1 0.43, out-of-office precision 1.00. Only the unsubscribe
+    // families were widened after it; the other labels stay as measured (bench/RESULTS.md).
+    const set = loadDevset().filter((f) => f.part === 'late4');
+    expect(set.length).toBeGreaterThanOrEqual(30);
+    const results = [];
+    for (const f of set) results.push({ entry: f.entry, result: await classifyInbound(f.raw) });
+    const s = score(results);
+    const of = (label: string) => s.perLabel.find((l) => l.label === label)!;
+    const show = `\n${s.mistakes.join('\n')}`;
+    expect(of('unsubscribe_request').recall, `unsubscribe recall${show}`).toBe(1);
+    expect(of('out_of_office').precision, `out-of-office precision${show}`).toBeGreaterThanOrEqual(0.98);
+    expect(s.macroF1, `macro-F1${show}`).toBeGreaterThanOrEqual(0.43);
   });
 
   it('covers every label, both parts, and seven languages', () => {
@@ -36,6 +55,8 @@ describe('reply meaning on the labelled dev set (rules only)', () => {
     expect(set.filter((f) => f.part === 'heldout').length).toBeGreaterThan(30);
     expect(set.filter((f) => f.part === 'late').length).toBeGreaterThan(30);
     expect(set.filter((f) => f.part === 'late2').length).toBeGreaterThan(20);
+    expect(set.filter((f) => f.part === 'late3').length).toBeGreaterThanOrEqual(40);
+    expect(set.filter((f) => f.part === 'late4').length).toBeGreaterThanOrEqual(30);
     expect(set.filter((f) => f.entry.label === 'out_of_office').length).toBeGreaterThanOrEqual(25);
   });
 });
