@@ -123,9 +123,14 @@ describe('what a rep reads about sending', () => {
     // One send through Lumina (apiJson sets no Idempotency-Key, which the send route needs).
     const res = await fetch(`${api.url}/api/emails/send`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'budget-1' }, body: JSON.stringify({ to: 'ada@prospect.test', subject: 'Quick question', bodyHtml: '<p>Hi Ada</p>' }) });
     expect(res.status).toBe(202);
-    await page.goto(`${api.url}/console/mailboxes`);
+    // The budget counts what the mailbox sent: wait for the send worker to send it (it is queued at 202).
     const budget = page.locator(`[data-mailbox="${ADMIN}"] [data-budget]`);
-    await expect(budget.getAttribute('data-budget')).resolves.toBe('3/20');
+    await expect
+      .poll(async () => {
+        await page.goto(`${api.url}/console/mailboxes`);
+        return budget.getAttribute('data-budget');
+      }, { timeout: 30_000, interval: 500 })
+      .toBe('3/20');
     await expect(budget.locator('.budget-left').textContent()).resolves.toBe('17 left of 20 for the rolling 24 hours');
     await expect(budget.locator('.budget-who').textContent()).resolves.toBe('3 sent of 20 in the last 24 hours: 1 by Lumina · 2 from Gmail itself');
     await shoot('mailboxes-budget');
