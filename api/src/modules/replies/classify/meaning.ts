@@ -77,7 +77,12 @@ const NOT_NOW = re([
   'por (ahora|el momento) no', 'no es (una )?prioridad', 'por enquanto n[aã]o', 'no momento n[aã]o', 'n[aã]o [eé] (uma )?prioridade', 'momenteel niet', 'geen prioriteit', '(mail|bel) (me|ons) (later|over)',
   'per (ora|il momento) no', 'non (ora|adesso)', 'non [eè] una priorit', 'ne riparliamo', 'risentiamoci (pi[uù] avanti|tra|fra|dopo)',
   // (after reading late-2's errors) "heads-down until", "try again in May", "pick this up after Easter"
-  'heads[- ]down', '\\btry (again|back) (in|after|next|later|then|around)', '(pick|take) (this|it) (back )?up (again )?(after|in|next|later|once)', 'after (easter|christmas|xmas|thanksgiving|the new year|new year)',
+  'heads[- ]down', '\\btry (again|back) (in|after|next|later|then|around)', '(pick|take) (this|it) (back )?up (again )?(after|in|next|later|once)', 'after (easter|christmas|xmas|thanksgiving|the new year|new year)',  // Wider families (added after the late-5 batch; each has a case in reply-families.test.ts):
+  // other priorities now, in the seven languages ("we have other priorities", "andere Prioritäten")
+  '(other|different) priorities', 'andere priorit[äa]ten', "d['’]autres priorit[ée]s", 'otras prioridades', 'outras prioridades', 'andere prioriteiten', 'altre priorit[àa]',
+  // try / ask again in a while ("probeer het over een tijdje nog eens", "dans quelque temps")
+  '\\bin a (little )?while\\b', 'in einiger zeit', 'dans quelque temps', 'dentro de un tiempo', 'daqui a (um|algum) tempo', 'over een (tijdje|poosje|tijd)', "(tra|fra) (un po['’]|qualche tempo)",
+  'probeer (het )?(later|over|na|in)\\b', '(versuchen|probieren) sie es (sp[äa]ter|in|nach)', "r[ée]essayez (plus tard|dans|apr[eè]s|en)", 'int[ée]ntalo (m[aá]s adelante|en|despu[eé]s)', 'tente (novamente|de novo) (mais tarde|em|depois)', 'riprova (pi[uù] avanti|tra|fra|dopo)',
 ]);
 
 /** A refusal or push-back. */
@@ -110,7 +115,12 @@ const OBJECTION = re([
   // no need: "we don't need", "brauchen wir nicht", "não precisamos", "non ci serve"
   'no (necesitamos|lo necesitamos)', 'n[aã]o precisamos', 'non ci serve', 'hebben (we )?geen behoefte', "n['’]en avons pas besoin",
   // (after reading late-2's errors) "zero interest", "nee dank je", "we doen dit al zelf", "pas pour nous"
-  '\\b(zero|no|little) interest\\b', 'nee,? (dank|bedankt)', '(doen|regelen) (dit|dat|het) (al )?zelf', "(ce n['’]est )?pas pour nous", 'no es para nosotros', 'n[aã]o [eé] para n[oó]s', 'nichts f[üu]r uns',
+  '\\b(zero|no|little) interest\\b', 'nee,? (dank|bedankt)', '(doen|regelen) (dit|dat|het) (al )?zelf', "(ce n['’]est )?pas pour nous", 'no es para nosotros', 'n[aã]o [eé] para n[oó]s', 'nichts f[üu]r uns',  // Wider families (added after the late-5 batch; each has a case in reply-families.test.ts):
+  // no need, seen from the sender ("I don't see the need", "não vejo necessidade", "sehe keinen Bedarf")
+  "(don'?t|do not) see (the |a |any )?(need|point|value)", 'sehe? (hier )?(keinen|keine) (bedarf|notwendigkeit|mehrwert)', "(je )?ne (vois|voyons) pas (l['’]int[ée]r[eê]t|la n[ée]cessit[ée]|le besoin)", "pas besoin (de|d['’])",
+  'no (veo|vemos) (la )?necesidad', 'n[aã]o (vejo|vemos) (a )?necessidade', 'n[aã]o (temos|h[aá]) necessidade', 'zie(n)? (de )?(noodzaak|meerwaarde) (er )?niet', 'geen (noodzaak|behoefte)', 'non (vedo|vediamo) (la )?(necessit|utilit)', 'non ne abbiamo bisogno',
+  // not a fit with how they work ("dit past niet bij hoe wij werken", "passt nicht zu uns", "no encaja con")
+  "(isn'?t|is not|not) (really )?(a (good )?fit|how we work)", 'passt nicht (zu|in) (uns|unser)', 'ne (correspond|colle|convient) pas (à|a|avec|pour)', 'no (encaja|se ajusta|cuadra) (con|a|en)', 'n[aã]o (se encaixa|combina|se adequa) (com|a|ao|à|no|na)', 'past niet (bij|in) ', 'non (si adatta|fa al caso nostro|fa per la nostra)',
 ]);
 
 /** Asks for the next step. */
@@ -149,7 +159,16 @@ const INTERESTED = re([
   // Italian: "mi piacerebbe", "saperne di più", "quando saresti disponibile", "sentiamoci", "interessante"
   'mi piacerebbe', 'saperne di pi[uù]', 'quando (saresti|sei|sareste) disponibil', 'sentiamoci', 'possiamo (sentirci|parlarne|fare una call)', '\\binteressante\\b',
   // (after reading late-2's errors) "send me something I can forward to my boss"
-  'send (me|us|over) (something|anything|material|a one[- ]pager|a summary|an overview)',
+  'send (me|us|over) (something|anything|material|a one[- ]pager|a summary|an overview)',  // Wider families (added after the late-5 batch; each has a case in reply-families.test.ts):
+  // asking for material that comes before buying: a case study, a trial, a quote, pricing
+  'case stud(y|ies)', '\\bfree trial\\b', 'trial (period|account|version|licen[cs]e)', '(do|can|could) (you|we) (offer|have|get|do|start|run) (a |an )?(free )?(trial|pilot)\\b', '(rough|ballpark) (cost|price|pricing|figure)', 'per[- ](seat|user) (cost|price|pricing)',
+  'fallstudie', '(testzugang|testversion|kostenlos testen|probeversion)', "([ée]tude de cas|essai gratuit|version d['’]essai|un devis)", '(caso de (estudio|[ée]xito)|prueba gratuita|periodo de prueba)',
+  '(estudo de caso|caso de sucesso|teste gr[aá]tis|per[ií]odo de teste)', '(praktijkvoorbeeld|proefperiode|gratis (uit)?proberen|een offerte)', '(caso (di )?studio|prova gratuita|periodo di prova|un preventivo)',
+  // the next step proposed in the first person plural ("fissiamo una videochiamata", "agendemos", "planifions")
+  '(fissiamo|organizziamo|facciamo) (una |un )?(call|videochiamata|chiamata|incontro|riunione|demo)', '(agendemos|coordinemos|programemos|organicemos) (una )?(llamada|reuni[oó]n|demo)', '(planifions|calons|organisons|fixons) (un |une )?(appel|rendez-vous|d[ée]mo|r[ée]union|point)',
+  '(vereinbaren|machen) wir (gerne )?(einen|ein) (termin|call|telefonat|gespr[äa]ch)', '(plannen|prikken) we (een )?(call|afspraak|demo|gesprek)', '(marcamos|agendamos) (uma )?(reuni[aã]o|chamada|call|demo|apresenta)',
+  // curiosity that asks for more ("mi incuriosisce", "macht mich neugierig", "fiquei curioso")
+  'mi incuriosisc', 'macht mich neugierig', 'maakt me nieuwsgierig', 'fiquei curios', 'me (da|genera) curiosidad', "[çc]a m['’]intrigue",
 ]);
 
 /** Words that hand the conversation to someone else. */
