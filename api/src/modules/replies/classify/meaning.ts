@@ -207,8 +207,9 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 /** Two or three capitalised words, Dutch/Portuguese/Italian particles allowed between them ("Joost de Boer"). */
 const NAME = /\b(\p{Lu}[\p{Ll}'’-]+(?: (?:de|da|do|dos|van|von|der|den|di|del|la|le))?(?: \p{Lu}[\p{Ll}'’-]+){1,2})\b/gu;
 /** Titles and role nouns that precede a name (German capitalises every noun: "Kollege Markus Weber"). */
-const TITLE = /^((Kollegin|Kollege|Colleague|Herr|Frau|Mr|Mrs|Ms|Dr|Monsieur|Madame|Señor|Señora|Senhor|Senhora|Signor|Signora|Collega|Collègue|Mevrouw|Meneer)\.? )+/u;
-const NOT_NAMES = /^(Quick|Please|Thanks|Thank|Hello|Hi|Hey|Dear|Hallo|Bonjour|Hola|Olá|Hoi|Ciao|Sales|Head|Vice|Best|Kind|Regards|Sent|Sam Rivera|Lumina)\b|\b(Team|Inc|Ltd|GmbH|Sales|Ops|Support)$/u;
+const TITLE = /^((Kolleginnen|Kollegin|Kollegen|Kollege|Colleague|Herr|Frau|Mr|Mrs|Ms|Dr|Monsieur|Madame|Señor|Señora|Senhor|Senhora|Signor|Signora|Collega|Collègue|Mevrouw|Meneer)\.? )+/u;
+/** Greetings, role words, and a German verb with the formal "Sie" ("Wenden Sie sich an …"), which are no name. */
+const NOT_NAMES = /^(Quick|Please|Thanks|Thank|Hello|Hi|Hey|Dear|Hallo|Bonjour|Hola|Olá|Hoi|Ciao|Sales|Head|Vice|Best|Kind|Regards|Sent|Sam Rivera|Lumina)\b|\b(Team|Inc|Ltd|GmbH|Sales|Ops|Support)$|\b(Sie|Ihnen|Ihr|Ihre)\b/u;
 
 /**
  * A referral: a hand-off cue and, after it, the person (a name or an address other than the
@@ -230,17 +231,31 @@ function referralIn(text: string, ownIds: string[]): Meaning['referral'] | null 
     return { ...(name ? { name } : {}), email };
   }
   const after = text.slice(cue.index);
-  const email = [...after.matchAll(EMAIL)].map((m) => m[0].toLowerCase().replace(/\.$/, '')).find((e) => !ids.some((o) => o.includes(e)) && !e.endsWith('@lumina.test'));
-  const name = [...after.matchAll(NAME)]
+  const addresses = [...after.matchAll(EMAIL)].filter((m) => { const e = m[0].toLowerCase().replace(/\.$/, ''); return !ids.some((o) => o.includes(e)) && !e.endsWith('@lumina.test'); });
+  const email = addresses[0]?.[0].toLowerCase().replace(/\.$/, '');
+  const nameIn = (part: string) => [...part.matchAll(NAME)]
     .map((m) => m[1]!.replace(TITLE, ''))
-    .filter((n) => n.includes(' '))
-    .find((n) => !NOT_NAMES.test(n) && !ids.some((o) => o.includes(n.toLowerCase())));
+    .filter((n) => n.includes(' ') && !NOT_NAMES.test(n) && !ids.some((o) => o.includes(n.toLowerCase())));
+  // The name written just before the address ("an Giulia Ferri, responsabile vendite: giulia@…",
+  // "meinen Kollegen Markus Weber (markus@…)") is the person's, even when the cue stands between
+  // them or a capitalised verb comes first; else the first name after the cue.
+  const at = addresses[0] ? cue.index + addresses[0].index : -1;
+  const near = at >= 0 ? nameIn(text.slice(Math.max(0, at - 60), at)) : [];
+  const name = near[near.length - 1] ?? nameIn(after)[0];
   if (!email && !name) {
     // "I'm not the right person" with nobody named is still a hand-off; a bare "contact" is not.
     return /i'?m not the (right|best)|not my area|no longer (with|at|work)|moved to a different role|pas la bonne personne|no soy la persona|n[aã]o sou a pessoa|niet de juiste persoon|non sono la persona/iu.test(text) ? {} : null;
   }
   return { ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
+
+/** Asking to be contacted again, in the seven languages (the follow-up date comes after it). */
+const CONTACT_AGAIN = new RegExp([
+  '\\b(circle|check|reach|get|come) back( out)?', '\\bfollow up', '\\breach out', '\\b(ping|contact|email|e-mail|call|try) (me|us)', '\\b(drop|send) (me|us) an? (line|note)',
+  '\\bmelden sie sich', '\\bkommen sie', '\\bschreiben sie (mir|uns)', '\\brevenez', '\\brecontacte[zr]', '\\brelance[zr]', "\\b[ée]crivez[- ]moi",
+  '\\bescr[ií]b(eme|anme|ame)', '\\bcont[aá]ct(ame|eme|enme)', '\\bvuelv(e|a|an) a', '\\bvolte a', '\\bfale comigo', '\\bme procure', '\\bentre em contato',
+  '\\bneem contact op', '\\b(mail|bel) (me|ons)', '\\bprobeer', '\\bricontatt', '\\bscrivimi', '\\brisentiamoci', '\\bne riparliamo',
+].join('|'), 'giu');
 
 const NOW_WORD = /^(now|right now|today|jetzt|heute|maintenant|aujourd['’]hui|ahora|hoy|agora|hoje|nu|vandaag|ora|adesso|oggi)$/iu;
 
@@ -276,7 +291,12 @@ function followUpDay(text: string, language: Language, ctx: MeaningContext): str
     const results = parser.parse(text, ref, { forwardDate: true });
     // "Pas maintenant", "ahora no": the word for "now" is the deferral itself, never the day to follow up.
     const usable = results.filter((r) => !/^(this|the)\b/i.test(r.text) && !NOW_WORD.test(r.text));
-    const found = usable.find((r) => r.index > cue) ?? usable[0];
+    // A date right after "circle back / melden Sie sich / revenez vers moi" is the day asked for,
+    // over a busy-until date the deferral mentions first ("mid-migration until the end of
+    // January. Circle back the first week of February").
+    const again = [...text.matchAll(CONTACT_AGAIN)].map((m) => m.index + m[0].length);
+    const asked = usable.find((r) => again.some((end) => r.index >= end && r.index - end <= 40));
+    const found = asked ?? usable.find((r) => r.index > cue) ?? usable[0];
     if (!found) continue;
     const c = found.start;
     const y = c.get('year')!;
