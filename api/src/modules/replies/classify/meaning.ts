@@ -200,7 +200,15 @@ const REFERRAL_CUE = re([
   // Italian: "se ne occupa", "rivolgiti a", "in copia", "responsabile"
   'se ne occupa', 'rivolg(iti|ersi|etevi) a', 'in copia', 'responsabile',
   // (after reading late-2's errors) "please direct this to Karin Holm instead"
-  '(direct|redirect|send|forward|pass) (this|it|your (e-?mail|message|note)) (on )?to',
+  '(direct|redirect|send|forward|pass) (this|it|your (e-?mail|message|note)) (on )?to',  // Wider families (added after the late-5 batch; each has a case in reply-families.test.ts):
+  // "ask / write to / try X", "X is who you want", "X makes the call", "passing you over to X"
+  '\\b(ask|try|email|e-mail|ping|write to|hit up)\\s+(\\p{Lu}|my |our |him|her|them)', 'is (who|the one) you (want|need)', '(makes|decides|signs off on) (the|these|such) (call|decisions?|purchases?)', '(passing|handing|sending) you (over|on)( to)?', 'better (placed|suited) to',
+  '(schreiben|fragen) sie (bitte |gerne |am besten )?(an |bei )?(\\p{Lu}|meine|meinen|unsere|unseren)', 'da (m[üu]ssten|sollten) sie', '\\b(leitet|betreut|entscheidet)\\b', 'stelle (den |einen )?kontakt her',
+  "(écrivez|[ée]crire|adressez-vous|s['’]adresser) (plut[ôo]t )?(à|a)\\b", "c['’]est \\p{Lu}\\p{Ll}+ (\\p{Lu}\\p{Ll}+ )?qui", 'je (transmets|transf[èe]re)', 'je vous mets en (relation|contact)',
+  'escr[ií]b(ele|ale|e|a) a\\b', 'contacta con', 'pregunt(a|e)le a', 'quien decide', 'lo lleva', 'te (pongo|pondr[ée]) en contacto', 'reenv[ií]o a',
+  'escreva (para|ao|à)', 'procure (o|a)\\b', 'quem decide', 'vou repassar', '(te|o|a) coloco em contato',
+  'mail (even |gerust )?naar', 'vraag (het )?(even )?(aan|bij)', 'stuur (het |dit )?(even )?(door )?naar', '\\bbeslist\\b', 'stuur (het|dit|je) door',
+  'scriv(a|ere|ete|i) (pure )?a\\b', 'chied(i|a|ete) a\\b', '\\bdecide (lui|lei)\\b', 'inoltro a', '(ti|la|vi) metto in contatto',
 ]);
 
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
@@ -216,9 +224,9 @@ const NOT_NAMES = /^(Quick|Please|Thanks|Thank|Hello|Hi|Hey|Dear|Hallo|Bonjour|H
  * sender's and ours), or a plain "I'm not the right person / no longer here".
  */
 function referralIn(text: string, ownIds: string[]): Meaning['referral'] | null {
-  const cue = REFERRAL_CUE.exec(text);
-  if (!cue) return null;
   const ids = ownIds.map((o) => o.toLowerCase());
+  const cue = REFERRAL_CUE.exec(text);
+  if (!cue) return namedAddress(text, ids);
   // A hand-off often names the person first and the cue after ("Priya Shah (priya@…) runs our
   // team now, loop her in"): an address that is neither the sender's nor ours, anywhere in the
   // reply, is the referred person, with the name written just before it.
@@ -256,6 +264,23 @@ const CONTACT_AGAIN = new RegExp([
   '\\bescr[ií]b(eme|anme|ame)', '\\bcont[aá]ct(ame|eme|enme)', '\\bvuelv(e|a|an) a', '\\bvolte a', '\\bfale comigo', '\\bme procure', '\\bentre em contato',
   '\\bneem contact op', '\\b(mail|bel) (me|ons)', '\\bprobeer', '\\bricontatt', '\\bscrivimi', '\\brisentiamoci', '\\bne riparliamo',
 ].join('|'), 'giu');
+
+/**
+ * A hand-off without any cue word: a person's full name with an address that is neither the
+ * sender's nor ours right after it ("Marta Ruiz, marta@…", "Jon Hale (jon@…)"). Giving a rep
+ * someone else's contact in a reply is handing the conversation over.
+ */
+function namedAddress(text: string, ids: string[]): Meaning['referral'] | null {
+  for (const m of text.matchAll(EMAIL)) {
+    const email = m[0].toLowerCase().replace(/\.$/, '');
+    if (ids.some((o) => o.includes(email)) || email.endsWith('@lumina.test')) continue;
+    const lead = text.slice(Math.max(0, m.index - 40), m.index);
+    const names = [...lead.matchAll(NAME)].map((n) => n[1]!.replace(TITLE, '')).filter((n) => n.includes(' ') && !NOT_NAMES.test(n) && !ids.some((o) => o.includes(n.toLowerCase())));
+    const name = names[names.length - 1];
+    if (name) return { name, email };
+  }
+  return null;
+}
 
 const NOW_WORD = /^(now|right now|today|jetzt|heute|maintenant|aujourd['’]hui|ahora|hoy|agora|hoje|nu|vandaag|ora|adesso|oggi)$/iu;
 
