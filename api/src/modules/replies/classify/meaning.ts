@@ -78,6 +78,8 @@ const NOT_NOW = re([
   'per (ora|il momento) no', 'non (ora|adesso)', 'non [eè] una priorit', 'ne riparliamo', 'risentiamoci (pi[uù] avanti|tra|fra|dopo)',
   // (after reading late-2's errors) "heads-down until", "try again in May", "pick this up after Easter"
   'heads[- ]down', '\\btry (again|back) (in|after|next|later|then|around)', '(pick|take) (this|it) (back )?up (again )?(after|in|next|later|once)', 'after (easter|christmas|xmas|thanksgiving|the new year|new year)',  // Wider families (added after the late-5 batch; each has a case in reply-families.test.ts):
+  // busy until a date, then "circle back mid-July / the first week of February"
+  '(busy|booked|swamped|slammed|tied up|occupied) (until|till|through)\\b', '\\b(circle|check|reach|come|get) back( out)? (to (me|us) )?(the (first|second|last|week|start|end|beginning)|mid|early|late|end of|beginning of|start of)\\b',
   // other priorities now, in the seven languages ("we have other priorities", "andere Prioritäten")
   '(other|different) priorities', 'andere priorit[äa]ten', "d['’]autres priorit[ée]s", 'otras prioridades', 'outras prioridades', 'andere prioriteiten', 'altre priorit[àa]',
   // try / ask again in a while ("probeer het over een tijdje nog eens", "dans quelque temps")
@@ -214,8 +216,8 @@ const REFERRAL_CUE = re([
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 /** Two or three capitalised words, Dutch/Portuguese/Italian particles allowed between them ("Joost de Boer"). */
 const NAME = /\b(\p{Lu}[\p{Ll}'’-]+(?: (?:de|da|do|dos|van|von|der|den|di|del|la|le))?(?: \p{Lu}[\p{Ll}'’-]+){1,2})\b/gu;
-/** Titles and role nouns that precede a name (German capitalises every noun: "Kollege Markus Weber"). */
-const TITLE = /^((Kolleginnen|Kollegin|Kollegen|Kollege|Colleague|Herr|Frau|Mr|Mrs|Ms|Dr|Monsieur|Madame|Señor|Señora|Senhor|Senhora|Signor|Signora|Collega|Collègue|Mevrouw|Meneer)\.? )+/u;
+/** Titles, role nouns and imperatives that precede a name (German capitalises every noun: "Kollege Markus Weber"; "Ask Noor Malik"). */
+const TITLE = /^((Ask|Try|Email|Ping|Contact|Call|Write|Leiterin|Leiter|Chefin|Chef|Kolleginnen|Kollegin|Kollegen|Kollege|Colleague|Herr|Frau|Mr|Mrs|Ms|Dr|Monsieur|Madame|Señor|Señora|Senhor|Senhora|Signor|Signora|Collega|Collègue|Mevrouw|Meneer)\.? )+/u;
 /** Greetings, role words, and a German verb with the formal "Sie" ("Wenden Sie sich an …"), which are no name. */
 const NOT_NAMES = /^(Quick|Please|Thanks|Thank|Hello|Hi|Hey|Dear|Hallo|Bonjour|Hola|Olá|Hoi|Ciao|Sales|Head|Vice|Best|Kind|Regards|Sent|Sam Rivera|Lumina)\b|\b(Team|Inc|Ltd|GmbH|Sales|Ops|Support)$|\b(Sie|Ihnen|Ihr|Ihre)\b/u;
 

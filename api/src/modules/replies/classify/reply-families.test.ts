@@ -188,3 +188,81 @@ describe('help-desk acknowledgements', () => {
     expect(await classifyInbound(raw)).toMatchObject({ kind: 'auto_reply', meaning: 'auto_reply' });
   });
 });
+
+// Families added after the late-5 batch: again one message of our own per family (none is a
+// fixture's wording), and the look-alikes each family must leave alone.
+describe('families added after late-5', () => {
+  it.each([
+    ['English: material before buying', 'Is there a case study from a logistics firm? That would help me sell it internally.'],
+    ['German: a trial', 'Gibt es einen Testzugang für zwei Wochen?'],
+    ['French: a quote', 'Envoyez-moi un devis pour huit personnes.'],
+    ['Spanish: next step in the plural', 'Agendemos una llamada para el martes.'],
+    ['Portuguese: a trial period', 'Vocês têm período de teste?'],
+    ['Dutch: next step in the plural', 'Plannen we een demo in de week van de tiende?'],
+    ['Italian: curiosity with a next step', 'Mi incuriosisce, organizziamo una call venerdì.'],
+    ['English: asking for a pilot', 'Could we run a pilot with three reps first?'],
+  ])('interest — %s', (_family, text) => {
+    expect(mean(text)).toBe('interested');
+  });
+
+  it.each([
+    ['English: other priorities', 'We have other priorities for the rest of the year.'],
+    ['German: andere Prioritäten', 'Wir setzen gerade andere Prioritäten.'],
+    ['French: dans quelque temps', 'Reprenez contact dans quelque temps.'],
+    ['Spanish: otras prioridades', 'Ahora tenemos otras prioridades.'],
+    ['Dutch: over een tijdje', 'Kom over een tijdje nog eens terug.'],
+    ['Italian: tra un po', "Riprova tra un po', ora siamo pieni."],
+  ])('deferral — %s', (_family, text) => {
+    expect(mean(text)).toBe('not_now');
+  });
+
+  it('a date after "circle back" wins over a busy-until date before it', () => {
+    // A month without a day means its first day (followUpDay's rule), so mid-July is July 1.
+    const m = replyMeaning('Launch work keeps us busy until late June. Circle back mid-July and we can talk.', { sentAt: sent });
+    expect(m).toEqual({ meaning: 'not_now', followUpDate: '2026-07-01' });
+  });
+
+  it.each([
+    ['English: no need', "Honestly I don't see the need for it with a team of three."],
+    ['German: kein Bedarf from the sender', 'Ich sehe hier keinen Bedarf.'],
+    ['French: pas besoin', "Pas besoin d'un outil de plus chez nous."],
+    ['Portuguese: não vemos necessidade', 'Não vemos necessidade nisso.'],
+    ['Dutch: geen noodzaak', 'Ik zie de noodzaak er niet van in.'],
+    ['English: not a fit', "This isn't a fit for a company our size."],
+    ['Spanish: no encaja', 'No encaja con nuestro proceso comercial.'],
+    ['Italian: non fa al caso nostro', 'Non fa al caso nostro, grazie.'],
+  ])('objection — %s', (_family, text) => {
+    expect(mean(text)).toBe('objection');
+  });
+
+  it.each([
+    ['English: ask X', 'Ask Noor Malik, noor.malik@globex.example, she buys our tools.', { name: 'Noor Malik', email: 'noor.malik@globex.example' }],
+    ['German: schreiben Sie an, name before the address after a capitalised verb', 'Schreiben Sie bitte an unseren Leiter Jan Roth: jan.roth@globex.example', { name: 'Jan Roth', email: 'jan.roth@globex.example' }],
+    ['French: écrivez à', 'Écrivez plutôt à Anaïs Roux, anais.roux@globex.example.', { name: 'Anaïs Roux', email: 'anais.roux@globex.example' }],
+    ['Portuguese: escreva para', 'Escreva para a Lívia Prado (livia@globex.example).', { name: 'Lívia Prado', email: 'livia@globex.example' }],
+    ['Dutch: mail naar', 'Mail even naar Joost Kramer via joost@globex.example.', { name: 'Joost Kramer', email: 'joost@globex.example' }],
+    ['no cue word: a full name and their address', 'Elif Demir - elif.demir@globex.example', { name: 'Elif Demir', email: 'elif.demir@globex.example' }],
+  ])('hand-off — %s', (_family, text, referral) => {
+    expect(replyMeaning(text, { sentAt: sent, own: ['pat@acme.example'] })).toEqual({ meaning: 'referral', referral });
+  });
+
+  it('the sender signing with their own name and address is no hand-off', () => {
+    expect(replyMeaning('Sounds good. Pat Quinn, pat@acme.example', { sentAt: sent, own: ['Pat Quinn <pat@acme.example>', 'pat@acme.example'] }).meaning).toBe('interested');
+  });
+
+  it.each([
+    ['French: retirer mon adresse', 'Pouvez-vous retirer mon e-mail, svp.'],
+    ['French: out of what you send', 'Sortez-moi de vos campagnes.'],
+    ['Dutch: noun first', 'Wilt u mijn contactgegevens uit uw systeem verwijderen?'],
+    ['German: noun first', 'Bitte meine Kontaktdaten sofort löschen.'],
+  ])('opt-out — %s', (_family, text) => {
+    expect(isUnsubscribeRequest(text)).toBe(true);
+  });
+
+  it.each([
+    ['French: withdrawing something else', 'Je vais retirer mon offre de la table.'],
+    ['French: "ne pas" negates the removal', 'Merci de ne pas retirer mon adresse de vos envois.'],
+  ])('no opt-out — %s', (_case, text) => {
+    expect(isUnsubscribeRequest(text)).toBe(false);
+  });
+});
