@@ -85,6 +85,16 @@ const NOT_NOW = re([
   // try / ask again in a while ("probeer het over een tijdje nog eens", "dans quelque temps")
   '\\bin a (little )?while\\b', 'in einiger zeit', 'dans quelque temps', 'dentro de un tiempo', 'daqui a (um|algum) tempo', 'over een (tijdje|poosje|tijd)', "(tra|fra) (un po['’]|qualche tempo)",
   'probeer (het )?(later|over|na|in)\\b', '(versuchen|probieren) sie es (sp[äa]ter|in|nach)', "r[ée]essayez (plus tard|dans|apr[eè]s|en)", 'int[ée]ntalo (m[aá]s adelante|en|despu[eé]s)', 'tente (novamente|de novo) (mais tarde|em|depois)', 'riprova (pi[uù] avanti|tra|fra|dopo)',
+  // not until / after an event of theirs / too early, in the seven languages ("not until after our
+  // launch", "erst nach der Messe", "pas avant la rentrée", "no antes de", "todavía no estamos listos")
+  '\\bnot (until|before|till)\\b', "after (we|our|the) (\\p{L}+ ){0,2}(launch|close|rollout|migration|hire|fiscal|audit|reorg|funding|raise|board|renewal|merger|go[- ]live)", '\\btoo (soon|early)\\b', 'premature', "not (quite )?(ready|there) yet", 'wait (until|till|for) (after|the|our|we|next)',
+  "let'?s (talk|chat|reconnect|speak|revisit) (again )?(in|after|next|early|later|around|once)\\b", "(can|could) we (talk|speak|reconnect|revisit) (in|after|next|early|later)\\b", '(get|come) back to (me|us) (in|after|next|later|around|once)\\b',
+  'erst (ab|im|nach|wieder|n[äa]chst)', 'nicht vor (dem|der|ende|anfang|mitte|\\d)', '(noch )?zu fr[üu]h', 'noch nicht so weit', 'gegen ende (des|dieses|n[äa]chst)', 'anfang (n[äa]chst|des (n[äa]chsten|kommenden))', 'melden sie sich (gerne |bitte )?(wieder|nochmal|noch einmal|sp[äa]ter)',
+  'pas avant', 'trop t[ôo]t', 'pas encore pr[eê]ts?', "(reparlons|rediscutons)-en", 'on en (re)?parle (plus tard|en|apr[eè]s|dans|l[àa])', "d[ée]but (de l['’]ann[ée]e|(de |d['’])?(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre))", 'reprenez contact',
+  'no antes de', 'demasiado pronto', 'todav[ií]a no estamos', 'a[uú]n no estamos', 'hablamos (en|despu[eé]s|m[aá]s adelante|el (pr[oó]ximo|a[ñn]o))', 'a principios de', 'a partir del? (pr[oó]ximo|a[ñn]o que viene)',
+  'n[aã]o antes d', 'cedo demais', 'muito cedo', 'ainda n[aã]o estamos', 'falamos (em|depois|mais (para|pra) frente|no (pr[oó]ximo|ano))', 'mais (para|pra) frente', 'no in[ií]cio d[oea]', 'a partir d[oa] (pr[oó]xim|ano que vem)',
+  'niet voor (de|het|eind|begin|\\d)', 'te vroeg', 'nog niet zo ver', 'begin (volgend|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)', 'spreken we (elkaar )?(later|in|na|over)',
+  'non prima d', 'troppo presto', 'non (siamo )?ancora pronti', "(ad |a |all['’])inizio (del|di|dell|d['’])", 'riparliamone', 'sentiamoci (a|ad|tra|fra|dopo|verso) ',
 ]);
 
 /** A refusal or push-back. */
@@ -123,6 +133,14 @@ const OBJECTION = re([
   'no (veo|vemos) (la )?necesidad', 'n[aã]o (vejo|vemos) (a )?necessidade', 'n[aã]o (temos|h[aá]) necessidade', 'zie(n)? (de )?(noodzaak|meerwaarde) (er )?niet', 'geen (noodzaak|behoefte)', 'non (vedo|vediamo) (la )?(necessit|utilit)', 'non ne abbiamo bisogno',
   // not a fit with how they work ("dit past niet bij hoe wij werken", "passt nicht zu uns", "no encaja con")
   "(isn'?t|is not|not) (really )?(a (good )?fit|how we work)", 'passt nicht (zu|in) (uns|unser)', 'ne (correspond|colle|convient) pas (à|a|avec|pour)', 'no (encaja|se ajusta|cuadra) (con|a|en)', 'n[aã]o (se encaixa|combina|se adequa) (com|a|ao|à|no|na)', 'past niet (bij|in) ', 'non (si adatta|fa al caso nostro|fa per la nostra)',
+  // never / not in the market / happy with what they have / staying with it / not worth it / not relevant
+  "(we'?re|we are|i'?m|i am) not (in the market|going to (buy|switch|change|move))", 'no (appetite|plans to (change|switch|buy|add|move))', "(won'?t|will not) be (buying|switching|changing|moving)", '(happy|satisfied|content) with (our|what we|the current|the one|it)', 'stick(ing)? with', 'our (current|existing) (vendor|tool|provider|solution|setup)', 'not worth (it|the)', '\\bnot relevant\\b', "we (don'?t|do not) do (cold|outbound)",
+  'kein thema f[üu]r uns', 'nicht relevant', '(sind|bin) (sehr )?zufrieden mit', 'bleiben bei', '(arbeiten|sind) (bereits|schon) mit', 'lohnt sich (f[üu]r uns )?nicht', 'rechnet sich (f[üu]r uns )?(einfach )?nicht', 'kommt (f[üu]r uns )?nicht in frage', 'keine verwendung',
+  "(sommes|suis) (tr[eè]s )?(satisfaits?|contents?) (de|d['’]|avec)", '(nous restons|on reste) (avec|sur|chez)', 'pas pertinent', 'hors de question', 'ne nous concerne pas', 'aucun int[ée]r[eê]t', 'pas adapt[ée]',
+  '(estamos|estoy) (muy )?(contentos?|satisfechos?|content[oa]) con', 'no es relevante', 'no aplica', 'no nos (sirve|hace falta)', 'seguimos con', 'no (vamos|pensamos) (a )?cambiar', 'no tenemos previsto', 'no (merece|vale) la pena',
+  '(estamos|estou) (muito )?(satisfeit|content)[oa]s? com', 'n[aã]o [eé] relevante', 'n[aã]o se aplica', 'n[aã]o nos serve', 'n[aã]o vamos (mudar|trocar)', 'n[aã]o compensa', 'n[aã]o vale a pena', 'continuamos com', 'n[aã]o faz sentido (para|pra) n[oó]s',
+  '(zijn|ben) (erg |heel )?tevreden (met|over)', 'blijven bij', 'niet relevant', 'niet van toepassing', 'loont (voor ons )?niet', 'niet (de moeite )?waard', 'gaan niet (over|wisselen|overstappen)', 'geen toegevoegde waarde',
+  '(siamo|sono) (molto )?soddisfatt', 'ci troviamo (molto )?bene con', 'non [eè] rilevante', 'non ne vale la pena', 'non (cambieremo|cambiamo)', 'restiamo con', 'non ha senso per noi',
 ]);
 
 /** Asks for the next step. */
@@ -171,6 +189,14 @@ const INTERESTED = re([
   '(vereinbaren|machen) wir (gerne )?(einen|ein) (termin|call|telefonat|gespr[äa]ch)', '(plannen|prikken) we (een )?(call|afspraak|demo|gesprek)', '(marcamos|agendamos) (uma )?(reuni[aã]o|chamada|call|demo|apresenta)',
   // curiosity that asks for more ("mi incuriosisce", "macht mich neugierig", "fiquei curioso")
   'mi incuriosisc', 'macht mich neugierig', 'maakt me nieuwsgierig', 'fiquei curios', 'me (da|genera) curiosidad', "[çc]a m['’]intrigue",
+  // the price asked, material asked for, a call or a time proposed, in the seven languages
+  "how much (is|does|would|will)", "what('?s| is| are| would be) (the |your )?(price|cost|pricing|rates?)", '(show|walk) (me|us) (through|how|around)', 'up for a (call|chat|demo)', "i'?m game", 'sounds promising', 'intrigued', "(we'?ve|we have) been looking for", 'looking for (something|a tool|a solution) like', "(set|put) something (up|in)", '\\b\\d{1,2}(:\\d\\d)? ?(am|pm)\\b',
+  '(wie ?viel|was) kostet', 'schicken sie (mir |uns )?(gern |gerne |bitte )?(unterlagen|infos|informationen|ein angebot|details|material)', 'unterlagen', 'zeigen sie (mir|uns)', 'vielversprechend', 'interessiert mich', 'mehr erfahren', 'h[äa]tte (grunds[äa]tzlich |durchaus )?interesse', 'rufen sie (mich|uns) (gern |gerne )?an', '\\bum \\d{1,2}([.:]\\d\\d)? uhr',
+  'combien (ça|cela|ca) co[uû]te', 'quel (est|serait) (le|votre) (prix|tarif)', "envoyez-moi (plus d['’]infos|la doc|une doc|une brochure|les d[ée]tails|une pr[ée]sentation)", 'je suis (preneur|preneuse)', '(ça|cela) (peut|pourrait) nous int[ée]resser', 'appelez-moi', 'montrez-moi', 'prometteu(r|se)', '\\b\\d{1,2}h(\\d\\d)?\\b',
+  'cu[aá]nto cuesta', 'qu[eé] precio', '(env[ií]ame|m[aá]ndame|enviadme) (m[aá]s )?(informaci[oó]n|detalles|la propuesta|una propuesta|el material)', 'll[aá]mame', 'me apunto', 'suena (bien|interesante|prometedor)', 'nos (puede|podr[ií]a) interesar', 'estamos buscando algo (as[ií]|parecido)', '\\ba las \\d{1,2}',
+  'quanto custa', 'qual (o|[eé] o) (pre[çc]o|valor)', 'me (mande|envie|manda|envia) (mais )?(informa[çc][õo]es|detalhes|material|a proposta|uma proposta)', '(pode me ligar|me liga)', 'parece (interessante|bom|promissor)', 'estamos procurando algo (assim|parecido)', '\\b[àa]s \\d{1,2}(h|:)',
+  'wat kost', 'wat zijn de (kosten|prijzen)', 'stuur (me |ons )?(gerust )?(meer )?(info|informatie|details|een voorstel)', 'bel (me|ons) gerust', 'klinkt (interessant|veelbelovend)', '\\bom \\d{1,2}([.:]\\d\\d)? uur', 'sta ik voor open', 'zijn we (naar )?op zoek',
+  'quanto costa', 'qual [eè] il prezzo', '(mandami|inviami|mandatemi|inviatemi) (pi[uù] )?(informazioni|dettagli|materiale|una proposta|il listino)', 'chiamami', 'mi sembra interessante', 'promettente', 'stiamo cercando qualcosa (del genere|di simile)', '\\balle \\d{1,2}',
 ]);
 
 /** Words that hand the conversation to someone else. */
