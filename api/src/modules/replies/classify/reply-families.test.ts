@@ -266,3 +266,48 @@ describe('families added after late-5', () => {
     expect(isUnsubscribeRequest(text)).toBe(false);
   });
 });
+
+// Second round after late-5 (general families, written without reading late-4's messages).
+describe('families added after late-5, second round', () => {
+  it.each([
+    ['English: the price asked', "What's the price for a team of nine?"],
+    ['English: a clock time proposed', 'Thursday 2:30pm?'],
+    ['German: Unterlagen / um … Uhr', 'Rufen Sie mich gerne morgen um 14 Uhr an.'],
+    ['French: combien ça coûte', 'Combien ça coûte par mois ?'],
+    ['Spanish: mándame información', 'Mándame más información y lo vemos.'],
+    ['Portuguese: quanto custa', 'Quanto custa para cinco pessoas?'],
+    ['Dutch: wat kost', 'Wat kost het per gebruiker?'],
+    ['Italian: mandami dettagli', 'Mandami dettagli e prezzi, grazie.'],
+  ])('interest — %s', (_family, text) => {
+    expect(mean(text)).toBe('interested');
+  });
+
+  it.each([
+    ['English: not until after an event of theirs', 'Not until after our Series B closes.'],
+    ['German: erst nach', 'Das wird erst nach der Messe etwas.'],
+    ['French: trop tôt', "C'est trop tôt pour nous, on en reparle plus tard."],
+    ['Spanish: todavía no estamos listos', 'Todavía no estamos listos para algo así.'],
+    ['Portuguese: mais para frente', 'Quem sabe mais para frente.'],
+    ['Dutch: te vroeg', 'Het is nog te vroeg voor ons.'],
+    ['Italian: riparliamone', 'Riparliamone dopo il lancio.'],
+  ])('deferral — %s', (_family, text) => {
+    expect(mean(text)).toBe('not_now');
+  });
+
+  it.each([
+    ['English: happy with what they have', "We're happy with what we have and sticking with it."],
+    ['German: zufrieden / bleiben bei', 'Wir sind sehr zufrieden mit unserer Lösung.'],
+    ['French: nous restons avec', 'Nous restons avec notre prestataire actuel.'],
+    ['Spanish: no vale la pena', 'Para nosotros no vale la pena.'],
+    ['Portuguese: não compensa', 'Pelo nosso volume não compensa.'],
+    ['Dutch: blijven bij', 'We blijven bij onze huidige leverancier.'],
+    ['Italian: ci troviamo bene con', 'Ci troviamo bene con il nostro fornitore attuale.'],
+    ['English: not in the market', "We're not in the market for this."],
+  ])('objection — %s', (_family, text) => {
+    expect(mean(text)).toBe('objection');
+  });
+
+  it('a deferral with a clock time stays a deferral (deferrals are read before interest)', () => {
+    expect(mean('Too early for this. Maybe call me in the autumn, any day after 3pm.')).toBe('not_now');
+  });
+});
