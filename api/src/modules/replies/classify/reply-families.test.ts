@@ -311,3 +311,14 @@ describe('families added after late-5, second round', () => {
     expect(mean('Too early for this. Maybe call me in the autumn, any day after 3pm.')).toBe('not_now');
   });
 });
+
+describe('look-alikes the second round leaves alone', () => {
+  it.each([
+    ['a clock time that proposes nothing', 'Why are you emailing me at 3am?'],
+    ['a French delay, not a meeting', 'Reçu, je regarde sous 24h.'],
+    ['an Italian "alle" that is no time', 'Leggo dopo, alle riunioni tutto il giorno.'],
+    ['naming a tool is not an objection by itself', 'We use HubSpot.'],
+  ])('%s', (_case, text) => {
+    expect(mean(text)).toBe('other');
+  });
+});
