@@ -95,6 +95,10 @@ const NOT_NOW = re([
   'n[aã]o antes d', 'cedo demais', 'muito cedo', 'ainda n[aã]o estamos', 'falamos (em|depois|mais (para|pra) frente|no (pr[oó]ximo|ano))', 'mais (para|pra) frente', 'no in[ií]cio d[oea]', 'a partir d[oa] (pr[oó]xim|ano que vem)',
   'niet voor (de|het|eind|begin|\\d)', 'te vroeg', 'nog niet zo ver', 'begin (volgend|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)', 'spreken we (elkaar )?(later|in|na|over)',
   'non prima d', 'troppo presto', 'non (siamo )?ancora pronti', "(ad |a |all['’])inizio (del|di|dell|d['’])", 'riparliamone', 'sentiamoci (a|ad|tra|fra|dopo|verso) ',
+  // third round: remind me / closer to / when budgets open, in the seven languages
+  'remind me (in|next|after|closer|around|once)', "(ask|check with) (me|us) (again )?(closer to|nearer)", 'when (the )?budgets? (open|reset|renew|get approved)', 'come (the )?new year',
+  'erinnern sie mich (im|in|nach|n[äa]chst|sp[äa]ter)', 'wenn (das|unser) (neue )?budget', "rappelez-moi (dans|en|apr[eè]s|l['’]ann[ée]e|plus tard)", 'relancez-moi', "quand (le|notre) budget", 'recu[eé]rdamelo|recu[eé]rdame (en|m[aá]s|despu[eé]s|el)', 'cuando tengamos presupuesto',
+  'me lembre (em|mais|depois|no)', 'quando tivermos or[çc]amento', 'herinner (me|ons) (in|na|over|later)', 'als (het|ons) (nieuwe )?budget', 'ricordamelo', 'quando avremo (il )?budget',
 ]);
 
 /** A refusal or push-back. */
@@ -141,6 +145,11 @@ const OBJECTION = re([
   '(estamos|estou) (muito )?(satisfeit|content)[oa]s? com', 'n[aã]o [eé] relevante', 'n[aã]o se aplica', 'n[aã]o nos serve', 'n[aã]o vamos (mudar|trocar)', 'n[aã]o compensa', 'n[aã]o vale a pena', 'continuamos com', 'n[aã]o faz sentido (para|pra) n[oó]s',
   '(zijn|ben) (erg |heel )?tevreden (met|over)', 'blijven bij', 'niet relevant', 'niet van toepassing', 'loont (voor ons )?niet', 'niet (de moeite )?waard', 'gaan niet (over|wisselen|overstappen)', 'geen toegevoegde waarde',
   '(siamo|sono) (molto )?soddisfatt', 'ci troviamo (molto )?bene con', 'non [eè] rilevante', 'non ne vale la pena', 'non (cambieremo|cambiamo)', 'restiamo con', 'non ha senso per noi',
+  // third round: they do it themselves / chose someone else / too small
+  "we (handle|do|manage) (this|that|it) (internally|ourselves|in-house)", '(already|just) (bought|purchased|chose|selected|picked)', '(chose|picked|selected|went for) (another|a different|a competitor|someone else)', '(too small|too early-stage) (for|to)', 'no use for',
+  'machen wir (intern|selbst)', 'haben uns (bereits |schon )?f[üu]r (\\p{L}+ ){1,3}entschieden', 'kein mehrwert', 'zu klein f[üu]r', "(nous le faisons|on le fait) en interne", "(nous avons|on a) (d[ée]j[àa] )?choisi", 'trop petits? pour',
+  'lo (hacemos|gestionamos) (internamente|nosotros)', 'ya (elegimos|hemos elegido|escogimos)', 'optamos por', 'somos (demasiado|muy) peque[ñn]os', 'fazemos (isso )?internamente', 'j[aá] escolhemos', 'optamos por', 'somos (muito )?pequenos (demais )?para',
+  'doen we (intern|zelf)', 'hebben (al )?gekozen voor', 'te klein voor', 'lo (facciamo|gestiamo) internamente', 'abbiamo (gi[aà] )?(scelto|optato)', 'siamo troppo piccoli',
 ]);
 
 /** Asks for the next step. */
@@ -197,6 +206,11 @@ const INTERESTED = re([
   'quanto custa', 'qual (o|[eé] o) (pre[çc]o|valor)', 'me (mande|envie|manda|envia) (mais )?(informa[çc][õo]es|detalhes|material|a proposta|uma proposta)', '(pode me ligar|me liga)', 'parece (interessante|bom|promissor)', 'estamos procurando algo (assim|parecido)', '\\b[àa]s \\d{1,2}(h|:)',
   'wat kost', 'wat zijn de (kosten|prijzen)', 'stuur (me |ons )?(gerust )?(meer )?(info|informatie|details|een voorstel)', 'bel (me|ons) gerust', 'klinkt (interessant|veelbelovend)', '\\bom \\d{1,2}([.:]\\d\\d)? uur', 'sta ik voor open', 'zijn we (naar )?op zoek',
   'quanto costa', 'qual [eè] il prezzo', '(mandami|inviami|mandatemi|inviatemi) (pi[uù] )?(informazioni|dettagli|materiale|una proposta|il listino)', 'chiamami', 'mi sembra interessante', 'promettente', 'stiamo cercando qualcosa (del genere|di simile)', '\\balle \\d{1,2}',
+  // third round: next steps asked, "this could help us", "how do we get started"
+  'what are (the )?next steps', '\\bnext steps\\?', '(how|when) (can|do|would) we (start|begin|get started|kick off)', 'where do i sign', '(this|that|it) (could|might|would) (really )?(help|be (useful|handy) (for|to)) (us|me|our)\\b', '(we|i) could use (something|a tool|help|this)',
+  'wie geht es (jetzt )?weiter', 'n[äa]chsten? schritte', 'wie (k[öo]nnen|w[üu]rden) wir (starten|anfangen|beginnen)', '(das|es) k[öo]nnte uns (\\p{L}+ )?(helfen|n[üu]tzlich sein)', "(quelles sont les )?prochaines [ée]tapes", "comment (on d[ée]marre|d[ée]marrer|peut-on (d[ée]marrer|commencer))", "(ça|cela) pourrait nous (aider|[eê]tre utile)",
+  '(pr[oó]ximos|siguientes) pasos', 'c[oó]mo (empezamos|arrancamos)', 'nos vendr[ií]a bien', 'podr[ií]a (sernos [uú]til|ayudarnos)', 'pr[oó]ximos passos', 'como (come[çc]amos|iniciamos)', '(pode|poderia) nos ajudar', 'seria (bem |muito )?[uú]til (para n[oó]s|pra gente|para a gente|para o nosso|para a nossa)',
+  'volgende stappen', 'hoe (gaan we verder|beginnen we|starten we)', '(zou|kan) ons (goed )?(kunnen )?helpen', 'komt als geroepen', 'prossimi passi', 'come (partiamo|iniziamo|procediamo)', 'potrebbe (esserci utile|aiutarci)', 'ci farebbe comodo',
 ]);
 
 /** Words that hand the conversation to someone else. */

@@ -322,3 +322,49 @@ describe('look-alikes the second round leaves alone', () => {
     expect(mean(text)).toBe('other');
   });
 });
+
+// Third round after late-5 (again written without reading late-4's messages).
+describe('families added after late-5, third round', () => {
+  it.each([
+    ['English: next steps asked', 'OK, what are the next steps on your side?'],
+    ['English: it could help us', 'This could really help us with the new hires.'],
+    ['German: wie geht es weiter', 'Gut, wie geht es jetzt weiter?'],
+    ['French: prochaines étapes', 'Quelles sont les prochaines étapes ?'],
+    ['Spanish: cómo empezamos', '¿Cómo empezamos?'],
+    ['Portuguese: próximos passos', 'Quais são os próximos passos?'],
+    ['Dutch: hoe beginnen we', 'Hoe beginnen we hiermee?'],
+    ['Italian: potrebbe aiutarci', 'Potrebbe aiutarci parecchio, come procediamo?'],
+  ])('interest — %s', (_family, text) => {
+    expect(mean(text)).toBe('interested');
+  });
+
+  it.each([
+    ['English: remind me in', 'Remind me in the autumn.'],
+    ['German: wenn das Budget', 'Wenn das neue Budget steht, gern.'],
+    ['French: rappelez-moi dans', 'Rappelez-moi dans deux mois.'],
+    ['Spanish: cuando tengamos presupuesto', 'Cuando tengamos presupuesto te aviso.'],
+    ['Dutch: herinner me', 'Herinner me na de zomer.'],
+    ['Italian: quando avremo budget', 'Quando avremo il budget ti scrivo io.'],
+  ])('deferral — %s', (_family, text) => {
+    expect(mean(text)).toBe('not_now');
+  });
+
+  it.each([
+    ['English: done in-house', 'We handle that in-house.'],
+    ['German: entschieden für', 'Wir haben uns schon für einen anderen Anbieter entschieden.'],
+    ['French: on a choisi', 'On a déjà choisi une autre solution.'],
+    ['Spanish: optamos por', 'Al final optamos por otra herramienta.'],
+    ['Portuguese: fazemos internamente', 'Fazemos isso internamente.'],
+    ['Dutch: gekozen voor', 'We hebben al gekozen voor een ander pakket.'],
+    ['Italian: troppo piccoli', 'Siamo troppo piccoli per uno strumento così.'],
+  ])('objection — %s', (_family, text) => {
+    expect(mean(text)).toBe('objection');
+  });
+
+  it.each([
+    ['"useful" about something else', 'It would be useful to know who gave you my email.'],
+    ['help for someone else', 'Thanks, this might help someone else, not us.'],
+  ])('no interest — %s', (_case, text) => {
+    expect(mean(text)).not.toBe('interested');
+  });
+});
