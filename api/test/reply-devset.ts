@@ -19,7 +19,8 @@ const entrySchema = z.object({
   /**
    * 2: a second late batch, written after the rules were widened on the first one; 3: a third,
    * written before the rules were widened in general phrase families (its errors were read
-   * while widening); 4: written after that widening and scored without changing rules.
+   * while widening); 4: written after that widening and scored without changing rules;
+   * 5: written by an author who had not read the rules, scored once before any rule changed.
    */
   batch: z.number().optional(),
 });
@@ -30,14 +31,16 @@ export type DevsetEntry = z.infer<typeof entrySchema>;
  * read while tuning; `late`: written after the rules were frozen, scored without changing them
  * (the rules were then widened on its mistakes); `late2`: written after that, scored once;
  * `late3`: written and scored before the general widening, then read while widening (so no
- * longer unseen); `late4`: written after the widening, scored with the rules left as they were.
+ * longer unseen); `late4`: written after the widening, scored with the rules left as they were;
+ * `late5`: written before reading the rules, first scored with the rules as they stood.
  */
-export type DevsetPart = 'dev' | 'heldout' | 'late' | 'late2' | 'late3' | 'late4';
+export type DevsetPart = 'dev' | 'heldout' | 'late' | 'late2' | 'late3' | 'late4' | 'late5';
 
 function partOf(entry: DevsetEntry): DevsetPart {
   if (entry.batch === 2) return 'late2';
   if (entry.batch === 3) return 'late3';
   if (entry.batch === 4) return 'late4';
+  if (entry.batch === 5) return 'late5';
   return entry.late ? 'late' : corpusPart(entry.file);
 }
 

@@ -188,3 +188,183 @@ describe('help-desk acknowledgements', () => {
     expect(await classifyInbound(raw)).toMatchObject({ kind: 'auto_reply', meaning: 'auto_reply' });
   });
 });
+
+// Families added after the late-5 batch: again one message of our own per family (none is a
+// fixture's wording), and the look-alikes each family must leave alone.
+describe('families added after late-5', () => {
+  it.each([
+    ['English: material before buying', 'Is there a case study from a logistics firm? That would help me sell it internally.'],
+    ['German: a trial', 'Gibt es einen Testzugang für zwei Wochen?'],
+    ['French: a quote', 'Envoyez-moi un devis pour huit personnes.'],
+    ['Spanish: next step in the plural', 'Agendemos una llamada para el martes.'],
+    ['Portuguese: a trial period', 'Vocês têm período de teste?'],
+    ['Dutch: next step in the plural', 'Plannen we een demo in de week van de tiende?'],
+    ['Italian: curiosity with a next step', 'Mi incuriosisce, organizziamo una call venerdì.'],
+    ['English: asking for a pilot', 'Could we run a pilot with three reps first?'],
+  ])('interest — %s', (_family, text) => {
+    expect(mean(text)).toBe('interested');
+  });
+
+  it.each([
+    ['English: other priorities', 'We have other priorities for the rest of the year.'],
+    ['German: andere Prioritäten', 'Wir setzen gerade andere Prioritäten.'],
+    ['French: dans quelque temps', 'Reprenez contact dans quelque temps.'],
+    ['Spanish: otras prioridades', 'Ahora tenemos otras prioridades.'],
+    ['Dutch: over een tijdje', 'Kom over een tijdje nog eens terug.'],
+    ['Italian: tra un po', "Riprova tra un po', ora siamo pieni."],
+  ])('deferral — %s', (_family, text) => {
+    expect(mean(text)).toBe('not_now');
+  });
+
+  it('a date after "circle back" wins over a busy-until date before it', () => {
+    // A month without a day means its first day (followUpDay's rule), so mid-July is July 1.
+    const m = replyMeaning('Launch work keeps us busy until late June. Circle back mid-July and we can talk.', { sentAt: sent });
+    expect(m).toEqual({ meaning: 'not_now', followUpDate: '2026-07-01' });
+  });
+
+  it.each([
+    ['English: no need', "Honestly I don't see the need for it with a team of three."],
+    ['German: kein Bedarf from the sender', 'Ich sehe hier keinen Bedarf.'],
+    ['French: pas besoin', "Pas besoin d'un outil de plus chez nous."],
+    ['Portuguese: não vemos necessidade', 'Não vemos necessidade nisso.'],
+    ['Dutch: geen noodzaak', 'Ik zie de noodzaak er niet van in.'],
+    ['English: not a fit', "This isn't a fit for a company our size."],
+    ['Spanish: no encaja', 'No encaja con nuestro proceso comercial.'],
+    ['Italian: non fa al caso nostro', 'Non fa al caso nostro, grazie.'],
+  ])('objection — %s', (_family, text) => {
+    expect(mean(text)).toBe('objection');
+  });
+
+  it.each([
+    ['English: ask X', 'Ask Noor Malik, noor.malik@globex.example, she buys our tools.', { name: 'Noor Malik', email: 'noor.malik@globex.example' }],
+    ['German: schreiben Sie an, name before the address after a capitalised verb', 'Schreiben Sie bitte an unseren Leiter Jan Roth: jan.roth@globex.example', { name: 'Jan Roth', email: 'jan.roth@globex.example' }],
+    ['French: écrivez à', 'Écrivez plutôt à Anaïs Roux, anais.roux@globex.example.', { name: 'Anaïs Roux', email: 'anais.roux@globex.example' }],
+    ['Portuguese: escreva para', 'Escreva para a Lívia Prado (livia@globex.example).', { name: 'Lívia Prado', email: 'livia@globex.example' }],
+    ['Dutch: mail naar', 'Mail even naar Joost Kramer via joost@globex.example.', { name: 'Joost Kramer', email: 'joost@globex.example' }],
+    ['no cue word: a full name and their address', 'Elif Demir - elif.demir@globex.example', { name: 'Elif Demir', email: 'elif.demir@globex.example' }],
+  ])('hand-off — %s', (_family, text, referral) => {
+    expect(replyMeaning(text, { sentAt: sent, own: ['pat@acme.example'] })).toEqual({ meaning: 'referral', referral });
+  });
+
+  it('the sender signing with their own name and address is no hand-off', () => {
+    expect(replyMeaning('Sounds good. Pat Quinn, pat@acme.example', { sentAt: sent, own: ['Pat Quinn <pat@acme.example>', 'pat@acme.example'] }).meaning).toBe('interested');
+  });
+
+  it.each([
+    ['French: retirer mon adresse', 'Pouvez-vous retirer mon e-mail, svp.'],
+    ['French: out of what you send', 'Sortez-moi de vos campagnes.'],
+    ['Dutch: noun first', 'Wilt u mijn contactgegevens uit uw systeem verwijderen?'],
+    ['German: noun first', 'Bitte meine Kontaktdaten sofort löschen.'],
+  ])('opt-out — %s', (_family, text) => {
+    expect(isUnsubscribeRequest(text)).toBe(true);
+  });
+
+  it.each([
+    ['French: withdrawing something else', 'Je vais retirer mon offre de la table.'],
+    ['French: "ne pas" negates the removal', 'Merci de ne pas retirer mon adresse de vos envois.'],
+  ])('no opt-out — %s', (_case, text) => {
+    expect(isUnsubscribeRequest(text)).toBe(false);
+  });
+});
+
+// Second round after late-5 (general families, written without reading late-4's messages).
+describe('families added after late-5, second round', () => {
+  it.each([
+    ['English: the price asked', "What's the price for a team of nine?"],
+    ['English: a clock time proposed', 'Thursday 2:30pm?'],
+    ['German: Unterlagen / um … Uhr', 'Rufen Sie mich gerne morgen um 14 Uhr an.'],
+    ['French: combien ça coûte', 'Combien ça coûte par mois ?'],
+    ['Spanish: mándame información', 'Mándame más información y lo vemos.'],
+    ['Portuguese: quanto custa', 'Quanto custa para cinco pessoas?'],
+    ['Dutch: wat kost', 'Wat kost het per gebruiker?'],
+    ['Italian: mandami dettagli', 'Mandami dettagli e prezzi, grazie.'],
+  ])('interest — %s', (_family, text) => {
+    expect(mean(text)).toBe('interested');
+  });
+
+  it.each([
+    ['English: not until after an event of theirs', 'Not until after our Series B closes.'],
+    ['German: erst nach', 'Das wird erst nach der Messe etwas.'],
+    ['French: trop tôt', "C'est trop tôt pour nous, on en reparle plus tard."],
+    ['Spanish: todavía no estamos listos', 'Todavía no estamos listos para algo así.'],
+    ['Portuguese: mais para frente', 'Quem sabe mais para frente.'],
+    ['Dutch: te vroeg', 'Het is nog te vroeg voor ons.'],
+    ['Italian: riparliamone', 'Riparliamone dopo il lancio.'],
+  ])('deferral — %s', (_family, text) => {
+    expect(mean(text)).toBe('not_now');
+  });
+
+  it.each([
+    ['English: happy with what they have', "We're happy with what we have and sticking with it."],
+    ['German: zufrieden / bleiben bei', 'Wir sind sehr zufrieden mit unserer Lösung.'],
+    ['French: nous restons avec', 'Nous restons avec notre prestataire actuel.'],
+    ['Spanish: no vale la pena', 'Para nosotros no vale la pena.'],
+    ['Portuguese: não compensa', 'Pelo nosso volume não compensa.'],
+    ['Dutch: blijven bij', 'We blijven bij onze huidige leverancier.'],
+    ['Italian: ci troviamo bene con', 'Ci troviamo bene con il nostro fornitore attuale.'],
+    ['English: not in the market', "We're not in the market for this."],
+  ])('objection — %s', (_family, text) => {
+    expect(mean(text)).toBe('objection');
+  });
+
+  it('a deferral with a clock time stays a deferral (deferrals are read before interest)', () => {
+    expect(mean('Too early for this. Maybe call me in the autumn, any day after 3pm.')).toBe('not_now');
+  });
+});
+
+describe('look-alikes the second round leaves alone', () => {
+  it.each([
+    ['a clock time that proposes nothing', 'Why are you emailing me at 3am?'],
+    ['a French delay, not a meeting', 'Reçu, je regarde sous 24h.'],
+    ['an Italian "alle" that is no time', 'Leggo dopo, alle riunioni tutto il giorno.'],
+    ['naming a tool is not an objection by itself', 'We use HubSpot.'],
+  ])('%s', (_case, text) => {
+    expect(mean(text)).toBe('other');
+  });
+});
+
+// Third round after late-5 (again written without reading late-4's messages).
+describe('families added after late-5, third round', () => {
+  it.each([
+    ['English: next steps asked', 'OK, what are the next steps on your side?'],
+    ['English: it could help us', 'This could really help us with the new hires.'],
+    ['German: wie geht es weiter', 'Gut, wie geht es jetzt weiter?'],
+    ['French: prochaines étapes', 'Quelles sont les prochaines étapes ?'],
+    ['Spanish: cómo empezamos', '¿Cómo empezamos?'],
+    ['Portuguese: próximos passos', 'Quais são os próximos passos?'],
+    ['Dutch: hoe beginnen we', 'Hoe beginnen we hiermee?'],
+    ['Italian: potrebbe aiutarci', 'Potrebbe aiutarci parecchio, come procediamo?'],
+  ])('interest — %s', (_family, text) => {
+    expect(mean(text)).toBe('interested');
+  });
+
+  it.each([
+    ['English: remind me in', 'Remind me in the autumn.'],
+    ['German: wenn das Budget', 'Wenn das neue Budget steht, gern.'],
+    ['French: rappelez-moi dans', 'Rappelez-moi dans deux mois.'],
+    ['Spanish: cuando tengamos presupuesto', 'Cuando tengamos presupuesto te aviso.'],
+    ['Dutch: herinner me', 'Herinner me na de zomer.'],
+    ['Italian: quando avremo budget', 'Quando avremo il budget ti scrivo io.'],
+  ])('deferral — %s', (_family, text) => {
+    expect(mean(text)).toBe('not_now');
+  });
+
+  it.each([
+    ['English: done in-house', 'We handle that in-house.'],
+    ['German: entschieden für', 'Wir haben uns schon für einen anderen Anbieter entschieden.'],
+    ['French: on a choisi', 'On a déjà choisi une autre solution.'],
+    ['Spanish: optamos por', 'Al final optamos por otra herramienta.'],
+    ['Portuguese: fazemos internamente', 'Fazemos isso internamente.'],
+    ['Dutch: gekozen voor', 'We hebben al gekozen voor een ander pakket.'],
+    ['Italian: troppo piccoli', 'Siamo troppo piccoli per uno strumento così.'],
+  ])('objection — %s', (_family, text) => {
+    expect(mean(text)).toBe('objection');
+  });
+
+  it.each([
+    ['"useful" about something else', 'It would be useful to know who gave you my email.'],
+    ['help for someone else', 'Thanks, this might help someone else, not us.'],
+  ])('no interest — %s', (_case, text) => {
+    expect(mean(text)).not.toBe('interested');
+  });
+});

@@ -114,6 +114,18 @@ const REQUESTS = [
   g(String.raw`\b(disiscriv|cancellare l['’]iscrizione|annullare l['’]iscrizione|cancellatemi)\p{L}*`),
   // 5. Opting out, with the person in the middle ("opt me out") or the noun.
   g(String.raw`\bopt (me|us) out\b|\bi('?m| am) opting out\b`),
+  // Wider families (added after the late-5 batch, which missed "Merci de retirer mon adresse de
+  // vos envois"; each has a message of its own in reply-families.test.ts).
+  //
+  // 6. A removal verb in any form on "my address / my details / my data", and the same with the
+  //    noun first ("mijn gegevens verwijderen", "meine Daten löschen", "o meu e-mail removido"):
+  //    French and Dutch/German word orders the earlier families did not cover.
+  g(String.raw`\b(retir|supprim|effac|enlev|ray)\p{L}* (mon|mes|notre|nos) (adresse|e-?mail|mail|courriel|coordonn[ée]es|donn[ée]es|contact|nom)s?\b`),
+  g(String.raw`\bmijn (e-?mail(adres)?|adres|gegevens|contactgegevens|naam) (\p{L}+ ){0,3}(verwijderen|wissen|schrappen|weghalen)\b`),
+  g(String.raw`\bmeine (daten|e-?mail-?adresse|adresse|kontaktdaten|angaben) (\p{L}+ ){0,3}(löschen|entfernen|streichen)\b`),
+  //    French "de vos envois / communications / campagnes": removal from what you send.
+  g(String.raw`\b(retir|supprim|enlev|ray|sort)\p{L}*\b[^.!?]{0,40}\bde (vos|tes) (envois|communications|campagnes|e-?mailings?|mailings?|listes?|fichiers?)\b`),
 ];
 
-const NEGATION = /\b(don'?t|do not|never|not|no need to|why did you|please don't|no)\s*(\w+\s*){0,3}$/i;
+// French "ne pas" negates the infinitive after it ("merci de ne pas retirer mon adresse").
+const NEGATION = /\b(don'?t|do not|never|not|no need to|why did you|please don't|no|ne pas)\s*(\w+\s*){0,3}$/i;
