@@ -133,7 +133,7 @@ describe('a rep builds and runs a campaign in the console', () => {
     await page.getByRole('link', { name: 'Add leads' }).click();
     await page.getByLabel('Search').fill('client.test');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect(page.locator('main').textContent()).resolves.toContain('2 prospect(s) match');
+    await expect(page.locator('main').textContent()).resolves.toContain('2 prospects match');
     await page.getByLabel(/Add all 2 matching/).check();
     await page.getByRole('button', { name: 'Add to the campaign' }).click();
     await expect(notice().textContent()).resolves.toContain('Added 2 lead(s) to “Spring outreach”.');

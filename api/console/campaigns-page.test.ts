@@ -204,7 +204,7 @@ describe('console campaigns: leads, launch and figures', () => {
     const id = idFrom(created.headers.get('location'));
 
     const picker = await (await admin.get(`/console/campaigns/${id}/leads/add?q=north`)).text();
-    expect(picker).toContain('3 prospect(s) match');
+    expect(picker).toContain('3 prospects match');
     expect(picker).not.toContain('c@south.test');
     const all = await admin.submit(`/console/campaigns/${id}/leads`, { q: 'north', owner: '', all: 'yes' });
     expect(all).toContain('Added 2 lead(s) to “Leads test”. 1 suppressed, left out (gone@north.test).');

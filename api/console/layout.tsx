@@ -47,7 +47,7 @@ a{color:#2747c7}
 table{border-collapse:collapse;width:100%;background:#fff;border-radius:6px}
 th.wide{min-width:12rem}
 th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid #e3e6ef;vertical-align:top}
-th{background:#eef0f6;font-weight:600}
+th{background:#eef0f6;font-weight:600;overflow-wrap:normal}
 .muted{color:#5d6475}.small{font-size:.88em}
 .notice{padding:.65rem .9rem;border-radius:6px;margin:0 0 1rem}
 .notice.error,.error{background:#fde8e8;color:#7d1717}.notice.ok{background:#e3f6ea;color:#145c2e}

@@ -316,3 +316,6 @@ const IMPORT_FIELD: Record<string, string> = {
   ignore: 'Do not import',
 };
 export const importFieldWords = (field: string) => (field.startsWith('custom.') ? `Custom field “${field.slice(7)}”` : (IMPORT_FIELD[field] ?? humanize(field)));
+
+/** "1 prospect", "2,000 prospects": counts in words, without "(s)". */
+export const countWords = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

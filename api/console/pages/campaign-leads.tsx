@@ -4,6 +4,7 @@ import type { Campaign } from '../../../shared/contracts/campaigns';
 import type { Prospect } from '../../../shared/contracts/prospects';
 import type { Member } from '../../../shared/contracts/admin';
 import { Empty, PostForm } from '../layout';
+import { countWords } from '../words';
 
 export const MAX_CSV_BYTES = 1024 * 1024;
 
@@ -42,11 +43,11 @@ export const AddLeadsPage: FC<{ campaign: Campaign; rows: Prospect[]; total: num
           <input type="hidden" name="q" value={q ?? ''} />
           <input type="hidden" name="owner" value={owner ?? ''} />
           <p class="muted">
-            {total} prospect(s){q || owner ? ' match' : ''}. Someone already in this campaign is not added twice; suppressed addresses are left out.
+            {countWords(total, 'prospect')}{q || owner ? (total === 1 ? ' matches' : ' match') : ''}. Someone already in this campaign is not added twice; suppressed addresses are left out.
           </p>
           {total > 0 && (
             <label class="check">
-              <input type="checkbox" name="all" value="yes" /> Add all {total} matching prospect(s), not only the ticked ones
+              <input type="checkbox" name="all" value="yes" /> Add all {countWords(total, 'matching prospect')}, not only the ticked ones
             </label>
           )}
           <table class="rows">

@@ -16,7 +16,7 @@ import { mayChange } from '../../src/lib/ownership';
 import { ApiError } from '../../src/lib/api-error';
 import { checkChangedRecipient, recipientCheckerFor } from '../../src/modules/deliverability/recipients';
 import { eraseProspect, exportProspect } from '../../src/modules/privacy/service';
-import { campaignStatusWords, emailStatusWords, eventWords, leadStatusWords, prospectStandingWords, recipientFlagHint, recipientFlagWords } from '../words';
+import { campaignStatusWords, countWords, emailStatusWords, eventWords, leadStatusWords, prospectStandingWords, recipientFlagHint, recipientFlagWords } from '../words';
 
 type Activity = Awaited<ReturnType<typeof prospectActivity>>;
 const idParam = z.object({ id: z.uuid() });
@@ -280,7 +280,7 @@ export const ProspectsPage: FC<{
         {filtered && <a href="/console/prospects">Clear</a>}
       </form>
       <p class="muted" data-total={capped ? `>${total}` : String(total)}>
-        {capped ? `More than ${total.toLocaleString('en')}` : total.toLocaleString('en')} prospect(s){filtered ? ' match' : ''}
+        {capped ? `More than ${total.toLocaleString('en')} prospects` : countWords(total, 'prospect')}{filtered ? (total === 1 && !capped ? ' matches' : ' match') : ''}
         {capped ? ' — search or filter to narrow the list.' : '.'}
       </p>
       <table class="rows">
